@@ -1,0 +1,434 @@
+/*
+** check.c: the core's claim checks: code sets, identifiers, dates, lines,
+** and the front-end edits clearinghouses apply before a payer sees a claim.
+** Each rule id and its meaning is listed in docs/rules.md. Fields a parser
+** already found unusable (BH_FIELD_BAD) are skipped: they have a finding.
+** Core layer: no Lua headers.
+** SPDX-License-Identifier: MIT
+*/
+#include <stdio.h>
+#include <string.h>
+#include "core.h"
+
+#define SRC_FRONT_END "clearinghouse front-end edit (837P 005010X222A1)"
+#define SRC_POS "CMS Place of Service code set"
+#define SRC_NPI "CMS NPI check digit (Luhn with prefix 80840)"
+#define SRC_TIN "IRS taxpayer identification number format"
+#define SRC_TAXONOMY "NUCC Health Care Provider Taxonomy code set"
+#define SRC_HCPCS "CMS HCPCS Level II, January 2026"
+#define SRC_CPT "CPT code structure; bhclaim behavioral-health catalogue"
+
+/* Units above this are a keying slip on a behavioral-health line (the 837P
+** field allows more, no BH code comes close). */
+#define MAX_UNITS 9999
+/* $99,999,999.99: the largest amount a claim line may carry here. */
+#define MAX_CHARGE_CENTS 9999999999LL
+/* A birth date more than 150 years before the service is a typing error. */
+#define MAX_AGE_DAYS (150L * 36525L / 100L)
+
+typedef struct checker {
+    const bh_claim *claim;
+    bh_report *report;
+    bh_date today;          /* 0: no future-date check */
+    bh_date first_service;  /* earliest usable line date, 0 if none */
+    bh_status status;
+} checker;
+
+typedef struct path {
+    char text[96];
+} path;
+
+static void add(checker *c, const char *rule, bh_severity sev, const char *where,
+                const char *hint, const char *source, const char *message) {
+    if (bh_report_add(c->report, rule, sev, where, hint, source, "%s", message) != BH_OK)
+        c->status = BH_ERR_NOMEM;
+}
+
+static void line_path(path *p, int index, const char *field) {
+    snprintf(p->text, sizeof p->text, "lines[%d].%s", index, field);
+}
+
+/* {====================================================================
+** Diagnoses
+** ===================================================================== */
+
+static void check_one_diagnosis(checker *c, const char *code, int index, bh_date date) {
+    bh_icd10_info info;
+    char msg[400], where[32];
+    snprintf(where, sizeof where, "diagnoses[%d]", index);
+    switch (bh_icd10_lookup(code, strlen(code), date, &info)) {
+    case BH_ICD10_BILLABLE:
+        return;
+    case BH_ICD10_HEADER: {
+        int n = snprintf(msg, sizeof msg,
+                         "%s is a category%s%s%s, not a billable code in ICD-10-CM FY%d; "
+                         "a more specific code is required.",
+                         info.dotted, info.category_title ? " (" : "",
+                         info.category_title ? info.category_title : "",
+                         info.category_title ? ")" : "", info.fiscal_year);
+        if (info.billable_in_other_year && n > 0 && (size_t)n < sizeof msg)
+            snprintf(msg + n, sizeof msg - (size_t)n, " It is billable in FY%d.",
+                     info.billable_in_other_year);
+        add(c, "code.icd10.header", BH_SEV_ERROR, where,
+            "Code to the full number of characters: choose the billable code under this "
+            "category that the record supports.",
+            info.fiscal_year == 2026 ? "ICD-10-CM FY2026 (CMS/NCHS)" : "ICD-10-CM FY2027 (CMS/NCHS)",
+            msg);
+        return;
+    }
+    default: {
+        int n;
+        if (info.code[0] == '\0')
+            n = snprintf(msg, sizeof msg, "This is not an ICD-10-CM code (a letter, two letters "
+                         "or digits, then up to four more).");
+        else
+            n = snprintf(msg, sizeof msg, "%s is not an ICD-10-CM code in FY%d.", info.dotted,
+                         info.fiscal_year);
+        if (n > 0 && (size_t)n < sizeof msg) {
+            if (info.billable_in_other_year)
+                snprintf(msg + n, sizeof msg - (size_t)n,
+                         " It is a billable code in FY%d, a different year from the date of "
+                         "service.", info.billable_in_other_year);
+            else if (info.header_in_other_year)
+                snprintf(msg + n, sizeof msg - (size_t)n,
+                         " It is a category in FY%d.", info.header_in_other_year);
+        }
+        add(c, "code.icd10.invalid", BH_SEV_ERROR, where,
+            "Use a code valid on the date of service (FY runs October 1 to September 30).",
+            info.fiscal_year == 2026 ? "ICD-10-CM FY2026 (CMS/NCHS)" : "ICD-10-CM FY2027 (CMS/NCHS)",
+            msg);
+    }
+    }
+}
+
+/* Same code, ignoring case and the dot. */
+static int same_icd10(const char *a, const char *b) {
+    while (*a || *b) {
+        if (*a == '.') { a++; continue; }
+        if (*b == '.') { b++; continue; }
+        if (BH_TO_UPPER(*a) != BH_TO_UPPER(*b)) return 0;
+        a++;
+        b++;
+    }
+    return 1;
+}
+
+static void check_diagnoses(checker *c) {
+    const bh_claim *claim = c->claim;
+    bh_date date = c->first_service;
+    int i, j;
+    if (claim->diagnoses_state != BH_FIELD_OK) return;
+    if (date != 0) {
+        bh_icd10_info info;
+        bh_icd10_lookup("", 0, date, &info);
+        if (!info.in_range) {
+            char msg[200], d[11];
+            bh_date_format(date, d);
+            snprintf(msg, sizeof msg, "The date of service %s is outside the ICD-10-CM years "
+                     "carried (FY2026 and FY2027); diagnoses were checked against FY%d.",
+                     d, info.fiscal_year);
+            add(c, "code.icd10.year", BH_SEV_INFO, "diagnoses",
+                "Check these codes against the code set of the year of service.",
+                "ICD-10-CM fiscal years (CMS/NCHS)", msg);
+        }
+    }
+    for (i = 0; i < claim->n_diagnoses; i++) {
+        const char *code = claim->diagnoses[i];
+        if (code == NULL) continue;
+        check_one_diagnosis(c, code, i + 1, date);
+        for (j = 0; j < i; j++) {
+            if (claim->diagnoses[j] != NULL && same_icd10(claim->diagnoses[j], code)) {
+                char msg[160], where[32];
+                snprintf(where, sizeof where, "diagnoses[%d]", i + 1);
+                snprintf(msg, sizeof msg, "This diagnosis repeats diagnoses[%d].", j + 1);
+                add(c, "code.icd10.duplicate", BH_SEV_ERROR, where,
+                    "List each diagnosis once and point lines at it.", SRC_FRONT_END, msg);
+                break;
+            }
+        }
+    }
+}
+
+/* {====================================================================
+** Identifiers and places of service
+** ===================================================================== */
+
+static void check_npi(checker *c, const char *npi, const char *where) {
+    if (npi == NULL || bh_npi_valid(npi, strlen(npi))) return;
+    add(c, "npi.checksum", BH_SEV_ERROR, where,
+        "Copy the NPI from NPPES; an NPI is 10 digits starting with 1 or 2 and its last "
+        "digit is a check digit.", SRC_NPI,
+        strlen(npi) == 10 ? "The NPI fails its check digit."
+                          : "The NPI is not ten digits.");
+}
+
+static void check_providers(checker *c) {
+    const bh_provider *b = &c->claim->billing_provider, *r = &c->claim->rendering_provider;
+    check_npi(c, b->npi, "billing_provider.npi");
+    check_npi(c, r->npi, "rendering_provider.npi");
+    if (b->tin != NULL && !bh_tin_valid(b->tin, strlen(b->tin)))
+        add(c, "tin.format", BH_SEV_ERROR, "billing_provider.tin",
+            "Write the EIN as nine digits, with or without the hyphen (12-3456789).", SRC_TIN,
+            "The tax id is not nine digits in an EIN or SSN layout.");
+    if (b->taxonomy != NULL && !bh_taxonomy_valid(b->taxonomy, strlen(b->taxonomy)))
+        add(c, "taxonomy.format", BH_SEV_ERROR, "billing_provider.taxonomy",
+            "A taxonomy code is ten characters ending in X, upper case, e.g. 261QM0801X.",
+            SRC_TAXONOMY, "The taxonomy code does not have the NUCC shape.");
+    if (r->taxonomy != NULL && !bh_taxonomy_valid(r->taxonomy, strlen(r->taxonomy)))
+        add(c, "taxonomy.format", BH_SEV_ERROR, "rendering_provider.taxonomy",
+            "A taxonomy code is ten characters ending in X, upper case, e.g. 1041C0700X.",
+            SRC_TAXONOMY, "The taxonomy code does not have the NUCC shape.");
+}
+
+static void check_pos(checker *c, const char *pos, const char *where, bh_date date) {
+    bh_pos_info info;
+    char msg[200];
+    if (pos == NULL) return;
+    if (!bh_pos_lookup(pos, strlen(pos), &info)) {
+        add(c, "code.pos.unknown", BH_SEV_ERROR, where,
+            "Use a two-digit CMS place-of-service code, e.g. 11 office, 02 or 10 telehealth.",
+            SRC_POS, "This is not a CMS place-of-service code.");
+        return;
+    }
+    if (info.from != 0 && date != 0 && date < info.from) {
+        char d[11];
+        bh_date_format(info.from, d);
+        snprintf(msg, sizeof msg, "Place of service %s (%s) is in effect only from %s.", pos,
+                 info.name, d);
+        add(c, "code.pos.unknown", BH_SEV_ERROR, where,
+            "Use the place-of-service code in effect on the date of service.", info.source, msg);
+    }
+}
+
+/* {====================================================================
+** Dates
+** ===================================================================== */
+
+static void check_person_dates(checker *c, const bh_person *person, const char *where) {
+    char msg[200], d[11];
+    bh_date service = c->first_service ? c->first_service : c->today;
+    if (person->birth_date == 0) return;
+    if (c->today != 0 && person->birth_date > c->today) {
+        add(c, "date.future", BH_SEV_ERROR, where, "Check the birth date.", SRC_FRONT_END,
+            "The birth date is in the future.");
+        return;
+    }
+    if (c->first_service != 0 && person->birth_date > c->first_service) {
+        bh_date_format(c->first_service, d);
+        snprintf(msg, sizeof msg, "The birth date falls after the date of service %s.", d);
+        add(c, "date.order", BH_SEV_ERROR, where, "Check the birth date and the service date.",
+            SRC_FRONT_END, msg);
+        return;
+    }
+    if (service != 0 && bh_date_diff_days(person->birth_date, service) > MAX_AGE_DAYS)
+        add(c, "date.invalid", BH_SEV_ERROR, where, "Check the birth date's year.",
+            SRC_FRONT_END, "The birth date is more than 150 years before the service.");
+}
+
+static void check_dates(checker *c) {
+    const bh_claim *claim = c->claim;
+    const bh_session *s = &claim->session;
+    const bh_signature *sig = &claim->documentation.signature;
+    check_person_dates(c, &claim->subscriber, "subscriber.birth_date");
+    check_person_dates(c, &claim->patient, "patient.birth_date");
+    if (s->start >= 0 && s->end >= 0 && s->end < s->start)
+        add(c, "date.order", BH_SEV_ERROR, "session.end",
+            "Record the session's start and end times as the clock read (24-hour).",
+            "CMS documentation of time (MAC psychotherapy checklists)",
+            "The session ends before it starts.");
+    if (sig->date != 0 && c->first_service != 0 && sig->date < c->first_service)
+        add(c, "date.order", BH_SEV_ERROR, "documentation.signature.date",
+            "The note is signed on or after the date of service; check both dates.",
+            "CMS signature requirements (Program Integrity Manual ch. 3)",
+            "The note is signed before the service took place.");
+}
+
+/* {====================================================================
+** Service lines
+** ===================================================================== */
+
+static void check_code(checker *c, const bh_line *line, int index) {
+    bh_procedure_info info;
+    path p;
+    char msg[300];
+    if (line->code == NULL) return;
+    line_path(&p, index, "code");
+    if (!bh_procedure_lookup(line->code, strlen(line->code), &info)) {
+        if (info.kind == BH_CODE_BAD_SHAPE)
+            add(c, "code.cpt.format", BH_SEV_ERROR, p.text,
+                "A procedure code is five characters: CPT 90853, 3016F, 0362T or HCPCS H0004.",
+                SRC_CPT, "This is not a CPT or HCPCS code shape.");
+        else if (info.kind == BH_CODE_HCPCS)
+            add(c, "code.cpt.unknown", BH_SEV_ERROR, p.text,
+                "Check the code against the current HCPCS Level II file.", SRC_HCPCS,
+                "This HCPCS Level II code is not in the CMS HCPCS file.");
+        else
+            add(c, "code.cpt.unknown", BH_SEV_WARNING, p.text,
+                "Confirm the code in the current CPT code set; bhclaim carries only the "
+                "behavioral-health codes.", SRC_CPT,
+                "This CPT code is not in the behavioral-health catalogue, so it cannot be "
+                "confirmed here.");
+        return;
+    }
+    if (line->date != 0 && ((info.from && line->date < info.from) ||
+                            (info.to && line->date > info.to))) {
+        char from[11] = "", to[11] = "";
+        if (info.from) bh_date_format(info.from, from);
+        if (info.to) bh_date_format(info.to, to);
+        snprintf(msg, sizeof msg, "%s is not valid on the date of service (in effect %s%s%s%s).",
+                 line->code, info.from ? "from " : "", from, info.to ? " through " : "", to);
+        add(c, "code.cpt.unknown", BH_SEV_ERROR, p.text,
+            "Use the code that replaced it for this date of service.",
+            info.source ? info.source : SRC_CPT, msg);
+    }
+}
+
+static void check_modifiers(checker *c, const bh_line *line, int index) {
+    int j;
+    for (j = 0; j < line->n_modifiers; j++) {
+        bh_modifier_info info;
+        const char *m = line->modifiers[j];
+        path p;
+        if (m == NULL || bh_modifier_lookup(m, strlen(m), &info)) continue;
+        snprintf(p.text, sizeof p.text, "lines[%d].modifiers[%d]", index, j + 1);
+        add(c, "code.modifier.unknown", BH_SEV_ERROR, p.text,
+            "Use a CPT modifier (two digits, e.g. 95) or a HCPCS modifier (e.g. HQ), in upper "
+            "case.", "CPT modifiers; CMS HCPCS Level II modifiers, January 2026",
+            "This is not a known CPT or HCPCS modifier.");
+    }
+}
+
+static void check_units(checker *c, const bh_line *line, int index) {
+    path p;
+    const char *msg = NULL;
+    line_path(&p, index, "units");
+    if (line->units_state == BH_FIELD_BAD) return;
+    if (line->units_state == BH_FIELD_ABSENT) msg = "The line has no units.";
+    else if (line->units <= 0) msg = "Units must be more than zero.";
+    else if (line->units != (double)(long)line->units || line->units > MAX_UNITS)
+        msg = line->units > MAX_UNITS ? "Units over 9,999 on one line are a keying error."
+                                      : "Units must be a whole number.";
+    if (msg != NULL)
+        add(c, "line.units", BH_SEV_ERROR, p.text,
+            "Bill whole units: one per patient per group session for 90853.", SRC_FRONT_END, msg);
+}
+
+static void check_charge(checker *c, const bh_line *line, int index) {
+    path p;
+    const char *msg = NULL;
+    line_path(&p, index, "charge");
+    if (line->charge_state == BH_FIELD_BAD) return;
+    if (line->charge_state == BH_FIELD_ABSENT) msg = "The line has no charge.";
+    else if (line->charge <= 0) msg = "The charge must be more than zero.";
+    else if (line->charge > MAX_CHARGE_CENTS) msg = "The charge is implausibly large.";
+    if (msg != NULL)
+        add(c, "line.charge", BH_SEV_ERROR, p.text,
+            "Enter the practice's usual charge for the code, e.g. \"45.00\".", SRC_FRONT_END, msg);
+}
+
+static void check_pointers(checker *c, const bh_line *line, int index) {
+    path p;
+    int j, k;
+    if (line->dx_pointers_state == BH_FIELD_BAD) return;
+    if (line->n_dx_pointers == 0) {
+        line_path(&p, index, "dx_pointers");
+        add(c, "line.dx_pointer", BH_SEV_ERROR, p.text,
+            "Point the line at the diagnosis (1-4) it treats.", SRC_FRONT_END,
+            "The line points to no diagnosis.");
+        return;
+    }
+    for (j = 0; j < line->n_dx_pointers; j++) {
+        int ptr = line->dx_pointers[j];
+        const char *msg = NULL;
+        char text[120];
+        snprintf(p.text, sizeof p.text, "lines[%d].dx_pointers[%d]", index, j + 1);
+        if (c->claim->diagnoses_state == BH_FIELD_OK &&
+            (ptr < 1 || ptr > c->claim->n_diagnoses)) {
+            snprintf(text, sizeof text, "Pointer %d refers to no diagnosis (the claim has %d).",
+                     ptr, c->claim->n_diagnoses);
+            msg = text;
+        }
+        for (k = 0; k < j && msg == NULL; k++)
+            if (line->dx_pointers[k] == ptr) msg = "The same diagnosis pointer is listed twice.";
+        if (msg != NULL)
+            add(c, "line.dx_pointer", BH_SEV_ERROR, p.text,
+                "Each pointer is the 1-based position of a diagnosis in the claim's list.",
+                SRC_FRONT_END, msg);
+    }
+}
+
+static void check_line_date(checker *c, const bh_line *line, int index) {
+    path p;
+    if (line->date == 0 || c->today == 0 || line->date <= c->today) return;
+    line_path(&p, index, "date");
+    add(c, "date.future", BH_SEV_ERROR, p.text,
+        "Bill a service after it has taken place.", SRC_FRONT_END,
+        "The date of service is in the future.");
+}
+
+static void check_lines(checker *c) {
+    const bh_claim *claim = c->claim;
+    int i;
+    int64_t total = 0;
+    int all_charges = 1;
+    for (i = 0; i < claim->n_lines; i++) {
+        const bh_line *line = &claim->lines[i];
+        if (line->code_state == BH_FIELD_BAD && line->date_state == BH_FIELD_BAD &&
+            line->units_state == BH_FIELD_BAD)
+            continue;   /* not an object: already reported */
+        check_code(c, line, i + 1);
+        check_modifiers(c, line, i + 1);
+        check_units(c, line, i + 1);
+        check_charge(c, line, i + 1);
+        check_pointers(c, line, i + 1);
+        check_line_date(c, line, i + 1);
+        if (line->place_of_service != NULL) {
+            path p;
+            line_path(&p, i + 1, "place_of_service");
+            check_pos(c, line->place_of_service, p.text, line->date);
+        }
+        if (line->charge_state == BH_FIELD_OK) total += line->charge;
+        else all_charges = 0;
+    }
+    if (claim->total_charge_state == BH_FIELD_OK && all_charges && claim->n_lines > 0 &&
+        total != claim->total_charge) {
+        char stated[24], sum[24], msg[160];
+        bh_money_format(claim->total_charge, stated);
+        bh_money_format(total, sum);
+        snprintf(msg, sizeof msg, "The stated total %s is not the sum of the lines, %s.",
+                 stated, sum);
+        add(c, "claim.total", BH_SEV_ERROR, "total_charge",
+            "Make the total the sum of the line charges, or leave it out.", SRC_FRONT_END, msg);
+    }
+}
+
+/* {====================================================================
+** Entry point
+** ===================================================================== */
+
+static bh_date first_service_date(const bh_claim *claim) {
+    bh_date first = 0;
+    int i;
+    for (i = 0; i < claim->n_lines; i++) {
+        bh_date d = claim->lines[i].date;
+        if (d != 0 && (first == 0 || d < first)) first = d;
+    }
+    return first;
+}
+
+bh_status bh_claim_check(const bh_claim *claim, const bh_check_options *options,
+                         bh_report *report) {
+    checker c;
+    if (claim == NULL || report == NULL) return BH_ERR_ARG;
+    c.claim = claim;
+    c.report = report;
+    c.today = options != NULL ? options->today : 0;
+    c.first_service = first_service_date(claim);
+    c.status = BH_OK;
+    check_diagnoses(&c);
+    check_providers(&c);
+    check_pos(&c, claim->place_of_service, "place_of_service", c.first_service);
+    check_dates(&c);
+    check_lines(&c);
+    return c.status;
+}

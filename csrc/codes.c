@@ -1,0 +1,268 @@
+/*
+** codes.c: look-ups in the compiled code sets: ICD-10-CM by fiscal year,
+** CPT and HCPCS Level II procedure codes, modifiers, places of service.
+** Binary search over sorted generated tables (csrc/data/): O(log n), no I/O.
+** Core layer: no Lua headers.
+** SPDX-License-Identifier: MIT
+*/
+#include <string.h>
+#include "core.h"
+#include "tables.h"
+
+/* Binary search over an array of records whose first member is a
+** NUL-terminated code; returns the index of the first record >= key. */
+static size_t lower_bound(const void *base, size_t count, size_t size, const char *key) {
+    size_t lo = 0, hi = count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const char *code = (const char *)base + mid * size;
+        if (strcmp(code, key) < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+static const void *find_exact(const void *base, size_t count, size_t size, const char *key) {
+    size_t i = lower_bound(base, count, size, key);
+    const char *code = (const char *)base + i * size;
+    return i < count && strcmp(code, key) == 0 ? code : NULL;
+}
+
+/* {====================================================================
+** ICD-10-CM
+** ===================================================================== */
+
+/* FY2026 covers 2025-10-01..2026-09-30 and FY2027 2026-10-01..2027-09-30
+** (ICD-10-CM fiscal years start on October 1; data/PROVENANCE.md). */
+#define FY2026_START 20251001
+#define FY2027_START 20261001
+#define FY2028_START 20271001
+
+int bh_icd10_fiscal_year(bh_date date) {
+    return date != 0 && date < FY2027_START ? 2026 : 2027;
+}
+
+static int year_bit(int fiscal_year) {
+    return fiscal_year == 2026 ? BH_FY2026 : BH_FY2027;
+}
+
+/* Upper-cases and removes the dot (only after the third character, where
+** ICD-10-CM puts it). Returns the length, or 0 when it cannot be a code. */
+static size_t icd10_normalise(const char *code, size_t len, char out[8]) {
+    size_t i, n = 0;
+    for (i = 0; i < len; i++) {
+        char c = code[i];
+        if (c == '.' && n == 3 && i == 3) continue;
+        if (n == 7) return 0;
+        c = BH_TO_UPPER(c);
+        if (!BH_IS_UPPER(c) && !BH_IS_DIGIT(c)) return 0;
+        out[n++] = c;
+    }
+    out[n] = '\0';
+    /* A letter, then two letters or digits, then up to four more: the
+    ** second character may be a letter (QA0 in FY2026). */
+    if (n < 3 || !BH_IS_UPPER(out[0])) return 0;
+    return n;
+}
+
+/* 1 when some billable code of `bit` years extends the prefix. */
+static int has_billable_under(const char *prefix, size_t n, int bit) {
+    size_t i = lower_bound(bh_icd10_codes, bh_icd10_codes_count,
+                           sizeof bh_icd10_codes[0], prefix);
+    for (; i < bh_icd10_codes_count; i++) {
+        const bh_icd10_code *c = &bh_icd10_codes[i];
+        if (strncmp(c->code, prefix, n) != 0) break;
+        if (c->code[n] != '\0' && (c->years & bit)) return 1;
+    }
+    return 0;
+}
+
+static bh_icd10_status status_in_year(const char *code, size_t n, int bit) {
+    const bh_icd10_code *c = find_exact(bh_icd10_codes, bh_icd10_codes_count,
+                                        sizeof bh_icd10_codes[0], code);
+    if (c != NULL && (c->years & bit)) return BH_ICD10_BILLABLE;
+    return has_billable_under(code, n, bit) ? BH_ICD10_HEADER : BH_ICD10_INVALID;
+}
+
+static const char *icd10_title(const char *code, int bit) {
+    size_t i = lower_bound(bh_icd10_titles, bh_icd10_titles_count,
+                           sizeof bh_icd10_titles[0], code);
+    for (; i < bh_icd10_titles_count && strcmp(bh_icd10_titles[i].code, code) == 0; i++)
+        if (bh_icd10_titles[i].years & bit) return bh_icd10_titles[i].title;
+    return NULL;
+}
+
+bh_icd10_status bh_icd10_lookup(const char *code, size_t len, bh_date date,
+                                bh_icd10_info *info) {
+    size_t n;
+    int bit, other_year, other_bit;
+    memset(info, 0, sizeof *info);
+    info->fiscal_year = bh_icd10_fiscal_year(date);
+    info->in_range = date == 0 || (date >= FY2026_START && date < FY2028_START);
+    if (code == NULL || (n = icd10_normalise(code, len, info->code)) == 0) {
+        info->status = BH_ICD10_INVALID;
+        return info->status;
+    }
+    memcpy(info->dotted, info->code, 3);
+    if (n > 3) {
+        info->dotted[3] = '.';
+        memcpy(info->dotted + 4, info->code + 3, n - 3 + 1);
+    } else {
+        info->dotted[3] = '\0';
+    }
+    bit = year_bit(info->fiscal_year);
+    other_year = info->fiscal_year == 2026 ? 2027 : 2026;
+    other_bit = year_bit(other_year);
+    info->status = status_in_year(info->code, n, bit);
+    switch (status_in_year(info->code, n, other_bit)) {
+    case BH_ICD10_BILLABLE: info->billable_in_other_year = other_year; break;
+    case BH_ICD10_HEADER: info->header_in_other_year = other_year; break;
+    default: break;
+    }
+    info->description = icd10_title(info->code, bit);
+    {
+        char category[4];
+        const bh_icd10_category *cat;
+        memcpy(category, info->code, 3);
+        category[3] = '\0';
+        cat = find_exact(bh_icd10_categories, bh_icd10_categories_count,
+                         sizeof bh_icd10_categories[0], category);
+        if (cat != NULL) info->category_title = cat->title;
+        if (n == 3 && info->description == NULL && info->status != BH_ICD10_INVALID)
+            info->description = info->category_title;
+    }
+    return info->status;
+}
+
+/* {====================================================================
+** Procedure codes, modifiers, places of service
+** ===================================================================== */
+
+bh_code_kind bh_procedure_kind(const char *code, size_t len) {
+    size_t i;
+    if (code == NULL || len != 5) return BH_CODE_BAD_SHAPE;
+    for (i = 1; i < 4; i++)
+        if (!BH_IS_DIGIT(code[i])) return BH_CODE_BAD_SHAPE;
+    if (BH_IS_UPPER(code[0])) return BH_IS_DIGIT(code[4]) ? BH_CODE_HCPCS : BH_CODE_BAD_SHAPE;
+    if (!BH_IS_DIGIT(code[0])) return BH_CODE_BAD_SHAPE;
+    if (BH_IS_DIGIT(code[4])) return BH_CODE_CPT_I;
+    if (code[4] == 'F') return BH_CODE_CPT_II;
+    if (code[4] == 'T') return BH_CODE_CPT_III;
+    return BH_CODE_BAD_SHAPE;
+}
+
+int bh_procedure_lookup(const char *code, size_t len, bh_procedure_info *info) {
+    char key[6];
+    memset(info, 0, sizeof *info);
+    info->kind = bh_procedure_kind(code, len);
+    if (info->kind == BH_CODE_BAD_SHAPE) return 0;
+    memcpy(key, code, 5);
+    key[5] = '\0';
+    if (info->kind == BH_CODE_HCPCS) {
+        const bh_hcpcs_code *h = find_exact(bh_hcpcs_codes, bh_hcpcs_codes_count,
+                                            sizeof bh_hcpcs_codes[0], key);
+        if (h == NULL) return 0;
+        info->known = 1;
+        info->description = h->long_description;
+        info->short_description = h->short_description;
+        info->source = "CMS HCPCS Level II, January 2026";
+    } else {
+        const bh_cpt_code *c = find_exact(bh_cpt_codes, bh_cpt_codes_count,
+                                          sizeof bh_cpt_codes[0], key);
+        if (c == NULL) return 0;
+        info->known = 1;
+        info->addon = c->addon;
+        info->from = c->from;
+        info->to = c->to;
+        info->description = c->description;
+        info->source = c->source;
+    }
+    return 1;
+}
+
+int bh_modifier_lookup(const char *code, size_t len, bh_modifier_info *info) {
+    char key[3];
+    const bh_modifier *m;
+    memset(info, 0, sizeof *info);
+    if (code == NULL || len != 2) return 0;
+    key[0] = code[0];
+    key[1] = code[1];
+    key[2] = '\0';
+    m = find_exact(bh_modifiers, bh_modifiers_count, sizeof bh_modifiers[0], key);
+    if (m == NULL) return 0;
+    info->known = 1;
+    info->is_cpt = m->is_cpt;
+    info->description = m->description;
+    info->source = m->source;
+    return 1;
+}
+
+int bh_pos_lookup(const char *code, size_t len, bh_pos_info *info) {
+    char key[3];
+    const bh_pos *p;
+    memset(info, 0, sizeof *info);
+    if (code == NULL || len != 2) return 0;
+    key[0] = code[0];
+    key[1] = code[1];
+    key[2] = '\0';
+    p = find_exact(bh_pos_codes, bh_pos_codes_count, sizeof bh_pos_codes[0], key);
+    if (p == NULL) return 0;
+    info->known = 1;
+    info->name = p->name;
+    info->from = p->from;
+    info->telehealth = p->telehealth;
+    info->source = p->source;
+    return 1;
+}
+
+/* {====================================================================
+** Identifiers
+** ===================================================================== */
+
+int bh_npi_valid(const char *s, size_t len) {
+    /* Luhn over "80840" + the first nine digits: the prefix contributes the
+    ** constant 24 (CMS NPI check-digit rule; rules-reference 7.3). */
+    int sum = 24, i;
+    if (s == NULL || len != 10) return 0;
+    for (i = 0; i < 10; i++)
+        if (!BH_IS_DIGIT(s[i])) return 0;
+    if (s[0] != '1' && s[0] != '2') return 0;
+    for (i = 8; i >= 0; i--) {
+        int d = s[i] - '0';
+        if ((8 - i) % 2 == 0) {     /* rightmost of the nine is doubled */
+            d *= 2;
+            if (d > 9) d -= 9;
+        }
+        sum += d;
+    }
+    return (10 - sum % 10) % 10 == s[9] - '0';
+}
+
+int bh_tin_valid(const char *s, size_t len) {
+    char digits[9];
+    size_t i, n = 0;
+    if (s == NULL) return 0;
+    /* Bare, EIN (XX-XXXXXXX) or SSN (XXX-XX-XXXX): rules-reference 7.4. */
+    if (len == 10 && s[2] != '-') return 0;
+    if (len == 11 && (s[3] != '-' || s[6] != '-')) return 0;
+    if (len != 9 && len != 10 && len != 11) return 0;
+    for (i = 0; i < len; i++) {
+        if (s[i] == '-' && (len == 10 ? i == 2 : (i == 3 || i == 6))) continue;
+        if (!BH_IS_DIGIT(s[i])) return 0;
+        digits[n++] = s[i];
+    }
+    if (n != 9) return 0;
+    for (i = 0; i < 9; i++)
+        if (digits[i] != '0') return 1;
+    return 0;
+}
+
+int bh_taxonomy_valid(const char *s, size_t len) {
+    size_t i;
+    /* NUCC codes: nine upper-case letters or digits and a final X
+    ** (rules-reference 7.5). */
+    if (s == NULL || len != 10 || s[9] != 'X') return 0;
+    for (i = 0; i < 9; i++)
+        if (!BH_IS_UPPER(s[i]) && !BH_IS_DIGIT(s[i])) return 0;
+    return 1;
+}

@@ -1,0 +1,41 @@
+/*
+** core.h: helpers shared by the core's files, not part of the public API.
+** Core-internal: no Lua headers here or in any file that includes this.
+** SPDX-License-Identifier: MIT
+*/
+#ifndef BH_CORE_H
+#define BH_CORE_H
+
+#include <stddef.h>
+#include "bhclaim.h"
+
+/* A bump allocator for strings that live as long as one claim or report.
+** Blocks are chained; reset keeps the first block so a batch reuses it. */
+typedef struct bh_arena bh_arena;
+
+/* Creates an arena whose first block holds first_size bytes. NULL on OOM. */
+bh_arena *bh_arena_new(size_t first_size);
+
+/* Frees the arena and every block. NULL-safe. */
+void bh_arena_free(bh_arena *arena);
+
+/* Forgets every allocation; keeps the first block, frees the others. */
+void bh_arena_reset(bh_arena *arena);
+
+/* Returns n bytes aligned for any object, or NULL on OOM. */
+void *bh_arena_alloc(bh_arena *arena, size_t n);
+
+/* Copies len bytes and a NUL into the arena; NULL on OOM. */
+char *bh_arena_strndup(bh_arena *arena, const char *text, size_t len);
+
+/* ASCII helpers that never consult the locale (the core must behave the
+** same in every host process). */
+#define BH_IS_DIGIT(c) ((c) >= '0' && (c) <= '9')
+#define BH_IS_UPPER(c) ((c) >= 'A' && (c) <= 'Z')
+#define BH_IS_LOWER(c) ((c) >= 'a' && (c) <= 'z')
+#define BH_TO_UPPER(c) (BH_IS_LOWER(c) ? (char)((c) - 'a' + 'A') : (c))
+
+/* Parses "HH:MM" (00:00-23:59) into minutes after midnight; -1 if not. */
+int bh_time_parse(const char *text);
+
+#endif

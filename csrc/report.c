@@ -1,0 +1,103 @@
+/*
+** report.c: the findings of one claim (see bhclaim.h, "Findings").
+** Findings and their strings live in the report's arena, so a batch resets
+** one report per claim instead of allocating per finding. Core layer.
+** SPDX-License-Identifier: MIT
+*/
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core.h"
+
+/* Longest message kept; longer ones are cut (messages are one sentence). */
+#define REPORT_MESSAGE_MAX 400
+
+struct bh_report {
+    bh_finding *items;      /* findings, in the order added */
+    size_t count;           /* findings held */
+    size_t capacity;        /* slots in items */
+    bh_arena *strings;      /* copies of every finding's strings */
+};
+
+bh_report *bh_report_new(void) {
+    bh_report *report = calloc(1, sizeof *report);
+    if (report == NULL) return NULL;
+    report->strings = bh_arena_new(4096);
+    if (report->strings == NULL) {
+        free(report);
+        return NULL;
+    }
+    return report;
+}
+
+void bh_report_free(bh_report *report) {
+    if (report == NULL) return;
+    free(report->items);
+    bh_arena_free(report->strings);
+    free(report);
+}
+
+void bh_report_reset(bh_report *report) {
+    report->count = 0;
+    bh_arena_reset(report->strings);
+}
+
+size_t bh_report_count(const bh_report *report) {
+    return report->count;
+}
+
+size_t bh_report_count_severity(const bh_report *report, bh_severity severity) {
+    size_t i, n = 0;
+    for (i = 0; i < report->count; i++)
+        if (report->items[i].severity == severity) n++;
+    return n;
+}
+
+const bh_finding *bh_report_get(const bh_report *report, size_t i) {
+    return i < report->count ? &report->items[i] : NULL;
+}
+
+const char *bh_severity_name(bh_severity severity) {
+    switch (severity) {
+    case BH_SEV_ERROR: return "error";
+    case BH_SEV_WARNING: return "warning";
+    default: return "info";
+    }
+}
+
+static const char *copy_or_empty(bh_arena *arena, const char *s) {
+    if (s == NULL || s[0] == '\0') return "";
+    return bh_arena_strndup(arena, s, strlen(s));
+}
+
+static int grow(bh_report *report) {
+    size_t capacity = report->capacity ? report->capacity * 2 : 16;
+    bh_finding *items = realloc(report->items, capacity * sizeof *items);
+    if (items == NULL) return 0;
+    report->items = items;
+    report->capacity = capacity;
+    return 1;
+}
+
+bh_status bh_report_add(bh_report *report, const char *rule, bh_severity severity,
+                        const char *path, const char *hint, const char *source,
+                        const char *fmt, ...) {
+    char message[REPORT_MESSAGE_MAX + 1];
+    bh_finding f;
+    va_list ap;
+    if (report == NULL || rule == NULL || fmt == NULL) return BH_ERR_ARG;
+    if (report->count == report->capacity && !grow(report)) return BH_ERR_NOMEM;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof message, fmt, ap);
+    va_end(ap);
+    f.rule = copy_or_empty(report->strings, rule);
+    f.severity = severity;
+    f.path = copy_or_empty(report->strings, path);
+    f.message = copy_or_empty(report->strings, message);
+    f.hint = copy_or_empty(report->strings, hint);
+    f.source = copy_or_empty(report->strings, source);
+    if (!f.rule || !f.path || !f.message || !f.hint || !f.source) return BH_ERR_NOMEM;
+    report->items[report->count++] = f;
+    return BH_OK;
+}

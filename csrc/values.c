@@ -1,0 +1,107 @@
+/*
+** values.c: dates, times and money as the claim model holds them.
+** Dates are YYYYMMDD integers, times minutes after midnight, money integer
+** cents: no floating point touches an amount. Core layer: no Lua headers.
+** SPDX-License-Identifier: MIT
+*/
+#include <stdio.h>
+#include <string.h>
+#include "core.h"
+
+static int is_leap(int y) {
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int days_in_month(int y, int m) {
+    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return m == 2 && is_leap(y) ? 29 : days[m - 1];
+}
+
+static int digits_value(const char *s, int n) {
+    int v = 0, i;
+    for (i = 0; i < n; i++) {
+        if (!BH_IS_DIGIT(s[i])) return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+int bh_date_parse(const char *text, size_t len, bh_date *out) {
+    int y, m, d;
+    if (text == NULL || len != 10 || text[4] != '-' || text[7] != '-') return 0;
+    y = digits_value(text, 4);
+    m = digits_value(text + 5, 2);
+    d = digits_value(text + 8, 2);
+    /* Years outside 1800-2999 are typing slips, not claims. */
+    if (y < 1800 || y > 2999 || m < 1 || m > 12 || d < 1) return 0;
+    if (d > days_in_month(y, m)) return 0;
+    *out = (bh_date)(y * 10000 + m * 100 + d);
+    return 1;
+}
+
+void bh_date_format(bh_date date, char buf[11]) {
+    unsigned value = date > 0 ? (unsigned)date : 0u;
+    snprintf(buf, 11, "%04u-%02u-%02u", value / 10000 % 10000, value / 100 % 100,
+             value % 100);
+}
+
+/* Days since 0000-03-01 in the proleptic Gregorian calendar. */
+static long day_number(bh_date date) {
+    long y = date / 10000, m = date / 100 % 100, d = date % 100;
+    if (m < 3) {
+        y -= 1;
+        m += 12;
+    }
+    return 365 * y + y / 4 - y / 100 + y / 400 + (153 * (m - 3) + 2) / 5 + d - 1;
+}
+
+long bh_date_diff_days(bh_date a, bh_date b) {
+    return day_number(b) - day_number(a);
+}
+
+int bh_time_parse(const char *text) {
+    int h, m;
+    if (text == NULL || strlen(text) != 5 || text[2] != ':') return -1;
+    h = digits_value(text, 2);
+    m = digits_value(text + 3, 2);
+    if (h < 0 || h > 23 || m < 0 || m > 59) return -1;
+    return h * 60 + m;
+}
+
+/* At most 11 integer digits: $99,999,999,999 is far beyond any claim line
+** and keeps cents well inside int64. */
+#define MONEY_MAX_INT_DIGITS 11
+
+int bh_money_parse(const char *text, size_t len, int64_t *cents) {
+    size_t i = 0, int_digits = 0, frac_digits = 0;
+    int64_t whole = 0, frac = 0;
+    int negative = 0;
+    if (text == NULL || len == 0) return 0;
+    if (text[0] == '-') {
+        negative = 1;
+        i = 1;
+    }
+    for (; i < len && BH_IS_DIGIT(text[i]); i++) {
+        if (++int_digits > MONEY_MAX_INT_DIGITS) return 0;
+        whole = whole * 10 + (text[i] - '0');
+    }
+    if (int_digits == 0) return 0;
+    if (i < len && text[i] == '.') {
+        for (i++; i < len && BH_IS_DIGIT(text[i]); i++) {
+            if (++frac_digits > 2) return 0;
+            frac = frac * 10 + (text[i] - '0');
+        }
+        if (frac_digits == 0) return 0;
+        if (frac_digits == 1) frac *= 10;
+    }
+    if (i != len) return 0;
+    *cents = (whole * 100 + frac) * (negative ? -1 : 1);
+    return 1;
+}
+
+void bh_money_format(int64_t cents, char buf[24]) {
+    /* Negate as unsigned so INT64_MIN cannot overflow. */
+    uint64_t magnitude = cents < 0 ? (uint64_t)0 - (uint64_t)cents : (uint64_t)cents;
+    snprintf(buf, 24, "%s%llu.%02u", cents < 0 ? "-" : "",
+             (unsigned long long)(magnitude / 100), (unsigned)(magnitude % 100));
+}

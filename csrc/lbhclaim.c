@@ -1,0 +1,713 @@
+/*
+** lbhclaim.c: the binding between Lua and the bhclaim core (module
+** "bhclaim.core"). The only file that includes Lua headers. It converts Lua
+** values to and from JSON trees, runs core checks, and turns core results
+** into plain tables; the workflow layer lives in lua/bhclaim/.
+** SPDX-License-Identifier: MIT
+*/
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cjson/cJSON.h>
+#include "bhclaim.h"
+#include "lcompat.h"
+
+#define SCRATCH_MT "bhclaim.Scratch"
+/* Registry key of the metatable that marks decoded arrays. */
+static const char array_mt_key = 'A';
+
+/* {====================================================================
+** Scratch: the per-module claim, report and tree
+** ===================================================================== */
+
+/* One per loaded module (an upvalue of every function), never global: each
+** Lua state gets its own. It owns anything that must not leak when a Lua
+** call raises (out of memory) halfway through a conversion. */
+typedef struct scratch {
+    bh_claim *claim;        /* reused claim model */
+    bh_report *report;      /* reused findings */
+    cJSON *tree;            /* JSON tree under construction, or NULL */
+} scratch;
+
+static void scratch_drop_tree(scratch *s) {
+    cJSON_Delete(s->tree);
+    s->tree = NULL;
+}
+
+static int scratch_gc(lua_State *L) {
+    scratch *s = luaL_checkudata(L, 1, SCRATCH_MT);
+    scratch_drop_tree(s);
+    bh_claim_free(s->claim);
+    bh_report_free(s->report);
+    s->claim = NULL;
+    s->report = NULL;
+    return 0;
+}
+
+static scratch *get_scratch(lua_State *L) {
+    scratch *s = lua_touserdata(L, lua_upvalueindex(1));
+    scratch_drop_tree(s);   /* left over by a call that raised */
+    bh_report_reset(s->report);
+    return s;
+}
+
+/* {====================================================================
+** Lua value -> cJSON
+** ===================================================================== */
+
+/* Lenient conversion (for checking a claim) never raises: what JSON cannot
+** hold becomes a cJSON Raw item naming it, and the claim reader reports it
+** as a claim.schema finding at its path. Strict conversion (encode) raises. */
+/* Unsupported values remembered (lenient mode) so that those under keys the
+** claim reader ignores still get a finding; a few are plenty to fix. */
+#define MAX_UNSUPPORTED 8
+
+typedef struct converter {
+    lua_State *L;
+    int strict;
+    const char *error;      /* strict: why the value cannot be encoded */
+    char path[128];         /* path of the value being converted */
+    size_t path_len;        /* bytes of path in use */
+    int n_unsupported;      /* entries used in the two arrays below */
+    char unsupported_path[MAX_UNSUPPORTED][128];
+    const char *unsupported_what[MAX_UNSUPPORTED];
+} converter;
+
+/* Appends ".key" or "[i]" to the path; returns the old length to restore.
+** A path too long for the buffer is cut: it only names a place. */
+static size_t path_push(converter *cv, const char *key, long index) {
+    size_t old = cv->path_len, room = sizeof cv->path - old;
+    int n;
+    if (key != NULL) n = snprintf(cv->path + old, room, "%s%s", old ? "." : "", key);
+    else n = snprintf(cv->path + old, room, "[%ld]", index);
+    if (n > 0) cv->path_len = (size_t)n < room ? old + (size_t)n : sizeof cv->path - 1;
+    return old;
+}
+
+static void path_pop(converter *cv, size_t old) {
+    cv->path_len = old;
+    cv->path[old] = '\0';
+}
+
+static cJSON *convert(converter *cv, int idx, int depth, const char *key);
+
+/* Strict mode records why and fails; raising here would leak the
+** containers still under construction, so the caller raises after cleanup. */
+static cJSON *unsupported(converter *cv, const char *what) {
+    if (cv->strict) {
+        cv->error = what;
+        return NULL;
+    }
+    if (cv->n_unsupported < MAX_UNSUPPORTED) {
+        memcpy(cv->unsupported_path[cv->n_unsupported], cv->path, cv->path_len + 1);
+        cv->unsupported_what[cv->n_unsupported++] = what;
+    }
+    return cJSON_CreateRaw(what);
+}
+
+/* Keys whose values the claim and session contracts define as arrays, so an
+** empty Lua table under them encodes as [] rather than {}. */
+static int is_array_key(const char *key) {
+    static const char *const keys[] = {"diagnoses", "lines", "modifiers", "dx_pointers",
+                                       "participants", "findings", NULL};
+    int i;
+    if (key == NULL) return 0;
+    for (i = 0; keys[i] != NULL; i++)
+        if (strcmp(key, keys[i]) == 0) return 1;
+    return 0;
+}
+
+static int has_array_mt(lua_State *L, int idx) {
+    int yes;
+    if (!lua_getmetatable(L, idx)) return 0;
+    lua_pushlightuserdata(L, (void *)&array_mt_key);
+    lua_rawget(L, LUA_REGISTRYINDEX);
+    yes = lua_rawequal(L, -1, -2);
+    lua_pop(L, 2);
+    return yes;
+}
+
+/* Length of a table when its keys are exactly 1..n (n may be 0), else -1. */
+static long sequence_length(lua_State *L, int idx) {
+    long count = 0;
+    double max = 0;
+    lua_pushnil(L);
+    while (lua_next(L, idx) != 0) {
+        double k;
+        lua_pop(L, 1);
+        if (lua_type(L, -1) != LUA_TNUMBER) {
+            lua_pop(L, 1);
+            return -1;
+        }
+        k = lua_tonumber(L, -1);
+        if (k < 1 || k != floor(k)) {
+            lua_pop(L, 1);
+            return -1;
+        }
+        if (k > max) max = k;
+        count++;
+    }
+    return (double)count == max ? count : -1;
+}
+
+static cJSON *convert_array(converter *cv, int idx, long n, int depth) {
+    cJSON *arr = cJSON_CreateArray();
+    long i;
+    if (arr == NULL) return NULL;
+    for (i = 1; i <= n; i++) {
+        cJSON *item;
+        size_t old = path_push(cv, NULL, i);
+        lua_rawgeti(cv->L, idx, (int)i);
+        item = convert(cv, lua_gettop(cv->L), depth + 1, NULL);
+        lua_pop(cv->L, 1);
+        path_pop(cv, old);
+        if (item == NULL || !cJSON_AddItemToArray(arr, item)) {
+            cJSON_Delete(item);
+            cJSON_Delete(arr);
+            return NULL;
+        }
+    }
+    return arr;
+}
+
+/* Known keys first, in the order of the JSON contract; others sorted after. */
+static int key_rank(const char *key) {
+    static const char *const order[] = {
+        "id", "date", "start", "end", "code", "modifiers", "units", "charge", "payer",
+        "billing_provider", "rendering_provider", "facilitator", "co_facilitator",
+        "subscriber", "patient", "diagnoses", "place_of_service", "prior_authorization",
+        "total_charge", "frequency", "note", "lines", "session", "documentation", NULL};
+    int i;
+    for (i = 0; order[i] != NULL; i++)
+        if (strcmp(key, order[i]) == 0) return i;
+    return 1000;
+}
+
+static int compare_items(const void *a, const void *b) {
+    const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
+    int rx = key_rank(x->string), ry = key_rank(y->string);
+    return rx != ry ? rx - ry : strcmp(x->string, y->string);
+}
+
+/* Sorts an object's members so encoding a table is deterministic. */
+static int sort_members(cJSON *obj) {
+    int n = cJSON_GetArraySize(obj), i;
+    cJSON **items, *item;
+    if (n < 2) return 1;
+    items = malloc((size_t)n * sizeof *items);
+    if (items == NULL) return 0;
+    i = 0;
+    cJSON_ArrayForEach(item, obj) items[i++] = item;
+    qsort(items, (size_t)n, sizeof *items, compare_items);
+    for (i = 0; i < n; i++) {
+        items[i]->prev = i > 0 ? items[i - 1] : items[n - 1];
+        items[i]->next = i + 1 < n ? items[i + 1] : NULL;
+    }
+    obj->child = items[0];
+    free(items);
+    return 1;
+}
+
+static cJSON *convert_object(converter *cv, int idx, int depth) {
+    lua_State *L = cv->L;
+    cJSON *obj = cJSON_CreateObject();
+    if (obj == NULL) return NULL;
+    lua_pushnil(L);
+    while (lua_next(L, idx) != 0) {
+        const char *key;
+        cJSON *item;
+        if (lua_type(L, -2) != LUA_TSTRING) {
+            if (cv->strict) {
+                cJSON_Delete(obj);
+                lua_pop(L, 2);
+                return unsupported(cv, "a table mixing array and non-string keys");
+            }
+            lua_pop(L, 1);
+            continue;   /* lenient: a non-string key cannot name a claim field */
+        }
+        key = lua_tostring(L, -2);
+        {
+            size_t old = path_push(cv, key, 0);
+            item = convert(cv, lua_gettop(L), depth + 1, key);
+            path_pop(cv, old);
+        }
+        if (item == NULL || !cJSON_AddItemToObject(obj, key, item)) {
+            cJSON_Delete(item);
+            cJSON_Delete(obj);
+            lua_pop(L, 2);
+            return NULL;
+        }
+        lua_pop(L, 1);
+    }
+    if (cv->strict && !sort_members(obj)) {
+        cJSON_Delete(obj);
+        return NULL;
+    }
+    return obj;
+}
+
+static cJSON *convert_table(converter *cv, int idx, int depth, const char *key) {
+    long n;
+    if (depth > BH_MAX_DEPTH) return unsupported(cv, "a table nested too deeply (or a cycle)");
+    if (!lua_checkstack(cv->L, 6)) return NULL;
+    if (has_array_mt(cv->L, idx)) return convert_array(cv, idx, (long)bhc_rawlen(cv->L, idx), depth);
+    n = sequence_length(cv->L, idx);
+    if (n > 0 || (n == 0 && is_array_key(key))) return convert_array(cv, idx, n, depth);
+    return convert_object(cv, idx, depth);
+}
+
+static cJSON *convert_string(converter *cv, int idx) {
+    size_t len, i;
+    const char *s = lua_tolstring(cv->L, idx, &len);
+    char *copy;
+    cJSON *item;
+    if (memchr(s, '\0', len) == NULL) return cJSON_CreateString(s);
+    if (cv->strict) return unsupported(cv, "a string holding a NUL byte");
+    /* cJSON strings end at a NUL, which would silently shorten the field;
+    ** SUB (0x1A) keeps it the control character the claim reader refuses. */
+    copy = malloc(len + 1);
+    if (copy == NULL) return NULL;
+    for (i = 0; i < len; i++) copy[i] = s[i] == '\0' ? '\x1a' : s[i];
+    copy[len] = '\0';
+    item = cJSON_CreateString(copy);
+    free(copy);
+    return item;
+}
+
+static cJSON *convert(converter *cv, int idx, int depth, const char *key) {
+    lua_State *L = cv->L;
+    switch (lua_type(L, idx)) {
+    case LUA_TSTRING:
+        return convert_string(cv, idx);
+    case LUA_TNUMBER: {
+        double d = lua_tonumber(L, idx);
+        if (d != d || d == HUGE_VAL || d == -HUGE_VAL) return unsupported(cv, "a non-finite number");
+        return cJSON_CreateNumber(d);
+    }
+    case LUA_TBOOLEAN:
+        return cJSON_CreateBool(lua_toboolean(L, idx));
+    case LUA_TLIGHTUSERDATA:
+        if (lua_touserdata(L, idx) == NULL) return cJSON_CreateNull();
+        return unsupported(cv, "a light userdata");
+    case LUA_TTABLE:
+        return convert_table(cv, idx, depth, key);
+    case LUA_TNIL:
+        return cJSON_CreateNull();
+    case LUA_TFUNCTION:
+        return unsupported(cv, "a function");
+    default:
+        return unsupported(cv, lua_typename(L, lua_type(L, idx)));
+    }
+}
+
+/* Converts the value at idx into s->tree, under a holder array so the
+** scratch owns it. Returns NULL on success, else why: "out of memory" or
+** (strict) what could not be encoded. */
+static const char *to_tree(lua_State *L, scratch *s, int idx, converter *cv, int strict) {
+    cJSON *root;
+    cv->L = L;
+    cv->strict = strict;
+    cv->error = NULL;
+    cv->path[0] = '\0';
+    cv->path_len = 0;
+    cv->n_unsupported = 0;
+    s->tree = cJSON_CreateArray();
+    if (s->tree == NULL) return "out of memory";
+    root = convert(cv, idx, 0, NULL);
+    if (root == NULL) return cv->error != NULL ? cv->error : "out of memory";
+    cJSON_AddItemToArray(s->tree, root);
+    return NULL;
+}
+
+static int report_has_path(const bh_report *report, const char *path) {
+    size_t i, n = bh_report_count(report);
+    for (i = 0; i < n; i++)
+        if (strcmp(bh_report_get(report, i)->path, path) == 0) return 1;
+    return 0;
+}
+
+/* Values JSON cannot hold under keys the claim reader ignores get the
+** finding the reader would have given under a known key. */
+static bh_status report_unsupported(const converter *cv, bh_report *report) {
+    int i;
+    for (i = 0; i < cv->n_unsupported; i++) {
+        if (report_has_path(report, cv->unsupported_path[i])) continue;
+        if (bh_report_add(report, "claim.schema", BH_SEV_ERROR, cv->unsupported_path[i],
+                          "Keep only strings, numbers, booleans, bhclaim.null and tables "
+                          "without cycles in a claim.", "bhclaim claim JSON contract",
+                          "The claim holds %s, which JSON cannot carry.",
+                          cv->unsupported_what[i]) != BH_OK)
+            return BH_ERR_NOMEM;
+    }
+    return BH_OK;
+}
+
+/* {====================================================================
+** cJSON -> Lua value
+** ===================================================================== */
+
+static void push_tree(lua_State *L, const cJSON *item) {
+    luaL_checkstack(L, 4, "JSON nested too deeply");
+    if (cJSON_IsObject(item)) {
+        const cJSON *child;
+        lua_createtable(L, 0, cJSON_GetArraySize(item));
+        cJSON_ArrayForEach(child, item) {
+            push_tree(L, child);
+            lua_setfield(L, -2, child->string);
+        }
+    } else if (cJSON_IsArray(item)) {
+        const cJSON *child;
+        int i = 0;
+        lua_createtable(L, cJSON_GetArraySize(item), 0);
+        cJSON_ArrayForEach(child, item) {
+            push_tree(L, child);
+            lua_rawseti(L, -2, ++i);
+        }
+        lua_pushlightuserdata(L, (void *)&array_mt_key);
+        lua_rawget(L, LUA_REGISTRYINDEX);
+        lua_setmetatable(L, -2);
+    } else if (cJSON_IsString(item)) {
+        lua_pushstring(L, item->valuestring);
+    } else if (cJSON_IsNumber(item)) {
+        double d = item->valuedouble;
+        /* Whole numbers within 2^53 are exact: make them integers on 5.3+. */
+        if (d == floor(d) && fabs(d) < 9007199254740992.0) lua_pushinteger(L, (lua_Integer)d);
+        else lua_pushnumber(L, d);
+    } else if (cJSON_IsBool(item)) {
+        lua_pushboolean(L, cJSON_IsTrue(item));
+    } else {
+        lua_pushlightuserdata(L, NULL);
+    }
+}
+
+/* Pushes the fail triple nil, message, id (luv style). */
+static int push_fail(lua_State *L, const bh_error *err) {
+    lua_pushnil(L);
+    lua_pushstring(L, err->message);
+    lua_pushstring(L, err->id);
+    return 3;
+}
+
+/***
+Decodes JSON text into Lua values (objects to tables, arrays to tables with
+the array metatable, null to bhclaim.null).
+@function decode
+@tparam string json
+@return[1] the value
+@return[2] nil
+@treturn[2] string "line L, byte B: what was expected"
+@treturn[2] string error id: "json.syntax", "json.depth" or "json.nul"
+*/
+static int l_decode(lua_State *L) {
+    scratch *s = get_scratch(L);
+    size_t len;
+    const char *json = luaL_checklstring(L, 1, &len);
+    bh_error err;
+    s->tree = bh_json_parse(json, len, &err);
+    if (s->tree == NULL) return push_fail(L, &err);
+    push_tree(L, s->tree);
+    scratch_drop_tree(s);
+    return 1;
+}
+
+/***
+Encodes a Lua value as JSON text. Keys of the claim contract come first in
+contract order, others sorted, so output is deterministic.
+@function encode
+@param value a table, string, number, boolean or bhclaim.null
+@treturn string JSON text
+@raise when the value holds a function, a userdata, a NUL byte, a cycle
+*/
+static int l_encode(lua_State *L) {
+    scratch *s = get_scratch(L);
+    char *text;
+    const char *why;
+    converter cv;
+    luaL_checkany(L, 1);
+    if ((why = to_tree(L, s, 1, &cv, 1)) != NULL) {
+        scratch_drop_tree(s);
+        return luaL_error(L, "bhclaim.encode: cannot encode %s", why);
+    }
+    text = cJSON_PrintUnformatted(s->tree->child);
+    scratch_drop_tree(s);
+    if (text == NULL) return luaL_error(L, "bhclaim.encode: out of memory");
+    lua_pushstring(L, text);
+    cJSON_free(text);
+    return 1;
+}
+
+/* {====================================================================
+** Checking
+** ===================================================================== */
+
+static void push_findings(lua_State *L, const bh_report *report) {
+    size_t i, n = bh_report_count(report);
+    lua_createtable(L, (int)n, 0);
+    for (i = 0; i < n; i++) {
+        const bh_finding *f = bh_report_get(report, i);
+        lua_createtable(L, 0, 6);
+        lua_pushstring(L, f->rule);
+        lua_setfield(L, -2, "rule");
+        lua_pushstring(L, bh_severity_name(f->severity));
+        lua_setfield(L, -2, "severity");
+        lua_pushstring(L, f->path);
+        lua_setfield(L, -2, "path");
+        lua_pushstring(L, f->message);
+        lua_setfield(L, -2, "message");
+        lua_pushstring(L, f->hint);
+        lua_setfield(L, -2, "hint");
+        lua_pushstring(L, f->source);
+        lua_setfield(L, -2, "source");
+        lua_rawseti(L, -2, (int)i + 1);
+    }
+}
+
+static bh_date opt_date(lua_State *L, int arg) {
+    size_t len;
+    const char *text = luaL_optlstring(L, arg, NULL, &len);
+    bh_date date = 0;
+    if (text != NULL && !bh_date_parse(text, len, &date))
+        luaL_argerror(L, arg, "date expected as YYYY-MM-DD");
+    return date;
+}
+
+/***
+Checks one claim with the core rules.
+@function check
+@param claim a table of the claim JSON form, or its JSON text
+@tparam[opt] string today "YYYY-MM-DD" for date.future; nil turns it off
+@treturn[1] table findings, each {rule, severity, path, message, hint, source}
+@treturn[1] string the claim id, when it has one
+@return[2] nil (the JSON text did not parse)
+@treturn[2] string message naming line and byte
+@treturn[2] string error id
+*/
+static int l_check(lua_State *L) {
+    scratch *s = get_scratch(L);
+    bh_check_options options;
+    bh_status status;
+    options.today = opt_date(L, 2);
+    if (lua_type(L, 1) == LUA_TSTRING) {
+        size_t len;
+        const char *json = lua_tolstring(L, 1, &len);
+        bh_error err;
+        s->tree = bh_json_parse(json, len, &err);
+        if (s->tree == NULL) return push_fail(L, &err);
+        status = bh_claim_from_cjson(s->claim, s->tree, s->report);
+    } else {
+        converter cv;
+        luaL_checktype(L, 1, LUA_TTABLE);
+        if (to_tree(L, s, 1, &cv, 0) != NULL) {
+            scratch_drop_tree(s);
+            return luaL_error(L, "bhclaim.check: out of memory");
+        }
+        status = bh_claim_from_cjson(s->claim, s->tree->child, s->report);
+        if (status == BH_OK) status = report_unsupported(&cv, s->report);
+    }
+    scratch_drop_tree(s);
+    if (status == BH_OK) status = bh_claim_check(s->claim, &options, s->report);
+    if (status != BH_OK) return luaL_error(L, "bhclaim.check: out of memory");
+    push_findings(L, s->report);
+    if (s->claim->id != NULL) lua_pushstring(L, s->claim->id);
+    else lua_pushnil(L);
+    return 2;
+}
+
+/* {====================================================================
+** Look-ups
+** ===================================================================== */
+
+static void set_string(lua_State *L, const char *key, const char *value) {
+    if (value == NULL) return;
+    lua_pushstring(L, value);
+    lua_setfield(L, -2, key);
+}
+
+static void set_int(lua_State *L, const char *key, long value) {
+    lua_pushinteger(L, (lua_Integer)value);
+    lua_setfield(L, -2, key);
+}
+
+static void set_bool(lua_State *L, const char *key, int value) {
+    lua_pushboolean(L, value);
+    lua_setfield(L, -2, key);
+}
+
+static void set_date(lua_State *L, const char *key, bh_date date) {
+    char text[11];
+    if (date == 0) return;
+    bh_date_format(date, text);
+    set_string(L, key, text);
+}
+
+/***
+ICD-10-CM look-up for a date of service.
+@function icd10
+@tparam string code with or without the dot
+@tparam[opt] string date "YYYY-MM-DD"; default the newest year carried
+@treturn table {code, dotted, status ("billable", "header", "invalid"),
+  fiscal_year, description, category_title, billable_in, header_in}
+*/
+static int l_icd10(lua_State *L) {
+    size_t len;
+    const char *code = luaL_checklstring(L, 1, &len);
+    bh_date date = opt_date(L, 2);
+    bh_icd10_info info;
+    static const char *const names[] = {"invalid", "billable", "header"};
+    bh_icd10_lookup(code, len, date, &info);
+    lua_createtable(L, 0, 10);
+    set_string(L, "code", info.code);
+    set_string(L, "dotted", info.dotted);
+    set_string(L, "status", names[info.status]);
+    set_int(L, "fiscal_year", info.fiscal_year);
+    set_bool(L, "in_range", info.in_range);
+    set_string(L, "description", info.description);
+    set_string(L, "category_title", info.category_title);
+    if (info.billable_in_other_year) set_int(L, "billable_in", info.billable_in_other_year);
+    if (info.header_in_other_year) set_int(L, "header_in", info.header_in_other_year);
+    return 1;
+}
+
+/***
+CPT or HCPCS Level II look-up.
+@function procedure
+@tparam string code
+@treturn table {code, kind, known, addon, from, to, description,
+  short_description, source}
+*/
+static int l_procedure(lua_State *L) {
+    size_t len;
+    const char *code = luaL_checklstring(L, 1, &len);
+    bh_procedure_info info;
+    static const char *const kinds[] = {"not a procedure code", "CPT Category I",
+                                        "CPT Category II", "CPT Category III",
+                                        "HCPCS Level II"};
+    bh_procedure_lookup(code, len, &info);
+    lua_createtable(L, 0, 9);
+    lua_pushlstring(L, code, len);
+    lua_setfield(L, -2, "code");
+    set_string(L, "kind", kinds[info.kind]);
+    set_bool(L, "known", info.known);
+    set_bool(L, "addon", info.addon);
+    set_date(L, "from", info.from);
+    set_date(L, "to", info.to);
+    set_string(L, "description", info.description);
+    set_string(L, "short_description", info.short_description);
+    set_string(L, "source", info.source);
+    return 1;
+}
+
+/***
+Modifier look-up.
+@function modifier
+@tparam string code two characters
+@treturn table {code, known, level ("CPT" or "HCPCS"), description, source}
+*/
+static int l_modifier(lua_State *L) {
+    size_t len;
+    const char *code = luaL_checklstring(L, 1, &len);
+    bh_modifier_info info;
+    bh_modifier_lookup(code, len, &info);
+    lua_createtable(L, 0, 5);
+    lua_pushlstring(L, code, len);
+    lua_setfield(L, -2, "code");
+    set_bool(L, "known", info.known);
+    if (info.known) set_string(L, "level", info.is_cpt ? "CPT" : "HCPCS");
+    set_string(L, "description", info.description);
+    set_string(L, "source", info.source);
+    return 1;
+}
+
+/***
+Place-of-service look-up.
+@function pos
+@tparam string code two digits
+@treturn table {code, known, name, from, telehealth, source}
+*/
+static int l_pos(lua_State *L) {
+    size_t len;
+    const char *code = luaL_checklstring(L, 1, &len);
+    bh_pos_info info;
+    bh_pos_lookup(code, len, &info);
+    lua_createtable(L, 0, 6);
+    lua_pushlstring(L, code, len);
+    lua_setfield(L, -2, "code");
+    set_bool(L, "known", info.known);
+    set_string(L, "name", info.name);
+    set_date(L, "from", info.from);
+    set_bool(L, "telehealth", info.telehealth);
+    set_string(L, "source", info.source);
+    return 1;
+}
+
+static int check_identifier(lua_State *L, int (*valid)(const char *, size_t)) {
+    size_t len;
+    const char *s = luaL_checklstring(L, 1, &len);
+    lua_pushboolean(L, valid(s, len));
+    return 1;
+}
+
+static int l_npi_valid(lua_State *L) { return check_identifier(L, bh_npi_valid); }
+static int l_tin_valid(lua_State *L) { return check_identifier(L, bh_tin_valid); }
+static int l_taxonomy_valid(lua_State *L) { return check_identifier(L, bh_taxonomy_valid); }
+
+/* {====================================================================
+** Module
+** ===================================================================== */
+
+static const luaL_Reg core_functions[] = {
+    {"decode", l_decode},
+    {"encode", l_encode},
+    {"check", l_check},
+    {"icd10", l_icd10},
+    {"procedure", l_procedure},
+    {"modifier", l_modifier},
+    {"pos", l_pos},
+    {"npi_valid", l_npi_valid},
+    {"tin_valid", l_tin_valid},
+    {"taxonomy_valid", l_taxonomy_valid},
+    {NULL, NULL}
+};
+
+/* Creates the scratch closed (NULL pointers, metatable set) before
+** allocating, so an allocation failure cannot leak (liolib's newprefile). */
+static scratch *new_scratch(lua_State *L) {
+    scratch *s = lua_newuserdata(L, sizeof *s);
+    s->claim = NULL;
+    s->report = NULL;
+    s->tree = NULL;
+    if (luaL_newmetatable(L, SCRATCH_MT)) {
+        lua_pushcfunction(L, scratch_gc);
+        lua_setfield(L, -2, "__gc");
+    }
+    lua_setmetatable(L, -2);
+    s->claim = bh_claim_new();
+    s->report = bh_report_new();
+    if (s->claim == NULL || s->report == NULL) luaL_error(L, "bhclaim: out of memory");
+    return s;
+}
+
+int luaopen_bhclaim_core(lua_State *L);
+
+int luaopen_bhclaim_core(lua_State *L) {
+    lua_newtable(L);
+    new_scratch(L);
+    bhc_setfuncs(L, core_functions, 1);
+    lua_pushlightuserdata(L, (void *)&array_mt_key);
+    lua_rawget(L, LUA_REGISTRYINDEX);
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        lua_newtable(L);
+        lua_pushstring(L, "array");
+        lua_setfield(L, -2, "__jsontype");
+        lua_pushlightuserdata(L, (void *)&array_mt_key);
+        lua_pushvalue(L, -2);
+        lua_rawset(L, LUA_REGISTRYINDEX);
+    }
+    lua_setfield(L, -2, "array_mt");
+    lua_pushlightuserdata(L, NULL);
+    lua_setfield(L, -2, "null");
+    lua_pushstring(L, BH_VERSION);
+    lua_setfield(L, -2, "version");
+    return 1;
+}

@@ -1,0 +1,89 @@
+--- Reports: the findings of one claim, readable at a prompt and by scripts.
+-- A report is a plain table (`ok`, `claim_id`, `findings`, `counts`) with a
+-- metatable for `tostring`; each finding is a plain table with its own.
+-- @module bhclaim.report
+-- SPDX-License-Identifier: MIT
+
+local M = {}
+
+local SEVERITY_ORDER = { error = 1, warning = 2, info = 3 }
+
+local finding_mt = {}
+finding_mt.__index = finding_mt
+
+--- One line: severity, rule, path, message.
+function finding_mt.__tostring(f)
+  local where = (f.path ~= nil and f.path ~= "") and (" at " .. f.path) or ""
+  return string.format("%s %s%s: %s", f.severity, f.rule, where, f.message)
+end
+
+local report_mt = {}
+report_mt.__index = report_mt
+
+local function plural(n, word)
+  return n .. " " .. word .. (n == 1 and "" or "s")
+end
+
+--- A biller-readable text: a summary line, then each finding with its hint.
+function report_mt.__tostring(r)
+  local c = r.counts
+  local head = string.format("%s: %s, %s, %s", r.claim_id or "(claim without id)",
+    plural(c.error, "error"), plural(c.warning, "warning"), plural(c.info, "note"))
+  if #r.findings == 0 then return head .. " - clean" end
+  local out = { head }
+  for _, f in ipairs(r.findings) do
+    out[#out + 1] = string.format("  %-7s %-22s %s", f.severity, f.rule,
+      f.path ~= "" and f.path or "(claim)")
+    out[#out + 1] = "          " .. f.message
+    if f.hint ~= nil and f.hint ~= "" then
+      out[#out + 1] = "          fix: " .. f.hint
+    end
+  end
+  return table.concat(out, "\n")
+end
+
+--- The findings of one rule id, in order.
+function report_mt:by_rule(rule)
+  local out = {}
+  for _, f in ipairs(self.findings) do
+    if f.rule == rule then out[#out + 1] = f end
+  end
+  return out
+end
+
+--- Adds a finding (for rules written in Lua); keeps `ok` and `counts` true.
+function report_mt:add(finding)
+  setmetatable(finding, finding_mt)
+  self.findings[#self.findings + 1] = finding
+  self.counts[finding.severity] = (self.counts[finding.severity] or 0) + 1
+  if finding.severity == "error" then self.ok = false end
+  return finding
+end
+
+--- Builds a report from the core's findings (errors first, then warnings,
+-- then notes; within a severity, in the order the checks found them).
+function M.new(findings, claim_id)
+  local counts = { error = 0, warning = 0, info = 0 }
+  for i, f in ipairs(findings) do
+    setmetatable(f, finding_mt)
+    f.order = i
+    counts[f.severity] = counts[f.severity] + 1
+  end
+  table.sort(findings, function(a, b)
+    local sa, sb = SEVERITY_ORDER[a.severity], SEVERITY_ORDER[b.severity]
+    if sa ~= sb then return sa < sb end
+    return a.order < b.order
+  end)
+  for _, f in ipairs(findings) do f.order = nil end
+  return setmetatable({
+    ok = counts.error == 0,
+    claim_id = claim_id,
+    findings = findings,
+    counts = counts,
+  }, report_mt)
+end
+
+M.finding_mt = finding_mt
+M.report_mt = report_mt
+
+return M

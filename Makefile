@@ -1,0 +1,135 @@
+# bhclaim: build, test, demo, bench. `make help` lists the targets.
+# Every path and tool is a variable; override on the command line.
+# SPDX-License-Identifier: MIT
+
+CC       ?= cc
+AR       ?= ar
+PKG_CONFIG ?= pkg-config
+LIBFLAG  ?= -shared
+BUILD    ?= build
+ASAN_BUILD ?= build-asan
+LUA_GEN  ?= $(firstword $(shell command -v lua5.4 lua5.3 lua5.1 luajit lua 2>/dev/null))
+
+CJSON_INCDIR ?= $(shell $(PKG_CONFIG) --variable=includedir libcjson 2>/dev/null || echo /usr/include)
+CJSON_LIBDIR ?= $(shell $(PKG_CONFIG) --variable=libdir libcjson 2>/dev/null || echo /usr/lib)
+LUA51_INCDIR ?= /usr/include/lua5.1
+LUA52_INCDIR ?= /usr/include/lua5.2
+LUA53_INCDIR ?= /usr/include/lua5.3
+LUA54_INCDIR ?= /usr/include/lua5.4
+
+# Lua versions whose headers are installed get a module each; 5.1's also
+# serves LuaJIT (same ABI).
+LUA_VERSIONS ?= $(foreach v,5.1 5.2 5.3 5.4,$(if $(wildcard /usr/include/lua$(v)/lua.h),$(v)))
+
+WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+       -Wpointer-arith -Wundef -Wwrite-strings -Wdeclaration-after-statement \
+       -Wformat=2 -Wno-format-nonliteral -Wno-format-truncation
+# format-truncation is off because every snprintf into a fixed buffer here
+# is meant to cut: paths and messages are bounded, a cut only shortens text.
+OPT     ?= -O2
+CFLAGS  ?= $(OPT) -g
+ALL_CFLAGS = -std=c99 -fPIC $(WARN) $(CFLAGS) -I$(CJSON_INCDIR)
+ifeq ($(CI),true)
+ALL_CFLAGS += -Werror
+endif
+SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+CJSON_LIBS = -L$(CJSON_LIBDIR) -lcjson
+
+CORE_SRC = $(filter-out csrc/lbhclaim.c,$(wildcard csrc/*.c))
+DATA_SRC = csrc/data/icd10_tables.c csrc/data/procedure_tables.c csrc/data/pos_tables.c
+DATA_IN  = $(wildcard data/*.csv data/*.json data/*.txt data/icd10cm_fy2027_changes/*.csv)
+HEADERS  = $(wildcard csrc/*.h)
+
+core_objs = $(patsubst csrc/%.c,$(1)/obj/%.o,$(CORE_SRC) $(DATA_SRC))
+
+.PHONY: all deps lib modules test test-lua test-c test-asan lint check-rockspec \
+        check-tables demo repl bench install clean help asan tables
+
+all: lib modules
+
+help:
+	@echo "make demo    install what is missing, build, run the example workflow"
+	@echo "make test    install what is missing, build, run every test (sanitizers too)"
+	@echo "make repl    a Lua prompt with bhclaim loaded"
+	@echo "make bench   benchmarks (figures printed)"
+	@echo "make install install with luarocks (rockspec/bhclaim-scm-1.rockspec)"
+
+deps:
+	@sh scripts/install-deps.sh
+
+# {=== generated code tables ===
+tables: $(DATA_SRC)
+$(DATA_SRC) &: scripts/gen_tables.lua $(DATA_IN)
+	$(LUA_GEN) scripts/gen_tables.lua data csrc/data
+
+# Regenerates the tables into a scratch folder and compares them with the
+# committed ones, so data/ and csrc/data/ cannot drift apart.
+check-tables:
+	@rm -rf $(BUILD)/tables-check && mkdir -p $(BUILD)/tables-check
+	@$(LUA_GEN) scripts/gen_tables.lua data $(BUILD)/tables-check
+	@for f in $(notdir $(DATA_SRC)); do \
+	    cmp -s $(BUILD)/tables-check/$$f csrc/data/$$f || \
+	    { echo "csrc/data/$$f is stale: run make tables"; exit 1; }; done
+	@echo "code tables match data/"
+
+# {=== the core library (no Lua headers on its include path) ===
+lib: $(BUILD)/libbhclaim.a
+
+$(BUILD)/obj/%.o: csrc/%.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/libbhclaim.a: $(call core_objs,$(BUILD))
+	$(AR) rcs $@ $^
+
+# {=== one Lua module per ABI: build/<ver>/bhclaim/core.so ===
+modules: $(foreach v,$(LUA_VERSIONS),$(BUILD)/$(v)/bhclaim/core.so)
+
+$(BUILD)/%/lbhclaim.o: csrc/lbhclaim.c csrc/lcompat.h csrc/bhclaim.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -I$(LUA$(subst .,,$*)_INCDIR) -c $< -o $@
+
+$(BUILD)/%/bhclaim/core.so: $(BUILD)/%/lbhclaim.o $(BUILD)/libbhclaim.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LIBFLAG) -o $@ $< $(BUILD)/libbhclaim.a $(CJSON_LIBS)
+
+# {=== sanitizer build: same sources, separate tree ===
+asan:
+	$(MAKE) --no-print-directory BUILD=$(ASAN_BUILD) OPT=-O1 \
+	    CFLAGS="-O1 -g $(SAN_FLAGS)" LIBFLAG="$(LIBFLAG) $(SAN_FLAGS)" all \
+	    $(ASAN_BUILD)/test_core
+
+# {=== tests ===
+$(BUILD)/test_core: tests/test_core.c $(BUILD)/libbhclaim.a
+	$(CC) $(ALL_CFLAGS) -Icsrc -o $@ $< $(BUILD)/libbhclaim.a $(CJSON_LIBS) -lm
+
+test: deps
+	@sh scripts/run-tests.sh
+
+test-c: $(BUILD)/test_core
+	$(BUILD)/test_core
+
+lint:
+	luacheck -q lua spec scripts/gen_tables.lua $(wildcard bench/*.lua) examples/*.lua rockspec/*.rockspec
+
+check-rockspec:
+	@sh scripts/check-rockspec.sh
+
+# {=== using it ===
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@sh scripts/with-lua.sh lua5.4 examples/check_claims.lua examples/claims
+
+repl: all
+	@sh scripts/with-lua.sh lua5.4 -i -e 'bhclaim = require("bhclaim") print(bhclaim.help())'
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@BUILD=$(BUILD) CC="$(CC)" CFLAGS="-O2" sh bench/run.sh
+
+install:
+	luarocks make rockspec/bhclaim-scm-1.rockspec
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) bench/out doc luarocks-tree
+	rm -f csrc/*.o csrc/data/*.o bhclaim/core.so

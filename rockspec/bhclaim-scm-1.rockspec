@@ -1,0 +1,56 @@
+-- LuaRocks build of bhclaim: the C core and its binding as bhclaim.core,
+-- the Lua workflow layer, and the command line.
+rockspec_format = "3.0"
+package = "bhclaim"
+version = "scm-1"
+source = {
+  url = "git+file:///dev/null",
+}
+description = {
+  summary = "Check and prepare behavioral-health insurance claims (CPT 90853 and kin)",
+  detailed = [[
+A C core with a Lua module: the professional claim model, ICD-10-CM, CPT and
+HCPCS code validation, NPI/TIN/taxonomy checks and front-end edits, with
+findings that name the rule, the field and the fix.
+]],
+  license = "MIT",
+}
+dependencies = {
+  "lua >= 5.1, < 5.5",
+}
+external_dependencies = {
+  CJSON = {
+    header = "cjson/cJSON.h",
+    library = "cjson",
+  },
+}
+build = {
+  type = "builtin",
+  modules = {
+    ["bhclaim.core"] = {
+      sources = {
+            "csrc/arena.c",
+            "csrc/check.c",
+            "csrc/claim.c",
+            "csrc/codes.c",
+            "csrc/data/icd10_tables.c",
+            "csrc/data/pos_tables.c",
+            "csrc/data/procedure_tables.c",
+            "csrc/json.c",
+            "csrc/lbhclaim.c",
+            "csrc/report.c",
+            "csrc/values.c",
+      },
+      libraries = { "cjson", "m" },
+      incdirs = { "csrc", "$(CJSON_INCDIR)" },
+      libdirs = { "$(CJSON_LIBDIR)" },
+      defines = {},
+    },
+    ["bhclaim"] = "lua/bhclaim/init.lua",
+    ["bhclaim.report"] = "lua/bhclaim/report.lua",
+    ["bhclaim.codes"] = "lua/bhclaim/codes.lua",
+  },
+}
+test = {
+  type = "busted",
+}

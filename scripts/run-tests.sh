@@ -1,0 +1,91 @@
+#!/bin/sh
+# run-tests.sh: the whole test suite, as `make test` runs it.
+#  1. build (warnings are errors under CI), tables and rockspec consistency,
+#     luacheck;
+#  2. C unit tests, then the busted specs on every installed Lua;
+#  3. the same under AddressSanitizer + UndefinedBehaviorSanitizer, and a
+#     GC-stress pass;
+#  4. luarocks make into a scratch tree, and a load from there.
+# Totals go to build/test-totals ("passed failed") and end the output as
+# "N passed, N failed". Exit status 0 only when nothing failed.
+# SPDX-License-Identifier: MIT
+set -u
+cd "$(dirname "$0")/.." || exit 2
+
+passed=0
+failed=0
+log=build/test-log
+mkdir -p build
+: > "$log"
+
+step() { printf '\n== %s\n' "$1"; }
+ok() { passed=$((passed + 1)); printf 'ok - %s\n' "$1"; }
+not_ok() { failed=$((failed + 1)); printf 'not ok - %s\n' "$1"; }
+
+# Runs a command whose output is TAP; adds its ok / not ok lines to the
+# totals. A command that fails without any "not ok" line counts one failure.
+run_tap() {
+    name="$1"; shift
+    out=$("$@" 2>&1); rc=$?
+    printf '%s\n' "$out" >> "$log"
+    p=$(printf '%s\n' "$out" | grep -c '^ok ')
+    f=$(printf '%s\n' "$out" | grep -c '^not ok ')
+    if [ "$rc" != 0 ] && [ "$f" = 0 ]; then f=1; printf '%s\n' "$out" | tail -20; fi
+    [ "$f" != 0 ] && printf '%s\n' "$out" | grep -A8 '^not ok ' | head -60
+    passed=$((passed + p)); failed=$((failed + f))
+    printf '%-44s %4d passed, %d failed\n' "$name" "$p" "$f"
+}
+
+# Runs a command that must succeed; counts as one test.
+run_check() {
+    name="$1"; shift
+    if out=$("$@" 2>&1); then ok "$name"; else not_ok "$name"; printf '%s\n' "$out" | tail -30; fi
+}
+
+interpreters() {
+    for l in lua5.1 lua5.2 lua5.3 lua5.4 luajit; do
+        command -v "$l" >/dev/null 2>&1 && printf '%s ' "$l"
+    done
+}
+
+step "build"
+run_check "build (all Lua ABIs)" make --no-print-directory all
+run_check "code tables match data/" make --no-print-directory check-tables
+run_check "rockspec lists every C source and lints" sh scripts/check-rockspec.sh
+run_check "luacheck" make --no-print-directory lint
+
+step "C unit tests"
+make --no-print-directory build/test_core >/dev/null 2>&1
+run_tap "C core (test_core)" build/test_core
+
+step "busted specs"
+for l in $(interpreters); do
+    run_tap "specs on $l" busted --lua="$l" -o TAP
+done
+
+step "sanitizers (ASan + UBSan)"
+if make --no-print-directory asan >/dev/null 2>&1; then
+    ok "sanitizer build"
+    export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1"
+    export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+    run_tap "C core under sanitizers" build-asan/test_core
+    libasan=$(${CC:-cc} -print-file-name=libasan.so)
+    for l in lua5.1 lua5.4 luajit; do
+        command -v "$l" >/dev/null 2>&1 || continue
+        run_tap "specs on $l under sanitizers" \
+            env LD_PRELOAD="$libasan" BHCLAIM_BUILD=build-asan busted --lua="$l" -o TAP
+    done
+    run_tap "specs on lua5.4, GC stress, sanitizers" \
+        env LD_PRELOAD="$libasan" BHCLAIM_BUILD=build-asan BHCLAIM_GC_STRESS=1 \
+        busted --lua=lua5.4 -o TAP
+    unset ASAN_OPTIONS UBSAN_OPTIONS
+else
+    not_ok "sanitizer build"
+fi
+
+step "luarocks"
+run_check "luarocks make into a scratch tree, then load" sh scripts/check-luarocks.sh
+
+printf '%s %s\n' "$passed" "$failed" > build/test-totals
+printf '\n%s passed, %s failed\n' "$passed" "$failed"
+[ "$failed" = 0 ]

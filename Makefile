@@ -91,7 +91,7 @@ $(BUILD)/%/lbhclaim.o: csrc/lbhclaim.c csrc/lcompat.h csrc/bhclaim.h
 
 $(BUILD)/%/bhclaim/core.so: $(BUILD)/%/lbhclaim.o $(BUILD)/libbhclaim.a
 	@mkdir -p $(dir $@)
-	$(CC) $(LIBFLAG) -o $@ $< $(BUILD)/libbhclaim.a $(CJSON_LIBS)
+	$(CC) $(LIBFLAG) -o $@ $< $(BUILD)/libbhclaim.a $(CJSON_LIBS) -lm
 
 # {=== sanitizer build: same sources, separate tree ===
 asan:

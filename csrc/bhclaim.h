@@ -232,6 +232,7 @@ typedef struct bh_session {
     int end;                /* minutes after midnight, -1 when absent */
     int minutes;            /* stated length in minutes, -1 when absent */
     int patients_present;   /* -1 when absent */
+    int minutes_present;    /* this patient's minutes in the session, -1 when absent */
     bh_modality modality;
     const char *patient_location;   /* "home", "facility", "other" */
     const char *provider_location;
@@ -299,32 +300,151 @@ void bh_claim_reset(bh_claim *claim);
 ** returns the copy (NULL when out of memory). For readers that build claims. */
 const char *bh_claim_strdup(bh_claim *claim, const char *text, size_t len);
 
-/* Parses one JSON claim (the contract in docs/claim-json.md) into `claim`,
-** which is reset first. Wrong types and malformed fields become claim.schema
-** findings in `report`; unknown keys are ignored here (the Lua layer keeps
-** them on a round trip). Returns BH_OK when the JSON parsed (findings may
-** still have been added), BH_ERR_SYNTAX when the text is not JSON (err says
-** where), BH_ERR_LIMIT when nested deeper than BH_MAX_DEPTH, BH_ERR_NOMEM.
-** err may be NULL. */
+/* Reads one claim's JSON text into `claim` (reset first) in a single pass,
+** without building a tree. Wrong types and malformed fields become
+** claim.schema findings in `report`; unknown keys are skipped (the Lua
+** layer keeps them on a round trip). Returns BH_OK when the text is JSON
+** (findings may have been added), BH_ERR_SYNTAX when it is not (err says
+** line, byte and what was expected; the report is left as it was),
+** BH_ERR_LIMIT when nested deeper than BH_MAX_DEPTH, BH_ERR_NOMEM. err may
+** be NULL. */
 bh_status bh_claim_parse_json(bh_claim *claim, const char *json, size_t len,
                               bh_report *report, bh_error *err);
 
 struct cJSON;
 
-/* Parses JSON text with the core's limits: nesting deeper than BH_MAX_DEPTH
-** and NUL characters (raw or \u0000) are refused, and only white space may
-** follow the value. Returns a tree the caller frees with cJSON_Delete, or
-** NULL with err filled ("json.syntax", "json.depth", "json.nul"; line and
-** byte of the failure). Never uses cJSON's global error pointer. */
+/* Parses any JSON text into a cJSON tree with the core's error positions:
+** NUL characters (raw or \u0000) are refused, only white space may follow
+** the value, and a failure is classed as "json.syntax", "json.depth"
+** (deeper than BH_MAX_DEPTH) or "json.nul" with its line and byte. Returns
+** a tree the caller frees with cJSON_Delete, or NULL with err filled. */
 struct cJSON *bh_json_parse(const char *json, size_t len, bh_error *err);
 
-/* As bh_claim_parse_json, from a tree the caller already holds (and still
-** owns: nothing of it is kept). */
-bh_status bh_claim_from_cjson(bh_claim *claim, const struct cJSON *root, bh_report *report);
+
+
+/* {====================================================================
+** NCCI edits: procedure-to-procedure pairs and medically unlikely edits
+** ===================================================================== */
+
+/* One PTP edit: column 2 is not paid with column 1 on the same date for the
+** same patient, unless the modifier indicator allows a bypass modifier. */
+typedef struct bh_ptp_edit {
+    char column1[6];
+    char column2[6];
+    bh_date from;           /* effective date */
+    bh_date to;             /* last date in effect (deletion date - 1); 0 = open */
+    int modifier_indicator; /* 0 never, 1 with 59/XE/XP/XS/XU, 9 not applicable */
+    const char *source;     /* static or owned by the table holding the edit */
+    int unconfirmed;        /* 1 when no primary source settled it */
+} bh_ptp_edit;
+
+/* One MUE: the most units of a code one provider reports for one patient
+** on one date. */
+typedef struct bh_mue_edit {
+    char code[6];
+    int value;              /* maximum units */
+    int mai;                /* adjudication indicator: 1 per line, 2/3 per date */
+    bh_date from;
+    bh_date to;             /* 0 = open */
+    const char *source;
+    int unconfirmed;
+} bh_mue_edit;
+
+typedef struct bh_ncci bh_ncci;
+
+/* Creates an edit table holding the compiled-in edits (those the rules
+** reference confirms, each with its source). Free with bh_ncci_free; NULL
+** on OOM. */
+bh_ncci *bh_ncci_new(void);
+
+/* Frees the table. NULL-safe. */
+void bh_ncci_free(bh_ncci *ncci);
+
+/* Reads a CMS practitioner PTP file (the published text layout: column 1,
+** column 2, "in existence prior to 1996" flag, effective date YYYYMMDD,
+** deletion date or "*", modifier indicator, rationale; tab- or
+** comma-separated, header and notice lines skipped) and adds its edits,
+** which take precedence over compiled-in ones for the same pair. Returns
+** BH_OK, BH_ERR_SYNTAX (err names the line) when a data row is malformed,
+** or BH_ERR_NOMEM. *added (may be NULL) receives the number of edits read. */
+bh_status bh_ncci_load_ptp(bh_ncci *ncci, const char *text, size_t len, const char *source,
+                           size_t *added, bh_error *err);
+
+/* Reads a CMS practitioner MUE file (CSV: code, MUE value, adjudication
+** indicator text starting with its digit, rationale; notice lines
+** skipped), effective from `from` (the file's "Eff" date) until a later
+** file replaces it. Same returns as bh_ncci_load_ptp. */
+bh_status bh_ncci_load_mue(bh_ncci *ncci, const char *text, size_t len, bh_date from,
+                           const char *source, size_t *added, bh_error *err);
+
+/* The PTP edit between two codes in effect on a date (either order), or
+** NULL. Loaded edits win over compiled-in ones. */
+const bh_ptp_edit *bh_ncci_find_ptp(const bh_ncci *ncci, const char *a, const char *b,
+                                    bh_date date);
+
+/* The MUE of a code in effect on a date, or NULL. */
+const bh_mue_edit *bh_ncci_find_mue(const bh_ncci *ncci, const char *code, bh_date date);
+
+/* Counts of edits held: compiled-in plus loaded. */
+size_t bh_ncci_ptp_count(const bh_ncci *ncci);
+size_t bh_ncci_mue_count(const bh_ncci *ncci);
+
+/* {====================================================================
+** Payer profiles: the values a payer (or a state program) sets
+** ===================================================================== */
+
+/* A number a payer sets, with where it comes from. value < 0: not set. */
+typedef struct bh_profile_number {
+    int value;
+    int unconfirmed;        /* 1: no source settled it; findings become warnings */
+    const char *source;
+} bh_profile_number;
+
+/* A credential the payer accepts for group psychotherapy. */
+typedef struct bh_credential {
+    const char *credential; /* upper case, letters and digits only: "LCSW", "PHD" */
+    const char *modifier;   /* the line modifier the payer wants with it, or NULL */
+    bh_date from;           /* first date accepted, 0 = long-standing */
+} bh_credential;
+
+/* Everything the group, documentation and credential rules read from a
+** payer profile. The Lua layer builds one from a profile table; C callers
+** fill it themselves. Strings and arrays are borrowed: they must outlive
+** every check that uses the profile. */
+typedef struct bh_profile {
+    const char *name;                   /* "medicare", "medicaid-oh", ... */
+    bh_profile_number min_participants; /* group.participants */
+    bh_profile_number max_participants;
+    bh_profile_number min_minutes;      /* group.duration: session length */
+    bh_profile_number min_share_percent;/* group.duration: minutes present / session */
+    bh_profile_number doc_min_chars;    /* doc.*: shortest note element taken as content */
+    const bh_credential *credentials;   /* provider.credential; NULL = not checked */
+    int n_credentials;
+    const char *credentials_source;
+    int credentials_unconfirmed;
+    const char *group_modifier;         /* required on group lines (e.g. HQ), or NULL */
+    const char *group_modifier_source;
+    int group_modifier_unconfirmed;
+    const char *const *placeholders;    /* note texts that say nothing ("n/a") */
+    int n_placeholders;
+    const bh_mue_edit *mue;             /* payer MUE values, used when the NCCI */
+    int n_mue;                          /* table has none for the code */
+    const bh_ptp_edit *ptp;             /* payer pairs, checked besides NCCI's */
+    int n_ptp;
+} bh_profile;
+
+/* Similarity of two notes from 0 (nothing shared) to 1 (the same words in
+** the same order), after case, punctuation and the listed names are set
+** aside: the Dice coefficient of their word bigrams (single words for
+** notes of one word). names may be NULL. Used for doc.cloned. */
+double bh_note_similarity(const char *a, const char *b, const char *const *names, int n_names);
 
 /* Options for bh_claim_check. Zero-initialise, then set what you need. */
 typedef struct bh_check_options {
-    bh_date today;          /* for date.future; 0 turns that check off */
+    bh_date today;              /* for date.future; 0 turns that check off */
+    const bh_profile *profile;  /* payer rules; NULL: group, documentation and
+                                   credential rules do not run */
+    const bh_ncci *ncci;        /* NCCI edits; NULL: the compiled-in ones */
 } bh_check_options;
 
 /* Runs every core check on the claim and appends the findings to `report`

@@ -43,6 +43,7 @@ void bh_claim_reset(bh_claim *claim) {
     memset(&claim->documentation, 0, sizeof claim->documentation);
     claim->session.start = claim->session.end = -1;
     claim->session.minutes = claim->session.patients_present = -1;
+    claim->session.minutes_present = -1;
     claim->arena = arena;
 }
 

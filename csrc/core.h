@@ -28,6 +28,10 @@ void *bh_arena_alloc(bh_arena *arena, size_t n);
 /* Copies len bytes and a NUL into the arena; NULL on OOM. */
 char *bh_arena_strndup(bh_arena *arena, const char *text, size_t len);
 
+/* Drops the findings added after the first `count` (their strings stay in
+** the arena until the next reset). */
+void bh_report_truncate(bh_report *report, size_t count);
+
 /* ASCII helpers that never consult the locale (the core must behave the
 ** same in every host process). */
 #define BH_IS_DIGIT(c) ((c) >= '0' && (c) <= '9')

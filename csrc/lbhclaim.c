@@ -27,6 +27,9 @@ typedef struct scratch {
     bh_claim *claim;        /* reused claim model */
     bh_report *report;      /* reused findings */
     cJSON *tree;            /* JSON tree under construction, or NULL */
+    char *text;             /* JSON text of a table being checked */
+    size_t text_len;        /* bytes used in text */
+    size_t text_cap;        /* bytes allocated for text */
 } scratch;
 
 static void scratch_drop_tree(scratch *s) {
@@ -39,8 +42,10 @@ static int scratch_gc(lua_State *L) {
     scratch_drop_tree(s);
     bh_claim_free(s->claim);
     bh_report_free(s->report);
+    free(s->text);
     s->claim = NULL;
     s->report = NULL;
+    s->text = NULL;
     return 0;
 }
 
@@ -319,19 +324,11 @@ static const char *to_tree(lua_State *L, scratch *s, int idx, converter *cv, int
     return NULL;
 }
 
-static int report_has_path(const bh_report *report, const char *path) {
-    size_t i, n = bh_report_count(report);
-    for (i = 0; i < n; i++)
-        if (strcmp(bh_report_get(report, i)->path, path) == 0) return 1;
-    return 0;
-}
-
-/* Values JSON cannot hold under keys the claim reader ignores get the
-** finding the reader would have given under a known key. */
+/* Adds a claim.schema finding for each value JSON could not hold. They go
+** in before the reader's findings, which then skip the same paths. */
 static bh_status report_unsupported(const converter *cv, bh_report *report) {
     int i;
     for (i = 0; i < cv->n_unsupported; i++) {
-        if (report_has_path(report, cv->unsupported_path[i])) continue;
         if (bh_report_add(report, "claim.schema", BH_SEV_ERROR, cv->unsupported_path[i],
                           "Keep only strings, numbers, booleans, bhclaim.null and tables "
                           "without cycles in a claim.", "bhclaim claim JSON contract",
@@ -437,14 +434,201 @@ static int l_encode(lua_State *L) {
 }
 
 /* {====================================================================
+** Lua table -> JSON text, leniently, for checking
+** ===================================================================== */
+
+/* A table handed to check is written as JSON text into the scratch buffer
+** and read by the same one-pass reader as any JSON claim, so a claim has
+** one reading path whatever its source. Values JSON cannot hold are
+** written as null and remembered (with their paths) for a finding. */
+
+static int text_reserve(scratch *s, size_t more) {
+    size_t need = s->text_len + more, cap;
+    char *grown;
+    if (need < s->text_len) return 0;
+    if (need <= s->text_cap) return 1;
+    cap = s->text_cap ? s->text_cap : 4096;
+    while (cap < need) cap *= 2;
+    grown = realloc(s->text, cap);
+    if (grown == NULL) return 0;
+    s->text = grown;
+    s->text_cap = cap;
+    return 1;
+}
+
+static int text_put(scratch *s, const char *bytes, size_t n) {
+    if (!text_reserve(s, n)) return 0;
+    memcpy(s->text + s->text_len, bytes, n);
+    s->text_len += n;
+    return 1;
+}
+
+static int text_string(scratch *s, const char *str, size_t len) {
+    static const char hex[] = "0123456789abcdef";
+    size_t i, run = 0;
+    /* Worst case every byte becomes \u00XX. */
+    if (len > ((size_t)-1) / 6 - 2 || !text_reserve(s, len * 6 + 2)) return 0;
+    s->text[s->text_len++] = '"';
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)str[i];
+        if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f) continue;
+        memcpy(s->text + s->text_len, str + run, i - run);
+        s->text_len += i - run;
+        run = i + 1;
+        if (c == '"' || c == '\\') {
+            s->text[s->text_len++] = '\\';
+            s->text[s->text_len++] = (char)c;
+        } else {
+            /* A NUL would end the string early in C; SUB (0x1A) keeps it a
+            ** control character the claim reader reports at its field. */
+            if (c == 0) c = 0x1a;
+            memcpy(s->text + s->text_len, "\\u00", 4);
+            s->text[s->text_len + 4] = hex[c >> 4];
+            s->text[s->text_len + 5] = hex[c & 15];
+            s->text_len += 6;
+        }
+    }
+    memcpy(s->text + s->text_len, str + run, len - run);
+    s->text_len += len - run;
+    s->text[s->text_len++] = '"';
+    return 1;
+}
+
+static int text_number(scratch *s, double d) {
+    char num[40];
+    int n;
+    size_t i;
+    if (d == floor(d) && fabs(d) < 1e15) n = snprintf(num, sizeof num, "%.0f", d);
+    else n = snprintf(num, sizeof num, "%.17g", d);
+    if (n <= 0 || (size_t)n >= sizeof num) return 0;
+    /* printf follows the host's locale; JSON wants a point. */
+    for (i = 0; i < (size_t)n; i++)
+        if (num[i] == ',') num[i] = '.';
+    return text_put(s, num, (size_t)n);
+}
+
+static int text_value(scratch *s, converter *cv, int idx, int depth, const char *key);
+
+static int text_unsupported(scratch *s, converter *cv, const char *what) {
+    unsupported(cv, what);      /* lenient: only records it */
+    return text_put(s, "null", 4);
+}
+
+static int text_table(scratch *s, converter *cv, int idx, int depth, const char *key) {
+    lua_State *L = cv->L;
+    long n, i;
+    int first = 1;
+    /* Two levels below the reader's limit: the reader counts the root. */
+    if (depth > BH_MAX_DEPTH - 2 || !lua_checkstack(L, 6))
+        return text_unsupported(s, cv, "a table nested too deeply (or a cycle)");
+    n = has_array_mt(L, idx) ? (long)bhc_rawlen(L, idx) : sequence_length(L, idx);
+    if (n > 0 || (n == 0 && is_array_key(key))) {
+        if (!text_put(s, "[", 1)) return 0;
+        for (i = 1; i <= n; i++) {
+            size_t old = path_push(cv, NULL, i);
+            int ok;
+            if (i > 1 && !text_put(s, ",", 1)) return 0;
+            lua_rawgeti(L, idx, (int)i);
+            ok = text_value(s, cv, lua_gettop(L), depth + 1, NULL);
+            lua_pop(L, 1);
+            path_pop(cv, old);
+            if (!ok) return 0;
+        }
+        return text_put(s, "]", 1);
+    }
+    if (!text_put(s, "{", 1)) return 0;
+    lua_pushnil(L);
+    while (lua_next(L, idx) != 0) {
+        size_t klen, old;
+        const char *k;
+        int ok;
+        if (lua_type(L, -2) != LUA_TSTRING) {
+            lua_pop(L, 1);      /* a non-string key cannot name a claim field */
+            continue;
+        }
+        k = lua_tolstring(L, -2, &klen);
+        if ((!first && !text_put(s, ",", 1)) || !text_string(s, k, klen) ||
+            !text_put(s, ":", 1)) {
+            lua_pop(L, 2);
+            return 0;
+        }
+        old = path_push(cv, k, 0);
+        ok = text_value(s, cv, lua_gettop(L), depth + 1, k);
+        path_pop(cv, old);
+        lua_pop(L, 1);
+        if (!ok) {
+            lua_pop(L, 1);
+            return 0;
+        }
+        first = 0;
+    }
+    return text_put(s, "}", 1);
+}
+
+static int text_value(scratch *s, converter *cv, int idx, int depth, const char *key) {
+    lua_State *L = cv->L;
+    switch (lua_type(L, idx)) {
+    case LUA_TSTRING: {
+        size_t len;
+        const char *str = lua_tolstring(L, idx, &len);
+        return text_string(s, str, len);
+    }
+    case LUA_TNUMBER: {
+        double d = lua_tonumber(L, idx);
+        if (d != d || d == HUGE_VAL || d == -HUGE_VAL)
+            return text_unsupported(s, cv, "a non-finite number");
+        return text_number(s, d);
+    }
+    case LUA_TBOOLEAN:
+        return lua_toboolean(L, idx) ? text_put(s, "true", 4) : text_put(s, "false", 5);
+    case LUA_TNIL:
+        return text_put(s, "null", 4);
+    case LUA_TLIGHTUSERDATA:
+        if (lua_touserdata(L, idx) == NULL) return text_put(s, "null", 4);
+        return text_unsupported(s, cv, "a light userdata");
+    case LUA_TTABLE:
+        return text_table(s, cv, idx, depth, key);
+    case LUA_TFUNCTION:
+        return text_unsupported(s, cv, "a function");
+    default:
+        return text_unsupported(s, cv, lua_typename(L, lua_type(L, idx)));
+    }
+}
+
+/* Writes the table at idx as JSON text into s->text. 0 on OOM. */
+static int table_to_text(lua_State *L, scratch *s, int idx, converter *cv) {
+    cv->L = L;
+    cv->strict = 0;
+    cv->error = NULL;
+    cv->path[0] = '\0';
+    cv->path_len = 0;
+    cv->n_unsupported = 0;
+    s->text_len = 0;
+    return text_value(s, cv, idx, 0, NULL);
+}
+
+/* {====================================================================
 ** Checking
 ** ===================================================================== */
 
-static void push_findings(lua_State *L, const bh_report *report) {
+/* 1 when finding i repeats the path of one of the first `first` findings
+** (a value reported as unsupported, then seen by the reader as null). */
+static int repeats_path(const bh_report *report, size_t i, size_t first) {
+    size_t j;
+    if (i < first) return 0;
+    for (j = 0; j < first; j++)
+        if (strcmp(bh_report_get(report, j)->path, bh_report_get(report, i)->path) == 0)
+            return 1;
+    return 0;
+}
+
+static void push_findings(lua_State *L, const bh_report *report, size_t unsupported) {
     size_t i, n = bh_report_count(report);
+    int out = 0;
     lua_createtable(L, (int)n, 0);
     for (i = 0; i < n; i++) {
         const bh_finding *f = bh_report_get(report, i);
+        if (repeats_path(report, i, unsupported)) continue;
         lua_createtable(L, 0, 6);
         lua_pushstring(L, f->rule);
         lua_setfield(L, -2, "rule");
@@ -458,7 +642,7 @@ static void push_findings(lua_State *L, const bh_report *report) {
         lua_setfield(L, -2, "hint");
         lua_pushstring(L, f->source);
         lua_setfield(L, -2, "source");
-        lua_rawseti(L, -2, (int)i + 1);
+        lua_rawseti(L, -2, ++out);
     }
 }
 
@@ -486,28 +670,26 @@ static int l_check(lua_State *L) {
     scratch *s = get_scratch(L);
     bh_check_options options;
     bh_status status;
+    bh_error err;
+    size_t unsupported = 0;
+    memset(&options, 0, sizeof options);
     options.today = opt_date(L, 2);
     if (lua_type(L, 1) == LUA_TSTRING) {
         size_t len;
         const char *json = lua_tolstring(L, 1, &len);
-        bh_error err;
-        s->tree = bh_json_parse(json, len, &err);
-        if (s->tree == NULL) return push_fail(L, &err);
-        status = bh_claim_from_cjson(s->claim, s->tree, s->report);
+        status = bh_claim_parse_json(s->claim, json, len, s->report, &err);
     } else {
         converter cv;
         luaL_checktype(L, 1, LUA_TTABLE);
-        if (to_tree(L, s, 1, &cv, 0) != NULL) {
-            scratch_drop_tree(s);
+        if (!table_to_text(L, s, 1, &cv) || report_unsupported(&cv, s->report) != BH_OK)
             return luaL_error(L, "bhclaim.check: out of memory");
-        }
-        status = bh_claim_from_cjson(s->claim, s->tree->child, s->report);
-        if (status == BH_OK) status = report_unsupported(&cv, s->report);
+        unsupported = (size_t)cv.n_unsupported;
+        status = bh_claim_parse_json(s->claim, s->text, s->text_len, s->report, &err);
     }
-    scratch_drop_tree(s);
+    if (status == BH_ERR_SYNTAX || status == BH_ERR_LIMIT) return push_fail(L, &err);
     if (status == BH_OK) status = bh_claim_check(s->claim, &options, s->report);
     if (status != BH_OK) return luaL_error(L, "bhclaim.check: out of memory");
-    push_findings(L, s->report);
+    push_findings(L, s->report, unsupported);
     if (s->claim->id != NULL) lua_pushstring(L, s->claim->id);
     else lua_pushnil(L);
     return 2;
@@ -673,6 +855,8 @@ static const luaL_Reg core_functions[] = {
 ** allocating, so an allocation failure cannot leak (liolib's newprefile). */
 static scratch *new_scratch(lua_State *L) {
     scratch *s = lua_newuserdata(L, sizeof *s);
+    s->text = NULL;
+    s->text_len = s->text_cap = 0;
     s->claim = NULL;
     s->report = NULL;
     s->tree = NULL;

@@ -43,6 +43,10 @@ void bh_report_reset(bh_report *report) {
     bh_arena_reset(report->strings);
 }
 
+void bh_report_truncate(bh_report *report, size_t count) {
+    if (count < report->count) report->count = count;
+}
+
 size_t bh_report_count(const bh_report *report) {
     return report->count;
 }

@@ -32,6 +32,7 @@ build = {
             "csrc/arena.c",
             "csrc/check.c",
             "csrc/claim.c",
+            "csrc/claim_json.c",
             "csrc/codes.c",
             "csrc/data/icd10_tables.c",
             "csrc/data/pos_tables.c",

@@ -104,7 +104,7 @@ static int has_rule(const bh_report *r, const char *rule) {
 static void test_claims(void) {
     bh_claim *claim = bh_claim_new();
     bh_report *report = bh_report_new();
-    bh_check_options opts = {20261126};
+    bh_check_options opts = {20261126, NULL, NULL};
     bh_error err;
     const char *truncated = "{\"id\":\"C1\",\"lines\":[";
     expect(bh_claim_parse_json(claim, clean_claim, strlen(clean_claim), report, &err) == BH_OK &&

@@ -1,0 +1,1241 @@
+/*
+** claim_json.c: reads a claim's JSON text (docs/claim-json.md) straight into
+** the model in one pass: no tree is built, strings are unescaped into the
+** claim's arena, and a field's path is only spelt out when a finding needs
+** it. This is what keeps checking close to the cost of parsing alone.
+** Wrong types, missing required fields and malformed values become
+** claim.schema (or date.invalid) findings; malformed JSON is an error with
+** line and byte. Core layer: no Lua headers, no cJSON.
+** SPDX-License-Identifier: MIT
+*/
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include "core.h"
+
+/* {====================================================================
+** Paths, built lazily: a chain of stack frames rendered on demand
+** ===================================================================== */
+
+typedef struct jpath {
+    const struct jpath *parent;
+    const char *key;        /* field name, or NULL for an array element */
+    int index;              /* 1-based element number when key is NULL */
+} jpath;
+
+static size_t path_render(const jpath *p, char *buf, size_t size) {
+    size_t n = 0;
+    int w;
+    if (p == NULL || size == 0) return 0;
+    n = path_render(p->parent, buf, size);
+    if (n >= size) return n;
+    if (p->key != NULL)
+        w = snprintf(buf + n, size - n, "%s%s", n > 0 ? "." : "", p->key);
+    else
+        w = snprintf(buf + n, size - n, "[%d]", p->index);
+    return w > 0 ? n + (size_t)w : n;
+}
+
+/* {====================================================================
+** The reader: a cursor over the text plus the claim being filled
+** ===================================================================== */
+
+typedef struct reader {
+    const char *start;      /* first byte of the text */
+    const char *p;          /* next byte to read */
+    const char *end;        /* one past the last byte */
+    int depth;              /* current nesting */
+    int failed;             /* 1 once a syntax error was recorded */
+    bh_error *err;          /* where a syntax error goes (may be NULL) */
+    bh_status err_code;     /* BH_ERR_SYNTAX or BH_ERR_LIMIT once failed */
+    bh_claim *claim;
+    bh_report *report;
+    bh_status status;       /* BH_ERR_NOMEM once an allocation failed */
+} reader;
+
+static void syntax_error(reader *r, bh_status code, const char *id, const char *what) {
+    size_t offset = (size_t)(r->p - r->start), i;
+    long line = 1;
+    if (r->failed) return;
+    r->failed = 1;
+    r->err_code = code;
+    if (r->err == NULL) return;
+    for (i = 0; i < offset; i++)
+        if (r->start[i] == '\n') line++;
+    r->err->code = code;
+    r->err->line = line;
+    r->err->byte = (long)offset + 1;
+    snprintf(r->err->id, sizeof r->err->id, "%s", id);
+    snprintf(r->err->message, sizeof r->err->message, "line %ld, byte %ld: %s", line,
+             (long)offset + 1, what);
+}
+
+static void unexpected(reader *r, const char *expected) {
+    char what[120];
+    if (r->p >= r->end) {
+        syntax_error(r, BH_ERR_SYNTAX, "json.syntax",
+                     "unexpected end of input (truncated JSON?)");
+        return;
+    }
+    snprintf(what, sizeof what, "expected %s", expected);
+    syntax_error(r, BH_ERR_SYNTAX, "json.syntax", what);
+}
+
+static void skip_ws(reader *r) {
+    while (r->p < r->end && (*r->p == ' ' || *r->p == '\n' || *r->p == '\r' || *r->p == '\t'))
+        r->p++;
+}
+
+static int peek(reader *r) {
+    skip_ws(r);
+    return r->p < r->end ? (unsigned char)*r->p : -1;
+}
+
+static int consume(reader *r, char c) {
+    if (peek(r) != (unsigned char)c) return 0;
+    r->p++;
+    return 1;
+}
+
+static int consume_word(reader *r, const char *word, size_t len) {
+    if ((size_t)(r->end - r->p) < len || memcmp(r->p, word, len) != 0) {
+        unexpected(r, "true, false or null");
+        return 0;
+    }
+    r->p += len;
+    return 1;
+}
+
+/* {====================================================================
+** Scalars
+** ===================================================================== */
+
+static int hex4(const char *s, unsigned *out) {
+    unsigned v = 0;
+    int i;
+    for (i = 0; i < 4; i++) {
+        char c = s[i];
+        v <<= 4;
+        if (BH_IS_DIGIT(c)) v |= (unsigned)(c - '0');
+        else if (c >= 'a' && c <= 'f') v |= (unsigned)(c - 'a' + 10);
+        else if (c >= 'A' && c <= 'F') v |= (unsigned)(c - 'A' + 10);
+        else return 0;
+    }
+    *out = v;
+    return 1;
+}
+
+static size_t put_utf8(char *out, unsigned cp) {
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* Reads a string token. With `out` (room for the raw length + 1 bytes is
+** the caller's duty: unescaping only shrinks), writes the unescaped text
+** and a NUL; *len gets its length and *control whether it holds a control
+** character (allowed in JSON when escaped, refused in claim fields). With
+** out == NULL it only validates and skips. Returns 0 on a syntax error. */
+static int read_string_token(reader *r, char *out, size_t *len, int *control) {
+    const char *p = r->p + 1;       /* after the opening quote */
+    size_t n = 0;
+    int ctl = 0;
+    for (;;) {
+        const char *run = p;
+        /* Copy plain runs in one go: most claim strings have no escapes. */
+        while (p < r->end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20) p++;
+        if (out != NULL && p > run) {
+            memcpy(out + n, run, (size_t)(p - run));
+        }
+        n += (size_t)(p - run);
+        if (p >= r->end) {
+            r->p = p;
+            unexpected(r, "a closing quote");
+            return 0;
+        }
+        if (*p == '"') break;
+        if ((unsigned char)*p < 0x20) {
+            r->p = p;
+            syntax_error(r, BH_ERR_SYNTAX, "json.syntax",
+                         "a raw control character inside a string (it must be escaped)");
+            return 0;
+        }
+        /* an escape */
+        if (p + 1 >= r->end) {
+            r->p = p + 1;
+            unexpected(r, "an escape character");
+            return 0;
+        }
+        {
+            char c = p[1], decoded[4];
+            size_t dn = 1;
+            unsigned cp;
+            p += 2;
+            switch (c) {
+            case '"': decoded[0] = '"'; break;
+            case '\\': decoded[0] = '\\'; break;
+            case '/': decoded[0] = '/'; break;
+            case 'b': decoded[0] = '\b'; ctl = 1; break;
+            case 'f': decoded[0] = '\f'; ctl = 1; break;
+            case 'n': decoded[0] = '\n'; ctl = 1; break;
+            case 'r': decoded[0] = '\r'; ctl = 1; break;
+            case 't': decoded[0] = '\t'; ctl = 1; break;
+            case 'u':
+                if (r->end - p < 4 || !hex4(p, &cp)) {
+                    r->p = p;
+                    unexpected(r, "four hex digits after \\u");
+                    return 0;
+                }
+                p += 4;
+                if (cp >= 0xD800 && cp <= 0xDBFF) {
+                    unsigned lo;
+                    if (r->end - p < 6 || p[0] != '\\' || p[1] != 'u' || !hex4(p + 2, &lo) ||
+                        lo < 0xDC00 || lo > 0xDFFF) {
+                        r->p = p;
+                        unexpected(r, "the low half of a UTF-16 surrogate pair");
+                        return 0;
+                    }
+                    p += 6;
+                    cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+                    r->p = p;
+                    syntax_error(r, BH_ERR_SYNTAX, "json.syntax", "a lone UTF-16 surrogate");
+                    return 0;
+                }
+                if (cp == 0) {
+                    r->p = p - 6;
+                    syntax_error(r, BH_ERR_SYNTAX, "json.nul",
+                                 "the text holds a NUL character (\\u0000), which claims "
+                                 "cannot carry");
+                    return 0;
+                }
+                if (cp < 0x20 || cp == 0x7F) ctl = 1;
+                dn = put_utf8(decoded, cp);
+                break;
+            default:
+                r->p = p - 1;
+                unexpected(r, "a valid escape (\\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u)");
+                return 0;
+            }
+            if (out != NULL) memcpy(out + n, decoded, dn);
+            n += dn;
+        }
+    }
+    if (out != NULL) out[n] = '\0';
+    if (len != NULL) *len = n;
+    if (control != NULL) *control = ctl;
+    r->p = p + 1;
+    return 1;
+}
+
+/* Length of the raw string token at r->p (quote to quote), an upper bound
+** of its unescaped length; 0 when unterminated. */
+static size_t raw_string_length(const reader *r) {
+    const char *p = r->p + 1;
+    while (p < r->end && *p != '"') p += *p == '\\' ? 2 : 1;
+    return p < r->end ? (size_t)(p - r->p - 1) : 0;
+}
+
+/* Reads a number token as a double. JSON grammar is enforced; digits are
+** folded by hand so the host's locale can never change the decimal point. */
+static int read_number_token(reader *r, double *value) {
+    const char *p = r->p;
+    double mantissa = 0;
+    int negative = 0, exp10 = 0, digits = 0;
+    if (p < r->end && *p == '-') {
+        negative = 1;
+        p++;
+    }
+    if (p < r->end && *p == '0') {
+        p++;
+        digits = 1;
+    } else {
+        while (p < r->end && BH_IS_DIGIT(*p)) {
+            mantissa = mantissa * 10 + (*p++ - '0');
+            digits++;
+        }
+    }
+    if (digits == 0) {
+        r->p = p;
+        unexpected(r, "a JSON value");
+        return 0;
+    }
+    if (p < r->end && *p == '.') {
+        int frac = 0;
+        p++;
+        while (p < r->end && BH_IS_DIGIT(*p)) {
+            mantissa = mantissa * 10 + (*p++ - '0');
+            exp10--;
+            frac++;
+        }
+        if (frac == 0) {
+            r->p = p;
+            unexpected(r, "a digit after the decimal point");
+            return 0;
+        }
+    }
+    if (p < r->end && (*p == 'e' || *p == 'E')) {
+        int esign = 1, e = 0, edigits = 0;
+        p++;
+        if (p < r->end && (*p == '+' || *p == '-')) esign = *p++ == '-' ? -1 : 1;
+        while (p < r->end && BH_IS_DIGIT(*p)) {
+            if (e < 10000) e = e * 10 + (*p - '0');
+            p++;
+            edigits++;
+        }
+        if (edigits == 0) {
+            r->p = p;
+            unexpected(r, "a digit in the exponent");
+            return 0;
+        }
+        exp10 += esign * e;
+    }
+    r->p = p;
+    /* Divide rather than multiply by a negative power: 45.1 comes out as the
+    ** double nearest 45.1, which the cents conversion relies on. */
+    if (exp10 < 0) *value = mantissa / pow(10.0, -exp10);
+    else *value = exp10 > 0 ? mantissa * pow(10.0, exp10) : mantissa;
+    if (negative) *value = -*value;
+    return 1;
+}
+
+/* {====================================================================
+** Skipping values nobody asked for (unknown keys, wrong types)
+** ===================================================================== */
+
+static int skip_value(reader *r);
+
+static int enter(reader *r) {
+    if (++r->depth > BH_MAX_DEPTH) {
+        char what[64];
+        snprintf(what, sizeof what, "nested deeper than %d levels", BH_MAX_DEPTH);
+        syntax_error(r, BH_ERR_LIMIT, "json.depth", what);
+        return 0;
+    }
+    return 1;
+}
+
+static int skip_container(reader *r, char close) {
+    int first = 1;
+    if (!enter(r)) return 0;
+    r->p++;
+    for (;;) {
+        if (consume(r, close)) break;
+        if (!first && !consume(r, ',')) {
+            unexpected(r, close == '}' ? "',' or '}'" : "',' or ']'");
+            return 0;
+        }
+        if (close == '}') {
+            if (peek(r) != '"') {
+                unexpected(r, "a key in quotes");
+                return 0;
+            }
+            if (!read_string_token(r, NULL, NULL, NULL)) return 0;
+            if (!consume(r, ':')) {
+                unexpected(r, "':' after the key");
+                return 0;
+            }
+        }
+        if (!skip_value(r)) return 0;
+        first = 0;
+    }
+    r->depth--;
+    return 1;
+}
+
+static int skip_value(reader *r) {
+    double d;
+    switch (peek(r)) {
+    case '{': return skip_container(r, '}');
+    case '[': return skip_container(r, ']');
+    case '"': return read_string_token(r, NULL, NULL, NULL);
+    case 't': return consume_word(r, "true", 4);
+    case 'f': return consume_word(r, "false", 5);
+    case 'n': return consume_word(r, "null", 4);
+    case -1: unexpected(r, "a JSON value"); return 0;
+    default: return read_number_token(r, &d);
+    }
+}
+
+/* {====================================================================
+** Findings
+** ===================================================================== */
+
+static const char *schema_hint =
+    "Fix the field to match the claim's JSON form (docs/claim-json.md).";
+static const char *schema_source = "bhclaim claim JSON contract";
+
+static void finding(reader *r, const char *rule, const jpath *at, const char *hint,
+                    const char *source, const char *message) {
+    char where[128];
+    where[0] = '\0';
+    path_render(at, where, sizeof where);
+    if (bh_report_add(r->report, rule, BH_SEV_ERROR, where, hint, source, "%s", message) != BH_OK)
+        r->status = BH_ERR_NOMEM;
+}
+
+static void schema(reader *r, const jpath *at, const char *message) {
+    finding(r, "claim.schema", at, schema_hint, schema_source, message);
+}
+
+static const char *kind_name(int c) {
+    switch (c) {
+    case '{': return "an object";
+    case '[': return "an array";
+    case '"': return "a string";
+    case 't': case 'f': return "a boolean";
+    case 'n': return "null";
+    default: return "a number";
+    }
+}
+
+/* Reports a value of the wrong type and skips it. */
+static int wrong_type(reader *r, const jpath *at, const char *expected) {
+    char msg[160];
+    snprintf(msg, sizeof msg, "Expected %s, found %s.", expected, kind_name(peek(r)));
+    schema(r, at, msg);
+    return skip_value(r);
+}
+
+static void missing(reader *r, const jpath *parent, const char *key) {
+    jpath at;
+    at.parent = parent;
+    at.key = key;
+    at.index = 0;
+    schema(r, &at, "A required field is missing.");
+}
+
+/* {====================================================================
+** Typed field readers. Each reads the value at the cursor (after the
+** key's colon), records findings, and returns 0 only on a syntax error.
+** ===================================================================== */
+
+/* A string field. *out is NULL when null, wrong type, or unusable; *state
+** says which. required: an empty string is a finding. */
+static int field_string(reader *r, const jpath *at, int required, const char **out,
+                        bh_field_state *state) {
+    size_t raw, len;
+    int control;
+    char *buf;
+    int c = peek(r);
+    bh_field_state dummy;
+    if (state == NULL) state = &dummy;
+    *out = NULL;
+    if (c == 'n') {
+        *state = BH_FIELD_ABSENT;
+        return consume_word(r, "null", 4);
+    }
+    *state = BH_FIELD_BAD;
+    if (c != '"') return wrong_type(r, at, "a string");
+    raw = raw_string_length(r);
+    buf = bh_arena_alloc(r->claim->arena, raw + 1);
+    if (buf == NULL) {
+        r->status = BH_ERR_NOMEM;
+        return read_string_token(r, NULL, NULL, NULL);
+    }
+    if (!read_string_token(r, buf, &len, &control)) return 0;
+    if (control) {
+        schema(r, at, "The text holds a control character (such as a NUL byte or a line "
+                      "break); it cannot be sent to a payer.");
+        return 1;
+    }
+    if (required && len == 0) {
+        schema(r, at, "A required field is empty.");
+        return 1;
+    }
+    *out = buf;
+    *state = BH_FIELD_OK;
+    return 1;
+}
+
+/* A string that must be one of `choices`; *index gets its position or -1. */
+static int field_choice(reader *r, const jpath *at, const char *const *choices,
+                        const char *listed, int *index, const char **text) {
+    bh_field_state state;
+    const char *s;
+    int i;
+    *index = -1;
+    if (!field_string(r, at, 1, &s, &state)) return 0;
+    if (text != NULL) *text = s;
+    if (s == NULL) return 1;
+    for (i = 0; choices[i] != NULL; i++) {
+        if (strcmp(s, choices[i]) == 0) {
+            *index = i;
+            return 1;
+        }
+    }
+    {
+        char msg[160];
+        snprintf(msg, sizeof msg, "The value is not one of %s.", listed);
+        schema(r, at, msg);
+    }
+    return 1;
+}
+
+/* A date string; a malformed or impossible date is date.invalid. */
+static int field_date(reader *r, const jpath *at, bh_date *date, const char **text,
+                      bh_field_state *state) {
+    const char *s;
+    *date = 0;
+    if (!field_string(r, at, 1, &s, state)) return 0;
+    if (text != NULL) *text = s;
+    if (s == NULL) return 1;
+    if (!bh_date_parse(s, strlen(s), date)) {
+        *state = BH_FIELD_BAD;
+        finding(r, "date.invalid", at, "Write the date as YYYY-MM-DD, e.g. 2026-03-02.",
+                "ISO 8601 calendar date (claim JSON contract)",
+                "This is not a real calendar date in YYYY-MM-DD form.");
+    }
+    return 1;
+}
+
+/* A whole number in [lo, hi]; *out stays -1 when null or unusable. */
+static int field_int(reader *r, const jpath *at, int lo, int hi, int *out) {
+    double d;
+    int c = peek(r);
+    *out = -1;
+    if (c == 'n') return consume_word(r, "null", 4);
+    if (c != '-' && !BH_IS_DIGIT(c)) return wrong_type(r, at, "a number");
+    if (!read_number_token(r, &d)) return 0;
+    if (d != floor(d) || d < lo || d > hi) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "Expected a whole number from %d to %d.", lo, hi);
+        schema(r, at, msg);
+        return 1;
+    }
+    *out = (int)d;
+    return 1;
+}
+
+/* A charge: a decimal string or a number, into cents. */
+static int field_money(reader *r, const jpath *at, int64_t *cents, bh_field_state *state) {
+    int c = peek(r);
+    *state = BH_FIELD_BAD;
+    if (c == 'n') {
+        *state = BH_FIELD_ABSENT;
+        return consume_word(r, "null", 4);
+    }
+    if (c == '"') {
+        const char *s;
+        bh_field_state ss;
+        if (!field_string(r, at, 0, &s, &ss)) return 0;
+        if (s == NULL) return 1;
+        if (!bh_money_parse(s, strlen(s), cents)) {
+            schema(r, at, "Expected an amount such as \"45.00\" (at most two decimals).");
+            return 1;
+        }
+    } else if (c == '-' || BH_IS_DIGIT(c)) {
+        double d, scaled;
+        if (!read_number_token(r, &d)) return 0;
+        scaled = d * 100.0;
+        /* Doubles carry amounts like 45.1 inexactly: accept what rounds to
+        ** whole cents, refuse what truly has a third decimal. */
+        if (!(fabs(scaled) < 1e13) || fabs(scaled - floor(scaled + 0.5)) > 1e-6) {
+            schema(r, at, "Expected an amount with at most two decimals.");
+            return 1;
+        }
+        *cents = (int64_t)floor(scaled + 0.5);
+    } else {
+        return wrong_type(r, at, "a decimal string or a number");
+    }
+    *state = BH_FIELD_OK;
+    return 1;
+}
+
+/* {====================================================================
+** Objects and arrays: iterate members, dispatching on the key
+** ===================================================================== */
+
+/* Longest key we dispatch on; longer keys are unknown by construction. */
+#define KEY_MAX 40
+
+typedef int (*member_fn)(reader *r, const jpath *at, const char *key, void *ctx);
+
+/* Reads an object, calling fn for each member with the key unescaped and
+** the cursor on the value. fn must consume the value. An object that is
+** null is "absent" (returns 1, *present = 0). */
+static int read_members(reader *r, const jpath *at, member_fn fn, void *ctx) {
+    int first = 1;
+    if (!enter(r)) return 0;
+    r->p++;     /* the '{' */
+    for (;;) {
+        char key[KEY_MAX + 1];
+        size_t raw;
+        jpath member;
+        if (consume(r, '}')) break;
+        if (!first && !consume(r, ',')) {
+            unexpected(r, "',' or '}'");
+            return 0;
+        }
+        if (peek(r) != '"') {
+            unexpected(r, "a key in quotes");
+            return 0;
+        }
+        raw = raw_string_length(r);
+        if (raw > KEY_MAX) {
+            if (!read_string_token(r, NULL, NULL, NULL)) return 0;
+            key[0] = '\0';  /* no known key is that long */
+        } else if (!read_string_token(r, key, NULL, NULL)) {
+            return 0;
+        }
+        if (!consume(r, ':')) {
+            unexpected(r, "':' after the key");
+            return 0;
+        }
+        member.parent = at;
+        member.key = key;
+        member.index = 0;
+        if (peek(r) == -1) {
+            unexpected(r, "a JSON value");
+            return 0;
+        }
+        if (!fn(r, &member, key, ctx)) return 0;
+        first = 0;
+    }
+    r->depth--;
+    return 1;
+}
+
+typedef int (*element_fn)(reader *r, const jpath *at, int index, void *ctx);
+
+/* Reads an array, calling fn per element (1-based index); at most `max`
+** elements are handed to fn, the rest are skipped after one finding. */
+static int read_elements(reader *r, const jpath *at, int max, element_fn fn, void *ctx) {
+    int first = 1, count = 0;
+    if (!enter(r)) return 0;
+    r->p++;     /* the '[' */
+    for (;;) {
+        jpath element;
+        if (consume(r, ']')) break;
+        if (!first && !consume(r, ',')) {
+            unexpected(r, "',' or ']'");
+            return 0;
+        }
+        if (peek(r) == -1) {
+            unexpected(r, "a JSON value");
+            return 0;
+        }
+        count++;
+        if (count > max) {
+            if (count == max + 1) {
+                char msg[80];
+                snprintf(msg, sizeof msg, "The 837P allows at most %d entries here.", max);
+                schema(r, at, msg);
+            }
+            if (!skip_value(r)) return 0;
+        } else {
+            element.parent = at;
+            element.key = NULL;
+            element.index = count;
+            if (!fn(r, &element, count, ctx)) return 0;
+        }
+        first = 0;
+    }
+    r->depth--;
+    return 1;
+}
+
+/* An object-valued field: calls fn per member when it is an object.
+** *state: ABSENT for null, BAD for a wrong type, OK otherwise. */
+static int field_object(reader *r, const jpath *at, member_fn fn, void *ctx,
+                        bh_field_state *state) {
+    int c = peek(r);
+    if (c == 'n') {
+        *state = BH_FIELD_ABSENT;
+        return consume_word(r, "null", 4);
+    }
+    if (c != '{') {
+        *state = BH_FIELD_BAD;
+        return wrong_type(r, at, "an object");
+    }
+    *state = BH_FIELD_OK;
+    return read_members(r, at, fn, ctx);
+}
+
+/* An array-valued field. A Lua table cannot tell an empty array from an
+** empty object, so "{}" is taken as an empty array. *count gets the number
+** of elements (0 for null or empty). */
+static int field_array(reader *r, const jpath *at, int max, element_fn fn, void *ctx,
+                       bh_field_state *state) {
+    int c = peek(r);
+    if (c == 'n') {
+        *state = BH_FIELD_ABSENT;
+        return consume_word(r, "null", 4);
+    }
+    if (c == '{') {
+        const char *save = r->p;
+        r->p++;
+        if (consume(r, '}')) {
+            *state = BH_FIELD_ABSENT;
+            return 1;
+        }
+        r->p = save;
+    }
+    if (c != '[') {
+        *state = BH_FIELD_BAD;
+        return wrong_type(r, at, "an array");
+    }
+    *state = BH_FIELD_OK;
+    return read_elements(r, at, max, fn, ctx);
+}
+
+#define KEY_IS(k, lit) (strcmp((k), (lit)) == 0)
+
+/* {====================================================================
+** Blocks of the claim
+** ===================================================================== */
+
+static int name_member(reader *r, const jpath *at, const char *key, void *ctx) {
+    bh_name *name = ctx;
+    if (KEY_IS(key, "last")) return field_string(r, at, 1, &name->last, NULL);
+    if (KEY_IS(key, "first")) return field_string(r, at, 0, &name->first, NULL);
+    if (KEY_IS(key, "middle")) return field_string(r, at, 0, &name->middle, NULL);
+    if (KEY_IS(key, "suffix")) return field_string(r, at, 0, &name->suffix, NULL);
+    return skip_value(r);
+}
+
+/* A name: one string (an organisation, or a whole name) or an object. */
+static int field_name(reader *r, const jpath *at, bh_name *name, int *seen) {
+    int c = peek(r);
+    bh_field_state state;
+    *seen = 0;
+    if (c == '"') {
+        if (!field_string(r, at, 1, &name->last, &state)) return 0;
+        *seen = state != BH_FIELD_ABSENT;
+        return 1;
+    }
+    if (c == 'n') return consume_word(r, "null", 4);
+    *seen = 1;
+    if (c != '{') return wrong_type(r, at, "a string or an object with last and first");
+    if (!read_members(r, at, name_member, name)) return 0;
+    if (name->last == NULL) missing(r, at, "last");
+    return 1;
+}
+
+typedef struct address_ctx {
+    bh_address *addr;
+    int required;
+} address_ctx;
+
+static int address_member(reader *r, const jpath *at, const char *key, void *ctx) {
+    bh_address *a = ((address_ctx *)ctx)->addr;
+    if (KEY_IS(key, "line1")) return field_string(r, at, 1, &a->line1, NULL);
+    if (KEY_IS(key, "line2")) return field_string(r, at, 0, &a->line2, NULL);
+    if (KEY_IS(key, "city")) return field_string(r, at, 1, &a->city, NULL);
+    if (KEY_IS(key, "state")) return field_string(r, at, 1, &a->state, NULL);
+    if (KEY_IS(key, "zip")) return field_string(r, at, 1, &a->zip, NULL);
+    return skip_value(r);
+}
+
+static int field_address(reader *r, const jpath *at, bh_address *addr, bh_field_state *state) {
+    address_ctx ctx;
+    ctx.addr = addr;
+    ctx.required = 1;
+    if (!field_object(r, at, address_member, &ctx, state)) return 0;
+    if (*state == BH_FIELD_OK) {
+        /* Required within an address, once an address is given. */
+        if (addr->line1 == NULL) missing(r, at, "line1");
+        if (addr->city == NULL) missing(r, at, "city");
+        if (addr->state == NULL) missing(r, at, "state");
+        if (addr->zip == NULL) missing(r, at, "zip");
+    }
+    return 1;
+}
+
+/* Which members of a block were present (any value but null), so missing
+** required ones can be reported once the block closes. */
+typedef struct provider_ctx {
+    bh_provider *prov;
+    int name_seen, npi_seen, tin_seen, address_seen;
+} provider_ctx;
+
+static int provider_member(reader *r, const jpath *at, const char *key, void *ctx) {
+    provider_ctx *pc = ctx;
+    bh_provider *p = pc->prov;
+    bh_field_state st = BH_FIELD_ABSENT;
+    int ok;
+    if (KEY_IS(key, "name")) return field_name(r, at, &p->name, &pc->name_seen);
+    if (KEY_IS(key, "npi")) {
+        ok = field_string(r, at, 1, &p->npi, &st);
+        pc->npi_seen = st != BH_FIELD_ABSENT;
+        return ok;
+    }
+    if (KEY_IS(key, "tin")) {
+        ok = field_string(r, at, 1, &p->tin, &st);
+        pc->tin_seen = st != BH_FIELD_ABSENT;
+        return ok;
+    }
+    if (KEY_IS(key, "taxonomy")) return field_string(r, at, 0, &p->taxonomy, NULL);
+    if (KEY_IS(key, "credential")) return field_string(r, at, 0, &p->credential, NULL);
+    if (KEY_IS(key, "address")) {
+        ok = field_address(r, at, &p->address, &st);
+        pc->address_seen = st != BH_FIELD_ABSENT;
+        return ok;
+    }
+    return skip_value(r);
+}
+
+static int read_provider(reader *r, const jpath *at, bh_provider *prov, int billing) {
+    provider_ctx pc;
+    memset(&pc, 0, sizeof pc);
+    pc.prov = prov;
+    if (!field_object(r, at, provider_member, &pc, &prov->state)) return 0;
+    if (prov->state != BH_FIELD_OK) return 1;
+    if (!pc.name_seen) missing(r, at, "name");
+    if (!pc.npi_seen) missing(r, at, "npi");
+    if (billing && !pc.tin_seen) missing(r, at, "tin");
+    if (billing && !pc.address_seen) missing(r, at, "address");
+    return 1;
+}
+
+static const char *const sexes[] = {"M", "F", "U", NULL};
+static const char *const relationships[] = {"self", "spouse", "child", "other", NULL};
+
+typedef struct person_ctx {
+    bh_person *person;
+    int is_subscriber;
+    int name_seen, member_seen, birth_seen, sex_seen, rel_seen;
+} person_ctx;
+
+static int person_member(reader *r, const jpath *at, const char *key, void *ctx) {
+    person_ctx *pc = ctx;
+    bh_person *p = pc->person;
+    bh_field_state st = BH_FIELD_ABSENT;
+    int ok, idx;
+    if (KEY_IS(key, "name")) return field_name(r, at, &p->name, &pc->name_seen);
+    if (KEY_IS(key, "member_id")) {
+        ok = field_string(r, at, pc->is_subscriber, &p->member_id, &st);
+        pc->member_seen = st != BH_FIELD_ABSENT;
+        return ok;
+    }
+    if (KEY_IS(key, "birth_date")) {
+        ok = field_date(r, at, &p->birth_date, &p->birth_date_text, &st);
+        pc->birth_seen = st != BH_FIELD_ABSENT;
+        return ok;
+    }
+    if (KEY_IS(key, "sex")) {
+        pc->sex_seen = peek(r) != 'n';
+        return field_choice(r, at, sexes, "M, F or U", &idx, &p->sex);
+    }
+    if (KEY_IS(key, "relationship") && pc->is_subscriber) {
+        pc->rel_seen = peek(r) != 'n';
+        return field_choice(r, at, relationships, "self, spouse, child or other", &idx,
+                            &p->relationship);
+    }
+    if (KEY_IS(key, "address")) return field_address(r, at, &p->address, &st);
+    return skip_value(r);
+}
+
+static int read_person(reader *r, const jpath *at, bh_person *person, int is_subscriber) {
+    person_ctx pc;
+    memset(&pc, 0, sizeof pc);
+    pc.person = person;
+    pc.is_subscriber = is_subscriber;
+    if (!field_object(r, at, person_member, &pc, &person->state)) return 0;
+    if (person->state != BH_FIELD_OK) return 1;
+    if (!pc.name_seen) missing(r, at, "name");
+    if (is_subscriber && !pc.member_seen) missing(r, at, "member_id");
+    if (!pc.birth_seen) missing(r, at, "birth_date");
+    if (!pc.sex_seen) missing(r, at, "sex");
+    if (is_subscriber && !pc.rel_seen) missing(r, at, "relationship");
+    return 1;
+}
+
+static const char *const payer_kinds[] = {"medicare", "medicaid", "commercial", "other", NULL};
+
+typedef struct payer_ctx {
+    bh_payer *payer;
+    int id_seen, name_seen, kind_seen;
+} payer_ctx;
+
+static int payer_member(reader *r, const jpath *at, const char *key, void *ctx) {
+    payer_ctx *pc = ctx;
+    bh_payer *p = pc->payer;
+    bh_field_state st = BH_FIELD_ABSENT;
+    int ok, kind;
+    if (KEY_IS(key, "id")) {
+        ok = field_string(r, at, 1, &p->id, &st);
+        pc->id_seen = st != BH_FIELD_ABSENT;
+        return ok;
+    }
+    if (KEY_IS(key, "name")) {
+        ok = field_string(r, at, 1, &p->name, &st);
+        pc->name_seen = st != BH_FIELD_ABSENT;
+        return ok;
+    }
+    if (KEY_IS(key, "kind")) {
+        pc->kind_seen = peek(r) != 'n';
+        ok = field_choice(r, at, payer_kinds, "medicare, medicaid, commercial or other", &kind,
+                          &p->kind_text);
+        p->kind = kind < 0 ? BH_PAYER_UNKNOWN : (bh_payer_kind)(kind + 1);
+        return ok;
+    }
+    return skip_value(r);
+}
+
+static int diagnosis_element(reader *r, const jpath *at, int index, void *ctx) {
+    bh_claim *claim = ctx;
+    const char *code;
+    bh_field_state st;
+    (void)index;
+    if (peek(r) != '"') {
+        claim->diagnoses[claim->n_diagnoses++] = NULL;
+        return wrong_type(r, at, "a string");
+    }
+    if (!field_string(r, at, 0, &code, &st)) return 0;
+    claim->diagnoses[claim->n_diagnoses++] = code;
+    return 1;
+}
+
+static int modifier_element(reader *r, const jpath *at, int index, void *ctx) {
+    bh_line *line = ctx;
+    const char *m;
+    bh_field_state st;
+    (void)index;
+    if (peek(r) != '"') {
+        line->modifiers[line->n_modifiers++] = NULL;
+        return wrong_type(r, at, "a two-character string");
+    }
+    if (!field_string(r, at, 0, &m, &st)) return 0;
+    line->modifiers[line->n_modifiers++] = m;
+    return 1;
+}
+
+static int pointer_element(reader *r, const jpath *at, int index, void *ctx) {
+    bh_line *line = ctx;
+    double d;
+    int c = peek(r);
+    (void)index;
+    if (c != '-' && !BH_IS_DIGIT(c)) {
+        line->dx_pointers_state = BH_FIELD_BAD;
+        return wrong_type(r, at, "a whole number");
+    }
+    if (!read_number_token(r, &d)) return 0;
+    if (d != floor(d) || d < -1e6 || d > 1e6) {
+        schema(r, at, "Expected a whole number.");
+        line->dx_pointers_state = BH_FIELD_BAD;
+        return 1;
+    }
+    line->dx_pointers[line->n_dx_pointers++] = (int)d;
+    return 1;
+}
+
+typedef struct line_ctx {
+    bh_line *line;
+    int code_seen, date_seen;
+} line_ctx;
+
+static int line_member(reader *r, const jpath *at, const char *key, void *ctx) {
+    line_ctx *lc = ctx;
+    bh_line *l = lc->line;
+    bh_field_state st;
+    switch (key[0]) {
+    case 'c':
+        if (KEY_IS(key, "code")) {
+            lc->code_seen = peek(r) != 'n';
+            return field_string(r, at, 1, &l->code, &l->code_state);
+        }
+        if (KEY_IS(key, "charge")) return field_money(r, at, &l->charge, &l->charge_state);
+        break;
+    case 'm':
+        if (KEY_IS(key, "modifiers"))
+            return field_array(r, at, BH_MAX_MODIFIERS, modifier_element, l, &st);
+        break;
+    case 'u':
+        if (KEY_IS(key, "units")) {
+            int c = peek(r);
+            if (c == 'n') return consume_word(r, "null", 4);
+            if (c != '-' && !BH_IS_DIGIT(c)) {
+                l->units_state = BH_FIELD_BAD;
+                return wrong_type(r, at, "a number");
+            }
+            l->units_state = BH_FIELD_OK;
+            return read_number_token(r, &l->units);
+        }
+        break;
+    case 'd':
+        if (KEY_IS(key, "date")) {
+            lc->date_seen = peek(r) != 'n';
+            return field_date(r, at, &l->date, &l->date_text, &l->date_state);
+        }
+        if (KEY_IS(key, "dx_pointers")) {
+            int ok = field_array(r, at, BH_MAX_POINTERS, pointer_element, l, &st);
+            if (st == BH_FIELD_BAD || l->dx_pointers_state == BH_FIELD_BAD)
+                l->dx_pointers_state = BH_FIELD_BAD;
+            else
+                l->dx_pointers_state = st == BH_FIELD_OK ? BH_FIELD_OK : BH_FIELD_ABSENT;
+            return ok;
+        }
+        break;
+    case 'p':
+        if (KEY_IS(key, "place_of_service"))
+            return field_string(r, at, 0, &l->place_of_service, NULL);
+        break;
+    default:
+        break;
+    }
+    return skip_value(r);
+}
+
+static int line_element(reader *r, const jpath *at, int index, void *ctx) {
+    bh_claim *claim = ctx;
+    bh_line *line = &claim->lines[claim->n_lines++];
+    line_ctx lc;
+    (void)index;
+    if (peek(r) != '{') {
+        line->code_state = line->units_state = line->charge_state = BH_FIELD_BAD;
+        line->date_state = line->dx_pointers_state = BH_FIELD_BAD;
+        return wrong_type(r, at, "an object");
+    }
+    memset(&lc, 0, sizeof lc);
+    lc.line = line;
+    if (!read_members(r, at, line_member, &lc)) return 0;
+    if (!lc.code_seen) missing(r, at, "code");
+    if (!lc.date_seen) missing(r, at, "date");
+    return 1;
+}
+
+static const char *const session_kinds[] = {"individual", "group", "family", NULL};
+static const char *const modalities[] = {"in_person", "video", "audio_only", NULL};
+static const char *const patient_locations[] = {"home", "facility", "other", NULL};
+
+static int field_time(reader *r, const jpath *at, int *minutes) {
+    const char *s;
+    bh_field_state st;
+    *minutes = -1;
+    if (!field_string(r, at, 0, &s, &st)) return 0;
+    if (s == NULL) return 1;
+    *minutes = bh_time_parse(s);
+    if (*minutes < 0) schema(r, at, "Expected a 24-hour time such as \"13:05\".");
+    return 1;
+}
+
+static int session_member(reader *r, const jpath *at, const char *key, void *ctx) {
+    bh_session *s = ctx;
+    bh_field_state st;
+    int idx, ok;
+    if (KEY_IS(key, "kind")) {
+        ok = field_choice(r, at, session_kinds, "individual, group or family", &idx, NULL);
+        s->kind = idx < 0 ? BH_SESSION_UNKNOWN : (bh_session_kind)(idx + 1);
+        return ok;
+    }
+    if (KEY_IS(key, "start")) return field_time(r, at, &s->start);
+    if (KEY_IS(key, "end")) return field_time(r, at, &s->end);
+    /* 1440 minutes: no session outlasts a day. */
+    if (KEY_IS(key, "minutes")) return field_int(r, at, 0, 1440, &s->minutes);
+    if (KEY_IS(key, "minutes_present")) return field_int(r, at, 0, 1440, &s->minutes_present);
+    if (KEY_IS(key, "patients_present")) return field_int(r, at, 0, 1000, &s->patients_present);
+    if (KEY_IS(key, "modality")) {
+        ok = field_choice(r, at, modalities, "in_person, video or audio_only", &idx, NULL);
+        s->modality = idx < 0 ? BH_MODALITY_UNKNOWN : (bh_modality)(idx + 1);
+        return ok;
+    }
+    if (KEY_IS(key, "patient_location"))
+        return field_choice(r, at, patient_locations, "home, facility or other", &idx,
+                            &s->patient_location);
+    if (KEY_IS(key, "provider_location"))
+        return field_string(r, at, 0, &s->provider_location, NULL);
+    if (KEY_IS(key, "last_in_person"))
+        return field_date(r, at, &s->last_in_person, &s->last_in_person_text, &st);
+    return skip_value(r);
+}
+
+static int signature_member(reader *r, const jpath *at, const char *key, void *ctx) {
+    bh_signature *sig = ctx;
+    bh_field_state st;
+    if (KEY_IS(key, "name")) return field_string(r, at, 0, &sig->name, NULL);
+    if (KEY_IS(key, "credential")) return field_string(r, at, 0, &sig->credential, NULL);
+    if (KEY_IS(key, "date")) return field_date(r, at, &sig->date, &sig->date_text, &st);
+    return skip_value(r);
+}
+
+static int documentation_member(reader *r, const jpath *at, const char *key, void *ctx) {
+    bh_documentation *d = ctx;
+    if (KEY_IS(key, "purpose")) return field_string(r, at, 0, &d->purpose, NULL);
+    if (KEY_IS(key, "participation")) return field_string(r, at, 0, &d->participation, NULL);
+    if (KEY_IS(key, "medical_necessity"))
+        return field_string(r, at, 0, &d->medical_necessity, NULL);
+    if (KEY_IS(key, "plan_goal")) return field_string(r, at, 0, &d->plan_goal, NULL);
+    if (KEY_IS(key, "signature"))
+        return field_object(r, at, signature_member, &d->signature, &d->signature_state);
+    return skip_value(r);
+}
+
+/* Which top-level members were present, for the missing-field report. */
+typedef struct claim_ctx {
+    bh_claim *claim;
+    int id_seen, payer_seen, billing_seen, subscriber_seen, diagnoses_seen, pos_seen,
+        lines_seen;
+} claim_ctx;
+
+static int claim_member(reader *r, const jpath *at, const char *key, void *ctx) {
+    claim_ctx *cc = ctx;
+    bh_claim *c = cc->claim;
+    bh_field_state st = BH_FIELD_ABSENT;
+    int ok;
+    switch (key[0]) {
+    case 'i':
+        if (KEY_IS(key, "id")) {
+            ok = field_string(r, at, 1, &c->id, &st);
+            cc->id_seen = st != BH_FIELD_ABSENT;
+            return ok;
+        }
+        break;
+    case 'p':
+        if (KEY_IS(key, "payer")) {
+            payer_ctx pc;
+            memset(&pc, 0, sizeof pc);
+            pc.payer = &c->payer;
+            if (!field_object(r, at, payer_member, &pc, &c->payer.state)) return 0;
+            cc->payer_seen = c->payer.state != BH_FIELD_ABSENT;
+            if (c->payer.state == BH_FIELD_OK) {
+                if (!pc.id_seen) missing(r, at, "id");
+                if (!pc.name_seen) missing(r, at, "name");
+                if (!pc.kind_seen) missing(r, at, "kind");
+            }
+            return 1;
+        }
+        if (KEY_IS(key, "patient")) return read_person(r, at, &c->patient, 0);
+        if (KEY_IS(key, "place_of_service")) {
+            ok = field_string(r, at, 1, &c->place_of_service, &st);
+            cc->pos_seen = st != BH_FIELD_ABSENT;
+            return ok;
+        }
+        if (KEY_IS(key, "prior_authorization"))
+            return field_string(r, at, 0, &c->prior_authorization, NULL);
+        break;
+    case 'b':
+        if (KEY_IS(key, "billing_provider")) {
+            ok = read_provider(r, at, &c->billing_provider, 1);
+            cc->billing_seen = c->billing_provider.state != BH_FIELD_ABSENT;
+            return ok;
+        }
+        break;
+    case 'r':
+        if (KEY_IS(key, "rendering_provider"))
+            return read_provider(r, at, &c->rendering_provider, 0);
+        break;
+    case 's':
+        if (KEY_IS(key, "subscriber")) {
+            ok = read_person(r, at, &c->subscriber, 1);
+            cc->subscriber_seen = c->subscriber.state != BH_FIELD_ABSENT;
+            return ok;
+        }
+        if (KEY_IS(key, "session"))
+            return field_object(r, at, session_member, &c->session, &c->session.state);
+        break;
+    case 'd':
+        if (KEY_IS(key, "diagnoses")) {
+            c->n_diagnoses = 0;
+            ok = field_array(r, at, BH_MAX_DIAGNOSES, diagnosis_element, c,
+                             &c->diagnoses_state);
+            cc->diagnoses_seen = c->diagnoses_state != BH_FIELD_ABSENT;
+            if (c->diagnoses_state == BH_FIELD_OK && c->n_diagnoses == 0) {
+                schema(r, at, "At least one entry is required.");
+                c->diagnoses_state = BH_FIELD_BAD;
+            }
+            return ok;
+        }
+        if (KEY_IS(key, "documentation"))
+            return field_object(r, at, documentation_member, &c->documentation,
+                                &c->documentation.state);
+        break;
+    case 'l':
+        if (KEY_IS(key, "lines")) {
+            c->n_lines = 0;
+            ok = field_array(r, at, BH_MAX_LINES, line_element, c, &c->lines_state);
+            cc->lines_seen = c->lines_state != BH_FIELD_ABSENT;
+            if (c->lines_state == BH_FIELD_OK && c->n_lines == 0) {
+                schema(r, at, "At least one entry is required.");
+                c->lines_state = BH_FIELD_BAD;
+            }
+            return ok;
+        }
+        break;
+    case 't':
+        if (KEY_IS(key, "total_charge"))
+            return field_money(r, at, &c->total_charge, &c->total_charge_state);
+        break;
+    case 'f':
+        if (KEY_IS(key, "frequency")) return field_string(r, at, 0, &c->frequency, NULL);
+        break;
+    case 'n':
+        if (KEY_IS(key, "note")) return field_string(r, at, 0, &c->note, NULL);
+        break;
+    default:
+        break;
+    }
+    return skip_value(r);
+}
+
+static void report_missing_top(reader *r, const claim_ctx *cc) {
+    const bh_claim *c = cc->claim;
+    if (!cc->id_seen) missing(r, NULL, "id");
+    if (!cc->payer_seen) missing(r, NULL, "payer");
+    if (!cc->billing_seen) missing(r, NULL, "billing_provider");
+    if (!cc->subscriber_seen) missing(r, NULL, "subscriber");
+    if (!cc->diagnoses_seen) missing(r, NULL, "diagnoses");
+    if (!cc->pos_seen) missing(r, NULL, "place_of_service");
+    if (!cc->lines_seen) missing(r, NULL, "lines");
+    /* The patient block is required when the patient is not the subscriber. */
+    if (c->subscriber.relationship != NULL && strcmp(c->subscriber.relationship, "self") != 0 &&
+        c->patient.state == BH_FIELD_ABSENT)
+        missing(r, NULL, "patient");
+}
+
+bh_status bh_claim_parse_json(bh_claim *claim, const char *json, size_t len,
+                              bh_report *report, bh_error *err) {
+    reader r;
+    claim_ctx cc;
+    int c;
+    size_t findings_before;
+    if (claim == NULL || json == NULL || report == NULL) return BH_ERR_ARG;
+    findings_before = bh_report_count(report);
+    bh_claim_reset(claim);
+    if (err != NULL) memset(err, 0, sizeof *err);
+    memset(&r, 0, sizeof r);
+    r.start = r.p = json;
+    r.end = json + len;
+    r.err = err;
+    r.claim = claim;
+    r.report = report;
+    memset(&cc, 0, sizeof cc);
+    cc.claim = claim;
+    c = peek(&r);
+    if (c == -1) {
+        syntax_error(&r, BH_ERR_SYNTAX, "json.syntax", "empty input: expected a JSON value");
+    } else if (c != '{') {
+        /* Valid JSON but not a claim: one finding, like any wrong type. */
+        if (wrong_type(&r, NULL, "a claim object")) {
+            claim->lines_state = claim->diagnoses_state = BH_FIELD_BAD;
+        }
+    } else if (read_members(&r, NULL, claim_member, &cc)) {
+        report_missing_top(&r, &cc);
+    }
+    if (!r.failed && peek(&r) != -1)
+        syntax_error(&r, BH_ERR_SYNTAX, "json.syntax",
+                     "expected the end of input after the JSON value");
+    if (r.failed) {
+        bh_report_truncate(report, findings_before);
+        bh_claim_reset(claim);
+        return r.err_code;
+    }
+    return r.status;
+}

@@ -85,7 +85,7 @@ $(BUILD)/libbhclaim.a: $(call core_objs,$(BUILD))
 # {=== one Lua module per ABI: build/<ver>/bhclaim/core.so ===
 modules: $(foreach v,$(LUA_VERSIONS),$(BUILD)/$(v)/bhclaim/core.so)
 
-$(BUILD)/%/lbhclaim.o: csrc/lbhclaim.c csrc/lcompat.h csrc/bhclaim.h
+$(BUILD)/%/lbhclaim.o: csrc/lbhclaim.c csrc/lcompat.h csrc/bhclaim.h csrc/core.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -I$(LUA$(subst .,,$*)_INCDIR) -c $< -o $@
 

@@ -430,5 +430,6 @@ bh_status bh_claim_check(const bh_claim *claim, const bh_check_options *options,
     check_pos(&c, claim->place_of_service, "place_of_service", c.first_service);
     check_dates(&c);
     check_lines(&c);
+    if (c.status == BH_OK) c.status = bh_check_group_rules(claim, options, c.first_service, report);
     return c.status;
 }

@@ -39,6 +39,12 @@ void bh_report_truncate(bh_report *report, size_t count);
 #define BH_IS_LOWER(c) ((c) >= 'a' && (c) <= 'z')
 #define BH_TO_UPPER(c) (BH_IS_LOWER(c) ? (char)((c) - 'a' + 'A') : (c))
 
+/* The group, documentation, credential, add-on and NCCI rules (group.c),
+** run by bh_claim_check after the code and identifier checks. service is
+** the claim's earliest line date (0 if none). */
+bh_status bh_check_group_rules(const bh_claim *claim, const bh_check_options *options,
+                               bh_date service, bh_report *report);
+
 /* Parses "HH:MM" (00:00-23:59) into minutes after midnight; -1 if not. */
 int bh_time_parse(const char *text);
 

@@ -10,9 +10,25 @@
 #include <string.h>
 #include <cjson/cJSON.h>
 #include "bhclaim.h"
+#include "core.h"
 #include "lcompat.h"
 
 #define SCRATCH_MT "bhclaim.Scratch"
+#define PROFILE_MT "bhclaim.Profile"
+#define NCCI_MT "bhclaim.Ncci"
+
+/* A compiled payer profile: the C struct plus an arena owning its strings
+** and arrays, so it lives exactly as long as the Lua value. */
+typedef struct profile_ud {
+    bh_profile profile;
+    bh_arena *arena;            /* NULL once collected */
+} profile_ud;
+
+typedef struct ncci_ud {
+    bh_ncci *ncci;              /* NULL once collected */
+} ncci_ud;
+
+static bh_ncci *check_ncci(lua_State *L, int idx);
 /* Registry key of the metatable that marks decoded arrays. */
 static const char array_mt_key = 'A';
 
@@ -666,6 +682,19 @@ Checks one claim with the core rules.
 @treturn[2] string message naming line and byte
 @treturn[2] string error id
 */
+/* The profile for the claim's payer kind from a table {medicare=, medicaid=,
+** commercial=} of compiled profiles; other and unknown kinds use commercial. */
+static const bh_profile *profile_for_kind(lua_State *L, int idx, bh_payer_kind kind) {
+    const char *name = kind == BH_PAYER_MEDICARE ? "medicare"
+                     : kind == BH_PAYER_MEDICAID ? "medicaid" : "commercial";
+    const bh_profile *p = NULL;
+    lua_getfield(L, idx, name);
+    if (lua_type(L, -1) == LUA_TUSERDATA)
+        p = &((profile_ud *)luaL_checkudata(L, -1, PROFILE_MT))->profile;
+    lua_pop(L, 1);  /* the table keeps the profile alive */
+    return p;
+}
+
 static int l_check(lua_State *L) {
     scratch *s = get_scratch(L);
     bh_check_options options;
@@ -674,6 +703,9 @@ static int l_check(lua_State *L) {
     size_t unsupported = 0;
     memset(&options, 0, sizeof options);
     options.today = opt_date(L, 2);
+    if (!lua_isnoneornil(L, 3))
+        options.profile = &((profile_ud *)luaL_checkudata(L, 3, PROFILE_MT))->profile;
+    if (!lua_isnoneornil(L, 4)) options.ncci = check_ncci(L, 4);
     if (lua_type(L, 1) == LUA_TSTRING) {
         size_t len;
         const char *json = lua_tolstring(L, 1, &len);
@@ -687,6 +719,8 @@ static int l_check(lua_State *L) {
         status = bh_claim_parse_json(s->claim, s->text, s->text_len, s->report, &err);
     }
     if (status == BH_ERR_SYNTAX || status == BH_ERR_LIMIT) return push_fail(L, &err);
+    if (options.profile == NULL && lua_type(L, 5) == LUA_TTABLE)
+        options.profile = profile_for_kind(L, 5, s->claim->payer.kind);
     if (status == BH_OK) status = bh_claim_check(s->claim, &options, s->report);
     if (status != BH_OK) return luaL_error(L, "bhclaim.check: out of memory");
     push_findings(L, s->report, unsupported);
@@ -834,6 +868,364 @@ static int l_tin_valid(lua_State *L) { return check_identifier(L, bh_tin_valid);
 static int l_taxonomy_valid(lua_State *L) { return check_identifier(L, bh_taxonomy_valid); }
 
 /* {====================================================================
+** Payer profiles and NCCI tables as userdata
+** ===================================================================== */
+
+
+static int profile_gc(lua_State *L) {
+    profile_ud *u = luaL_checkudata(L, 1, PROFILE_MT);
+    bh_arena_free(u->arena);
+    u->arena = NULL;
+    return 0;
+}
+
+static int profile_tostring(lua_State *L) {
+    profile_ud *u = luaL_checkudata(L, 1, PROFILE_MT);
+    lua_pushfstring(L, "bhclaim.Profile (%s)", u->profile.name ? u->profile.name : "?");
+    return 1;
+}
+
+/* Copies the string field `key` of the table at idx into the arena. */
+static const char *get_str(lua_State *L, profile_ud *u, int idx, const char *key) {
+    const char *out = NULL;
+    size_t len;
+    lua_getfield(L, idx, key);
+    if (lua_type(L, -1) == LUA_TSTRING) {
+        const char *v = lua_tolstring(L, -1, &len);
+        out = bh_arena_strndup(u->arena, v, len);
+        if (out == NULL) luaL_error(L, "bhclaim: out of memory");
+    }
+    lua_pop(L, 1);
+    return out;
+}
+
+static int get_int(lua_State *L, int idx, const char *key, int fallback) {
+    int out = fallback;
+    lua_getfield(L, idx, key);
+    if (lua_type(L, -1) == LUA_TNUMBER) out = (int)lua_tonumber(L, -1);
+    lua_pop(L, 1);
+    return out;
+}
+
+static int get_bool(lua_State *L, int idx, const char *key) {
+    int out;
+    lua_getfield(L, idx, key);
+    out = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    return out;
+}
+
+static bh_date get_date(lua_State *L, int idx, const char *key) {
+    bh_date d = 0;
+    size_t len;
+    lua_getfield(L, idx, key);
+    if (lua_type(L, -1) == LUA_TSTRING) {
+        const char *v = lua_tolstring(L, -1, &len);
+        if (!bh_date_parse(v, len, &d)) d = 0;
+    }
+    lua_pop(L, 1);
+    return d;
+}
+
+/* A {value=, source=, unconfirmed=} entry of the profile table. */
+static void get_number(lua_State *L, profile_ud *u, int idx, const char *key,
+                       bh_profile_number *out) {
+    out->value = -1;
+    out->unconfirmed = 0;
+    out->source = NULL;
+    lua_getfield(L, idx, key);
+    if (lua_type(L, -1) == LUA_TTABLE) {
+        int t = lua_gettop(L);
+        out->value = get_int(L, t, "value", -1);
+        out->unconfirmed = get_bool(L, t, "unconfirmed");
+        out->source = get_str(L, u, t, "source");
+    }
+    lua_pop(L, 1);
+}
+
+static void *arena_array(lua_State *L, profile_ud *u, size_t n, size_t size) {
+    void *p = n == 0 ? NULL : bh_arena_alloc(u->arena, n * size);
+    if (n > 0 && p == NULL) luaL_error(L, "bhclaim: out of memory");
+    if (p != NULL) memset(p, 0, n * size);
+    return p;
+}
+
+static void copy_code(char dst[6], const char *src) {
+    size_t n = src ? strlen(src) : 0;
+    memset(dst, 0, 6);
+    memcpy(dst, src ? src : "", n > 5 ? 5 : n);
+}
+
+static void compile_credentials(lua_State *L, profile_ud *u, int idx) {
+    bh_profile *p = &u->profile;
+    lua_getfield(L, idx, "credentials");
+    if (lua_type(L, -1) == LUA_TTABLE) {
+        int t = lua_gettop(L), i, n;
+        bh_credential *list;
+        p->credentials_source = get_str(L, u, t, "source");
+        p->credentials_unconfirmed = get_bool(L, t, "unconfirmed");
+        lua_getfield(L, t, "accepted");
+        n = lua_type(L, -1) == LUA_TTABLE ? (int)bhc_rawlen(L, -1) : 0;
+        list = arena_array(L, u, (size_t)n + 1, sizeof *list);
+        for (i = 0; i < n; i++) {
+            int e;
+            lua_rawgeti(L, -1, i + 1);
+            e = lua_gettop(L);
+            list[i].credential = get_str(L, u, e, "credential");
+            list[i].modifier = get_str(L, u, e, "modifier");
+            list[i].from = get_date(L, e, "from");
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+        p->credentials = list;
+        p->n_credentials = n;
+    }
+    lua_pop(L, 1);
+}
+
+static void compile_edits(lua_State *L, profile_ud *u, int idx) {
+    bh_profile *p = &u->profile;
+    int i, n;
+    lua_getfield(L, idx, "mue");
+    n = lua_type(L, -1) == LUA_TTABLE ? (int)bhc_rawlen(L, -1) : 0;
+    {
+        bh_mue_edit *list = arena_array(L, u, (size_t)n, sizeof *list);
+        for (i = 0; i < n; i++) {
+            int e;
+            lua_rawgeti(L, -1, i + 1);
+            e = lua_gettop(L);
+            copy_code(list[i].code, get_str(L, u, e, "code"));
+            list[i].value = get_int(L, e, "value", 0);
+            list[i].mai = get_int(L, e, "mai", 1);
+            list[i].from = get_date(L, e, "from");
+            list[i].to = get_date(L, e, "to");
+            list[i].source = get_str(L, u, e, "source");
+            list[i].unconfirmed = get_bool(L, e, "unconfirmed");
+            lua_pop(L, 1);
+        }
+        p->mue = list;
+        p->n_mue = n;
+    }
+    lua_pop(L, 1);
+    lua_getfield(L, idx, "ptp");
+    n = lua_type(L, -1) == LUA_TTABLE ? (int)bhc_rawlen(L, -1) : 0;
+    {
+        bh_ptp_edit *list = arena_array(L, u, (size_t)n, sizeof *list);
+        for (i = 0; i < n; i++) {
+            int e;
+            lua_rawgeti(L, -1, i + 1);
+            e = lua_gettop(L);
+            copy_code(list[i].column1, get_str(L, u, e, "column1"));
+            copy_code(list[i].column2, get_str(L, u, e, "column2"));
+            list[i].modifier_indicator = get_int(L, e, "modifier_indicator", 0);
+            list[i].from = get_date(L, e, "from");
+            list[i].to = get_date(L, e, "to");
+            list[i].source = get_str(L, u, e, "source");
+            list[i].unconfirmed = get_bool(L, e, "unconfirmed");
+            lua_pop(L, 1);
+        }
+        p->ptp = list;
+        p->n_ptp = n;
+    }
+    lua_pop(L, 1);
+}
+
+static void compile_placeholders(lua_State *L, profile_ud *u, int idx) {
+    int i, n;
+    lua_getfield(L, idx, "placeholders");
+    n = lua_type(L, -1) == LUA_TTABLE ? (int)bhc_rawlen(L, -1) : 0;
+    {
+        const char **list = arena_array(L, u, (size_t)n, sizeof *list);
+        for (i = 0; i < n; i++) {
+            size_t len;
+            const char *v;
+            lua_rawgeti(L, -1, i + 1);
+            v = lua_tolstring(L, -1, &len);
+            list[i] = v ? bh_arena_strndup(u->arena, v, len) : "";
+            lua_pop(L, 1);
+        }
+        u->profile.placeholders = list;
+        u->profile.n_placeholders = n;
+    }
+    lua_pop(L, 1);
+}
+
+/***
+Compiles a validated payer profile table (see bhclaim.payer) for the core.
+@function profile
+@tparam table profile
+@treturn userdata bhclaim.Profile
+*/
+static int l_profile(lua_State *L) {
+    profile_ud *u;
+    luaL_checktype(L, 1, LUA_TTABLE);
+    u = lua_newuserdata(L, sizeof *u);
+    memset(u, 0, sizeof *u);
+    if (luaL_newmetatable(L, PROFILE_MT)) {
+        lua_pushcfunction(L, profile_gc);
+        lua_setfield(L, -2, "__gc");
+        lua_pushcfunction(L, profile_tostring);
+        lua_setfield(L, -2, "__tostring");
+    }
+    lua_setmetatable(L, -2);
+    u->arena = bh_arena_new(2048);
+    if (u->arena == NULL) return luaL_error(L, "bhclaim: out of memory");
+    u->profile.name = get_str(L, u, 1, "name");
+    get_number(L, u, 1, "min_participants", &u->profile.min_participants);
+    get_number(L, u, 1, "max_participants", &u->profile.max_participants);
+    get_number(L, u, 1, "min_minutes", &u->profile.min_minutes);
+    get_number(L, u, 1, "min_share_percent", &u->profile.min_share_percent);
+    get_number(L, u, 1, "doc_min_chars", &u->profile.doc_min_chars);
+    compile_credentials(L, u, 1);
+    lua_getfield(L, 1, "group_modifier");
+    if (lua_type(L, -1) == LUA_TTABLE) {
+        int t = lua_gettop(L);
+        u->profile.group_modifier = get_str(L, u, t, "value");
+        u->profile.group_modifier_source = get_str(L, u, t, "source");
+        u->profile.group_modifier_unconfirmed = get_bool(L, t, "unconfirmed");
+    }
+    lua_pop(L, 1);
+    compile_placeholders(L, u, 1);
+    compile_edits(L, u, 1);
+    return 1;
+}
+
+static int ncci_gc(lua_State *L) {
+    ncci_ud *u = luaL_checkudata(L, 1, NCCI_MT);
+    bh_ncci_free(u->ncci);
+    u->ncci = NULL;
+    return 0;
+}
+
+static bh_ncci *check_ncci(lua_State *L, int idx) {
+    ncci_ud *u = luaL_checkudata(L, idx, NCCI_MT);
+    if (u->ncci == NULL) luaL_error(L, "attempt to use a closed bhclaim.Ncci");
+    return u->ncci;
+}
+
+static int ncci_tostring(lua_State *L) {
+    ncci_ud *u = luaL_checkudata(L, 1, NCCI_MT);
+    if (u->ncci == NULL) lua_pushliteral(L, "bhclaim.Ncci (closed)");
+    else lua_pushfstring(L, "bhclaim.Ncci (%d PTP edits, %d MUE values)",
+                         (int)bh_ncci_ptp_count(u->ncci), (int)bh_ncci_mue_count(u->ncci));
+    return 1;
+}
+
+/* ncci:load_ptp(text [, source]) / ncci:load_mue(text, from [, source]) */
+static int ncci_load(lua_State *L, int mue) {
+    bh_ncci *ncci = check_ncci(L, 1);
+    size_t len, added = 0;
+    const char *text = luaL_checklstring(L, 2, &len);
+    bh_date from = mue ? opt_date(L, 3) : 0;
+    const char *source = luaL_optstring(L, mue ? 4 : 3, NULL);
+    bh_error err;
+    bh_status st = mue ? bh_ncci_load_mue(ncci, text, len, from, source, &added, &err)
+                       : bh_ncci_load_ptp(ncci, text, len, source, &added, &err);
+    if (st == BH_ERR_NOMEM) return luaL_error(L, "bhclaim: out of memory");
+    if (st != BH_OK) return push_fail(L, &err);
+    lua_pushinteger(L, (lua_Integer)added);
+    return 1;
+}
+
+static int ncci_load_ptp(lua_State *L) { return ncci_load(L, 0); }
+static int ncci_load_mue(lua_State *L) { return ncci_load(L, 1); }
+
+static int ncci_counts(lua_State *L) {
+    bh_ncci *ncci = check_ncci(L, 1);
+    lua_pushinteger(L, (lua_Integer)bh_ncci_ptp_count(ncci));
+    lua_pushinteger(L, (lua_Integer)bh_ncci_mue_count(ncci));
+    return 2;
+}
+
+/* ncci:mue(code [, date]) and ncci:ptp(a, b [, date]) for look-ups. */
+static int ncci_mue(lua_State *L) {
+    bh_ncci *ncci = check_ncci(L, 1);
+    const char *code = luaL_checkstring(L, 2);
+    const bh_mue_edit *e = bh_ncci_find_mue(ncci, code, opt_date(L, 3));
+    if (e == NULL) return 0;
+    lua_createtable(L, 0, 6);
+    set_string(L, "code", e->code);
+    set_int(L, "value", e->value);
+    set_int(L, "mai", e->mai);
+    set_date(L, "from", e->from);
+    set_date(L, "to", e->to);
+    set_string(L, "source", e->source);
+    return 1;
+}
+
+static int ncci_ptp(lua_State *L) {
+    bh_ncci *ncci = check_ncci(L, 1);
+    const char *a = luaL_checkstring(L, 2), *b = luaL_checkstring(L, 3);
+    const bh_ptp_edit *e = bh_ncci_find_ptp(ncci, a, b, opt_date(L, 4));
+    if (e == NULL) return 0;
+    lua_createtable(L, 0, 7);
+    set_string(L, "column1", e->column1);
+    set_string(L, "column2", e->column2);
+    set_int(L, "modifier_indicator", e->modifier_indicator);
+    set_date(L, "from", e->from);
+    set_date(L, "to", e->to);
+    set_string(L, "source", e->source);
+    set_bool(L, "unconfirmed", e->unconfirmed);
+    return 1;
+}
+
+static const luaL_Reg ncci_methods[] = {
+    {"load_ptp", ncci_load_ptp},
+    {"load_mue", ncci_load_mue},
+    {"counts", ncci_counts},
+    {"mue", ncci_mue},
+    {"ptp", ncci_ptp},
+    {NULL, NULL}
+};
+
+/***
+A new NCCI edit table holding the compiled-in edits.
+@function ncci
+@treturn userdata bhclaim.Ncci with load_ptp, load_mue, counts, mue, ptp
+*/
+static int l_ncci(lua_State *L) {
+    ncci_ud *u = lua_newuserdata(L, sizeof *u);
+    u->ncci = NULL;
+    if (luaL_newmetatable(L, NCCI_MT)) {
+        lua_pushcfunction(L, ncci_gc);
+        lua_setfield(L, -2, "__gc");
+        lua_pushcfunction(L, ncci_tostring);
+        lua_setfield(L, -2, "__tostring");
+        lua_newtable(L);
+        bhc_setfuncs(L, ncci_methods, 0);
+        lua_setfield(L, -2, "__index");
+    }
+    lua_setmetatable(L, -2);
+    u->ncci = bh_ncci_new();
+    if (u->ncci == NULL) return luaL_error(L, "bhclaim: out of memory");
+    return 1;
+}
+
+/***
+Similarity of two notes, 0 to 1 (see bh_note_similarity).
+@function note_similarity
+@tparam string a
+@tparam string b
+@tparam[opt] table names words to set aside (participants' names)
+@treturn number
+*/
+static int l_note_similarity(lua_State *L) {
+    const char *a = luaL_checkstring(L, 1), *b = luaL_checkstring(L, 2);
+    const char *names[64];
+    int n = 0;
+    if (lua_type(L, 3) == LUA_TTABLE) {
+        int i, total = (int)bhc_rawlen(L, 3);
+        for (i = 1; i <= total && n < 64; i++) {
+            lua_rawgeti(L, 3, i);
+            if (lua_type(L, -1) == LUA_TSTRING) names[n++] = lua_tostring(L, -1);
+            lua_pop(L, 1);  /* the table keeps the string alive */
+        }
+    }
+    lua_pushnumber(L, bh_note_similarity(a, b, names, n));
+    return 1;
+}
+
+/* {====================================================================
 ** Module
 ** ===================================================================== */
 
@@ -848,6 +1240,9 @@ static const luaL_Reg core_functions[] = {
     {"npi_valid", l_npi_valid},
     {"tin_valid", l_tin_valid},
     {"taxonomy_valid", l_taxonomy_valid},
+    {"profile", l_profile},
+    {"ncci", l_ncci},
+    {"note_similarity", l_note_similarity},
     {NULL, NULL}
 };
 

@@ -8,6 +8,9 @@
 local core = require("bhclaim.core")
 local report = require("bhclaim.report")
 local codes = require("bhclaim.codes")
+local payer = require("bhclaim.payer")
+local rules = require("bhclaim.rules")
+local session = require("bhclaim.session")
 
 local M = {
   version = core.version,
@@ -26,15 +29,132 @@ local function argerror(fname, n, msg)
   error(string.format("bad argument #%d to '%s' (%s)", n, fname, msg), 3)
 end
 
-local function today()
-  return os.date("%Y-%m-%d")
+-- The NCCI edit table checks use unless opts.ncci names another: the
+-- compiled-in edits plus whatever bhclaim.ncci.load brought in.
+local default_ncci
+
+local function ncci_table()
+  if not default_ncci then default_ncci = core.ncci() end
+  return default_ncci
+end
+
+local default_profiles
+
+-- The built-in profiles, compiled, by payer kind: the core picks the one
+-- for the claim's payer.kind when no profile is given.
+local function profiles_by_kind()
+  if not default_profiles then
+    default_profiles = {
+      medicare = payer.for_kind("medicare"):compiled(),
+      medicaid = payer.for_kind("medicaid"):compiled(),
+      commercial = payer.for_kind("commercial"):compiled(),
+    }
+  end
+  return default_profiles
+end
+
+local OPTION_KEYS = { today = true, payer = true, rules = true, disable = true, ncci = true }
+
+local function resolve_payer(value)
+  if value == nil then return nil end
+  if type(value) == "string" then
+    local p = payer.builtin(value)
+    if not p then argerror("check", 2, "field 'payer' names no built-in profile: " .. value) end
+    return p
+  end
+  if type(value) == "table" and getmetatable(value) ~= nil and value.compiled then
+    return value
+  end
+  argerror("check", 2, "field 'payer' must be a profile from bhclaim.payer or a built-in name")
+end
+
+local function resolve_rule_sets(value)
+  if value == nil then return {} end
+  if rules.is_set(value) then return { value } end
+  if type(value) == "table" then
+    for i, set in ipairs(value) do
+      if not rules.is_set(set) then
+        argerror("check", 2, "field 'rules[" .. i .. "]' is not a rule set (bhclaim.ruleset)")
+      end
+    end
+    return value
+  end
+  argerror("check", 2, "field 'rules' must be a rule set or a list of them")
+end
+
+-- { ["doc.plan"] = "reason" } or { {rule = "doc.plan", reason = "..."} }
+local function resolve_disabled(value)
+  local out = {}
+  if value == nil then return out end
+  if type(value) ~= "table" then argerror("check", 2, "field 'disable' must be a table") end
+  for k, v in pairs(value) do
+    if type(k) == "string" then
+      out[k] = type(v) == "string" and v or "disabled"
+    elseif type(v) == "table" and type(v.rule) == "string" then
+      out[v.rule] = type(v.reason) == "string" and v.reason or "disabled"
+    else
+      argerror("check", 2, "field 'disable' maps rule ids to reasons")
+    end
+  end
+  return out
+end
+
+local function check_options(opts)
+  if opts ~= nil and type(opts) ~= "table" then
+    argerror("check", 2, "table expected, got " .. type(opts))
+  end
+  opts = opts or {}
+  for k in pairs(opts) do
+    if not OPTION_KEYS[k] then argerror("check", 2, "unknown option '" .. tostring(k) .. "'") end
+  end
+  local date = os.date("%Y-%m-%d")
+  if opts.today ~= nil then
+    date = opts.today
+    if date ~= false and (type(date) ~= "string" or
+        not date:match("^%d%d%d%d%-%d%d%-%d%d$")) then
+      argerror("check", 2, "field 'today' must be a date as YYYY-MM-DD or false")
+    end
+    if date == false then date = nil end
+  end
+  return date, opts
+end
+
+-- Drops the findings of disabled rules, recording each rule once with its
+-- reason and how many findings it would have made.
+local function apply_disabled(findings, disabled)
+  local kept, records, seen = {}, {}, {}
+  for _, f in ipairs(findings) do
+    if disabled[f.rule] then
+      if not seen[f.rule] then
+        seen[f.rule] = { rule = f.rule, reason = disabled[f.rule], suppressed = 0 }
+        records[#records + 1] = seen[f.rule]
+      end
+      seen[f.rule].suppressed = seen[f.rule].suppressed + 1
+    else
+      kept[#kept + 1] = f
+    end
+  end
+  for rule, reason in pairs(disabled) do
+    if not seen[rule] then records[#records + 1] = { rule = rule, reason = reason, suppressed = 0 } end
+  end
+  table.sort(records, function(a, b) return a.rule < b.rule end)
+  return kept, records
 end
 
 --- Checks one claim.
 -- @param claim a table in the claim JSON form (docs/claim-json.md), or its JSON text
--- @tparam[opt] table opts `today` ("YYYY-MM-DD", default the machine's date;
---   `false` turns the future-date check off)
--- @treturn[1] table report: `ok`, `claim_id`, `findings`, `counts`; prints as text
+-- @tparam[opt] table opts
+--   `today` ("YYYY-MM-DD", default the machine's date; `false` turns the
+--   future-date check off);
+--   `payer` (a profile from bhclaim.payer, or "medicare", "medicaid",
+--   "commercial"; default: the built-in profile for the claim's payer.kind);
+--   `rules` (a rule set from bhclaim.ruleset, or a list of them);
+--   `disable` ({ ["doc.plan"] = "reason" }: core or custom rules turned off,
+--   recorded in report.disabled);
+--   `ncci` (a table from bhclaim.ncci.new; default the module's, see
+--   bhclaim.ncci.load)
+-- @treturn[1] table report: `ok`, `claim_id`, `findings`, `counts`,
+--   `disabled`; prints as text
 -- @return[2] nil (JSON text that does not parse)
 -- @treturn[2] string "line L, byte B: ..."
 -- @treturn[2] string error id ("json.syntax", "json.depth", "json.nul")
@@ -44,21 +164,94 @@ function M.check(claim, opts)
   if kind ~= "table" and kind ~= "string" then
     argerror("check", 1, "table or JSON string expected, got " .. kind)
   end
-  if opts ~= nil and type(opts) ~= "table" then
-    argerror("check", 2, "table expected, got " .. type(opts))
-  end
-  local date = today()
-  if opts and opts.today ~= nil then
-    date = opts.today
-    if date ~= false and (type(date) ~= "string" or
-        not date:match("^%d%d%d%d%-%d%d%-%d%d$")) then
-      argerror("check", 2, "field 'today' must be a date as YYYY-MM-DD or false")
-    end
-    if date == false then date = nil end
-  end
-  local findings, claim_id, err_id = core.check(claim, date)
+  local date
+  date, opts = check_options(opts)
+  local profile = resolve_payer(opts.payer)
+  local sets = resolve_rule_sets(opts.rules)
+  local disabled = resolve_disabled(opts.disable)
+  local findings, claim_id, err_id = core.check(claim, date,
+    profile and profile:compiled() or nil, opts.ncci or ncci_table(), profiles_by_kind())
   if findings == nil then return nil, claim_id, err_id end
-  return report.new(findings, claim_id)
+  local records
+  if next(disabled) ~= nil then findings, records = apply_disabled(findings, disabled) end
+  local r = report.new(findings, claim_id)
+  r.disabled = records or {}
+  if #sets > 0 then
+    local claim_table = claim
+    if kind == "string" then claim_table = core.decode(claim) end
+    rules.run(sets, claim_table, r, disabled)
+  end
+  return r
+end
+
+--- Payer profiles: bhclaim.payer{ extends = "medicaid", ... } builds one,
+-- bhclaim.payers.load(path) reads one from a file.
+M.payer = payer.new
+M.payers = { load = payer.load, builtin = payer.builtin, validate = payer.validate }
+
+--- Group sessions: bhclaim.session(t_or_json) -> session with
+-- :claims() and :check() (lua/bhclaim/session.lua).
+M.session = session.new
+
+--- Rule sets of Lua rules: bhclaim.ruleset(name, { rule, ... }).
+M.ruleset = rules.set
+M.rules = { load = rules.load }
+
+--- NCCI tables: bhclaim.ncci.load{ ptp = path, mue = path [, mue_from = date] }
+-- brings CMS's practitioner PTP and MUE files into the edits checks use.
+M.ncci = {}
+
+local function read_file(path)
+  local f, err = io.open(path, "rb")
+  if not f then return nil, err end
+  local text = f:read("*a")
+  f:close()
+  return text
+end
+
+--- A fresh NCCI table holding only the compiled-in edits.
+function M.ncci.new()
+  return core.ncci()
+end
+
+--- Loads CMS files into an NCCI table (default: the module's own).
+-- @tparam table files `ptp` (path of a practitioner PTP text file), `mue`
+--   (path of a practitioner MUE CSV), `mue_from` (its effective date; taken
+--   from an "Eff_MM-DD-YYYY" file name when absent), `into` (a table from
+--   bhclaim.ncci.new)
+-- @treturn[1] table counts {ptp = n, mue = n}
+-- @return[2] nil
+-- @treturn[2] string "file: line N: what was expected"
+function M.ncci.load(files)
+  if type(files) ~= "table" then argerror("load", 1, "table expected, got " .. type(files)) end
+  local target = files.into or ncci_table()
+  local counts = { ptp = 0, mue = 0 }
+  if files.ptp then
+    local text, err = read_file(files.ptp)
+    if not text then return nil, err end
+    local n, msg = target:load_ptp(text, "CMS NCCI practitioner PTP file " .. files.ptp)
+    if not n then return nil, files.ptp .. ": " .. msg end
+    counts.ptp = n
+  end
+  if files.mue then
+    local from = files.mue_from
+    if not from then
+      local m, d, y = files.mue:match("Eff_(%d%d)%-(%d%d)%-(%d%d%d%d)")
+      if not m then return nil, files.mue .. ": give mue_from (no Eff_MM-DD-YYYY in the name)" end
+      from = y .. "-" .. m .. "-" .. d
+    end
+    local text, err = read_file(files.mue)
+    if not text then return nil, err end
+    local n, msg = target:load_mue(text, from, "CMS NCCI practitioner MUE file " .. files.mue)
+    if not n then return nil, files.mue .. ": " .. msg end
+    counts.mue = n
+  end
+  return counts
+end
+
+--- The module's NCCI table (compiled-in plus loaded edits).
+function M.ncci.table()
+  return ncci_table()
 end
 
 --- Decodes JSON text (objects to tables, arrays marked with array_mt, null to

@@ -29,8 +29,18 @@ function report_mt.__tostring(r)
   local c = r.counts
   local head = string.format("%s: %s, %s, %s", r.claim_id or "(claim without id)",
     plural(c.error, "error"), plural(c.warning, "warning"), plural(c.info, "note"))
-  if #r.findings == 0 then return head .. " - clean" end
   local out = { head }
+  if r.disabled and #r.disabled > 0 then
+    local parts = {}
+    for _, d in ipairs(r.disabled) do
+      parts[#parts + 1] = string.format("%s (%s)", d.rule, d.reason)
+    end
+    out[#out + 1] = "  rules turned off: " .. table.concat(parts, ", ")
+  end
+  if #r.findings == 0 then
+    out[1] = head .. " - clean"
+    return table.concat(out, "\n")
+  end
   for _, f in ipairs(r.findings) do
     out[#out + 1] = string.format("  %-7s %-22s %s", f.severity, f.rule,
       f.path ~= "" and f.path or "(claim)")

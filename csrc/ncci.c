@@ -1,0 +1,430 @@
+/*
+** ncci.c: NCCI procedure-to-procedure (PTP) and medically unlikely edits
+** (MUE), effective-dated. A table starts with the few edits our sources
+** confirm (compiled in, each with its source) and takes CMS's quarterly
+** practitioner files on top; loaded edits win over compiled-in ones.
+** Core layer: no Lua headers.
+** SPDX-License-Identifier: MIT
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core.h"
+
+/* {====================================================================
+** Compiled-in edits
+** ===================================================================== */
+
+/* 90853 with individual psychotherapy on one date: group is column 1, the
+** individual code column 2, modifier indicator 1, since 2014-10-01. Read
+** from the CMS table by AAPC and SuperCoder (rules-reference 1.4 and 2):
+** secondary sources, so a CMS file loaded with bh_ncci_load_ptp replaces
+** these rows. */
+#define SRC_GROUP_INDIVIDUAL \
+    "NCCI PTP 90853/individual psychotherapy, indicator 1, from 2014-10-01 " \
+    "(secondary: AAPC, SuperCoder reading the CMS table; load the CMS file to confirm)"
+
+static const bh_ptp_edit builtin_ptp[] = {
+    {"90853", "90832", 20141001, 0, 1, SRC_GROUP_INDIVIDUAL, 0},
+    {"90853", "90834", 20141001, 0, 1, SRC_GROUP_INDIVIDUAL, 0},
+    {"90853", "90837", 20141001, 0, 1, SRC_GROUP_INDIVIDUAL, 0},
+};
+
+/* No practitioner MUE value for the behavioral-health codes was found in a
+** source (rules-reference 2, open item 1): none is compiled in. Payer
+** profiles may carry values flagged unconfirmed; CMS files bring the real
+** ones. */
+
+/* {====================================================================
+** The table
+** ===================================================================== */
+
+struct bh_ncci {
+    bh_ptp_edit *ptp;       /* loaded PTP edits, sorted by (column1, column2) */
+    size_t n_ptp, cap_ptp;
+    bh_mue_edit *mue;       /* loaded MUEs, sorted by (code, from) */
+    size_t n_mue, cap_mue;
+    char **sources;         /* copies of the source names of loaded files */
+    size_t n_sources;
+};
+
+bh_ncci *bh_ncci_new(void) {
+    return calloc(1, sizeof(bh_ncci));
+}
+
+void bh_ncci_free(bh_ncci *ncci) {
+    size_t i;
+    if (ncci == NULL) return;
+    for (i = 0; i < ncci->n_sources; i++) free(ncci->sources[i]);
+    free(ncci->sources);
+    free(ncci->ptp);
+    free(ncci->mue);
+    free(ncci);
+}
+
+size_t bh_ncci_ptp_count(const bh_ncci *ncci) {
+    return sizeof builtin_ptp / sizeof builtin_ptp[0] + (ncci ? ncci->n_ptp : 0);
+}
+
+size_t bh_ncci_mue_count(const bh_ncci *ncci) {
+    return ncci ? ncci->n_mue : 0;
+}
+
+static const char *keep_source(bh_ncci *ncci, const char *source) {
+    char **grown, *copy;
+    size_t len = strlen(source);
+    grown = realloc(ncci->sources, (ncci->n_sources + 1) * sizeof *grown);
+    if (grown == NULL) return NULL;
+    ncci->sources = grown;
+    copy = malloc(len + 1);
+    if (copy == NULL) return NULL;
+    memcpy(copy, source, len + 1);
+    ncci->sources[ncci->n_sources++] = copy;
+    return copy;
+}
+
+/* {====================================================================
+** File parsing shared by both layouts
+** ===================================================================== */
+
+#define MAX_FIELDS 8
+
+/* Splits one line into up to MAX_FIELDS fields, in place: tab-separated
+** when the line has a tab, else comma-separated with double quotes. */
+static int split_fields(char *line, char *fields[MAX_FIELDS]) {
+    int n = 0;
+    char sep = strchr(line, '\t') ? '\t' : ',';
+    char *p = line;
+    while (n < MAX_FIELDS) {
+        char *out;
+        while (*p == ' ') p++;
+        if (*p == '"') {
+            out = ++p;
+            fields[n++] = out;
+            while (*p && !(*p == '"' && p[1] != '"')) {
+                if (*p == '"') p++;     /* a doubled quote */
+                *out++ = *p++;
+            }
+            if (*p == '"') p++;
+            while (*p && *p != sep) p++;
+            *out = '\0';
+        } else {
+            fields[n++] = p;
+            while (*p && *p != sep) p++;
+        }
+        if (*p != sep) {
+            *p = '\0';
+            break;
+        }
+        *p++ = '\0';
+    }
+    return n;
+}
+
+static void trim(char *s) {
+    size_t n = strlen(s);
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\r')) s[--n] = '\0';
+}
+
+static int is_code(const char *s) {
+    return bh_procedure_kind(s, strlen(s)) != BH_CODE_BAD_SHAPE;
+}
+
+static int parse_yyyymmdd(const char *s, bh_date *out) {
+    char iso[11];
+    if (strlen(s) != 8) return 0;
+    memcpy(iso, s, 4);
+    iso[4] = '-';
+    memcpy(iso + 5, s + 4, 2);
+    iso[7] = '-';
+    memcpy(iso + 8, s + 6, 2);
+    return bh_date_parse(iso, 10, out);
+}
+
+/* The day before a date (a CMS deletion date is the first day an edit no
+** longer applies). */
+static bh_date day_before(bh_date d) {
+    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int y = d / 10000, m = d / 100 % 100, day = d % 100;
+    if (day > 1) return d - 1;
+    if (m == 1) return (y - 1) * 10000 + 1231;
+    m--;
+    day = days[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+    return y * 10000 + m * 100 + day;
+}
+
+static void line_error(bh_error *err, long line, const char *what) {
+    if (err == NULL) return;
+    err->code = BH_ERR_SYNTAX;
+    err->line = line;
+    err->byte = 0;
+    snprintf(err->id, sizeof err->id, "ncci.format");
+    snprintf(err->message, sizeof err->message, "line %ld: %s", line, what);
+}
+
+/* Calls fn on each line (copied, NUL-terminated, CR removed); stops at the
+** first non-zero return. Lines longer than the buffer are data errors. */
+typedef int (*line_fn)(void *ctx, char *line, long number);
+
+#define NCCI_LINE_MAX 1024
+
+static int each_line(const char *text, size_t len, void *ctx, line_fn fn, bh_error *err) {
+    const char *p = text, *end = text + len;
+    long number = 0;
+    char line[NCCI_LINE_MAX];
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = (size_t)((nl ? nl : end) - p);
+        int rc;
+        number++;
+        if (n >= sizeof line) {
+            line_error(err, number, "line longer than 1024 bytes");
+            return -1;
+        }
+        memcpy(line, p, n);
+        line[n] = '\0';
+        trim(line);
+        rc = fn(ctx, line, number);
+        if (rc != 0) return rc;
+        p = nl ? nl + 1 : end;
+    }
+    return 0;
+}
+
+/* {====================================================================
+** PTP
+** ===================================================================== */
+
+static int compare_ptp(const void *a, const void *b) {
+    const bh_ptp_edit *x = a, *y = b;
+    int c = strcmp(x->column1, y->column1);
+    if (c == 0) c = strcmp(x->column2, y->column2);
+    return c != 0 ? c : (x->from > y->from) - (x->from < y->from);
+}
+
+typedef struct ptp_load {
+    bh_ncci *ncci;
+    const char *source;
+    size_t added;
+    bh_error *err;
+    bh_status status;
+} ptp_load;
+
+static int ptp_line(void *ctx, char *line, long number) {
+    ptp_load *ld = ctx;
+    char *f[MAX_FIELDS];
+    int n = split_fields(line, f), i;
+    bh_ptp_edit e;
+    for (i = 0; i < n; i++) trim(f[i]);
+    /* Notice, title and header lines do not start with two codes. */
+    if (n < 2 || !is_code(f[0]) || !is_code(f[1])) return 0;
+    if (n < 6) {
+        line_error(ld->err, number, "expected 6 columns: column 1, column 2, prior-1996 flag, "
+                   "effective date, deletion date, modifier indicator");
+        return -1;
+    }
+    memset(&e, 0, sizeof e);
+    memcpy(e.column1, f[0], 5);
+    memcpy(e.column2, f[1], 5);
+    if (!parse_yyyymmdd(f[3], &e.from)) {
+        line_error(ld->err, number, "the effective date is not YYYYMMDD");
+        return -1;
+    }
+    if (strcmp(f[4], "*") != 0 && f[4][0] != '\0') {
+        bh_date deleted;
+        if (!parse_yyyymmdd(f[4], &deleted)) {
+            line_error(ld->err, number, "the deletion date is neither YYYYMMDD nor *");
+            return -1;
+        }
+        e.to = day_before(deleted);
+    }
+    if (strlen(f[5]) != 1 || (f[5][0] != '0' && f[5][0] != '1' && f[5][0] != '9')) {
+        line_error(ld->err, number, "the modifier indicator is not 0, 1 or 9");
+        return -1;
+    }
+    e.modifier_indicator = f[5][0] - '0';
+    e.source = ld->source;
+    if (ld->ncci->n_ptp == ld->ncci->cap_ptp) {
+        size_t cap = ld->ncci->cap_ptp ? ld->ncci->cap_ptp * 2 : 1024;
+        bh_ptp_edit *grown = realloc(ld->ncci->ptp, cap * sizeof *grown);
+        if (grown == NULL) {
+            ld->status = BH_ERR_NOMEM;
+            return -1;
+        }
+        ld->ncci->ptp = grown;
+        ld->ncci->cap_ptp = cap;
+    }
+    ld->ncci->ptp[ld->ncci->n_ptp++] = e;
+    ld->added++;
+    return 0;
+}
+
+bh_status bh_ncci_load_ptp(bh_ncci *ncci, const char *text, size_t len, const char *source,
+                           size_t *added, bh_error *err) {
+    ptp_load ld;
+    size_t before;
+    if (ncci == NULL || text == NULL) return BH_ERR_ARG;
+    if (err != NULL) memset(err, 0, sizeof *err);
+    memset(&ld, 0, sizeof ld);
+    ld.ncci = ncci;
+    ld.err = err;
+    ld.status = BH_OK;
+    ld.source = keep_source(ncci, source ? source : "CMS NCCI practitioner PTP file");
+    if (ld.source == NULL) return BH_ERR_NOMEM;
+    before = ncci->n_ptp;
+    if (each_line(text, len, &ld, ptp_line, err) != 0) {
+        ncci->n_ptp = before;   /* all or nothing */
+        return ld.status != BH_OK ? ld.status : BH_ERR_SYNTAX;
+    }
+    qsort(ncci->ptp, ncci->n_ptp, sizeof *ncci->ptp, compare_ptp);
+    if (added != NULL) *added = ld.added;
+    return BH_OK;
+}
+
+static int in_effect(bh_date from, bh_date to, bh_date date) {
+    return date == 0 || ((from == 0 || date >= from) && (to == 0 || date <= to));
+}
+
+/* Loaded rows for (c1, c2): the index of the first, or n when none. */
+static size_t first_loaded(const bh_ncci *ncci, const char *c1, const char *c2) {
+    size_t lo = 0, hi = ncci->n_ptp;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(ncci->ptp[mid].column1, c1);
+        if (c == 0) c = strcmp(ncci->ptp[mid].column2, c2);
+        if (c < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+static const bh_ptp_edit *find_ordered(const bh_ncci *ncci, const char *c1, const char *c2,
+                                       bh_date date, int *loaded_any) {
+    size_t i;
+    if (ncci != NULL) {
+        for (i = first_loaded(ncci, c1, c2); i < ncci->n_ptp &&
+             strcmp(ncci->ptp[i].column1, c1) == 0 && strcmp(ncci->ptp[i].column2, c2) == 0;
+             i++) {
+            *loaded_any = 1;
+            if (in_effect(ncci->ptp[i].from, ncci->ptp[i].to, date)) return &ncci->ptp[i];
+        }
+        if (*loaded_any) return NULL;
+    }
+    for (i = 0; i < sizeof builtin_ptp / sizeof builtin_ptp[0]; i++) {
+        const bh_ptp_edit *e = &builtin_ptp[i];
+        if (strcmp(e->column1, c1) == 0 && strcmp(e->column2, c2) == 0 &&
+            in_effect(e->from, e->to, date))
+            return e;
+    }
+    return NULL;
+}
+
+const bh_ptp_edit *bh_ncci_find_ptp(const bh_ncci *ncci, const char *a, const char *b,
+                                    bh_date date) {
+    int loaded_ab = 0, loaded_ba = 0;
+    const bh_ptp_edit *e;
+    if (a == NULL || b == NULL) return NULL;
+    e = find_ordered(ncci, a, b, date, &loaded_ab);
+    return e != NULL ? e : find_ordered(ncci, b, a, date, &loaded_ba);
+}
+
+/* {====================================================================
+** MUE
+** ===================================================================== */
+
+static int compare_mue(const void *a, const void *b) {
+    const bh_mue_edit *x = a, *y = b;
+    int c = strcmp(x->code, y->code);
+    return c != 0 ? c : (x->from > y->from) - (x->from < y->from);
+}
+
+typedef struct mue_load {
+    bh_ncci *ncci;
+    const char *source;
+    bh_date from;
+    size_t added;
+    bh_error *err;
+    bh_status status;
+} mue_load;
+
+static int mue_line(void *ctx, char *line, long number) {
+    mue_load *ld = ctx;
+    char *f[MAX_FIELDS], *endp;
+    int n = split_fields(line, f), i;
+    long value;
+    bh_mue_edit e;
+    for (i = 0; i < n; i++) trim(f[i]);
+    if (n < 1 || !is_code(f[0])) return 0;
+    if (n < 3) {
+        line_error(ld->err, number, "expected code, MUE value and adjudication indicator");
+        return -1;
+    }
+    value = strtol(f[1], &endp, 10);
+    if (endp == f[1] || *endp != '\0' || value < 0 || value > 100000) {
+        line_error(ld->err, number, "the MUE value is not a whole number");
+        return -1;
+    }
+    if (f[2][0] < '1' || f[2][0] > '3') {
+        line_error(ld->err, number, "the adjudication indicator does not start with 1, 2 or 3");
+        return -1;
+    }
+    memset(&e, 0, sizeof e);
+    memcpy(e.code, f[0], 5);
+    e.value = (int)value;
+    e.mai = f[2][0] - '0';
+    e.from = ld->from;
+    e.source = ld->source;
+    if (ld->ncci->n_mue == ld->ncci->cap_mue) {
+        size_t cap = ld->ncci->cap_mue ? ld->ncci->cap_mue * 2 : 1024;
+        bh_mue_edit *grown = realloc(ld->ncci->mue, cap * sizeof *grown);
+        if (grown == NULL) {
+            ld->status = BH_ERR_NOMEM;
+            return -1;
+        }
+        ld->ncci->mue = grown;
+        ld->ncci->cap_mue = cap;
+    }
+    ld->ncci->mue[ld->ncci->n_mue++] = e;
+    ld->added++;
+    return 0;
+}
+
+bh_status bh_ncci_load_mue(bh_ncci *ncci, const char *text, size_t len, bh_date from,
+                           const char *source, size_t *added, bh_error *err) {
+    mue_load ld;
+    size_t before;
+    if (ncci == NULL || text == NULL) return BH_ERR_ARG;
+    if (err != NULL) memset(err, 0, sizeof *err);
+    memset(&ld, 0, sizeof ld);
+    ld.ncci = ncci;
+    ld.err = err;
+    ld.from = from;
+    ld.status = BH_OK;
+    ld.source = keep_source(ncci, source ? source : "CMS NCCI practitioner MUE file");
+    if (ld.source == NULL) return BH_ERR_NOMEM;
+    before = ncci->n_mue;
+    if (each_line(text, len, &ld, mue_line, err) != 0) {
+        ncci->n_mue = before;
+        return ld.status != BH_OK ? ld.status : BH_ERR_SYNTAX;
+    }
+    qsort(ncci->mue, ncci->n_mue, sizeof *ncci->mue, compare_mue);
+    if (added != NULL) *added = ld.added;
+    return BH_OK;
+}
+
+const bh_mue_edit *bh_ncci_find_mue(const bh_ncci *ncci, const char *code, bh_date date) {
+    const bh_mue_edit *best = NULL;
+    size_t lo = 0, hi, i;
+    if (ncci == NULL || code == NULL) return NULL;
+    hi = ncci->n_mue;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(ncci->mue[mid].code, code) < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    /* Rows are sorted by their first date: a later file replaces an
+    ** earlier one from its own date on. */
+    for (i = lo; i < ncci->n_mue && strcmp(ncci->mue[i].code, code) == 0; i++)
+        if (date == 0 || ncci->mue[i].from <= date) best = &ncci->mue[i];
+    return best;
+}

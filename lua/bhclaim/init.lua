@@ -135,7 +135,9 @@ local function apply_disabled(findings, disabled)
     end
   end
   for rule, reason in pairs(disabled) do
-    if not seen[rule] then records[#records + 1] = { rule = rule, reason = reason, suppressed = 0 } end
+    if not seen[rule] then
+      records[#records + 1] = { rule = rule, reason = reason, suppressed = 0 }
+    end
   end
   table.sort(records, function(a, b) return a.rule < b.rule end)
   return kept, records

@@ -336,7 +336,11 @@ function session_mt:check(opts)
         for _, f in ipairs(clones[i] or {}) do r:add(f) end
       end
       result.claims[#result.claims + 1] = { claim = claim, report = r, participant = i }
-      if r.ok then result.clean = result.clean + 1 else result.with_errors = result.with_errors + 1 end
+      if r.ok then
+        result.clean = result.clean + 1
+      else
+        result.with_errors = result.with_errors + 1
+      end
     end
   end
   for _, f in ipairs(findings) do setmetatable(f, report_mod.finding_mt) end

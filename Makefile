@@ -118,7 +118,11 @@ check-rockspec:
 # {=== using it ===
 demo: deps
 	@$(MAKE) --no-print-directory all
+	@echo "== single claims (examples/claims)"
 	@sh scripts/with-lua.sh lua5.4 examples/check_claims.lua examples/claims
+	@echo
+	@echo "== a day of group sessions (examples/sessions)"
+	@sh scripts/with-lua.sh lua5.4 examples/day_of_sessions.lua examples/sessions/day-2026-04-07.json
 
 repl: all
 	@sh scripts/with-lua.sh lua5.4 -i -e 'bhclaim = require("bhclaim") print(bhclaim.help())'

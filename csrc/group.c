@@ -100,11 +100,14 @@ static void check_duration(rules *r) {
     int length = -1;
     if (s->start >= 0 && s->end >= 0) length = s->end >= s->start ? s->end - s->start : -1;
     else if (s->minutes >= 0) length = s->minutes;
-    if (s->start < 0 && s->end < 0 && s->minutes < 0) {
+    if ((s->start < 0 || s->end < 0) && s->minutes < 0) {
         add(r, "group.duration", BH_SEV_ERROR, "session",
             "Record the session's start and end times, or its total minutes.",
             "MAC psychotherapy documentation checklists (FCSO, Novitas): time in and out "
-            "or total time", "The group session has no times and no length.");
+            "or total time",
+            s->start < 0 && s->end < 0 ? "The group session has no times and no length."
+                                       : "The group session's length cannot be told: a start "
+                                         "or end time is missing and no minutes are given.");
         return;
     }
     if (length < 0) return;     /* inverted times: date.order reports them */
@@ -441,8 +444,10 @@ static void check_mue(rules *r) {
 ** generic notes). A profile may add its own. */
 static const char *const default_placeholders[] = {
     "na", "n a", "none", "see above", "same as above", "as above", "participated",
-    "patient participated", "attended", "present", "tbd", "to be determined", "see note",
-    "see group note", "group", "ok", "fine", "no changes", "nothing", "x", NULL};
+    "patient participated", "participated in group", "patient participated in group",
+    "attended", "attended group", "patient attended group", "present", "tbd",
+    "to be determined", "see note", "see group note", "group", "ok", "fine", "no changes",
+    "nothing", "x", NULL};
 
 /* Lower case, letters and digits only, single spaces: "N/A." -> "n a". */
 static void fold_text(const char *in, char *out, size_t size) {

@@ -192,12 +192,26 @@ local function build_claim(d, p, index, patients_present)
   }
 end
 
+-- The profile for a participant: opts.payer for everyone, else
+-- opts.profiles[kind] (a practice's own profile for a payer kind), else
+-- the built-in one for the participant's payer kind.
 local function profile_for(p, opts)
   if opts and opts.payer then
     return type(opts.payer) == "string" and payer.builtin(opts.payer) or opts.payer
   end
   local kind = is_table(p.payer) and p.payer.kind or nil
+  if opts and is_table(opts.profiles) and opts.profiles[kind] then return opts.profiles[kind] end
   return payer.for_kind(kind)
+end
+
+-- bhclaim.check options for one participant's claim.
+local function claim_options(opts, p)
+  local out = {}
+  for k, v in pairs(opts or {}) do
+    if k ~= "profiles" then out[k] = v end
+  end
+  if not out.payer then out.payer = profile_for(p, opts) end
+  return out
 end
 
 local function add_modifier(line, m)
@@ -223,8 +237,9 @@ end
 M.line_hooks[1] = in_person_hook
 
 --- The claims of the session: one per present participant, in order.
--- @tparam[opt] table opts `payer` to use one profile for every claim
---   (default: the built-in profile of each participant's payer.kind)
+-- @tparam[opt] table opts `payer` to use one profile for every claim, or
+--   `profiles` ({ medicaid = profile, ... }) to use a practice's profile for
+--   a payer kind (default: the built-in profile of each participant's kind)
 -- @treturn table claims (tables of the claim JSON form)
 -- @treturn table absentees: info findings, one per participant not present
 function session_mt:claims(opts)
@@ -302,8 +317,8 @@ local session_report_mt = {}
 session_report_mt.__index = session_report_mt
 
 function session_report_mt.__tostring(r)
-  local out = { string.format("session %s: %d claims, %d clean, %d with errors",
-    tostring(r.session_id), #r.claims, r.clean, r.with_errors) }
+  local out = { string.format("session %s: %d claim%s, %d clean, %d with errors",
+    tostring(r.session_id), #r.claims, #r.claims == 1 and "" or "s", r.clean, r.with_errors) }
   for _, f in ipairs(r.findings) do out[#out + 1] = "  " .. tostring(f) end
   for _, c in ipairs(r.claims) do
     out[#out + 1] = tostring(c.report):gsub("\n", "\n  ")
@@ -312,7 +327,8 @@ function session_report_mt.__tostring(r)
 end
 
 --- Checks the session as a whole and every claim it makes.
--- @tparam[opt] table opts as for bhclaim.check (today, payer, rules, disable, ncci)
+-- @tparam[opt] table opts as for bhclaim.check (today, payer, rules, disable,
+--   ncci), plus `profiles` as for session:claims
 -- @treturn table session report: `ok`, `findings` (session-level:
 --   shape problems, absentees), `claims` (each {claim=, report=}), counts
 --   `clean` and `with_errors`; prints as text
@@ -331,7 +347,7 @@ function session_mt:check(opts)
     if is_table(p) and is_table(p.patient) and present(p) then
       claim_index = claim_index + 1
       local claim = claims[claim_index]
-      local r = bhclaim.check(claim, opts)
+      local r = bhclaim.check(claim, claim_options(opts, p))
       if not disabled["doc.cloned"] then
         for _, f in ipairs(clones[i] or {}) do r:add(f) end
       end

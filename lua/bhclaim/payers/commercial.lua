@@ -12,7 +12,7 @@ return {
     source = "a group needs at least two patients (trade sources, rules-reference 1.2)" },
   max_participants = { value = 12, unconfirmed = true,
     source = "12 is the maximum commonly cited (AAPC, rules-reference 1.2)" },
-  doc_min_chars = { value = 25, unconfirmed = true,
+  doc_min_chars = { value = 15, unconfirmed = true,
     source = "bhclaim default: a note element this short rarely says anything "
       .. "patient-specific" },
   credentials = {

@@ -14,7 +14,7 @@ return {
       .. "e.g. 4-10 in one (rules-reference 1.2)" },
   max_participants = { value = 12, unconfirmed = true,
     source = "12 commonly cited; states differ (rules-reference 1.2)" },
-  doc_min_chars = { value = 25, unconfirmed = true,
+  doc_min_chars = { value = 15, unconfirmed = true,
     source = "bhclaim default: a note element this short rarely says anything "
       .. "patient-specific" },
   group_modifier = { value = "HQ", unconfirmed = true,

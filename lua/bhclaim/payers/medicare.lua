@@ -33,7 +33,7 @@ return {
       .. "no CMS text found (rules-reference 1.2)" },
   max_participants = { value = 12,
     source = "NGS LCD L33632 as summarized (rules-reference 1.2)" },
-  doc_min_chars = { value = 25, unconfirmed = true,
+  doc_min_chars = { value = 15, unconfirmed = true,
     source = "bhclaim default: a note element this short rarely says anything "
       .. "patient-specific" },
   credentials = {

@@ -97,17 +97,19 @@ $(BUILD)/%/bhclaim/core.so: $(BUILD)/%/lbhclaim.o $(BUILD)/libbhclaim.a
 asan:
 	$(MAKE) --no-print-directory BUILD=$(ASAN_BUILD) OPT=-O1 \
 	    CFLAGS="-O1 -g $(SAN_FLAGS)" LIBFLAG="$(LIBFLAG) $(SAN_FLAGS)" all \
-	    $(ASAN_BUILD)/test_core
+	    $(addprefix $(ASAN_BUILD)/,$(C_TESTS))
 
 # {=== tests ===
-$(BUILD)/test_core: tests/test_core.c $(BUILD)/libbhclaim.a
+$(BUILD)/test_%: tests/test_%.c $(BUILD)/libbhclaim.a
 	$(CC) $(ALL_CFLAGS) -Icsrc -o $@ $< $(BUILD)/libbhclaim.a $(CJSON_LIBS) -lm
+
+C_TESTS = test_core test_x12 test_telehealth
 
 test: deps
 	@sh scripts/run-tests.sh
 
-test-c: $(BUILD)/test_core
-	$(BUILD)/test_core
+test-c: $(addprefix $(BUILD)/,$(C_TESTS))
+	@for t in $(C_TESTS); do $(BUILD)/$$t || exit 1; done
 
 lint:
 	luacheck -q lua spec scripts/gen_tables.lua $(wildcard bench/*.lua) examples/*.lua rockspec/*.rockspec

@@ -323,6 +323,223 @@ struct cJSON *bh_json_parse(const char *json, size_t len, bh_error *err);
 
 
 /* {====================================================================
+** Telehealth: place of service and modifiers by payer and date
+** ===================================================================== */
+
+/* {====================================================================
+** Enumerations and their names
+** ===================================================================== */
+
+/* Who bills the service, as far as the telehealth rules care. */
+typedef enum bh_provider_kind {
+    BH_PROVIDER_PRACTITIONER = 0,   /* a physician or practitioner billing the PFS */
+    BH_PROVIDER_FQHC,               /* federally qualified health center */
+    BH_PROVIDER_RHC,                /* rural health clinic */
+    BH_PROVIDER_CAH_METHOD_II,      /* critical access hospital, Optional Method II */
+    BH_PROVIDER_HOSPITAL_OUTPATIENT /* hospital outpatient staff (patient at home) */
+} bh_provider_kind;
+
+#define BH_PROVIDER_KIND_COUNT 5
+
+/* Where the patient was during the service. "home" includes non-facility
+** places such as a car or a workplace (NGS Medicare, CY2024 PFS). */
+typedef enum bh_patient_location {
+    BH_LOCATION_UNKNOWN = 0,        /* not recorded */
+    BH_LOCATION_HOME,
+    BH_LOCATION_FACILITY,           /* a clinic, hospital or other originating site */
+    BH_LOCATION_OTHER
+} bh_patient_location;
+
+/* How far a fact is established, as the rules reference marks it. */
+typedef enum bh_confidence {
+    BH_CONFIRMED = 0,       /* stated by the cited source (CMS, MAC, statute, payer) */
+    BH_SECONDARY,           /* stated only by a trade or vendor page */
+    BH_UNCONFIRMED          /* not found in any source: a default to override */
+} bh_confidence;
+
+/* The in-person visit requirement for Medicare mental-health telehealth to
+** a patient at home, on the date of service. */
+typedef enum bh_in_person_state {
+    BH_IN_PERSON_NOT_APPLICABLE = 0, /* not Medicare, home, telehealth and mental health */
+    BH_IN_PERSON_NOT_ENFORCED,       /* waived, delayed, or a lapse restored retroactively */
+    BH_IN_PERSON_MET,                /* in force and the last in-person visit is in the window */
+    BH_IN_PERSON_NOT_MET,            /* in force and the last in-person visit is too old */
+    BH_IN_PERSON_UNKNOWN             /* in force; visit date or first-service flag unknown */
+} bh_in_person_state;
+
+/* Names: "practitioner", "fqhc", "rhc", "cah_method_ii", "hospital_outpatient". */
+const char *bh_provider_kind_name(bh_provider_kind kind);
+/* Reads a provider-kind name of len bytes into *out. Returns 1 when known. */
+int bh_provider_kind_parse(const char *text, size_t len, bh_provider_kind *out);
+
+/* Names: "unknown", "home", "facility", "other". */
+const char *bh_patient_location_name(bh_patient_location location);
+/* Reads "home", "facility" or "other" into *out. Returns 1 when known. */
+int bh_patient_location_parse(const char *text, size_t len, bh_patient_location *out);
+
+/* Names: "confirmed", "secondary", "unconfirmed". */
+const char *bh_confidence_name(bh_confidence confidence);
+
+/* Names: "not_applicable", "not_enforced", "met", "not_met", "unknown". */
+const char *bh_in_person_state_name(bh_in_person_state state);
+
+/* {====================================================================
+** The dated data
+** ===================================================================== */
+
+/* What a data row decides. */
+typedef enum bh_telehealth_aspect {
+    BH_TH_LIST = 0,         /* the code is payable by telehealth (Medicare telehealth list) */
+    BH_TH_SITE,             /* the patient's location may be the originating site */
+    BH_TH_POS,              /* the place of service to report */
+    BH_TH_RATE,             /* which fee-schedule rate that POS is paid at */
+    BH_TH_VIDEO_MODIFIER,   /* the modifier that marks an audio-video service */
+    BH_TH_AUDIO_ALLOWED,    /* whether audio-only is allowed */
+    BH_TH_AUDIO_MODIFIER,   /* the modifier that marks an audio-only service */
+    BH_TH_GROUP_MODIFIER,   /* the modifier that marks a group service */
+    BH_TH_IN_PERSON         /* whether the in-person visit requirement is in force */
+} bh_telehealth_aspect;
+
+#define BH_TH_ASPECT_COUNT 9
+
+/* Which codes a row applies to. */
+typedef enum bh_telehealth_codes {
+    BH_TH_CODES_ANY = 0,
+    BH_TH_CODES_MENTAL_HEALTH,  /* CPT Psychiatry subsection 90785-90899 */
+    BH_TH_CODES_OTHER,          /* every code outside that subsection */
+    BH_TH_CODES_ONE             /* only the row's `code` */
+} bh_telehealth_codes;
+
+/* One dated rule. Rows are tried in table order; for each aspect the first
+** row whose conditions all hold decides. A mask of 0 matches everything;
+** otherwise bit (1u << enum value) selects a provider kind, a patient
+** location or a bh_modality. All strings are static. */
+typedef struct bh_telehealth_rule {
+    bh_telehealth_aspect aspect;    /* what the row decides */
+    bh_payer_kind payer;            /* BH_PAYER_UNKNOWN: every payer */
+    bh_date from;                   /* first date of service, YYYYMMDD; 0 open */
+    bh_date to;                     /* last date of service, YYYYMMDD; 0 open */
+    unsigned providers;             /* bit per bh_provider_kind; 0 every kind */
+    unsigned locations;             /* bit per bh_patient_location; 0 every place */
+    unsigned modalities;            /* bit per bh_modality; 0 every modality */
+    bh_telehealth_codes codes;      /* which codes */
+    const char *code;               /* the code for BH_TH_CODES_ONE, else NULL */
+    int allowed;                    /* LIST/SITE/AUDIO_ALLOWED: 1 allowed; IN_PERSON: 1 in force */
+    const char *value;              /* POS, rate or modifier; NULL for none */
+    const char *alternative;        /* a modifier also accepted in place of value, or NULL */
+    const char *text;               /* the rule in one sentence */
+    const char *source;             /* its authority, as in the rules reference */
+    bh_confidence confidence;       /* as the reference marks the fact */
+} bh_telehealth_rule;
+
+/* The whole table, in decision order; *count gets its length. Static. */
+const bh_telehealth_rule *bh_telehealth_rules(size_t *count);
+
+/* {====================================================================
+** Payer profiles (Medicaid and commercial values set per program)
+** ===================================================================== */
+
+/* The values a Medicaid program or a commercial plan sets for itself.
+** Medicare needs none: its rules are national and dated, so for a profile
+** of kind BH_PAYER_MEDICARE the value fields are ignored. Strings are not
+** copied: they must outlive every call that uses the profile. */
+typedef struct bh_telehealth_profile {
+    bh_payer_kind kind;             /* which payer family */
+    const char *name;               /* e.g. "Alaska Medicaid"; NULL for a template */
+    const char *video_modifier;     /* marks audio-video: "95", "GT", or NULL for none */
+    const char *audio_modifier;     /* marks audio-only: "93", "FQ", or NULL for none */
+    int audio_only_covered;         /* 1 when the payer pays audio-only at all */
+    const char *pos_home;           /* POS with the patient at home ("10") */
+    const char *pos_other;          /* POS anywhere else ("02") */
+    const char *group_modifier;     /* marks a group service ("HQ"), or NULL */
+    bh_date from;                   /* first date of service the values hold for; 0 open */
+    bh_date to;                     /* last date of service they hold for; 0 open */
+    int unconfirmed;                /* 1: not confirmed for this payer: findings stay warnings */
+    const char *source;             /* who set the values; NULL: the template's data rows */
+} bh_telehealth_profile;
+
+/* Fills *profile with the defaults for a payer kind, from the data rows:
+** Medicaid: the template after Alaska Medicaid (POS 10 at home, 02 otherwise,
+** FQ for audio-only, dates of service from 2022-03-01) with video modifier 95
+** and group modifier HQ as unconfirmed defaults; commercial, other and
+** unknown: the CPT convention (95 on video, 93 on audio-only, audio-only
+** covered, POS 10/02). Every template has unconfirmed = 1. Medicare: kind
+** only. Returns BH_ERR_ARG when profile is NULL. */
+bh_status bh_telehealth_profile_default(bh_payer_kind kind, bh_telehealth_profile *profile);
+
+/* {====================================================================
+** Deriving the answer for one service
+** ===================================================================== */
+
+typedef struct bh_telehealth_query {
+    const char *code;               /* CPT or HCPCS code of the line */
+    bh_date date;                   /* date of service, YYYYMMDD (required) */
+    bh_payer_kind payer;            /* used when profile is NULL */
+    const bh_telehealth_profile *profile; /* NULL: the default profile of `payer` */
+    bh_modality modality;           /* in person, video or audio-only */
+    bh_patient_location patient_location;
+    bh_provider_kind provider_kind;
+    bh_date last_in_person;         /* last in-person visit, YYYYMMDD; 0 unknown */
+    int first_telehealth;           /* 1 first telehealth service, 0 a later one, -1 unknown */
+    int group_session;              /* 1 delivered to a group (90853 and 90849 always are) */
+} bh_telehealth_query;
+
+/* Why the answer is what it is: one per deciding data row. */
+typedef struct bh_telehealth_reason {
+    bh_telehealth_aspect aspect;    /* what this reason decided */
+    const char *text;               /* static */
+    const char *source;             /* static, or the profile's source */
+    int allowed;                    /* the row's outcome: 1 allows (IN_PERSON: 1 in force) */
+    bh_date from;                   /* the row's dates, YYYYMMDD; 0 open */
+    bh_date to;
+    bh_confidence confidence;
+    int unconfirmed;                /* 1 when not CONFIRMED or the profile is unconfirmed */
+} bh_telehealth_reason;
+
+#define BH_TELEHEALTH_MAX_REASONS 12
+
+typedef struct bh_telehealth_answer {
+    int known;                      /* 0: no data covers this payer and date; nothing derived */
+    int telehealth;                 /* 1 for a video or audio-only service */
+    int allowed;                    /* 1 when payable this way on this date (see reasons) */
+    char place_of_service[3];       /* "02" or "10"; "" in person or location unknown */
+    const char *modifiers[BH_MAX_MODIFIERS]; /* to report, in this order; static */
+    int n_modifiers;
+    const char *audio_alternative;  /* accepted in place of the audio-only modifier, or NULL */
+    const char *rate;               /* "facility", "non-facility", or NULL (not a PFS claim) */
+    bh_in_person_state in_person;
+    bh_date in_person_since;        /* an in-person visit on or after this date meets the
+                                       requirement; 0 when it is not in force */
+    bh_telehealth_reason reasons[BH_TELEHEALTH_MAX_REASONS];
+    int n_reasons;
+} bh_telehealth_answer;
+
+/* Derives POS, modifiers, rate, whether the service is allowed and the
+** in-person requirement for one service. Pure: no allocation, no I/O; every
+** string in *answer is static or comes from the profile. Returns BH_OK (also
+** when answer->known is 0), or BH_ERR_ARG when query, answer or code is NULL
+** or the date is not a valid YYYYMMDD date. */
+bh_status bh_telehealth_derive(const bh_telehealth_query *query, bh_telehealth_answer *answer);
+
+/* The first reason of an aspect in an answer, or NULL. */
+const bh_telehealth_reason *bh_telehealth_answer_reason(const bh_telehealth_answer *answer,
+                                                        bh_telehealth_aspect aspect);
+
+/* {====================================================================
+** Checking a claim
+** ===================================================================== */
+
+/* Compares each line of a claim whose session block is present (state
+** BH_FIELD_OK, modality known) with the derived answer, and appends findings
+** telehealth.pos, telehealth.modifier, telehealth.audio_only and
+** telehealth.in_person to report (rules in docs/telehealth.md). profile NULL:
+** the default profile of claim->payer.kind. Lines without a code or a usable
+** date are skipped. Adds nothing when the session block is absent.
+** Returns BH_OK, BH_ERR_ARG (claim or report NULL) or BH_ERR_NOMEM. */
+bh_status bh_telehealth_check(const bh_claim *claim, const bh_telehealth_profile *profile,
+                              bh_provider_kind provider_kind, bh_report *report);
+
+/* {====================================================================
 ** NCCI edits: procedure-to-procedure pairs and medically unlikely edits
 ** ===================================================================== */
 
@@ -431,6 +648,7 @@ typedef struct bh_profile {
     int n_mue;                          /* table has none for the code */
     const bh_ptp_edit *ptp;             /* payer pairs, checked besides NCCI's */
     int n_ptp;
+    const bh_telehealth_profile *telehealth; /* NULL: the default for the payer kind */
 } bh_profile;
 
 /* Similarity of two notes from 0 (nothing shared) to 1 (the same words in
@@ -445,6 +663,7 @@ typedef struct bh_check_options {
     const bh_profile *profile;  /* payer rules; NULL: group, documentation and
                                    credential rules do not run */
     const bh_ncci *ncci;        /* NCCI edits; NULL: the compiled-in ones */
+    bh_provider_kind provider_kind; /* for telehealth rules; 0 = practitioner */
 } bh_check_options;
 
 /* Runs every core check on the claim and appends the findings to `report`
@@ -545,5 +764,158 @@ int bh_tin_valid(const char *s, size_t len);
 /* 1 when s has the NUCC taxonomy shape: nine upper-case letters or digits,
 ** then X. */
 int bh_taxonomy_valid(const char *s, size_t len);
+
+/* {====================================================================
+** X12 837P (005010X222A1) writer and reader
+** ===================================================================== */
+
+/* Limits of the reader, each overridable at build time. A segment with more
+** elements, or an element longer than these, is refused with BH_ERR_LIMIT
+** (the 837P's widest segment, SV1, has 21 elements; its longest element,
+** PER04, 256 characters). */
+#ifndef BH_X12_MAX_ELEMENTS
+#define BH_X12_MAX_ELEMENTS 64
+#endif
+#ifndef BH_X12_MAX_ELEMENT_LEN
+#define BH_X12_MAX_ELEMENT_LEN 512
+#endif
+/* Segments in one interchange (about 2 GB of 837P at 40 bytes a segment). */
+#ifndef BH_X12_MAX_SEGMENTS
+#define BH_X12_MAX_SEGMENTS 50000000L
+#endif
+
+/* {====================================================================
+** Output buffer
+** ===================================================================== */
+
+/* A growable byte buffer. data is not NUL-terminated by the writer's
+** contract, but bh_buffer always keeps one spare byte so data[len] == '\0'
+** whenever data != NULL. Owned by the caller: init, then free. */
+typedef struct bh_buffer {
+    char *data;
+    size_t len;
+    size_t cap;
+} bh_buffer;
+
+/* Makes an empty buffer (no allocation yet). */
+void bh_buffer_init(bh_buffer *buf);
+
+/* Frees the buffer's memory and empties it. NULL-safe. */
+void bh_buffer_free(bh_buffer *buf);
+
+/* Appends len bytes, growing by doubling. Returns BH_OK, or BH_ERR_NOMEM
+** (then the buffer holds what it held before). */
+bh_status bh_buffer_append(bh_buffer *buf, const char *bytes, size_t len);
+
+/* {====================================================================
+** Envelope options
+** ===================================================================== */
+
+/* The envelope of an interchange and what the 837P header carries besides
+** claims. Strings are borrowed: the writer reads them during the call only;
+** bh_x12_reader_envelope points them into the reader. */
+typedef struct bh_x12_options {
+    const char *sender_qualifier;   /* ISA05, e.g. "ZZ" (2 characters) */
+    const char *sender_id;          /* ISA06, 1-15 characters, padded by the writer */
+    const char *receiver_qualifier; /* ISA07 */
+    const char *receiver_id;        /* ISA08, 1-15 characters */
+    const char *app_sender;         /* GS02; NULL: sender_id */
+    const char *app_receiver;       /* GS03; NULL: receiver_id */
+    const char *submitter_name;     /* 1000A NM103 (organisation) */
+    const char *submitter_id;       /* 1000A NM109 (qualifier 46) */
+    const char *contact_name;       /* 1000A PER02; NULL: none */
+    const char *contact_phone;      /* 1000A PER04 (PER03 TE), digits */
+    const char *receiver_name;      /* 1000B NM103 */
+    const char *receiver_id_1000b;  /* 1000B NM109 (qualifier 46) */
+    const char *version;            /* GS08/ST03; NULL: "005010X222A1" */
+    long interchange_control;       /* ISA13 and IEA02: 1-999999999 */
+    long group_control;             /* GS06 and GE02: 1-999999999 */
+    long transaction_control;       /* ST02/SE02 of the first set: 1-999999999,
+                                       written with at least 4 digits */
+    char usage;                     /* ISA15: 'T' test or 'P' production */
+    char ack_requested;             /* ISA14: '0' or '1' */
+    char element_sep;               /* '*' */
+    char component_sep;             /* ISA16, ':' */
+    char repetition_sep;            /* ISA11, '^' */
+    char segment_term;              /* '~' */
+    int newline;                    /* 1: write '\n' after each terminator */
+    bh_date date;                   /* creation date: ISA09, GS04, BHT04 */
+    int time;                       /* creation time HHMM: ISA10, GS05, BHT05 */
+} bh_x12_options;
+
+/* Fills *opt with defaults: separators '*' ':' '^' '~', a newline after
+** each segment, usage 'T', ack '0', qualifiers "ZZ", control numbers 1,
+** version 005010X222A1. Every id, name, the phone, date and time are left
+** empty (NULL or 0): the writer refuses to run without them. */
+void bh_x12_options_default(bh_x12_options *opt);
+
+/* {====================================================================
+** Writer
+** ===================================================================== */
+
+/* Appends one interchange (ISA ... IEA) holding one functional group and
+** ONE transaction set with every claim, in the order given, to `out`.
+** Consecutive claims with the same billing provider share a 2000A HL, with
+** the same subscriber and payer a 2000B HL, with the same patient a 2000C
+** HL; HL numbers, HL04 child codes and the SE, GE and IEA counts are
+** computed. Names, addresses and the note are upper-cased (the note keeps
+** its case), stripped of characters outside the X12 basic and extended
+** sets and of the separators, and cut to the element's maximum length.
+** Identifiers and codes are never altered: one holding a separator or a
+** forbidden character, or longer than its element, is refused.
+** Returns BH_OK; BH_ERR_ARG when an argument, an option or a claim's
+** required value is missing or unusable (err->message names the claim id
+** and the field, err->id "x12.write"); BH_ERR_NOMEM. On failure `out` is
+** left as it was before the call. err may be NULL. */
+bh_status bh_x12_write_837p(const bh_claim *const *claims, size_t n_claims,
+                            const bh_x12_options *opt, bh_buffer *out, bh_error *err);
+
+/* {====================================================================
+** Reader
+** ===================================================================== */
+
+typedef struct bh_x12_reader bh_x12_reader;
+
+/* Relax checks that real-world files often fail: SE01, GE01 and IEA01
+** count mismatches are ignored (control numbers must still agree), and an
+** HI element that is not a qualifier:code composite is skipped. */
+#define BH_X12_LENIENT 1u
+
+/* Opens an 837P interchange held in data[0..len). The reader borrows
+** `data` (it must stay unchanged until bh_x12_reader_free) and never reads
+** past len. Validates the 106-character ISA and takes the separators from
+** it. Returns a reader the caller frees with bh_x12_reader_free, or NULL
+** with err filled (BH_ERR_SYNTAX "x12.isa" for a bad ISA, BH_ERR_NOMEM,
+** BH_ERR_ARG for a NULL data). err may be NULL. */
+bh_x12_reader *bh_x12_reader_new(const char *data, size_t len, bh_error *err);
+
+/* Sets BH_X12_* flags (0 = strict, the default). Call before reading. */
+void bh_x12_reader_set_flags(bh_x12_reader *reader, unsigned flags);
+
+/* Reads the next claim (2300 loop with its 2400 lines and the billing
+** provider, subscriber, payer and patient above it) into `claim`, which is
+** reset first; its strings are copies owned by the claim. Returns 1 when a
+** claim was read, 0 at the clean end of the interchange (IEA read, only
+** white space after it), -1 on error: err->message names the 1-based
+** segment number counted from the ISA, the segment id and what was
+** expected; err->line and err->byte locate the segment start; err->code
+** is BH_ERR_SYNTAX, BH_ERR_LIMIT or BH_ERR_NOMEM. After -1 every later call
+** returns -1 with the same error. err may be NULL. */
+int bh_x12_reader_next(bh_x12_reader *reader, bh_claim *claim, bh_error *err);
+
+/* Copies the envelope values read so far into *out (separators, ISA ids and
+** qualifiers, GS application ids, control numbers of the first ISA/GS/ST
+** read, usage, ack flag, version, date and time from GS04/GS05, submitter
+** and receiver from 1000A/1000B, newline = 1 when a line break followed
+** the ISA). Strings point into the reader and live until bh_x12_reader_free.
+** Writing the claims read with these options reproduces a file written by
+** bh_x12_write_837p byte for byte. */
+void bh_x12_reader_envelope(const bh_x12_reader *reader, bh_x12_options *out);
+
+/* Number of segments read so far (the ISA is segment 1). */
+long bh_x12_reader_segments(const bh_x12_reader *reader);
+
+/* Frees the reader (not the data it borrowed). NULL-safe. */
+void bh_x12_reader_free(bh_x12_reader *reader);
 
 #endif

@@ -55,8 +55,10 @@ run_check "rockspec lists every C source and lints" sh scripts/check-rockspec.sh
 run_check "luacheck" make --no-print-directory lint
 
 step "C unit tests"
-make --no-print-directory build/test_core >/dev/null 2>&1
-run_tap "C core (test_core)" build/test_core
+for t in test_core test_x12 test_telehealth; do
+    make --no-print-directory "build/$t" >/dev/null 2>&1
+    run_tap "C $t" "build/$t"
+done
 
 step "busted specs"
 for l in $(interpreters); do
@@ -68,7 +70,9 @@ if make --no-print-directory asan >/dev/null 2>&1; then
     ok "sanitizer build"
     export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1"
     export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
-    run_tap "C core under sanitizers" build-asan/test_core
+    for t in test_core test_x12 test_telehealth; do
+        run_tap "C $t under sanitizers" "build-asan/$t"
+    done
     libasan=$(${CC:-cc} -print-file-name=libasan.so)
     for l in lua5.1 lua5.4 luajit; do
         command -v "$l" >/dev/null 2>&1 || continue

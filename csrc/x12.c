@@ -1,0 +1,2196 @@
+/*
+** x12.c: X12 837P (005010X222A1, also reads the A2 errata) writer and reader.
+** The reader scans the caller's buffer in place (no allocation per segment)
+** and walks the implementation guide's loops as a flat state machine: no
+** recursion, every length checked. Core layer: no Lua, no cJSON.
+** SPDX-License-Identifier: MIT
+*/
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core.h"
+
+#define VERSION_A1 "005010X222A1"
+#define VERSION_A2 "005010X222A2"
+#define ISA_LEN 106
+
+/* {====================================================================
+** Buffer
+** ===================================================================== */
+
+void bh_buffer_init(bh_buffer *buf) {
+    buf->data = NULL;
+    buf->len = buf->cap = 0;
+}
+
+void bh_buffer_free(bh_buffer *buf) {
+    if (buf == NULL) return;
+    free(buf->data);
+    bh_buffer_init(buf);
+}
+
+bh_status bh_buffer_append(bh_buffer *buf, const char *bytes, size_t len) {
+    /* +1 keeps room for the NUL the header promises after the data. */
+    if (len >= (size_t)-1 - buf->len) return BH_ERR_NOMEM;
+    if (buf->len + len + 1 > buf->cap) {
+        size_t cap = buf->cap ? buf->cap : 256;
+        char *p;
+        while (cap < buf->len + len + 1) {
+            if (cap > (size_t)-1 / 2) return BH_ERR_NOMEM;
+            cap *= 2;
+        }
+        p = realloc(buf->data, cap);
+        if (p == NULL) return BH_ERR_NOMEM;
+        buf->data = p;
+        buf->cap = cap;
+    }
+    if (len) memcpy(buf->data + buf->len, bytes, len);
+    buf->len += len;
+    buf->data[buf->len] = '\0';
+    return BH_OK;
+}
+
+/* {====================================================================
+** Shared helpers
+** ===================================================================== */
+
+static void set_error(bh_error *err, bh_status code, const char *id, long line, long byte,
+                      const char *fmt, va_list ap) {
+    if (err == NULL) return;
+    err->code = code;
+    err->line = line;
+    err->byte = byte;
+    snprintf(err->id, sizeof err->id, "%s", id);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+}
+
+static void fill_error(bh_error *err, bh_status code, const char *id, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    set_error(err, code, id, 0, 0, fmt, ap);
+    va_end(ap);
+}
+
+static int days_in_month(int y, int m) {
+    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 29;
+    return days[m - 1];
+}
+
+/* 1 when d is a real calendar date YYYYMMDD in 1800-2999 (bh_date's range). */
+static int date_ok(long d) {
+    int y = (int)(d / 10000), m = (int)(d / 100 % 100), day = (int)(d % 100);
+    return y >= 1800 && y <= 2999 && m >= 1 && m <= 12 && day >= 1 &&
+           day <= days_in_month(y, m);
+}
+
+/* {====================================================================
+** Writer
+** ===================================================================== */
+
+void bh_x12_options_default(bh_x12_options *opt) {
+    memset(opt, 0, sizeof *opt);
+    opt->sender_qualifier = "ZZ";
+    opt->receiver_qualifier = "ZZ";
+    opt->version = VERSION_A1;
+    opt->interchange_control = 1;
+    opt->group_control = 1;
+    opt->transaction_control = 1;
+    opt->usage = 'T';
+    opt->ack_requested = '0';
+    opt->element_sep = '*';
+    opt->component_sep = ':';
+    opt->repetition_sep = '^';
+    opt->segment_term = '~';
+    opt->newline = 1;
+}
+
+typedef struct writer {
+    bh_buffer *out;
+    const bh_x12_options *opt;
+    bh_error *err;
+    bh_status status;       /* first failure; later writes are no-ops */
+    int pending;            /* empty elements not yet written (dropped at the end) */
+    long segments;          /* segments since ST, ST included */
+    const char *claim_id;   /* for messages */
+    size_t claim_index;
+} writer;
+
+static void w_fail(writer *w, const char *field, const char *what) {
+    if (w->status != BH_OK) return;
+    w->status = BH_ERR_ARG;
+    if (w->claim_id != NULL)
+        fill_error(w->err, BH_ERR_ARG, "x12.write", "claim %.40s: %s %s", w->claim_id, field,
+                   what);
+    else if (w->claim_index > 0)
+        fill_error(w->err, BH_ERR_ARG, "x12.write", "claim #%lu: %s %s",
+                   (unsigned long)w->claim_index, field, what);
+    else
+        fill_error(w->err, BH_ERR_ARG, "x12.write", "options: %s %s", field, what);
+}
+
+static void w_raw(writer *w, const char *s, size_t n) {
+    if (w->status != BH_OK) return;
+    if (bh_buffer_append(w->out, s, n) != BH_OK) {
+        w->status = BH_ERR_NOMEM;
+        fill_error(w->err, BH_ERR_NOMEM, "x12.nomem", "out of memory writing the 837P");
+    }
+}
+
+static int is_sep(const bh_x12_options *o, char c) {
+    return c == o->element_sep || c == o->component_sep || c == o->repetition_sep ||
+           c == o->segment_term;
+}
+
+static void w_begin(writer *w, const char *id) {
+    w_raw(w, id, strlen(id));
+    w->pending = 0;
+}
+
+static void w_end(writer *w) {
+    char term[2];
+    term[0] = w->opt->segment_term;
+    term[1] = '\n';
+    w_raw(w, term, w->opt->newline ? 2 : 1);
+    w->pending = 0;
+    w->segments++;
+}
+
+/* One element: empty ones are held back so trailing ones vanish, as X12
+** wants no trailing separators. */
+static void w_el(writer *w, const char *s, size_t n) {
+    w->pending++;
+    if (n == 0) return;
+    while (w->pending > 0) {
+        w_raw(w, &w->opt->element_sep, 1);
+        w->pending--;
+    }
+    w_raw(w, s, n);
+}
+
+static void w_els(writer *w, const char *s) {
+    w_el(w, s, s ? strlen(s) : 0);
+}
+
+/* Free text: upper-cased (unless keep_case), runs of white space made one
+** space, characters outside printable ASCII and the separators dropped,
+** cut to max. Returns the cleaned length in buf (size > max). */
+static size_t clean_text(const bh_x12_options *o, const char *s, size_t max, int keep_case,
+                         char *buf) {
+    size_t n = 0;
+    int space = 0;
+    if (s == NULL) return 0;
+    for (; *s && n < max; s++) {
+        char c = *s;
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+            space = n > 0;
+            continue;
+        }
+        if ((unsigned char)c < 0x21 || (unsigned char)c > 0x7e || is_sep(o, c)) continue;
+        if (space) {
+            if (n + 1 >= max) break;
+            buf[n++] = ' ';
+            space = 0;
+        }
+        buf[n++] = keep_case ? c : BH_TO_UPPER(c);
+    }
+    buf[n] = '\0';
+    return n;
+}
+
+static void w_text(writer *w, const char *s, size_t max, int required, const char *field) {
+    char buf[BH_X12_MAX_ELEMENT_LEN + 1];
+    size_t n;
+    if (max > BH_X12_MAX_ELEMENT_LEN) max = BH_X12_MAX_ELEMENT_LEN;
+    n = clean_text(w->opt, s, max, 0, buf);
+    if (n == 0 && required) w_fail(w, field, s == NULL ? "is missing" : "has no character X12 can carry");
+    w_el(w, buf, n);
+}
+
+/* An identifier or code: written as given or refused, never altered. */
+static int id_ok(const bh_x12_options *o, const char *s, size_t max) {
+    size_t n = 0;
+    for (; s[n]; n++)
+        if ((unsigned char)s[n] < 0x20 || (unsigned char)s[n] > 0x7e || is_sep(o, s[n]))
+            return 0;
+    return n >= 1 && n <= max;
+}
+
+static void w_id(writer *w, const char *s, size_t max, int required, const char *field) {
+    if (s == NULL || s[0] == '\0') {
+        if (required) w_fail(w, field, "is missing");
+        w_el(w, "", 0);
+        return;
+    }
+    if (!id_ok(w->opt, s, max)) {
+        char what[96];
+        snprintf(what, sizeof what, "is longer than %lu characters or holds a separator or "
+                 "a control character", (unsigned long)max);
+        w_fail(w, field, what);
+        return;
+    }
+    w_el(w, s, strlen(s));
+}
+
+static void w_date(writer *w, bh_date d, const char *field) {
+    char buf[16];
+    if (!date_ok(d)) {
+        w_fail(w, field, d == 0 ? "is missing" : "is not a real date");
+        return;
+    }
+    snprintf(buf, sizeof buf, "%08ld", (long)d);
+    w_el(w, buf, 8);
+}
+
+/* X12 decimals carry no trailing zeros: 45.00 -> 45, 45.50 -> 45.5. */
+static size_t format_amount(int64_t cents, char buf[32]) {
+    uint64_t u = cents < 0 ? (uint64_t)0 - (uint64_t)cents : (uint64_t)cents;
+    unsigned frac = (unsigned)(u % 100);
+    int n = snprintf(buf, 32, "%s%llu", cents < 0 ? "-" : "", (unsigned long long)(u / 100));
+    if (frac % 10) n += snprintf(buf + n, 32 - (size_t)n, ".%02u", frac);
+    else if (frac) n += snprintf(buf + n, 32 - (size_t)n, ".%u", frac / 10);
+    return (size_t)n;
+}
+
+/* Units with at most three decimals, trailing zeros dropped, without the
+** locale's decimal point (printf's %f follows setlocale). */
+static int format_units(double units, char buf[32]) {
+    long long milli;
+    int n, frac;
+    if (!(units > 0) || units > 1e9) return 0;
+    milli = (long long)(units * 1000.0 + 0.5);
+    n = snprintf(buf, 32, "%lld", milli / 1000);
+    frac = (int)(milli % 1000);
+    if (frac) {
+        n += snprintf(buf + n, 32 - (size_t)n, ".%03d", frac);
+        while (buf[n - 1] == '0') buf[--n] = '\0';
+    }
+    return n;
+}
+
+static int str_eq(const char *a, const char *b) {
+    if (a == NULL || b == NULL) return (a == NULL || a[0] == '\0') && (b == NULL || b[0] == '\0');
+    return strcmp(a, b) == 0;
+}
+
+static int name_eq(const bh_name *a, const bh_name *b) {
+    return str_eq(a->last, b->last) && str_eq(a->first, b->first) &&
+           str_eq(a->middle, b->middle) && str_eq(a->suffix, b->suffix);
+}
+
+static int addr_eq(const bh_address *a, const bh_address *b) {
+    return str_eq(a->line1, b->line1) && str_eq(a->line2, b->line2) &&
+           str_eq(a->city, b->city) && str_eq(a->state, b->state) && str_eq(a->zip, b->zip);
+}
+
+static int billing_eq(const bh_claim *a, const bh_claim *b) {
+    const bh_provider *x = &a->billing_provider, *y = &b->billing_provider;
+    return name_eq(&x->name, &y->name) && str_eq(x->npi, y->npi) && str_eq(x->tin, y->tin) &&
+           str_eq(x->taxonomy, y->taxonomy) && addr_eq(&x->address, &y->address);
+}
+
+static int subscriber_eq(const bh_claim *a, const bh_claim *b) {
+    const bh_person *x = &a->subscriber, *y = &b->subscriber;
+    return name_eq(&x->name, &y->name) && str_eq(x->member_id, y->member_id) &&
+           x->birth_date == y->birth_date && str_eq(x->sex, y->sex) &&
+           addr_eq(&x->address, &y->address) && str_eq(a->payer.name, b->payer.name) &&
+           str_eq(a->payer.id, b->payer.id) && a->payer.kind == b->payer.kind;
+}
+
+static int has_patient(const bh_claim *c) {
+    return c->patient.state == BH_FIELD_OK;
+}
+
+static int patient_eq(const bh_claim *a, const bh_claim *b) {
+    const bh_person *x = &a->patient, *y = &b->patient;
+    return name_eq(&x->name, &y->name) && x->birth_date == y->birth_date &&
+           str_eq(x->sex, y->sex) && addr_eq(&x->address, &y->address) &&
+           str_eq(a->subscriber.relationship, b->subscriber.relationship);
+}
+
+/* NM1 for a person or an organisation: entity type 1 when a first name is
+** given, else 2 (NM103 then holds the whole name). */
+static void w_nm1(writer *w, const char *entity, const bh_name *name, const char *id_qual,
+                  const char *id, size_t id_max, int id_required, const char *field,
+                  const char *id_field) {
+    int person = name->first != NULL && name->first[0] != '\0';
+    char what[64];
+    w_begin(w, "NM1");
+    w_els(w, entity);
+    w_els(w, person ? "1" : "2");
+    snprintf(what, sizeof what, "%s.name.last", field);
+    w_text(w, name->last, 60, 1, what);
+    w_text(w, person ? name->first : NULL, 35, 0, "");
+    w_text(w, person ? name->middle : NULL, 25, 0, "");
+    w_el(w, "", 0);
+    w_text(w, person ? name->suffix : NULL, 10, 0, "");
+    if (id != NULL && id[0] != '\0') {
+        w_els(w, id_qual);
+        w_id(w, id, id_max, 1, id_field);
+    } else if (id_required) {
+        w_fail(w, id_field, "is missing");
+    }
+    w_end(w);
+}
+
+static void w_address(writer *w, const bh_address *a, const char *field, int required) {
+    char what[64];
+    if (a->line1 == NULL || a->line1[0] == '\0') {
+        if (required) {
+            snprintf(what, sizeof what, "%s.address.line1", field);
+            w_fail(w, what, "is missing");
+        }
+        return;
+    }
+    w_begin(w, "N3");
+    snprintf(what, sizeof what, "%s.address.line1", field);
+    w_text(w, a->line1, 55, 1, what);
+    w_text(w, a->line2, 55, 0, "");
+    w_end(w);
+    w_begin(w, "N4");
+    snprintf(what, sizeof what, "%s.address.city", field);
+    w_text(w, a->city, 30, 1, what);
+    snprintf(what, sizeof what, "%s.address.state", field);
+    w_text(w, a->state, 2, 1, what);
+    snprintf(what, sizeof what, "%s.address.zip", field);
+    {
+        /* N403 carries digits only; a ZIP+4's hyphen is not sent. */
+        char zip[16];
+        size_t n = 0;
+        const char *z = a->zip;
+        for (; z != NULL && *z && n < 15; z++)
+            if (BH_IS_DIGIT(*z)) zip[n++] = *z;
+        if (n == 0) w_fail(w, what, "is missing");
+        w_el(w, zip, n);
+    }
+    w_end(w);
+}
+
+static void w_dmg(writer *w, const bh_person *p, const char *field) {
+    char what[64];
+    w_begin(w, "DMG");
+    w_els(w, "D8");
+    snprintf(what, sizeof what, "%s.birth_date", field);
+    w_date(w, p->birth_date, what);
+    snprintf(what, sizeof what, "%s.sex", field);
+    if (p->sex == NULL || !(str_eq(p->sex, "M") || str_eq(p->sex, "F") || str_eq(p->sex, "U")))
+        w_fail(w, what, p->sex == NULL ? "is missing" : "is not M, F or U");
+    else
+        w_els(w, p->sex);
+    w_end(w);
+}
+
+static void w_prv(writer *w, const char *code, const char *taxonomy, const char *field) {
+    w_begin(w, "PRV");
+    w_els(w, code);
+    w_els(w, "PXC");
+    w_id(w, taxonomy, 50, 1, field);
+    w_end(w);
+}
+
+static const char *filing_code(bh_payer_kind kind) {
+    switch (kind) {
+    case BH_PAYER_MEDICARE: return "MB";
+    case BH_PAYER_MEDICAID: return "MC";
+    case BH_PAYER_COMMERCIAL: return "CI";
+    case BH_PAYER_OTHER: return "ZZ";
+    default: return NULL;
+    }
+}
+
+static const char *relationship_code(const char *rel) {
+    if (str_eq(rel, "spouse")) return "01";
+    if (str_eq(rel, "child")) return "19";
+    if (str_eq(rel, "other")) return "G8";
+    return NULL;
+}
+
+static void w_2000a(writer *w, const bh_claim *c, long hl) {
+    const bh_provider *p = &c->billing_provider;
+    char num[24];
+    snprintf(num, sizeof num, "%ld", hl);
+    w_begin(w, "HL");
+    w_els(w, num);
+    w_el(w, "", 0);
+    w_els(w, "20");
+    w_els(w, "1");
+    w_end(w);
+    if (p->taxonomy != NULL && p->taxonomy[0] != '\0')
+        w_prv(w, "BI", p->taxonomy, "billing_provider.taxonomy");
+    w_nm1(w, "85", &p->name, "XX", p->npi, 10, 1, "billing_provider", "billing_provider.npi");
+    w_address(w, &p->address, "billing_provider", 1);
+    {
+        /* REF02 holds the TIN's digits; an SSN (XXX-XX-XXXX) goes as SY. */
+        char digits[16];
+        size_t n = 0;
+        const char *t = p->tin;
+        int ssn = t != NULL && strlen(t) == 11 && t[3] == '-' && t[6] == '-';
+        for (; t != NULL && *t && n < 15; t++)
+            if (BH_IS_DIGIT(*t)) digits[n++] = *t;
+        if (n != 9) {
+            w_fail(w, "billing_provider.tin", t == NULL && n == 0 ? "is missing"
+                                                                   : "does not hold 9 digits");
+            return;
+        }
+        w_begin(w, "REF");
+        w_els(w, ssn ? "SY" : "EI");
+        w_el(w, digits, n);
+        w_end(w);
+    }
+}
+
+static void w_2000b(writer *w, const bh_claim *c, long hl, long parent, int any_self,
+                    int any_patient) {
+    char num[24], par[24];
+    const char *filing = filing_code(c->payer.kind);
+    snprintf(num, sizeof num, "%ld", hl);
+    snprintf(par, sizeof par, "%ld", parent);
+    w_begin(w, "HL");
+    w_els(w, num);
+    w_els(w, par);
+    w_els(w, "22");
+    w_els(w, any_patient ? "1" : "0");
+    w_end(w);
+    w_begin(w, "SBR");
+    w_els(w, "P");
+    w_els(w, any_self ? "18" : "");
+    w_el(w, "", 0); w_el(w, "", 0); w_el(w, "", 0); w_el(w, "", 0); w_el(w, "", 0);
+    w_el(w, "", 0);
+    if (filing == NULL) w_fail(w, "payer.kind", "is missing");
+    w_els(w, filing);
+    w_end(w);
+    w_nm1(w, "IL", &c->subscriber.name, "MI", c->subscriber.member_id, 80, 1, "subscriber",
+          "subscriber.member_id");
+    w_address(w, &c->subscriber.address, "subscriber", 0);
+    /* The IG wants the subscriber's DMG only when the subscriber is a patient. */
+    if (any_self) w_dmg(w, &c->subscriber, "subscriber");
+    if (c->payer.name == NULL || c->payer.name[0] == '\0') {
+        w_fail(w, "payer.name", "is missing");
+        return;
+    }
+    {
+        bh_name pn;
+        memset(&pn, 0, sizeof pn);
+        pn.last = c->payer.name;
+        w_nm1(w, "PR", &pn, "PI", c->payer.id, 80, 1, "payer", "payer.id");
+    }
+}
+
+static void w_2000c(writer *w, const bh_claim *c, long hl, long parent) {
+    char num[24], par[24];
+    const char *rel = relationship_code(c->subscriber.relationship);
+    snprintf(num, sizeof num, "%ld", hl);
+    snprintf(par, sizeof par, "%ld", parent);
+    w_begin(w, "HL");
+    w_els(w, num);
+    w_els(w, par);
+    w_els(w, "23");
+    w_els(w, "0");
+    w_end(w);
+    if (rel == NULL)
+        w_fail(w, "subscriber.relationship",
+               c->subscriber.relationship == NULL ? "is missing (a patient is given)"
+                                                  : "must be spouse, child or other when a patient is given");
+    w_begin(w, "PAT");
+    w_els(w, rel);
+    w_end(w);
+    w_nm1(w, "QC", &c->patient.name, "", NULL, 0, 0, "patient", "");
+    w_address(w, &c->patient.address, "patient", 0);
+    w_dmg(w, &c->patient, "patient");
+}
+
+static void w_dx_code(const char *s, char *buf, size_t *n) {
+    *n = 0;
+    for (; *s && *n < 8; s++)
+        if (*s != '.') buf[(*n)++] = BH_TO_UPPER(*s);
+}
+
+static void w_line(writer *w, const bh_claim *c, int index) {
+    const bh_line *l = &c->lines[index];
+    char field[48], buf[128], num[32];
+    size_t n;
+    int i, pend = 0;
+    snprintf(num, sizeof num, "%d", index + 1);
+    w_begin(w, "LX");
+    w_els(w, num);
+    w_end(w);
+    w_begin(w, "SV1");
+    /* SV101: HC:code:mod1..mod4, empty trailing components dropped. */
+    snprintf(field, sizeof field, "lines[%d].code", index + 1);
+    if (l->code == NULL || !id_ok(w->opt, l->code, 48)) {
+        w_fail(w, field, l->code == NULL ? "is missing" : "is not a writable code");
+        return;
+    }
+    n = (size_t)snprintf(buf, sizeof buf, "HC%c%s", w->opt->component_sep, l->code);
+    for (i = 0; i < l->n_modifiers && i < BH_MAX_MODIFIERS; i++) {
+        const char *m = l->modifiers[i];
+        pend++;
+        if (m == NULL || m[0] == '\0') continue;
+        if (!id_ok(w->opt, m, 2)) {
+            snprintf(field, sizeof field, "lines[%d].modifiers[%d]", index + 1, i + 1);
+            w_fail(w, field, "is not a two-character modifier");
+            return;
+        }
+        for (; pend > 0; pend--) buf[n++] = w->opt->component_sep;
+        buf[n++] = m[0];
+        buf[n++] = m[1];
+    }
+    w_el(w, buf, n);
+    snprintf(field, sizeof field, "lines[%d].charge", index + 1);
+    if (l->charge_state != BH_FIELD_OK || l->charge < 0) {
+        w_fail(w, field, "is missing or negative");
+        return;
+    }
+    w_el(w, buf, format_amount(l->charge, buf));
+    w_els(w, "UN");
+    snprintf(field, sizeof field, "lines[%d].units", index + 1);
+    if (l->units_state != BH_FIELD_OK || !(n = (size_t)format_units(l->units, buf))) {
+        w_fail(w, field, "is missing or not a positive number");
+        return;
+    }
+    w_el(w, buf, n);
+    if (l->place_of_service != NULL && l->place_of_service[0] != '\0' &&
+        !str_eq(l->place_of_service, c->place_of_service)) {
+        snprintf(field, sizeof field, "lines[%d].place_of_service", index + 1);
+        w_id(w, l->place_of_service, 2, 1, field);
+    } else {
+        w_el(w, "", 0);
+    }
+    w_el(w, "", 0);
+    snprintf(field, sizeof field, "lines[%d].dx_pointers", index + 1);
+    if (l->n_dx_pointers < 1) {
+        w_fail(w, field, "is missing");
+        return;
+    }
+    n = 0;
+    for (i = 0; i < l->n_dx_pointers && i < BH_MAX_POINTERS; i++) {
+        int p = l->dx_pointers[i];
+        if (p < 1 || p > c->n_diagnoses || p > 12) {
+            w_fail(w, field, "points past the claim's diagnoses");
+            return;
+        }
+        if (i) buf[n++] = w->opt->component_sep;
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "%d", p);
+    }
+    w_el(w, buf, n);
+    w_end(w);
+    w_begin(w, "DTP");
+    w_els(w, "472");
+    w_els(w, "D8");
+    snprintf(field, sizeof field, "lines[%d].date", index + 1);
+    w_date(w, l->date, field);
+    w_end(w);
+}
+
+static void w_claim(writer *w, const bh_claim *c) {
+    char buf[64], pos[8];
+    size_t n;
+    int i;
+    int64_t total = 0;
+    const bh_x12_options *o = w->opt;
+    w_begin(w, "CLM");
+    w_id(w, c->id, 38, 1, "id");
+    if (c->n_lines < 1) w_fail(w, "lines", "is empty");
+    if (c->total_charge_state == BH_FIELD_OK) total = c->total_charge;
+    else
+        for (i = 0; i < c->n_lines; i++) total += c->lines[i].charge;
+    w_el(w, buf, format_amount(total, buf));
+    w_el(w, "", 0);
+    w_el(w, "", 0);
+    if (c->place_of_service == NULL || !id_ok(o, c->place_of_service, 2)) {
+        w_fail(w, "place_of_service", c->place_of_service == NULL ? "is missing" : "is not two characters");
+        return;
+    }
+    snprintf(pos, sizeof pos, "%s", c->place_of_service);
+    if (c->frequency != NULL && !id_ok(o, c->frequency, 1)) {
+        w_fail(w, "frequency", "is not one character");
+        return;
+    }
+    n = (size_t)snprintf(buf, sizeof buf, "%s%cB%c%s", pos, o->component_sep, o->component_sep,
+                         c->frequency != NULL ? c->frequency : "1");
+    w_el(w, buf, n);
+    w_els(w, "Y");
+    w_els(w, "A");
+    w_els(w, "Y");
+    w_els(w, "Y");
+    w_end(w);
+    if (c->prior_authorization != NULL && c->prior_authorization[0] != '\0') {
+        w_begin(w, "REF");
+        w_els(w, "G1");
+        w_id(w, c->prior_authorization, 50, 1, "prior_authorization");
+        w_end(w);
+    }
+    if (c->note != NULL) {
+        char text[81];
+        n = clean_text(o, c->note, 80, 1, text);
+        if (n > 0) {
+            w_begin(w, "NTE");
+            w_els(w, "ADD");
+            w_el(w, text, n);
+            w_end(w);
+        }
+    }
+    if (c->n_diagnoses < 1) {
+        w_fail(w, "diagnoses", "is empty");
+        return;
+    }
+    w_begin(w, "HI");
+    for (i = 0; i < c->n_diagnoses && i < BH_MAX_DIAGNOSES; i++) {
+        char code[16], field[24];
+        size_t k, cn;
+        snprintf(field, sizeof field, "diagnoses[%d]", i + 1);
+        if (c->diagnoses[i] == NULL) {
+            w_fail(w, field, "is missing");
+            return;
+        }
+        w_dx_code(c->diagnoses[i], code, &cn);
+        for (k = 0; k < cn; k++)
+            if (!BH_IS_DIGIT(code[k]) && !BH_IS_UPPER(code[k])) cn = 0;
+        if (cn < 3 || cn > 7) {
+            w_fail(w, field, "is not an ICD-10-CM code shape");
+            return;
+        }
+        n = (size_t)snprintf(buf, sizeof buf, "%s%c%.*s", i == 0 ? "ABK" : "ABF",
+                             o->component_sep, (int)cn, code);
+        w_el(w, buf, n);
+    }
+    w_end(w);
+    if (c->rendering_provider.state == BH_FIELD_OK) {
+        const bh_provider *r = &c->rendering_provider;
+        w_nm1(w, "82", &r->name, "XX", r->npi, 10, 1, "rendering_provider",
+              "rendering_provider.npi");
+        if (r->taxonomy != NULL && r->taxonomy[0] != '\0')
+            w_prv(w, "PE", r->taxonomy, "rendering_provider.taxonomy");
+    }
+    if (c->n_lines > BH_MAX_LINES) w_fail(w, "lines", "has more than 50 entries");
+    for (i = 0; i < c->n_lines && i < BH_MAX_LINES && w->status == BH_OK; i++) w_line(w, c, i);
+}
+
+static int opt_id_ok(writer *w, const char *s, size_t max, const char *field) {
+    if (s == NULL || s[0] == '\0') {
+        w_fail(w, field, "is missing");
+        return 0;
+    }
+    if (!id_ok(w->opt, s, max)) {
+        w_fail(w, field, "is too long or holds a separator");
+        return 0;
+    }
+    return 1;
+}
+
+static int check_options(writer *w) {
+    const bh_x12_options *o = w->opt;
+    char seps[4];
+    int i, j;
+    seps[0] = o->element_sep; seps[1] = o->component_sep;
+    seps[2] = o->repetition_sep; seps[3] = o->segment_term;
+    for (i = 0; i < 4; i++) {
+        char c = seps[i];
+        if ((unsigned char)c < 0x20 || (unsigned char)c > 0x7e || c == ' ' ||
+            BH_IS_DIGIT(c) || BH_IS_UPPER(c) || BH_IS_LOWER(c)) {
+            w_fail(w, "separators", "must be printable punctuation");
+            return 0;
+        }
+        for (j = 0; j < i; j++)
+            if (seps[j] == c) {
+                w_fail(w, "separators", "must be four different characters");
+                return 0;
+            }
+    }
+    if (!opt_id_ok(w, o->sender_qualifier, 2, "sender_qualifier") ||
+        !opt_id_ok(w, o->sender_id, 15, "sender_id") ||
+        !opt_id_ok(w, o->receiver_qualifier, 2, "receiver_qualifier") ||
+        !opt_id_ok(w, o->receiver_id, 15, "receiver_id") ||
+        (o->app_sender && !opt_id_ok(w, o->app_sender, 15, "app_sender")) ||
+        (o->app_receiver && !opt_id_ok(w, o->app_receiver, 15, "app_receiver")) ||
+        !opt_id_ok(w, o->submitter_id, 80, "submitter_id") ||
+        !opt_id_ok(w, o->receiver_id_1000b, 80, "receiver_id_1000b") ||
+        !opt_id_ok(w, o->contact_phone, 256, "contact_phone"))
+        return 0;
+    if (strlen(o->sender_qualifier) != 2 || strlen(o->receiver_qualifier) != 2) {
+        w_fail(w, "sender_qualifier/receiver_qualifier", "must be 2 characters");
+        return 0;
+    }
+    if (o->version && !str_eq(o->version, VERSION_A1) && !str_eq(o->version, VERSION_A2)) {
+        w_fail(w, "version", "must be 005010X222A1 or 005010X222A2");
+        return 0;
+    }
+    if (o->interchange_control < 1 || o->interchange_control > 999999999L ||
+        o->group_control < 1 || o->group_control > 999999999L ||
+        o->transaction_control < 1 || o->transaction_control > 999999999L) {
+        w_fail(w, "control numbers", "must be from 1 to 999999999");
+        return 0;
+    }
+    if (o->usage != 'T' && o->usage != 'P') {
+        w_fail(w, "usage", "must be T or P");
+        return 0;
+    }
+    if (o->ack_requested != '0' && o->ack_requested != '1') {
+        w_fail(w, "ack_requested", "must be '0' or '1'");
+        return 0;
+    }
+    if (!date_ok(o->date)) {
+        w_fail(w, "date", "is missing or not a real date");
+        return 0;
+    }
+    if (o->time < 0 || o->time > 2359 || o->time % 100 > 59) {
+        w_fail(w, "time", "is not HHMM");
+        return 0;
+    }
+    return 1;
+}
+
+static void w_isa(writer *w) {
+    const bh_x12_options *o = w->opt;
+    char buf[160];
+    char e = o->element_sep;
+    int n = snprintf(buf, sizeof buf,
+                     "ISA%c00%c          %c00%c          %c%s%c%-15s%c%s%c%-15s%c%06ld%c%04d%c%c"
+                     "%c00501%c%09ld%c%c%c%c%c%c",
+                     e, e, e, e, e, o->sender_qualifier, e, o->sender_id, e,
+                     o->receiver_qualifier, e, o->receiver_id, e, (long)(o->date % 1000000), e,
+                     o->time, e, o->repetition_sep, e, e, o->interchange_control, e,
+                     o->ack_requested, e, o->usage, e, o->component_sep);
+    w_raw(w, buf, (size_t)n);
+    w_end(w);
+}
+
+bh_status bh_x12_write_837p(const bh_claim *const *claims, size_t n_claims,
+                            const bh_x12_options *opt, bh_buffer *out, bh_error *err) {
+    writer w;
+    size_t start, i;
+    long hl = 0, hl_a = 0, hl_b = 0;
+    int b_had_patient = 0;
+    char buf[64];
+    const char *version;
+    if (err != NULL) memset(err, 0, sizeof *err);
+    if (opt == NULL || out == NULL || (claims == NULL && n_claims > 0) || n_claims == 0) {
+        fill_error(err, BH_ERR_ARG, "x12.write",
+                   n_claims == 0 ? "no claims to write" : "NULL argument");
+        return BH_ERR_ARG;
+    }
+    memset(&w, 0, sizeof w);
+    w.out = out;
+    w.opt = opt;
+    w.err = err;
+    start = out->len;
+    version = opt->version ? opt->version : VERSION_A1;
+    if (!check_options(&w)) return w.status;
+    w_isa(&w);
+    w_begin(&w, "GS");
+    w_els(&w, "HC");
+    w_els(&w, opt->app_sender ? opt->app_sender : opt->sender_id);
+    w_els(&w, opt->app_receiver ? opt->app_receiver : opt->receiver_id);
+    snprintf(buf, sizeof buf, "%08ld", (long)opt->date);
+    w_els(&w, buf);
+    snprintf(buf, sizeof buf, "%04d", opt->time);
+    w_els(&w, buf);
+    snprintf(buf, sizeof buf, "%ld", opt->group_control);
+    w_els(&w, buf);
+    w_els(&w, "X");
+    w_els(&w, version);
+    w_end(&w);
+    w.segments = 0;
+    w_begin(&w, "ST");
+    w_els(&w, "837");
+    snprintf(buf, sizeof buf, "%04ld", opt->transaction_control);
+    w_els(&w, buf);
+    w_els(&w, version);
+    w_end(&w);
+    w_begin(&w, "BHT");
+    w_els(&w, "0019");
+    w_els(&w, "00");
+    w_els(&w, buf);     /* BHT03: the transaction's own control number */
+    snprintf(buf, sizeof buf, "%08ld", (long)opt->date);
+    w_els(&w, buf);
+    snprintf(buf, sizeof buf, "%04d", opt->time);
+    w_els(&w, buf);
+    w_els(&w, "CH");
+    w_end(&w);
+    w_begin(&w, "NM1");
+    w_els(&w, "41");
+    w_els(&w, "2");
+    w_text(&w, opt->submitter_name, 60, 1, "submitter_name");
+    w_el(&w, "", 0); w_el(&w, "", 0); w_el(&w, "", 0); w_el(&w, "", 0);
+    w_els(&w, "46");
+    w_els(&w, opt->submitter_id);
+    w_end(&w);
+    w_begin(&w, "PER");
+    w_els(&w, "IC");
+    w_text(&w, opt->contact_name, 60, 0, "contact_name");
+    w_els(&w, "TE");
+    w_els(&w, opt->contact_phone);
+    w_end(&w);
+    w_begin(&w, "NM1");
+    w_els(&w, "40");
+    w_els(&w, "2");
+    w_text(&w, opt->receiver_name, 60, 1, "receiver_name");
+    w_el(&w, "", 0); w_el(&w, "", 0); w_el(&w, "", 0); w_el(&w, "", 0);
+    w_els(&w, "46");
+    w_els(&w, opt->receiver_id_1000b);
+    w_end(&w);
+
+    for (i = 0; i < n_claims && w.status == BH_OK; i++) {
+        const bh_claim *c = claims[i];
+        int new_a, new_b;
+        w.claim_index = i + 1;
+        w.claim_id = NULL;
+        if (c == NULL) {
+            w_fail(&w, "claim", "is NULL");
+            break;
+        }
+        w.claim_id = c->id;
+        new_a = i == 0 || !billing_eq(c, claims[i - 1]);
+        new_b = new_a || !subscriber_eq(c, claims[i - 1]) || (!has_patient(c) && b_had_patient);
+        if (new_a) {
+            if (c->billing_provider.state != BH_FIELD_OK && c->billing_provider.npi == NULL) {
+                w_fail(&w, "billing_provider", "is missing");
+                break;
+            }
+            hl_a = ++hl;
+            w_2000a(&w, c, hl_a);
+        }
+        if (new_b) {
+            /* The run of claims under this subscriber HL: the subscriber's own
+            ** claims first, then dependants'. A self claim after a dependant's
+            ** opens a new 2000B, since 2300 loops cannot follow a 2000C of it. */
+            size_t j = i + 1;
+            int any_self = !has_patient(c), any_patient = has_patient(c);
+            while (j < n_claims && claims[j] != NULL && billing_eq(claims[j], claims[j - 1]) &&
+                   subscriber_eq(claims[j], claims[j - 1]) &&
+                   !(any_patient && !has_patient(claims[j]))) {
+                if (has_patient(claims[j])) any_patient = 1;
+                else any_self = 1;
+                j++;
+            }
+            hl_b = ++hl;
+            b_had_patient = 0;
+            w_2000b(&w, c, hl_b, hl_a, any_self, any_patient);
+        }
+        if (has_patient(c) && (new_b || !has_patient(claims[i - 1]) || !patient_eq(c, claims[i - 1])))
+            w_2000c(&w, c, ++hl, hl_b);
+        if (has_patient(c)) b_had_patient = 1;
+        w_claim(&w, c);
+    }
+    w.claim_id = NULL;
+    w.claim_index = 0;
+    w_begin(&w, "SE");
+    snprintf(buf, sizeof buf, "%ld", w.segments + 1);
+    w_els(&w, buf);
+    snprintf(buf, sizeof buf, "%04ld", opt->transaction_control);
+    w_els(&w, buf);
+    w_end(&w);
+    w_begin(&w, "GE");
+    w_els(&w, "1");
+    snprintf(buf, sizeof buf, "%ld", opt->group_control);
+    w_els(&w, buf);
+    w_end(&w);
+    w_begin(&w, "IEA");
+    w_els(&w, "1");
+    snprintf(buf, sizeof buf, "%09ld", opt->interchange_control);
+    w_els(&w, buf);
+    w_end(&w);
+    if (w.status != BH_OK) {
+        out->len = start;
+        if (out->data != NULL) out->data[start] = '\0';
+    }
+    return w.status;
+}
+
+/* {====================================================================
+** Reader
+** ===================================================================== */
+
+/* A piece of the caller's buffer; n == 0 means absent or empty. */
+typedef struct span {
+    const char *p;
+    size_t n;
+} span;
+
+typedef struct ctx_addr {
+    span line1, line2, city, state, zip;
+} ctx_addr;
+
+/* What a 2010 loop said about a provider, person or payer, kept as spans
+** into the input so one subscriber's several claims cost no copies until a
+** claim is filled. */
+typedef struct ctx_entity {
+    int seen;
+    span last, first, middle, suffix;
+    span id;            /* NPI, member id or payer id */
+    span tin, taxonomy, sex;
+    bh_date dob;
+    int has_n3, has_n4, n_tax;
+    ctx_addr addr;
+} ctx_entity;
+
+enum loop {
+    LP_INTERCHANGE, LP_GROUP, LP_HEADER, LP_2000A, LP_2000B, LP_2000C, LP_2300, LP_2400,
+    LP_END
+};
+
+enum sub {
+    SUB_NONE, SUB_1000A, SUB_1000B, SUB_2010AA, SUB_2010AB, SUB_2010AC, SUB_2010BA,
+    SUB_2010BB, SUB_2010CA, SUB_2310A, SUB_2310B, SUB_2310C, SUB_2310D, SUB_2310E,
+    SUB_2310F, SUB_2320, SUB_2330, SUB_2410, SUB_2420A, SUB_2420B, SUB_2420C, SUB_2420D,
+    SUB_2420E, SUB_2420F, SUB_2420G, SUB_2420H, SUB_2430, SUB_2440
+};
+
+static const char *const loop_names[] = {
+    "interchange", "functional group", "header", "2000A", "2000B", "2000C", "2300", "2400",
+    "after IEA"
+};
+
+static const char *const sub_names[] = {
+    "", "1000A", "1000B", "2010AA", "2010AB", "2010AC", "2010BA", "2010BB", "2010CA", "2310A",
+    "2310B", "2310C", "2310D", "2310E", "2310F", "2320", "2330", "2410", "2420A", "2420B",
+    "2420C", "2420D", "2420E", "2420F", "2420G", "2420H", "2430", "2440"
+};
+
+struct bh_x12_reader {
+    const char *data;
+    size_t len;
+    size_t pos;                 /* start of the next segment */
+    char esep, csep, rsep, term;
+    unsigned flags;
+    long seg_no;                /* segments read, the ISA is 1 */
+    long line;                  /* line of the next segment (line breaks seen) */
+    /* the current segment */
+    size_t seg_start;
+    long seg_line;
+    span el[BH_X12_MAX_ELEMENTS];
+    int n_el;
+    unsigned sid;               /* packed id, see S2/S3 */
+    char sid_text[4];
+    int pending;                /* read but not yet handled */
+    /* structure */
+    int loop, sub, rank, order;
+    long st_segs, n_st, n_gs;
+    span isa13, gs06, st02;
+    int hdr_bht, hdr_41, hdr_per, hdr_40;
+    int claim_level;            /* 22: claims under the subscriber, 23: under a patient */
+    ctx_entity billing, subscriber, payer, patient;
+    span sbr02, sbr09, pat01;
+    int sbr_seen, pat_seen;
+    /* the claim being filled (only during one bh_x12_reader_next call) */
+    bh_claim *claim;
+    int in_claim, hi_seen, line_open, line_sv1, line_dtp, expect_sv1, nomem;
+    /* envelope, copied at first sight */
+    int env_gs, env_st;
+    char e_sq[3], e_sid[16], e_rq[3], e_rid[16], e_apps[16], e_appr[16];
+    char e_subname[61], e_subid[81], e_contact[61], e_phone[257], e_recvname[61];
+    char e_recvid[81], e_version[13];
+    long e_icn, e_gcn, e_tcn;
+    char e_usage, e_ack;
+    int e_newline, e_time;
+    bh_date e_date;
+    /* a failure sticks */
+    int failed;
+    bh_error error;
+};
+
+#define S2(a, b) (((unsigned)(a) << 16) | ((unsigned)(b) << 8))
+#define S3(a, b, c) (S2(a, b) | (unsigned)(c))
+
+enum {
+    ID_ISA = S3('I','S','A'), ID_IEA = S3('I','E','A'), ID_GS = S2('G','S'),
+    ID_GE = S2('G','E'), ID_ST = S2('S','T'), ID_SE = S2('S','E'), ID_BHT = S3('B','H','T'),
+    ID_NM1 = S3('N','M','1'), ID_PER = S3('P','E','R'), ID_HL = S2('H','L'),
+    ID_PRV = S3('P','R','V'), ID_CUR = S3('C','U','R'), ID_N3 = S2('N','3'),
+    ID_N4 = S2('N','4'), ID_REF = S3('R','E','F'), ID_SBR = S3('S','B','R'),
+    ID_PAT = S3('P','A','T'), ID_DMG = S3('D','M','G'), ID_CLM = S3('C','L','M'),
+    ID_DTP = S3('D','T','P'), ID_PWK = S3('P','W','K'), ID_CN1 = S3('C','N','1'),
+    ID_AMT = S3('A','M','T'), ID_K3 = S2('K','3'), ID_NTE = S3('N','T','E'),
+    ID_CR1 = S3('C','R','1'), ID_CR2 = S3('C','R','2'), ID_CRC = S3('C','R','C'),
+    ID_HI = S2('H','I'), ID_HCP = S3('H','C','P'), ID_CAS = S3('C','A','S'),
+    ID_OI = S2('O','I'), ID_MOA = S3('M','O','A'), ID_LX = S2('L','X'),
+    ID_SV1 = S3('S','V','1'), ID_SV5 = S3('S','V','5'), ID_CR3 = S3('C','R','3'),
+    ID_QTY = S3('Q','T','Y'), ID_MEA = S3('M','E','A'), ID_PS1 = S3('P','S','1'),
+    ID_LIN = S3('L','I','N'), ID_CTP = S3('C','T','P'), ID_SVD = S3('S','V','D'),
+    ID_LQ = S2('L','Q'), ID_FRM = S3('F','R','M')
+};
+
+/* Every segment id the 837P (005010X222A1/A2) defines. */
+static int known_id(unsigned sid) {
+    switch (sid) {
+    case ID_ISA: case ID_IEA: case ID_GS: case ID_GE: case ID_ST: case ID_SE: case ID_BHT:
+    case ID_NM1: case ID_PER: case ID_HL: case ID_PRV: case ID_CUR: case ID_N3: case ID_N4:
+    case ID_REF: case ID_SBR: case ID_PAT: case ID_DMG: case ID_CLM: case ID_DTP:
+    case ID_PWK: case ID_CN1: case ID_AMT: case ID_K3: case ID_NTE: case ID_CR1:
+    case ID_CR2: case ID_CRC: case ID_HI: case ID_HCP: case ID_CAS: case ID_OI: case ID_MOA:
+    case ID_LX: case ID_SV1: case ID_SV5: case ID_CR3: case ID_QTY: case ID_MEA:
+    case ID_PS1: case ID_LIN: case ID_CTP: case ID_SVD: case ID_LQ: case ID_FRM:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* Records the first error and returns -1. The message starts with the
+** segment number and id; it never quotes element values. */
+static int fail(bh_x12_reader *r, bh_status code, const char *id, const char *fmt, ...) {
+    char what[160];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    r->failed = 1;
+    r->error.code = code;
+    r->error.line = r->seg_line;
+    r->error.byte = (long)r->seg_start + 1;
+    snprintf(r->error.id, sizeof r->error.id, "%s", id);
+    if (r->sid_text[0])
+        snprintf(r->error.message, sizeof r->error.message, "segment %ld (%s): %s", r->seg_no,
+                 r->sid_text, what);
+    else
+        snprintf(r->error.message, sizeof r->error.message, "segment %ld: %s", r->seg_no, what);
+    return -1;
+}
+
+static const char *where(const bh_x12_reader *r) {
+    return r->sub != SUB_NONE ? sub_names[r->sub] : loop_names[r->loop];
+}
+
+static int not_allowed(bh_x12_reader *r) {
+    return fail(r, BH_ERR_SYNTAX, "x12.segment", "not allowed in loop %s", where(r));
+}
+
+static span E(const bh_x12_reader *r, int i) {
+    span s = {NULL, 0};
+    if (i < r->n_el) s = r->el[i];
+    return s;
+}
+
+/* The k-th (1-based) component of a composite element. */
+static span comp(const bh_x12_reader *r, span s, int k) {
+    size_t i = 0, start = 0;
+    int at = 1;
+    span out = {NULL, 0};
+    for (; i <= s.n; i++) {
+        if (i == s.n || s.p[i] == r->csep) {
+            if (at == k) {
+                out.p = s.p + start;
+                out.n = i - start;
+                return out;
+            }
+            at++;
+            start = i + 1;
+        }
+    }
+    return out;
+}
+
+static int is(span s, const char *lit) {
+    size_t n = strlen(lit);
+    return s.n == n && memcmp(s.p, lit, n) == 0;
+}
+
+static int required(bh_x12_reader *r, int i) {
+    if (E(r, i).n == 0)
+        return fail(r, BH_ERR_SYNTAX, "x12.element", "%s%02d is required but empty",
+                    r->sid_text, i);
+    return 0;
+}
+
+static int parse_date(span s, bh_date *out) {
+    long v = 0;
+    size_t i;
+    if (s.n < 8) return 0;
+    for (i = 0; i < 8; i++) {
+        if (!BH_IS_DIGIT(s.p[i])) return 0;
+        v = v * 10 + (s.p[i] - '0');
+    }
+    if (!date_ok(v)) return 0;
+    *out = (bh_date)v;
+    return 1;
+}
+
+static int parse_long(span s, long *out) {
+    long v = 0;
+    size_t i;
+    if (s.n == 0 || s.n > 10) return 0;
+    for (i = 0; i < s.n; i++) {
+        if (!BH_IS_DIGIT(s.p[i])) return 0;
+        v = v * 10 + (s.p[i] - '0');
+    }
+    *out = v;
+    return 1;
+}
+
+/* X12 R type into cents: "45", "45.5", "-3.10", ".5"; at most two decimals. */
+static int parse_money(span s, int64_t *cents) {
+    int64_t v = 0;
+    size_t i = 0;
+    int neg = 0, decimals = -1, digits = 0;
+    if (s.n == 0 || s.n > 18) return 0;
+    if (s.p[0] == '-') {
+        neg = 1;
+        i = 1;
+    }
+    for (; i < s.n; i++) {
+        char c = s.p[i];
+        if (c == '.' && decimals < 0) decimals = 0;
+        else if (BH_IS_DIGIT(c) && decimals < 2) {
+            v = v * 10 + (c - '0');
+            digits++;
+            if (decimals >= 0) decimals++;
+        } else return 0;
+    }
+    if (digits == 0) return 0;
+    for (decimals = decimals < 0 ? 0 : decimals; decimals < 2; decimals++) v *= 10;
+    *cents = neg ? -v : v;
+    return 1;
+}
+
+static int parse_decimal(span s, double *out) {
+    double v = 0, scale = 1;
+    size_t i;
+    int point = 0, digits = 0;
+    if (s.n == 0 || s.n > 15) return 0;
+    for (i = 0; i < s.n; i++) {
+        char c = s.p[i];
+        if (c == '.' && !point) point = 1;
+        else if (BH_IS_DIGIT(c)) {
+            digits++;
+            if (point) {
+                scale /= 10;
+                v += (c - '0') * scale;
+            } else {
+                v = v * 10 + (c - '0');
+            }
+        } else return 0;
+    }
+    if (!digits) return 0;
+    *out = v;
+    return 1;
+}
+
+static void copy_out(char *dst, size_t size, span s) {
+    size_t n = s.n < size - 1 ? s.n : size - 1;
+    if (n) memcpy(dst, s.p, n);
+    dst[n] = '\0';
+}
+
+/* {--- reading segments --- */
+
+/* Reads the next segment into r->el. Returns 1, 0 at the end of the data,
+** -1 on error. */
+static int read_segment(bh_x12_reader *r) {
+    const char *s, *end, *p, *start;
+    size_t avail;
+    while (r->pos < r->len && (r->data[r->pos] == '\r' || r->data[r->pos] == '\n') &&
+           r->data[r->pos] != r->term) {
+        if (r->data[r->pos] == '\n') r->line++;
+        r->pos++;
+    }
+    if (r->pos >= r->len) return 0;
+    r->seg_no++;
+    r->seg_start = r->pos;
+    r->seg_line = r->line;
+    r->sid_text[0] = '\0';
+    if (r->seg_no > BH_X12_MAX_SEGMENTS)
+        return fail(r, BH_ERR_LIMIT, "x12.limit", "more than %ld segments",
+                    (long)BH_X12_MAX_SEGMENTS);
+    s = r->data + r->pos;
+    avail = r->len - r->pos;
+    end = memchr(s, r->term, avail);
+    if (end == NULL)
+        return fail(r, BH_ERR_SYNTAX, "x12.truncated",
+                    "no segment terminator before the end of the data (truncated file?)");
+    r->pos = (size_t)(end - r->data) + 1;
+    r->n_el = 0;
+    start = s;
+    for (p = s;; p++) {
+        if (p == end || *p == r->esep) {
+            if (r->n_el == BH_X12_MAX_ELEMENTS)
+                return fail(r, BH_ERR_LIMIT, "x12.limit", "more than %d elements",
+                            BH_X12_MAX_ELEMENTS);
+            if ((size_t)(p - start) > BH_X12_MAX_ELEMENT_LEN)
+                return fail(r, BH_ERR_LIMIT, "x12.limit",
+                            "element %d is longer than %d characters", r->n_el,
+                            BH_X12_MAX_ELEMENT_LEN);
+            r->el[r->n_el].p = start;
+            r->el[r->n_el].n = (size_t)(p - start);
+            r->n_el++;
+            if (p == end) break;
+            start = p + 1;
+        }
+    }
+    {
+        span id = r->el[0];
+        size_t i;
+        int ok = (id.n == 2 || id.n == 3) && BH_IS_UPPER(id.p[0]);
+        for (i = 0; ok && i < id.n; i++)
+            ok = BH_IS_UPPER(id.p[i]) || BH_IS_DIGIT(id.p[i]);
+        if (!ok)
+            return fail(r, BH_ERR_SYNTAX, "x12.segment",
+                        "the segment id must be 2 or 3 upper-case letters or digits");
+        memcpy(r->sid_text, id.p, id.n);
+        r->sid_text[id.n] = '\0';
+        r->sid = id.n == 2 ? S2(id.p[0], id.p[1]) : S3(id.p[0], id.p[1], id.p[2]);
+    }
+    if (r->loop >= LP_HEADER && r->loop <= LP_2400) r->st_segs++;
+    if (!known_id(r->sid))
+        return fail(r, BH_ERR_SYNTAX, "x12.segment", "'%s' is not a segment of the 837P",
+                    r->sid_text);
+    return 1;
+}
+
+/* {--- filling the claim --- */
+
+static const char *dup(bh_x12_reader *r, span s) {
+    const char *p;
+    if (s.n == 0) return NULL;
+    p = bh_claim_strdup(r->claim, s.p, s.n);
+    if (p == NULL) r->nomem = 1;
+    return p;
+}
+
+static const char *dup_lit(bh_x12_reader *r, const char *s) {
+    const char *p = bh_claim_strdup(r->claim, s, strlen(s));
+    if (p == NULL) r->nomem = 1;
+    return p;
+}
+
+static const char *dup_date(bh_x12_reader *r, bh_date d) {
+    char buf[11];
+    bh_date_format(d, buf);
+    return dup_lit(r, buf);
+}
+
+static void fill_name(bh_x12_reader *r, bh_name *name, const ctx_entity *e) {
+    name->last = dup(r, e->last);
+    name->first = dup(r, e->first);
+    name->middle = dup(r, e->middle);
+    name->suffix = dup(r, e->suffix);
+}
+
+static void fill_addr(bh_x12_reader *r, bh_address *a, const ctx_addr *c) {
+    a->line1 = dup(r, c->line1);
+    a->line2 = dup(r, c->line2);
+    a->city = dup(r, c->city);
+    a->state = dup(r, c->state);
+    a->zip = dup(r, c->zip);
+}
+
+static void fill_person(bh_x12_reader *r, bh_person *p, const ctx_entity *e) {
+    p->state = BH_FIELD_OK;
+    fill_name(r, &p->name, e);
+    p->member_id = dup(r, e->id);
+    p->birth_date = e->dob;
+    if (e->dob) p->birth_date_text = dup_date(r, e->dob);
+    p->sex = dup(r, e->sex);
+    fill_addr(r, &p->address, &e->addr);
+}
+
+static bh_payer_kind payer_kind(span s) {
+    if (is(s, "MB") || is(s, "MA") || is(s, "16")) return BH_PAYER_MEDICARE;
+    if (is(s, "MC")) return BH_PAYER_MEDICAID;
+    if (is(s, "CI") || is(s, "BL") || is(s, "HM") || is(s, "12") || is(s, "13") ||
+        is(s, "14") || is(s, "15") || is(s, "17"))
+        return BH_PAYER_COMMERCIAL;
+    if (s.n == 0) return BH_PAYER_UNKNOWN;
+    return BH_PAYER_OTHER;
+}
+
+static void start_claim(bh_x12_reader *r) {
+    bh_claim *c = r->claim;
+    static const char *const kinds[] = {NULL, "medicare", "medicaid", "commercial", "other"};
+    bh_claim_reset(c);
+    c->billing_provider.state = BH_FIELD_OK;
+    fill_name(r, &c->billing_provider.name, &r->billing);
+    c->billing_provider.npi = dup(r, r->billing.id);
+    c->billing_provider.tin = dup(r, r->billing.tin);
+    c->billing_provider.taxonomy = dup(r, r->billing.taxonomy);
+    fill_addr(r, &c->billing_provider.address, &r->billing.addr);
+    fill_person(r, &c->subscriber, &r->subscriber);
+    c->payer.state = BH_FIELD_OK;
+    c->payer.name = dup(r, r->payer.last);
+    c->payer.id = dup(r, r->payer.id);
+    c->payer.kind = payer_kind(r->sbr09);
+    if (kinds[c->payer.kind] != NULL) c->payer.kind_text = dup_lit(r, kinds[c->payer.kind]);
+    if (r->claim_level == 23) {
+        span rel = r->pat01;
+        fill_person(r, &c->patient, &r->patient);
+        c->subscriber.relationship = dup_lit(r, is(rel, "01") ? "spouse"
+                                                : is(rel, "19") ? "child" : "other");
+    } else if (is(r->sbr02, "18")) {
+        c->subscriber.relationship = dup_lit(r, "self");
+    }
+}
+
+/* {--- closing loops: required content --- */
+
+static int close_sub(bh_x12_reader *r) {
+    int sub = r->sub;
+    r->sub = SUB_NONE;
+    r->rank = 0;
+    switch (sub) {
+    case SUB_1000A:
+        if (!r->hdr_per) return fail(r, BH_ERR_SYNTAX, "x12.loop", "PER is required in loop 1000A");
+        break;
+    case SUB_2010AA:
+        if (!r->billing.has_n3 || !r->billing.has_n4)
+            return fail(r, BH_ERR_SYNTAX, "x12.loop", "N3 and N4 are required in loop 2010AA");
+        if (r->billing.n_tax != 1)
+            return fail(r, BH_ERR_SYNTAX, "x12.loop",
+                        "REF (EI or SY tax id) is required in loop 2010AA");
+        break;
+    case SUB_2010CA:
+        if (!r->patient.dob) return fail(r, BH_ERR_SYNTAX, "x12.loop", "DMG is required in loop 2010CA");
+        break;
+    default:
+        break;
+    }
+    return 0;
+}
+
+static int close_line(bh_x12_reader *r) {
+    if (!r->line_open) return 0;
+    r->line_open = 0;
+    if (!r->line_sv1) return fail(r, BH_ERR_SYNTAX, "x12.loop", "SV1 is required in loop 2400");
+    if (!r->line_dtp)
+        return fail(r, BH_ERR_SYNTAX, "x12.loop", "DTP*472 (service date) is required in loop 2400");
+    return 0;
+}
+
+/* Ends the claim before the current segment (kept pending). Returns 1. */
+static int close_claim(bh_x12_reader *r) {
+    bh_claim *c = r->claim;
+    if (close_sub(r) < 0 || close_line(r) < 0) return -1;
+    if (!r->hi_seen) return fail(r, BH_ERR_SYNTAX, "x12.loop", "HI is required in loop 2300 (claim before this segment)");
+    if (c->n_lines == 0) return fail(r, BH_ERR_SYNTAX, "x12.loop", "the claim before this segment has no LX service line");
+    if (c->n_diagnoses > 0) c->diagnoses_state = BH_FIELD_OK;
+    c->lines_state = BH_FIELD_OK;
+    r->in_claim = 0;
+    r->pending = 1;
+    return 1;
+}
+
+static int check_subscriber_loop(bh_x12_reader *r) {
+    if (!r->sbr_seen) return fail(r, BH_ERR_SYNTAX, "x12.loop", "SBR is required in loop 2000B");
+    if (!r->subscriber.seen)
+        return fail(r, BH_ERR_SYNTAX, "x12.loop", "loop 2010BA (NM1*IL) is required in 2000B");
+    if (!r->payer.seen)
+        return fail(r, BH_ERR_SYNTAX, "x12.loop", "loop 2010BB (NM1*PR) is required in 2000B");
+    return 0;
+}
+
+/* {--- envelope segments --- */
+
+static int version_ok(span s) {
+    return is(s, VERSION_A1) || is(s, VERSION_A2);
+}
+
+static int handle_gs(bh_x12_reader *r) {
+    long v;
+    if (!is(E(r, 1), "HC"))
+        return fail(r, BH_ERR_SYNTAX, "x12.element", "GS01 must be HC (health care claim)");
+    if (!parse_long(E(r, 6), &v))
+        return fail(r, BH_ERR_SYNTAX, "x12.element", "GS06 must be a control number");
+    if (!version_ok(E(r, 8)))
+        return fail(r, BH_ERR_SYNTAX, "x12.element",
+                    "GS08 must be 005010X222A1 or 005010X222A2");
+    r->gs06 = E(r, 6);
+    r->n_gs++;
+    r->n_st = 0;
+    if (!r->env_gs) {
+        span t = E(r, 5);
+        r->env_gs = 1;
+        copy_out(r->e_apps, sizeof r->e_apps, E(r, 2));
+        copy_out(r->e_appr, sizeof r->e_appr, E(r, 3));
+        copy_out(r->e_version, sizeof r->e_version, E(r, 8));
+        parse_date(E(r, 4), &r->e_date);
+        if (t.n >= 4) {
+            t.n = 4;
+            if (parse_long(t, &v)) r->e_time = (int)v;
+        }
+        r->e_gcn = 0;
+        parse_long(E(r, 6), &r->e_gcn);
+    }
+    r->loop = LP_GROUP;
+    return 0;
+}
+
+static int handle_st(bh_x12_reader *r) {
+    if (!is(E(r, 1), "837")) return fail(r, BH_ERR_SYNTAX, "x12.element", "ST01 must be 837");
+    if (required(r, 2) < 0) return -1;
+    if (E(r, 3).n && !version_ok(E(r, 3)))
+        return fail(r, BH_ERR_SYNTAX, "x12.element",
+                    "ST03 must be 005010X222A1 or 005010X222A2");
+    r->st02 = E(r, 2);
+    r->st_segs = 1;
+    r->n_st++;
+    r->loop = LP_HEADER;
+    r->sub = SUB_NONE;
+    r->rank = r->order = 0;
+    r->hdr_bht = r->hdr_41 = r->hdr_per = r->hdr_40 = 0;
+    memset(&r->billing, 0, sizeof r->billing);
+    if (!r->env_st) parse_long(r->st02, &r->e_tcn);
+    return 0;
+}
+
+static int handle_se(bh_x12_reader *r) {
+    long n;
+    if (close_sub(r) < 0 || close_line(r) < 0) return -1;
+    if (r->loop < LP_2300)
+        return fail(r, BH_ERR_SYNTAX, "x12.loop", "the transaction set holds no claim (expected CLM before SE)");
+    if (!parse_long(E(r, 1), &n))
+        return fail(r, BH_ERR_SYNTAX, "x12.element", "SE01 must be a segment count");
+    if (n != r->st_segs && !(r->flags & BH_X12_LENIENT))
+        return fail(r, BH_ERR_SYNTAX, "x12.count", "SE01 says %ld segments, counted %ld", n,
+                    r->st_segs);
+    if (E(r, 2).n != r->st02.n || memcmp(E(r, 2).p, r->st02.p, r->st02.n) != 0)
+        return fail(r, BH_ERR_SYNTAX, "x12.count", "SE02 does not match ST02");
+    r->env_st = 1;
+    r->loop = LP_GROUP;
+    return 0;
+}
+
+static int handle_ge(bh_x12_reader *r) {
+    long n;
+    if (!parse_long(E(r, 1), &n))
+        return fail(r, BH_ERR_SYNTAX, "x12.element", "GE01 must be a count");
+    if (n != r->n_st && !(r->flags & BH_X12_LENIENT))
+        return fail(r, BH_ERR_SYNTAX, "x12.count", "GE01 says %ld transaction sets, counted %ld",
+                    n, r->n_st);
+    if (r->n_st == 0)
+        return fail(r, BH_ERR_SYNTAX, "x12.loop", "the functional group holds no ST");
+    if (E(r, 2).n != r->gs06.n || memcmp(E(r, 2).p, r->gs06.p, r->gs06.n) != 0)
+        return fail(r, BH_ERR_SYNTAX, "x12.count", "GE02 does not match GS06");
+    r->loop = LP_INTERCHANGE;
+    return 0;
+}
+
+static int handle_iea(bh_x12_reader *r) {
+    long n;
+    size_t i;
+    if (!parse_long(E(r, 1), &n))
+        return fail(r, BH_ERR_SYNTAX, "x12.element", "IEA01 must be a count");
+    if (n != r->n_gs && !(r->flags & BH_X12_LENIENT))
+        return fail(r, BH_ERR_SYNTAX, "x12.count", "IEA01 says %ld functional groups, counted %ld",
+                    n, r->n_gs);
+    if (r->n_gs == 0)
+        return fail(r, BH_ERR_SYNTAX, "x12.loop", "the interchange holds no GS");
+    if (E(r, 2).n != 9 || memcmp(E(r, 2).p, r->isa13.p, 9) != 0)
+        return fail(r, BH_ERR_SYNTAX, "x12.count", "IEA02 does not match ISA13");
+    for (i = r->pos; i < r->len; i++) {
+        char c = r->data[i];
+        if (c != '\r' && c != '\n' && c != ' ' && c != '\t')
+            return fail(r, BH_ERR_SYNTAX, "x12.trailing", "data follows the IEA");
+    }
+    r->loop = LP_END;
+    return 0;
+}
+
+/* {--- loop starters --- */
+
+static int handle_hl(bh_x12_reader *r) {
+    span level = E(r, 3);
+    if (required(r, 1) < 0 || required(r, 3) < 0) return -1;
+    if (close_sub(r) < 0 || close_line(r) < 0) return -1;
+    if (r->loop == LP_HEADER && (!r->hdr_41 || !r->hdr_40))
+        return fail(r, BH_ERR_SYNTAX, "x12.loop",
+                    "loops 1000A (NM1*41) and 1000B (NM1*40) are required before the first HL");
+    if (is(level, "20")) {
+        if (r->loop == LP_2000A)
+            return fail(r, BH_ERR_SYNTAX, "x12.loop", "loop 2000A has no subscriber HL");
+        memset(&r->billing, 0, sizeof r->billing);
+        r->loop = LP_2000A;
+    } else if (is(level, "22")) {
+        if (r->loop == LP_HEADER)
+            return fail(r, BH_ERR_SYNTAX, "x12.loop", "HL*22 (subscriber) before any HL*20");
+        if (r->loop == LP_2000A && !r->billing.seen)
+            return fail(r, BH_ERR_SYNTAX, "x12.loop",
+                        "loop 2010AA (NM1*85) is required in 2000A");
+        memset(&r->subscriber, 0, sizeof r->subscriber);
+        memset(&r->payer, 0, sizeof r->payer);
+        r->sbr_seen = r->pat_seen = 0;
+        r->sbr02.n = r->sbr09.n = 0;
+        r->claim_level = 22;
+        r->loop = LP_2000B;
+    } else if (is(level, "23")) {
+        if (r->loop == LP_HEADER || r->loop == LP_2000A)
+            return fail(r, BH_ERR_SYNTAX, "x12.loop", "HL*23 (patient) before any HL*22");
+        if (r->loop == LP_2000B && check_subscriber_loop(r) < 0) return -1;
+        memset(&r->patient, 0, sizeof r->patient);
+        r->pat_seen = 0;
+        r->pat01.n = 0;
+        r->claim_level = 23;
+        r->loop = LP_2000C;
+    } else {
+        return fail(r, BH_ERR_SYNTAX, "x12.element", "HL03 must be 20, 22 or 23");
+    }
+    r->order = 0;
+    return 0;
+}
+
+static int handle_clm(bh_x12_reader *r) {
+    bh_claim *c = r->claim;
+    span c5 = E(r, 5);
+    if (r->loop == LP_HEADER || r->loop == LP_2000A) return not_allowed(r);
+    if (close_sub(r) < 0 || close_line(r) < 0) return -1;
+    if (r->loop == LP_2000B && check_subscriber_loop(r) < 0) return -1;
+    if (r->loop == LP_2000C) {
+        if (!r->pat_seen) return fail(r, BH_ERR_SYNTAX, "x12.loop", "PAT is required in loop 2000C");
+        if (!r->patient.seen)
+            return fail(r, BH_ERR_SYNTAX, "x12.loop", "loop 2010CA (NM1*QC) is required in 2000C");
+    }
+    if (required(r, 1) < 0 || required(r, 2) < 0) return -1;
+    if (comp(r, c5, 1).n == 0 || comp(r, c5, 3).n == 0)
+        return fail(r, BH_ERR_SYNTAX, "x12.element",
+                    "CLM05 must be place of service:B:frequency");
+    start_claim(r);
+    c->id = dup(r, E(r, 1));
+    if (!parse_money(E(r, 2), &c->total_charge))
+        return fail(r, BH_ERR_SYNTAX, "x12.element", "CLM02 is not an amount");
+    c->total_charge_state = BH_FIELD_OK;
+    c->place_of_service = dup(r, comp(r, c5, 1));
+    c->frequency = dup(r, comp(r, c5, 3));
+    r->in_claim = 1;
+    r->hi_seen = 0;
+    r->loop = LP_2300;
+    r->order = 0;
+    return 0;
+}
+
+static int handle_lx(bh_x12_reader *r) {
+    bh_claim *c = r->claim;
+    if (!r->in_claim) return not_allowed(r);
+    if (close_sub(r) < 0 || close_line(r) < 0) return -1;
+    if (required(r, 1) < 0) return -1;
+    if (c->n_lines == BH_MAX_LINES)
+        return fail(r, BH_ERR_LIMIT, "x12.limit", "more than %d service lines in one claim",
+                    BH_MAX_LINES);
+    c->n_lines++;
+    r->line_open = 1;
+    r->line_sv1 = r->line_dtp = 0;
+    r->expect_sv1 = 1;
+    r->loop = LP_2400;
+    r->order = 0;
+    return 0;
+}
+
+/* {--- loop bodies --- */
+
+/* Rank of a segment inside an NM1-led or other sub-loop: 0 when the segment
+** does not belong there; the IG's order is ascending rank. */
+static int sub_rank(int sub, unsigned sid) {
+    switch (sub) {
+    case SUB_1000A:
+        return sid == ID_PER ? 5 : 0;
+    case SUB_2010AA: case SUB_2420E:
+        return sid == ID_N3 ? 1 : sid == ID_N4 ? 2 : sid == ID_REF ? 4 : sid == ID_PER ? 5 : 0;
+    case SUB_2010AB: case SUB_2310E: case SUB_2310F: case SUB_2420G: case SUB_2420H:
+        return sid == ID_N3 ? 1 : sid == ID_N4 ? 2 : 0;
+    case SUB_2010AC: case SUB_2010BB: case SUB_2310C: case SUB_2420C:
+        return sid == ID_N3 ? 1 : sid == ID_N4 ? 2 : sid == ID_REF ? 4 : 0;
+    case SUB_2010BA: case SUB_2010CA:
+        return sid == ID_N3 ? 1 : sid == ID_N4 ? 2 : sid == ID_DMG ? 3 :
+               sid == ID_REF ? 4 : sid == ID_PER ? 5 : 0;
+    case SUB_2310A: case SUB_2310D: case SUB_2420B: case SUB_2420D: case SUB_2420F:
+        return sid == ID_REF ? 4 : 0;
+    case SUB_2310B: case SUB_2420A:
+        return sid == ID_PRV ? 1 : sid == ID_REF ? 4 : 0;
+    case SUB_2320:
+        return sid == ID_CAS ? 1 : sid == ID_AMT ? 2 : sid == ID_OI ? 3 : sid == ID_MOA ? 4 : 0;
+    case SUB_2330:
+        return sid == ID_N3 ? 1 : sid == ID_N4 ? 2 : sid == ID_DTP ? 3 :
+               sid == ID_REF ? 4 : sid == ID_PER ? 5 : 0;
+    case SUB_2410:
+        return sid == ID_CTP ? 1 : sid == ID_REF ? 2 : 0;
+    case SUB_2430:
+        return sid == ID_CAS ? 1 : sid == ID_DTP ? 2 : sid == ID_AMT ? 3 : 0;
+    case SUB_2440:
+        return sid == ID_FRM ? 1 : 0;
+    default:
+        return 0;
+    }
+}
+
+/* Enters a sub-loop whose place among its siblings is `order`; siblings
+** come in ascending order, and only repeatable ones may repeat. */
+static int enter_sub(bh_x12_reader *r, int sub, int order, int repeatable) {
+    if (close_sub(r) < 0) return -1;
+    if (order < r->order || (order == r->order && !repeatable))
+        return fail(r, BH_ERR_SYNTAX, "x12.order", "loop %s is not in its place in loop %s",
+                    sub_names[sub], loop_names[r->loop]);
+    r->sub = sub;
+    r->order = order;
+    r->rank = 0;
+    return 0;
+}
+
+static void take_name(bh_x12_reader *r, ctx_entity *e) {
+    e->seen = 1;
+    e->last = E(r, 3);
+    e->first = E(r, 4);
+    e->middle = E(r, 5);
+    e->suffix = E(r, 7);
+}
+
+static int handle_nm1(bh_x12_reader *r) {
+    span code = E(r, 1);
+    if (required(r, 1) < 0 || required(r, 2) < 0) return -1;
+    if (!is(E(r, 2), "1") && !is(E(r, 2), "2"))
+        return fail(r, BH_ERR_SYNTAX, "x12.element", "NM102 must be 1 or 2");
+    switch (r->loop) {
+    case LP_HEADER:
+        if (is(code, "41")) {
+            if (!r->hdr_bht || r->hdr_41) return fail(r, BH_ERR_SYNTAX, "x12.order", "NM1*41 must follow BHT once");
+            if (required(r, 3) < 0 || enter_sub(r, SUB_1000A, 1, 0) < 0) return -1;
+            r->hdr_41 = 1;
+            if (!r->env_st) {
+                copy_out(r->e_subname, sizeof r->e_subname, E(r, 3));
+                copy_out(r->e_subid, sizeof r->e_subid, E(r, 9));
+            }
+            return 0;
+        }
+        if (is(code, "40")) {
+            if (!r->hdr_41) return fail(r, BH_ERR_SYNTAX, "x12.loop", "loop 1000A (NM1*41) is required before 1000B");
+            if (required(r, 3) < 0 || enter_sub(r, SUB_1000B, 2, 0) < 0) return -1;
+            r->hdr_40 = 1;
+            if (!r->env_st) {
+                copy_out(r->e_recvname, sizeof r->e_recvname, E(r, 3));
+                copy_out(r->e_recvid, sizeof r->e_recvid, E(r, 9));
+            }
+            return 0;
+        }
+        break;
+    case LP_2000A:
+        if (is(code, "85")) {
+            if (required(r, 3) < 0 || enter_sub(r, SUB_2010AA, 1, 0) < 0) return -1;
+            take_name(r, &r->billing);
+            if (is(E(r, 8), "XX")) r->billing.id = E(r, 9);
+            return 0;
+        }
+        if (is(code, "87") || is(code, "PE")) {
+            if (!r->billing.seen)
+                return fail(r, BH_ERR_SYNTAX, "x12.loop", "loop 2010AA (NM1*85) is required before this loop");
+            return enter_sub(r, is(code, "87") ? SUB_2010AB : SUB_2010AC, is(code, "87") ? 2 : 3, 0);
+        }
+        break;
+    case LP_2000B:
+        if (is(code, "IL")) {
+            if (!r->sbr_seen) return fail(r, BH_ERR_SYNTAX, "x12.loop", "SBR is required before loop 2010BA");
+            if (required(r, 3) < 0 || enter_sub(r, SUB_2010BA, 1, 0) < 0) return -1;
+            take_name(r, &r->subscriber);
+            r->subscriber.id = E(r, 9);
+            return 0;
+        }
+        if (is(code, "PR")) {
+            if (!r->subscriber.seen)
+                return fail(r, BH_ERR_SYNTAX, "x12.loop", "loop 2010BA (NM1*IL) is required before 2010BB");
+            if (required(r, 3) < 0 || enter_sub(r, SUB_2010BB, 2, 0) < 0) return -1;
+            take_name(r, &r->payer);
+            r->payer.id = E(r, 9);
+            return 0;
+        }
+        break;
+    case LP_2000C:
+        if (is(code, "QC")) {
+            if (!r->pat_seen) return fail(r, BH_ERR_SYNTAX, "x12.loop", "PAT is required before loop 2010CA");
+            if (required(r, 3) < 0 || enter_sub(r, SUB_2010CA, 1, 0) < 0) return -1;
+            take_name(r, &r->patient);
+            return 0;
+        }
+        break;
+    case LP_2300:
+        if (r->sub == SUB_2320 || r->sub == SUB_2330) {
+            if (is(code, "IL") || is(code, "PR") || is(code, "DN") || is(code, "P3") ||
+                is(code, "82") || is(code, "77") || is(code, "DQ") || is(code, "85")) {
+                if (close_sub(r) < 0) return -1;
+                r->sub = SUB_2330;
+                return 0;
+            }
+            break;
+        }
+        if (is(code, "DN") || is(code, "P3")) return enter_sub(r, SUB_2310A, 1, 1);
+        if (is(code, "82")) {
+            bh_provider *p = &r->claim->rendering_provider;
+            ctx_entity e;
+            if (required(r, 3) < 0 || enter_sub(r, SUB_2310B, 2, 0) < 0) return -1;
+            memset(&e, 0, sizeof e);
+            take_name(r, &e);
+            p->state = BH_FIELD_OK;
+            fill_name(r, &p->name, &e);
+            if (is(E(r, 8), "XX")) p->npi = dup(r, E(r, 9));
+            return 0;
+        }
+        if (is(code, "77")) return enter_sub(r, SUB_2310C, 3, 0);
+        if (is(code, "DQ")) return enter_sub(r, SUB_2310D, 4, 0);
+        if (is(code, "PW")) return enter_sub(r, SUB_2310E, 5, 0);
+        if (is(code, "45")) return enter_sub(r, SUB_2310F, 6, 0);
+        break;
+    case LP_2400:
+        if (is(code, "82")) return enter_sub(r, SUB_2420A, 2, 0);
+        if (is(code, "QB")) return enter_sub(r, SUB_2420B, 3, 0);
+        if (is(code, "77")) return enter_sub(r, SUB_2420C, 4, 0);
+        if (is(code, "DQ")) return enter_sub(r, SUB_2420D, 5, 0);
+        if (is(code, "DK")) return enter_sub(r, SUB_2420E, 6, 0);
+        if (is(code, "DN") || is(code, "P3")) return enter_sub(r, SUB_2420F, 7, 1);
+        if (is(code, "PW")) return enter_sub(r, SUB_2420G, 8, 0);
+        if (is(code, "45")) return enter_sub(r, SUB_2420H, 9, 0);
+        break;
+    default:
+        break;
+    }
+    return fail(r, BH_ERR_SYNTAX, "x12.segment", "NM101 entity code is not allowed in loop %s",
+                loop_names[r->loop]);
+}
+
+/* N3, N4, DMG, REF, PER, PRV, DTP and kin inside a sub-loop. */
+static int handle_in_sub(bh_x12_reader *r, int rank) {
+    ctx_entity *e = NULL;
+    if (rank < r->rank)
+        return fail(r, BH_ERR_SYNTAX, "x12.order", "not in its place in loop %s", sub_names[r->sub]);
+    r->rank = rank;
+    switch (r->sub) {
+    case SUB_1000A:
+        if (!r->hdr_per && !r->env_st) {
+            int i;
+            copy_out(r->e_contact, sizeof r->e_contact, E(r, 2));
+            for (i = 3; i + 1 < r->n_el && i <= 7; i += 2)
+                if (is(E(r, i), "TE")) {
+                    copy_out(r->e_phone, sizeof r->e_phone, E(r, i + 1));
+                    break;
+                }
+        }
+        r->hdr_per = 1;
+        return 0;
+    case SUB_2010AA: e = &r->billing; break;
+    case SUB_2010BA: e = &r->subscriber; break;
+    case SUB_2010CA: e = &r->patient; break;
+    case SUB_2310B:
+        if (r->sid == ID_PRV && is(E(r, 1), "PE"))
+            r->claim->rendering_provider.taxonomy = dup(r, E(r, 3));
+        return 0;
+    default:
+        return 0;   /* a loop bhclaim does not model */
+    }
+    switch (r->sid) {
+    case ID_N3:
+        if (required(r, 1) < 0) return -1;
+        e->has_n3 = 1;
+        e->addr.line1 = E(r, 1);
+        e->addr.line2 = E(r, 2);
+        break;
+    case ID_N4:
+        if (required(r, 1) < 0) return -1;
+        e->has_n4 = 1;
+        e->addr.city = E(r, 1);
+        e->addr.state = E(r, 2);
+        e->addr.zip = E(r, 3);
+        break;
+    case ID_DMG:
+        if (!is(E(r, 1), "D8") || !parse_date(E(r, 2), &e->dob) || E(r, 2).n != 8)
+            return fail(r, BH_ERR_SYNTAX, "x12.element", "DMG must be D8 and a real CCYYMMDD date");
+        if (required(r, 3) < 0) return -1;
+        e->sex = E(r, 3);
+        break;
+    case ID_REF:
+        if (required(r, 1) < 0 || required(r, 2) < 0) return -1;
+        if (r->sub == SUB_2010AA && (is(E(r, 1), "EI") || is(E(r, 1), "SY"))) {
+            if (++e->n_tax > 1)
+                return fail(r, BH_ERR_SYNTAX, "x12.loop", "REF (tax id) appears more than once in loop 2010AA");
+            e->tin = E(r, 2);
+        }
+        break;
+    default:
+        break;
+    }
+    return 0;
+}
+
+static int handle_hi(bh_x12_reader *r) {
+    bh_claim *c = r->claim;
+    int i;
+    span q = comp(r, E(r, 1), 1);
+    if (required(r, 1) < 0) return -1;
+    /* Other HI segments (anesthesia BP/BO, condition codes BG) are skipped. */
+    if (!(is(q, "ABK") || is(q, "BK") || is(q, "ABF") || is(q, "BF"))) return 0;
+    r->hi_seen = 1;
+    for (i = 1; i < r->n_el; i++) {
+        span el = E(r, i), qual = comp(r, el, 1), code = comp(r, el, 2);
+        if (el.n == 0) continue;
+        if (code.n == 0 || !(is(qual, "ABK") || is(qual, "BK") || is(qual, "ABF") || is(qual, "BF"))) {
+            if (r->flags & BH_X12_LENIENT) continue;
+            return fail(r, BH_ERR_SYNTAX, "x12.element",
+                        "HI%02d must be a diagnosis qualifier:code composite", i);
+        }
+        if (c->n_diagnoses == BH_MAX_DIAGNOSES)
+            return fail(r, BH_ERR_LIMIT, "x12.limit", "more than %d diagnoses", BH_MAX_DIAGNOSES);
+        c->diagnoses[c->n_diagnoses++] = dup(r, code);
+    }
+    return 0;
+}
+
+static int handle_sv1(bh_x12_reader *r) {
+    bh_line *l = &r->claim->lines[r->claim->n_lines - 1];
+    span s1 = E(r, 1), ptrs = E(r, 7);
+    int k;
+    if (r->line_sv1) return fail(r, BH_ERR_SYNTAX, "x12.loop", "a second SV1 in one loop 2400");
+    r->line_sv1 = 1;
+    r->expect_sv1 = 0;
+    if (comp(r, s1, 1).n == 0 || comp(r, s1, 2).n == 0)
+        return fail(r, BH_ERR_SYNTAX, "x12.element", "SV101 must be qualifier:procedure code");
+    l->code = dup(r, comp(r, s1, 2));
+    l->code_state = BH_FIELD_OK;
+    for (k = 3; k <= 6; k++) {
+        span m = comp(r, s1, k);
+        if (m.n) l->modifiers[l->n_modifiers++] = dup(r, m);
+    }
+    if (!parse_money(E(r, 2), &l->charge))
+        return fail(r, BH_ERR_SYNTAX, "x12.element", "SV102 is not an amount");
+    l->charge_state = BH_FIELD_OK;
+    if (required(r, 3) < 0) return -1;
+    if (!parse_decimal(E(r, 4), &l->units))
+        return fail(r, BH_ERR_SYNTAX, "x12.element", "SV104 is not a quantity");
+    l->units_state = BH_FIELD_OK;
+    l->place_of_service = dup(r, E(r, 5));
+    if (comp(r, ptrs, 1).n == 0)
+        return fail(r, BH_ERR_SYNTAX, "x12.element", "SV107 (diagnosis pointer) is required");
+    for (k = 1; k <= 4; k++) {
+        span p = comp(r, ptrs, k);
+        long v;
+        if (p.n == 0) break;
+        if (!parse_long(p, &v) || v < 1 || v > 12)
+            return fail(r, BH_ERR_SYNTAX, "x12.element", "SV107-%d must be a pointer 1 to 12", k);
+        l->dx_pointers[l->n_dx_pointers++] = (int)v;
+    }
+    l->dx_pointers_state = BH_FIELD_OK;
+    return 0;
+}
+
+static int handle_line_dtp(bh_x12_reader *r) {
+    bh_line *l = &r->claim->lines[r->claim->n_lines - 1];
+    span f = E(r, 2), d = E(r, 3);
+    if (!is(E(r, 1), "472")) return 0;
+    if (r->line_dtp) return fail(r, BH_ERR_SYNTAX, "x12.loop", "a second DTP*472 in one loop 2400");
+    if (!((is(f, "D8") && d.n == 8) || (is(f, "RD8") && d.n == 17 && d.p[8] == '-')) ||
+        !parse_date(d, &l->date))
+        return fail(r, BH_ERR_SYNTAX, "x12.element", "DTP03 must be a real CCYYMMDD date (D8 or RD8)");
+    r->line_dtp = 1;
+    l->date_state = BH_FIELD_OK;
+    l->date_text = dup_date(r, l->date);
+    return 0;
+}
+
+static int claim_level_segment(unsigned sid) {
+    switch (sid) {
+    case ID_DTP: case ID_PWK: case ID_CN1: case ID_AMT: case ID_REF: case ID_K3: case ID_NTE:
+    case ID_CR1: case ID_CR2: case ID_CRC: case ID_HI: case ID_HCP:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static int line_level_segment(unsigned sid) {
+    switch (sid) {
+    case ID_SV1: case ID_SV5: case ID_PWK: case ID_CR1: case ID_CR3: case ID_CRC: case ID_DTP:
+    case ID_QTY: case ID_MEA: case ID_CN1: case ID_REF: case ID_AMT: case ID_K3: case ID_NTE:
+    case ID_PS1: case ID_HCP:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* Any segment but the loop starters, inside ST..SE. */
+static int handle_body(bh_x12_reader *r) {
+    unsigned sid = r->sid;
+    int rank;
+    if (sid == ID_NM1) return handle_nm1(r);
+    if (r->sub != SUB_NONE && (rank = sub_rank(r->sub, sid)) > 0) return handle_in_sub(r, rank);
+    switch (r->loop) {
+    case LP_HEADER:
+        if (sid == ID_BHT && !r->hdr_bht && r->st_segs == 2) {
+            r->hdr_bht = 1;
+            return 0;
+        }
+        if (sid == ID_BHT) return fail(r, BH_ERR_SYNTAX, "x12.order", "BHT must follow ST once");
+        break;
+    case LP_2000A:
+        if (sid == ID_PRV || sid == ID_CUR) {
+            if (r->sub != SUB_NONE || r->order != 0)
+                return fail(r, BH_ERR_SYNTAX, "x12.order", "must come before loop 2010AA");
+            if (sid == ID_PRV && is(E(r, 1), "BI")) r->billing.taxonomy = E(r, 3);
+            return 0;
+        }
+        break;
+    case LP_2000B:
+        if (sid == ID_SBR || sid == ID_PAT) {
+            if (r->sub != SUB_NONE || r->order != 0 || (sid == ID_SBR && r->sbr_seen) ||
+                (sid == ID_PAT && !r->sbr_seen))
+                return fail(r, BH_ERR_SYNTAX, "x12.order", "not in its place in loop 2000B");
+            if (sid == ID_SBR) {
+                if (required(r, 1) < 0) return -1;
+                r->sbr_seen = 1;
+                r->sbr02 = E(r, 2);
+                r->sbr09 = E(r, 9);
+            }
+            return 0;
+        }
+        break;
+    case LP_2000C:
+        if (sid == ID_PAT) {
+            if (r->sub != SUB_NONE || r->pat_seen)
+                return fail(r, BH_ERR_SYNTAX, "x12.order", "not in its place in loop 2000C");
+            if (required(r, 1) < 0) return -1;
+            r->pat_seen = 1;
+            r->pat01 = E(r, 1);
+            return 0;
+        }
+        break;
+    case LP_2300:
+        if (sid == ID_SBR) return enter_sub(r, SUB_2320, 7, 1);
+        if (r->sub == SUB_NONE && r->order == 0 && claim_level_segment(sid)) {
+            if (sid == ID_HI) return handle_hi(r);
+            if (sid == ID_REF && is(E(r, 1), "G1") && E(r, 2).n)
+                r->claim->prior_authorization = dup(r, E(r, 2));
+            if (sid == ID_NTE && is(E(r, 1), "ADD") && E(r, 2).n && r->claim->note == NULL)
+                r->claim->note = dup(r, E(r, 2));
+            return 0;
+        }
+        if (claim_level_segment(sid))
+            return fail(r, BH_ERR_SYNTAX, "x12.order",
+                        "not allowed in loop %s (2300 segments come before the 2310 and 2320 loops)",
+                        where(r));
+        break;
+    case LP_2400:
+        if (r->expect_sv1 && sid != ID_SV1)
+            return fail(r, BH_ERR_SYNTAX, "x12.order", "SV1 must follow LX");
+        if (r->sub == SUB_NONE && r->order == 0 && line_level_segment(sid)) {
+            if (sid == ID_SV1) return handle_sv1(r);
+            if (sid == ID_DTP) return handle_line_dtp(r);
+            return 0;
+        }
+        if (sid == ID_LIN) return enter_sub(r, SUB_2410, 1, 0);
+        if (sid == ID_SVD) return enter_sub(r, SUB_2430, 10, 1);
+        if (sid == ID_LQ) return enter_sub(r, SUB_2440, 11, 1);
+        if (line_level_segment(sid))
+            return fail(r, BH_ERR_SYNTAX, "x12.order",
+                        "not allowed in loop %s (2400 segments come before the 2410-2440 loops)",
+                        where(r));
+        break;
+    default:
+        break;
+    }
+    return not_allowed(r);
+}
+
+/* Handles the current segment. Returns 0 to go on, 1 when a claim ended
+** before it (kept pending), 2 at the end of the interchange, -1 on error. */
+static int handle(bh_x12_reader *r) {
+    unsigned sid = r->sid;
+    switch (r->loop) {
+    case LP_INTERCHANGE:
+        if (sid == ID_GS) return handle_gs(r);
+        if (sid == ID_IEA) return handle_iea(r) < 0 ? -1 : 2;
+        return fail(r, BH_ERR_SYNTAX, "x12.segment", "expected GS or IEA");
+    case LP_GROUP:
+        if (sid == ID_ST) return handle_st(r);
+        if (sid == ID_GE) return handle_ge(r);
+        return fail(r, BH_ERR_SYNTAX, "x12.segment", "expected ST or GE");
+    default:
+        break;
+    }
+    if (sid == ID_SE || sid == ID_HL || sid == ID_CLM) {
+        if (r->in_claim) return close_claim(r);
+        if (sid == ID_SE) return handle_se(r);
+        if (sid == ID_HL) return handle_hl(r);
+        return handle_clm(r);
+    }
+    if (sid == ID_LX) return handle_lx(r);
+    if (r->loop == LP_2400 && r->expect_sv1 && sid != ID_SV1)
+        return fail(r, BH_ERR_SYNTAX, "x12.order", "SV1 must follow LX");
+    return handle_body(r);
+}
+
+/* {--- public reader API --- */
+
+static const int isa_seps[16] = {3, 6, 17, 20, 31, 34, 50, 53, 69, 76, 81, 83, 89, 99, 101, 103};
+
+static int digits_at(const char *s, int n) {
+    int i;
+    for (i = 0; i < n; i++)
+        if (!BH_IS_DIGIT(s[i])) return 0;
+    return 1;
+}
+
+static int punct(char c) {
+    return (unsigned char)c > 0x20 && (unsigned char)c < 0x7f && !BH_IS_DIGIT(c) &&
+           !BH_IS_UPPER(c) && !BH_IS_LOWER(c);
+}
+
+static const char *isa_problem(const char *d, size_t len) {
+    int i, k = 0;
+    char e;
+    if (len < ISA_LEN) return "the data is shorter than the 106-character ISA";
+    if (memcmp(d, "ISA", 3) != 0) return "the data does not start with ISA";
+    e = d[3];
+    if (!punct(e)) return "ISA position 4 (element separator) is not punctuation";
+    for (i = 3; i < 104; i++) {
+        int sep = k < 16 && isa_seps[k] == i;
+        if (sep) k++;
+        if ((d[i] == e) != sep)
+            return "the ISA is not fixed-width (106 characters, elements at fixed places)";
+    }
+    if (!(punct(d[105]) || d[105] == '\n' || d[105] == '\r'))
+        return "ISA position 106 (segment terminator) is not punctuation or a line break";
+    if (!punct(d[104])) return "ISA16 (component separator) is not punctuation";
+    if (d[104] == e || d[105] == e || d[104] == d[105])
+        return "the ISA's separators are not all different";
+    if (memcmp(d + 84, "00501", 5) != 0) return "ISA12 is not 00501 (this reader reads 5010)";
+    if (!digits_at(d + 90, 9)) return "ISA13 is not 9 digits";
+    if (!digits_at(d + 70, 6) || !digits_at(d + 77, 4)) return "ISA09/ISA10 are not a date and time";
+    if (d[100] != '0' && d[100] != '1') return "ISA14 is not 0 or 1";
+    if (d[102] != 'T' && d[102] != 'P' && d[102] != 'I') return "ISA15 is not T, P or I";
+    return NULL;
+}
+
+static void trim_copy(char *dst, size_t size, const char *s, size_t n) {
+    while (n > 0 && s[n - 1] == ' ') n--;
+    {
+        span sp;
+        sp.p = s;
+        sp.n = n;
+        copy_out(dst, size, sp);
+    }
+}
+
+bh_x12_reader *bh_x12_reader_new(const char *data, size_t len, bh_error *err) {
+    bh_x12_reader *r;
+    const char *problem;
+    if (err != NULL) memset(err, 0, sizeof *err);
+    if (data == NULL) {
+        fill_error(err, BH_ERR_ARG, "x12.arg", "NULL data");
+        return NULL;
+    }
+    problem = isa_problem(data, len);
+    if (problem != NULL) {
+        if (err != NULL) {
+            fill_error(err, BH_ERR_SYNTAX, "x12.isa", "segment 1 (ISA): %s", problem);
+            err->line = err->byte = 1;
+        }
+        return NULL;
+    }
+    r = calloc(1, sizeof *r);
+    if (r == NULL) {
+        fill_error(err, BH_ERR_NOMEM, "x12.nomem", "out of memory");
+        return NULL;
+    }
+    r->data = data;
+    r->len = len;
+    r->esep = data[3];
+    r->rsep = data[82];
+    r->csep = data[104];
+    r->term = data[105];
+    r->pos = ISA_LEN;
+    r->seg_no = 1;
+    r->line = 1;
+    r->loop = LP_INTERCHANGE;
+    r->isa13.p = data + 90;
+    r->isa13.n = 9;
+    memcpy(r->e_sq, data + 32, 2);
+    trim_copy(r->e_sid, sizeof r->e_sid, data + 35, 15);
+    memcpy(r->e_rq, data + 51, 2);
+    trim_copy(r->e_rid, sizeof r->e_rid, data + 54, 15);
+    r->e_icn = strtol(data + 90, NULL, 10);   /* nine digits checked above */
+    r->e_ack = data[100];
+    r->e_usage = data[102];
+    r->e_newline = len > ISA_LEN && (data[ISA_LEN] == '\n' || data[ISA_LEN] == '\r');
+    return r;
+}
+
+void bh_x12_reader_set_flags(bh_x12_reader *reader, unsigned flags) {
+    if (reader != NULL) reader->flags = flags;
+}
+
+int bh_x12_reader_next(bh_x12_reader *r, bh_claim *claim, bh_error *err) {
+    int rc;
+    if (err != NULL) memset(err, 0, sizeof *err);
+    if (r == NULL || claim == NULL) {
+        fill_error(err, BH_ERR_ARG, "x12.arg", "NULL reader or claim");
+        return -1;
+    }
+    if (r->failed) goto failed;
+    if (r->loop == LP_END) return 0;
+    r->claim = claim;
+    for (;;) {
+        if (!r->pending) {
+            rc = read_segment(r);
+            if (rc < 0) goto failed;
+            if (rc == 0) {
+                r->seg_no++;
+                r->seg_start = r->len;
+                r->seg_line = r->line;
+                r->sid_text[0] = '\0';
+                fail(r, BH_ERR_SYNTAX, "x12.truncated",
+                     "the data ends before IEA (expected %s)",
+                     r->loop == LP_INTERCHANGE ? "GS or IEA" : r->loop == LP_GROUP ? "ST or GE" : "SE");
+                goto failed;
+            }
+        }
+        r->pending = 0;
+        rc = handle(r);
+        if (r->nomem && rc >= 0) {
+            fail(r, BH_ERR_NOMEM, "x12.nomem", "out of memory filling the claim");
+            goto failed;
+        }
+        if (rc < 0) goto failed;
+        if (rc == 1) {
+            r->claim = NULL;
+            return 1;
+        }
+        if (rc == 2) {
+            r->claim = NULL;
+            return 0;
+        }
+    }
+failed:
+    r->claim = NULL;
+    r->in_claim = 0;
+    if (err != NULL) *err = r->error;
+    return -1;
+}
+
+void bh_x12_reader_envelope(const bh_x12_reader *r, bh_x12_options *out) {
+    bh_x12_options_default(out);
+    if (r == NULL) return;
+    out->sender_qualifier = r->e_sq;
+    out->sender_id = r->e_sid;
+    out->receiver_qualifier = r->e_rq;
+    out->receiver_id = r->e_rid;
+    out->app_sender = r->e_apps;
+    out->app_receiver = r->e_appr;
+    out->submitter_name = r->e_subname;
+    out->submitter_id = r->e_subid;
+    out->contact_name = r->e_contact[0] ? r->e_contact : NULL;
+    out->contact_phone = r->e_phone;
+    out->receiver_name = r->e_recvname;
+    out->receiver_id_1000b = r->e_recvid;
+    out->version = r->e_version[0] ? r->e_version : VERSION_A1;
+    out->interchange_control = r->e_icn;
+    out->group_control = r->e_gcn;
+    out->transaction_control = r->e_tcn;
+    out->usage = r->e_usage;
+    out->ack_requested = r->e_ack;
+    out->element_sep = r->esep;
+    out->component_sep = r->csep;
+    out->repetition_sep = r->rsep;
+    out->segment_term = r->term;
+    out->newline = r->e_newline;
+    out->date = r->e_date;
+    out->time = r->e_time;
+}
+
+long bh_x12_reader_segments(const bh_x12_reader *r) {
+    return r == NULL ? 0 : r->seg_no;
+}
+
+void bh_x12_reader_free(bh_x12_reader *r) {
+    free(r);
+}

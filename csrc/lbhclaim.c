@@ -21,6 +21,7 @@
 ** and arrays, so it lives exactly as long as the Lua value. */
 typedef struct profile_ud {
     bh_profile profile;
+    bh_telehealth_profile telehealth; /* profile.telehealth points here when set */
     bh_arena *arena;            /* NULL once collected */
 } profile_ud;
 
@@ -706,6 +707,12 @@ static int l_check(lua_State *L) {
     if (!lua_isnoneornil(L, 3))
         options.profile = &((profile_ud *)luaL_checkudata(L, 3, PROFILE_MT))->profile;
     if (!lua_isnoneornil(L, 4)) options.ncci = check_ncci(L, 4);
+    if (!lua_isnoneornil(L, 6)) {
+        size_t klen;
+        const char *kind = luaL_checklstring(L, 6, &klen);
+        if (!bh_provider_kind_parse(kind, klen, &options.provider_kind))
+            return luaL_argerror(L, 6, "unknown provider kind");
+    }
     if (lua_type(L, 1) == LUA_TSTRING) {
         size_t len;
         const char *json = lua_tolstring(L, 1, &len);
@@ -1050,6 +1057,48 @@ static void compile_placeholders(lua_State *L, profile_ud *u, int idx) {
     lua_pop(L, 1);
 }
 
+static bh_payer_kind payer_kind_of(const char *kind) {
+    if (kind == NULL) return BH_PAYER_UNKNOWN;
+    if (strcmp(kind, "medicare") == 0) return BH_PAYER_MEDICARE;
+    if (strcmp(kind, "medicaid") == 0) return BH_PAYER_MEDICAID;
+    if (strcmp(kind, "commercial") == 0) return BH_PAYER_COMMERCIAL;
+    if (strcmp(kind, "other") == 0) return BH_PAYER_OTHER;
+    return BH_PAYER_UNKNOWN;
+}
+
+/* The profile's telehealth table, over the defaults for its payer kind: a
+** state program sets only what differs from the template. */
+static void compile_telehealth(lua_State *L, profile_ud *u, int idx) {
+    bh_telehealth_profile *t = &u->telehealth;
+    const char *v;
+    int tt;
+    lua_getfield(L, idx, "telehealth");
+    if (lua_type(L, -1) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        return;
+    }
+    tt = lua_gettop(L);
+    bh_telehealth_profile_default(payer_kind_of(get_str(L, u, idx, "kind")), t);
+    t->name = u->profile.name;
+    if ((v = get_str(L, u, tt, "video_modifier")) != NULL) t->video_modifier = v;
+    if ((v = get_str(L, u, tt, "audio_modifier")) != NULL) t->audio_modifier = v;
+    if ((v = get_str(L, u, tt, "pos_home")) != NULL) t->pos_home = v;
+    if ((v = get_str(L, u, tt, "pos_other")) != NULL) t->pos_other = v;
+    if ((v = get_str(L, u, tt, "group_modifier")) != NULL) t->group_modifier = v;
+    if ((v = get_str(L, u, tt, "source")) != NULL) t->source = v;
+    lua_getfield(L, tt, "audio_only_covered");
+    if (lua_type(L, -1) == LUA_TBOOLEAN) t->audio_only_covered = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    lua_getfield(L, tt, "video_modifier");
+    if (lua_type(L, -1) == LUA_TBOOLEAN && !lua_toboolean(L, -1)) t->video_modifier = NULL;
+    lua_pop(L, 1);
+    t->from = get_date(L, tt, "from");
+    t->to = get_date(L, tt, "to");
+    t->unconfirmed = get_bool(L, tt, "unconfirmed");
+    u->profile.telehealth = t;
+    lua_pop(L, 1);
+}
+
 /***
 Compiles a validated payer profile table (see bhclaim.payer) for the core.
 @function profile
@@ -1087,6 +1136,7 @@ static int l_profile(lua_State *L) {
     lua_pop(L, 1);
     compile_placeholders(L, u, 1);
     compile_edits(L, u, 1);
+    compile_telehealth(L, u, 1);
     return 1;
 }
 
@@ -1226,6 +1276,121 @@ static int l_note_similarity(lua_State *L) {
 }
 
 /* {====================================================================
+** Telehealth derivation
+** ===================================================================== */
+
+static const char *const modality_names[] = {"in_person", "video", "audio_only", NULL};
+
+/* Reads an enumerated string field of the table at idx, raising
+** "bad argument #1 to 'derive' (field 'x' ...)" when it is not one of names. */
+static int field_option(lua_State *L, int idx, const char *key, const char *const *names,
+                        int fallback) {
+    int i;
+    const char *v;
+    lua_getfield(L, idx, key);
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        return fallback;
+    }
+    v = lua_tostring(L, -1);
+    for (i = 0; v != NULL && names[i] != NULL; i++) {
+        if (strcmp(v, names[i]) == 0) {
+            lua_pop(L, 1);
+            return i;
+        }
+    }
+    return luaL_error(L, "bad argument #1 to 'derive' (field '%s' is not one of the "
+                         "accepted values)", key);
+}
+
+static void push_reason(lua_State *L, const bh_telehealth_reason *r) {
+    static const char *const aspects[] = {"list", "site", "pos", "rate", "video_modifier",
+                                          "audio_allowed", "audio_modifier", "group_modifier",
+                                          "in_person"};
+    lua_createtable(L, 0, 8);
+    set_string(L, "aspect", (unsigned)r->aspect < 9 ? aspects[r->aspect] : "?");
+    set_string(L, "text", r->text);
+    set_string(L, "source", r->source);
+    set_bool(L, "allowed", r->allowed);
+    set_date(L, "from", r->from);
+    set_date(L, "to", r->to);
+    set_string(L, "confidence", bh_confidence_name(r->confidence));
+    set_bool(L, "unconfirmed", r->unconfirmed);
+}
+
+/***
+Derives place of service, modifiers and whether a service is allowed.
+@function telehealth_derive
+@tparam table q {code, date, payer (kind name), profile (compiled, optional),
+  modality, patient_location, provider_kind, last_in_person, first_telehealth,
+  group_session}
+@treturn table {known, telehealth, allowed, place_of_service, modifiers,
+  audio_alternative, rate, in_person, in_person_since, reasons}
+*/
+static int l_telehealth_derive(lua_State *L) {
+    static const char *const payers[] = {"unknown", "medicare", "medicaid", "commercial",
+                                         "other", NULL};
+    static const char *const locations[] = {"unknown", "home", "facility", "other", NULL};
+    static const char *const providers[] = {"practitioner", "fqhc", "rhc", "cah_method_ii",
+                                            "hospital_outpatient", NULL};
+    bh_telehealth_query q;
+    bh_telehealth_answer a;
+    size_t len;
+    const char *date_text;
+    int i;
+    luaL_checktype(L, 1, LUA_TTABLE);
+    memset(&q, 0, sizeof q);
+    lua_getfield(L, 1, "code");
+    q.code = lua_tostring(L, -1);   /* kept alive by the table */
+    lua_pop(L, 1);
+    if (q.code == NULL) return luaL_error(L, "bad argument #1 to 'derive' (field 'code' "
+                                             "expected)");
+    lua_getfield(L, 1, "date");
+    date_text = lua_tolstring(L, -1, &len);
+    if (date_text == NULL || !bh_date_parse(date_text, len, &q.date))
+        return luaL_error(L, "bad argument #1 to 'derive' (field 'date' expected as YYYY-MM-DD)");
+    lua_pop(L, 1);
+    q.payer = (bh_payer_kind)field_option(L, 1, "payer", payers, 0);
+    q.modality = (bh_modality)(field_option(L, 1, "modality", modality_names, 0) + 1);
+    q.patient_location = (bh_patient_location)field_option(L, 1, "patient_location",
+                                                           locations, 0);
+    q.provider_kind = (bh_provider_kind)field_option(L, 1, "provider_kind", providers, 0);
+    q.last_in_person = get_date(L, 1, "last_in_person");
+    lua_getfield(L, 1, "first_telehealth");
+    q.first_telehealth = lua_isnil(L, -1) ? -1 : lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    q.group_session = get_bool(L, 1, "group_session");
+    lua_getfield(L, 1, "profile");
+    if (lua_type(L, -1) == LUA_TUSERDATA)
+        q.profile = ((profile_ud *)luaL_checkudata(L, -1, PROFILE_MT))->profile.telehealth;
+    lua_pop(L, 1);  /* the caller's table keeps the profile alive */
+    if (bh_telehealth_derive(&q, &a) != BH_OK)
+        return luaL_error(L, "bad argument #1 to 'derive' (the query is incomplete)");
+    lua_createtable(L, 0, 11);
+    set_bool(L, "known", a.known);
+    set_bool(L, "telehealth", a.telehealth);
+    set_bool(L, "allowed", a.allowed);
+    set_string(L, "place_of_service", a.place_of_service[0] ? a.place_of_service : NULL);
+    lua_createtable(L, a.n_modifiers, 0);
+    for (i = 0; i < a.n_modifiers; i++) {
+        lua_pushstring(L, a.modifiers[i]);
+        lua_rawseti(L, -2, i + 1);
+    }
+    lua_setfield(L, -2, "modifiers");
+    set_string(L, "audio_alternative", a.audio_alternative);
+    set_string(L, "rate", a.rate);
+    set_string(L, "in_person", bh_in_person_state_name(a.in_person));
+    set_date(L, "in_person_since", a.in_person_since);
+    lua_createtable(L, a.n_reasons, 0);
+    for (i = 0; i < a.n_reasons; i++) {
+        push_reason(L, &a.reasons[i]);
+        lua_rawseti(L, -2, i + 1);
+    }
+    lua_setfield(L, -2, "reasons");
+    return 1;
+}
+
+/* {====================================================================
 ** Module
 ** ===================================================================== */
 
@@ -1243,6 +1408,7 @@ static const luaL_Reg core_functions[] = {
     {"profile", l_profile},
     {"ncci", l_ncci},
     {"note_similarity", l_note_similarity},
+    {"telehealth_derive", l_telehealth_derive},
     {NULL, NULL}
 };
 

@@ -880,7 +880,9 @@ static void check_modifiers(tchecker *c, const bh_line *line, int index,
             audio_expected = m;
             continue;   /* telehealth.audio_only below */
         }
-        if (line_has(line, m)) continue;
+        /* A missing group modifier is group.modifier's finding (group.c),
+        ** whatever the modality: report it once. */
+        if (is_group || line_has(line, m)) continue;
         snprintf(where, sizeof where, "lines[%d].modifiers", index);
         snprintf(msg, sizeof msg, "Modifier %s is required on this %s line.", m,
                  is_group ? "group" : modality_word(q->modality));

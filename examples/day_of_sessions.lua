@@ -21,6 +21,16 @@ for _, data in ipairs(sessions) do
   local report = session:check{ today = today, rules = practice_rules,
     profiles = { medicaid = alaska } }
   print(report)
+  -- What each claim was billed as: place of service and line modifiers.
+  for _, c in ipairs(report.claims) do
+    local lines = {}
+    for _, line in ipairs(c.claim.lines) do
+      lines[#lines + 1] = line.code .. (#line.modifiers > 0 and
+        (" " .. table.concat(line.modifiers, ":")) or "")
+    end
+    print(string.format("  billed %s: %s, POS %s, %s", c.claim.id, c.claim.session.modality,
+      tostring(c.claim.place_of_service), table.concat(lines, ", ")))
+  end
   print()
   totals.claims = totals.claims + #report.claims
   totals.clean = totals.clean + report.clean

@@ -57,6 +57,7 @@ build = {
     ["bhclaim.payer"] = "lua/bhclaim/payer.lua",
     ["bhclaim.rules"] = "lua/bhclaim/rules.lua",
     ["bhclaim.session"] = "lua/bhclaim/session.lua",
+    ["bhclaim.telehealth"] = "lua/bhclaim/telehealth.lua",
     ["bhclaim.payers.medicare"] = "lua/bhclaim/payers/medicare.lua",
     ["bhclaim.payers.medicaid"] = "lua/bhclaim/payers/medicaid.lua",
     ["bhclaim.payers.commercial"] = "lua/bhclaim/payers/commercial.lua",

@@ -11,6 +11,7 @@ local codes = require("bhclaim.codes")
 local payer = require("bhclaim.payer")
 local rules = require("bhclaim.rules")
 local session = require("bhclaim.session")
+local telehealth = require("bhclaim.telehealth")
 
 local M = {
   version = core.version,
@@ -53,7 +54,10 @@ local function profiles_by_kind()
   return default_profiles
 end
 
-local OPTION_KEYS = { today = true, payer = true, rules = true, disable = true, ncci = true }
+local OPTION_KEYS = { today = true, payer = true, rules = true, disable = true, ncci = true,
+  provider_kind = true }
+local PROVIDER_KINDS = { practitioner = true, fqhc = true, rhc = true, cah_method_ii = true,
+  hospital_outpatient = true }
 
 local function resolve_payer(value)
   if value == nil then return nil end
@@ -108,6 +112,10 @@ local function check_options(opts)
     if not OPTION_KEYS[k] then argerror("check", 2, "unknown option '" .. tostring(k) .. "'") end
   end
   local date = os.date("%Y-%m-%d")
+  if opts.provider_kind ~= nil and not PROVIDER_KINDS[opts.provider_kind] then
+    argerror("check", 2, "field 'provider_kind' must be practitioner, fqhc, rhc, "
+      .. "cah_method_ii or hospital_outpatient")
+  end
   if opts.today ~= nil then
     date = opts.today
     if date ~= false and (type(date) ~= "string" or
@@ -154,7 +162,9 @@ end
 --   `disable` ({ ["doc.plan"] = "reason" }: core or custom rules turned off,
 --   recorded in report.disabled);
 --   `ncci` (a table from bhclaim.ncci.new; default the module's, see
---   bhclaim.ncci.load)
+--   bhclaim.ncci.load);
+--   `provider_kind` (practitioner, fqhc, rhc, cah_method_ii,
+--   hospital_outpatient: for the telehealth rules; default practitioner)
 -- @treturn[1] table report: `ok`, `claim_id`, `findings`, `counts`,
 --   `disabled`; prints as text
 -- @return[2] nil (JSON text that does not parse)
@@ -172,7 +182,8 @@ function M.check(claim, opts)
   local sets = resolve_rule_sets(opts.rules)
   local disabled = resolve_disabled(opts.disable)
   local findings, claim_id, err_id = core.check(claim, date,
-    profile and profile:compiled() or nil, opts.ncci or ncci_table(), profiles_by_kind())
+    profile and profile:compiled() or nil, opts.ncci or ncci_table(), profiles_by_kind(),
+    opts.provider_kind)
   if findings == nil then return nil, claim_id, err_id end
   local records
   if next(disabled) ~= nil then findings, records = apply_disabled(findings, disabled) end
@@ -194,6 +205,10 @@ M.payers = { load = payer.load, builtin = payer.builtin, validate = payer.valida
 --- Group sessions: bhclaim.session(t_or_json) -> session with
 -- :claims() and :check() (lua/bhclaim/session.lua).
 M.session = session.new
+
+--- Telehealth: bhclaim.telehealth.derive{code=, date=, payer=, modality=,
+-- patient_location=, provider_kind=, last_in_person=}.
+M.telehealth = { derive = telehealth.derive }
 
 --- Rule sets of Lua rules: bhclaim.ruleset(name, { rule, ... }).
 M.ruleset = rules.set

@@ -46,6 +46,13 @@ local function is_table(v)
   return type(v) == "table"
 end
 
+-- A value, with JSON null (bhclaim.null, a truthy light userdata) as nil,
+-- so `participant.modality or session.modality` falls back as meant.
+local function given(v)
+  if v == core.null then return nil end
+  return v
+end
+
 local function present(p)
   return is_table(p) and p.present ~= false
 end
@@ -121,10 +128,9 @@ local function count_present(d)
 end
 
 local function charge_for(d, p, code)
-  if code == "90785" then
-    return p.interactive_complexity_charge or (is_table(d.charges) and d.charges[code])
-  end
-  return p.charge or (is_table(d.charges) and d.charges[code])
+  local default = is_table(d.charges) and given(d.charges[code]) or nil
+  if code == "90785" then return given(p.interactive_complexity_charge) or default end
+  return given(p.charge) or default
 end
 
 local function pointers(diagnoses)
@@ -145,6 +151,7 @@ end
 -- The claim of one present participant, before the line hooks run.
 local function build_claim(d, p, index, patients_present)
   local code = type(d.code) == "string" and d.code or "90853"
+  local modality = given(p.modality) or given(d.modality) or "in_person"
   local subscriber, patient
   if is_table(p.subscriber) then
     subscriber, patient = copy(p.subscriber), copy(p.patient)
@@ -162,7 +169,7 @@ local function build_claim(d, p, index, patients_present)
   if p.interactive_complexity == true then lines[2] = line("90785") end
   local minutes = minutes_between(d.start, d["end"])
   return {
-    id = p.claim_id or (tostring(d.id or "SESSION") .. "-" .. pad2(index)),
+    id = given(p.claim_id) or (tostring(given(d.id) or "SESSION") .. "-" .. pad2(index)),
     payer = copy(p.payer),
     billing_provider = copy(d.billing_provider),
     rendering_provider = copy(d.facilitator),
@@ -176,11 +183,11 @@ local function build_claim(d, p, index, patients_present)
       kind = "group", start = d.start, ["end"] = d["end"],
       minutes = minutes or d.minutes,
       patients_present = patients_present,
-      minutes_present = p.minutes_present,
-      modality = p.modality or d.modality or "in_person",
-      patient_location = p.patient_location or d.patient_location,
-      provider_location = d.provider_location,
-      last_in_person = p.last_in_person,
+      minutes_present = given(p.minutes_present),
+      modality = modality,
+      patient_location = given(p.patient_location) or given(d.patient_location),
+      provider_location = given(d.provider_location),
+      last_in_person = given(p.last_in_person),
     },
     documentation = {
       purpose = d.purpose,
@@ -235,6 +242,7 @@ local function in_person_hook(_, _, claim, profile)
   end
 end
 M.line_hooks[1] = in_person_hook
+M.line_hooks[2] = function(...) return require("bhclaim.telehealth").session_hook(...) end
 
 --- The claims of the session: one per present participant, in order.
 -- @tparam[opt] table opts `payer` to use one profile for every claim, or

@@ -179,6 +179,9 @@ static void check_credential(rules *r, int line_no) {
              or_default(p->credentials_source, "accepted credentials"),
              p->credentials_unconfirmed ? " (unconfirmed profile value)" : "");
     if (given == NULL) given = c->documentation.signature.credential;
+    /* An 837P carries no credential: a claim without documentation (one
+    ** read from X12) cannot be faulted for lacking one. */
+    if (given == NULL && c->documentation.state == BH_FIELD_ABSENT) return;
     if (given == NULL) {
         add(r, "provider.credential", BH_SEV_WARNING, "rendering_provider.credential",
             "State the rendering clinician's credential (LCSW, PhD, LPC...).", src,

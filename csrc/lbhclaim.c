@@ -1391,6 +1391,353 @@ static int l_telehealth_derive(lua_State *L) {
 }
 
 /* {====================================================================
+** X12 837P
+** ===================================================================== */
+
+#define BATCH_MT "bhclaim.Batch"
+
+/* Claims being written and the output buffer, owned by a userdata so a
+** raise halfway (out of memory in a Lua call) leaks nothing. */
+typedef struct batch_ud {
+    bh_claim **claims;      /* n claims, each from bh_claim_new */
+    size_t n;
+    bh_buffer out;
+    bh_x12_reader *reader;  /* while reading, else NULL */
+} batch_ud;
+
+static int batch_gc(lua_State *L) {
+    batch_ud *b = luaL_checkudata(L, 1, BATCH_MT);
+    size_t i;
+    for (i = 0; i < b->n; i++) bh_claim_free(b->claims[i]);
+    free(b->claims);
+    b->claims = NULL;
+    b->n = 0;
+    bh_buffer_free(&b->out);
+    bh_x12_reader_free(b->reader);
+    b->reader = NULL;
+    return 0;
+}
+
+static batch_ud *new_batch(lua_State *L) {
+    batch_ud *b = lua_newuserdata(L, sizeof *b);
+    memset(b, 0, sizeof *b);
+    bh_buffer_init(&b->out);
+    if (luaL_newmetatable(L, BATCH_MT)) {
+        lua_pushcfunction(L, batch_gc);
+        lua_setfield(L, -2, "__gc");
+    }
+    lua_setmetatable(L, -2);
+    return b;
+}
+
+static const char *opt_field(lua_State *L, int idx, const char *key) {
+    const char *v;
+    lua_getfield(L, idx, key);
+    v = lua_tostring(L, -1);    /* the options table keeps it alive */
+    lua_pop(L, 1);
+    return v;
+}
+
+static char opt_char(lua_State *L, int idx, const char *key, char fallback) {
+    const char *v = opt_field(L, idx, key);
+    return v != NULL && v[0] != '\0' ? v[0] : fallback;
+}
+
+static long opt_long(lua_State *L, int idx, const char *key, long fallback) {
+    long v = fallback;
+    lua_getfield(L, idx, key);
+    if (lua_type(L, -1) == LUA_TNUMBER) v = (long)lua_tonumber(L, -1);
+    lua_pop(L, 1);
+    return v;
+}
+
+static void read_x12_options(lua_State *L, int idx, bh_x12_options *o) {
+    const char *v;
+    bh_x12_options_default(o);
+    if (lua_type(L, idx) != LUA_TTABLE) return;
+    if ((v = opt_field(L, idx, "sender_qualifier")) != NULL) o->sender_qualifier = v;
+    if ((v = opt_field(L, idx, "sender_id")) != NULL) o->sender_id = v;
+    if ((v = opt_field(L, idx, "receiver_qualifier")) != NULL) o->receiver_qualifier = v;
+    if ((v = opt_field(L, idx, "receiver_id")) != NULL) o->receiver_id = v;
+    if ((v = opt_field(L, idx, "app_sender")) != NULL) o->app_sender = v;
+    if ((v = opt_field(L, idx, "app_receiver")) != NULL) o->app_receiver = v;
+    if ((v = opt_field(L, idx, "submitter_name")) != NULL) o->submitter_name = v;
+    if ((v = opt_field(L, idx, "submitter_id")) != NULL) o->submitter_id = v;
+    if ((v = opt_field(L, idx, "contact_name")) != NULL) o->contact_name = v;
+    if ((v = opt_field(L, idx, "contact_phone")) != NULL) o->contact_phone = v;
+    if ((v = opt_field(L, idx, "receiver_name")) != NULL) o->receiver_name = v;
+    if ((v = opt_field(L, idx, "receiver_id_1000b")) != NULL) o->receiver_id_1000b = v;
+    if ((v = opt_field(L, idx, "version")) != NULL) o->version = v;
+    o->interchange_control = opt_long(L, idx, "interchange_control", o->interchange_control);
+    o->group_control = opt_long(L, idx, "group_control", o->group_control);
+    o->transaction_control = opt_long(L, idx, "transaction_control", o->transaction_control);
+    o->usage = opt_char(L, idx, "usage", o->usage);
+    o->ack_requested = opt_char(L, idx, "ack_requested", o->ack_requested);
+    o->element_sep = opt_char(L, idx, "element_sep", o->element_sep);
+    o->component_sep = opt_char(L, idx, "component_sep", o->component_sep);
+    o->repetition_sep = opt_char(L, idx, "repetition_sep", o->repetition_sep);
+    o->segment_term = opt_char(L, idx, "segment_term", o->segment_term);
+    lua_getfield(L, idx, "newlines");
+    if (lua_type(L, -1) == LUA_TBOOLEAN) o->newline = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    o->date = get_date(L, idx, "date");
+    v = opt_field(L, idx, "time");
+    if (v != NULL && strlen(v) == 4) o->time = atoi(v);
+}
+
+/***
+Writes claims as one X12 837P (005010X222A1) interchange.
+@function x12_write
+@tparam table claims list of claim tables
+@tparam table options envelope: ids, names, control numbers, separators, date, time
+@treturn[1] string the interchange
+@return[2] nil
+@treturn[2] string which claim and field could not be written
+@treturn[2] string "x12.claim"
+*/
+static int l_x12_write(lua_State *L) {
+    scratch *s = get_scratch(L);
+    bh_x12_options options;
+    batch_ud *b;
+    bh_error err;
+    size_t i, n;
+    bh_status st;
+    luaL_checktype(L, 1, LUA_TTABLE);
+    read_x12_options(L, 2, &options);
+    n = (size_t)bhc_rawlen(L, 1);
+    b = new_batch(L);
+    b->claims = calloc(n ? n : 1, sizeof *b->claims);
+    if (b->claims == NULL) return luaL_error(L, "bhclaim: out of memory");
+    for (i = 0; i < n; i++) {
+        converter cv;
+        lua_rawgeti(L, 1, (int)i + 1);
+        if (lua_type(L, -1) != LUA_TTABLE)
+            return luaL_error(L, "bad argument #1 to 'x12_write' (claim %d is not a table)",
+                              (int)i + 1);
+        if ((b->claims[i] = bh_claim_new()) == NULL) return luaL_error(L, "bhclaim: out of memory");
+        b->n = i + 1;
+        if (!table_to_text(L, s, lua_gettop(L), &cv))
+            return luaL_error(L, "bhclaim: out of memory");
+        lua_pop(L, 1);
+        bh_report_reset(s->report);
+        st = bh_claim_parse_json(b->claims[i], s->text, s->text_len, s->report, &err);
+        if (st != BH_OK) return luaL_error(L, "bhclaim: claim %d could not be read", (int)i + 1);
+    }
+    st = bh_x12_write_837p((const bh_claim *const *)b->claims, b->n, &options, &b->out, &err);
+    if (st == BH_ERR_NOMEM) return luaL_error(L, "bhclaim: out of memory");
+    if (st != BH_OK) {
+        lua_pushnil(L);
+        lua_pushstring(L, err.message);
+        lua_pushstring(L, "x12.claim");
+        return 3;
+    }
+    lua_pushlstring(L, b->out.data, b->out.len);
+    return 1;
+}
+
+static void set_name(lua_State *L, const char *key, const bh_name *n, int as_string) {
+    if (n->last == NULL) return;
+    if (as_string && n->first == NULL) {
+        set_string(L, key, n->last);
+        return;
+    }
+    lua_createtable(L, 0, 4);
+    set_string(L, "last", n->last);
+    set_string(L, "first", n->first);
+    set_string(L, "middle", n->middle);
+    set_string(L, "suffix", n->suffix);
+    lua_setfield(L, -2, key);
+}
+
+static void set_address(lua_State *L, const bh_address *a) {
+    if (a->line1 == NULL && a->city == NULL) return;
+    lua_createtable(L, 0, 5);
+    set_string(L, "line1", a->line1);
+    set_string(L, "line2", a->line2);
+    set_string(L, "city", a->city);
+    set_string(L, "state", a->state);
+    set_string(L, "zip", a->zip);
+    lua_setfield(L, -2, "address");
+}
+
+static void set_money(lua_State *L, const char *key, int64_t cents) {
+    char text[24];
+    bh_money_format(cents, text);
+    set_string(L, key, text);
+}
+
+static void push_array_mt(lua_State *L) {
+    lua_pushlightuserdata(L, (void *)&array_mt_key);
+    lua_rawget(L, LUA_REGISTRYINDEX);
+    lua_setmetatable(L, -2);
+}
+
+static void push_person(lua_State *L, const bh_person *p, int subscriber) {
+    lua_createtable(L, 0, 7);
+    set_name(L, "name", &p->name, 0);
+    set_string(L, "member_id", p->member_id);
+    set_date(L, "birth_date", p->birth_date);
+    set_string(L, "sex", p->sex);
+    if (subscriber) set_string(L, "relationship", p->relationship);
+    set_address(L, &p->address);
+}
+
+static void push_line(lua_State *L, const bh_line *l) {
+    int j;
+    lua_createtable(L, 0, 7);
+    set_string(L, "code", l->code);
+    lua_createtable(L, l->n_modifiers, 0);
+    for (j = 0; j < l->n_modifiers; j++) {
+        lua_pushstring(L, l->modifiers[j]);
+        lua_rawseti(L, -2, j + 1);
+    }
+    push_array_mt(L);
+    lua_setfield(L, -2, "modifiers");
+    if (l->units_state == BH_FIELD_OK) {
+        lua_pushnumber(L, l->units);
+        lua_setfield(L, -2, "units");
+    }
+    if (l->charge_state == BH_FIELD_OK) set_money(L, "charge", l->charge);
+    set_date(L, "date", l->date);
+    set_string(L, "place_of_service", l->place_of_service);
+    lua_createtable(L, l->n_dx_pointers, 0);
+    for (j = 0; j < l->n_dx_pointers; j++) {
+        lua_pushinteger(L, l->dx_pointers[j]);
+        lua_rawseti(L, -2, j + 1);
+    }
+    push_array_mt(L);
+    lua_setfield(L, -2, "dx_pointers");
+}
+
+/* A claim model as a table of the claim JSON form. */
+static void push_claim(lua_State *L, const bh_claim *c) {
+    static const char *const kinds[] = {NULL, "medicare", "medicaid", "commercial", "other"};
+    int i;
+    luaL_checkstack(L, 8, "claim too deep");
+    lua_createtable(L, 0, 14);
+    set_string(L, "id", c->id);
+    lua_createtable(L, 0, 3);
+    set_string(L, "id", c->payer.id);
+    set_string(L, "name", c->payer.name);
+    set_string(L, "kind", kinds[c->payer.kind]);
+    lua_setfield(L, -2, "payer");
+    lua_createtable(L, 0, 6);
+    set_name(L, "name", &c->billing_provider.name, 1);
+    set_string(L, "npi", c->billing_provider.npi);
+    set_string(L, "tin", c->billing_provider.tin);
+    set_string(L, "taxonomy", c->billing_provider.taxonomy);
+    set_address(L, &c->billing_provider.address);
+    lua_setfield(L, -2, "billing_provider");
+    if (c->rendering_provider.npi != NULL || c->rendering_provider.name.last != NULL) {
+        lua_createtable(L, 0, 4);
+        set_name(L, "name", &c->rendering_provider.name, 0);
+        set_string(L, "npi", c->rendering_provider.npi);
+        set_string(L, "taxonomy", c->rendering_provider.taxonomy);
+        set_string(L, "credential", c->rendering_provider.credential);
+        lua_setfield(L, -2, "rendering_provider");
+    }
+    push_person(L, &c->subscriber, 1);
+    lua_setfield(L, -2, "subscriber");
+    if (c->patient.state == BH_FIELD_OK || c->patient.name.last != NULL) {
+        push_person(L, &c->patient, 0);
+    } else {
+        lua_pushlightuserdata(L, NULL);
+    }
+    lua_setfield(L, -2, "patient");
+    lua_createtable(L, c->n_diagnoses, 0);
+    for (i = 0; i < c->n_diagnoses; i++) {
+        lua_pushstring(L, c->diagnoses[i] ? c->diagnoses[i] : "");
+        lua_rawseti(L, -2, i + 1);
+    }
+    push_array_mt(L);
+    lua_setfield(L, -2, "diagnoses");
+    set_string(L, "place_of_service", c->place_of_service);
+    set_string(L, "prior_authorization", c->prior_authorization);
+    if (c->total_charge_state == BH_FIELD_OK) set_money(L, "total_charge", c->total_charge);
+    set_string(L, "frequency", c->frequency);
+    set_string(L, "note", c->note);
+    lua_createtable(L, c->n_lines, 0);
+    for (i = 0; i < c->n_lines; i++) {
+        push_line(L, &c->lines[i]);
+        lua_rawseti(L, -2, i + 1);
+    }
+    push_array_mt(L);
+    lua_setfield(L, -2, "lines");
+}
+
+static void push_envelope(lua_State *L, const bh_x12_options *o) {
+    char one[2] = {0, 0}, hhmm[5];
+    lua_createtable(L, 0, 24);
+    set_string(L, "sender_qualifier", o->sender_qualifier);
+    set_string(L, "sender_id", o->sender_id);
+    set_string(L, "receiver_qualifier", o->receiver_qualifier);
+    set_string(L, "receiver_id", o->receiver_id);
+    set_string(L, "app_sender", o->app_sender);
+    set_string(L, "app_receiver", o->app_receiver);
+    set_string(L, "submitter_name", o->submitter_name);
+    set_string(L, "submitter_id", o->submitter_id);
+    set_string(L, "contact_name", o->contact_name);
+    set_string(L, "contact_phone", o->contact_phone);
+    set_string(L, "receiver_name", o->receiver_name);
+    set_string(L, "receiver_id_1000b", o->receiver_id_1000b);
+    set_string(L, "version", o->version);
+    set_int(L, "interchange_control", o->interchange_control);
+    set_int(L, "group_control", o->group_control);
+    set_int(L, "transaction_control", o->transaction_control);
+    one[0] = o->usage; set_string(L, "usage", one);
+    one[0] = o->ack_requested; set_string(L, "ack_requested", one);
+    one[0] = o->element_sep; set_string(L, "element_sep", one);
+    one[0] = o->component_sep; set_string(L, "component_sep", one);
+    one[0] = o->repetition_sep; set_string(L, "repetition_sep", one);
+    one[0] = o->segment_term; set_string(L, "segment_term", one);
+    set_bool(L, "newlines", o->newline);
+    set_date(L, "date", o->date);
+    snprintf(hhmm, sizeof hhmm, "%04d", o->time % 10000);
+    set_string(L, "time", hhmm);
+}
+
+/***
+Reads an X12 837P interchange into claims.
+@function x12_read
+@tparam string text
+@tparam[opt] boolean lenient ignore segment-count mismatches (other systems' files)
+@treturn table claims (tables of the claim JSON form)
+@treturn table envelope (as x12_write takes it)
+@treturn[opt] string on a structural error: "segment N (ID): what was expected"
+*/
+static int l_x12_read(lua_State *L) {
+    scratch *s = get_scratch(L);
+    size_t len;
+    const char *text = luaL_checklstring(L, 1, &len);
+    int lenient = lua_toboolean(L, 2), rc, n = 0;
+    batch_ud *b = new_batch(L);     /* owns the reader */
+    int batch_idx = lua_gettop(L);
+    bh_x12_options envelope;
+    bh_error err;
+    memset(&err, 0, sizeof err);
+    b->reader = bh_x12_reader_new(text, len, &err);
+    lua_newtable(L);                /* claims */
+    if (b->reader == NULL) {
+        lua_newtable(L);
+        lua_pushstring(L, err.message);
+        return 3;
+    }
+    if (lenient) bh_x12_reader_set_flags(b->reader, BH_X12_LENIENT);
+    while ((rc = bh_x12_reader_next(b->reader, s->claim, &err)) == 1) {
+        push_claim(L, s->claim);
+        lua_rawseti(L, -2, ++n);
+    }
+    bh_x12_reader_envelope(b->reader, &envelope);
+    push_envelope(L, &envelope);
+    (void)batch_idx;
+    if (rc < 0) {
+        lua_pushstring(L, err.message);
+        return 3;
+    }
+    return 2;
+}
+
+/* {====================================================================
 ** Module
 ** ===================================================================== */
 
@@ -1409,6 +1756,8 @@ static const luaL_Reg core_functions[] = {
     {"ncci", l_ncci},
     {"note_similarity", l_note_similarity},
     {"telehealth_derive", l_telehealth_derive},
+    {"x12_write", l_x12_write},
+    {"x12_read", l_x12_read},
     {NULL, NULL}
 };
 

@@ -210,6 +210,39 @@ M.session = session.new
 -- patient_location=, provider_kind=, last_in_person=}.
 M.telehealth = { derive = telehealth.derive }
 
+--- X12 837P (005010X222A1).
+M.x12 = {}
+
+--- Writes claims as one 837P interchange.
+-- @tparam table claims list of claim tables
+-- @tparam table opts envelope: `sender_id`, `receiver_id`, `submitter_name`,
+--   `submitter_id`, `contact_name`, `contact_phone`, `receiver_name`,
+--   `receiver_id_1000b`, `date`, `time` ("HHMM") are required;
+--   `interchange_control`, `group_control`, `transaction_control`, `usage`
+--   ("T"/"P"), separators and `newlines` are optional
+-- @treturn[1] string the interchange
+-- @return[2] nil
+-- @treturn[2] string which claim and field could not be written
+-- @treturn[2] string "x12.claim"
+function M.x12.write(claims, opts)
+  if type(claims) ~= "table" then argerror("write", 1, "table expected, got " .. type(claims)) end
+  if type(opts) ~= "table" then argerror("write", 2, "table expected, got " .. type(opts)) end
+  return core.x12_write(claims, opts)
+end
+
+--- Reads an 837P interchange.
+-- @tparam string text
+-- @tparam[opt] table opts `lenient` (ignore segment-count mismatches in
+--   files made elsewhere)
+-- @treturn table claims
+-- @treturn table envelope (as write takes it)
+-- @treturn[opt] string on a structural error: "segment N (ID): ..."; the
+--   claims read before it are returned
+function M.x12.read(text, opts)
+  if type(text) ~= "string" then argerror("read", 1, "string expected, got " .. type(text)) end
+  return core.x12_read(text, type(opts) == "table" and opts.lenient or false)
+end
+
 --- Rule sets of Lua rules: bhclaim.ruleset(name, { rule, ... }).
 M.ruleset = rules.set
 M.rules = { load = rules.load }

@@ -65,3 +65,21 @@ for lua in lua5.4 luajit; do
     LUA_PATH="lua/?.lua;lua/?/init.lua;;" LUA_CPATH="$BUILD/$abi/?.so;;" \
         "$lua" bench/bench_lua.lua "$CLAIMS"
 done
+
+# Group sessions to checked claims (10,000 sessions of 8 participants).
+for lua in lua5.4 luajit; do
+    command -v "$lua" >/dev/null 2>&1 || continue
+    case $lua in
+        lua5.4) abi=5.4 ;;
+        *) abi=5.1 ;;
+    esac
+    heading "Sessions to checked claims under $lua"
+    LUA_PATH="lua/?.lua;lua/?/init.lua;;" LUA_CPATH="$BUILD/$abi/?.so;;" \
+        "$lua" bench/bench_sessions.lua 10000
+done
+
+# The command line and X12 (bench_cli.sh, when present).
+if [ -f bench/bench_cli.sh ]; then
+    heading "Command line and X12 837P"
+    BUILD="$BUILD" sh bench/bench_cli.sh
+fi

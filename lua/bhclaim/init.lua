@@ -26,8 +26,11 @@ local M = {
   taxonomy = codes.taxonomy,
 }
 
-local function argerror(fname, n, msg)
-  error(string.format("bad argument #%d to '%s' (%s)", n, fname, msg), 3)
+-- Raises "bad argument #n to 'fname' (msg)" at the caller of the public
+-- function; `depth` counts the helper frames between (0 when called from
+-- the public function itself).
+local function argerror(fname, n, msg, depth)
+  error(string.format("bad argument #%d to '%s' (%s)", n, fname, msg), 3 + (depth or 0))
 end
 
 -- The NCCI edit table checks use unless opts.ncci names another: the
@@ -63,13 +66,15 @@ local function resolve_payer(value)
   if value == nil then return nil end
   if type(value) == "string" then
     local p = payer.builtin(value)
-    if not p then argerror("check", 2, "field 'payer' names no built-in profile: " .. value) end
+    if not p then
+      argerror("check", 2, "field 'payer' names no built-in profile: " .. value, 1)
+    end
     return p
   end
   if type(value) == "table" and getmetatable(value) ~= nil and value.compiled then
     return value
   end
-  argerror("check", 2, "field 'payer' must be a profile from bhclaim.payer or a built-in name")
+  argerror("check", 2, "field 'payer' must be a profile from bhclaim.payer or a built-in name", 1)
 end
 
 local function resolve_rule_sets(value)
@@ -78,26 +83,27 @@ local function resolve_rule_sets(value)
   if type(value) == "table" then
     for i, set in ipairs(value) do
       if not rules.is_set(set) then
-        argerror("check", 2, "field 'rules[" .. i .. "]' is not a rule set (bhclaim.ruleset)")
+        argerror("check", 2, "field 'rules[" .. i .. "]' is not a rule set (bhclaim.ruleset)",
+          1)
       end
     end
     return value
   end
-  argerror("check", 2, "field 'rules' must be a rule set or a list of them")
+  argerror("check", 2, "field 'rules' must be a rule set or a list of them", 1)
 end
 
 -- { ["doc.plan"] = "reason" } or { {rule = "doc.plan", reason = "..."} }
 local function resolve_disabled(value)
   local out = {}
   if value == nil then return out end
-  if type(value) ~= "table" then argerror("check", 2, "field 'disable' must be a table") end
+  if type(value) ~= "table" then argerror("check", 2, "field 'disable' must be a table", 1) end
   for k, v in pairs(value) do
     if type(k) == "string" then
       out[k] = type(v) == "string" and v or "disabled"
     elseif type(v) == "table" and type(v.rule) == "string" then
       out[v.rule] = type(v.reason) == "string" and v.reason or "disabled"
     else
-      argerror("check", 2, "field 'disable' maps rule ids to reasons")
+      argerror("check", 2, "field 'disable' maps rule ids to reasons", 1)
     end
   end
   return out
@@ -105,22 +111,24 @@ end
 
 local function check_options(opts)
   if opts ~= nil and type(opts) ~= "table" then
-    argerror("check", 2, "table expected, got " .. type(opts))
+    argerror("check", 2, "table expected, got " .. type(opts), 1)
   end
   opts = opts or {}
   for k in pairs(opts) do
-    if not OPTION_KEYS[k] then argerror("check", 2, "unknown option '" .. tostring(k) .. "'") end
+    if not OPTION_KEYS[k] then
+      argerror("check", 2, "unknown option '" .. tostring(k) .. "'", 1)
+    end
   end
   local date = os.date("%Y-%m-%d")
   if opts.provider_kind ~= nil and not PROVIDER_KINDS[opts.provider_kind] then
     argerror("check", 2, "field 'provider_kind' must be practitioner, fqhc, rhc, "
-      .. "cah_method_ii or hospital_outpatient")
+      .. "cah_method_ii or hospital_outpatient", 1)
   end
   if opts.today ~= nil then
     date = opts.today
     if date ~= false and (type(date) ~= "string" or
         not date:match("^%d%d%d%d%-%d%d%-%d%d$")) then
-      argerror("check", 2, "field 'today' must be a date as YYYY-MM-DD or false")
+      argerror("check", 2, "field 'today' must be a date as YYYY-MM-DD or false", 1)
     end
     if date == false then date = nil end
   end

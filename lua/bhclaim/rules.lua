@@ -13,8 +13,9 @@ local SEVERITIES = { error = true, warning = true, info = true }
 local RULE_KEYS = { id = true, severity = true, description = true, applies = true,
   check = true, source = true }
 
+-- Raised without position: M.set and set:add re-raise at their caller.
 local function fail(msg)
-  error("bhclaim.rule: " .. msg, 3)
+  error("bhclaim.rule: " .. msg, 0)
 end
 
 local function validate_rule(r)
@@ -55,8 +56,11 @@ function set_mt.__tostring(s)
 end
 
 --- Adds a rule to the set.
+-- @raise on a malformed rule, at the caller's line
 function set_mt:add(rule)
-  self.rules[#self.rules + 1] = validate_rule(rule)
+  local ok, result = pcall(validate_rule, rule)
+  if not ok then error(result, 2) end
+  self.rules[#self.rules + 1] = result
   return self
 end
 
@@ -69,7 +73,11 @@ function M.set(name, rules)
     error("bad argument #1 to 'ruleset' (string expected, got " .. type(name) .. ")", 2)
   end
   local s = setmetatable({ name = name, rules = {} }, set_mt)
-  for _, r in ipairs(rules or {}) do s:add(r) end
+  for _, r in ipairs(rules or {}) do
+    local ok, result = pcall(validate_rule, r)
+    if not ok then error(result, 2) end
+    s.rules[#s.rules + 1] = result
+  end
   return s
 end
 

@@ -1,0 +1,463 @@
+--- Batch reports: a checked claim's findings as text (for people), JSON (one
+-- object per claim, stable keys) and CSV (one row per finding), and the batch
+-- summary (counts, count by rule id, charges at risk, top findings).
+-- Workflow layer: plain Lua over report tables; it never checks a claim.
+-- @module bhclaim.reports
+-- SPDX-License-Identifier: MIT
+
+local M = {}
+
+local concat, format = table.concat, string.format
+
+-- {====================================================================
+-- Claim facts a report shows
+-- =====================================================================
+
+local function is_table(v)
+  return type(v) == "table"
+end
+
+local function str(v)
+  if type(v) == "string" then return v end
+  if type(v) == "number" then return tostring(v) end
+  return nil
+end
+
+--- "Last, First" of the patient, or of the subscriber when the patient is
+-- the subscriber (patient null or absent); "" when neither has a name.
+-- @tparam table claim
+-- @treturn string
+function M.patient(claim)
+  if not is_table(claim) then return "" end
+  local person = is_table(claim.patient) and claim.patient or claim.subscriber
+  local name = is_table(person) and person.name
+  if not is_table(name) then return "" end
+  local last, first = str(name.last), str(name.first)
+  if last and first then return last .. ", " .. first end
+  return last or first or ""
+end
+
+--- The date of the claim's first service line ("" when it has none).
+-- @tparam table claim
+-- @treturn string
+function M.first_date(claim)
+  local lines = is_table(claim) and claim.lines
+  local first = is_table(lines) and lines[1]
+  return is_table(first) and str(first.date) or ""
+end
+
+local function line_code(claim, i)
+  local lines = is_table(claim) and claim.lines
+  local line = is_table(lines) and lines[i]
+  return is_table(line) and str(line.code) or nil
+end
+
+--- The procedure code a finding's path points at: lines[i]'s code when
+-- the path starts with lines[i], else the first line's ("" if none).
+-- @tparam table claim
+-- @tparam string path
+-- @treturn string
+function M.finding_code(claim, path)
+  local i = type(path) == "string" and tonumber(path:match("^lines%[(%d+)%]"))
+  return (i and line_code(claim, i)) or line_code(claim, 1) or ""
+end
+
+-- {====================================================================
+-- Money: integer cents, exact
+-- =====================================================================
+
+--- A charge ("45.00", "45", "45.5", 45.5) as integer cents, or nil.
+-- @param charge decimal string or number
+-- @treturn number|nil cents (an integral number)
+function M.cents(charge)
+  if type(charge) == "number" then
+    if charge ~= charge or charge == math.huge or charge == -math.huge then return nil end
+    return math.floor(charge * 100 + 0.5)
+  end
+  if type(charge) ~= "string" then return nil end
+  local sign, whole, frac = charge:match("^%s*([%-+]?)(%d+)%.?(%d?%d?)%s*$")
+  if not whole then
+    sign, frac = charge:match("^%s*([%-+]?)%.(%d%d?)%s*$")
+    whole = "0"
+  end
+  if not whole or not frac then return nil end
+  frac = (frac .. "00"):sub(1, 2)
+  local cents = tonumber(whole) * 100 + tonumber(frac)
+  return sign == "-" and -cents or cents
+end
+
+--- Integer cents printed with two decimals ("1234.05").
+-- @tparam number cents
+-- @treturn string
+function M.money(cents)
+  local sign = cents < 0 and "-" or ""
+  local abs = math.abs(cents)
+  local whole = math.floor(abs / 100)
+  return sign .. format("%.0f.%02.0f", whole, abs - whole * 100)
+end
+
+--- The sum of a claim's line charges in cents (lines without a readable
+-- charge count nothing).
+-- @tparam table claim
+-- @treturn number
+function M.claim_cents(claim)
+  local sum = 0
+  local lines = is_table(claim) and claim.lines
+  if not is_table(lines) then return 0 end
+  for _, line in ipairs(lines) do
+    local c = is_table(line) and M.cents(line.charge)
+    if c then sum = sum + c end
+  end
+  return sum
+end
+
+-- {====================================================================
+-- Entries: one checked claim (or a session's own findings)
+-- =====================================================================
+
+--- An entry: what the formats below print for one claim.
+-- @tparam table claim the claim table (may be nil)
+-- @tparam table report a report from bhclaim.check (ok, claim_id, findings, counts)
+-- @treturn table entry {claim_id, patient, date, ok, counts, findings, claim}
+function M.entry(claim, report)
+  local id = report.claim_id
+  if id == nil and is_table(claim) then id = str(claim.id) end
+  return {
+    claim_id = id, patient = M.patient(claim), date = M.first_date(claim),
+    ok = report.ok, counts = report.counts, findings = report.findings, claim = claim,
+  }
+end
+
+--- The entry of a session's own findings (shape problems, absentees).
+-- @tparam table data the session table
+-- @tparam table findings
+-- @treturn table entry with `session = true`
+function M.session_entry(data, findings)
+  local counts = { error = 0, warning = 0, info = 0 }
+  for _, f in ipairs(findings) do
+    counts[f.severity] = (counts[f.severity] or 0) + 1
+  end
+  local code = is_table(data) and str(data.code) or "90853"
+  return {
+    claim_id = is_table(data) and str(data.id) or nil, patient = "",
+    date = is_table(data) and str(data.date) or "", ok = counts.error == 0,
+    counts = counts, findings = findings, session = true,
+    claim = { lines = { { code = code } } },
+  }
+end
+
+-- {====================================================================
+-- Text
+-- =====================================================================
+
+local function plural(n, word)
+  return n .. " " .. word .. (n == 1 and "" or "s")
+end
+
+--- A biller-readable block: a head line, then each finding with its fix.
+-- @tparam table e entry
+-- @treturn string (no trailing newline)
+function M.text(e)
+  local who = e.patient ~= "" and ("  " .. e.patient) or ""
+  local when = e.date ~= "" and ("  " .. e.date) or ""
+  local kind = e.session and "session " or ""
+  local c = e.counts
+  local head = format("%s%s%s%s: ", kind, e.claim_id or "(no id)", who, when)
+  if #e.findings == 0 then return head .. "clean" end
+  local out = { head .. format("%s, %s, %s", plural(c.error or 0, "error"),
+    plural(c.warning or 0, "warning"), plural(c.info or 0, "note")) }
+  for _, f in ipairs(e.findings) do
+    out[#out + 1] = format("  %-7s %-22s %s", f.severity, f.rule,
+      (f.path ~= nil and f.path ~= "") and f.path or "(claim)")
+    out[#out + 1] = "          " .. tostring(f.message)
+    if f.hint ~= nil and f.hint ~= "" then out[#out + 1] = "          fix: " .. f.hint end
+  end
+  return concat(out, "\n")
+end
+
+-- {====================================================================
+-- JSON
+-- =====================================================================
+
+local ESCAPES = { ['"'] = '\\"', ["\\"] = "\\\\", ["\b"] = "\\b", ["\f"] = "\\f",
+  ["\n"] = "\\n", ["\r"] = "\\r", ["\t"] = "\\t" }
+
+local function escape_char(c)
+  return ESCAPES[c] or format("\\u%04x", c:byte())
+end
+
+--- A JSON string literal (control characters escaped; other bytes as given).
+-- @tparam string s
+-- @treturn string
+function M.json_string(s)
+  return '"' .. s:gsub('[%c"\\]', escape_char) .. '"'
+end
+
+local function json_value(v)
+  local t = type(v)
+  if t == "string" then return M.json_string(v) end
+  if t == "number" then
+    if v == math.floor(v) and math.abs(v) < 2 ^ 53 then return format("%.0f", v) end
+    return format("%.17g", v)
+  end
+  if t == "boolean" then return tostring(v) end
+  return "null"
+end
+
+--- A JSON value with object keys sorted (for look-up answers): tables with
+-- 1..n keys are arrays, other tables objects; functions and userdata null.
+-- @param v
+-- @treturn string
+function M.json_encode(v)
+  if type(v) ~= "table" then return json_value(v) end
+  local n, keys = #v, {}
+  for k in pairs(v) do keys[#keys + 1] = k end
+  if #keys == n and n > 0 then
+    local items = {}
+    for i = 1, n do items[i] = M.json_encode(v[i]) end
+    return "[" .. concat(items, ",") .. "]"
+  end
+  local names = {}
+  for _, k in ipairs(keys) do names[#names + 1] = tostring(k) end
+  table.sort(names)
+  local items = {}
+  for _, k in ipairs(names) do
+    local value = v[k]
+    if value == nil then value = v[tonumber(k)] end
+    items[#items + 1] = M.json_string(k) .. ":" .. M.json_encode(value)
+  end
+  return "{" .. concat(items, ",") .. "}"
+end
+
+local FINDING_KEYS = { "rule", "severity", "path", "message", "hint", "source" }
+
+local function finding_json(f)
+  local parts = {}
+  for i, k in ipairs(FINDING_KEYS) do
+    parts[i] = '"' .. k .. '":' .. json_value(f[k])
+  end
+  return "{" .. concat(parts, ",") .. "}"
+end
+
+--- One JSON object on one line; keys in this order: claim_id, patient,
+-- date, ok, counts {error, warning, info}, findings [{rule, severity, path,
+-- message, hint, source}] (plus `"session":true` for a session's own).
+-- @tparam table e entry
+-- @treturn string
+function M.json(e)
+  local fs = {}
+  for i, f in ipairs(e.findings) do fs[i] = finding_json(f) end
+  local c = e.counts
+  return format('{"claim_id":%s,"patient":%s,"date":%s,"ok":%s,'
+    .. '"counts":{"error":%d,"warning":%d,"info":%d},"findings":[%s]%s}',
+    json_value(e.claim_id), json_value(e.patient), json_value(e.date), tostring(e.ok),
+    c.error or 0, c.warning or 0, c.info or 0, concat(fs, ","),
+    e.session and ',"session":true' or "")
+end
+
+-- {====================================================================
+-- CSV (RFC 4180: CRLF, fields with , " CR or LF quoted, " doubled)
+-- =====================================================================
+
+--- One CSV field.
+-- @param v string, number or nil
+-- @treturn string
+function M.csv_field(v)
+  v = v == nil and "" or tostring(v)
+  if v:find('[,"\r\n]') then return '"' .. v:gsub('"', '""') .. '"' end
+  return v
+end
+
+--- One CSV record from a list of values, ending in CRLF.
+-- @tparam table values
+-- @tparam[opt] number n how many fields (for trailing nils)
+-- @treturn string
+function M.csv_row(values, n)
+  local out = {}
+  for i = 1, n or #values do out[i] = M.csv_field(values[i]) end
+  return concat(out, ",") .. "\r\n"
+end
+
+M.CSV_COLUMNS = { "claim_id", "patient", "date", "code", "rule", "severity", "path",
+  "message", "hint" }
+
+--- The header record of the findings CSV.
+-- @treturn string
+function M.csv_header()
+  return M.csv_row(M.CSV_COLUMNS)
+end
+
+--- The CSV records of an entry, one per finding ("" for a clean claim).
+-- @tparam table e entry
+-- @treturn string
+function M.csv(e)
+  local out = {}
+  for i, f in ipairs(e.findings) do
+    out[i] = M.csv_row({ e.claim_id, e.patient, e.date, M.finding_code(e.claim, f.path),
+      f.rule, f.severity, f.path, f.message, f.hint }, 9)
+  end
+  return concat(out)
+end
+
+-- {====================================================================
+-- Batch summary
+-- =====================================================================
+
+--- A new, empty summary.
+-- @treturn table {claims, clean, with_errors, with_warnings, bad_records,
+--   sessions, cents_at_risk, rules = {id -> {count, claims, severity,
+--   message, hint, claim_id}}}
+function M.summary()
+  return { claims = 0, clean = 0, with_errors = 0, with_warnings = 0, bad_records = 0,
+    sessions = 0, cents_at_risk = 0, rules = {} }
+end
+
+local function count_rules(s, e)
+  local seen = {}
+  for _, f in ipairs(e.findings) do
+    local r = s.rules[f.rule]
+    if not r then
+      r = { count = 0, claims = 0, severity = f.severity, message = f.message,
+        hint = f.hint, claim_id = e.claim_id }
+      s.rules[f.rule] = r
+    end
+    r.count = r.count + 1
+    if not seen[f.rule] then
+      seen[f.rule] = true
+      r.claims = r.claims + 1
+    end
+  end
+end
+
+--- Adds an entry: a claim counts as clean (no error, no warning), with
+-- errors, or with warnings (warnings but no error); a claim with errors
+-- adds its line charges to the charges at risk.
+-- @tparam table s summary
+-- @tparam table e entry
+function M.summary_add(s, e)
+  count_rules(s, e)
+  if e.session then
+    s.sessions = s.sessions + 1
+    return
+  end
+  s.claims = s.claims + 1
+  local c = e.counts
+  if (c.error or 0) > 0 then
+    s.with_errors = s.with_errors + 1
+    s.cents_at_risk = s.cents_at_risk + M.claim_cents(e.claim)
+  elseif (c.warning or 0) > 0 then
+    s.with_warnings = s.with_warnings + 1
+  else
+    s.clean = s.clean + 1
+  end
+end
+
+--- Adds summary b into a (b's examples only for rules a has not seen, so
+-- merging the parts of a batch in input order gives the whole's summary).
+-- @tparam table a
+-- @tparam table b
+-- @treturn table a
+function M.summary_merge(a, b)
+  for _, k in ipairs({ "claims", "clean", "with_errors", "with_warnings", "bad_records",
+      "sessions", "cents_at_risk" }) do
+    a[k] = a[k] + b[k]
+  end
+  for id, r in pairs(b.rules) do
+    local mine = a.rules[id]
+    if mine then
+      mine.count, mine.claims = mine.count + r.count, mine.claims + r.claims
+    else
+      a.rules[id] = { count = r.count, claims = r.claims, severity = r.severity,
+        message = r.message, hint = r.hint, claim_id = r.claim_id }
+    end
+  end
+  return a
+end
+
+--- The rules by count (most first, then by id).
+-- @tparam table s summary
+-- @treturn table list of {rule, count, claims, severity, message, hint, claim_id}
+function M.ranked(s)
+  local list = {}
+  for id, r in pairs(s.rules) do
+    list[#list + 1] = { rule = id, count = r.count, claims = r.claims, severity = r.severity,
+      message = r.message, hint = r.hint, claim_id = r.claim_id }
+  end
+  table.sort(list, function(x, y)
+    if x.count ~= y.count then return x.count > y.count end
+    return x.rule < y.rule
+  end)
+  return list
+end
+
+--- The summary as text; `top` (default 10) top findings with an example.
+-- @tparam table s summary
+-- @tparam[opt] number top
+-- @treturn string (ends with a newline)
+function M.summary_text(s, top)
+  local out = {
+    format("claims checked  %d", s.claims),
+    format("  clean         %d", s.clean),
+    format("  with errors   %d", s.with_errors),
+    format("  with warnings %d (and no error)", s.with_warnings),
+    format("bad records     %d", s.bad_records),
+    format("charges at risk %s (line charges of claims with errors)", M.money(s.cents_at_risk)),
+  }
+  if s.sessions > 0 then out[#out + 1] = format("sessions        %d", s.sessions) end
+  local ranked = M.ranked(s)
+  if #ranked > 0 then
+    out[#out + 1] = "findings by rule"
+    for _, r in ipairs(ranked) do
+      out[#out + 1] = format("  %-24s %-7s %8d findings on %d claims", r.rule, r.severity,
+        r.count, r.claims)
+    end
+    out[#out + 1] = "top findings"
+    for i = 1, math.min(top or 10, #ranked) do
+      local r = ranked[i]
+      out[#out + 1] = format("  %d. %s (%s, %d): %s", i, r.rule, r.severity, r.count,
+        tostring(r.message))
+      if r.hint and r.hint ~= "" then out[#out + 1] = "     fix: " .. r.hint end
+      out[#out + 1] = "     first seen on " .. tostring(r.claim_id or "(no id)")
+    end
+  end
+  return concat(out, "\n") .. "\n"
+end
+
+--- The summary as one JSON object (keys in a fixed order).
+-- @tparam table s summary
+-- @tparam[opt] number top
+-- @treturn string (ends with a newline)
+function M.summary_json(s, top)
+  local ranked = M.ranked(s)
+  local by_rule, tops = {}, {}
+  for i, r in ipairs(ranked) do
+    by_rule[i] = M.json_string(r.rule) .. ":" .. format("%d", r.count)
+    if i <= (top or 10) then
+      tops[i] = format('{"rule":%s,"severity":%s,"count":%d,"claims":%d,"message":%s,'
+        .. '"hint":%s,"claim_id":%s}', json_value(r.rule), json_value(r.severity), r.count,
+        r.claims, json_value(r.message), json_value(r.hint), json_value(r.claim_id))
+    end
+  end
+  return format('{"claims":%d,"clean":%d,"with_errors":%d,"with_warnings":%d,'
+    .. '"bad_records":%d,"sessions":%d,"charges_at_risk":"%s","by_rule":{%s},'
+    .. '"top_findings":[%s]}\n', s.claims, s.clean, s.with_errors, s.with_warnings,
+    s.bad_records, s.sessions, M.money(s.cents_at_risk), concat(by_rule, ","),
+    concat(tops, ","))
+end
+
+--- The summary as CSV: a metric,value block then one row per rule.
+-- @tparam table s summary
+-- @treturn string
+function M.summary_csv(s)
+  local out = { M.csv_row({ "rule", "severity", "count", "claims", "message", "hint" }) }
+  for _, r in ipairs(M.ranked(s)) do
+    out[#out + 1] = M.csv_row({ r.rule, r.severity, r.count, r.claims, r.message, r.hint }, 6)
+  end
+  local totals = { { "(claims checked)", s.claims }, { "(clean)", s.clean },
+    { "(with errors)", s.with_errors }, { "(with warnings)", s.with_warnings },
+    { "(bad records)", s.bad_records }, { "(charges at risk)", M.money(s.cents_at_risk) } }
+  for _, t in ipairs(totals) do out[#out + 1] = M.csv_row({ t[1], "", t[2] }, 6) end
+  return concat(out)
+end
+
+return M

@@ -1,0 +1,385 @@
+-- Specs for payer profiles (lua/bhclaim/payer.lua, docs/payers.md):
+-- bhclaim.payer builds a profile over a built-in one, refusing unknown
+-- fields, wrong types and unknown bases; bhclaim.payers.load reads one from
+-- a file; opts.payer picks the profile a check uses. A value not flagged
+-- unconfirmed gives errors, an unconfirmed one warnings. Claims are fresh
+-- copies of spec/fixtures/base_claim.json; opts.today is "2026-11-26".
+
+local bhclaim = require("bhclaim")
+
+local TODAY = "2026-11-26"
+local BASE_PATH = "spec/fixtures/base_claim.json"
+
+local function read_file(path)
+  local f = assert(io.open(path, "rb"))
+  local text = f:read("*a")
+  f:close()
+  return text
+end
+
+local BASE = assert(bhclaim.decode(read_file(BASE_PATH)))
+
+-- Copies tables (keeping their metatables, e.g. bhclaim.array_mt); other
+-- values, bhclaim.null among them, are shared.
+local function deep_copy(value, seen)
+  if type(value) ~= "table" then
+    return value
+  end
+  seen = seen or {}
+  if seen[value] then
+    return seen[value]
+  end
+  local copy = {}
+  seen[value] = copy
+  for k, v in pairs(value) do
+    copy[deep_copy(k, seen)] = deep_copy(v, seen)
+  end
+  return setmetatable(copy, getmetatable(value))
+end
+
+local function base_claim()
+  return deep_copy(BASE)
+end
+
+-- bhclaim.check with opts.today always set to TODAY.
+local function check(claim, opts)
+  local o = {}
+  for k, v in pairs(opts or {}) do
+    o[k] = v
+  end
+  o.today = TODAY
+  local report, msg, id = bhclaim.check(claim, o)
+  assert.is_table(report, "check returned no report: " .. tostring(msg) .. " " .. tostring(id))
+  return report
+end
+
+-- Checks a fresh copy of the base claim after `mutate` changed it.
+local function check_with(mutate, opts)
+  local claim = base_claim()
+  mutate(claim)
+  return check(claim, opts)
+end
+
+
+
+local function findings_for(report, rule)
+  local out = {}
+  for _, f in ipairs(report.findings) do
+    if f.rule == rule then
+      out[#out + 1] = f
+    end
+  end
+  return out
+end
+
+local function finding_at(report, rule, path)
+  for _, f in ipairs(findings_for(report, rule)) do
+    if f.path == path then
+      return f
+    end
+  end
+  return nil
+end
+
+local function dump(report)
+  local parts = {}
+  for _, f in ipairs(report.findings) do
+    parts[#parts + 1] = string.format("  %s %s at %q: %s", tostring(f.severity),
+      tostring(f.rule), tostring(f.path), tostring(f.message))
+  end
+  if #parts == 0 then
+    return "  (no findings)"
+  end
+  return table.concat(parts, "\n")
+end
+
+-- Asserts a finding of `rule` at `path` with `severity`; returns it.
+local function assert_finding(report, rule, severity, path)
+  local f = finding_at(report, rule, path)
+  assert.is_truthy(f, string.format("expected %s at %q; findings:\n%s", rule, path,
+    dump(report)))
+  assert.are.equal(severity, f.severity,
+    string.format("severity of %s at %q; findings:\n%s", rule, path, dump(report)))
+  if severity == "error" then
+    assert.is_false(report.ok, "report.ok with an error finding")
+  end
+  return f
+end
+
+-- Asserts no finding of `rule` at all, or none at `path` when given.
+local function assert_no_finding(report, rule, path)
+  local hits = findings_for(report, rule)
+  if path then
+    hits = {}
+    local f = finding_at(report, rule, path)
+    if f then
+      hits[1] = f
+    end
+  end
+  assert.are.equal(0, #hits, string.format("unexpected %s%s; findings:\n%s", rule,
+    path and (" at " .. string.format("%q", path)) or "", dump(report)))
+end
+
+local function contains(s, part)
+  return type(s) == "string" and s:find(part, 1, true) ~= nil
+end
+
+-- The base claim as a clean Medicaid claim (HQ group and HO LCSW modifiers).
+local function medicaid(c)
+  c.payer.kind = "medicaid"
+  c.payer.name = "Ohio Medicaid"
+  c.lines[1].modifiers = setmetatable({ "HQ", "HO" }, bhclaim.array_mt)
+end
+
+local function raises(fn, part)
+  local ok, err = pcall(fn)
+  assert.is_false(ok, "expected an error containing " .. part)
+  assert.is_truthy(contains(tostring(err), part), tostring(err))
+  return err
+end
+
+local OHIO = bhclaim.payer {
+  extends = "medicaid", name = "medicaid-oh",
+  max_participants = { value = 10, source = "Ohio Medicaid manual" },
+}
+
+describe("bhclaim.payer", function()
+  it("extends a built-in profile, keeping the fields it does not set", function()
+    assert.are.equal("medicaid-oh", OHIO.name)
+    assert.are.equal("medicaid", OHIO.kind)
+    assert.are.equal(10, OHIO.max_participants.value)
+    assert.are.equal("HQ", OHIO.group_modifier.value)
+    assert.are.equal(2, OHIO.min_participants.value)
+    assert.is_truthy(contains(tostring(OHIO), "medicaid-oh"), tostring(OHIO))
+  end)
+
+  it("makes 11 present an error (the value is not flagged unconfirmed)", function()
+    local report = check_with(function(c)
+      medicaid(c)
+      c.session.patients_present = 11
+    end, { payer = OHIO })
+    local f = assert_finding(report, "group.participants", "error", "session.patients_present")
+    assert.is_truthy(contains(f.message, "at most 10"), f.message)
+    assert.is_truthy(contains(f.source, "Ohio Medicaid manual"), f.source)
+    assert.is_truthy(contains(f.source, "medicaid-oh"), f.source)
+  end)
+
+  it("accepts 10 present", function()
+    local report = check_with(function(c)
+      medicaid(c)
+      c.session.patients_present = 10
+    end, { payer = OHIO })
+    assert_no_finding(report, "group.participants")
+    assert.is_true(report.ok, dump(report))
+  end)
+
+  it("keeps the template's unconfirmed values as warnings", function()
+    local report = check_with(function(c)
+      medicaid(c)
+      c.lines[1].modifiers = setmetatable({ "HO" }, bhclaim.array_mt)
+      c.session.patients_present = 1
+    end, { payer = OHIO })
+    assert_finding(report, "group.modifier", "warning", "lines[1].modifiers")
+    assert_finding(report, "group.participants", "warning", "session.patients_present")
+  end)
+
+  it("leaves the built-in Medicaid profile unchanged", function()
+    local report = check_with(function(c)
+      medicaid(c)
+      c.session.patients_present = 11
+    end)
+    assert_no_finding(report, "group.participants")
+  end)
+
+  it("extends another profile table", function()
+    local p = bhclaim.payer { extends = OHIO, name = "medicaid-oh-2",
+      min_participants = { value = 3, source = "test" } }
+    local report = check_with(function(c)
+      medicaid(c)
+      c.session.patients_present = 2
+    end, { payer = p })
+    assert_finding(report, "group.participants", "error", "session.patients_present")
+    report = check_with(function(c)
+      medicaid(c)
+      c.session.patients_present = 11
+    end, { payer = p })
+    assert_finding(report, "group.participants", "error", "session.patients_present")
+  end)
+
+  it("replaces the credential list when a profile sets its own", function()
+    local p = bhclaim.payer { extends = "medicare", name = "cadc-ok",
+      credentials = { source = "test", accepted = { { credential = "CADC" } } } }
+    local report = check_with(function(c) c.rendering_provider.credential = "CADC" end,
+      { payer = p })
+    assert_no_finding(report, "provider.credential")
+    report = check_with(function() end, { payer = p })
+    assert_finding(report, "provider.credential", "error", "rendering_provider.credential")
+  end)
+
+  it("raises on an unknown field, naming it", function()
+    raises(function()
+      bhclaim.payer { extends = "medicaid", name = "x", max_participant = { value = 10 } }
+    end, "unknown field 'max_participant'")
+  end)
+
+  it("raises on an unknown field inside a value", function()
+    raises(function()
+      bhclaim.payer { extends = "medicaid", max_participants = { value = 10, sauce = "x" } }
+    end, "unknown field 'max_participants.sauce'")
+  end)
+
+  it("raises on a wrong type, naming the field", function()
+    raises(function()
+      bhclaim.payer { extends = "medicaid", name = "x", max_participants = 10 }
+    end, "max_participants")
+    raises(function()
+      bhclaim.payer { extends = "medicaid", max_participants = { value = "10" } }
+    end, "max_participants.value")
+    raises(function()
+      bhclaim.payer { extends = "medicaid", min_minutes = { value = 45, source = 1 } }
+    end, "min_minutes.source")
+    raises(function()
+      bhclaim.payer { extends = "medicaid", name = 5 }
+    end, "'name'")
+  end)
+
+  it("raises on a value that is not a whole number >= 0", function()
+    raises(function()
+      bhclaim.payer { extends = "medicare", min_minutes = { value = -1 } }
+    end, "min_minutes.value")
+    raises(function()
+      bhclaim.payer { extends = "medicare", min_minutes = { value = 2.5 } }
+    end, "min_minutes.value")
+  end)
+
+  it("raises on an unknown base profile", function()
+    raises(function()
+      bhclaim.payer { extends = "medicaid-tx", name = "x" }
+    end, "unknown base profile 'medicaid-tx'")
+  end)
+
+  it("raises on a kind outside its list", function()
+    raises(function() bhclaim.payer { extends = "medicare", kind = "tricare" } end, "'kind'")
+  end)
+
+  it("raises on an MUE entry with a bad adjudication indicator", function()
+    raises(function()
+      bhclaim.payer { extends = "medicare",
+        mue = { { code = "90853", value = 1, mai = 4 } } }
+    end, "mue[1].mai")
+  end)
+end)
+
+describe("bhclaim.payers.load", function()
+  local paths = {}
+
+  local function write_profile(text)
+    local path = os.tmpname()
+    local f = assert(io.open(path, "wb"))
+    f:write(text)
+    f:close()
+    paths[#paths + 1] = path
+    return path
+  end
+
+  after_each(function()
+    for i = #paths, 1, -1 do
+      os.remove(paths[i])
+      paths[i] = nil
+    end
+  end)
+
+  it("loads a file returning a profile table", function()
+    local path = write_profile([[
+return {
+  extends = "medicare",
+  name = "medicare-jh",
+  max_participants = { value = 8, source = "MAC article" },
+}
+]])
+    local p, err = bhclaim.payers.load(path)
+    assert.is_table(p, tostring(err))
+    assert.are.equal("medicare-jh", p.name)
+    assert.are.equal("medicare", p.kind)
+    local report = check_with(function(c) c.session.patients_present = 9 end, { payer = p })
+    assert_finding(report, "group.participants", "error", "session.patients_present")
+    report = check_with(function(c) c.session.patients_present = 8 end, { payer = p })
+    assert_no_finding(report, "group.participants")
+  end)
+
+  it("returns nil and a message for a file with a syntax error", function()
+    local p, err = bhclaim.payers.load(write_profile("return { extends = "))
+    assert.is_nil(p)
+    assert.is_string(err)
+  end)
+
+  it("returns nil and a message for a file that raises", function()
+    local path = write_profile("error('no profile here')")
+    local p, err = bhclaim.payers.load(path)
+    assert.is_nil(p)
+    assert.is_truthy(contains(err, "no profile here"), err)
+  end)
+
+  it("returns nil and the field for a profile with an unknown field", function()
+    local path = write_profile("return { extends = 'medicare', max_participant = {value = 8} }")
+    local p, err = bhclaim.payers.load(path)
+    assert.is_nil(p)
+    assert.is_truthy(contains(err, "unknown field 'max_participant'"), err)
+    assert.is_truthy(contains(err, path), err)
+  end)
+
+  it("returns nil and a message for a missing file", function()
+    local p, err = bhclaim.payers.load("/nonexistent/bhclaim-profile.lua")
+    assert.is_nil(p)
+    assert.is_string(err)
+  end)
+end)
+
+describe("opts.payer", function()
+  it("uses the Medicaid profile for a Medicare claim given opts.payer = 'medicaid'", function()
+    local report = check_with(function() end, { payer = "medicaid" })
+    local f = assert_finding(report, "group.modifier", "warning", "lines[1].modifiers")
+    assert.is_truthy(contains(f.source, "payer profile medicaid"), f.source)
+    assert_finding(report, "provider.credential", "warning", "lines[1].modifiers")
+  end)
+
+  it("turns Medicare's 13-present error into Medicaid's warning", function()
+    local report = check_with(function(c) c.session.patients_present = 13 end,
+      { payer = "medicaid" })
+    assert_finding(report, "group.participants", "warning", "session.patients_present")
+  end)
+
+  it("uses the Medicare profile for a Medicaid claim given opts.payer = 'medicare'", function()
+    local report = check_with(function(c)
+      c.payer.kind = "medicaid"
+      c.session.patients_present = 13
+    end, { payer = "medicare" })
+    assert_no_finding(report, "group.modifier")
+    assert_finding(report, "group.participants", "error", "session.patients_present")
+  end)
+
+  it("takes the built-in profile for the claim's payer.kind by default", function()
+    local report = check_with(function(c) c.payer.kind = "medicaid" end)
+    assert_finding(report, "group.modifier", "warning", "lines[1].modifiers")
+  end)
+
+  it("raises on a name that is no built-in profile", function()
+    raises(function() bhclaim.check(base_claim(), { today = TODAY, payer = "medicaid-oh" }) end,
+      "bad argument #2 to 'check'")
+  end)
+
+  it("raises on a plain table that is not a profile", function()
+    raises(function()
+      bhclaim.check(base_claim(), { today = TODAY, payer = { name = "x" } })
+    end, "bad argument #2 to 'check'")
+  end)
+
+  it("gives the built-in profiles by name", function()
+    for _, name in ipairs({ "medicare", "medicaid", "commercial" }) do
+      local p = bhclaim.payers.builtin(name)
+      assert.is_table(p)
+      assert.are.equal(name, p.kind)
+    end
+    assert.is_nil(bhclaim.payers.builtin("tricare"))
+  end)
+end)

@@ -103,7 +103,7 @@ asan:
 $(BUILD)/test_%: tests/test_%.c $(BUILD)/libbhclaim.a
 	$(CC) $(ALL_CFLAGS) -Icsrc -o $@ $< $(BUILD)/libbhclaim.a $(CJSON_LIBS) -lm
 
-C_TESTS = test_core test_x12 test_telehealth
+C_TESTS = test_core test_x12 test_telehealth test_fuzz
 
 test: deps
 	@sh scripts/run-tests.sh

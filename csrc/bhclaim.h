@@ -657,6 +657,15 @@ typedef struct bh_profile {
 ** notes of one word). names may be NULL. Used for doc.cloned. */
 double bh_note_similarity(const char *a, const char *b, const char *const *names, int n_names);
 
+/* Compares every pair of n notes (NULL entries are skipped) as
+** bh_note_similarity does, tokenising each note once, and calls found for
+** each pair (i < j, 0-based) whose similarity is at least threshold.
+** Returns BH_OK or BH_ERR_NOMEM (then found was not called). */
+bh_status bh_notes_compare(const char *const *notes, int n, const char *const *names,
+                           int n_names, double threshold,
+                           void (*found)(int i, int j, double similarity, void *ctx),
+                           void *ctx);
+
 /* Options for bh_claim_check. Zero-initialise, then set what you need. */
 typedef struct bh_check_options {
     bh_date today;              /* for date.future; 0 turns that check off */

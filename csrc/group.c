@@ -693,12 +693,9 @@ static size_t shingles(const char *text, const char *const *names, int n_names, 
     return n;
 }
 
-double bh_note_similarity(const char *a, const char *b, const char *const *names, int n_names) {
-    u64 sa[SIM_MAX_WORDS], sb[SIM_MAX_WORDS];
-    size_t na, nb, i = 0, j = 0, common = 0;
-    if (a == NULL || b == NULL) return 0.0;
-    na = shingles(a, names, n_names, sa);
-    nb = shingles(b, names, n_names, sb);
+/* Dice coefficient of two sorted, repeat-free shingle sets. */
+static double dice(const u64 *sa, size_t na, const u64 *sb, size_t nb) {
+    size_t i = 0, j = 0, common = 0;
     if (na == 0 || nb == 0) return na == nb ? 1.0 : 0.0;
     while (i < na && j < nb) {
         if (sa[i] == sb[j]) {
@@ -712,4 +709,44 @@ double bh_note_similarity(const char *a, const char *b, const char *const *names
         }
     }
     return 2.0 * (double)common / (double)(na + nb);
+}
+
+double bh_note_similarity(const char *a, const char *b, const char *const *names, int n_names) {
+    u64 sa[SIM_MAX_WORDS], sb[SIM_MAX_WORDS];
+    if (a == NULL || b == NULL) return 0.0;
+    return dice(sa, shingles(a, names, n_names, sa), sb, shingles(b, names, n_names, sb));
+}
+
+bh_status bh_notes_compare(const char *const *notes, int n, const char *const *names,
+                           int n_names, double threshold,
+                           void (*found)(int i, int j, double similarity, void *ctx),
+                           void *ctx) {
+    u64 *sets;
+    size_t *sizes;
+    int i, j;
+    if (n <= 1) return BH_OK;
+    /* Each note's shingles once, not once per pair: a group of 8 has 28
+    ** pairs but only 8 notes. */
+    sets = malloc((size_t)n * SIM_MAX_WORDS * sizeof *sets);
+    sizes = malloc((size_t)n * sizeof *sizes);
+    if (sets == NULL || sizes == NULL) {
+        free(sets);
+        free(sizes);
+        return BH_ERR_NOMEM;
+    }
+    for (i = 0; i < n; i++)
+        sizes[i] = notes[i] ? shingles(notes[i], names, n_names, sets + (size_t)i * SIM_MAX_WORDS)
+                            : 0;
+    for (i = 0; i < n; i++) {
+        for (j = i + 1; j < n; j++) {
+            double sim;
+            if (notes[i] == NULL || notes[j] == NULL) continue;
+            sim = dice(sets + (size_t)i * SIM_MAX_WORDS, sizes[i],
+                       sets + (size_t)j * SIM_MAX_WORDS, sizes[j]);
+            if (sim >= threshold) found(i, j, sim, ctx);
+        }
+    }
+    free(sets);
+    free(sizes);
+    return BH_OK;
 }

@@ -1275,6 +1275,78 @@ static int l_note_similarity(lua_State *L) {
     return 1;
 }
 
+/* Collects similar pairs into a preallocated list (filled after the
+** comparison, so no Lua call happens while C holds memory). */
+typedef struct pair_list {
+    int (*pairs)[2];
+    double *sims;
+    int n, cap;
+} pair_list;
+
+static void collect_pair(int i, int j, double sim, void *ctx) {
+    pair_list *pl = ctx;
+    if (pl->n == pl->cap) return;
+    pl->pairs[pl->n][0] = i;
+    pl->pairs[pl->n][1] = j;
+    pl->sims[pl->n++] = sim;
+}
+
+#define MAX_NOTES 256
+
+/***
+The pairs of notes at or above a similarity threshold.
+@function similar_pairs
+@tparam table notes list of strings (false or nil entries are skipped)
+@tparam table names words to set aside
+@tparam number threshold
+@treturn table list of {i, j, similarity} (1-based, i < j)
+*/
+static int l_similar_pairs(lua_State *L) {
+    const char *notes[MAX_NOTES], *names[64];
+    int (*pairs)[2];
+    double *sims;
+    pair_list pl;
+    int n, n_names = 0, i, total;
+    double threshold = luaL_checknumber(L, 3);
+    bh_status st;
+    luaL_checktype(L, 1, LUA_TTABLE);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    n = (int)bhc_rawlen(L, 1);
+    luaL_argcheck(L, n <= MAX_NOTES, 1, "too many notes (at most 256)");
+    for (i = 0; i < n; i++) {
+        lua_rawgeti(L, 1, i + 1);
+        notes[i] = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+        lua_pop(L, 1);  /* the table keeps the string alive */
+    }
+    total = (int)bhc_rawlen(L, 2);
+    for (i = 1; i <= total && n_names < 64; i++) {
+        lua_rawgeti(L, 2, i);
+        if (lua_type(L, -1) == LUA_TSTRING) names[n_names++] = lua_tostring(L, -1);
+        lua_pop(L, 1);
+    }
+    /* Room for every pair, owned by Lua (userdata) so nothing leaks on a raise. */
+    pl.cap = n * (n - 1) / 2 + 1;
+    pairs = lua_newuserdata(L, (size_t)pl.cap * (sizeof *pairs + sizeof *sims));
+    sims = (double *)(void *)(pairs + pl.cap);
+    pl.pairs = pairs;
+    pl.sims = sims;
+    pl.n = 0;
+    st = bh_notes_compare(notes, n, names, n_names, threshold, collect_pair, &pl);
+    if (st != BH_OK) return luaL_error(L, "bhclaim: out of memory");
+    lua_createtable(L, pl.n, 0);
+    for (i = 0; i < pl.n; i++) {
+        lua_createtable(L, 3, 0);
+        lua_pushinteger(L, pairs[i][0] + 1);
+        lua_rawseti(L, -2, 1);
+        lua_pushinteger(L, pairs[i][1] + 1);
+        lua_rawseti(L, -2, 2);
+        lua_pushnumber(L, sims[i]);
+        lua_rawseti(L, -2, 3);
+        lua_rawseti(L, -2, i + 1);
+    }
+    return 1;
+}
+
 /* {====================================================================
 ** Telehealth derivation
 ** ===================================================================== */
@@ -1755,6 +1827,7 @@ static const luaL_Reg core_functions[] = {
     {"profile", l_profile},
     {"ncci", l_ncci},
     {"note_similarity", l_note_similarity},
+    {"similar_pairs", l_similar_pairs},
     {"telehealth_derive", l_telehealth_derive},
     {"x12_write", l_x12_write},
     {"x12_read", l_x12_read},

@@ -148,9 +148,19 @@ local function copy(v)
   return setmetatable(out, getmetatable(v))
 end
 
--- The claim of one present participant, before the line hooks run.
-local function build_claim(d, p, index, patients_present)
-  local code = type(d.code) == "string" and d.code or "90853"
+-- What every claim of a session shares, worked out once per session.
+local function session_facts(d)
+  return {
+    code = type(d.code) == "string" and d.code or "90853",
+    minutes = minutes_between(d.start, d["end"]) or given(d.minutes),
+    patients_present = count_present(d),
+  }
+end
+
+-- The claim of one present participant, before the line hooks run. Every
+-- table is the claim's own, so editing one claim changes no other.
+local function build_claim(d, p, index, facts)
+  local code = facts.code
   local modality = given(p.modality) or given(d.modality) or "in_person"
   local subscriber, patient
   if is_table(p.subscriber) then
@@ -167,7 +177,6 @@ local function build_claim(d, p, index, patients_present)
   end
   local lines = { line(code) }
   if p.interactive_complexity == true then lines[2] = line("90785") end
-  local minutes = minutes_between(d.start, d["end"])
   return {
     id = given(p.claim_id) or (tostring(given(d.id) or "SESSION") .. "-" .. pad2(index)),
     payer = copy(p.payer),
@@ -181,8 +190,8 @@ local function build_claim(d, p, index, patients_present)
     lines = lines,
     session = {
       kind = "group", start = d.start, ["end"] = d["end"],
-      minutes = minutes or d.minutes,
-      patients_present = patients_present,
+      minutes = facts.minutes,
+      patients_present = facts.patients_present,
       minutes_present = given(p.minutes_present),
       modality = modality,
       patient_location = given(p.patient_location) or given(d.patient_location),
@@ -228,21 +237,42 @@ local function add_modifier(line, m)
   line.modifiers[#line.modifiers + 1] = m
 end
 
+-- The credential modifier a profile wants for a credential as written
+-- ("LCSW", "Ph.D."), or false; cached per profile, as a session asks the
+-- same question for every participant.
+local credential_modifiers = setmetatable({}, { __mode = "k" })
+
+local function credential_modifier(profile, cred)
+  local cache = credential_modifiers[profile]
+  if not cache then
+    cache = {}
+    credential_modifiers[profile] = cache
+  end
+  local m = cache[cred]
+  if m == nil then
+    m = false
+    local key = cred:upper():gsub("[^%w]", "")
+    for _, c in ipairs(is_table(profile.credentials) and profile.credentials.accepted or {}) do
+      if c.credential == key and c.modifier then m = c.modifier end
+    end
+    cache[cred] = m
+  end
+  return m
+end
+
 -- In person: the payer's group modifier and the credential modifier it
 -- wants for the facilitator, on the group line.
 local function in_person_hook(_, _, claim, profile)
   local line = claim.lines[1]
   if is_table(profile.group_modifier) then add_modifier(line, profile.group_modifier.value) end
   local cred = is_table(claim.rendering_provider) and claim.rendering_provider.credential
-  if type(cred) == "string" and is_table(profile.credentials) then
-    local key = cred:upper():gsub("[^%w]", "")
-    for _, c in ipairs(profile.credentials.accepted or {}) do
-      if c.credential == key and c.modifier then add_modifier(line, c.modifier) end
-    end
+  if type(cred) == "string" then
+    local m = credential_modifier(profile, cred)
+    if m then add_modifier(line, m) end
   end
 end
 M.line_hooks[1] = in_person_hook
-M.line_hooks[2] = function(...) return require("bhclaim.telehealth").session_hook(...) end
+M.line_hooks[2] = require("bhclaim.telehealth").session_hook
 
 --- The claims of the session: one per present participant, in order.
 -- @tparam[opt] table opts `payer` to use one profile for every claim, or
@@ -253,11 +283,11 @@ M.line_hooks[2] = function(...) return require("bhclaim.telehealth").session_hoo
 function session_mt:claims(opts)
   local d, claims, absent = self.data, {}, {}
   if not is_table(d.participants) then return claims, absent end
-  local n_present = count_present(d)
+  local facts = session_facts(d)
   for i, p in ipairs(d.participants) do
     if is_table(p) and is_table(p.patient) then
       if present(p) then
-        local claim = build_claim(d, p, i, n_present)
+        local claim = build_claim(d, p, i, facts)
         local profile = profile_for(p, opts)
         for _, hook in ipairs(M.line_hooks) do hook(self, p, claim, profile) end
         claims[#claims + 1] = claim
@@ -289,33 +319,29 @@ end
 -- doc.cloned: each pair of present participants whose notes are the same
 -- or nearly. Returns findings by participant index.
 local function cloned_notes(d)
-  local by_index, notes = {}, {}
-  local names = all_names(d)
+  local by_index, notes, texts = {}, {}, {}
   for i, p in ipairs(d.participants) do
     if present(p) and is_table(p.patient) and type(p.participation) == "string" then
-      notes[#notes + 1] = { index = i, text = p.participation, p = p }
+      notes[#notes + 1] = { index = i, p = p }
+      texts[#texts + 1] = p.participation
     end
   end
-  for a = 1, #notes do
-    for b = a + 1, #notes do
-      local x, y = notes[a], notes[b]
-      local sim = core.note_similarity(x.text, y.text, names)
-      if sim >= M.CLONE_THRESHOLD then
-        for _, pair in ipairs({ { x, y }, { y, x } }) do
-          local me, other = pair[1], pair[2]
-          local list = by_index[me.index] or {}
-          by_index[me.index] = list
-          list[#list + 1] = {
-            rule = "doc.cloned", severity = "warning", path = "documentation.participation",
-            message = string.format("The participation note of %s is %s that of %s "
-              .. "(similarity %.2f); auditors treat cloned notes as missing.",
-              person_label(me.p, me.index), sim >= 0.999 and "identical to" or "nearly the same as",
-              person_label(other.p, other.index), sim),
-            hint = "Write what this patient said or did, in their own note.",
-            source = "CMS/MAC documentation reviews: member-specific notes (rules-reference 4.2)",
-          }
-        end
-      end
+  local pairs_found = core.similar_pairs(texts, all_names(d), M.CLONE_THRESHOLD)
+  for _, pair in ipairs(pairs_found) do
+    local x, y, sim = notes[pair[1]], notes[pair[2]], pair[3]
+    for _, two in ipairs({ { x, y }, { y, x } }) do
+      local me, other = two[1], two[2]
+      local list = by_index[me.index] or {}
+      by_index[me.index] = list
+      list[#list + 1] = {
+        rule = "doc.cloned", severity = "warning", path = "documentation.participation",
+        message = string.format("The participation note of %s is %s that of %s "
+          .. "(similarity %.2f); auditors treat cloned notes as missing.",
+          person_label(me.p, me.index), sim >= 0.999 and "identical to" or "nearly the same as",
+          person_label(other.p, other.index), sim),
+        hint = "Write what this patient said or did, in their own note.",
+        source = "CMS/MAC documentation reviews: member-specific notes (rules-reference 4.2)",
+      }
     end
   end
   return by_index

@@ -84,31 +84,54 @@ static scratch *get_scratch(lua_State *L) {
 ** claim reader ignores still get a finding; a few are plenty to fix. */
 #define MAX_UNSUPPORTED 8
 
+/* One step of the path to the value being converted: a key (borrowed from
+** the Lua string on the stack, alive while its value is converted) or a
+** 1-based array index. Rendered only when an unsupported value needs it. */
+typedef struct path_frame {
+    const char *key;        /* NULL for an array element */
+    long index;
+} path_frame;
+
 typedef struct converter {
     lua_State *L;
     int strict;
     const char *error;      /* strict: why the value cannot be encoded */
-    char path[128];         /* path of the value being converted */
-    size_t path_len;        /* bytes of path in use */
+    path_frame frames[BH_MAX_DEPTH + 2];
+    int depth;              /* frames in use */
     int n_unsupported;      /* entries used in the two arrays below */
     char unsupported_path[MAX_UNSUPPORTED][128];
     const char *unsupported_what[MAX_UNSUPPORTED];
 } converter;
 
-/* Appends ".key" or "[i]" to the path; returns the old length to restore.
-** A path too long for the buffer is cut: it only names a place. */
 static size_t path_push(converter *cv, const char *key, long index) {
-    size_t old = cv->path_len, room = sizeof cv->path - old;
-    int n;
-    if (key != NULL) n = snprintf(cv->path + old, room, "%s%s", old ? "." : "", key);
-    else n = snprintf(cv->path + old, room, "[%ld]", index);
-    if (n > 0) cv->path_len = (size_t)n < room ? old + (size_t)n : sizeof cv->path - 1;
+    size_t old = (size_t)cv->depth;
+    if (cv->depth < BH_MAX_DEPTH + 2) {
+        cv->frames[cv->depth].key = key;
+        cv->frames[cv->depth].index = index;
+        cv->depth++;
+    }
     return old;
 }
 
 static void path_pop(converter *cv, size_t old) {
-    cv->path_len = old;
-    cv->path[old] = '\0';
+    cv->depth = (int)old;
+}
+
+/* Writes the current path ("lines[1].code") into out; a path too long
+** for the buffer is cut: it only names a place. */
+static void path_render(const converter *cv, char *out, size_t size) {
+    size_t n = 0;
+    int i;
+    out[0] = '\0';
+    for (i = 0; i < cv->depth && n + 1 < size; i++) {
+        int w;
+        if (cv->frames[i].key != NULL)
+            w = snprintf(out + n, size - n, "%s%s", n ? "." : "", cv->frames[i].key);
+        else
+            w = snprintf(out + n, size - n, "[%ld]", cv->frames[i].index);
+        if (w < 0) break;
+        n += (size_t)w;
+    }
 }
 
 static cJSON *convert(converter *cv, int idx, int depth, const char *key);
@@ -121,7 +144,8 @@ static cJSON *unsupported(converter *cv, const char *what) {
         return NULL;
     }
     if (cv->n_unsupported < MAX_UNSUPPORTED) {
-        memcpy(cv->unsupported_path[cv->n_unsupported], cv->path, cv->path_len + 1);
+        path_render(cv, cv->unsupported_path[cv->n_unsupported],
+                    sizeof cv->unsupported_path[0]);
         cv->unsupported_what[cv->n_unsupported++] = what;
     }
     return cJSON_CreateRaw(what);
@@ -330,8 +354,7 @@ static const char *to_tree(lua_State *L, scratch *s, int idx, converter *cv, int
     cv->L = L;
     cv->strict = strict;
     cv->error = NULL;
-    cv->path[0] = '\0';
-    cv->path_len = 0;
+    cv->depth = 0;
     cv->n_unsupported = 0;
     s->tree = cJSON_CreateArray();
     if (s->tree == NULL) return "out of memory";
@@ -617,8 +640,7 @@ static int table_to_text(lua_State *L, scratch *s, int idx, converter *cv) {
     cv->L = L;
     cv->strict = 0;
     cv->error = NULL;
-    cv->path[0] = '\0';
-    cv->path_len = 0;
+    cv->depth = 0;
     cv->n_unsupported = 0;
     s->text_len = 0;
     return text_value(s, cv, idx, 0, NULL);

@@ -81,6 +81,12 @@ function M.cpt(code)
     return nil, string.format("%s has the %s shape but is not in the %s", code, info.kind,
       info.kind == "HCPCS Level II" and "CMS HCPCS file" or "behavioral-health catalogue")
   end
+  if info.kind == "HCPCS Level II" then
+    -- data/PROVENANCE.md: the carried CMS file drops termination dates, so
+    -- a listed code may have been terminated already.
+    info.note = "listed in the January 2026 CMS HCPCS file, which carries no termination "
+      .. "dates: a code terminated earlier may still be listed"
+  end
   return setmetatable(info, procedure_mt)
 end
 

@@ -4,39 +4,14 @@
 -- and argument named.
 
 local bhclaim = require("bhclaim")
+local support = require("spec.support")
+local BASE_PATH = support.BASE_PATH
+local read_file = support.read_file
+local base_claim = support.base_claim
 
 local OPTS = { today = "2026-11-26" }
-local BASE_PATH = "spec/fixtures/base_claim.json"
-
-local function read_file(path)
-  local f = assert(io.open(path, "rb"))
-  local text = f:read("*a")
-  f:close()
-  return text
-end
 
 local BASE_JSON = read_file(BASE_PATH)
-local BASE = assert(bhclaim.decode(BASE_JSON))
-
-local function deep_copy(value, seen)
-  if type(value) ~= "table" then
-    return value
-  end
-  seen = seen or {}
-  if seen[value] then
-    return seen[value]
-  end
-  local copy = {}
-  seen[value] = copy
-  for k, v in pairs(value) do
-    copy[deep_copy(k, seen)] = deep_copy(v, seen)
-  end
-  return setmetatable(copy, getmetatable(value))
-end
-
-local function base_claim()
-  return deep_copy(BASE)
-end
 
 local function dump(report)
   local parts = {}

@@ -7,123 +7,16 @@
 -- opts.today is always "2026-11-26".
 
 local bhclaim = require("bhclaim")
-
-local TODAY = "2026-11-26"
-local BASE_PATH = "spec/fixtures/base_claim.json"
-
-local function read_file(path)
-  local f = assert(io.open(path, "rb"))
-  local text = f:read("*a")
-  f:close()
-  return text
-end
-
-local BASE = assert(bhclaim.decode(read_file(BASE_PATH)))
-
--- Copies tables (keeping their metatables, e.g. bhclaim.array_mt); other
--- values, bhclaim.null among them, are shared.
-local function deep_copy(value, seen)
-  if type(value) ~= "table" then
-    return value
-  end
-  seen = seen or {}
-  if seen[value] then
-    return seen[value]
-  end
-  local copy = {}
-  seen[value] = copy
-  for k, v in pairs(value) do
-    copy[deep_copy(k, seen)] = deep_copy(v, seen)
-  end
-  return setmetatable(copy, getmetatable(value))
-end
-
-local function base_claim()
-  return deep_copy(BASE)
-end
-
--- bhclaim.check with opts.today always set to TODAY.
-local function check(claim, opts)
-  local o = {}
-  for k, v in pairs(opts or {}) do
-    o[k] = v
-  end
-  o.today = TODAY
-  local report, msg, id = bhclaim.check(claim, o)
-  assert.is_table(report, "check returned no report: " .. tostring(msg) .. " " .. tostring(id))
-  return report
-end
-
--- Checks a fresh copy of the base claim after `mutate` changed it.
-local function check_with(mutate, opts)
-  local claim = base_claim()
-  mutate(claim)
-  return check(claim, opts)
-end
-
-
-
-local function findings_for(report, rule)
-  local out = {}
-  for _, f in ipairs(report.findings) do
-    if f.rule == rule then
-      out[#out + 1] = f
-    end
-  end
-  return out
-end
-
-local function finding_at(report, rule, path)
-  for _, f in ipairs(findings_for(report, rule)) do
-    if f.path == path then
-      return f
-    end
-  end
-  return nil
-end
-
-local function dump(report)
-  local parts = {}
-  for _, f in ipairs(report.findings) do
-    parts[#parts + 1] = string.format("  %s %s at %q: %s", tostring(f.severity),
-      tostring(f.rule), tostring(f.path), tostring(f.message))
-  end
-  if #parts == 0 then
-    return "  (no findings)"
-  end
-  return table.concat(parts, "\n")
-end
-
--- Asserts a finding of `rule` at `path` with `severity`; returns it.
-local function assert_finding(report, rule, severity, path)
-  local f = finding_at(report, rule, path)
-  assert.is_truthy(f, string.format("expected %s at %q; findings:\n%s", rule, path,
-    dump(report)))
-  assert.are.equal(severity, f.severity,
-    string.format("severity of %s at %q; findings:\n%s", rule, path, dump(report)))
-  if severity == "error" then
-    assert.is_false(report.ok, "report.ok with an error finding")
-  end
-  return f
-end
-
--- Asserts no finding of `rule` at all, or none at `path` when given.
-local function assert_no_finding(report, rule, path)
-  local hits = findings_for(report, rule)
-  if path then
-    hits = {}
-    local f = finding_at(report, rule, path)
-    if f then
-      hits[1] = f
-    end
-  end
-  assert.are.equal(0, #hits, string.format("unexpected %s%s; findings:\n%s", rule,
-    path and (" at " .. string.format("%q", path)) or "", dump(report)))
-end
-
-local function contains(s, part)
-  return type(s) == "string" and s:find(part, 1, true) ~= nil
-end
+local support = require("spec.support")
+local TODAY = support.TODAY
+local read_file = support.read_file
+local deep_copy = support.deep_copy
+local check_with = support.check_with
+local findings_for = support.findings_for
+local dump = support.dump
+local assert_finding = support.assert_finding
+local assert_no_finding = support.assert_no_finding
+local contains = support.contains
 
 local SESSION = assert(bhclaim.decode(read_file("spec/fixtures/session_group.json")))
 

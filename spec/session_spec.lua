@@ -8,16 +8,12 @@
 -- always "2026-11-26".
 
 local bhclaim = require("bhclaim")
+local support = require("spec.support")
+local TODAY = support.TODAY
+local read_file = support.read_file
+local contains = support.contains
 
-local TODAY = "2026-11-26"
 local SESSION_PATH = "spec/fixtures/session_group.json"
-
-local function read_file(path)
-  local f = assert(io.open(path, "rb"))
-  local text = f:read("*a")
-  f:close()
-  return text
-end
 
 local SESSION_JSON = read_file(SESSION_PATH)
 local SESSION = assert(bhclaim.decode(SESSION_JSON))
@@ -40,10 +36,6 @@ end
 
 local function session_data()
   return deep_copy(SESSION)
-end
-
-local function contains(s, part)
-  return type(s) == "string" and s:find(part, 1, true) ~= nil
 end
 
 local function has(list, value)

@@ -43,7 +43,7 @@ HEADERS  = $(wildcard csrc/*.h)
 core_objs = $(patsubst csrc/%.c,$(1)/obj/%.o,$(CORE_SRC) $(DATA_SRC))
 
 .PHONY: all deps lib modules test test-lua test-c test-asan lint check-rockspec \
-        check-tables demo repl bench install clean help asan tables
+        check-tables demo repl bench doc install clean help asan tables
 
 all: lib modules
 
@@ -52,6 +52,7 @@ help:
 	@echo "make test    install what is missing, build, run every test (sanitizers too)"
 	@echo "make repl    a Lua prompt with bhclaim loaded"
 	@echo "make bench   benchmarks (figures printed)"
+	@echo "make doc     the API reference in doc/ (LDoc)"
 	@echo "make install install with luarocks (rockspec/bhclaim-scm-1.rockspec)"
 
 deps:
@@ -132,6 +133,9 @@ repl: all
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@BUILD=$(BUILD) CC="$(CC)" CFLAGS="-O2" sh bench/run.sh
+
+doc: deps
+	ldoc -q .
 
 install:
 	luarocks make rockspec/bhclaim-scm-1.rockspec

@@ -5,6 +5,11 @@
 ** into plain tables; the workflow layer lives in lua/bhclaim/.
 ** SPDX-License-Identifier: MIT
 */
+/***
+The C core's Lua face: look-ups, checks, JSON, profiles, NCCI tables,
+telehealth and X12. Scripts use the `bhclaim` module built on it.
+@module bhclaim.core
+*/
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

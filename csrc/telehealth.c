@@ -2,7 +2,7 @@
 ** telehealth.c: telehealth rules as effective-dated data (Medicare national
 ** rules; Medicaid and commercial templates), the derivation of POS and
 ** modifiers for one service, and the claim check built on it. Every row names
-** its source in ../shared/domain/rules-reference.md (sections 3.1-3.4, 7.6,
+** its source in docs/rules-reference.md (sections 3.1-3.4, 7.6,
 ** 7.7) or the page the fact was read from. Core layer: no Lua headers.
 ** SPDX-License-Identifier: MIT
 */

@@ -1,4 +1,4 @@
---- Commercial default: what most commercial payers ask of group
+-- Commercial default: what most commercial payers ask of group
 -- psychotherapy, as trade sources describe it. Payer contracts differ, so
 -- every value is flagged unconfirmed (findings are warnings); a practice
 -- extends this profile with its payers' own rules.

@@ -1,4 +1,4 @@
---- Medicaid template: the values a state program sets. Copy it, or extend
+-- Medicaid template: the values a state program sets. Copy it, or extend
 -- it with bhclaim.payer{ extends = "medicaid", ... }, and put in your
 -- state's numbers. Everything here is flagged unconfirmed: no state's
 -- manual settled it (rules-reference 1.2, 3.4), so findings are warnings

@@ -1,5 +1,5 @@
---- Medicare Part B profile for group psychotherapy. Every value names its
--- source (docs/sources: ../shared/domain/rules-reference.md sections); a
+-- Medicare Part B profile for group psychotherapy. Every value names its
+-- source (sections of docs/rules-reference.md); a
 -- value no source settled is flagged unconfirmed, and its findings are
 -- warnings, not errors.
 -- SPDX-License-Identifier: MIT

@@ -54,6 +54,8 @@ build = {
     ["bhclaim"] = "lua/bhclaim/init.lua",
     ["bhclaim.report"] = "lua/bhclaim/report.lua",
     ["bhclaim.codes"] = "lua/bhclaim/codes.lua",
+    ["bhclaim.cli"] = "lua/bhclaim/cli.lua",
+    ["bhclaim.reports"] = "lua/bhclaim/reports.lua",
     ["bhclaim.payer"] = "lua/bhclaim/payer.lua",
     ["bhclaim.rules"] = "lua/bhclaim/rules.lua",
     ["bhclaim.session"] = "lua/bhclaim/session.lua",
@@ -61,6 +63,9 @@ build = {
     ["bhclaim.payers.medicare"] = "lua/bhclaim/payers/medicare.lua",
     ["bhclaim.payers.medicaid"] = "lua/bhclaim/payers/medicaid.lua",
     ["bhclaim.payers.commercial"] = "lua/bhclaim/payers/commercial.lua",
+  },
+  install = {
+    bin = { bhclaim = "scripts/bhclaim" },
   },
 }
 test = {

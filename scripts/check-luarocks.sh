@@ -4,10 +4,11 @@
 # nothing of the checkout on the paths.
 # SPDX-License-Identifier: MIT
 set -eu
-tree="$(pwd)/luarocks-tree"
-rm -rf "$tree"
+root="$(pwd)/luarocks-tree"
+rm -rf "$root"
 for v in 5.1 5.4; do
     command -v "lua$v" >/dev/null 2>&1 || continue
+    tree="$root/$v"     # one tree per version: each installs bin/bhclaim
     luarocks --lua-version="$v" --tree="$tree" make rockspec/bhclaim-scm-1.rockspec >/dev/null
     eval "$(luarocks --lua-version="$v" --tree="$tree" path)"
     (cd /tmp && "lua$v" -e '
@@ -15,6 +16,8 @@ for v in 5.1 5.4; do
         assert(b.codes.cpt("90853"), "catalogue")
         assert(b.npi.valid("1234567893"))
         print("loaded " .. b._VERSION .. " on " .. _VERSION)')
+    # The installed command line runs from the tree too.
+    (cd /tmp && "$tree/bin/bhclaim" codes 90853 >/dev/null)
 done
 # builtin builds leave objects beside the sources
 rm -f csrc/*.o csrc/data/*.o

@@ -190,6 +190,7 @@ end
 -- @tparam string s
 -- @treturn string
 function M.json_string(s)
+  if not s:find('[%c"\\]') then return '"' .. s .. '"' end
   return '"' .. s:gsub('[%c"\\]', escape_char) .. '"'
 end
 
@@ -229,14 +230,10 @@ function M.json_encode(v)
   return "{" .. concat(items, ",") .. "}"
 end
 
-local FINDING_KEYS = { "rule", "severity", "path", "message", "hint", "source" }
-
 local function finding_json(f)
-  local parts = {}
-  for i, k in ipairs(FINDING_KEYS) do
-    parts[i] = '"' .. k .. '":' .. json_value(f[k])
-  end
-  return "{" .. concat(parts, ",") .. "}"
+  return '{"rule":' .. json_value(f.rule) .. ',"severity":' .. json_value(f.severity)
+    .. ',"path":' .. json_value(f.path) .. ',"message":' .. json_value(f.message)
+    .. ',"hint":' .. json_value(f.hint) .. ',"source":' .. json_value(f.source) .. "}"
 end
 
 --- One JSON object on one line; keys in this order: claim_id, patient,
@@ -408,8 +405,8 @@ function M.summary_text(s, top)
   if #ranked > 0 then
     out[#out + 1] = "findings by rule"
     for _, r in ipairs(ranked) do
-      out[#out + 1] = format("  %-24s %-7s %8d findings on %d claims", r.rule, r.severity,
-        r.count, r.claims)
+      out[#out + 1] = format("  %-24s %-7s %8s on %s", r.rule, r.severity,
+        plural(r.count, "finding"), plural(r.claims, "claim"))
     end
     out[#out + 1] = "top findings"
     for i = 1, math.min(top or 10, #ranked) do

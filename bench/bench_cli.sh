@@ -121,6 +121,34 @@ printf 'check on the 837P (read + check)        %7s s  %7s claims/s  %6s MB/s of
     "$sr" "$(rate "$sr" "$n_claims")" "$(mbps "$sr" "$x12_bytes")"
 echo "837P file: $X12, $(mbps 1 "$x12_bytes") MB"
 
+heading "C API and Lua API: the same 837P read into checked claims"
+${CC:-cc} -O2 -std=c99 -Icsrc -o "$OUT/bench_x12" bench/bench_x12.c "$BUILD/libbhclaim.a" \
+    $(pkg-config --cflags --libs libcjson) -lm
+"$OUT/bench_x12" "$X12" | tee "$OUT/bench_x12.txt"
+# seconds of the C API's read + check, for the ratio below
+sc=$(awk '/^\(f\)/ { getline; print $1 }' "$OUT/bench_x12.txt")
+cat >"$OUT/x12_lua.lua" <<'LUA'
+local bhclaim = require("bhclaim")
+local f = assert(io.open(arg[1], "rb"))
+local text = f:read("*a")
+f:close()
+local best = math.huge
+for _ = 1, 3 do
+  local t = os.clock()
+  bhclaim.x12.check(text, { today = "2026-11-26" })
+  best = math.min(best, os.clock() - t)
+end
+print(string.format("%.3f", best))
+LUA
+for lua in $LUAS; do
+    command -v "$lua" >/dev/null 2>&1 || continue
+    case $lua in lua5.4) abi=5.4 ;; *) abi=5.1 ;; esac
+    sl=$(LUA_PATH="lua/?.lua;lua/?/init.lua;;" LUA_CPATH="$BUILD/$abi/?.so;;" \
+        "$lua" "$OUT/x12_lua.lua" "$X12")
+    printf '%-7s bhclaim.x12.check (read + check, reports)  %7s s  %6s MB/s\n' "$lua" "$sl" \
+        "$(mbps "$sl" "$x12_bytes")"
+done
+
 heading "node-x12 on the same 837P"
 if ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
     echo "npm or node is absent: node-x12 not measured"
@@ -153,5 +181,7 @@ result=$(node --max-old-space-size=8192 "$OUT/node/parse.js" "$OUT/node" "$X12")
 sn=${result% *}
 printf 'node-x12 X12Parser.parse                %7s s  %6s MB/s (%s segments in transactions)\n' \
     "$sn" "$(mbps "$sn" "$x12_bytes")" "${result#* }"
-printf 'bhclaim read+check / node-x12 parse: %sx (target >= 20x)\n' \
+printf 'C API read+check / node-x12 parse: %sx (target >= 20x)\n' \
+    "$(awk -v a="$sn" -v b="$sc" 'BEGIN { printf "%.1f", a / b }')"
+printf 'CLI check (read + check + JSON report lines) / node-x12 parse: %sx\n' \
     "$(awk -v a="$sn" -v b="$sr" 'BEGIN { printf "%.1f", a / b }')"

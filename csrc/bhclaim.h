@@ -883,6 +883,25 @@ bh_status bh_x12_write_837p(const bh_claim *const *claims, size_t n_claims,
 ** Reader
 ** ===================================================================== */
 
+/* A writer of one interchange made of several transaction sets, so a large
+** batch need not be in memory at once: bh_x12_writer_new writes ISA and
+** GS, each bh_x12_writer_add writes one ST..SE set (HL numbering and SE01
+** computed per set, ST02 counting up from opt->transaction_control), and
+** bh_x12_writer_finish writes GE (with the number of sets) and IEA. The
+** 837P guide recommends at most 5000 claims per transaction set.
+** opt and out must outlive the writer. new returns NULL with err filled on
+** bad options; add writes a set whole or not at all and returns BH_ERR_ARG
+** (err names the claim and field) or BH_ERR_NOMEM; after a failure the
+** writer refuses further sets. bh_x12_write_837p is new + one add + finish.
+** Free with bh_x12_writer_free (NULL-safe; it does not touch out). */
+typedef struct bh_x12_writer bh_x12_writer;
+
+bh_x12_writer *bh_x12_writer_new(const bh_x12_options *opt, bh_buffer *out, bh_error *err);
+bh_status bh_x12_writer_add(bh_x12_writer *writer, const bh_claim *const *claims,
+                            size_t n_claims);
+bh_status bh_x12_writer_finish(bh_x12_writer *writer);
+void bh_x12_writer_free(bh_x12_writer *writer);
+
 typedef struct bh_x12_reader bh_x12_reader;
 
 /* Relax checks that real-world files often fail: SE01, GE01 and IEA01

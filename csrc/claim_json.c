@@ -888,8 +888,13 @@ static int read_person(reader *r, const jpath *at, bh_person *person, int is_sub
     if (person->state != BH_FIELD_OK) return 1;
     if (!pc.name_seen) missing(r, at, "name");
     if (is_subscriber && !pc.member_seen) missing(r, at, "member_id");
-    if (!pc.birth_seen) missing(r, at, "birth_date");
-    if (!pc.sex_seen) missing(r, at, "sex");
+    /* The 837P asks a subscriber's birth date and sex (DMG) only when the
+    ** subscriber is the patient; a dependant's are in the patient block. */
+    if (!is_subscriber || person->relationship == NULL ||
+        strcmp(person->relationship, "self") == 0) {
+        if (!pc.birth_seen) missing(r, at, "birth_date");
+        if (!pc.sex_seen) missing(r, at, "sex");
+    }
     if (is_subscriber && !pc.rel_seen) missing(r, at, "relationship");
     return 1;
 }

@@ -35,6 +35,8 @@ typedef struct ncci_ud {
 } ncci_ud;
 
 static bh_ncci *check_ncci(lua_State *L, int idx);
+static void set_string(lua_State *L, const char *key, const char *value);
+static void set_date(lua_State *L, const char *key, bh_date date);
 /* Registry key of the metatable that marks decoded arrays. */
 static const char array_mt_key = 'A';
 
@@ -710,6 +712,33 @@ Checks one claim with the core rules.
 @treturn[2] string message naming line and byte
 @treturn[2] string error id
 */
+/* What batch reports print about a claim, without its whole table:
+** {patient = "Last, First", date = first line's date, codes = {line codes},
+** cents = sum of the usable line charges}. */
+static void push_summary(lua_State *L, const bh_claim *c) {
+    const bh_person *person = c->patient.name.last != NULL ? &c->patient : &c->subscriber;
+    int64_t cents = 0;
+    int i;
+    lua_createtable(L, 0, 4);
+    if (person->name.last != NULL && person->name.first != NULL)
+        lua_pushfstring(L, "%s, %s", person->name.last, person->name.first);
+    else
+        lua_pushstring(L, person->name.last ? person->name.last
+                          : person->name.first ? person->name.first : "");
+    lua_setfield(L, -2, "patient");
+    if (c->n_lines > 0 && c->lines[0].date != 0) set_date(L, "date", c->lines[0].date);
+    else set_string(L, "date", "");
+    lua_createtable(L, c->n_lines, 0);
+    for (i = 0; i < c->n_lines; i++) {
+        lua_pushstring(L, c->lines[i].code ? c->lines[i].code : "");
+        lua_rawseti(L, -2, i + 1);
+        if (c->lines[i].charge_state == BH_FIELD_OK) cents += c->lines[i].charge;
+    }
+    lua_setfield(L, -2, "codes");
+    lua_pushnumber(L, (lua_Number)cents);
+    lua_setfield(L, -2, "cents");
+}
+
 /* The profile for the claim's payer kind from a table {medicare=, medicaid=,
 ** commercial=} of compiled profiles; other and unknown kinds use commercial. */
 static const bh_profile *profile_for_kind(lua_State *L, int idx, bh_payer_kind kind) {
@@ -760,7 +789,9 @@ static int l_check(lua_State *L) {
     push_findings(L, s->report, unsupported);
     if (s->claim->id != NULL) lua_pushstring(L, s->claim->id);
     else lua_pushnil(L);
-    return 2;
+    if (!lua_toboolean(L, 7)) return 2;
+    push_summary(L, s->claim);
+    return 3;
 }
 
 /* {====================================================================
@@ -1502,7 +1533,12 @@ typedef struct batch_ud {
     size_t n;
     bh_buffer out;
     bh_x12_reader *reader;  /* while reading, else NULL */
+    bh_x12_writer *writer;  /* while writing, else NULL */
 } batch_ud;
+
+/* Claims per 837P transaction set when writing: the implementation guide
+** recommends no more than 5000, and it bounds the claim models held. */
+#define CLAIMS_PER_SET 5000
 
 static int batch_gc(lua_State *L) {
     batch_ud *b = luaL_checkudata(L, 1, BATCH_MT);
@@ -1514,6 +1550,8 @@ static int batch_gc(lua_State *L) {
     bh_buffer_free(&b->out);
     bh_x12_reader_free(b->reader);
     b->reader = NULL;
+    bh_x12_writer_free(b->writer);
+    b->writer = NULL;
     return 0;
 }
 
@@ -1599,34 +1637,73 @@ static int l_x12_write(lua_State *L) {
     bh_x12_options options;
     batch_ud *b;
     bh_error err;
-    size_t i, n;
+    size_t i, n, held, done = 0;
     bh_status st;
     luaL_checktype(L, 1, LUA_TTABLE);
     read_x12_options(L, 2, &options);
     n = (size_t)bhc_rawlen(L, 1);
     b = new_batch(L);
-    b->claims = calloc(n ? n : 1, sizeof *b->claims);
+    held = n < CLAIMS_PER_SET ? n : CLAIMS_PER_SET;
+    b->claims = calloc(held ? held : 1, sizeof *b->claims);
     if (b->claims == NULL) return luaL_error(L, "bhclaim: out of memory");
-    for (i = 0; i < n; i++) {
-        converter cv;
-        lua_rawgeti(L, 1, (int)i + 1);
-        if (lua_type(L, -1) != LUA_TTABLE)
-            return luaL_error(L, "bad argument #1 to 'x12_write' (claim %d is not a table)",
-                              (int)i + 1);
+    for (i = 0; i < held; i++) {
         if ((b->claims[i] = bh_claim_new()) == NULL) return luaL_error(L, "bhclaim: out of memory");
         b->n = i + 1;
-        if (!table_to_text(L, s, lua_gettop(L), &cv))
-            return luaL_error(L, "bhclaim: out of memory");
-        lua_pop(L, 1);
-        bh_report_reset(s->report);
-        st = bh_claim_parse_json(b->claims[i], s->text, s->text_len, s->report, &err);
-        if (st != BH_OK) return luaL_error(L, "bhclaim: claim %d could not be read", (int)i + 1);
     }
-    st = bh_x12_write_837p((const bh_claim *const *)b->claims, b->n, &options, &b->out, &err);
+    if (n > 0 && (b->writer = bh_x12_writer_new(&options, &b->out, &err)) == NULL) {
+        if (err.code == BH_ERR_NOMEM) return luaL_error(L, "bhclaim: out of memory");
+        lua_pushnil(L);
+        lua_pushstring(L, err.message);
+        lua_pushstring(L, "x12.claim");
+        return 3;
+    }
+    /* One transaction set per CLAIMS_PER_SET claims, reusing the models. */
+    while (done < n) {
+        size_t k, in_set = n - done < held ? n - done : held;
+        for (k = 0; k < in_set; k++) {
+            converter cv;
+            const char *json;
+            size_t json_len;
+            int at = (int)(done + k) + 1;
+            lua_rawgeti(L, 1, at);
+            if (lua_type(L, -1) != LUA_TTABLE && lua_type(L, -1) != LUA_TSTRING)
+                return luaL_error(L, "bad argument #1 to 'x12_write' (claim %d is neither a "
+                                     "table nor JSON text)", at);
+            if (lua_type(L, -1) == LUA_TSTRING) {
+                /* JSON text (an NDJSON line) goes straight to the reader. */
+                json = lua_tolstring(L, -1, &json_len);
+            } else {
+                if (!table_to_text(L, s, lua_gettop(L), &cv))
+                    return luaL_error(L, "bhclaim: out of memory");
+                json = s->text;
+                json_len = s->text_len;
+            }
+            bh_report_reset(s->report);
+            st = bh_claim_parse_json(b->claims[k], json, json_len, s->report, &err);
+            lua_pop(L, 1);
+            if (st != BH_OK) {
+                lua_pushnil(L);
+                lua_pushfstring(L, "claim %d: %s", at, err.message);
+                lua_pushstring(L, "x12.claim");
+                return 3;
+            }
+        }
+        st = bh_x12_writer_add(b->writer, (const bh_claim *const *)b->claims, in_set);
+        if (st == BH_ERR_NOMEM) return luaL_error(L, "bhclaim: out of memory");
+        if (st != BH_OK) break;
+        done += in_set;
+    }
+    if (n == 0) {
+        lua_pushnil(L);
+        lua_pushstring(L, "no claims to write");
+        lua_pushstring(L, "x12.claim");
+        return 3;
+    }
+    if (st == BH_OK) st = bh_x12_writer_finish(b->writer);
     if (st == BH_ERR_NOMEM) return luaL_error(L, "bhclaim: out of memory");
     if (st != BH_OK) {
         lua_pushnil(L);
-        lua_pushstring(L, err.message);
+        lua_pushstring(L, err.message[0] ? err.message : "the 837P could not be written");
         lua_pushstring(L, "x12.claim");
         return 3;
     }
@@ -1836,6 +1913,71 @@ static int l_x12_read(lua_State *L) {
     return 2;
 }
 
+/***
+Reads an 837P interchange and checks each claim in one pass, without
+building claim tables: what a batch check of an 837P file needs.
+@function x12_check
+@tparam string text
+@tparam boolean lenient
+@tparam[opt] string today "YYYY-MM-DD"
+@tparam[opt] table profiles compiled profiles by payer kind
+@tparam[opt] userdata ncci
+@tparam[opt] string provider_kind
+@treturn table results: {id =, findings =, summary =} per claim
+@treturn table envelope
+@treturn[opt] string on a structural error: "segment N (ID): ..."
+*/
+static int l_x12_check(lua_State *L) {
+    scratch *s = get_scratch(L);
+    size_t len;
+    const char *text = luaL_checklstring(L, 1, &len);
+    int lenient = lua_toboolean(L, 2), rc, n = 0;
+    bh_check_options options;
+    batch_ud *b;
+    bh_x12_options envelope;
+    bh_error err;
+    memset(&options, 0, sizeof options);
+    options.today = opt_date(L, 3);
+    if (!lua_isnoneornil(L, 5)) options.ncci = check_ncci(L, 5);
+    if (!lua_isnoneornil(L, 6)) {
+        size_t klen;
+        const char *kind = luaL_checklstring(L, 6, &klen);
+        if (!bh_provider_kind_parse(kind, klen, &options.provider_kind))
+            return luaL_argerror(L, 6, "unknown provider kind");
+    }
+    memset(&err, 0, sizeof err);
+    b = new_batch(L);               /* owns the reader */
+    b->reader = bh_x12_reader_new(text, len, &err);
+    lua_newtable(L);                /* results */
+    if (b->reader == NULL) {
+        lua_newtable(L);
+        lua_pushstring(L, err.message);
+        return 3;
+    }
+    if (lenient) bh_x12_reader_set_flags(b->reader, BH_X12_LENIENT);
+    while ((rc = bh_x12_reader_next(b->reader, s->claim, &err)) == 1) {
+        bh_report_reset(s->report);
+        options.profile = lua_type(L, 4) == LUA_TTABLE
+                              ? profile_for_kind(L, 4, s->claim->payer.kind) : NULL;
+        if (bh_claim_check(s->claim, &options, s->report) != BH_OK)
+            return luaL_error(L, "bhclaim: out of memory");
+        lua_createtable(L, 0, 3);
+        set_string(L, "id", s->claim->id);
+        push_findings(L, s->report, 0);
+        lua_setfield(L, -2, "findings");
+        push_summary(L, s->claim);
+        lua_setfield(L, -2, "summary");
+        lua_rawseti(L, -2, ++n);
+    }
+    bh_x12_reader_envelope(b->reader, &envelope);
+    push_envelope(L, &envelope);
+    if (rc < 0) {
+        lua_pushstring(L, err.message);
+        return 3;
+    }
+    return 2;
+}
+
 /* {====================================================================
 ** Module
 ** ===================================================================== */
@@ -1858,6 +2000,7 @@ static const luaL_Reg core_functions[] = {
     {"telehealth_derive", l_telehealth_derive},
     {"x12_write", l_x12_write},
     {"x12_read", l_x12_read},
+    {"x12_check", l_x12_check},
     {NULL, NULL}
 };
 

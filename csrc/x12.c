@@ -756,100 +756,135 @@ static void w_isa(writer *w) {
     w_end(w);
 }
 
-bh_status bh_x12_write_837p(const bh_claim *const *claims, size_t n_claims,
-                            const bh_x12_options *opt, bh_buffer *out, bh_error *err) {
-    writer w;
+struct bh_x12_writer {
+    writer w;               /* output state: buffer, options, first failure */
+    long sets;              /* transaction sets written (GE01) */
+    long control;           /* ST02 of the next set */
+    int finished;           /* 1 once GE and IEA are written */
+};
+
+bh_x12_writer *bh_x12_writer_new(const bh_x12_options *opt, bh_buffer *out, bh_error *err) {
+    bh_x12_writer *xw;
+    writer *w;
+    char buf[64];
+    const char *version;
+    if (err != NULL) memset(err, 0, sizeof *err);
+    if (opt == NULL || out == NULL) {
+        fill_error(err, BH_ERR_ARG, "x12.write", "NULL argument");
+        return NULL;
+    }
+    xw = calloc(1, sizeof *xw);
+    if (xw == NULL) {
+        fill_error(err, BH_ERR_NOMEM, "x12.write", "out of memory");
+        return NULL;
+    }
+    w = &xw->w;
+    w->out = out;
+    w->opt = opt;
+    w->err = err;
+    xw->control = opt->transaction_control;
+    version = opt->version ? opt->version : VERSION_A1;
+    if (!check_options(w)) {
+        free(xw);
+        return NULL;
+    }
+    w_isa(w);
+    w_begin(w, "GS");
+    w_els(w, "HC");
+    w_els(w, opt->app_sender ? opt->app_sender : opt->sender_id);
+    w_els(w, opt->app_receiver ? opt->app_receiver : opt->receiver_id);
+    snprintf(buf, sizeof buf, "%08ld", (long)opt->date);
+    w_els(w, buf);
+    snprintf(buf, sizeof buf, "%04d", opt->time);
+    w_els(w, buf);
+    snprintf(buf, sizeof buf, "%ld", opt->group_control);
+    w_els(w, buf);
+    w_els(w, "X");
+    w_els(w, version);
+    w_end(w);
+    if (w->status != BH_OK) {
+        free(xw);
+        return NULL;
+    }
+    return xw;
+}
+
+bh_status bh_x12_writer_add(bh_x12_writer *xw, const bh_claim *const *claims, size_t n_claims) {
+    writer *w;
     size_t start, i;
     long hl = 0, hl_a = 0, hl_b = 0;
     int b_had_patient = 0;
     char buf[64];
     const char *version;
-    if (err != NULL) memset(err, 0, sizeof *err);
-    if (opt == NULL || out == NULL || (claims == NULL && n_claims > 0) || n_claims == 0) {
-        fill_error(err, BH_ERR_ARG, "x12.write",
-                   n_claims == 0 ? "no claims to write" : "NULL argument");
+    if (xw == NULL || xw->finished || (claims == NULL && n_claims > 0) || n_claims == 0) {
+        if (xw != NULL)
+            fill_error(xw->w.err, BH_ERR_ARG, "x12.write",
+                       n_claims == 0 ? "no claims to write" : "NULL argument or finished");
         return BH_ERR_ARG;
     }
-    memset(&w, 0, sizeof w);
-    w.out = out;
-    w.opt = opt;
-    w.err = err;
-    start = out->len;
-    version = opt->version ? opt->version : VERSION_A1;
-    if (!check_options(&w)) return w.status;
-    w_isa(&w);
-    w_begin(&w, "GS");
-    w_els(&w, "HC");
-    w_els(&w, opt->app_sender ? opt->app_sender : opt->sender_id);
-    w_els(&w, opt->app_receiver ? opt->app_receiver : opt->receiver_id);
-    snprintf(buf, sizeof buf, "%08ld", (long)opt->date);
-    w_els(&w, buf);
-    snprintf(buf, sizeof buf, "%04d", opt->time);
-    w_els(&w, buf);
-    snprintf(buf, sizeof buf, "%ld", opt->group_control);
-    w_els(&w, buf);
-    w_els(&w, "X");
-    w_els(&w, version);
-    w_end(&w);
-    w.segments = 0;
-    w_begin(&w, "ST");
-    w_els(&w, "837");
-    snprintf(buf, sizeof buf, "%04ld", opt->transaction_control);
-    w_els(&w, buf);
-    w_els(&w, version);
-    w_end(&w);
-    w_begin(&w, "BHT");
-    w_els(&w, "0019");
-    w_els(&w, "00");
-    w_els(&w, buf);     /* BHT03: the transaction's own control number */
-    snprintf(buf, sizeof buf, "%08ld", (long)opt->date);
-    w_els(&w, buf);
-    snprintf(buf, sizeof buf, "%04d", opt->time);
-    w_els(&w, buf);
-    w_els(&w, "CH");
-    w_end(&w);
-    w_begin(&w, "NM1");
-    w_els(&w, "41");
-    w_els(&w, "2");
-    w_text(&w, opt->submitter_name, 60, 1, "submitter_name");
-    w_el(&w, "", 0); w_el(&w, "", 0); w_el(&w, "", 0); w_el(&w, "", 0);
-    w_els(&w, "46");
-    w_els(&w, opt->submitter_id);
-    w_end(&w);
-    w_begin(&w, "PER");
-    w_els(&w, "IC");
-    w_text(&w, opt->contact_name, 60, 0, "contact_name");
-    w_els(&w, "TE");
-    w_els(&w, opt->contact_phone);
-    w_end(&w);
-    w_begin(&w, "NM1");
-    w_els(&w, "40");
-    w_els(&w, "2");
-    w_text(&w, opt->receiver_name, 60, 1, "receiver_name");
-    w_el(&w, "", 0); w_el(&w, "", 0); w_el(&w, "", 0); w_el(&w, "", 0);
-    w_els(&w, "46");
-    w_els(&w, opt->receiver_id_1000b);
-    w_end(&w);
+    w = &xw->w;
+    if (w->status != BH_OK) return w->status;
+    start = w->out->len;
+    version = w->opt->version ? w->opt->version : VERSION_A1;
+    w->segments = 0;
+    w_begin(w, "ST");
+    w_els(w, "837");
+    snprintf(buf, sizeof buf, "%04ld", xw->control);
+    w_els(w, buf);
+    w_els(w, version);
+    w_end(w);
+    w_begin(w, "BHT");
+    w_els(w, "0019");
+    w_els(w, "00");
+    w_els(w, buf);     /* BHT03: the transaction's own control number */
+    snprintf(buf, sizeof buf, "%08ld", (long)w->opt->date);
+    w_els(w, buf);
+    snprintf(buf, sizeof buf, "%04d", w->opt->time);
+    w_els(w, buf);
+    w_els(w, "CH");
+    w_end(w);
+    w_begin(w, "NM1");
+    w_els(w, "41");
+    w_els(w, "2");
+    w_text(w, w->opt->submitter_name, 60, 1, "submitter_name");
+    w_el(w, "", 0); w_el(w, "", 0); w_el(w, "", 0); w_el(w, "", 0);
+    w_els(w, "46");
+    w_els(w, w->opt->submitter_id);
+    w_end(w);
+    w_begin(w, "PER");
+    w_els(w, "IC");
+    w_text(w, w->opt->contact_name, 60, 0, "contact_name");
+    w_els(w, "TE");
+    w_els(w, w->opt->contact_phone);
+    w_end(w);
+    w_begin(w, "NM1");
+    w_els(w, "40");
+    w_els(w, "2");
+    w_text(w, w->opt->receiver_name, 60, 1, "receiver_name");
+    w_el(w, "", 0); w_el(w, "", 0); w_el(w, "", 0); w_el(w, "", 0);
+    w_els(w, "46");
+    w_els(w, w->opt->receiver_id_1000b);
+    w_end(w);
 
-    for (i = 0; i < n_claims && w.status == BH_OK; i++) {
+    for (i = 0; i < n_claims && w->status == BH_OK; i++) {
         const bh_claim *c = claims[i];
         int new_a, new_b;
-        w.claim_index = i + 1;
-        w.claim_id = NULL;
+        w->claim_index = i + 1;
+        w->claim_id = NULL;
         if (c == NULL) {
-            w_fail(&w, "claim", "is NULL");
+            w_fail(w, "claim", "is NULL");
             break;
         }
-        w.claim_id = c->id;
+        w->claim_id = c->id;
         new_a = i == 0 || !billing_eq(c, claims[i - 1]);
         new_b = new_a || !subscriber_eq(c, claims[i - 1]) || (!has_patient(c) && b_had_patient);
         if (new_a) {
             if (c->billing_provider.state != BH_FIELD_OK && c->billing_provider.npi == NULL) {
-                w_fail(&w, "billing_provider", "is missing");
+                w_fail(w, "billing_provider", "is missing");
                 break;
             }
             hl_a = ++hl;
-            w_2000a(&w, c, hl_a);
+            w_2000a(w, c, hl_a);
         }
         if (new_b) {
             /* The run of claims under this subscriber HL: the subscriber's own
@@ -866,36 +901,87 @@ bh_status bh_x12_write_837p(const bh_claim *const *claims, size_t n_claims,
             }
             hl_b = ++hl;
             b_had_patient = 0;
-            w_2000b(&w, c, hl_b, hl_a, any_self, any_patient);
+            w_2000b(w, c, hl_b, hl_a, any_self, any_patient);
         }
         if (has_patient(c) && (new_b || !has_patient(claims[i - 1]) || !patient_eq(c, claims[i - 1])))
-            w_2000c(&w, c, ++hl, hl_b);
+            w_2000c(w, c, ++hl, hl_b);
         if (has_patient(c)) b_had_patient = 1;
-        w_claim(&w, c);
+        w_claim(w, c);
     }
-    w.claim_id = NULL;
-    w.claim_index = 0;
-    w_begin(&w, "SE");
-    snprintf(buf, sizeof buf, "%ld", w.segments + 1);
-    w_els(&w, buf);
-    snprintf(buf, sizeof buf, "%04ld", opt->transaction_control);
-    w_els(&w, buf);
-    w_end(&w);
-    w_begin(&w, "GE");
-    w_els(&w, "1");
-    snprintf(buf, sizeof buf, "%ld", opt->group_control);
-    w_els(&w, buf);
-    w_end(&w);
-    w_begin(&w, "IEA");
-    w_els(&w, "1");
-    snprintf(buf, sizeof buf, "%09ld", opt->interchange_control);
-    w_els(&w, buf);
-    w_end(&w);
-    if (w.status != BH_OK) {
+    w->claim_id = NULL;
+    w->claim_index = 0;
+    w_begin(w, "SE");
+    snprintf(buf, sizeof buf, "%ld", w->segments + 1);
+    w_els(w, buf);
+    snprintf(buf, sizeof buf, "%04ld", xw->control);
+    w_els(w, buf);
+    w_end(w);
+    if (w->status != BH_OK) {
+        /* all or nothing for the set: the buffer is as before the call */
+        w->out->len = start;
+        if (w->out->data != NULL) w->out->data[start] = '\0';
+        return w->status;
+    }
+    xw->sets++;
+    xw->control++;
+    return BH_OK;
+}
+
+bh_status bh_x12_writer_finish(bh_x12_writer *xw) {
+    writer *w;
+    char buf[64];
+    if (xw == NULL || xw->finished) return BH_ERR_ARG;
+    w = &xw->w;
+    if (w->status != BH_OK) return w->status;
+    if (xw->sets == 0) {
+        fill_error(w->err, BH_ERR_ARG, "x12.write", "no claims to write");
+        return BH_ERR_ARG;
+    }
+    w_begin(w, "GE");
+    snprintf(buf, sizeof buf, "%ld", xw->sets);
+    w_els(w, buf);
+    snprintf(buf, sizeof buf, "%ld", w->opt->group_control);
+    w_els(w, buf);
+    w_end(w);
+    w_begin(w, "IEA");
+    w_els(w, "1");
+    snprintf(buf, sizeof buf, "%09ld", w->opt->interchange_control);
+    w_els(w, buf);
+    w_end(w);
+    xw->finished = 1;
+    return w->status;
+}
+
+void bh_x12_writer_free(bh_x12_writer *xw) {
+    free(xw);
+}
+
+bh_status bh_x12_write_837p(const bh_claim *const *claims, size_t n_claims,
+                            const bh_x12_options *opt, bh_buffer *out, bh_error *err) {
+    bh_x12_writer *xw;
+    size_t start;
+    bh_status st;
+    if (err != NULL) memset(err, 0, sizeof *err);
+    if (opt == NULL || out == NULL || (claims == NULL && n_claims > 0) || n_claims == 0) {
+        fill_error(err, BH_ERR_ARG, "x12.write",
+                   n_claims == 0 ? "no claims to write" : "NULL argument");
+        return BH_ERR_ARG;
+    }
+    start = out->len;
+    xw = bh_x12_writer_new(opt, out, err);
+    if (xw == NULL) {
+        out->len = start;
+        if (out->data != NULL) out->data[start] = '\0';
+        return err != NULL && err->code != BH_OK ? err->code : BH_ERR_ARG;
+    }
+    st = bh_x12_writer_add(xw, claims, n_claims);
+    if (st == BH_OK) st = bh_x12_writer_finish(xw);
+    bh_x12_writer_free(xw);
+    if (st != BH_OK) {
         out->len = start;
         if (out->data != NULL) out->data[start] = '\0';
     }
-    return w.status;
+    return st;
 }
 
 /* {====================================================================

@@ -427,8 +427,31 @@ local function rebase(msg, line)
   return format("line %d: %s", line, msg)
 end
 
---- One NDJSON line.
+local function trim(s)
+  return (s:gsub("^%s+", ""):gsub("%s+$", ""))
+end
+
+local function object_line(line)
+  local t = trim(line)
+  return #t >= 2 and t:sub(1, 1) == "{" and t:sub(-1) == "}"
+end
+
+--- One NDJSON line. A claim object goes to the core as text (with a
+-- summary for the report), so the line is parsed once; sessions and
+-- anything else are decoded first.
 local function ndjson_line(ctx, text, where)
+  if not ctx.sink and object_line(text) and not text:find('"participants"', 1, true) then
+    local opts = ctx.check_opts
+    opts.summary = true
+    local report, msg, id = bhclaim.check(text, opts)
+    opts.summary = nil
+    if not report then return bad_record(ctx, where, text, rebase(msg, where.line), id) end
+    return emit(ctx, reports.entry(nil, report))
+  end
+  if ctx.sink and ctx.raw_claims and object_line(text)
+      and not text:find('"participants"', 1, true) then
+    return ctx.sink(ctx, text, where)   -- 837P export reads the JSON text itself
+  end
   local value, msg, id = core.decode(text)
   if value == nil then return bad_record(ctx, where, text, rebase(msg, where.line), id) end
   return value_record(ctx, value, text, where)
@@ -438,16 +461,7 @@ end
 -- Inputs: detection and reading
 -- =====================================================================
 
-local function trim(s)
-  return (s:gsub("^%s+", ""):gsub("%s+$", ""))
-end
-
 -- A line holding one whole JSON object: the mark of NDJSON.
-local function object_line(line)
-  local t = trim(line)
-  return #t >= 2 and t:sub(1, 1) == "{" and t:sub(-1) == "}"
-end
-
 -- Runs NDJSON records from `pending` (text already read, starting at line
 -- `first`) then from the file, stopping after `limit` bytes when given.
 local function ndjson_stream(ctx, src, pending, first, limit)
@@ -511,11 +525,20 @@ local function x12_segment(text, msg)
 end
 
 local function x12_input(ctx, src, text)
-  local claims, _, err = bhclaim.x12.read(text, { lenient = ctx.lenient })
   local base = text:find("ISA", 1, true) or 1
   local first = count_lines(text:sub(1, base - 1)) + 1
-  for i, claim in ipairs(claims) do
-    claim_record(ctx, claim, nil, { name = src.name, line = first, element = i })
+  local claims, err, _
+  if ctx.sink then
+    claims, _, err = bhclaim.x12.read(text, { lenient = ctx.lenient })
+    for i, claim in ipairs(claims) do
+      claim_record(ctx, claim, nil, { name = src.name, line = first, element = i })
+    end
+  else
+    -- Read and check in the core: no claim tables for a plain check.
+    local opts = { lenient = ctx.lenient }
+    for k, v in pairs(ctx.check_opts) do opts[k] = v end
+    claims, _, err = bhclaim.x12.check(text, opts)
+    for _, report in ipairs(claims) do emit(ctx, reports.entry(nil, report)) end
   end
   if err then
     local raw, line = x12_segment(text, err)
@@ -878,6 +901,8 @@ end
 
 local function export_sink(to)
   if to == "837p" then
+    -- A claim arrives as a table or, from NDJSON, as its JSON text, which
+    -- the writer reads without a Lua table in between.
     return function(ctx, claim, where)
       ctx.claims[#ctx.claims + 1] = claim
       ctx.wheres[#ctx.wheres + 1] = where
@@ -902,7 +927,8 @@ local function write_837p(ctx, env)
     if ok then
       kept[#kept + 1] = claim
     else
-      bad_record(ctx, ctx.wheres[i], bhclaim.encode(claim), why or msg, "x12.claim")
+      local raw = type(claim) == "string" and claim or bhclaim.encode(claim)
+      bad_record(ctx, ctx.wheres[i], raw, why or msg, "x12.claim")
     end
   end
   if #kept == 0 then return "" end
@@ -920,6 +946,7 @@ local function run_export(a, env)
     if not x12_env then return nil, msg end
   end
   ctx.sink, ctx.claims, ctx.wheres = export_sink(to), {}, {}
+  ctx.raw_claims = to == "837p"
   if to == "csv" then ctx.out:write(reports.csv_row(CLAIM_CSV)) end
   run_sources(ctx, a.args)
   if to == "837p" then ctx.out:write(write_837p(ctx, x12_env)) end

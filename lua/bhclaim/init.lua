@@ -58,7 +58,7 @@ local function profiles_by_kind()
 end
 
 local OPTION_KEYS = { today = true, payer = true, rules = true, disable = true, ncci = true,
-  provider_kind = true }
+  provider_kind = true, summary = true }
 local PROVIDER_KINDS = { practitioner = true, fqhc = true, rhc = true, cah_method_ii = true,
   hospital_outpatient = true }
 
@@ -172,7 +172,9 @@ end
 --   `ncci` (a table from bhclaim.ncci.new; default the module's, see
 --   bhclaim.ncci.load);
 --   `provider_kind` (practitioner, fqhc, rhc, cah_method_ii,
---   hospital_outpatient: for the telehealth rules; default practitioner)
+--   hospital_outpatient: for the telehealth rules; default practitioner);
+--   `summary` (true: report.summary = {patient, date, codes, cents}, what a
+--   batch report prints, so a caller holding JSON text need not decode it)
 -- @treturn[1] table report: `ok`, `claim_id`, `findings`, `counts`,
 --   `disabled`; prints as text
 -- @return[2] nil (JSON text that does not parse)
@@ -189,14 +191,15 @@ function M.check(claim, opts)
   local profile = resolve_payer(opts.payer)
   local sets = resolve_rule_sets(opts.rules)
   local disabled = resolve_disabled(opts.disable)
-  local findings, claim_id, err_id = core.check(claim, date,
+  local findings, claim_id, extra = core.check(claim, date,
     profile and profile:compiled() or nil, opts.ncci or ncci_table(), profiles_by_kind(),
-    opts.provider_kind)
-  if findings == nil then return nil, claim_id, err_id end
+    opts.provider_kind, opts.summary == true)
+  if findings == nil then return nil, claim_id, extra end
   local records
   if next(disabled) ~= nil then findings, records = apply_disabled(findings, disabled) end
   local r = report.new(findings, claim_id)
   r.disabled = records or {}
+  if opts.summary == true then r.summary = extra end
   if #sets > 0 then
     local claim_table = claim
     if kind == "string" then claim_table = core.decode(claim) end
@@ -249,6 +252,53 @@ end
 function M.x12.read(text, opts)
   if type(text) ~= "string" then argerror("read", 1, "string expected, got " .. type(text)) end
   return core.x12_read(text, type(opts) == "table" and opts.lenient or false)
+end
+
+--- Reads an 837P interchange and checks every claim in it, in one pass in
+-- the core (no claim tables are built unless opts.rules needs them).
+-- @tparam string text
+-- @tparam[opt] table opts as for check (today, payer, disable, ncci,
+--   provider_kind, rules), plus `lenient`
+-- @treturn table reports, one per claim, each with `summary`
+-- @treturn table envelope
+-- @treturn[opt] string on a structural error: "segment N (ID): ..."; the
+--   reports of the claims before it are returned
+function M.x12.check(text, opts)
+  if type(text) ~= "string" then argerror("check", 1, "string expected, got " .. type(text)) end
+  local lenient = type(opts) == "table" and opts.lenient or false
+  local check_opts = {}
+  for k, v in pairs(opts or {}) do
+    if k ~= "lenient" then check_opts[k] = v end
+  end
+  if check_opts.rules then
+    -- Lua rules read claim tables: read them, then check each.
+    local claims, env, err = core.x12_read(text, lenient)
+    local out = {}
+    check_opts.summary = true
+    for i, claim in ipairs(claims) do out[i] = M.check(claim, check_opts) end
+    return out, env, err
+  end
+  local date
+  date, check_opts = check_options(check_opts)
+  local profile = resolve_payer(check_opts.payer)
+  local by_kind = profiles_by_kind()
+  if profile then
+    local c = profile:compiled()
+    by_kind = { medicare = c, medicaid = c, commercial = c }
+  end
+  local disabled = resolve_disabled(check_opts.disable)
+  local results, env, err = core.x12_check(text, lenient, date, by_kind,
+    check_opts.ncci or ncci_table(), check_opts.provider_kind)
+  local out = {}
+  for i, res in ipairs(results) do
+    local findings, records = res.findings, nil
+    if next(disabled) ~= nil then findings, records = apply_disabled(findings, disabled) end
+    local r = report.new(findings, res.id)
+    r.disabled = records or {}
+    r.summary = res.summary
+    out[i] = r
+  end
+  return out, env, err
 end
 
 --- Rule sets of Lua rules: bhclaim.ruleset(name, { rule, ... }).

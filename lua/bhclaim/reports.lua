@@ -122,10 +122,29 @@ end
 function M.entry(claim, report)
   local id = report.claim_id
   if id == nil and is_table(claim) then id = str(claim.id) end
+  local s = report.summary
+  if s and not is_table(claim) then
+    -- The core's summary (check with opts.summary): no claim table needed.
+    return { claim_id = id, patient = s.patient, date = s.date, codes = s.codes,
+      cents = s.cents, ok = report.ok, counts = report.counts, findings = report.findings }
+  end
+  local codes = {}
+  local lines = is_table(claim) and claim.lines
+  for i, line in ipairs(is_table(lines) and lines or {}) do
+    codes[i] = is_table(line) and str(line.code) or ""
+  end
   return {
-    claim_id = id, patient = M.patient(claim), date = M.first_date(claim),
-    ok = report.ok, counts = report.counts, findings = report.findings, claim = claim,
+    claim_id = id, patient = M.patient(claim), date = M.first_date(claim), codes = codes,
+    cents = M.claim_cents(claim), ok = report.ok, counts = report.counts,
+    findings = report.findings, claim = claim,
   }
+end
+
+-- The code a finding's path points at, from an entry's line codes.
+local function entry_code(e, path)
+  local i = type(path) == "string" and tonumber(path:match("^lines%[(%d+)%]"))
+  local codes = e.codes or {}
+  return (i and codes[i]) or codes[1] or ""
 end
 
 --- The entry of a session's own findings (shape problems, absentees).
@@ -290,7 +309,7 @@ end
 function M.csv(e)
   local out = {}
   for i, f in ipairs(e.findings) do
-    out[i] = M.csv_row({ e.claim_id, e.patient, e.date, M.finding_code(e.claim, f.path),
+    out[i] = M.csv_row({ e.claim_id, e.patient, e.date, entry_code(e, f.path),
       f.rule, f.severity, f.path, f.message, f.hint }, 9)
   end
   return concat(out)
@@ -341,7 +360,7 @@ function M.summary_add(s, e)
   local c = e.counts
   if (c.error or 0) > 0 then
     s.with_errors = s.with_errors + 1
-    s.cents_at_risk = s.cents_at_risk + M.claim_cents(e.claim)
+    s.cents_at_risk = s.cents_at_risk + (e.cents or 0)
   elseif (c.warning or 0) > 0 then
     s.with_warnings = s.with_warnings + 1
   else

@@ -427,13 +427,20 @@ local function rebase(msg, line)
   return format("line %d: %s", line, msg)
 end
 
+local WHITE = { [9] = true, [10] = true, [13] = true, [32] = true }
+
 local function trim(s)
   return (s:gsub("^%s+", ""):gsub("%s+$", ""))
 end
 
+-- A whole JSON object on one line: "{" first and "}" last, white space
+-- aside. Looks at the two ends byte by byte: a pattern anchored at the end
+-- would walk the whole (long) line.
 local function object_line(line)
-  local t = trim(line)
-  return #t >= 2 and t:sub(1, 1) == "{" and t:sub(-1) == "}"
+  local i, j = 1, #line
+  while i <= j and WHITE[line:byte(i)] do i = i + 1 end
+  while j >= i and WHITE[line:byte(j)] do j = j - 1 end
+  return j > i and line:byte(i) == 123 and line:byte(j) == 125   -- "{" and "}"
 end
 
 --- One NDJSON line. A claim object goes to the core as text (with a

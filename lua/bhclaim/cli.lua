@@ -654,6 +654,9 @@ end
 
 -- Byte offsets splitting the file into n ranges at line ends, with the
 -- line number each range starts on.
+-- Byte ranges of about size/n each, cut at line ends. Each child counts
+-- the lines before its own range (see run_part), in parallel with the
+-- others, rather than the parent counting them before any child starts.
 local function split_ranges(path, n)
   local f = assert(io.open(path, "rb"))
   local size = f:seek("end")
@@ -665,29 +668,32 @@ local function split_ranges(path, n)
     cuts[#cuts + 1] = math.min(at, size)
   end
   cuts[#cuts + 1] = size
-  local starts, line, pos = { 1 }, 1, 0
-  f:seek("set", 0)
-  for k = 2, n do
-    while pos < cuts[k] do
-      local block = f:read(math.min(1048576, cuts[k] - pos))
-      line, pos = line + count_lines(block), pos + #block
-    end
-    starts[k] = line
-  end
   f:close()
   local ranges = {}
   for k = 1, n do
     if cuts[k + 1] > cuts[k] then
-      ranges[#ranges + 1] = { from = cuts[k], to = cuts[k + 1], line = starts[k] }
+      ranges[#ranges + 1] = { from = cuts[k], to = cuts[k + 1] }
     end
   end
   return ranges
 end
 
+-- The line number of byte offset `upto` (1 when it is 0).
+local function line_at(fh, upto)
+  local line, pos = 1, 0
+  fh:seek("set", 0)
+  while pos < upto do
+    local block = fh:read(math.min(1048576, upto - pos))
+    if not block then break end
+    line, pos = line + count_lines(block), pos + #block
+  end
+  return line
+end
+
 local function child_command(ctx, path, range, files)
   local o = ctx.args.opts
   local words = { self_command(ctx.env), ctx.mode, "--part", shell_quote(files.stats),
-    "--range", range.from .. ":" .. range.to, "--first-line", tostring(range.line),
+    "--range", range.from .. ":" .. range.to,
     "--name", shell_quote(files.name), "--today", ctx.today }
   if ctx.mode == "check" then words[#words + 1] = "--format " .. ctx.format end
   if o.profile then words[#words + 1] = "--profile " .. shell_quote(o.profile) end
@@ -747,9 +753,9 @@ local function run_part(ctx, path)
     ctx.unreadable = true
     return
   end
+  local first = tonumber(ctx.args.opts["first-line"]) or line_at(fh, tonumber(from))
   fh:seek("set", tonumber(from))
   local src = { name = ctx.args.opts.name or path, fh = fh }
-  local first = tonumber(ctx.args.opts["first-line"]) or 1
   ndjson_stream(ctx, src, "", first, tonumber(to) - tonumber(from))
   fh:close()
 end

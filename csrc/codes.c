@@ -180,14 +180,20 @@ int bh_procedure_lookup(const char *code, size_t len, bh_procedure_info *info) {
     return 1;
 }
 
-int bh_modifier_lookup(const char *code, size_t len, bh_modifier_info *info) {
-    char key[3];
-    const bh_modifier *m;
-    memset(info, 0, sizeof *info);
+/* Copies a two-character code into a NUL-terminated key; 0 if not two. */
+static int two_char_key(const char *code, size_t len, char key[3]) {
     if (code == NULL || len != 2) return 0;
     key[0] = code[0];
     key[1] = code[1];
     key[2] = '\0';
+    return 1;
+}
+
+int bh_modifier_lookup(const char *code, size_t len, bh_modifier_info *info) {
+    char key[3];
+    const bh_modifier *m;
+    memset(info, 0, sizeof *info);
+    if (!two_char_key(code, len, key)) return 0;
     m = find_exact(bh_modifiers, bh_modifiers_count, sizeof bh_modifiers[0], key);
     if (m == NULL) return 0;
     info->known = 1;
@@ -201,10 +207,7 @@ int bh_pos_lookup(const char *code, size_t len, bh_pos_info *info) {
     char key[3];
     const bh_pos *p;
     memset(info, 0, sizeof *info);
-    if (code == NULL || len != 2) return 0;
-    key[0] = code[0];
-    key[1] = code[1];
-    key[2] = '\0';
+    if (!two_char_key(code, len, key)) return 0;
     p = find_exact(bh_pos_codes, bh_pos_codes_count, sizeof bh_pos_codes[0], key);
     if (p == NULL) return 0;
     info->known = 1;

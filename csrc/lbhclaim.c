@@ -692,6 +692,16 @@ static void push_findings(lua_State *L, const bh_report *report, size_t unsuppor
     }
 }
 
+/* An optional provider-kind name ("practitioner", "fqhc"...) at arg. */
+static bh_provider_kind opt_provider_kind(lua_State *L, int arg) {
+    bh_provider_kind kind = BH_PROVIDER_PRACTITIONER;
+    size_t len;
+    const char *name = luaL_optlstring(L, arg, NULL, &len);
+    if (name != NULL && !bh_provider_kind_parse(name, len, &kind))
+        luaL_argerror(L, arg, "unknown provider kind");
+    return kind;
+}
+
 static bh_date opt_date(lua_State *L, int arg) {
     size_t len;
     const char *text = luaL_optlstring(L, arg, NULL, &len);
@@ -763,12 +773,7 @@ static int l_check(lua_State *L) {
     if (!lua_isnoneornil(L, 3))
         options.profile = &((profile_ud *)luaL_checkudata(L, 3, PROFILE_MT))->profile;
     if (!lua_isnoneornil(L, 4)) options.ncci = check_ncci(L, 4);
-    if (!lua_isnoneornil(L, 6)) {
-        size_t klen;
-        const char *kind = luaL_checklstring(L, 6, &klen);
-        if (!bh_provider_kind_parse(kind, klen, &options.provider_kind))
-            return luaL_argerror(L, 6, "unknown provider kind");
-    }
+    options.provider_kind = opt_provider_kind(L, 6);
     if (lua_type(L, 1) == LUA_TSTRING) {
         size_t len;
         const char *json = lua_tolstring(L, 1, &len);
@@ -1021,78 +1026,76 @@ static void copy_code(char dst[6], const char *src) {
     memcpy(dst, src ? src : "", n > 5 ? 5 : n);
 }
 
+/* Reads the list at field `key` of the table at idx into an arena array
+** of `size`-byte items, calling read_item with each element's stack index.
+** Returns the array (NULL when empty) and its length in *count. */
+typedef void (*item_reader)(lua_State *L, profile_ud *u, int e, void *item);
+
+static void *compile_list(lua_State *L, profile_ud *u, int idx, const char *key, size_t size,
+                          item_reader read_item, int *count) {
+    int i, n;
+    char *list;
+    lua_getfield(L, idx, key);
+    n = lua_type(L, -1) == LUA_TTABLE ? (int)bhc_rawlen(L, -1) : 0;
+    list = arena_array(L, u, (size_t)n, size);
+    for (i = 0; i < n; i++) {
+        lua_rawgeti(L, -1, i + 1);
+        read_item(L, u, lua_gettop(L), list + (size_t)i * size);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    *count = n;
+    return list;
+}
+
+static void read_credential(lua_State *L, profile_ud *u, int e, void *item) {
+    bh_credential *c = item;
+    c->credential = get_str(L, u, e, "credential");
+    c->modifier = get_str(L, u, e, "modifier");
+    c->from = get_date(L, e, "from");
+}
+
+static void read_mue(lua_State *L, profile_ud *u, int e, void *item) {
+    bh_mue_edit *m = item;
+    copy_code(m->code, get_str(L, u, e, "code"));
+    m->value = get_int(L, e, "value", 0);
+    m->mai = get_int(L, e, "mai", 1);
+    m->from = get_date(L, e, "from");
+    m->to = get_date(L, e, "to");
+    m->source = get_str(L, u, e, "source");
+    m->unconfirmed = get_bool(L, e, "unconfirmed");
+}
+
+static void read_ptp(lua_State *L, profile_ud *u, int e, void *item) {
+    bh_ptp_edit *p = item;
+    copy_code(p->column1, get_str(L, u, e, "column1"));
+    copy_code(p->column2, get_str(L, u, e, "column2"));
+    p->modifier_indicator = get_int(L, e, "modifier_indicator", 0);
+    p->from = get_date(L, e, "from");
+    p->to = get_date(L, e, "to");
+    p->source = get_str(L, u, e, "source");
+    p->unconfirmed = get_bool(L, e, "unconfirmed");
+}
+
 static void compile_credentials(lua_State *L, profile_ud *u, int idx) {
     bh_profile *p = &u->profile;
     lua_getfield(L, idx, "credentials");
     if (lua_type(L, -1) == LUA_TTABLE) {
-        int t = lua_gettop(L), i, n;
-        bh_credential *list;
+        int t = lua_gettop(L);
         p->credentials_source = get_str(L, u, t, "source");
         p->credentials_unconfirmed = get_bool(L, t, "unconfirmed");
-        lua_getfield(L, t, "accepted");
-        n = lua_type(L, -1) == LUA_TTABLE ? (int)bhc_rawlen(L, -1) : 0;
-        list = arena_array(L, u, (size_t)n + 1, sizeof *list);
-        for (i = 0; i < n; i++) {
-            int e;
-            lua_rawgeti(L, -1, i + 1);
-            e = lua_gettop(L);
-            list[i].credential = get_str(L, u, e, "credential");
-            list[i].modifier = get_str(L, u, e, "modifier");
-            list[i].from = get_date(L, e, "from");
-            lua_pop(L, 1);
-        }
-        lua_pop(L, 1);
-        p->credentials = list;
-        p->n_credentials = n;
+        p->credentials = compile_list(L, u, t, "accepted", sizeof(bh_credential),
+                                      read_credential, &p->n_credentials);
+        /* an empty list still means "check credentials": none is accepted */
+        if (p->credentials == NULL) p->credentials = arena_array(L, u, 1, sizeof(bh_credential));
     }
     lua_pop(L, 1);
 }
 
 static void compile_edits(lua_State *L, profile_ud *u, int idx) {
     bh_profile *p = &u->profile;
-    int i, n;
-    lua_getfield(L, idx, "mue");
-    n = lua_type(L, -1) == LUA_TTABLE ? (int)bhc_rawlen(L, -1) : 0;
-    {
-        bh_mue_edit *list = arena_array(L, u, (size_t)n, sizeof *list);
-        for (i = 0; i < n; i++) {
-            int e;
-            lua_rawgeti(L, -1, i + 1);
-            e = lua_gettop(L);
-            copy_code(list[i].code, get_str(L, u, e, "code"));
-            list[i].value = get_int(L, e, "value", 0);
-            list[i].mai = get_int(L, e, "mai", 1);
-            list[i].from = get_date(L, e, "from");
-            list[i].to = get_date(L, e, "to");
-            list[i].source = get_str(L, u, e, "source");
-            list[i].unconfirmed = get_bool(L, e, "unconfirmed");
-            lua_pop(L, 1);
-        }
-        p->mue = list;
-        p->n_mue = n;
-    }
-    lua_pop(L, 1);
-    lua_getfield(L, idx, "ptp");
-    n = lua_type(L, -1) == LUA_TTABLE ? (int)bhc_rawlen(L, -1) : 0;
-    {
-        bh_ptp_edit *list = arena_array(L, u, (size_t)n, sizeof *list);
-        for (i = 0; i < n; i++) {
-            int e;
-            lua_rawgeti(L, -1, i + 1);
-            e = lua_gettop(L);
-            copy_code(list[i].column1, get_str(L, u, e, "column1"));
-            copy_code(list[i].column2, get_str(L, u, e, "column2"));
-            list[i].modifier_indicator = get_int(L, e, "modifier_indicator", 0);
-            list[i].from = get_date(L, e, "from");
-            list[i].to = get_date(L, e, "to");
-            list[i].source = get_str(L, u, e, "source");
-            list[i].unconfirmed = get_bool(L, e, "unconfirmed");
-            lua_pop(L, 1);
-        }
-        p->ptp = list;
-        p->n_ptp = n;
-    }
-    lua_pop(L, 1);
+    p->mue = compile_list(L, u, idx, "mue", sizeof(bh_mue_edit), read_mue, &p->n_mue);
+    p->ptp = compile_list(L, u, idx, "ptp", sizeof(bh_ptp_edit), read_ptp, &p->n_ptp);
 }
 
 static void compile_placeholders(lua_State *L, profile_ud *u, int idx) {
@@ -1939,12 +1942,7 @@ static int l_x12_check(lua_State *L) {
     memset(&options, 0, sizeof options);
     options.today = opt_date(L, 3);
     if (!lua_isnoneornil(L, 5)) options.ncci = check_ncci(L, 5);
-    if (!lua_isnoneornil(L, 6)) {
-        size_t klen;
-        const char *kind = luaL_checklstring(L, 6, &klen);
-        if (!bh_provider_kind_parse(kind, klen, &options.provider_kind))
-            return luaL_argerror(L, 6, "unknown provider kind");
-    }
+    options.provider_kind = opt_provider_kind(L, 6);
     memset(&err, 0, sizeof err);
     b = new_batch(L);               /* owns the reader */
     b->reader = bh_x12_reader_new(text, len, &err);

@@ -70,6 +70,19 @@ size_t bh_ncci_mue_count(const bh_ncci *ncci) {
     return ncci ? ncci->n_mue : 0;
 }
 
+/* Makes room for one more item in a growing array (doubling, from 1024).
+** Returns the array, moved or not, or NULL when out of memory (the old
+** array is then unchanged and still owned by the caller). */
+static void *make_room(void *items, size_t *cap, size_t count, size_t size) {
+    size_t grown_cap;
+    void *grown;
+    if (count < *cap) return items;
+    grown_cap = *cap ? *cap * 2 : 1024;
+    grown = realloc(items, grown_cap * size);
+    if (grown != NULL) *cap = grown_cap;
+    return grown;
+}
+
 static const char *keep_source(bh_ncci *ncci, const char *source) {
     char **grown, *copy;
     size_t len = strlen(source);
@@ -244,15 +257,14 @@ static int ptp_line(void *ctx, char *line, long number) {
     }
     e.modifier_indicator = f[5][0] - '0';
     e.source = ld->source;
-    if (ld->ncci->n_ptp == ld->ncci->cap_ptp) {
-        size_t cap = ld->ncci->cap_ptp ? ld->ncci->cap_ptp * 2 : 1024;
-        bh_ptp_edit *grown = realloc(ld->ncci->ptp, cap * sizeof *grown);
-        if (grown == NULL) {
+    {
+        bh_ptp_edit *room = make_room(ld->ncci->ptp, &ld->ncci->cap_ptp, ld->ncci->n_ptp,
+                                      sizeof *ld->ncci->ptp);
+        if (room == NULL) {
             ld->status = BH_ERR_NOMEM;
             return -1;
         }
-        ld->ncci->ptp = grown;
-        ld->ncci->cap_ptp = cap;
+        ld->ncci->ptp = room;
     }
     ld->ncci->ptp[ld->ncci->n_ptp++] = e;
     ld->added++;
@@ -374,15 +386,14 @@ static int mue_line(void *ctx, char *line, long number) {
     e.mai = f[2][0] - '0';
     e.from = ld->from;
     e.source = ld->source;
-    if (ld->ncci->n_mue == ld->ncci->cap_mue) {
-        size_t cap = ld->ncci->cap_mue ? ld->ncci->cap_mue * 2 : 1024;
-        bh_mue_edit *grown = realloc(ld->ncci->mue, cap * sizeof *grown);
-        if (grown == NULL) {
+    {
+        bh_mue_edit *room = make_room(ld->ncci->mue, &ld->ncci->cap_mue, ld->ncci->n_mue,
+                                      sizeof *ld->ncci->mue);
+        if (room == NULL) {
             ld->status = BH_ERR_NOMEM;
             return -1;
         }
-        ld->ncci->mue = grown;
-        ld->ncci->cap_mue = cap;
+        ld->ncci->mue = room;
     }
     ld->ncci->mue[ld->ncci->n_mue++] = e;
     ld->added++;

@@ -37,6 +37,7 @@ typedef struct ncci_ud {
 static bh_ncci *check_ncci(lua_State *L, int idx);
 static void set_string(lua_State *L, const char *key, const char *value);
 static void set_date(lua_State *L, const char *key, bh_date date);
+static void push_summary(lua_State *L, const bh_claim *c);
 /* Registry key of the metatable that marks decoded arrays. */
 static const char array_mt_key = 'A';
 
@@ -700,6 +701,57 @@ static bh_provider_kind opt_provider_kind(lua_State *L, int arg) {
     if (name != NULL && !bh_provider_kind_parse(name, len, &kind))
         luaL_argerror(L, arg, "unknown provider kind");
     return kind;
+}
+
+/* A report table as lua/bhclaim/report.lua builds it: {ok, claim_id,
+** findings (errors, then warnings, then notes, each in the order found),
+** counts, summary}, with report_mt and finding_mt (stack indices, 0 for
+** none) set. For batches, where building it in Lua costs more than the
+** check. */
+static void push_report(lua_State *L, const bh_claim *claim, const bh_report *report,
+                        int report_mt, int finding_mt) {
+    size_t i, n = bh_report_count(report);
+    int out = 0, sev;
+    size_t counts[3] = {0, 0, 0};
+    lua_createtable(L, 0, 6);
+    lua_createtable(L, (int)n, 0);
+    for (sev = BH_SEV_ERROR; sev >= BH_SEV_INFO; sev--) {
+        for (i = 0; i < n; i++) {
+            const bh_finding *f = bh_report_get(report, i);
+            if ((int)f->severity != sev) continue;
+            counts[sev]++;
+            lua_createtable(L, 0, 6);
+            set_string(L, "rule", f->rule);
+            set_string(L, "severity", bh_severity_name(f->severity));
+            set_string(L, "path", f->path);
+            set_string(L, "message", f->message);
+            set_string(L, "hint", f->hint);
+            set_string(L, "source", f->source);
+            if (finding_mt) {
+                lua_pushvalue(L, finding_mt);
+                lua_setmetatable(L, -2);
+            }
+            lua_rawseti(L, -2, ++out);
+        }
+    }
+    lua_setfield(L, -2, "findings");
+    lua_createtable(L, 0, 3);
+    lua_pushinteger(L, (lua_Integer)counts[BH_SEV_ERROR]);
+    lua_setfield(L, -2, "error");
+    lua_pushinteger(L, (lua_Integer)counts[BH_SEV_WARNING]);
+    lua_setfield(L, -2, "warning");
+    lua_pushinteger(L, (lua_Integer)counts[BH_SEV_INFO]);
+    lua_setfield(L, -2, "info");
+    lua_setfield(L, -2, "counts");
+    lua_pushboolean(L, counts[BH_SEV_ERROR] == 0);
+    lua_setfield(L, -2, "ok");
+    set_string(L, "claim_id", claim->id);
+    push_summary(L, claim);
+    lua_setfield(L, -2, "summary");
+    if (report_mt) {
+        lua_pushvalue(L, report_mt);
+        lua_setmetatable(L, -2);
+    }
 }
 
 static bh_date opt_date(lua_State *L, int arg) {
@@ -1926,7 +1978,10 @@ building claim tables: what a batch check of an 837P file needs.
 @tparam[opt] table profiles compiled profiles by payer kind
 @tparam[opt] userdata ncci
 @tparam[opt] string provider_kind
-@treturn table results: {id =, findings =, summary =} per claim
+@tparam[opt] table report_mt when given, each result is a finished report
+  ({ok, claim_id, findings, counts, summary}) with this metatable
+@tparam[opt] table finding_mt the metatable of each finding then
+@treturn table results: {id =, findings =, summary =} per claim, or reports
 @treturn table envelope
 @treturn[opt] string on a structural error: "segment N (ID): ..."
 */
@@ -1935,6 +1990,8 @@ static int l_x12_check(lua_State *L) {
     size_t len;
     const char *text = luaL_checklstring(L, 1, &len);
     int lenient = lua_toboolean(L, 2), rc, n = 0;
+    int report_mt = lua_type(L, 7) == LUA_TTABLE ? 7 : 0;
+    int finding_mt = lua_type(L, 8) == LUA_TTABLE ? 8 : 0;
     bh_check_options options;
     batch_ud *b;
     bh_x12_options envelope;
@@ -1959,12 +2016,16 @@ static int l_x12_check(lua_State *L) {
                               ? profile_for_kind(L, 4, s->claim->payer.kind) : NULL;
         if (bh_claim_check(s->claim, &options, s->report) != BH_OK)
             return luaL_error(L, "bhclaim: out of memory");
-        lua_createtable(L, 0, 3);
-        set_string(L, "id", s->claim->id);
-        push_findings(L, s->report, 0);
-        lua_setfield(L, -2, "findings");
-        push_summary(L, s->claim);
-        lua_setfield(L, -2, "summary");
+        if (report_mt) {
+            push_report(L, s->claim, s->report, report_mt, finding_mt);
+        } else {
+            lua_createtable(L, 0, 3);
+            set_string(L, "id", s->claim->id);
+            push_findings(L, s->report, 0);
+            lua_setfield(L, -2, "findings");
+            push_summary(L, s->claim);
+            lua_setfield(L, -2, "summary");
+        }
         lua_rawseti(L, -2, ++n);
     }
     bh_x12_reader_envelope(b->reader, &envelope);

@@ -287,6 +287,11 @@ function M.x12.check(text, opts)
     by_kind = { medicare = c, medicaid = c, commercial = c }
   end
   local disabled = resolve_disabled(check_opts.disable)
+  if next(disabled) == nil then
+    -- The core builds the finished reports: nothing to filter in Lua.
+    return core.x12_check(text, lenient, date, by_kind, check_opts.ncci or ncci_table(),
+      check_opts.provider_kind, report.report_mt, report.finding_mt)
+  end
   local results, env, err = core.x12_check(text, lenient, date, by_kind,
     check_opts.ncci or ncci_table(), check_opts.provider_kind)
   local out = {}

@@ -669,26 +669,30 @@ static int repeats_path(const bh_report *report, size_t i, size_t first) {
     return 0;
 }
 
+/* One finding as a table {rule, severity, path, message, hint, source}. */
+static void push_finding(lua_State *L, const bh_finding *f) {
+    lua_createtable(L, 0, 6);
+    lua_pushstring(L, f->rule);
+    lua_setfield(L, -2, "rule");
+    lua_pushstring(L, bh_severity_name(f->severity));
+    lua_setfield(L, -2, "severity");
+    lua_pushstring(L, f->path);
+    lua_setfield(L, -2, "path");
+    lua_pushstring(L, f->message);
+    lua_setfield(L, -2, "message");
+    lua_pushstring(L, f->hint);
+    lua_setfield(L, -2, "hint");
+    lua_pushstring(L, f->source);
+    lua_setfield(L, -2, "source");
+}
+
 static void push_findings(lua_State *L, const bh_report *report, size_t unsupported) {
     size_t i, n = bh_report_count(report);
     int out = 0;
     lua_createtable(L, (int)n, 0);
     for (i = 0; i < n; i++) {
-        const bh_finding *f = bh_report_get(report, i);
         if (repeats_path(report, i, unsupported)) continue;
-        lua_createtable(L, 0, 6);
-        lua_pushstring(L, f->rule);
-        lua_setfield(L, -2, "rule");
-        lua_pushstring(L, bh_severity_name(f->severity));
-        lua_setfield(L, -2, "severity");
-        lua_pushstring(L, f->path);
-        lua_setfield(L, -2, "path");
-        lua_pushstring(L, f->message);
-        lua_setfield(L, -2, "message");
-        lua_pushstring(L, f->hint);
-        lua_setfield(L, -2, "hint");
-        lua_pushstring(L, f->source);
-        lua_setfield(L, -2, "source");
+        push_finding(L, bh_report_get(report, i));
         lua_rawseti(L, -2, ++out);
     }
 }
@@ -720,13 +724,7 @@ static void push_report(lua_State *L, const bh_claim *claim, const bh_report *re
             const bh_finding *f = bh_report_get(report, i);
             if ((int)f->severity != sev) continue;
             counts[sev]++;
-            lua_createtable(L, 0, 6);
-            set_string(L, "rule", f->rule);
-            set_string(L, "severity", bh_severity_name(f->severity));
-            set_string(L, "path", f->path);
-            set_string(L, "message", f->message);
-            set_string(L, "hint", f->hint);
-            set_string(L, "source", f->source);
+            push_finding(L, f);
             if (finding_mt) {
                 lua_pushvalue(L, finding_mt);
                 lua_setmetatable(L, -2);

@@ -756,6 +756,20 @@ static void w_isa(writer *w) {
     w_end(w);
 }
 
+/* 1000A submitter (41) or 1000B receiver (40): an organisation's NM1 with
+** its name and an ETIN (qualifier 46). */
+static void w_party(writer *w, const char *entity, const char *name, const char *field,
+                    const char *id) {
+    w_begin(w, "NM1");
+    w_els(w, entity);
+    w_els(w, "2");
+    w_text(w, name, 60, 1, field);
+    w_el(w, "", 0); w_el(w, "", 0); w_el(w, "", 0); w_el(w, "", 0);
+    w_els(w, "46");
+    w_els(w, id);
+    w_end(w);
+}
+
 struct bh_x12_writer {
     writer w;               /* output state: buffer, options, first failure */
     long sets;              /* transaction sets written (GE01) */
@@ -843,28 +857,14 @@ bh_status bh_x12_writer_add(bh_x12_writer *xw, const bh_claim *const *claims, si
     w_els(w, buf);
     w_els(w, "CH");
     w_end(w);
-    w_begin(w, "NM1");
-    w_els(w, "41");
-    w_els(w, "2");
-    w_text(w, w->opt->submitter_name, 60, 1, "submitter_name");
-    w_el(w, "", 0); w_el(w, "", 0); w_el(w, "", 0); w_el(w, "", 0);
-    w_els(w, "46");
-    w_els(w, w->opt->submitter_id);
-    w_end(w);
+    w_party(w, "41", w->opt->submitter_name, "submitter_name", w->opt->submitter_id);
     w_begin(w, "PER");
     w_els(w, "IC");
     w_text(w, w->opt->contact_name, 60, 0, "contact_name");
     w_els(w, "TE");
     w_els(w, w->opt->contact_phone);
     w_end(w);
-    w_begin(w, "NM1");
-    w_els(w, "40");
-    w_els(w, "2");
-    w_text(w, w->opt->receiver_name, 60, 1, "receiver_name");
-    w_el(w, "", 0); w_el(w, "", 0); w_el(w, "", 0); w_el(w, "", 0);
-    w_els(w, "46");
-    w_els(w, w->opt->receiver_id_1000b);
-    w_end(w);
+    w_party(w, "40", w->opt->receiver_name, "receiver_name", w->opt->receiver_id_1000b);
 
     for (i = 0; i < n_claims && w->status == BH_OK; i++) {
         const bh_claim *c = claims[i];

@@ -9,6 +9,7 @@
 
 local bhclaim = require("bhclaim")
 local support = require("spec.support")
+local deep_copy = support.deep_copy
 local TODAY = support.TODAY
 local read_file = support.read_file
 local contains = support.contains
@@ -17,22 +18,6 @@ local SESSION_PATH = "spec/fixtures/session_group.json"
 
 local SESSION_JSON = read_file(SESSION_PATH)
 local SESSION = assert(bhclaim.decode(SESSION_JSON))
-
-local function deep_copy(value, seen)
-  if type(value) ~= "table" then
-    return value
-  end
-  seen = seen or {}
-  if seen[value] then
-    return seen[value]
-  end
-  local copy = {}
-  seen[value] = copy
-  for k, v in pairs(value) do
-    copy[deep_copy(k, seen)] = deep_copy(v, seen)
-  end
-  return setmetatable(copy, getmetatable(value))
-end
 
 local function session_data()
   return deep_copy(SESSION)

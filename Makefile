@@ -36,6 +36,10 @@ SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fra
 CJSON_LIBS = -L$(CJSON_LIBDIR) -lcjson
 
 CORE_SRC = $(filter-out csrc/lbhclaim.c,$(wildcard csrc/*.c))
+# The binding: lbhclaim.c plus one file per area in csrc/lua/ (Lua headers
+# allowed there and only there).
+BIND_SRC = csrc/lbhclaim.c $(wildcard csrc/lua/*.c)
+BIND_HDR = csrc/lcompat.h csrc/bhclaim.h csrc/core.h $(wildcard csrc/lua/*.h)
 DATA_SRC = csrc/data/icd10_tables.c csrc/data/procedure_tables.c csrc/data/pos_tables.c
 DATA_IN  = $(wildcard data/*.csv data/*.json data/*.txt data/icd10cm_fy2027_changes/*.csv)
 HEADERS  = $(wildcard csrc/*.h)
@@ -86,13 +90,19 @@ $(BUILD)/libbhclaim.a: $(call core_objs,$(BUILD))
 # {=== one Lua module per ABI: build/<ver>/bhclaim/core.so ===
 modules: $(foreach v,$(LUA_VERSIONS),$(BUILD)/$(v)/bhclaim/core.so)
 
-$(BUILD)/%/lbhclaim.o: csrc/lbhclaim.c csrc/lcompat.h csrc/bhclaim.h csrc/core.h
-	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -I$(LUA$(subst .,,$*)_INCDIR) -c $< -o $@
+bind_objs = $(patsubst csrc/%.c,$(BUILD)/$(1)/bind/%.o,$(BIND_SRC))
 
-$(BUILD)/%/bhclaim/core.so: $(BUILD)/%/lbhclaim.o $(BUILD)/libbhclaim.a
-	@mkdir -p $(dir $@)
-	$(CC) $(LIBFLAG) -o $@ $< $(BUILD)/libbhclaim.a $(CJSON_LIBS) -lm
+# One rule per Lua version, so each object knows its Lua include path.
+define bind_rules
+$(BUILD)/$(1)/bind/%.o: csrc/%.c $(BIND_HDR)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(ALL_CFLAGS) -Icsrc -I$$(LUA$(subst .,,$(1))_INCDIR) -c $$< -o $$@
+
+$(BUILD)/$(1)/bhclaim/core.so: $(call bind_objs,$(1)) $(BUILD)/libbhclaim.a
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(LIBFLAG) -o $$@ $(call bind_objs,$(1)) $(BUILD)/libbhclaim.a $$(CJSON_LIBS) -lm
+endef
+$(foreach v,$(LUA_VERSIONS),$(eval $(call bind_rules,$(v))))
 
 # {=== sanitizer build: same sources, separate tree ===
 asan:

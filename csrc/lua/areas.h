@@ -1,0 +1,17 @@
+/*
+** areas.h: the binding areas kept in files of their own under csrc/lua/.
+** Each adds its functions to the module table on top of the stack when
+** luaopen_bhclaim_core runs; lbhclaim.c calls them in the order listed.
+** These files may include Lua headers; the core (csrc/*.c) never does.
+** SPDX-License-Identifier: MIT
+*/
+#ifndef BHCLAIM_LUA_AREAS_H
+#define BHCLAIM_LUA_AREAS_H
+
+#include "../lcompat.h"
+
+/* Each area's registration: adds its functions to the table at the top of
+** the stack and leaves the stack as it found it. */
+typedef void (*bhl_area_open)(lua_State *L);
+
+#endif

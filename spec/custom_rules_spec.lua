@@ -116,6 +116,37 @@ describe("custom rules", function()
     assert.is_truthy(contains(hits[1].message, "applies broke"), hits[1].message)
   end)
 
+  -- Regression: a rule raising a value whose __tostring raises made the
+  -- error escape bhclaim.check instead of becoming a finding.
+  describe("turn any raised value into an error finding", function()
+    local bad_tostring = setmetatable({}, { __tostring = function() error("tostring broke") end })
+    local non_string = setmetatable({}, { __tostring = function() return {} end })
+    local cases = {
+      { "a table", {}, "table" },
+      { "a table whose __tostring raises", bad_tostring, "table value that cannot be shown" },
+      { "a table whose __tostring returns no string", non_string, "" },
+      { "nil", nil, "raised no message" },
+      { "a userdata", io.stdout, "file" },
+      { "a number", 42, "42" },
+      { "false", false, "false" },
+    }
+    for _, case in ipairs(cases) do
+      it(case[1], function()
+        for _, where in ipairs { "check", "applies" } do
+          local rule = weekend_rule()
+          rule[where] = function() error(case[2]) end
+          local report = check(base_claim(), { rules = practice { rule } })
+          local hits = findings_for(report, "practice.no_weekend")
+          assert.are.equal(1, #hits, dump(report))
+          assert.are.equal("error", hits[1].severity)
+          assert.is_truthy(contains(hits[1].message, "The rule failed to run: "), hits[1].message)
+          assert.is_truthy(contains(hits[1].message, case[3]), hits[1].message)
+          assert.is_false(report.ok)
+        end
+      end)
+    end
+  end)
+
   it("receive a decoded table when the claim is JSON text", function()
     local seen
     local rule = weekend_rule { check = function(c) seen = c end }

@@ -119,9 +119,22 @@ local function proxy(rule, report)
   }
 end
 
+-- Text for whatever a rule raised: error() takes any value, and turning a
+-- table into text can itself raise (a __tostring that raises or returns no
+-- string), which must not escape the check that ran the rule.
+local function describe_error(err)
+  if type(err) == "string" then return err end
+  if type(err) == "number" then return tostring(err) end
+  if err == nil then return "nil (the rule raised no message)" end
+  local ok, text = pcall(tostring, err)
+  if ok and type(text) == "string" then return text end
+  return "a " .. type(err) .. " value that cannot be shown as text"
+end
+M.describe_error = describe_error
+
 --- Runs every rule of the sets on a claim table, adding to the report.
 -- Rules whose id is disabled are skipped; a rule that raises becomes an
--- error finding naming it.
+-- error finding naming it, whatever value it raised.
 function M.run(sets, claim, report, disabled)
   for _, set in ipairs(sets) do
     for _, rule in ipairs(set.rules) do
@@ -133,7 +146,7 @@ function M.run(sets, claim, report, disabled)
         end)
         if not ok then
           report:add({ rule = rule.id, severity = "error", path = "",
-            message = "The rule failed to run: " .. tostring(err),
+            message = "The rule failed to run: " .. describe_error(err),
             hint = "Fix the rule in rule set '" .. set.name .. "'.",
             source = "rule set " .. set.name })
         end

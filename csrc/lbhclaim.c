@@ -103,9 +103,14 @@ typedef struct path_frame {
 typedef struct converter {
     lua_State *L;
     int strict;
-    const char *error;      /* strict: why the value cannot be encoded */
+    const char *error;      /* why the walk stopped: strict refusal or a cycle */
+    char error_path[128];   /* where, rendered when error is set */
     path_frame frames[BH_MAX_DEPTH + 2];
     int depth;              /* frames in use */
+    /* The tables on the path from the root to the value being converted:
+    ** meeting one of them again is a cycle. The depth limit bounds it. */
+    const void *open_tables[BH_MAX_DEPTH + 2];
+    int n_open;
     int n_unsupported;      /* entries used in the two arrays below */
     char unsupported_path[MAX_UNSUPPORTED][128];
     const char *unsupported_what[MAX_UNSUPPORTED];
@@ -144,11 +149,81 @@ static void path_render(const converter *cv, char *out, size_t size) {
 
 static cJSON *convert(converter *cv, int idx, int depth, const char *key);
 
+/* Records why the walk stops and where; the caller raises once what it
+** built is freed (raising here would leak containers under construction). */
+static void walk_error(converter *cv, const char *what) {
+    cv->error = what;
+    path_render(cv, cv->error_path, sizeof cv->error_path);
+}
+
+#define CYCLE_ERROR "a cycle back to an enclosing table"
+
+/* Enters the table at idx: 0 (with the error recorded) when it is already
+** on the current path, so a cyclic table ends the walk instead of
+** repeating it 2^depth times. table_leave undoes a successful enter. */
+static int table_enter(converter *cv, int idx) {
+    const void *t = lua_topointer(cv->L, idx);
+    int i;
+    for (i = 0; i < cv->n_open; i++) {
+        if (cv->open_tables[i] == t) {
+            walk_error(cv, CYCLE_ERROR);
+            return 0;
+        }
+    }
+    if (cv->n_open < BH_MAX_DEPTH + 2) cv->open_tables[cv->n_open++] = t;
+    return 1;
+}
+
+static void table_leave(converter *cv) {
+    cv->n_open--;
+}
+
+/* Raises "bad argument #arg to 'fname' (what at path)" for a walk that
+** stopped on cv->error. Call only with nothing left to free. */
+static int raise_walk_error(lua_State *L, const converter *cv, const char *fname, int arg,
+                            const char *prefix) {
+    /* No position: the Lua layer re-raises it at its own caller's line. */
+    lua_pushfstring(L, "bad argument #%d to '%s' (%s%s%s%s)", arg, fname, prefix, cv->error,
+                    cv->error_path[0] ? " at " : "", cv->error_path);
+    return lua_error(L);
+}
+
+/* Writes a Lua number as JSON text into out (at least 40 bytes); 0 for NaN
+** and infinities, which JSON cannot carry. Integers (5.3+) are written
+** exactly; floats in the fewest digits that read back as the same double. */
+static int format_number(lua_State *L, int idx, char *out, size_t size) {
+    double d;
+    int n = 0, digits;
+    size_t i;
+    if (bhc_isinteger(L, idx)) {
+        n = snprintf(out, size, "%lld", (long long)lua_tointeger(L, idx));
+        return n > 0 && (size_t)n < size;
+    }
+    d = lua_tonumber(L, idx);
+    if (d != d || d == HUGE_VAL || d == -HUGE_VAL) return 0;
+    if (d == floor(d) && fabs(d) < 1e17) {
+        n = snprintf(out, size, "%.0f", d);
+    } else {
+        for (digits = 15; digits <= 17; digits++) {
+            n = snprintf(out, size, "%.*g", digits, d);
+            if (n <= 0 || (size_t)n >= size) return 0;
+            /* printf follows the host's locale; JSON wants a point. */
+            for (i = 0; i < (size_t)n; i++)
+                if (out[i] == ',') out[i] = '.';
+            if (strtod(out, NULL) == d) break;
+        }
+    }
+    if (n <= 0 || (size_t)n >= size) return 0;
+    for (i = 0; i < (size_t)n; i++)
+        if (out[i] == ',') out[i] = '.';
+    return 1;
+}
+
 /* Strict mode records why and fails; raising here would leak the
 ** containers still under construction, so the caller raises after cleanup. */
 static cJSON *unsupported(converter *cv, const char *what) {
     if (cv->strict) {
-        cv->error = what;
+        walk_error(cv, what);
         return NULL;
     }
     if (cv->n_unsupported < MAX_UNSUPPORTED) {
@@ -274,7 +349,7 @@ static cJSON *convert_object(converter *cv, int idx, int depth) {
             if (cv->strict) {
                 cJSON_Delete(obj);
                 lua_pop(L, 2);
-                return unsupported(cv, "a table mixing array and non-string keys");
+                return unsupported(cv, "a table with keys that are neither 1..n nor strings");
             }
             lua_pop(L, 1);
             continue;   /* lenient: a non-string key cannot name a claim field */
@@ -300,14 +375,22 @@ static cJSON *convert_object(converter *cv, int idx, int depth) {
     return obj;
 }
 
+#define DEPTH_ERROR "a table nested more than 200 levels deep"
+
 static cJSON *convert_table(converter *cv, int idx, int depth, const char *key) {
     long n;
-    if (depth > BH_MAX_DEPTH) return unsupported(cv, "a table nested too deeply (or a cycle)");
-    if (!lua_checkstack(cv->L, 6)) return NULL;
-    if (has_array_mt(cv->L, idx)) return convert_array(cv, idx, (long)bhc_rawlen(cv->L, idx), depth);
-    n = sequence_length(cv->L, idx);
-    if (n > 0 || (n == 0 && is_array_key(key))) return convert_array(cv, idx, n, depth);
-    return convert_object(cv, idx, depth);
+    cJSON *out;
+    if (!table_enter(cv, idx)) return NULL;
+    if (depth > BH_MAX_DEPTH) out = unsupported(cv, DEPTH_ERROR);
+    else if (!lua_checkstack(cv->L, 6)) out = NULL;
+    else if (has_array_mt(cv->L, idx))
+        out = convert_array(cv, idx, (long)bhc_rawlen(cv->L, idx), depth);
+    else if ((n = sequence_length(cv->L, idx)) > 0 || (n == 0 && is_array_key(key)))
+        out = convert_array(cv, idx, n, depth);
+    else
+        out = convert_object(cv, idx, depth);
+    table_leave(cv);
+    return out;
 }
 
 static cJSON *convert_string(converter *cv, int idx) {
@@ -334,9 +417,12 @@ static cJSON *convert(converter *cv, int idx, int depth, const char *key) {
     case LUA_TSTRING:
         return convert_string(cv, idx);
     case LUA_TNUMBER: {
-        double d = lua_tonumber(L, idx);
-        if (d != d || d == HUGE_VAL || d == -HUGE_VAL) return unsupported(cv, "a non-finite number");
-        return cJSON_CreateNumber(d);
+        char num[48];
+        /* Raw text: cJSON holds numbers as doubles, which would round
+        ** integers past 2^53. */
+        if (!format_number(L, idx, num, sizeof num))
+            return unsupported(cv, "a number JSON cannot hold (NaN or infinity)");
+        return cJSON_CreateRaw(num);
     }
     case LUA_TBOOLEAN:
         return cJSON_CreateBool(lua_toboolean(L, idx));
@@ -362,7 +448,9 @@ static const char *to_tree(lua_State *L, scratch *s, int idx, converter *cv, int
     cv->L = L;
     cv->strict = strict;
     cv->error = NULL;
+    cv->error_path[0] = '\0';
     cv->depth = 0;
+    cv->n_open = 0;
     cv->n_unsupported = 0;
     s->tree = cJSON_CreateArray();
     if (s->tree == NULL) return "out of memory";
@@ -461,7 +549,9 @@ contract order, others sorted, so output is deterministic.
 @function encode
 @param value a table, string, number, boolean or bhclaim.null
 @treturn string JSON text
-@raise when the value holds a function, a userdata, a NUL byte, a cycle
+@raise "bad argument #1 to 'encode' (cannot encode ... at path)" when the
+  value holds a function, a userdata, a NUL byte, NaN or infinity, a cycle,
+  or tables nested more than 200 levels deep
 */
 static int l_encode(lua_State *L) {
     scratch *s = get_scratch(L);
@@ -471,7 +561,8 @@ static int l_encode(lua_State *L) {
     luaL_checkany(L, 1);
     if ((why = to_tree(L, s, 1, &cv, 1)) != NULL) {
         scratch_drop_tree(s);
-        return luaL_error(L, "bhclaim.encode: cannot encode %s", why);
+        if (cv.error == NULL) return luaL_error(L, "bhclaim.encode: %s", why);
+        return raise_walk_error(L, &cv, "encode", 1, "cannot encode ");
     }
     text = cJSON_PrintUnformatted(s->tree->child);
     scratch_drop_tree(s);
@@ -542,18 +633,6 @@ static int text_string(scratch *s, const char *str, size_t len) {
     return 1;
 }
 
-static int text_number(scratch *s, double d) {
-    char num[40];
-    int n;
-    size_t i;
-    if (d == floor(d) && fabs(d) < 1e15) n = snprintf(num, sizeof num, "%.0f", d);
-    else n = snprintf(num, sizeof num, "%.17g", d);
-    if (n <= 0 || (size_t)n >= sizeof num) return 0;
-    /* printf follows the host's locale; JSON wants a point. */
-    for (i = 0; i < (size_t)n; i++)
-        if (num[i] == ',') num[i] = '.';
-    return text_put(s, num, (size_t)n);
-}
 
 static int text_value(scratch *s, converter *cv, int idx, int depth, const char *key);
 
@@ -562,13 +641,25 @@ static int text_unsupported(scratch *s, converter *cv, const char *what) {
     return text_put(s, "null", 4);
 }
 
+static int text_table_body(scratch *s, converter *cv, int idx, int depth, const char *key);
+
+/* 0 on out of memory, or with cv->error set on a cycle. */
 static int text_table(scratch *s, converter *cv, int idx, int depth, const char *key) {
+    int ok;
+    if (!table_enter(cv, idx)) return 0;
+    /* Two levels below the reader's limit: the reader counts the root. */
+    if (depth > BH_MAX_DEPTH - 2 || !lua_checkstack(cv->L, 6))
+        ok = text_unsupported(s, cv, DEPTH_ERROR);
+    else
+        ok = text_table_body(s, cv, idx, depth, key);
+    table_leave(cv);
+    return ok;
+}
+
+static int text_table_body(scratch *s, converter *cv, int idx, int depth, const char *key) {
     lua_State *L = cv->L;
     long n, i;
     int first = 1;
-    /* Two levels below the reader's limit: the reader counts the root. */
-    if (depth > BH_MAX_DEPTH - 2 || !lua_checkstack(L, 6))
-        return text_unsupported(s, cv, "a table nested too deeply (or a cycle)");
     n = has_array_mt(L, idx) ? (long)bhc_rawlen(L, idx) : sequence_length(L, idx);
     if (n > 0 || (n == 0 && is_array_key(key))) {
         if (!text_put(s, "[", 1)) return 0;
@@ -622,10 +713,10 @@ static int text_value(scratch *s, converter *cv, int idx, int depth, const char 
         return text_string(s, str, len);
     }
     case LUA_TNUMBER: {
-        double d = lua_tonumber(L, idx);
-        if (d != d || d == HUGE_VAL || d == -HUGE_VAL)
-            return text_unsupported(s, cv, "a non-finite number");
-        return text_number(s, d);
+        char num[48];
+        if (!format_number(L, idx, num, sizeof num))
+            return text_unsupported(s, cv, "a number JSON cannot hold (NaN or infinity)");
+        return text_put(s, num, strlen(num));
     }
     case LUA_TBOOLEAN:
         return lua_toboolean(L, idx) ? text_put(s, "true", 4) : text_put(s, "false", 5);
@@ -643,11 +734,14 @@ static int text_value(scratch *s, converter *cv, int idx, int depth, const char 
     }
 }
 
-/* Writes the table at idx as JSON text into s->text. 0 on OOM. */
+/* Writes the table at idx as JSON text into s->text. 0 on out of memory
+** or, with cv->error set, on a cycle (raise_walk_error reports it). */
 static int table_to_text(lua_State *L, scratch *s, int idx, converter *cv) {
     cv->L = L;
     cv->strict = 0;
     cv->error = NULL;
+    cv->error_path[0] = '\0';
+    cv->n_open = 0;
     cv->depth = 0;
     cv->n_unsupported = 0;
     s->text_len = 0;
@@ -831,7 +925,11 @@ static int l_check(lua_State *L) {
     } else {
         converter cv;
         luaL_checktype(L, 1, LUA_TTABLE);
-        if (!table_to_text(L, s, 1, &cv) || report_unsupported(&cv, s->report) != BH_OK)
+        if (!table_to_text(L, s, 1, &cv)) {
+            if (cv.error != NULL) return raise_walk_error(L, &cv, "check", 1, "");
+            return luaL_error(L, "bhclaim.check: out of memory");
+        }
+        if (report_unsupported(&cv, s->report) != BH_OK)
             return luaL_error(L, "bhclaim.check: out of memory");
         unsupported = (size_t)cv.n_unsupported;
         status = bh_claim_parse_json(s->claim, s->text, s->text_len, s->report, &err);
@@ -1720,14 +1818,23 @@ static int l_x12_write(lua_State *L) {
             int at = (int)(done + k) + 1;
             lua_rawgeti(L, 1, at);
             if (lua_type(L, -1) != LUA_TTABLE && lua_type(L, -1) != LUA_TSTRING)
-                return luaL_error(L, "bad argument #1 to 'x12_write' (claim %d is neither a "
-                                     "table nor JSON text)", at);
+            {
+                lua_pushfstring(L, "bad argument #1 to 'write' (claim %d is neither a "
+                                   "table nor JSON text)", at);
+                return lua_error(L);
+            }
             if (lua_type(L, -1) == LUA_TSTRING) {
                 /* JSON text (an NDJSON line) goes straight to the reader. */
                 json = lua_tolstring(L, -1, &json_len);
             } else {
-                if (!table_to_text(L, s, lua_gettop(L), &cv))
+                if (!table_to_text(L, s, lua_gettop(L), &cv)) {
+                    if (cv.error != NULL) {
+                        char where[32];
+                        snprintf(where, sizeof where, "claim %d: ", at);
+                        return raise_walk_error(L, &cv, "write", 1, where);
+                    }
                     return luaL_error(L, "bhclaim: out of memory");
+                }
                 json = s->text;
                 json_len = s->text_len;
             }

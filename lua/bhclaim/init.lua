@@ -180,7 +180,8 @@ end
 -- @return[2] nil (JSON text that does not parse)
 -- @treturn[2] string "line L, byte B: ..."
 -- @treturn[2] string error id ("json.syntax", "json.depth", "json.nul")
--- @raise when claim is neither a table nor a string, or opts is malformed
+-- @raise when claim is neither a table nor a string, opts is malformed, or
+--   the claim table is cyclic (the error names the path that leads back)
 function M.check(claim, opts)
   local kind = type(claim)
   if kind ~= "table" and kind ~= "string" then
@@ -191,9 +192,12 @@ function M.check(claim, opts)
   local profile = resolve_payer(opts.payer)
   local sets = resolve_rule_sets(opts.rules)
   local disabled = resolve_disabled(opts.disable)
-  local findings, claim_id, extra = core.check(claim, date,
+  -- A cyclic claim table raises in the core; re-raised here so the error
+  -- points at the caller's line.
+  local ok, findings, claim_id, extra = pcall(core.check, claim, date,
     profile and profile:compiled() or nil, opts.ncci or ncci_table(), profiles_by_kind(),
     opts.provider_kind, opts.summary == true)
+  if not ok then error(findings, 2) end
   if findings == nil then return nil, claim_id, extra end
   local records
   if next(disabled) ~= nil then findings, records = apply_disabled(findings, disabled) end
@@ -235,10 +239,13 @@ M.x12 = {}
 -- @return[2] nil
 -- @treturn[2] string which claim and field could not be written
 -- @treturn[2] string "x12.claim"
+-- @raise when claims or opts is not a table, or a claim table is cyclic
 function M.x12.write(claims, opts)
   if type(claims) ~= "table" then argerror("write", 1, "table expected, got " .. type(claims)) end
   if type(opts) ~= "table" then argerror("write", 2, "table expected, got " .. type(opts)) end
-  return core.x12_write(claims, opts)
+  local ok, text, msg, id = pcall(core.x12_write, claims, opts)
+  if not ok then error(text, 2) end
+  return text, msg, id
 end
 
 --- Reads an 837P interchange.
@@ -383,7 +390,11 @@ end
 -- in the contract's order.
 -- @param value
 -- @treturn string
--- @raise when the value holds something JSON cannot (function, userdata, cycle)
+-- @raise "bad argument #1 to 'encode' (cannot encode ... at path)" when the
+--   value holds something JSON cannot: a function, a userdata, NaN or an
+--   infinity, a NUL byte, a cycle, tables nested more than 200 levels.
+--   Integers (Lua 5.3+) are written exactly; floats in the fewest digits
+--   that read back as the same number.
 function M.encode(value)
   if value == nil then argerror("encode", 1, "value expected") end
   local ok, result = pcall(core.encode, value)

@@ -1,0 +1,140 @@
+-- Regression specs for faults of the Lua binding and API (issue 8): cyclic
+-- tables, numbers in encode, and the x12 read/check failure convention.
+-- Each describe block names the fault it keeps fixed.
+
+local bhclaim = require("bhclaim")
+local support = require("spec.support")
+local base_claim = support.base_claim
+local contains = support.contains
+
+local OPTS = { today = support.TODAY }
+
+local function raises(fn, ...)
+  local ok, err = pcall(fn, ...)
+  assert.is_false(ok, "expected a raise")
+  return tostring(err)
+end
+
+local function x12_options()
+  return {
+    sender_id = "SENDER01", receiver_id = "RECEIVER01", submitter_name = "Practice",
+    submitter_id = "SUB01", contact_name = "Billing", contact_phone = "5555550100",
+    receiver_name = "Payer", receiver_id_1000b = "PAYER01", date = "2026-11-26", time = "1200",
+  }
+end
+
+-- Two keys leading back to the root gave 2^200 paths to walk: check never
+-- returned. Every function that walks a table now stops at the first
+-- table met again on its own path.
+describe("a cyclic table", function()
+  local function doubly_cyclic()
+    local claim = base_claim()
+    claim.lines[1].self = claim
+    claim.lines[1].other = claim
+    return claim
+  end
+
+  it("makes check raise a bad argument naming the path, at once", function()
+    local err = raises(bhclaim.check, doubly_cyclic(), OPTS)
+    assert.is_truthy(contains(err, "bad argument #1 to 'check' (a cycle"), err)
+    assert.is_truthy(err:find("at lines%[1%]%.[a-z]+%)"), err)
+  end)
+
+  it("makes encode raise a bad argument naming the path", function()
+    local err = raises(bhclaim.encode, doubly_cyclic())
+    assert.is_truthy(contains(err, "bad argument #1 to 'encode' (cannot encode a cycle"), err)
+    assert.is_truthy(err:find("at lines%[1%]%.[a-z]+%)"), err)
+  end)
+
+  it("makes x12.write raise a bad argument naming the claim and path", function()
+    local err = raises(bhclaim.x12.write, { base_claim(), doubly_cyclic() }, x12_options())
+    assert.is_truthy(contains(err, "bad argument #1 to 'write' (claim 2: a cycle"), err)
+  end)
+
+  it("in an array names the index", function()
+    local t = {}
+    t[1] = { t }
+    local err = raises(bhclaim.encode, { x = t })
+    assert.is_truthy(contains(err, "at x[1][1])"), err)
+  end)
+
+  it("makes a session raise a bad argument, not overflow the stack", function()
+    local data = support.deep_copy(assert(bhclaim.decode(
+      support.read_file("spec/fixtures/session_group.json"))))
+    data.x_loop = data
+    local ok, err = pcall(bhclaim.session, data)
+    if ok then
+      -- Building a session copies nothing it does not use; checking it must
+      -- then either work or raise cleanly.
+      ok, err = pcall(function() return err:check(OPTS) end)
+    end
+    if not ok then
+      assert.is_truthy(contains(tostring(err), "bad argument"), tostring(err))
+    end
+  end)
+
+  it("still leaves tables nested more than 200 levels to a finding in check", function()
+    local claim = base_claim()
+    local cur = {}
+    claim.x_deep = cur
+    for _ = 1, 300 do
+      cur.a = {}
+      cur = cur.a
+    end
+    local report = assert(bhclaim.check(claim, OPTS))
+    assert.is_false(report.ok)
+    local hit = false
+    for _, f in ipairs(report.findings) do
+      if f.rule == "claim.schema" and contains(f.message, "nested more than 200") then hit = true end
+    end
+    assert.is_true(hit)
+    local err = raises(bhclaim.encode, claim)
+    assert.is_truthy(contains(err, "bad argument #1 to 'encode' (cannot encode a table nested"),
+      err)
+  end)
+end)
+
+-- encode wrote 9007199254740993 as 9.00719925474099e+15 (cJSON's doubles).
+describe("encode of numbers", function()
+  local has_integers = math.type ~= nil
+
+  it("writes integers exactly", function()
+    if has_integers then
+      -- A literal the 5.1 parser would round: built from integers instead.
+      local big = 9007199254740992 + 1
+      assert.are.equal('{"x":9007199254740993}', bhclaim.encode({ x = big }))
+      assert.are.equal('{"x":-9223372036854775807}',
+        bhclaim.encode({ x = -9223372036854775807 }))
+    end
+    assert.are.equal('{"x":1000000000000000}', bhclaim.encode({ x = 1e15 }))
+    assert.are.equal('[1,2,3]', bhclaim.encode(setmetatable({ 1, 2, 3 }, bhclaim.array_mt)))
+  end)
+
+  it("writes floats so that they read back the same", function()
+    for _, v in ipairs { 0.1, 1 / 3, 2 / 3, 1e300, -1.5e-300, 123456.789, 2 ^ 60 + 0.0 } do
+      local text = bhclaim.encode({ v })
+      local back = assert(bhclaim.decode(text))[1]
+      assert.are.equal(v, back, text)
+    end
+    assert.are.equal("[0.1]", bhclaim.encode({ 0.1 }))
+  end)
+
+  it("refuses NaN and infinities naming the path", function()
+    for _, v in ipairs { 0 / 0, 1 / 0, -1 / 0 } do
+      local err = raises(bhclaim.encode, { lines = { { units = v } } })
+      assert.is_truthy(contains(err, "bad argument #1 to 'encode' (cannot encode a number JSON "
+        .. "cannot hold (NaN or infinity) at lines[1].units)"), err)
+    end
+  end)
+
+  it("makes NaN in a claim a claim.schema finding at its path in check", function()
+    local claim = base_claim()
+    claim.lines[1].units = 0 / 0
+    local report = assert(bhclaim.check(claim, OPTS))
+    local hit = false
+    for _, f in ipairs(report.findings) do
+      if f.rule == "claim.schema" and f.path == "lines[1].units" then hit = true end
+    end
+    assert.is_true(hit)
+  end)
+end)

@@ -2037,9 +2037,11 @@ Reads an X12 837P interchange into claims.
 @function x12_read
 @tparam string text
 @tparam[opt] boolean lenient ignore segment-count mismatches (other systems' files)
-@treturn table claims (tables of the claim JSON form)
+@treturn table claims (tables of the claim JSON form); on an error, those
+  read before it
 @treturn table envelope (as x12_write takes it)
 @treturn[opt] string on a structural error: "segment N (ID): what was expected"
+@treturn[opt] string its error id ("x12.segment", "x12.element", ...)
 */
 static int l_x12_read(lua_State *L) {
     scratch *s = get_scratch(L);
@@ -2056,7 +2058,8 @@ static int l_x12_read(lua_State *L) {
     if (b->reader == NULL) {
         lua_newtable(L);
         lua_pushstring(L, err.message);
-        return 3;
+        lua_pushstring(L, err.id);
+        return 4;
     }
     if (lenient) bh_x12_reader_set_flags(b->reader, BH_X12_LENIENT);
     while ((rc = bh_x12_reader_next(b->reader, s->claim, &err)) == 1) {
@@ -2068,7 +2071,8 @@ static int l_x12_read(lua_State *L) {
     (void)batch_idx;
     if (rc < 0) {
         lua_pushstring(L, err.message);
-        return 3;
+        lua_pushstring(L, err.id);
+        return 4;
     }
     return 2;
 }
@@ -2086,9 +2090,11 @@ building claim tables: what a batch check of an 837P file needs.
 @tparam[opt] table report_mt when given, each result is a finished report
   ({ok, claim_id, findings, counts, summary}) with this metatable
 @tparam[opt] table finding_mt the metatable of each finding then
-@treturn table results: {id =, findings =, summary =} per claim, or reports
+@treturn table results: {id =, findings =, summary =} per claim, or reports;
+  on an error, those of the claims before it
 @treturn table envelope
 @treturn[opt] string on a structural error: "segment N (ID): ..."
+@treturn[opt] string its error id
 */
 static int l_x12_check(lua_State *L) {
     scratch *s = get_scratch(L);
@@ -2112,7 +2118,8 @@ static int l_x12_check(lua_State *L) {
     if (b->reader == NULL) {
         lua_newtable(L);
         lua_pushstring(L, err.message);
-        return 3;
+        lua_pushstring(L, err.id);
+        return 4;
     }
     if (lenient) bh_x12_reader_set_flags(b->reader, BH_X12_LENIENT);
     while ((rc = bh_x12_reader_next(b->reader, s->claim, &err)) == 1) {
@@ -2137,7 +2144,8 @@ static int l_x12_check(lua_State *L) {
     push_envelope(L, &envelope);
     if (rc < 0) {
         lua_pushstring(L, err.message);
-        return 3;
+        lua_pushstring(L, err.id);
+        return 4;
     }
     return 2;
 }

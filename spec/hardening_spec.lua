@@ -141,3 +141,60 @@ describe("encode of numbers", function()
     assert.is_true(hit)
   end)
 end)
+
+-- x12.read of a broken file returned {}, envelope, "segment 30: ...", so
+-- assert(bhclaim.x12.read(s)) never failed. Now nil, message, id, partial.
+describe("x12.read and x12.check of a broken interchange", function()
+  local function broken()
+    -- Two good claims, then the transaction set's trailer cut off.
+    local text = assert(bhclaim.x12.write({ base_claim(), base_claim() }, x12_options()))
+    local cut = text:find("SE%*")
+    return text:sub(1, cut - 1)
+  end
+
+  it("read fails with nil, message, id and keeps the claims read in partial", function()
+    local claims, msg, id, partial = bhclaim.x12.read(broken())
+    assert.is_nil(claims)
+    assert.is_string(msg)
+    assert.is_truthy(id:match("^x12%."), id)
+    assert.are.equal(1, #partial.claims) -- the second ends at the missing SE
+    assert.are.equal("CLM-2026-0001", partial.claims[1].id)
+    assert.are.equal("SENDER01", partial.envelope.sender_id)
+    assert.is_false(pcall(function() return assert(bhclaim.x12.read(broken())) end))
+  end)
+
+  it("read fails on text that is no interchange at all", function()
+    for _, text in ipairs { "", "hello", ("\0"):rep(200), ("ISA*"):rep(100) } do
+      local claims, msg, id, partial = bhclaim.x12.read(text)
+      assert.is_nil(claims)
+      assert.is_string(msg)
+      assert.is_string(id)
+      assert.are.same({}, partial.claims)
+    end
+  end)
+
+  it("check fails the same way, keeping the reports in partial", function()
+    local variants = {
+      {}, { disable = { ["date.future"] = "test" } },
+      { rules = bhclaim.ruleset("practice", {}) },
+    }
+    for _, extra in ipairs(variants) do
+      local opts = { today = support.TODAY }
+      for k, v in pairs(extra) do opts[k] = v end
+      local reports, msg, id, partial = bhclaim.x12.check(broken(), opts)
+      assert.is_nil(reports)
+      assert.is_string(msg)
+      assert.is_truthy(id:match("^x12%."), id)
+      assert.are.equal(1, #partial.reports)
+      assert.is_true(partial.reports[1].ok)
+      assert.is_table(partial.envelope)
+    end
+  end)
+
+  it("succeeds with two values on a whole interchange", function()
+    local text = assert(bhclaim.x12.write({ base_claim() }, x12_options()))
+    local n = select("#", bhclaim.x12.read(text))
+    assert.are.equal(2, n)
+    assert.are.equal(2, select("#", bhclaim.x12.check(text, OPTS)))
+  end)
+end)

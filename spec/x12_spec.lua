@@ -88,11 +88,14 @@ describe("bhclaim.x12", function()
     end
   end)
 
-  it("returns the claims before a structural error, and the error", function()
+  it("fails a structural error with nil, message, id, and the claims before it", function()
     local text = read_file("spec/fixtures/x12/bad_se_count.837")
-    local claims, _, err = bhclaim.x12.read(text)
-    assert.is_table(claims)
+    local claims, err, id, partial = bhclaim.x12.read(text)
+    assert.is_nil(claims)
     assert.matches("segment %d+ %(SE%)", err)
+    assert.is_string(id)
+    assert.is_table(partial.claims)
+    assert.is_table(partial.envelope)
   end)
 end)
 

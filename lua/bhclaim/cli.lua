@@ -534,9 +534,11 @@ end
 local function x12_input(ctx, src, text)
   local base = text:find("ISA", 1, true) or 1
   local first = count_lines(text:sub(1, base - 1)) + 1
-  local claims, err, _
+  local claims, err, got, msg, partial, _
   if ctx.sink then
-    claims, _, err = bhclaim.x12.read(text, { lenient = ctx.lenient })
+    -- nil, message, id, partial on a structural error: go on with partial.
+    got, msg, _, partial = bhclaim.x12.read(text, { lenient = ctx.lenient })
+    claims, err = got or partial.claims, not got and msg or nil
     for i, claim in ipairs(claims) do
       claim_record(ctx, claim, nil, { name = src.name, line = first, element = i })
     end
@@ -544,7 +546,8 @@ local function x12_input(ctx, src, text)
     -- Read and check in the core: no claim tables for a plain check.
     local opts = { lenient = ctx.lenient }
     for k, v in pairs(ctx.check_opts) do opts[k] = v end
-    claims, _, err = bhclaim.x12.check(text, opts)
+    got, msg, _, partial = bhclaim.x12.check(text, opts)
+    claims, err = got or partial.reports, not got and msg or nil
     for _, report in ipairs(claims) do emit(ctx, reports.entry(nil, report)) end
   end
   if err then

@@ -248,17 +248,31 @@ function M.x12.write(claims, opts)
   return text, msg, id
 end
 
+-- The failure of an 837P read: nil, message, id, and what was read before
+-- the error as a fourth value, so assert(bhclaim.x12.read(s)) fails.
+local function x12_fail(msg, id, key, items, env)
+  if id == nil or id == "" then id = "x12.syntax" end
+  return nil, msg, id, { [key] = items, envelope = env }
+end
+
 --- Reads an 837P interchange.
 -- @tparam string text
 -- @tparam[opt] table opts `lenient` (ignore segment-count mismatches in
 --   files made elsewhere)
--- @treturn table claims
--- @treturn table envelope (as write takes it)
--- @treturn[opt] string on a structural error: "segment N (ID): ..."; the
---   claims read before it are returned
+-- @treturn[1] table claims
+-- @treturn[1] table envelope (as write takes it)
+-- @return[2] nil (a structural error: the interchange is not whole)
+-- @treturn[2] string "segment N (ID): what was expected"
+-- @treturn[2] string error id ("x12.segment", "x12.element", "x12.truncated",
+--   "x12.loop", "x12.limit", ...)
+-- @treturn[2] table partial: `claims` (those read before the error) and
+--   `envelope`
+-- @raise when text is not a string
 function M.x12.read(text, opts)
   if type(text) ~= "string" then argerror("read", 1, "string expected, got " .. type(text)) end
-  return core.x12_read(text, type(opts) == "table" and opts.lenient or false)
+  local claims, env, msg, id = core.x12_read(text, type(opts) == "table" and opts.lenient or false)
+  if msg ~= nil then return x12_fail(msg, id, "claims", claims, env) end
+  return claims, env
 end
 
 --- Reads an 837P interchange and checks every claim in it, in one pass in
@@ -266,12 +280,19 @@ end
 -- @tparam string text
 -- @tparam[opt] table opts as for check (today, payer, disable, ncci,
 --   provider_kind, rules), plus `lenient`
--- @treturn table reports, one per claim, each with `summary`
--- @treturn table envelope
--- @treturn[opt] string on a structural error: "segment N (ID): ..."; the
---   reports of the claims before it are returned
+-- @treturn[1] table reports, one per claim, each with `summary`
+-- @treturn[1] table envelope
+-- @return[2] nil (a structural error: the interchange is not whole)
+-- @treturn[2] string "segment N (ID): what was expected"
+-- @treturn[2] string error id, as for read
+-- @treturn[2] table partial: `reports` (those of the claims before the
+--   error) and `envelope`
+-- @raise when text is not a string or opts is malformed
 function M.x12.check(text, opts)
   if type(text) ~= "string" then argerror("check", 1, "string expected, got " .. type(text)) end
+  if opts ~= nil and type(opts) ~= "table" then
+    argerror("check", 2, "table expected, got " .. type(opts))
+  end
   local lenient = type(opts) == "table" and opts.lenient or false
   local check_opts = {}
   for k, v in pairs(opts or {}) do
@@ -279,11 +300,12 @@ function M.x12.check(text, opts)
   end
   if check_opts.rules then
     -- Lua rules read claim tables: read them, then check each.
-    local claims, env, err = core.x12_read(text, lenient)
+    local claims, env, msg, id = core.x12_read(text, lenient)
     local out = {}
     check_opts.summary = true
     for i, claim in ipairs(claims) do out[i] = M.check(claim, check_opts) end
-    return out, env, err
+    if msg ~= nil then return x12_fail(msg, id, "reports", out, env) end
+    return out, env
   end
   local date
   date, check_opts = check_options(check_opts)
@@ -296,21 +318,24 @@ function M.x12.check(text, opts)
   local disabled = resolve_disabled(check_opts.disable)
   if next(disabled) == nil then
     -- The core builds the finished reports: nothing to filter in Lua.
-    return core.x12_check(text, lenient, date, by_kind, check_opts.ncci or ncci_table(),
-      check_opts.provider_kind, report.report_mt, report.finding_mt)
+    local out, env, msg, id = core.x12_check(text, lenient, date, by_kind,
+      check_opts.ncci or ncci_table(), check_opts.provider_kind, report.report_mt,
+      report.finding_mt)
+    if msg ~= nil then return x12_fail(msg, id, "reports", out, env) end
+    return out, env
   end
-  local results, env, err = core.x12_check(text, lenient, date, by_kind,
+  local results, env, msg, id = core.x12_check(text, lenient, date, by_kind,
     check_opts.ncci or ncci_table(), check_opts.provider_kind)
   local out = {}
   for i, res in ipairs(results) do
-    local findings, records = res.findings, nil
-    if next(disabled) ~= nil then findings, records = apply_disabled(findings, disabled) end
+    local findings, records = apply_disabled(res.findings, disabled)
     local r = report.new(findings, res.id)
-    r.disabled = records or {}
+    r.disabled = records
     r.summary = res.summary
     out[i] = r
   end
-  return out, env, err
+  if msg ~= nil then return x12_fail(msg, id, "reports", out, env) end
+  return out, env
 end
 
 --- Rule sets of Lua rules: bhclaim.ruleset(name, { rule, ... }).

@@ -219,6 +219,15 @@ static int format_number(lua_State *L, int idx, char *out, size_t size) {
     return 1;
 }
 
+/* Lenient mode: remembers an unsupported value and its path for a finding. */
+static void record_unsupported(converter *cv, const char *what) {
+    if (cv->n_unsupported < MAX_UNSUPPORTED) {
+        path_render(cv, cv->unsupported_path[cv->n_unsupported],
+                    sizeof cv->unsupported_path[0]);
+        cv->unsupported_what[cv->n_unsupported++] = what;
+    }
+}
+
 /* Strict mode records why and fails; raising here would leak the
 ** containers still under construction, so the caller raises after cleanup. */
 static cJSON *unsupported(converter *cv, const char *what) {
@@ -226,11 +235,7 @@ static cJSON *unsupported(converter *cv, const char *what) {
         walk_error(cv, what);
         return NULL;
     }
-    if (cv->n_unsupported < MAX_UNSUPPORTED) {
-        path_render(cv, cv->unsupported_path[cv->n_unsupported],
-                    sizeof cv->unsupported_path[0]);
-        cv->unsupported_what[cv->n_unsupported++] = what;
-    }
+    record_unsupported(cv, what);
     return cJSON_CreateRaw(what);
 }
 
@@ -421,7 +426,7 @@ static cJSON *convert(converter *cv, int idx, int depth, const char *key) {
         /* Raw text: cJSON holds numbers as doubles, which would round
         ** integers past 2^53. */
         if (!format_number(L, idx, num, sizeof num))
-            return unsupported(cv, "a number JSON cannot hold (NaN or infinity)");
+            return unsupported(cv, "NaN or an infinity");
         return cJSON_CreateRaw(num);
     }
     case LUA_TBOOLEAN:
@@ -636,8 +641,10 @@ static int text_string(scratch *s, const char *str, size_t len) {
 
 static int text_value(scratch *s, converter *cv, int idx, int depth, const char *key);
 
+/* Writes null in place of a value JSON cannot hold and records it; only
+** records, as a cJSON item made here would have no owner to free it. */
 static int text_unsupported(scratch *s, converter *cv, const char *what) {
-    unsupported(cv, what);      /* lenient: only records it */
+    record_unsupported(cv, what);
     return text_put(s, "null", 4);
 }
 
@@ -715,7 +722,7 @@ static int text_value(scratch *s, converter *cv, int idx, int depth, const char 
     case LUA_TNUMBER: {
         char num[48];
         if (!format_number(L, idx, num, sizeof num))
-            return text_unsupported(s, cv, "a number JSON cannot hold (NaN or infinity)");
+            return text_unsupported(s, cv, "NaN or an infinity");
         return text_put(s, num, strlen(num));
     }
     case LUA_TBOOLEAN:

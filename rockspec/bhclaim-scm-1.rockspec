@@ -58,6 +58,7 @@ build = {
     ["bhclaim.reports"] = "lua/bhclaim/reports.lua",
     ["bhclaim.payer"] = "lua/bhclaim/payer.lua",
     ["bhclaim.rules"] = "lua/bhclaim/rules.lua",
+    ["bhclaim.args"] = "lua/bhclaim/args.lua",
     ["bhclaim.session"] = "lua/bhclaim/session.lua",
     ["bhclaim.telehealth"] = "lua/bhclaim/telehealth.lua",
     ["bhclaim.payers.medicare"] = "lua/bhclaim/payers/medicare.lua",

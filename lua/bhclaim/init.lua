@@ -12,6 +12,7 @@ local payer = require("bhclaim.payer")
 local rules = require("bhclaim.rules")
 local session = require("bhclaim.session")
 local telehealth = require("bhclaim.telehealth")
+local args = require("bhclaim.args")
 
 local M = {
   version = core.version,
@@ -71,9 +72,7 @@ local function resolve_payer(value)
     end
     return p
   end
-  if type(value) == "table" and getmetatable(value) ~= nil and value.compiled then
-    return value
-  end
+  if payer.is_profile(value) then return value end
   argerror("check", 2, "field 'payer' must be a profile from bhclaim.payer or a built-in name", 1)
 end
 
@@ -81,6 +80,7 @@ local function resolve_rule_sets(value)
   if value == nil then return {} end
   if rules.is_set(value) then return { value } end
   if type(value) == "table" then
+    value = args.shallow("check", 2, value, false, 3)
     for i, set in ipairs(value) do
       if not rules.is_set(set) then
         argerror("check", 2, "field 'rules[" .. i .. "]' is not a rule set (bhclaim.ruleset)",
@@ -97,11 +97,12 @@ local function resolve_disabled(value)
   local out = {}
   if value == nil then return out end
   if type(value) ~= "table" then argerror("check", 2, "field 'disable' must be a table", 1) end
-  for k, v in pairs(value) do
+  for k, v in next, value do
     if type(k) == "string" then
       out[k] = type(v) == "string" and v or "disabled"
-    elseif type(v) == "table" and type(v.rule) == "string" then
-      out[v.rule] = type(v.reason) == "string" and v.reason or "disabled"
+    elseif type(v) == "table" and type(rawget(v, "rule")) == "string" then
+      local reason = rawget(v, "reason")
+      out[rawget(v, "rule")] = type(reason) == "string" and reason or "disabled"
     else
       argerror("check", 2, "field 'disable' maps rule ids to reasons", 1)
     end
@@ -110,10 +111,8 @@ local function resolve_disabled(value)
 end
 
 local function check_options(opts)
-  if opts ~= nil and type(opts) ~= "table" then
-    argerror("check", 2, "table expected, got " .. type(opts), 1)
-  end
-  opts = opts or {}
+  -- Read raw: a metatable on the options table never runs in here.
+  opts = args.shallow("check", 2, opts, true, 3)
   for k in pairs(opts) do
     if not OPTION_KEYS[k] then
       argerror("check", 2, "unknown option '" .. tostring(k) .. "'", 1)
@@ -242,7 +241,7 @@ M.x12 = {}
 -- @raise when claims or opts is not a table, or a claim table is cyclic
 function M.x12.write(claims, opts)
   if type(claims) ~= "table" then argerror("write", 1, "table expected, got " .. type(claims)) end
-  if type(opts) ~= "table" then argerror("write", 2, "table expected, got " .. type(opts)) end
+  opts = args.shallow("write", 2, opts)
   local ok, text, msg, id = pcall(core.x12_write, claims, opts)
   if not ok then error(text, 2) end
   return text, msg, id
@@ -270,7 +269,8 @@ end
 -- @raise when text is not a string
 function M.x12.read(text, opts)
   if type(text) ~= "string" then argerror("read", 1, "string expected, got " .. type(text)) end
-  local claims, env, msg, id = core.x12_read(text, type(opts) == "table" and opts.lenient or false)
+  opts = args.shallow("read", 2, opts, true)
+  local claims, env, msg, id = core.x12_read(text, opts.lenient or false)
   if msg ~= nil then return x12_fail(msg, id, "claims", claims, env) end
   return claims, env
 end
@@ -290,12 +290,10 @@ end
 -- @raise when text is not a string or opts is malformed
 function M.x12.check(text, opts)
   if type(text) ~= "string" then argerror("check", 1, "string expected, got " .. type(text)) end
-  if opts ~= nil and type(opts) ~= "table" then
-    argerror("check", 2, "table expected, got " .. type(opts))
-  end
-  local lenient = type(opts) == "table" and opts.lenient or false
+  opts = args.shallow("check", 2, opts, true)
+  local lenient = opts.lenient or false
   local check_opts = {}
-  for k, v in pairs(opts or {}) do
+  for k, v in pairs(opts) do
     if k ~= "lenient" then check_opts[k] = v end
   end
   if check_opts.rules then
@@ -368,7 +366,16 @@ end
 -- @return[2] nil
 -- @treturn[2] string "file: line N: what was expected"
 function M.ncci.load(files)
-  if type(files) ~= "table" then argerror("load", 1, "table expected, got " .. type(files)) end
+  files = args.shallow("load", 1, files)
+  for _, key in ipairs { "ptp", "mue", "mue_from" } do
+    if files[key] ~= nil and type(files[key]) ~= "string" then
+      argerror("load", 1, "field '" .. key .. "' must be a string, got " .. type(files[key]))
+    end
+  end
+  if files.into ~= nil and (type(files.into) ~= "userdata" or
+      not pcall(function() return files.into:counts() end)) then
+    argerror("load", 1, "field 'into' must be a table from bhclaim.ncci.new")
+  end
   local target = files.into or ncci_table()
   local counts = { ptp = 0, mue = 0 }
   if files.ptp then

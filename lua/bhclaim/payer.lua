@@ -6,6 +6,7 @@
 -- SPDX-License-Identifier: MIT
 
 local core = require("bhclaim.core")
+local args = require("bhclaim.args")
 
 local M = {}
 
@@ -21,8 +22,10 @@ local SCHEMA = {
 }
 local KINDS = { medicare = true, medicaid = true, commercial = true, other = true }
 
+-- Raised without position: the public functions re-raise it as a bad
+-- argument at their caller, payer.load returns it.
 local function fail(profile_name, msg)
-  error(string.format("bhclaim.payer: %s%s", profile_name and
+  error(string.format("%s%s", profile_name and
     ("profile '" .. profile_name .. "': ") or "", msg), 0)
 end
 
@@ -127,9 +130,7 @@ local CHECKERS = {
   end,
 }
 
---- Checks a profile table; raises naming the field when it is wrong.
--- @tparam table t
-function M.validate(t)
+local function validate(t)
   local pname = type(t) == "table" and type(t.name) == "string" and t.name or nil
   if type(t) ~= "table" then fail(nil, "a profile is a table, got " .. type(t)) end
   for k, v in pairs(t) do
@@ -140,6 +141,26 @@ function M.validate(t)
   if t.kind ~= nil and not KINDS[t.kind] then
     fail(pname, "field 'kind' must be medicare, medicaid, commercial or other")
   end
+  return t
+end
+
+-- Calls fn(...) and re-raises what it raises as "bad argument #n to
+-- 'fname' (...)" at the caller of the public function.
+local function as_argerror(fname, n, fn, ...)
+  local ok, result = pcall(fn, ...)
+  if not ok then
+    error(string.format("bad argument #%d to '%s' (%s)", n, fname, tostring(result)), 3)
+  end
+  return result
+end
+
+--- Checks a profile table; raises naming the field when it is wrong.
+-- @tparam table t
+-- @treturn table t
+-- @raise "bad argument #1 to 'validate' (profile 'name': field ...)"
+function M.validate(t)
+  args.check_type("validate", 1, t, "table")
+  as_argerror("validate", 1, validate, args.deep("validate", 1, t))
   return t
 end
 
@@ -154,7 +175,7 @@ local builtin_cache = {}
 
 local function builtin(name)
   if not builtin_cache[name] then
-    builtin_cache[name] = M.validate(require("bhclaim.payers." .. name))
+    builtin_cache[name] = validate(require("bhclaim.payers." .. name))
   end
   return builtin_cache[name]
 end
@@ -186,16 +207,16 @@ end
 -- fields of the new table replace the base's whole.
 -- @tparam table t
 -- @treturn table the profile
--- @raise on an unknown field, a wrong type, or an unknown base
-function M.new(t)
-  M.validate(t)
+-- The profile from a raw copy of the caller's table; raises plain messages.
+local function build(t)
+  validate(t)
   local base = t.extends
   local out
   if type(base) == "string" then
     if not BUILTIN[base] then fail(t.name, "unknown base profile '" .. base .. "'") end
     out = copy(builtin(base))
   elseif type(base) == "table" then
-    out = copy(M.validate(base))
+    out = copy(validate(base))
   else
     out = {}
   end
@@ -206,17 +227,27 @@ function M.new(t)
   return setmetatable(out, profile_mt)
 end
 
+-- @raise "bad argument #1 to 'payer' (...)" on an unknown field, a wrong
+--   type, an unknown base, a cycle
+function M.new(t)
+  args.check_type("payer", 1, t, "table")
+  return as_argerror("payer", 1, build, args.deep("payer", 1, t))
+end
+
 --- Loads a profile from a Lua file that returns its table.
 -- @tparam string path
 -- @treturn[1] table the profile
 -- @return[2] nil
 -- @treturn[2] string why
+-- @raise when path is not a string
 function M.load(path)
+  args.check_type("load", 1, path, "string")
   local chunk, err = loadfile(path)
   if not chunk then return nil, err end
   local ok, t = pcall(chunk)
   if not ok then return nil, path .. ": " .. tostring(t) end
-  local ok2, profile = pcall(M.new, t)
+  if type(t) ~= "table" then return nil, path .. ": a profile is a table, got " .. type(t) end
+  local ok2, profile = pcall(function() return build(args.deep("payer", 1, t)) end)
   if not ok2 then return nil, path .. ": " .. tostring(profile) end
   return profile
 end
@@ -226,8 +257,13 @@ local resolved = {}
 --- The built-in profile for a payer kind (other -> commercial).
 function M.for_kind(kind)
   local name = (kind == "medicare" or kind == "medicaid") and kind or "commercial"
-  if not resolved[name] then resolved[name] = M.new({ extends = name }) end
+  if not resolved[name] then resolved[name] = build({ extends = name }) end
   return resolved[name]
+end
+
+--- True when v is a profile made by bhclaim.payer.
+function M.is_profile(v)
+  return type(v) == "table" and rawequal(getmetatable(v), profile_mt)
 end
 
 --- A built-in profile by name.

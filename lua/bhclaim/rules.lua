@@ -4,6 +4,8 @@
 -- @module bhclaim.rules
 -- SPDX-License-Identifier: MIT
 
+local args = require("bhclaim.args")
+
 local M = {}
 
 -- Prefixes owned by the core's rule ids (DESIGN.md): custom rules use others.
@@ -15,11 +17,15 @@ local RULE_KEYS = { id = true, severity = true, description = true, applies = tr
 
 -- Raised without position: M.set and set:add re-raise at their caller.
 local function fail(msg)
-  error("bhclaim.rule: " .. msg, 0)
+  error(msg, 0)
 end
 
+-- A raw copy of the rule table, checked: the caller's metatables never run.
 local function validate_rule(r)
   if type(r) ~= "table" then fail("a rule is a table, got " .. type(r)) end
+  local plain = {}
+  for k, v in next, r do plain[k] = v end
+  r = plain
   for k in pairs(r) do
     if not RULE_KEYS[k] then fail(string.format("unknown field '%s' in rule %s", tostring(k),
       tostring(r.id))) end
@@ -56,10 +62,13 @@ function set_mt.__tostring(s)
 end
 
 --- Adds a rule to the set.
--- @raise on a malformed rule, at the caller's line
+-- @raise "bad argument #1 to 'add' (...)" on a malformed rule
 function set_mt:add(rule)
+  if not rawequal(getmetatable(self), set_mt) then
+    args.argerror("add", 1, "a rule set from bhclaim.ruleset expected, got " .. type(self))
+  end
   local ok, result = pcall(validate_rule, rule)
-  if not ok then error(result, 2) end
+  if not ok then args.argerror("add", 1, result) end
   self.rules[#self.rules + 1] = result
   return self
 end
@@ -67,15 +76,14 @@ end
 --- A rule set: a name and a list of rules.
 -- @tparam string name
 -- @tparam[opt] table rules
--- @raise on a malformed rule
+-- @raise "bad argument #2 to 'ruleset' (rule N: ...)" on a malformed rule
 function M.set(name, rules)
-  if type(name) ~= "string" then
-    error("bad argument #1 to 'ruleset' (string expected, got " .. type(name) .. ")", 2)
-  end
+  args.check_type("ruleset", 1, name, "string")
+  rules = args.shallow("ruleset", 2, rules, true)
   local s = setmetatable({ name = name, rules = {} }, set_mt)
-  for _, r in ipairs(rules or {}) do
+  for i, r in ipairs(rules) do
     local ok, result = pcall(validate_rule, r)
-    if not ok then error(result, 2) end
+    if not ok then args.argerror("ruleset", 2, "rule " .. i .. ": " .. result) end
     s.rules[#s.rules + 1] = result
   end
   return s
@@ -85,7 +93,9 @@ end
 -- @treturn[1] table the rule set
 -- @return[2] nil
 -- @treturn[2] string why
+-- @raise when path is not a string
 function M.load(path)
+  args.check_type("load", 1, path, "string")
   local chunk, err = loadfile(path)
   if not chunk then return nil, err end
   local ok, result = pcall(chunk)
@@ -97,7 +107,7 @@ function M.load(path)
 end
 
 function M.is_set(v)
-  return getmetatable(v) == set_mt
+  return type(v) == "table" and rawequal(getmetatable(v), set_mt)
 end
 
 -- The report a rule sees: add() fills in the rule's id, severity and source.

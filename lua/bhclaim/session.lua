@@ -8,6 +8,7 @@
 local core = require("bhclaim.core")
 local payer = require("bhclaim.payer")
 local report_mod = require("bhclaim.report")
+local args = require("bhclaim.args")
 
 local M = {}
 
@@ -72,17 +73,33 @@ end
 -- @return[2] nil (JSON text that does not parse)
 -- @treturn[2] string message with line and byte
 -- @treturn[2] string error id
--- @raise when t is neither a table nor a string
+-- @raise when t is neither a table nor a string, or the table is cyclic or
+--   nested more than 200 levels deep (the session keeps a raw copy of it)
 function M.new(t)
   if type(t) == "string" then
     local decoded, msg, id = core.decode(t)
     if decoded == nil then return nil, msg, id end
     t = decoded
-  elseif type(t) ~= "table" then
+  elseif type(t) == "table" then
+    -- A copy read raw: the caller's metatables never run while checking.
+    t = args.deep("session", 1, t)
+  else
     error("bad argument #1 to 'session' (table or JSON string expected, got "
       .. type(t) .. ")", 2)
   end
   return setmetatable({ data = t }, session_mt)
+end
+
+-- Raises unless self is a session and opts a table or nil; returns a raw
+-- copy of opts (its `profiles` and `disable` read raw too).
+local function method_args(fname, self, opts)
+  if type(self) ~= "table" or not rawequal(getmetatable(self), session_mt) then
+    args.argerror(fname, 1, "a session from bhclaim.session expected, got " .. type(self), 3)
+  end
+  opts = args.shallow(fname, 1, opts, true, 3)
+  if type(opts.profiles) == "table" then opts.profiles = args.shallow(fname, 1, opts.profiles) end
+  if type(opts.disable) == "table" then opts.disable = args.shallow(fname, 1, opts.disable) end
+  return opts
 end
 
 function session_mt:__tostring()
@@ -281,6 +298,7 @@ M.line_hooks[2] = require("bhclaim.telehealth").session_hook
 -- @treturn table claims (tables of the claim JSON form)
 -- @treturn table absentees: info findings, one per participant not present
 function session_mt:claims(opts)
+  opts = method_args("claims", self, opts)
   local d, claims, absent = self.data, {}, {}
   if not is_table(d.participants) then return claims, absent end
   local facts = session_facts(d)
@@ -367,6 +385,7 @@ end
 --   shape problems, absentees), `claims` (each {claim=, report=}), counts
 --   `clean` and `with_errors`; prints as text
 function session_mt:check(opts)
+  opts = method_args("check", self, opts)
   local bhclaim = require("bhclaim")
   local d = self.data
   local findings = self:problems()

@@ -6,6 +6,8 @@
 -- SPDX-License-Identifier: MIT
 
 local core = require("bhclaim.core")
+local args = require("bhclaim.args")
+local payer = require("bhclaim.payer")
 
 local M = {}
 
@@ -59,13 +61,14 @@ end
 -- @raise on a missing or malformed field
 function M.derive(q)
   if type(q) ~= "table" then argerror("table expected, got " .. type(q)) end
+  q = args.shallow("derive", 1, q)   -- read raw: the caller's metatable never runs
   for k in pairs(q) do
     if not QUERY_KEYS[k] then argerror("unknown field '" .. tostring(k) .. "'") end
   end
   if type(q.code) ~= "string" then argerror("field 'code' must be a string") end
   if type(q.date) ~= "string" then argerror("field 'date' must be a date YYYY-MM-DD") end
   local profile, kind = nil, q.payer
-  if type(q.payer) == "table" then
+  if payer.is_profile(q.payer) then
     profile = q.payer
     kind = profile.kind
   elseif q.payer ~= nil and type(q.payer) ~= "string" then

@@ -1369,6 +1369,53 @@ static bh_ncci *check_ncci(lua_State *L, int idx) {
     return u->ncci;
 }
 
+/* The methods of an NCCI table name themselves in their errors, whatever
+** the interpreter knows of the call (a tail call or pcall leaves it '?').
+** Arguments count as in a method call: self is #1 only when wrong itself. */
+static int method_error(lua_State *L, int arg, const char *fname, const char *msg) {
+    lua_pushfstring(L, "bad argument #%d to '%s' (%s)", arg > 1 ? arg - 1 : 1, fname, msg);
+    return lua_error(L);
+}
+
+/* luaL_testudata, which Lua 5.1 lacks. */
+static void *test_udata(lua_State *L, int idx, const char *tname) {
+    void *p = lua_touserdata(L, idx);
+    int same;
+    if (p == NULL || lua_type(L, idx) != LUA_TUSERDATA || !lua_getmetatable(L, idx)) return NULL;
+    luaL_getmetatable(L, tname);
+    same = lua_rawequal(L, -1, -2);
+    lua_pop(L, 2);
+    return same ? p : NULL;
+}
+
+static bh_ncci *ncci_self(lua_State *L, const char *fname) {
+    ncci_ud *u = test_udata(L, 1, NCCI_MT);
+    if (u == NULL) {
+        method_error(L, 1, fname, lua_pushfstring(L, "bhclaim.Ncci expected, got %s",
+                                                  luaL_typename(L, 1)));
+    }
+    if (u->ncci == NULL) luaL_error(L, "attempt to use a closed bhclaim.Ncci");
+    return u->ncci;
+}
+
+static const char *method_string(lua_State *L, int arg, const char *fname, int optional,
+                                 size_t *len) {
+    if (optional && lua_isnoneornil(L, arg)) return NULL;
+    if (lua_type(L, arg) != LUA_TSTRING)
+        method_error(L, arg, fname, lua_pushfstring(L, "string expected, got %s",
+                                                    luaL_typename(L, arg)));
+    return lua_tolstring(L, arg, len);
+}
+
+static bh_date method_date(lua_State *L, int arg, const char *fname) {
+    size_t len;
+    const char *text = method_string(L, arg, fname, 1, &len);
+    bh_date date = 0;
+    if (text != NULL && !bh_date_parse(text, len, &date))
+        method_error(L, arg, fname, "date expected as YYYY-MM-DD");
+    return date;
+}
+
 static int ncci_tostring(lua_State *L) {
     ncci_ud *u = luaL_checkudata(L, 1, NCCI_MT);
     if (u->ncci == NULL) lua_pushliteral(L, "bhclaim.Ncci (closed)");
@@ -1379,11 +1426,12 @@ static int ncci_tostring(lua_State *L) {
 
 /* ncci:load_ptp(text [, source]) / ncci:load_mue(text, from [, source]) */
 static int ncci_load(lua_State *L, int mue) {
-    bh_ncci *ncci = check_ncci(L, 1);
+    const char *fname = mue ? "load_mue" : "load_ptp";
+    bh_ncci *ncci = ncci_self(L, fname);
     size_t len, added = 0;
-    const char *text = luaL_checklstring(L, 2, &len);
-    bh_date from = mue ? opt_date(L, 3) : 0;
-    const char *source = luaL_optstring(L, mue ? 4 : 3, NULL);
+    const char *text = method_string(L, 2, fname, 0, &len);
+    bh_date from = mue ? method_date(L, 3, fname) : 0;
+    const char *source = method_string(L, mue ? 4 : 3, fname, 1, NULL);
     bh_error err;
     bh_status st = mue ? bh_ncci_load_mue(ncci, text, len, from, source, &added, &err)
                        : bh_ncci_load_ptp(ncci, text, len, source, &added, &err);
@@ -1397,7 +1445,7 @@ static int ncci_load_ptp(lua_State *L) { return ncci_load(L, 0); }
 static int ncci_load_mue(lua_State *L) { return ncci_load(L, 1); }
 
 static int ncci_counts(lua_State *L) {
-    bh_ncci *ncci = check_ncci(L, 1);
+    bh_ncci *ncci = ncci_self(L, "counts");
     lua_pushinteger(L, (lua_Integer)bh_ncci_ptp_count(ncci));
     lua_pushinteger(L, (lua_Integer)bh_ncci_mue_count(ncci));
     return 2;
@@ -1405,9 +1453,9 @@ static int ncci_counts(lua_State *L) {
 
 /* ncci:mue(code [, date]) and ncci:ptp(a, b [, date]) for look-ups. */
 static int ncci_mue(lua_State *L) {
-    bh_ncci *ncci = check_ncci(L, 1);
-    const char *code = luaL_checkstring(L, 2);
-    const bh_mue_edit *e = bh_ncci_find_mue(ncci, code, opt_date(L, 3));
+    bh_ncci *ncci = ncci_self(L, "mue");
+    const char *code = method_string(L, 2, "mue", 0, NULL);
+    const bh_mue_edit *e = bh_ncci_find_mue(ncci, code, method_date(L, 3, "mue"));
     if (e == NULL) return 0;
     lua_createtable(L, 0, 6);
     set_string(L, "code", e->code);
@@ -1420,9 +1468,9 @@ static int ncci_mue(lua_State *L) {
 }
 
 static int ncci_ptp(lua_State *L) {
-    bh_ncci *ncci = check_ncci(L, 1);
-    const char *a = luaL_checkstring(L, 2), *b = luaL_checkstring(L, 3);
-    const bh_ptp_edit *e = bh_ncci_find_ptp(ncci, a, b, opt_date(L, 4));
+    bh_ncci *ncci = ncci_self(L, "ptp");
+    const char *a = method_string(L, 2, "ptp", 0, NULL), *b = method_string(L, 3, "ptp", 0, NULL);
+    const bh_ptp_edit *e = bh_ncci_find_ptp(ncci, a, b, method_date(L, 4, "ptp"));
     if (e == NULL) return 0;
     lua_createtable(L, 0, 7);
     set_string(L, "column1", e->column1);

@@ -12,7 +12,7 @@ local read_file = support.read_file
 local contains = support.contains
 
 local TODAY = support.TODAY
-local unpack = table.unpack or unpack -- luacheck: ignore 113 (5.1 global)
+local unpack = rawget(table, "unpack") or rawget(_G, "unpack") -- 5.2+ or 5.1
 
 local HUGE = ("9"):rep(24 * 1024 * 1024)      -- 24 MB of digits
 local HUGE_NUL = ("\0"):rep(8 * 1024 * 1024)  -- 8 MB of NUL bytes

@@ -225,3 +225,37 @@ describe("check of deep and garbage tables", function()
     end
   end)
 end)
+
+-- reports.json_encode (the CLI's look-up answers) walked a cyclic table
+-- until the stack overflowed and wrote NaN as "nan" and big integers
+-- through doubles.
+describe("reports.json_encode", function()
+  local reports = require("bhclaim.reports")
+
+  it("raises naming the path on a cycle, NaN or deep nesting", function()
+    local t = {}
+    t.a = { t }
+    assert.is_truthy(contains(raises(reports.json_encode, t), "cycle back to an enclosing "
+      .. "table at a[1])"))
+    assert.is_truthy(contains(raises(reports.json_encode, { x = { 0 / 0 } }),
+      "NaN or an infinity at x[1])"))
+    local deep = {}
+    local cur = deep
+    for _ = 1, 1000 do
+      cur.a = {}
+      cur = cur.a
+    end
+    assert.is_truthy(contains(raises(reports.json_encode, deep), "nested more than 200"))
+  end)
+
+  it("writes integers exactly and floats so that they read back the same", function()
+    local big = 9007199254740992 + 1
+    local text = reports.json_encode({ x = big, y = 0.1, z = 1 / 3 })
+    if big ~= 9007199254740992 then
+      assert.is_truthy(contains(text, '"x":9007199254740993'), text)
+    end
+    local back = assert(bhclaim.decode(text))
+    assert.are.equal(0.1, back.y)
+    assert.are.equal(1 / 3, back.z)
+  end)
+end)

@@ -213,40 +213,72 @@ function M.json_string(s)
   return '"' .. s:gsub('[%c"\\]', escape_char) .. '"'
 end
 
-local function json_value(v)
+local math_type = rawget(math, "type")  -- Lua 5.3+: integers apart from floats
+
+local function json_value(v, path)
   local t = type(v)
   if t == "string" then return M.json_string(v) end
   if t == "number" then
+    if v ~= v or v == math.huge or v == -math.huge then
+      error("bad argument #1 to 'json_encode' (NaN or an infinity at " .. path .. ")", 0)
+    end
+    if math_type and math_type(v) == "integer" then return format("%d", v) end
     if v == math.floor(v) and math.abs(v) < 2 ^ 53 then return format("%.0f", v) end
+    for digits = 15, 16 do
+      local text = format("%." .. digits .. "g", v)
+      if tonumber(text) == v then return text end
+    end
     return format("%.17g", v)
   end
   if t == "boolean" then return tostring(v) end
   return "null"
 end
 
---- A JSON value with object keys sorted (for look-up answers): tables with
--- 1..n keys are arrays, other tables objects; functions and userdata null.
--- @param v
--- @treturn string
-function M.json_encode(v)
-  if type(v) ~= "table" then return json_value(v) end
+local function encode(v, path, open, depth)
+  if type(v) ~= "table" then return json_value(v, path) end
+  if depth > 200 then
+    error("bad argument #1 to 'json_encode' (a table nested more than 200 levels deep at "
+      .. path .. ")", 0)
+  end
+  if open[v] then
+    error("bad argument #1 to 'json_encode' (a cycle back to an enclosing table at "
+      .. path .. ")", 0)
+  end
+  open[v] = true
   local n, keys = #v, {}
   for k in pairs(v) do keys[#keys + 1] = k end
+  local out
   if #keys == n and n > 0 then
     local items = {}
-    for i = 1, n do items[i] = M.json_encode(v[i]) end
-    return "[" .. concat(items, ",") .. "]"
+    for i = 1, n do items[i] = encode(v[i], path .. "[" .. i .. "]", open, depth + 1) end
+    out = "[" .. concat(items, ",") .. "]"
+  else
+    local names = {}
+    for _, k in ipairs(keys) do names[#names + 1] = tostring(k) end
+    table.sort(names)
+    local items = {}
+    for _, k in ipairs(names) do
+      local value = v[k]
+      if value == nil then value = v[tonumber(k)] end
+      items[#items + 1] = M.json_string(k) .. ":"
+        .. encode(value, path == "" and k or (path .. "." .. k), open, depth + 1)
+    end
+    out = "{" .. concat(items, ",") .. "}"
   end
-  local names = {}
-  for _, k in ipairs(keys) do names[#names + 1] = tostring(k) end
-  table.sort(names)
-  local items = {}
-  for _, k in ipairs(names) do
-    local value = v[k]
-    if value == nil then value = v[tonumber(k)] end
-    items[#items + 1] = M.json_string(k) .. ":" .. M.json_encode(value)
-  end
-  return "{" .. concat(items, ",") .. "}"
+  open[v] = nil
+  return out
+end
+
+--- A JSON value with object keys sorted (for look-up answers): tables with
+-- 1..n keys are arrays, other tables objects; functions and userdata null.
+-- Integers are written exactly, floats so that they read back the same.
+-- @param v
+-- @treturn string
+-- @raise on a cycle, NaN or an infinity, naming the path
+function M.json_encode(v)
+  local ok, text = pcall(encode, v, "", {}, 0)
+  if not ok then error(text, 2) end
+  return text
 end
 
 local function finding_json(f)

@@ -76,6 +76,7 @@ assert(NCCI:load_ptp("Column 1\tColumn 2\t*=in existence prior to 1996\tEffectiv
 assert(NCCI:load_mue("HCPCS/CPT Code,Practitioner Services MUE Values,MUE Adjudication "
   .. "Indicator,MUE Rationale\n90853,1,3 Date of Service Edit: Clinical,CMS Policy\n",
   "2026-01-01"))
+local REPORT = bhclaim.check(base_claim(), { today = TODAY })
 local RULE = { id = "practice.x", severity = "error", description = "d", check = function() end }
 
 -- Every public function: the name its errors use, a call, and valid
@@ -116,15 +117,16 @@ local API = {
   { "mue", function(...) return NCCI:mue(...) end, { "90853", "2026-01-01" } },
   { "ptp", function(...) return NCCI:ptp(...) end, { "90853", "90791", "2026-01-01" } },
   { "compiled", function(...) return PROFILE:compiled(...) end, {} },
-  { "by_rule", function(...) return bhclaim.check(base_claim(), { today = TODAY }):by_rule(...) end,
-    { "npi.checksum" } },
+  { "by_rule", function(...) return REPORT:by_rule(...) end, { "npi.checksum" } },
+  { "add", function(...) return REPORT:add(...) end,
+    { { rule = "practice.x", severity = "info", message = "m" } } },
 }
 
 -- Methods given a wrong self (called as functions, self is argument #1).
 local SELF = {
   { "claims", SESSION.claims }, { "check", SESSION.check }, { "add", RULESET.add },
   { "load_ptp", NCCI.load_ptp }, { "load_mue", NCCI.load_mue }, { "counts", NCCI.counts },
-  { "mue", NCCI.mue }, { "ptp", NCCI.ptp },
+  { "mue", NCCI.mue }, { "ptp", NCCI.ptp }, { "by_rule", REPORT.by_rule }, { "add", REPORT.add },
 }
 
 -- Nil when the call behaved: it returned, or raised "bad argument #n to

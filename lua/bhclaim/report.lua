@@ -52,8 +52,19 @@ function report_mt.__tostring(r)
   return table.concat(out, "\n")
 end
 
+local function argerror(fname, msg)
+  error(string.format("bad argument #1 to '%s' (%s)", fname, msg), 3)
+end
+
+local function check_self(fname, self)
+  if type(self) ~= "table" or not rawequal(getmetatable(self), report_mt) then
+    argerror(fname, "a report from bhclaim.check expected, got " .. type(self))
+  end
+end
+
 --- The findings of one rule id, in order.
 function report_mt:by_rule(rule)
+  check_self("by_rule", self)
   local out = {}
   for _, f in ipairs(self.findings) do
     if f.rule == rule then out[#out + 1] = f end
@@ -62,8 +73,28 @@ function report_mt:by_rule(rule)
 end
 
 --- Adds a finding (for rules written in Lua); keeps `ok` and `counts` true.
+-- @tparam table finding `rule`, `severity` (error, warning, info), `message`
+--   (strings), `path`, `hint`, `source` (strings or nil); read raw
+-- @treturn table the finding as added (a copy)
+-- @raise "bad argument #1 to 'add' (...)" on anything else
 function report_mt:add(finding)
-  setmetatable(finding, finding_mt)
+  check_self("add", self)
+  if type(finding) ~= "table" then argerror("add", "table expected, got " .. type(finding)) end
+  local f = {}
+  for _, key in ipairs { "rule", "severity", "path", "message", "hint", "source" } do
+    local v = rawget(finding, key)
+    if v ~= nil and type(v) ~= "string" then
+      argerror("add", "field '" .. key .. "' must be a string, got " .. type(v))
+    end
+    f[key] = v
+  end
+  if f.rule == nil or f.message == nil then
+    argerror("add", "fields 'rule' and 'message' are needed")
+  end
+  if not SEVERITY_ORDER[f.severity] then
+    argerror("add", "field 'severity' must be error, warning or info")
+  end
+  finding = setmetatable(f, finding_mt)
   self.findings[#self.findings + 1] = finding
   self.counts[finding.severity] = (self.counts[finding.severity] or 0) + 1
   if finding.severity == "error" then self.ok = false end

@@ -380,7 +380,9 @@ static cJSON *convert_object(converter *cv, int idx, int depth) {
     return obj;
 }
 
-#define DEPTH_ERROR "a table nested more than 200 levels deep"
+#define BH_STR_(x) #x
+#define BH_STR(x) BH_STR_(x)
+#define DEPTH_ERROR "a table nested more than " BH_STR(BH_MAX_DEPTH) " levels deep"
 
 static cJSON *convert_table(converter *cv, int idx, int depth, const char *key) {
     long n;

@@ -380,3 +380,31 @@ describe("abuse: errors in custom rules become findings", function()
     assert.are.equal(1, #report:by_rule("practice.read"))
   end)
 end)
+
+-- The binding under the API: any value at any argument of any function of
+-- bhclaim.core either works or raises an error message; under the
+-- sanitizer passes of run-tests.sh, nothing reads or writes out of bounds
+-- or leaks.
+describe("abuse: bhclaim.core with any value at any argument", function()
+  local core = require("bhclaim.core")
+  local values = { true, 42, 0 / 0, -1, 1e300, "x", "a\0b", LONG, {}, { {}, {} },
+    { "a", "b", 3 }, function() end, io.stdout, bhclaim.null, raiser("__index"),
+    raiser("__len"), NCCI, PROFILE:compiled(), cyclic() }
+  local names = {}
+  for k, v in pairs(core) do
+    if type(v) == "function" then names[#names + 1] = k end
+  end
+  table.sort(names)
+  for _, name in ipairs(names) do
+    it(name, function()
+      for pos = 1, 8 do
+        for i = 0, #values do
+          local a = {}
+          a[pos] = values[i]     -- values[0] is nil
+          local ok, err = pcall(core[name], unpack(a, 1, 8))
+          if not ok then assert.is_string(err, name) end
+        end
+      end
+    end)
+  end
+end)

@@ -53,6 +53,7 @@ typedef struct scratch {
     bh_report *report;      /* reused findings */
     cJSON *tree;            /* JSON tree under construction, or NULL */
     char *text;             /* JSON text of a table being checked */
+    char *printed;          /* cJSON's output while it is pushed, or NULL */
     size_t text_len;        /* bytes used in text */
     size_t text_cap;        /* bytes allocated for text */
 } scratch;
@@ -68,6 +69,8 @@ static int scratch_gc(lua_State *L) {
     bh_claim_free(s->claim);
     bh_report_free(s->report);
     free(s->text);
+    cJSON_free(s->printed);
+    s->printed = NULL;
     s->claim = NULL;
     s->report = NULL;
     s->text = NULL;
@@ -77,6 +80,8 @@ static int scratch_gc(lua_State *L) {
 static scratch *get_scratch(lua_State *L) {
     scratch *s = lua_touserdata(L, lua_upvalueindex(1));
     scratch_drop_tree(s);   /* left over by a call that raised */
+    cJSON_free(s->printed);
+    s->printed = NULL;
     bh_report_reset(s->report);
     return s;
 }
@@ -204,16 +209,16 @@ static int format_number(lua_State *L, int idx, char *out, size_t size) {
     if (d == floor(d) && fabs(d) < 1e17) {
         n = snprintf(out, size, "%.0f", d);
     } else {
-        for (digits = 15; digits <= 17; digits++) {
+        /* The fewest digits that read back as d; 17 always do. printf and
+        ** strtod follow the same locale, so compare before the fix below. */
+        for (digits = 15; digits < 17; digits++) {
             n = snprintf(out, size, "%.*g", digits, d);
-            if (n <= 0 || (size_t)n >= size) return 0;
-            /* printf follows the host's locale; JSON wants a point. */
-            for (i = 0; i < (size_t)n; i++)
-                if (out[i] == ',') out[i] = '.';
-            if (strtod(out, NULL) == d) break;
+            if (n > 0 && (size_t)n < size && strtod(out, NULL) == d) break;
         }
+        if (digits == 17) n = snprintf(out, size, "%.17g", d);
     }
     if (n <= 0 || (size_t)n >= size) return 0;
+    /* JSON wants a point whatever the locale's decimal separator. */
     for (i = 0; i < (size_t)n; i++)
         if (out[i] == ',') out[i] = '.';
     return 1;
@@ -571,11 +576,13 @@ static int l_encode(lua_State *L) {
         if (cv.error == NULL) return luaL_error(L, "bhclaim.encode: %s", why);
         return raise_walk_error(L, &cv, "encode", 1, "cannot encode ");
     }
-    text = cJSON_PrintUnformatted(s->tree->child);
+    /* The scratch owns the text while lua_pushstring may raise (memory). */
+    s->printed = text = cJSON_PrintUnformatted(s->tree->child);
     scratch_drop_tree(s);
     if (text == NULL) return luaL_error(L, "bhclaim.encode: out of memory");
     lua_pushstring(L, text);
     cJSON_free(text);
+    s->printed = NULL;
     return 1;
 }
 
@@ -2238,6 +2245,7 @@ static const luaL_Reg core_functions[] = {
 static scratch *new_scratch(lua_State *L) {
     scratch *s = lua_newuserdata(L, sizeof *s);
     s->text = NULL;
+    s->printed = NULL;
     s->text_len = s->text_cap = 0;
     s->claim = NULL;
     s->report = NULL;

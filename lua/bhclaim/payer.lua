@@ -231,7 +231,8 @@ end
 --   type, an unknown base, a cycle
 function M.new(t)
   args.check_type("payer", 1, t, "table")
-  return as_argerror("payer", 1, build, args.deep("payer", 1, t))
+  local profile = as_argerror("payer", 1, build, args.deep("payer", 1, t))
+  return profile  -- not a tail call: the error's position is the caller's
 end
 
 --- Loads a profile from a Lua file that returns its table.

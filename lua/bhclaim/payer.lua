@@ -202,11 +202,6 @@ function profile_mt:compiled()
   return c
 end
 
---- Builds a profile: a table of fields, optionally `extends` a built-in name
--- ("medicare", "medicaid", "commercial") or another profile. Top-level
--- fields of the new table replace the base's whole.
--- @tparam table t
--- @treturn table the profile
 -- The profile from a raw copy of the caller's table; raises plain messages.
 local function build(t)
   validate(t)
@@ -227,6 +222,11 @@ local function build(t)
   return setmetatable(out, profile_mt)
 end
 
+--- Builds a profile: a table of fields, optionally `extends` a built-in name
+-- ("medicare", "medicaid", "commercial") or another profile. Top-level
+-- fields of the new table replace the base's whole.
+-- @tparam table t
+-- @treturn table the profile
 -- @raise "bad argument #1 to 'payer' (...)" on an unknown field, a wrong
 --   type, an unknown base, a cycle
 function M.new(t)

@@ -73,6 +73,17 @@ function set_mt:add(rule)
   return self
 end
 
+-- The set from a raw list of rules; raises a plain message naming the rule.
+local function build_set(name, rules)
+  local s = setmetatable({ name = name, rules = {} }, set_mt)
+  for i, r in ipairs(rules) do
+    local ok, result = pcall(validate_rule, r)
+    if not ok then fail("rule " .. i .. ": " .. result) end
+    s.rules[#s.rules + 1] = result
+  end
+  return s
+end
+
 --- A rule set: a name and a list of rules.
 -- @tparam string name
 -- @tparam[opt] table rules
@@ -80,12 +91,8 @@ end
 function M.set(name, rules)
   args.check_type("ruleset", 1, name, "string")
   rules = args.shallow("ruleset", 2, rules, true)
-  local s = setmetatable({ name = name, rules = {} }, set_mt)
-  for i, r in ipairs(rules) do
-    local ok, result = pcall(validate_rule, r)
-    if not ok then args.argerror("ruleset", 2, "rule " .. i .. ": " .. result) end
-    s.rules[#s.rules + 1] = result
-  end
+  local ok, s = pcall(build_set, name, rules)
+  if not ok then args.argerror("ruleset", 2, s) end
   return s
 end
 
@@ -100,8 +107,11 @@ function M.load(path)
   if not chunk then return nil, err end
   local ok, result = pcall(chunk)
   if not ok then return nil, path .. ": " .. tostring(result) end
-  if getmetatable(result) == set_mt then return result end
-  local ok2, set = pcall(M.set, path, result)
+  if M.is_set(result) then return result end
+  if type(result) ~= "table" then
+    return nil, path .. ": returns a " .. type(result) .. ", not a rule set or a list of rules"
+  end
+  local ok2, set = pcall(build_set, path, args.shallow("load", 1, result))
   if not ok2 then return nil, path .. ": " .. tostring(set) end
   return set
 end

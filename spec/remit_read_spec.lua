@@ -87,13 +87,6 @@ local function comp(v, c, k)
   return x
 end
 
-local function trim(v)
-  if v == nil then return nil end
-  v = v:gsub("^ +", ""):gsub(" +$", "")
-  if v == "" then return nil end
-  return v
-end
-
 -- {--- comparisons that say where they failed ---
 
 local where = ""
@@ -417,7 +410,8 @@ end
 
 local function walk_acks(text, list)
   local segs, c = segments(text)
-  local n_ack, ack, set, err, elem, level, n_sets, n_errors, n_elems = 0, nil, nil, nil, nil, nil, 0, 0, 0
+  local n_ack, ack, set, err, level = 0, nil, nil, nil, nil
+  local n_sets, n_errors, n_elems = 0, 0, 0
   local n_levels, n_claims, n_status, n_refs, n_amts, n_qtys, n_dates = 0, 0, 0, 0, 0, 0, 0
   local checked = 0
   for n, s in ipairs(segs) do
@@ -459,7 +453,7 @@ local function walk_acks(text, list)
       eq(el(s, 4), err.code, "IK304")
     elseif id == "IK4" then
       n_elems = n_elems + 1
-      elem = err.elements[n_elems]
+      local elem = err.elements[n_elems]
       eq(comp(el(s, 1), c, 1), elem.position, "IK401")
       eq(el(s, 2), elem.reference, "IK402")
       eq(el(s, 3), elem.code, "IK403")

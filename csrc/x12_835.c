@@ -184,7 +184,8 @@ static int read_header_segment(bh_remit_reader *r) {
                bh_ans_el_text(s, 4, &t->trace_originator_supplement);
     }
     if (is_id(r, "CUR")) {
-        if (r->header_rank > 2 || once(r, t->currency) < 0) return -1;
+        if (r->header_rank > 2) return out_of_place(r);
+        if (once(r, t->currency) < 0) return -1;
         r->header_rank = 2;
         if (bh_seg_required(s, 2) < 0 || bh_ans_max_elements(s, 3) < 0) return -1;
         return bh_ans_el_text(s, 2, &t->currency);

@@ -253,8 +253,12 @@ static int nomem(bh_seg_reader *r) {
     return bh_seg_fail(r, BH_ERR_NOMEM, "x12.nomem", "out of memory");
 }
 
-static void el_name(const bh_seg_reader *r, int i, char what[16]) {
-    snprintf(what, 16, "%s%02d", r->id, i);
+/* Names an element for an error: `what` when given, else the segment id
+** and position ("CLP03"). Built only when a value fails. */
+static const char *el_name(const bh_seg_reader *r, const char *what, int i, char buf[16]) {
+    if (what != NULL) return what;
+    snprintf(buf, 16, "%s%02d", r->id, i);
+    return buf;
 }
 
 int bh_seg_required(bh_seg_reader *r, int i) {
@@ -271,24 +275,29 @@ int bh_ans_text(bh_seg_reader *r, bh_span s, const char **out) {
     return *out == NULL ? nomem(r) : 0;
 }
 
-int bh_ans_amount(bh_seg_reader *r, bh_span s, const char *what, const char **out) {
+static int amount_at(bh_seg_reader *r, bh_span s, const char *what, int i, const char **out) {
     int64_t cents;
-    char buf[24];
+    char buf[24], name[16];
     *out = NULL;
     if (s.n == 0) return 0;
     if (!bh_money_parse(s.p, s.n, &cents))
         return bh_seg_fail(r, BH_ERR_SYNTAX, "x12.value",
                            "%s is not an amount (at most 11 digits before the point, 2 after)",
-                           what);
+                           el_name(r, what, i, name));
     bh_money_format(cents, buf);
     *out = bh_arena_strndup(r->arena, buf, strlen(buf));
     return *out == NULL ? nomem(r) : 0;
 }
 
+int bh_ans_amount(bh_seg_reader *r, bh_span s, const char *what, const char **out) {
+    return amount_at(r, s, what, 0, out);
+}
+
 /* X12 R type: optional minus, digits with at most one point, some digit. */
-int bh_ans_quantity(bh_seg_reader *r, bh_span s, const char *what, const char **out) {
+static int quantity_at(bh_seg_reader *r, bh_span s, const char *what, int el, const char **out) {
     size_t i = 0;
     int digits = 0, point = 0;
+    char name[16];
     *out = NULL;
     if (s.n == 0) return 0;
     if (s.p[0] == '-') i = 1;
@@ -298,19 +307,25 @@ int bh_ans_quantity(bh_seg_reader *r, bh_span s, const char *what, const char **
         else digits = -100000;
     }
     if (digits <= 0 || s.n > 18)
-        return bh_seg_fail(r, BH_ERR_SYNTAX, "x12.value", "%s is not a decimal number", what);
+        return bh_seg_fail(r, BH_ERR_SYNTAX, "x12.value", "%s is not a decimal number",
+                           el_name(r, what, el, name));
     return bh_ans_text(r, s, out);
 }
 
-int bh_ans_date(bh_seg_reader *r, bh_span s, const char *what, const char **out) {
-    char buf[11];
+int bh_ans_quantity(bh_seg_reader *r, bh_span s, const char *what, const char **out) {
+    return quantity_at(r, s, what, 0, out);
+}
+
+static int date_at(bh_seg_reader *r, bh_span s, const char *what, int el, const char **out) {
+    char buf[11], name[16];
     size_t i;
     *out = NULL;
     if (s.n == 0) return 0;
     for (i = 0; i < s.n; i++)
         if (!BH_IS_DIGIT(s.p[i])) break;
     if (s.n != 8 || i != 8)
-        return bh_seg_fail(r, BH_ERR_SYNTAX, "x12.value", "%s is not a date CCYYMMDD", what);
+        return bh_seg_fail(r, BH_ERR_SYNTAX, "x12.value", "%s is not a date CCYYMMDD",
+                           el_name(r, what, el, name));
     memcpy(buf, s.p, 4);
     buf[4] = '-';
     memcpy(buf + 5, s.p + 4, 2);
@@ -320,26 +335,24 @@ int bh_ans_date(bh_seg_reader *r, bh_span s, const char *what, const char **out)
     return *out == NULL ? nomem(r) : 0;
 }
 
+int bh_ans_date(bh_seg_reader *r, bh_span s, const char *what, const char **out) {
+    return date_at(r, s, what, 0, out);
+}
+
 int bh_ans_el_text(bh_seg_reader *r, int i, const char **out) {
     return bh_ans_text(r, bh_seg_el(r, i), out);
 }
 
 int bh_ans_el_amount(bh_seg_reader *r, int i, const char **out) {
-    char what[16];
-    el_name(r, i, what);
-    return bh_ans_amount(r, bh_seg_el(r, i), what, out);
+    return amount_at(r, bh_seg_el(r, i), NULL, i, out);
 }
 
 int bh_ans_el_quantity(bh_seg_reader *r, int i, const char **out) {
-    char what[16];
-    el_name(r, i, what);
-    return bh_ans_quantity(r, bh_seg_el(r, i), what, out);
+    return quantity_at(r, bh_seg_el(r, i), NULL, i, out);
 }
 
 int bh_ans_el_date(bh_seg_reader *r, int i, const char **out) {
-    char what[16];
-    el_name(r, i, what);
-    return bh_ans_date(r, bh_seg_el(r, i), what, out);
+    return date_at(r, bh_seg_el(r, i), NULL, i, out);
 }
 
 void *bh_ans_push(bh_seg_reader *r, void **items, size_t *n, size_t *cap, size_t size) {

@@ -78,6 +78,10 @@ for lua in lua5.4 luajit; do
         "$lua" bench/bench_sessions.lua 10000
 done
 
+# The 835 reader against node-x12 (bench_remit.sh).
+heading "835 read (100,000 claim payments) and node-x12"
+BUILD="$BUILD" sh bench/bench_remit.sh
+
 # The command line and X12 (bench_cli.sh, when present).
 if [ -f bench/bench_cli.sh ]; then
     heading "Command line and X12 837P"

@@ -130,8 +130,9 @@ static int out_of_place(bh_remit_reader *r) {
                        expected[r->place]);
 }
 
+/* The id is at most 3 characters and NUL-ended: compare the 3 bytes. */
 static int is_id(const bh_remit_reader *r, const char *id) {
-    return strcmp(r->seg.id, id) == 0;
+    return r->seg.id[0] == id[0] && r->seg.id[1] == id[1] && r->seg.id[2] == id[2];
 }
 
 /* Segments of a loop come in the 835's order; rank says which may follow. */

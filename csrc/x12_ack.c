@@ -38,8 +38,9 @@ struct bh_ack_reader {
     bh_error error;
 };
 
+/* The id is at most 3 characters and NUL-ended: compare the 3 bytes. */
 static int is_id(const bh_ack_reader *r, const char *id) {
-    return strcmp(r->seg.id, id) == 0;
+    return r->seg.id[0] == id[0] && r->seg.id[1] == id[1] && r->seg.id[2] == id[2];
 }
 
 static int fail_syntax(bh_ack_reader *r, const char *what) {

@@ -578,6 +578,8 @@ int bh_ans_envelope(bh_seg_reader *r, bh_ans_env *env, const char *set_id,
     struct bh_arena *body = r->arena;
     int rc;
     const char *id = r->id;
+    /* Every envelope id starts with I, G or S: the rest skip the compares. */
+    if (id[0] != 'I' && id[0] != 'G' && id[0] != 'S') return BH_ENV_NOT;
     if (strcmp(id, "ST") == 0) return env_st(r, env, set_id, set_id2);
     if (strcmp(id, "SE") == 0) return env_se(r, env);
     if (strcmp(id, "GE") == 0) return env_ge(r, env);

@@ -203,8 +203,11 @@ int bh_seg_next(bh_seg_reader *r) {
                            "no segment terminator before the end of the data (truncated?)");
     r->pos = (size_t)(end - r->data) + 1;
     if (r->term == '\n' && end > s && end[-1] == '\r') end--;
-    if (split_elements(r, s, end) < 0) return -1;
-    return take_id(r) < 0 ? -1 : 1;
+    if (split_elements(r, s, end) < 0 || take_id(r) < 0) return -1;
+    /* A NUL would silently cut the element where C strings end. */
+    if (memchr(s, '\0', (size_t)(end - s)) != NULL)
+        return bh_seg_fail(r, BH_ERR_SYNTAX, "x12.syntax", "a NUL byte inside the segment");
+    return 1;
 }
 
 bh_span bh_seg_el(const bh_seg_reader *r, int i) {

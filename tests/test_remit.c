@@ -217,12 +217,93 @@ static void test_acks(void) {
     free(text);
 }
 
+/* {--- seeded mutations: every sample, bytes flipped, cut, repeated --- */
+
+static unsigned long long rng_state = 0x9E3779B97F4A7C15ULL;
+
+static unsigned rng(unsigned n) {
+    rng_state ^= rng_state << 13;   /* xorshift64: the same rounds on every run */
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return (unsigned)(rng_state % n);
+}
+
+static size_t mutate(const char *seed, size_t len, char *out) {
+    static const char pool[] = "*~:>^|\n0123456789.-ABCDEFGHIJKLMNOPQRSTUVWXYZ \r";
+    size_t n = len, i;
+    int k, edits = 1 + (int)rng(4);
+    memcpy(out, seed, len);
+    for (k = 0; k < edits && n > 1; k++) {
+        size_t at = rng((unsigned)n);
+        switch (rng(4)) {
+        case 0: out[at] = pool[rng(sizeof pool - 1)]; break;
+        case 1: n = at + 1; break;                                   /* cut */
+        case 2: memmove(out + at, out + at + 1, n - at - 1); n--; break; /* delete */
+        default:                                                    /* insert */
+            if (n < len * 2) {
+                memmove(out + at + 1, out + at, n - at);
+                out[at] = pool[rng(sizeof pool - 1)];
+                n++;
+            }
+        }
+    }
+    for (i = 0; i < n; i++)
+        if (out[i] == '\0') out[i] = '*';
+    return n;
+}
+
+/* Returns 1 when the readers ended with a defined status: 0, or -1 with a
+** message. */
+static int survives(const char *text, size_t len) {
+    bh_error err;
+    int rc = 0;
+    bh_remit_reader *r = bh_remit_reader_new(text, len, &err);
+    bh_ack_reader *a;
+    const bh_rm_claim *c;
+    const bh_rm_set *s;
+    const bh_ack *ack;
+    if (r != NULL) {
+        while ((rc = bh_remit_reader_next(r, &c, &s, &err)) > 0) continue;
+        bh_remit_reader_free(r);
+    }
+    if (rc < 0 && err.message[0] == '\0') return 0;
+    a = bh_ack_reader_new(text, len, &err);
+    rc = 0;
+    if (a != NULL) {
+        while ((rc = bh_ack_reader_next(a, &ack, &err)) > 0) continue;
+        bh_ack_reader_free(a);
+    }
+    return !(rc < 0 && err.message[0] == '\0');
+}
+
+static void test_mutations(void) {
+    static const char *const seeds[] = {
+        "835_lfh_medicare_part_a.835", "835_edi835parser_uhc_legacy.txt",
+        "835_edi835parser_bcbsnc_st_only.txt", "835_databricks_plb.txt",
+        "999_imsweb_rejected.txt", "ta1_uhin_4010.edi", "277ca_imsweb_rejected.txt"
+    };
+    size_t i;
+    for (i = 0; i < sizeof seeds / sizeof seeds[0]; i++) {
+        size_t len, round, bad = 0;
+        char *seed = slurp(seeds[i], &len);
+        char *buf = seed ? malloc(len * 2 + 8) : NULL;
+        char label[160];
+        for (round = 0; buf != NULL && round < 3000; round++)
+            if (!survives(buf, mutate(seed, len, buf))) bad++;
+        snprintf(label, sizeof label, "3000 mutations of %s end with a defined status", seeds[i]);
+        expect(buf != NULL && bad == 0, label);
+        free(buf);
+        free(seed);
+    }
+}
+
 int main(void) {
     test_every_835();
     test_medicare_part_a();
     test_component_separator();
     test_malformed();
     test_acks();
+    test_mutations();
     printf("1..%d\n", n_run);
     return n_failed ? 1 : 0;
 }

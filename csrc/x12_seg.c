@@ -198,9 +198,17 @@ int bh_seg_next(bh_seg_reader *r) {
     }
     s = r->data + r->pos;
     end = memchr(s, r->term, r->len - r->pos);
-    if (end == NULL)
+    if (end == NULL) {
+        /* Name the cut segment when its id is whole. */
+        size_t k = 0, avail = r->len - r->pos;
+        while (k < 3 && k < avail && (BH_IS_UPPER(s[k]) || BH_IS_DIGIT(s[k]))) k++;
+        if (k >= 2 && k < avail && s[k] == r->esep && BH_IS_UPPER(s[0])) {
+            memcpy(r->id, s, k);
+            r->id[k] = '\0';
+        }
         return bh_seg_fail(r, BH_ERR_SYNTAX, "x12.syntax",
                            "no segment terminator before the end of the data (truncated?)");
+    }
     r->pos = (size_t)(end - r->data) + 1;
     if (r->term == '\n' && end > s && end[-1] == '\r') end--;
     if (split_elements(r, s, end) < 0 || take_id(r) < 0) return -1;

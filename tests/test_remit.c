@@ -168,7 +168,7 @@ static void test_malformed(void) {
     expect(remit_error(text, msg, sizeof msg) < 0 && strstr(msg, "ends before SE") != NULL,
            "missing SE fails");
     snprintf(text, sizeof text, "%sCLP*A*1*10*0**MC*X~SE*7", head);
-    expect(remit_error(text, msg, sizeof msg) < 0 && strstr(msg, "segment 7: no segment terminator") == msg,
+    expect(remit_error(text, msg, sizeof msg) < 0 && strstr(msg, "segment 7 (SE): no segment terminator") == msg,
            "truncated segment fails");
     snprintf(text, sizeof text, "%sCLP*A*1*10*0**MC*X~SE*7*1~", head);
     expect(remit_error(text, msg, sizeof msg) == 0, "the minimal set reads");

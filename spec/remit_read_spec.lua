@@ -748,6 +748,18 @@ describe("core.ack_read", function()
     assert.are.equal("000014420", ok.trace.number)
   end)
 
+  it("reads a 999 set without envelope, and TA1, 999 and 277CA in one file", function()
+    local body = read_file(DIR .. "999_imsweb_rejected.txt"):match("(ST%*.-SE%*[^~]*~)")
+    local list = assert(core.ack_read(body))
+    assert.are.equal(1, #list)
+    assert.is_nil(list[1].interchange)
+    assert.are.equal("NM", list[1].sets[1].errors[1].segment_id)
+    list = assert(core.ack_read(read_file(DIR .. "ta1_uhin_4010.edi") ..
+      read_file(DIR .. "999_imsweb_rejected.txt") .. read_file(DIR .. "277ca_imsweb_accepted.txt")))
+    assert.are.same({ "TA1", "999", "277CA" }, { list[1].kind, list[2].kind, list[3].kind })
+    assert.are.equal("095832987", list[2].interchange.control_number)
+  end)
+
   it("refuses malformed acknowledgements, naming the segment", function()
     local text = read_file(DIR .. "999_imsweb_rejected.txt")
     local list, msg = core.ack_read(text:gsub("AK1%*[^~]*~", ""))

@@ -93,8 +93,9 @@ int main(int argc, char **argv) {
     printf("C bh_remit_reader (835 read)   %7.3f s  %7.1f MB/s  %9.0f claim payments/s"
            "  (%ld claims, %ld lines)\n",
            best, (double)len / 1e6 / best, (double)claims / best, claims, lines);
+    /* ru_maxrss is in KiB on Linux; MB here are 10^6 bytes, as for the file. */
     printf("C peak memory (RSS, file of %.1f MB included): %.1f MB\n", (double)len / 1e6,
-           (double)ru.ru_maxrss / 1024.0);
+           (double)ru.ru_maxrss * 1024.0 / 1e6);
     free(text);
     return 0;
 }

@@ -550,4 +550,229 @@ function M.match(payments, claims)
   return result
 end
 
+-- {====================================================================
+-- The remit report: one entry per claim payment
+-- =====================================================================
+
+local fees_module
+
+local function fees()
+  fees_module = fees_module or require("bhclaim.fees")
+  return fees_module
+end
+
+-- Copies adjustments for a report entry; with a rule index, each denying
+-- one gets the rule ids that predict it (given the first remark code).
+local function copy_adjustments(list, index, remarks)
+  local out = {}
+  for i, a in ipairs(list or {}) do
+    out[i] = { group = a.group, reason = a.reason, amount = a.amount, quantity = a.quantity,
+      text = a.text, hint = a.hint }
+    if index then
+      out[i].rules = is_denial(a) and index:rules(a.group, a.reason,
+        remarks and remarks[1] and remarks[1].code) or {}
+    end
+  end
+  return out
+end
+
+local function copy_remarks(list)
+  local out = {}
+  for i, r in ipairs(list or {}) do out[i] = { code = r.code, text = r.text } end
+  return out
+end
+
+-- The union of the adjustments' rule ids (copy_adjustments set them).
+local function rules_of(adjs, into)
+  for _, a in ipairs(adjs) do
+    for _, r in ipairs(a.rules or {}) do into[r] = true end
+  end
+  return into
+end
+
+local function sorted_keys(set)
+  local out = {}
+  for k in pairs(set) do out[#out + 1] = k end
+  table.sort(out)
+  return out
+end
+
+-- The fee query for a matched line: code, date, POS, payer, credential.
+local function fee_query(pl, claim, opts)
+  local sl = pl.submitted_line and claim.lines[pl.submitted_line] or {}
+  local payer = "medicare"
+  local kind = type(claim.payer) == "table" and claim.payer.kind or nil
+  if kind ~= "medicare" then
+    local key = type(claim.payer) == "table" and (claim.payer.id or claim.payer.name) or nil
+    payer = opts.schedules and key and opts.schedules[key]
+    if not payer then
+      return nil, format("no fee schedule for payer %s (%s)", tostring(key), tostring(kind))
+    end
+  end
+  local units = tonumber(pl.units) or tonumber(sl.units) or 1
+  if units ~= math.floor(units) then
+    return nil, "units " .. tostring(pl.units) .. " are not whole"
+  end
+  local pos = sl.place_of_service
+  if pos == nil or type(pos) ~= "string" then pos = claim.place_of_service end
+  local credential = type(claim.rendering_provider) == "table" and
+    claim.rendering_provider.credential or nil
+  if type(credential) ~= "string" then credential = nil end
+  if opts.credential == false then credential = nil end
+  return { code = pl.code, modifiers = pl.modifiers, date = pl.date or sl.date,
+    place_of_service = type(pos) == "string" and pos or nil, payer = payer,
+    locality = opts.locality, credential = credential, units = units,
+    qualifying_apm = opts.qualifying_apm }
+end
+
+local FOLLOW_UP = { paid = true, partial = true }
+
+local function line_entry(pl, claim, opts, index)
+  local e = { code = pl.code, modifiers = pl.modifiers or {}, control_number = pl.control_number,
+    date = pl.date, units = pl.units, charge = pl.charge, paid = pl.paid, allowed = pl.allowed,
+    outcome = pl.outcome, adjustments = copy_adjustments(pl.adjustments, index, pl.remarks),
+    remarks = copy_remarks(pl.remarks) }
+  e.rules = sorted_keys(rules_of(e.adjustments, {}))
+  if claim then
+    e.matched = pl.submitted_line ~= nil
+    if e.matched then
+      local q, why = fee_query(pl, claim, opts)
+      local amount, factors
+      if q and q.date then
+        amount, factors = fees().expected(q)
+      else
+        factors = why or "no date of service"
+      end
+      e.expected_allowed = amount
+      if amount then
+        e.expected_factors = factors
+      else
+        e.expected_reason = factors
+      end
+      if amount and FOLLOW_UP[pl.outcome] and pl.allowed then
+        e.variance = money(cents(pl.allowed) - cents(amount))
+      end
+    end
+  end
+  return e
+end
+
+--- The report entries for explained remittances: one per claim payment,
+-- with the fields `bhclaim remit --format json` prints (docs/remit.md).
+-- @tparam table remittances explained remittances (bhclaim.remit.read)
+-- @tparam[opt] table opts `claims` (submitted claim tables: adds matched,
+--   expected_allowed, variance, findings), `rule_index` (from
+--   bhclaim.adjustments.rule_index: adds rules), `schedules` (payer id or
+--   name -> bhclaim.fees.schedule, for payers other than Medicare),
+--   `locality`, `qualifying_apm` (passed to bhclaim.fees.expected)
+-- @treturn table entries
+-- @treturn table|nil the match result (with opts.claims)
+function M.report(remittances, opts)
+  if type(remittances) ~= "table" then
+    error("bad argument #1 to 'report' (table expected, got " .. type(remittances) .. ")", 2)
+  end
+  opts = opts or {}
+  local payments = {}
+  for _, r in ipairs(remittances) do
+    for _, c in ipairs(r.claims or {}) do payments[#payments + 1] = { c, r } end
+  end
+  local matching
+  if opts.claims then
+    local list = {}
+    for i, p in ipairs(payments) do list[i] = p[1] end
+    matching = M.match(list, opts.claims)
+  end
+  local entries = {}
+  for _, pr in ipairs(payments) do
+    local c, r = pr[1], pr[2]
+    local claim = opts.claims and c.submitted or nil
+    local e = { claim_id = c.claim_id, payer_claim_number = c.payer_claim_number,
+      status = c.status, outcome = c.outcome, charge = c.charge, paid = c.paid,
+      allowed = c.allowed, patient_responsibility = c.patient_responsibility or "0.00",
+      payer = r.payer and r.payer.name, trace = r.trace and r.trace.number,
+      adjustments = copy_adjustments(c.adjustments, opts.rule_index, c.remarks),
+      remarks = copy_remarks(c.remarks), lines = {}, findings = {} }
+    local rules = rules_of(e.adjustments, {})
+    local expected, missing = 0, nil
+    for i, pl in ipairs(c.lines or {}) do
+      local le = line_entry(pl, claim, opts, opts.rule_index)
+      e.lines[i] = le
+      for _, rule in ipairs(le.rules) do rules[rule] = true end
+      if le.expected_allowed then
+        expected = expected + cents(le.expected_allowed)
+      else
+        missing = missing or le.expected_reason or "a line is not matched"
+      end
+      if le.variance and cents(le.variance) < 0 then
+        e.findings[#e.findings + 1] = { rule = "remit.variance", severity = "warning",
+          path = format("lines[%d]", i),
+          message = format("%s allowed %s, %s below the expected %s", le.code, le.allowed,
+            money(-cents(le.variance)), le.expected_allowed),
+          hint = "Underpaid: check the payer's fee schedule and the claim's place of service "
+            .. "and modifiers; ask the payer to reprocess (or appeal) if the rate is wrong." }
+      end
+    end
+    e.rules = opts.rule_index and sorted_keys(rules) or nil
+    if opts.claims then
+      e.matched = c.matched or false
+      e.matched_by = c.matched_by
+      if e.matched and #(c.lines or {}) > 0 and not missing then
+        e.expected_allowed = money(expected)
+        if FOLLOW_UP[c.outcome] and c.allowed then
+          e.variance = money(cents(c.allowed) - expected)
+        end
+      elseif e.matched then
+        e.expected_reason = missing or "no service lines in the 835"
+      end
+      if c.unanswered_lines and #c.unanswered_lines > 0 then
+        e.unanswered_lines = c.unanswered_lines
+      end
+    end
+    entries[#entries + 1] = e
+  end
+  return entries, matching
+end
+
+--- Denied and partly paid lines grouped by group + CARC (+ RARC): counts,
+-- amounts, text, hint and rule ids, largest amount first.
+-- @tparam table entries from report()
+-- @treturn table list of {group, reason, remark, count, amount, text, hint,
+--   rules, claims}
+function M.denials(entries)
+  local groups, order = {}, {}
+  local function add(e, a, remarks)
+    if not is_denial(a) then return end
+    local remark_code = remarks[1] and remarks[1].code or nil
+    local key = a.group .. "-" .. a.reason .. "/" .. (remark_code or "")
+    local g = groups[key]
+    if not g then
+      g = { group = a.group, reason = a.reason, remark = remark_code,
+        remark_text = remarks[1] and remarks[1].text or nil, count = 0, cents = 0,
+        text = a.text, hint = a.hint, rules = a.rules or {}, claims = {} }
+      groups[key] = g
+      order[#order + 1] = g
+    end
+    g.count = g.count + 1
+    g.cents = g.cents + (cents(a.amount) or 0)
+    g.claims[#g.claims + 1] = e.claim_id
+  end
+  for _, e in ipairs(entries) do
+    if e.outcome == "denied" or e.outcome == "partial" then
+      for _, a in ipairs(e.adjustments) do add(e, a, e.remarks) end
+      for _, l in ipairs(e.lines) do
+        for _, a in ipairs(l.adjustments) do add(e, a, l.remarks) end
+      end
+    end
+  end
+  table.sort(order, function(x, y)
+    if x.cents ~= y.cents then return x.cents > y.cents end
+    return x.group .. x.reason < y.group .. y.reason
+  end)
+  for _, g in ipairs(order) do
+    g.amount = money(g.cents)
+    g.cents = nil
+  end
+  return order
+end
+
 return M

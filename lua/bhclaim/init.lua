@@ -306,6 +306,13 @@ function M.x12.check(text, opts)
   return out, env, err
 end
 
+--- Remittances (835) and acknowledgements (999, TA1, 277CA) explained,
+-- CARC/RARC catalogue, expected fees (docs/remit.md).
+M.remit = require("bhclaim.remit")
+M.ack = require("bhclaim.ack")
+M.adjustments = require("bhclaim.adjustments")
+M.fees = require("bhclaim.fees")
+
 --- Rule sets of Lua rules: bhclaim.ruleset(name, { rule, ... }).
 M.ruleset = rules.set
 M.rules = { load = rules.load }

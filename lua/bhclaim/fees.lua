@@ -215,7 +215,8 @@ function M.load_gpci(text, year, source)
       for i, v in ipairs(f) do found[trim(v)] = i end
       if found[want.mac] then
         cols = {}
-        for k, name in pairs(want) do
+        for _, k in ipairs({ "mac", "state", "number", "name", "work", "pe", "mp" }) do
+          local name = want[k]
           if not found[name] then
             return nil, format("%s: line %d: no column \"%s\"", source, n, name)
           end

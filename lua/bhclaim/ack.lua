@@ -304,8 +304,10 @@ function M.entry_text(e)
     e.set_id and (" (" .. e.set_id .. ")") or "", e.accepted and "accepted" or "REJECTED")
   local lines = { head .. (e.status_text and (" - " .. e.status_text) or "") }
   for _, t in ipairs(e.errors or {}) do lines[#lines + 1] = "  " .. t end
-  for _, t in ipairs(e.status or {}) do
-    if type(t) == "string" then lines[#lines + 1] = "  " .. t end
+  -- 277CA entries carry their status texts as a list; 999 and TA1
+  -- entries carry the acknowledgment code.
+  if type(e.status) == "table" then
+    for _, t in ipairs(e.status) do lines[#lines + 1] = "  " .. t end
   end
   return concat(lines, "\n")
 end

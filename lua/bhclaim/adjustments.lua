@@ -324,7 +324,21 @@ end
 -- @treturn string text
 -- @treturn string hint
 -- @treturn boolean whether the CARC is in the catalogue
+-- explain()'s answers by "group-reason": the catalogue does not change,
+-- and a large 835 repeats a few pairs many times.
+local explained = {}
+
 function M.explain(group, reason)
+  local key = tostring(group) .. "-" .. tostring(reason)
+  local hit = explained[key]
+  if hit then return hit[1], hit[2], hit[3] end
+  local text, hint, is_known = M.explain_uncached(group, reason)
+  explained[key] = { text, hint, is_known }
+  return text, hint, is_known
+end
+
+--- explain() without its cache.
+function M.explain_uncached(group, reason)
   local c = M.carc(reason)
   local g = M.group(group)
   local hint = c.hint

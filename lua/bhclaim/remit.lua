@@ -215,8 +215,14 @@ function M.claim_allowed(claim)
   return money(charge - contractual(claim.adjustments)), "charge less CO"
 end
 
+local rarc_cache = {}
+
 local function remark(code, source, qualifier)
-  local e = adjustments.rarc(code)
+  local e = rarc_cache[code]
+  if not e then
+    e = adjustments.rarc(code)
+    rarc_cache[code] = e
+  end
   if qualifier and qualifier ~= "HE" then
     -- LQ*RX: an NCPDP reject reason, not a RARC.
     return { code = code, qualifier = qualifier, source = source,
@@ -627,6 +633,21 @@ end
 
 local FOLLOW_UP = { paid = true, partial = true }
 
+-- fees.expected, remembered per query within one report (opts._expected):
+-- a remittance repeats a few codes, places and dates many times.
+local function expected_cached(q, opts)
+  local cache = opts._expected
+  local key = concat({ q.code, concat(q.modifiers or {}, ":"), q.date,
+    tostring(q.place_of_service), tostring(q.payer), tostring(q.locality),
+    tostring(q.credential), q.units, tostring(q.qualifying_apm) }, "|")
+  local hit = cache[key]
+  if not hit then
+    hit = { fees().expected(q) }
+    cache[key] = hit
+  end
+  return hit[1], hit[2]
+end
+
 local function line_entry(pl, claim, opts, index)
   local e = { code = pl.code, modifiers = pl.modifiers or {}, control_number = pl.control_number,
     date = pl.date, units = pl.units, charge = pl.charge, paid = pl.paid, allowed = pl.allowed,
@@ -639,7 +660,7 @@ local function line_entry(pl, claim, opts, index)
       local q, why = fee_query(pl, claim, opts)
       local amount, factors
       if q and q.date then
-        amount, factors = fees().expected(q)
+        amount, factors = expected_cached(q, opts)
       else
         factors = why or "no date of service"
       end
@@ -671,7 +692,9 @@ function M.report(remittances, opts)
   if type(remittances) ~= "table" then
     error("bad argument #1 to 'report' (table expected, got " .. type(remittances) .. ")", 2)
   end
-  opts = opts or {}
+  local given = opts or {}
+  opts = { _expected = {} }
+  for k, v in pairs(given) do opts[k] = v end
   local payments = {}
   for _, r in ipairs(remittances) do
     for _, c in ipairs(r.claims or {}) do payments[#payments + 1] = { c, r } end

@@ -653,7 +653,7 @@ local function line_entry(pl, claim, opts, index)
     date = pl.date, units = pl.units, charge = pl.charge, paid = pl.paid, allowed = pl.allowed,
     outcome = pl.outcome, adjustments = copy_adjustments(pl.adjustments, index, pl.remarks),
     remarks = copy_remarks(pl.remarks) }
-  e.rules = sorted_keys(rules_of(e.adjustments, {}))
+  e.rules = index and sorted_keys(rules_of(e.adjustments, {})) or nil
   if claim then
     e.matched = pl.submitted_line ~= nil
     if e.matched then
@@ -720,7 +720,7 @@ function M.report(remittances, opts)
     for i, pl in ipairs(c.lines or {}) do
       local le = line_entry(pl, claim, opts, opts.rule_index)
       e.lines[i] = le
-      for _, rule in ipairs(le.rules) do rules[rule] = true end
+      for _, rule in ipairs(le.rules or {}) do rules[rule] = true end
       if le.expected_allowed then
         expected = expected + cents(le.expected_allowed)
       else

@@ -161,6 +161,48 @@ describe("bhclaim remit #contract_fixture", function()
     os.remove(path)
   end)
 
+  it("matches against sent claims given as 837P", function()
+    local envelope = { sender_id = "RIVERBEND", receiver_id = "CLEARHOUSE",
+      submitter_name = "Riverbend Counseling", submitter_id = "RB001",
+      contact_name = "Billing Office", contact_phone = "6145550100",
+      receiver_name = "Clearhouse", receiver_id_1000b = "CH01", date = "2026-04-02",
+      time = "1015" }
+    local x12 = assert(bhclaim.x12.write(dofile("spec/fixtures/remit/submitted.lua")(),
+      envelope))
+    local path = write_temp(x12)
+    with_reader(T.group_therapy, function()
+      local out, err, status = run({ "remit", file, "--claims", path, "--format", "json" })
+      assert.are.equal("", err)
+      assert.are.equal(1, status)
+      local l = lines(out)
+      assert.are.equal(8, #l)
+      local e1 = bhclaim.decode(l[1])
+      assert.is_true(e1.matched)
+      assert.are.equal("claim id", e1.matched_by)
+      -- 837P carries no line control number here: the line matches by code.
+      assert.are.equal("30.39", e1.expected_allowed)
+      assert.are.equal("patient and date", bhclaim.decode(l[2]).matched_by)
+    end)
+    os.remove(path)
+  end)
+
+  it("reads through the core's reader when there is one", function()
+    with_reader(T.bcbsnc, function()
+      local list = assert(bhclaim.remit.read("ST*835*1234~"))
+      assert.is_true(bhclaim.remit.is_remittance(list[1]))
+      assert.are.equal("paid", list[1].claims[1].outcome)
+      local acks = assert(bhclaim.ack.read("ISA*"))
+      assert.are.equal("835", acks[1].kind)
+    end)
+    local saved = core.remit_read
+    core.remit_read = function() return nil, "segment 1 (ST): not an 835", "x12.syntax" end
+    local ok, list, msg, id = pcall(bhclaim.remit.read, "ST*837*1~")
+    core.remit_read = saved
+    assert.is_true(ok)
+    assert.is_nil(list)
+    assert.are.same({ "segment 1 (ST): not an 835", "x12.syntax" }, { msg, id })
+  end)
+
   it("groups denials with --denials", function()
     with_reader(T.group_therapy, function()
       local out, _, status = run({ "remit", file, "--denials", "--format", "json" })

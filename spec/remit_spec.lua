@@ -113,6 +113,27 @@ describe("bhclaim.adjustments #contract_fixture", function()
   end)
 end)
 
+describe("bhclaim.adjustments: the core's rule catalogue", function()
+  it("is inverted once and used by the report when no index is given", function()
+    local core = require("bhclaim.core")
+    local saved = core.rules_catalog
+    core.rules_catalog = function()
+      return { { rule = "npi.checksum", group = "CO", carc = "16", rarc = "N290" } }
+    end
+    local ok, err = pcall(function()
+      local index = assert(adjustments.core_rule_index(true))
+      assert.are.equal(index, adjustments.core_rule_index())
+      local entries = remit.report(remit.explain(T.group_therapy()))
+      assert.are.same({ "npi.checksum" }, entries[3].rules)
+      entries = remit.report(remit.explain(T.group_therapy()), { rule_index = false })
+      assert.is_nil(entries[3].rules)
+    end)
+    core.rules_catalog = saved
+    adjustments.core_rule_index(true)
+    assert(ok, err)
+  end)
+end)
+
 describe("bhclaim.remit: outcomes and allowed amounts #contract_fixture", function()
   it("explains a paid claim with AMT*B6 on one line and CO/PR on the other (BCBS NC)", function()
     local c = explained("bcbsnc")[1]

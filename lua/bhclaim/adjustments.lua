@@ -413,4 +413,25 @@ function M.rule_index(catalog)
   return index
 end
 
+local core_index
+
+--- The rule index of the core's own catalogue (core.rules_catalog(), each
+-- rule's predicted denial), built once; nil while the core has no catalogue.
+-- This is where the core's table is wired in: bhclaim.remit.report and
+-- `bhclaim remit` use it when no index is given.
+-- @tparam[opt] boolean rebuild true: read the catalogue again
+-- @treturn table|nil
+function M.core_rule_index(rebuild)
+  if rebuild then core_index = nil end
+  if core_index == nil then
+    local ok, core = pcall(require, "bhclaim.core")
+    if ok and type(core.rules_catalog) == "function" then
+      core_index = M.rule_index(core.rules_catalog())
+    else
+      return nil
+    end
+  end
+  return core_index
+end
+
 return M

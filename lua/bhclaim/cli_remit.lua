@@ -13,7 +13,6 @@ local bhclaim = require("bhclaim")
 local remit = require("bhclaim.remit")
 local ack = require("bhclaim.ack")
 local fees = require("bhclaim.fees")
-local adjustments = require("bhclaim.adjustments")
 local reports = require("bhclaim.reports")
 
 local M = {}
@@ -272,16 +271,6 @@ local function load_schedules(list)
   return schedules
 end
 
--- The rule catalogue inverted (core.rules_catalog, once it exists in the
--- core); nil without it: entries then carry no rule ids.
-local function rule_index()
-  local ok, core = pcall(require, "bhclaim.core")
-  if ok and type(core.rules_catalog) == "function" then
-    return adjustments.rule_index(core.rules_catalog())
-  end
-  return nil
-end
-
 -- {====================================================================
 -- Commands
 -- =====================================================================
@@ -305,7 +294,7 @@ local function options(a)
     if not n then return nil, msg end
   end
   return { schedules = schedules, locality = o.locality,
-    qualifying_apm = o["qualifying-apm"] and true or nil, rule_index = rule_index() }
+    qualifying_apm = o["qualifying-apm"] and true or nil }
 end
 
 local function write_denials(env, groups, json)

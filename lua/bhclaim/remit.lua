@@ -683,7 +683,8 @@ end
 -- @tparam table remittances explained remittances (bhclaim.remit.read)
 -- @tparam[opt] table opts `claims` (submitted claim tables: adds matched,
 --   expected_allowed, variance, findings), `rule_index` (from
---   bhclaim.adjustments.rule_index: adds rules), `schedules` (payer id or
+--   bhclaim.adjustments.rule_index: adds rules; default the core's
+--   catalogue when it has one, false for none), `schedules` (payer id or
 --   name -> bhclaim.fees.schedule, for payers other than Medicare),
 --   `locality`, `qualifying_apm` (passed to bhclaim.fees.expected)
 -- @treturn table entries
@@ -695,6 +696,7 @@ function M.report(remittances, opts)
   local given = opts or {}
   opts = { _expected = {} }
   for k, v in pairs(given) do opts[k] = v end
+  if given.rule_index == nil then opts.rule_index = adjustments.core_rule_index() end
   local payments = {}
   for _, r in ipairs(remittances) do
     for _, c in ipairs(r.claims or {}) do payments[#payments + 1] = { c, r } end

@@ -304,7 +304,7 @@ local function write_denials(env, groups, json)
     else
       env.stdout:write(format("%s-%s%s  %d line(s)  %s\n  %s%s\n  %s%s\n", g.group, g.reason,
         g.remark and ("/" .. g.remark) or "", g.count, g.amount, g.text,
-        g.remark_text and ("; " .. g.remark .. ": " .. g.remark_text) or "", g.hint,
+        g.remark_text and ("\n  " .. g.remark .. ": " .. g.remark_text) or "", g.hint,
         #g.rules > 0 and ("\n  rules: " .. concat(g.rules, ", ")) or ""))
     end
   end

@@ -11,7 +11,9 @@
 --  * openemr/openemr: src/Billing/BillingUtilities.php@003893015c544e784232
 --    b8952d20c72848845a67, CLAIM_ADJUSTMENT_REASON_CODES, a public copy of
 --    the X12 CARC list, for the codes met in the shared 835 samples that
---    section 6 does not list (1, 2, 3, 23, 26, 94, 133, 147, 176, 251).
+--    section 6 does not list (1, 2, 3, 23, 26, 94, 133, 147, 176, 251), and a few more codes
+--    behavioral-health claims meet (24, 31, 39, 140, 146, 150, 152, 272, 273,
+--    B7, B12, B13, B15).
 --  * Codes the current list no longer carries (42, A2, A7; RARC N14, which
 --    a public copy of the RARC list marks "Stop: 10/01/2007") are kept as
 --    `deactivated` with no wording: an old 835 still shows them.
@@ -104,9 +106,17 @@ local CARC_LIST = {
   carc("23", "The impact of prior payer(s) adjudication including payments and/or "
     .. "adjustments.", O, "none",
     "What the prior payer paid or adjusted; nothing to fix.", "OA"),
+  carc("24", "Charges are covered under a capitation agreement/managed care plan.", O, "none",
+    "Paid through the capitation contract, not per claim; nothing to fix."),
   carc("26", "Expenses incurred prior to coverage.", O, "review",
     "Service before the coverage began: verify eligibility and the other coverage, bill the "
       .. "right payer or the patient."),
+  carc("31", "Patient cannot be identified as our insured.", O, "correct_and_resubmit",
+    "The payer cannot find the patient: check the member id, name and birth date against "
+      .. "the card (run an eligibility check) and resubmit."),
+  carc("39", "Services denied at the time authorization/pre-certification was requested.", O,
+    "appeal", "The authorization was refused: appeal the authorization decision, or bill the "
+      .. "patient if they agreed in writing."),
   carc("27", "Expenses incurred after coverage terminated.", R, "review",
     "Coverage had ended: check eligibility for the date, find the current payer."),
   carc("29", "The time limit for filing has expired.", R, "appeal",
@@ -144,13 +154,24 @@ local CARC_LIST = {
   carc("133", "The disposition of this service line is pending further review.", O, "wait",
     "The payer has not decided yet; it will send a reversal and correction when it does.",
     "OA"),
+  carc("140", "Patient/Insured health identification number and name do not match.", O,
+    "correct_and_resubmit", "Correct the member id or name to match the card and resubmit."),
+  carc("146", "Diagnosis was invalid for the date(s) of service reported.", O,
+    "correct_and_resubmit",
+    "Use a diagnosis code valid on the date of service (ICD-10-CM changes each October 1)."),
   carc("147", "Provider contracted/negotiated rate expired or not on file.", O, "review",
     "The payer has no rate for you: send the contract or fee schedule to the payer, then ask "
       .. "for reprocessing."),
+  carc("150", "Payer deems the information submitted does not support this level of service.",
+    O, "appeal", "The note does not support the code billed: appeal with the note, or correct "
+      .. "the code to the level documented."),
   carc("151", "Payment adjusted because the payer deems the information submitted does not "
     .. "support this many/frequency of services.", R, "correct_and_resubmit",
     "Too many units or sessions (MUE-like): bill one unit per group session and patient; appeal "
       .. "with notes if the frequency was necessary."),
+  carc("152", "Payer deems the information submitted does not support this length of service.",
+    O, "appeal", "The documented time does not support the code (e.g. session minutes): correct "
+      .. "the code to the time documented, or appeal with the note's start and end times."),
   carc("167", "This (these) diagnosis(es) is (are) not covered.", R, "correct_and_resubmit",
     "Diagnosis not on the payer's list (LCD): code the covered diagnosis that the note "
       .. "supports and resubmit."),
@@ -196,10 +217,28 @@ local CARC_LIST = {
       .. "names."),
   carc("253", "Sequestration - reduction in federal payment", R, "none",
     "Medicare sequestration: an expected reduction; nothing to fix.", "CO"),
+  carc("272", "Coverage/program guidelines were not met.", O, "review",
+    "The plan's program rules were not met: read the remark code and the plan's policy."),
+  carc("273", "Coverage/program guidelines were exceeded.", O, "review",
+    "Beyond the plan's program limits: ask for an authorization of more services."),
   carc("287", "Referral exceeded", R, "review",
     "More visits than the referral allows: get a new referral."),
   carc("288", "Referral absent", R, "correct_and_resubmit",
     "No referral on file: get the referral and put it on the claim."),
+  carc("B7", "This provider was not certified/eligible to be paid for this procedure/service "
+    .. "on this date of service.", O, "review",
+    "The provider's enrollment or certification did not cover the date: check enrollment "
+      .. "dates with the payer, bill under an enrolled provider."),
+  carc("B12", "Services not documented in patient's medical records.", O, "appeal",
+    "The records sent do not show the service: send the signed session note."),
+  carc("B13", "Previously paid. Payment for this claim/service may have been provided in a "
+    .. "previous payment.", O, "review",
+    "Already paid on an earlier remittance: find that payment; do not resubmit."),
+  carc("B15", "This service/procedure requires that a qualifying service/procedure be received "
+    .. "and covered. The qualifying other service/procedure has not been received/adjudicated.",
+    O, "correct_and_resubmit",
+    "An add-on (e.g. 90785) without its primary service paid: bill the primary code on the "
+      .. "same claim."),
   carc("A2", nil, D, "none",
     "Deactivated code for a contractual adjustment: a contractual write-off.", "CO"),
   carc("A7", nil, D, "review",

@@ -309,6 +309,15 @@ describe("bhclaim.remit: the report #contract_fixture", function()
     assert.is_nil(entries[7].expected_allowed)
   end)
 
+  it("prices the units billed, so units the payer cut show as a variance", function()
+    local claims = submitted()
+    claims[1].lines[1].units = 2
+    local entries = remit.report(remit.explain(T.group_therapy()), { claims = claims })
+    assert.are.equal("60.78", entries[1].expected_allowed)
+    assert.are.equal("-30.39", entries[1].variance)
+    assert.are.equal("remit.variance", entries[1].findings[1].rule)
+  end)
+
   it("gives no expected amount without a fee schedule for a commercial payer", function()
     local claims = submitted()
     claims[1].payer = { id = "ACME", name = "Acme Health", kind = "commercial" }

@@ -615,7 +615,8 @@ local function fee_query(pl, claim, opts)
       return nil, format("no fee schedule for payer %s (%s)", tostring(key), tostring(kind))
     end
   end
-  local units = tonumber(pl.units) or tonumber(sl.units) or 1
+  -- The units billed: a payer that allows fewer shows as a variance.
+  local units = tonumber(sl.units) or tonumber(pl.units) or 1
   if units ~= math.floor(units) then
     return nil, "units " .. tostring(pl.units) .. " are not whole"
   end

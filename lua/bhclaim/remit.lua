@@ -186,7 +186,7 @@ function M.outcome(claim)
   if paid == 0 and pr == 0 and (cents(claim.charge) or 0) ~= 0 then return "denied" end
   if has_denial(claim.adjustments) then return "partial" end
   for _, l in ipairs(claim.lines or {}) do
-    if line_outcome(l, false) ~= "paid" then return "partial" end
+    if (l.outcome or line_outcome(l, false)) ~= "paid" then return "partial" end
   end
   return "paid"
 end
@@ -203,7 +203,8 @@ function M.claim_allowed(claim)
   if claim.lines and #claim.lines > 0 then
     local total = 0
     for _, l in ipairs(claim.lines) do
-      local la, how = M.line_allowed(l)
+      local la, how = l.allowed, l.allowed_from
+      if not how then la, how = M.line_allowed(l) end
       local a = cents(la)
       if not a then return nil, "line: " .. how end
       total = total + a
@@ -359,9 +360,10 @@ function M.explain_claim(claim)
   claim.adjustments = claim.adjustments or {}
   claim.lines = claim.lines or {}
   explain_adjustments(claim.adjustments)
+  -- Lines first: the claim's outcome and allowed amount read theirs.
+  for _, l in ipairs(claim.lines) do explain_line(l, claim.status == "22") end
   claim.outcome = M.outcome(claim)
   claim.status_text = M.CLAIM_STATUS[claim.status] or ("CLP02 " .. tostring(claim.status))
-  for _, l in ipairs(claim.lines) do explain_line(l, claim.outcome == "reversed") end
   claim.allowed, claim.allowed_from = M.claim_allowed(claim)
   claim.remarks = claim_remarks(claim)
   return setmetatable(claim, claim_mt)

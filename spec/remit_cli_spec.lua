@@ -231,6 +231,23 @@ describe("bhclaim remit #contract_fixture", function()
     end)
   end)
 
+  it("prints odd data in every format without an internal error", function()
+    local function odd()
+      return { { kind = "835", claims = { { claim_id = "X", status = "4",
+        adjustments = { { group = "CO", amount = "1.00" } },
+        lines = { { code = "90853", adjustments = { { reason = "16" } },
+          remarks = { { qualifier = "HE" } } } } } } } }
+    end
+    with_reader(odd, function()
+      for _, argv in ipairs({ { "remit", file }, { "remit", file, "--format", "json" },
+          { "remit", file, "--format", "csv" }, { "remit", file, "--denials" } }) do
+        local _, err, status = run(argv)
+        assert.are.equal("", err, table.concat(argv, " "))
+        assert.are.equal(1, status, table.concat(argv, " "))
+      end
+    end)
+  end)
+
   it("exits 2 on usage errors and missing files, 1 on a malformed 835", function()
     local _, err, status = run({ "remit" })
     assert.are.equal(2, status)

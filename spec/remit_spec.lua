@@ -198,6 +198,20 @@ describe("bhclaim.remit: outcomes and allowed amounts #contract_fixture", functi
     assert.are.equal("partial", remit.explain_claim(c).outcome)
   end)
 
+  it("never raises on odd data: missing amounts and codes are shown, not fatal", function()
+    local c = remit.explain_claim({ claim_id = "X", status = "1",
+      adjustments = { { group = "CO", amount = "1.00" } },
+      outpatient = { remarks = { "MA01" } },
+      lines = { { code = "90853", adjustments = { { reason = "45" } },
+        remarks = { { qualifier = "HE" } } } } })
+    assert.are.equal("CO-nil: unknown CARC nil (not in bhclaim's catalogue)", c.adjustments[1].text)
+    assert.are.equal("nil-45: Charge exceeds fee schedule/maximum allowable or "
+      .. "contracted/legislated fee arrangement.", c.lines[1].adjustments[1].text)
+    assert.are.equal("nil", c.lines[1].remarks[1].code)
+    assert.is_string(tostring(c))
+    assert.is_string(tostring(remit.explain({ { claims = { c } } })[1]))
+  end)
+
   it("prints a remittance readably", function()
     local r = remit.explain(T.group_therapy())[1]
     local text = tostring(r)

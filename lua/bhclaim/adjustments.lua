@@ -378,6 +378,8 @@ end
 
 --- explain() without its cache.
 function M.explain_uncached(group, reason)
+  -- Data from a file never raises: a missing code shows as "nil".
+  group, reason = tostring(group), tostring(reason)
   local c = M.carc(reason)
   local g = M.group(group)
   local hint = c.hint

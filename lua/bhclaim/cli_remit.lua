@@ -139,7 +139,9 @@ local CSV_HEADER = { "claim_id", "payer_claim_number", "outcome", "matched", "li
 
 local function adjustments_cell(list)
   local out = {}
-  for _, a in ipairs(list) do out[#out + 1] = a.group .. "-" .. a.reason .. " " .. a.amount end
+  for _, a in ipairs(list) do
+    out[#out + 1] = tostring(a.group) .. "-" .. tostring(a.reason) .. " " .. tostring(a.amount)
+  end
   return concat(out, "; ")
 end
 
@@ -182,7 +184,7 @@ local function entry_text(e)
     e.matched == false and " - NOT MATCHED to a sent claim" or "")
   local function adjs(list, indent)
     for _, a in ipairs(list) do
-      out[#out + 1] = format("%s%s %s", indent, a.amount, a.text)
+      out[#out + 1] = format("%s%s %s", indent, tostring(a.amount), a.text)
       out[#out + 1] = format("%s    %s%s", indent, a.hint, (a.rules and #a.rules > 0) and
         (" [rules: " .. concat(a.rules, ", ") .. "]") or "")
     end

@@ -219,6 +219,7 @@ end
 local rarc_cache = {}
 
 local function remark(code, source, qualifier)
+  code = tostring(code)
   local e = rarc_cache[code]
   if not e then
     e = adjustments.rarc(code)
@@ -265,7 +266,7 @@ end
 
 local function add_adjustment_lines(out, list, indent)
   for _, a in ipairs(list or {}) do
-    out[#out + 1] = format("%s%s %s  %s", indent, a.amount, a.text, a.hint and
+    out[#out + 1] = format("%s%s %s  %s", indent, tostring(a.amount), a.text, a.hint and
       ("- " .. a.hint) or "")
   end
 end
@@ -771,10 +772,10 @@ function M.denials(entries)
   local function add(e, a, remarks)
     if not is_denial(a) then return end
     local remark_code = remarks[1] and remarks[1].code or nil
-    local key = a.group .. "-" .. a.reason .. "/" .. (remark_code or "")
+    local key = tostring(a.group) .. "-" .. tostring(a.reason) .. "/" .. (remark_code or "")
     local g = groups[key]
     if not g then
-      g = { group = a.group, reason = a.reason, remark = remark_code,
+      g = { group = tostring(a.group), reason = tostring(a.reason), remark = remark_code,
         remark_text = remarks[1] and remarks[1].text or nil, count = 0, cents = 0,
         text = a.text, hint = a.hint, rules = a.rules or {}, claims = {} }
       groups[key] = g

@@ -260,6 +260,11 @@ describe("bhclaim remit #contract_fixture", function()
     assert.are.equal(2, status)
     _, _, status = run({ "remit", file, "--fees", "nofile" })
     assert.are.equal(2, status)
+    local session = write_temp('{"participants": []}')
+    _, err, status = run({ "remit", file, "--claims", session })
+    os.remove(session)
+    assert.are.equal(2, status)
+    assert.is_truthy(err:find("record 1 is not a claim", 1, true))
     local saved = core.remit_read
     core.remit_read = function() return nil, "segment 3 (CLP): bad amount", "x12.value" end
     local ok, out, err2, st = pcall(run, { "remit", file })

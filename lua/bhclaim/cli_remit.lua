@@ -238,10 +238,14 @@ local function load_claims(path, out)
   end
   local value = bhclaim.decode(text)
   if type(value) == "table" then
-    if value[1] ~= nil or (getmetatable(value) == bhclaim.array_mt) then
-      for _, c in ipairs(value) do out[#out + 1] = c end
-    else
-      out[#out + 1] = value
+    local list = value
+    if not (value[1] ~= nil or getmetatable(value) == bhclaim.array_mt) then list = { value } end
+    for i, c in ipairs(list) do
+      if type(c) ~= "table" or c.participants ~= nil then
+        return nil, format("%s: record %d is not a claim (a group session? export its claims "
+          .. "first: bhclaim export --to ndjson)", path, i)
+      end
+      out[#out + 1] = c
     end
     return true
   end

@@ -87,6 +87,26 @@ describe("bhclaim.ack #contract_fixture", function()
     assert.is_true(acc.accepted)
   end)
 
+  it("answers a 999 without sets by its group, and 277CA provider-level rejections", function()
+    local a = bhclaim.ack.explain({ { kind = "999", acknowledged_group = { functional_id = "HC",
+      control_number = "7" }, sets = {}, group_status = "R", group_codes = { "4", "99" } } })[1]
+    local e = bhclaim.ack.entries(a)
+    assert.are.equal(1, #e)
+    assert.is_false(e[1].accepted)
+    assert.are.equal("group HC", e[1].set_id)
+    assert.are.same({ "4: Group Control Number in the Functional Group Header and Trailer Do "
+      .. "Not Agree", "99: unknown group error code 99" }, e[1].errors)
+    local p = bhclaim.ack.explain({ { kind = "277CA", claims = {},
+      providers = { { name = "PROVLNAME", id = "123456789",
+        status = { { category = "A3", code = "24", entity = "85" } } } } } })[1]
+    e = bhclaim.ack.entries(p)
+    assert.are.equal(1, #e)
+    assert.are.same({ "277CA", "provider", false, "123456789" },
+      { e[1].kind, e[1].level, e[1].accepted, e[1].control_number })
+    assert.are.equal("A3: Acknowledgement/Returned as unprocessable claim; 24: Entity not "
+      .. "approved as an electronic submitter.; entity 85 (billing provider)", e[1].status[1])
+  end)
+
   it("decides 277CA acceptance from the categories and shows unknown codes", function()
     assert.is_true(bhclaim.ack.claim_accepted({ status = { { category = "A1" },
       { category = "A2" } } }))

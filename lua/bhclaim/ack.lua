@@ -4,8 +4,8 @@
 -- a metatable so they print readably.
 --
 -- Code tables (common codes only; an unknown code is shown as unknown):
---  * 999 IK5-1 / AK9-1 acknowledgment codes, IK5-2..6 / AK9-5..9 set syntax
---    error codes, IK3-4 segment syntax error codes, IK4-3 element syntax
+--  * 999 IK5-1 / AK9-1 acknowledgment codes, IK5-2..6 set syntax and
+--    AK9-5..9 group syntax error codes, IK3-4 segment syntax error codes, IK4-3 element syntax
 --    error codes: the X12 005010X231A1 code lists. Source: pyx12's error
 --    tables (azoner/pyx12) and several other public copies agree on the
 --    wording used here.
@@ -39,7 +39,7 @@ M.SET_STATUS = {
   X = "Rejected, Content After Decryption Could Not Be Analyzed",
 }
 
---- IK5-2..6 / AK9-5..9: set and group syntax error codes.
+--- IK5-2..6: transaction set syntax error codes.
 M.SET_ERRORS = {
   ["1"] = "Transaction Set Not Supported", ["2"] = "Transaction Set Trailer Missing",
   ["3"] = "Transaction Set Control Number in Header and Trailer Do Not Match",
@@ -52,6 +52,15 @@ M.SET_ERRORS = {
   ["23"] = "Transaction Set Control Number Not Unique within the Functional Group",
   I5 = "Implementation One or More Segments in Error",
   I6 = "Implementation Convention Not Supported",
+}
+
+--- AK9-5..9: functional group syntax error codes.
+M.GROUP_ERRORS = {
+  ["1"] = "Functional Group Not Supported", ["2"] = "Functional Group Version Not Supported",
+  ["3"] = "Functional Group Trailer Missing",
+  ["4"] = "Group Control Number in the Functional Group Header and Trailer Do Not Agree",
+  ["5"] = "Number of Included Transaction Sets Does Not Match Actual Count",
+  ["6"] = "Group Control Number Violates Syntax",
 }
 
 --- IK3-4: segment syntax error codes.
@@ -227,6 +236,14 @@ local function explain_999(a)
 end
 
 local function explain_277ca(a)
+  for _, level in ipairs({ "senders", "providers" }) do
+    for _, p in ipairs(a[level] or {}) do
+      for _, st in ipairs(p.status or {}) do st.text = M.status_text(st) end
+      if p.accepted == nil and p.status and #p.status > 0 then
+        p.accepted = M.claim_accepted(p)
+      end
+    end
+  end
   for _, c in ipairs(a.claims or {}) do
     for _, s in ipairs(c.status or {}) do s.text = M.status_text(s) end
     if c.accepted == nil then c.accepted = M.claim_accepted(c) end
@@ -255,8 +272,10 @@ function M.explain(list)
   return list
 end
 
---- The entries `bhclaim ack` prints: one per 999 set, one per TA1, one per
--- 277CA claim; each {kind, accepted, id, control_number, errors = {text...}}.
+--- The entries `bhclaim ack` prints: one per 999 set (or the group when a
+-- 999 lists no set), one per TA1, one per 277CA claim and per sender or
+-- provider level with a status; each {kind, accepted, control_number or
+-- claim_id, errors or status = {text...}}.
 -- @tparam table a an explained acknowledgement
 -- @treturn table list of entries
 function M.entries(a)
@@ -278,12 +297,36 @@ function M.entries(a)
         control_number = s.control_number, status = s.status, status_text = s.status_text,
         errors = errors }
     end
+    if #out == 0 then
+      -- No AK2 loop: the group's AK9 is the only answer (a whole group
+      -- rejected, for instance).
+      local errors = {}
+      for _, c in ipairs(a.group_codes or {}) do
+        errors[#errors + 1] = c .. ": " .. text_of(M.GROUP_ERRORS, c, "group error code")
+      end
+      local g = a.acknowledged_group or {}
+      out[1] = { kind = "999", accepted = a.accepted, set_id = g.functional_id and
+        ("group " .. g.functional_id) or "group", control_number = g.control_number,
+        status = a.group_status, status_text = a.group_status_text, errors = errors }
+    end
   elseif a.kind == "TA1" then
     out[1] = { kind = "TA1", accepted = a.accepted, control_number = a.control_number,
       status = a.status, status_text = a.status_text,
       errors = (a.note_code and a.note_code ~= "000") and { a.note_code .. ": " .. a.note_text }
         or {} }
   elseif a.kind == "277CA" then
+    -- Statuses above the claims (2000A/B/C: sender, receiver, provider):
+    -- a rejection there answers every claim below it.
+    for _, level in ipairs({ "senders", "providers" }) do
+      for _, p in ipairs(a[level] or {}) do
+        if p.status and #p.status > 0 then
+          local status = {}
+          for _, st in ipairs(p.status) do status[#status + 1] = st.text or M.status_text(st) end
+          out[#out + 1] = { kind = "277CA", level = level:sub(1, -2), accepted = p.accepted,
+            control_number = p.id or p.name, status = status }
+        end
+      end
+    end
     for _, c in ipairs(a.claims or {}) do
       local status = {}
       for _, s in ipairs(c.status or {}) do status[#status + 1] = s.text end

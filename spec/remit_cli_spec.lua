@@ -174,8 +174,10 @@ describe("bhclaim remit #contract_fixture", function()
       assert.are.same({ "CLM-2026-0009", "unanswered", false },
         { last.claim_id, last.outcome, last.matched })
       local text = run({ "remit", file, "--claims", path })
-      assert.is_truthy(text:find("7 claim payment(s): 6 matched, 1 not matched to a sent claim; "
-        .. "1 sent claim(s) with no answer", 1, true))
+      assert.is_truthy(text:find("7 claim payment(s): paid 3, partial 0, denied 2, reversed 1, "
+        .. "pending 1; paid in all 43.42", 1, true))
+      assert.is_truthy(text:find("6 matched, 1 not matched to a sent claim; 1 sent claim(s) "
+        .. "with no answer", 1, true))
       assert.is_truthy(text:find("claim CLM-2026-0009 sent, no answer", 1, true))
     end)
     os.remove(path)

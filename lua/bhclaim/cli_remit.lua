@@ -367,6 +367,19 @@ function M.run_remit(a, env)
       env.stdout:write(entry_text(e), "\n")
     end
   end
+  if fmt == "text" and #remittances > 0 then
+    local counts, paid = {}, 0
+    for _, e in ipairs(entries) do
+      counts[e.outcome] = (counts[e.outcome] or 0) + 1
+      paid = paid + (remit.cents(e.paid) or 0)
+    end
+    local parts = {}
+    for _, o in ipairs({ "paid", "partial", "denied", "reversed", "pending" }) do
+      parts[#parts + 1] = format("%s %d", o, counts[o] or 0)
+    end
+    env.stdout:write(format("%d claim payment(s): %s; paid in all %s\n", #entries,
+      concat(parts, ", "), remit.money(paid)))
+  end
   if matching then
     for _, c in ipairs(matching.unanswered_claims) do
       if fmt == "json" then
@@ -377,8 +390,8 @@ function M.run_remit(a, env)
       end
     end
     if fmt == "text" then
-      env.stdout:write(format("%d claim payment(s): %d matched, %d not matched to a sent "
-        .. "claim; %d sent claim(s) with no answer\n", #entries, #matching.matched,
+      env.stdout:write(format("%d matched, %d not matched to a sent claim; %d sent "
+        .. "claim(s) with no answer\n", #matching.matched,
         #matching.unmatched_payments, #matching.unanswered_claims))
     end
   end

@@ -170,6 +170,13 @@ describe("bhclaim remit #contract_fixture", function()
       assert.are.equal("-5.39", e2.variance)
       assert.are.equal("remit.variance", e2.findings[1].rule)
       assert.is_false(bhclaim.decode(l[7]).matched)
+      -- Unknown values are null, never missing keys.
+      local pending = bhclaim.decode(l[6])
+      assert.are.equal("pending", pending.outcome)
+      assert.are.equal(bhclaim.null, pending.allowed)
+      assert.are.equal(bhclaim.null, pending.variance)
+      assert.are.equal(bhclaim.null, pending.lines[1].control_number)
+      assert.are.equal(bhclaim.null, bhclaim.decode(l[7]).expected_allowed)
       local last = bhclaim.decode(l[8])
       assert.are.same({ "CLM-2026-0009", "unanswered", false },
         { last.claim_id, last.outcome, last.matched })

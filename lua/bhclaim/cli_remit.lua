@@ -93,7 +93,11 @@ local ARRAYS = { adjustments = true, remarks = true, lines = true, rules = true,
   errors = true, modifiers = true, status = true, claims = true, unanswered_lines = true,
   expected_factors = true }
 
+-- Written as JSON null: the fields an entry always has, even when unknown.
+local NULL = setmetatable({}, { __name = "null" })
+
 local function encode(v, key)
+  if v == NULL then return "null" end
   local t = type(v)
   if t == "string" then return json_string(v) end
   if t == "number" then
@@ -120,6 +124,37 @@ local function encode(v, key)
   return "{" .. concat(parts, ",") .. "}"
 end
 M.json = encode
+
+local ENTRY_FIELDS = { "claim_id", "payer_claim_number", "outcome", "charge", "paid", "allowed",
+  "patient_responsibility" }
+local MATCH_FIELDS = { "matched", "expected_allowed", "variance" }
+local LINE_FIELDS = { "code", "control_number", "charge", "paid", "allowed", "units" }
+
+-- A copy of a report entry with every documented field present (null when
+-- unknown), so JSON readers find the same keys on every line.
+local function complete(e, with_claims)
+  local out = {}
+  for k, v in pairs(e) do out[k] = v end
+  local function fill(t, fields)
+    for _, k in ipairs(fields) do
+      if t[k] == nil then t[k] = NULL end
+    end
+  end
+  fill(out, ENTRY_FIELDS)
+  if with_claims then
+    fill(out, MATCH_FIELDS)
+    if out.rules == nil then out.rules = {} end
+  end
+  out.lines = {}
+  for i, l in ipairs(e.lines or {}) do
+    local c = {}
+    for k, v in pairs(l) do c[k] = v end
+    fill(c, LINE_FIELDS)
+    if with_claims then fill(c, MATCH_FIELDS) end
+    out.lines[i] = c
+  end
+  return out
+end
 
 local function csv_field(s)
   s = s == nil and "" or tostring(s)
@@ -360,7 +395,7 @@ function M.run_remit(a, env)
   if fmt == "csv" then env.stdout:write(csv_row(CSV_HEADER), "\n") end
   for _, e in ipairs(entries) do
     if fmt == "json" then
-      env.stdout:write(encode(e), "\n")
+      env.stdout:write(encode(complete(e, opts.claims ~= nil)), "\n")
     elseif fmt == "csv" then
       for _, r in ipairs(csv_rows(e)) do env.stdout:write(r, "\n") end
     else

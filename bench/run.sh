@@ -2,7 +2,8 @@
 # run.sh: `make bench`. Generates the synthetic NDJSON batch (once), then times
 # the C core against cJSON alone and the Lua binding on each Lua found.
 # Env: BUILD (holds libbhclaim.a and <ver>/bhclaim/core.so), CC, CFLAGS,
-# N (claims to generate, default 100000). Scratch files go to bench/out/.
+# N (claims to generate, default 100000), REMIT_N (claim payments to match,
+# default 100000). Scratch files go to bench/out/.
 # SPDX-License-Identifier: MIT
 set -eu
 
@@ -76,6 +77,22 @@ for lua in lua5.4 luajit; do
     heading "Sessions to checked claims under $lua"
     LUA_PATH="lua/?.lua;lua/?/init.lua;;" LUA_CPATH="$BUILD/$abi/?.so;;" \
         "$lua" bench/bench_sessions.lua 10000
+done
+
+# The 835 reader against node-x12 (bench_remit.sh).
+heading "835 read (100,000 claim payments) and node-x12"
+BUILD="$BUILD" sh bench/bench_remit.sh
+
+# Remittances: 100,000 claim payments matched to 100,000 sent claims.
+for lua in lua5.4 luajit; do
+    command -v "$lua" >/dev/null 2>&1 || continue
+    case $lua in
+        lua5.4) abi=5.4 ;;
+        *) abi=5.1 ;;
+    esac
+    heading "835 claim payments matched to sent claims under $lua"
+    LUA_PATH="lua/?.lua;lua/?/init.lua;;" LUA_CPATH="$BUILD/$abi/?.so;;" \
+        "$lua" bench/bench_remit.lua "${REMIT_N:-100000}"
 done
 
 # The command line and X12 (bench_cli.sh, when present).

@@ -946,4 +946,303 @@ long bh_x12_reader_segments(const bh_x12_reader *reader);
 /* Frees the reader (not the data it borrowed). NULL-safe. */
 void bh_x12_reader_free(bh_x12_reader *reader);
 
+/* {====================================================================
+** Answers: 835 remittances; 999, TA1 and 277CA acknowledgements
+** ===================================================================== */
+
+/* What every answer reader keeps. All strings live in the reader's arena
+** until the next call to its next function (or its free); NULL means the
+** element was absent, never "". Amounts are normalised to two decimals
+** ("12.50", "-3.00") after bh_money_parse accepted them (so at most 11
+** integer digits and two decimals, else the reader fails naming the
+** segment, id "x12.value"). Dates are "YYYY-MM-DD" made from CCYYMMDD
+** (the reader checks the shape, 8 digits; not the calendar: some payers
+** send impossible dates and they are kept as sent). Quantities, percents
+** and codes are the text as sent (a quantity is checked to be a decimal
+** number). Lists are (items, n) with n 0 when empty; cap is the reader's. */
+#define BH_ANS_LIST(T) struct { T *items; size_t n; size_t cap; }
+
+/* A qualified value: REF (qualifier, value), AMT (qualifier, amount),
+** QTY (qualifier, quantity), LQ (qualifier, remark code). */
+typedef struct bh_ans_pair {
+    const char *qualifier;
+    const char *value;
+} bh_ans_pair;
+
+/* N3/N4. */
+typedef struct bh_ans_address {
+    const char *line1, *line2, *city, *state, *zip, *country, *country_subdivision;
+} bh_ans_address;
+
+/* PER: function code, name, up to three (qualifier, number) pairs. */
+typedef struct bh_ans_contact {
+    const char *function_code, *name;
+    bh_ans_pair numbers[3];
+    int n_numbers;
+} bh_ans_contact;
+
+/* NM1: entity (NM101 QC, IL, 74, 82, TT, PR, GB, 41, 85...), entity_type
+** (NM102 1 person / 2 organisation), last (or the organisation's name),
+** first, middle, prefix, suffix, id_qualifier (NM108), id (NM109).
+** entity NULL: the segment was not sent. */
+typedef struct bh_ans_person {
+    const char *entity, *entity_type, *last, *first, *middle, *prefix, *suffix;
+    const char *id_qualifier, *id;
+} bh_ans_person;
+
+/* ISA and GS as sent (blank-padded ISA ids trimmed). has 0: not sent (an ST
+** with no envelope). */
+typedef struct bh_ans_interchange {
+    int has;
+    const char *sender_qualifier, *sender_id, *receiver_qualifier, *receiver_id;
+    const char *date, *time, *control_number, *version, *ack_requested, *usage;
+} bh_ans_interchange;
+
+typedef struct bh_ans_group {
+    int has;
+    const char *functional_id, *sender, *receiver, *date, *time, *control_number, *version;
+} bh_ans_group;
+
+/* A segment whose elements are kept by position: v[k] is element k
+** (1-based), normalised as its descriptor's kind says. TS3, TS2, MIA, MOA. */
+#define BH_ANS_MAX_FIELDS 25
+typedef struct bh_ans_fields {
+    const char *v[BH_ANS_MAX_FIELDS];
+} bh_ans_fields;
+
+/* Kind of a positional element: amount, quantity (decimal text), date,
+** text, or a remark code (MIA05/20-24, MOA03-07, gathered as remarks). */
+typedef enum bh_ans_kind { BH_ANS_AMOUNT, BH_ANS_QUANTITY, BH_ANS_DATE, BH_ANS_TEXT,
+                           BH_ANS_REMARK } bh_ans_kind;
+
+/* Names the elements a positional segment carries; a list ends with
+** position 0. Names are the 005010X221A1 element names in snake case; the
+** TS3 elements 5010 marks "not used" but 4010 senders still fill (06-12,
+** 14, 16, 19) keep their 4010 names or "ts3_NN" where none is settled. */
+typedef struct bh_ans_field_desc {
+    int position;
+    const char *name;
+    bh_ans_kind kind;
+} bh_ans_field_desc;
+
+extern const bh_ans_field_desc bh_ans_ts3_fields[];
+extern const bh_ans_field_desc bh_ans_ts2_fields[];
+extern const bh_ans_field_desc bh_ans_mia_fields[];
+extern const bh_ans_field_desc bh_ans_moa_fields[];
+
+/* {--- 835 --- */
+
+/* One CAS triplet: group (CAS01 CO/PR/OA/PI/CR), reason (CARC), amount,
+** quantity (NULL when not sent). */
+typedef struct bh_rm_adjustment {
+    const char *group, *reason, *amount, *quantity;
+} bh_rm_adjustment;
+
+/* An N1 loop of the header: payer (1000A) or payee (1000B). */
+typedef struct bh_rm_party {
+    const char *entity, *name, *id_qualifier, *id;
+    bh_ans_address address;
+    BH_ANS_LIST(bh_ans_pair) references;
+    BH_ANS_LIST(bh_ans_contact) contacts;
+    const char *delivery_method, *delivery_name, *delivery_number;   /* RDM (payee) */
+} bh_rm_party;
+
+/* LX with its TS3 (provider summary) and TS2 (supplemental) when sent. */
+typedef struct bh_rm_header {
+    const char *number;
+    int has_summary, has_supplemental;
+    bh_ans_fields summary, supplemental;
+} bh_rm_header;
+
+/* One PLB reason/amount pair: reason (PLB03-1), reference (PLB03-2). */
+typedef struct bh_rm_plb_adjustment {
+    const char *reason, *reference, *amount;
+} bh_rm_plb_adjustment;
+
+typedef struct bh_rm_plb {
+    const char *provider_id, *fiscal_period_date;
+    BH_ANS_LIST(bh_rm_plb_adjustment) adjustments;
+} bh_rm_plb;
+
+/* SVC (2110) and what follows it. */
+typedef struct bh_rm_line {
+    const char *code_qualifier, *code, *modifiers[4], *description;
+    const char *charge, *paid, *revenue_code, *units;
+    int has_original;       /* SVC06 sent: the procedure as submitted */
+    const char *original_qualifier, *original_code, *original_modifiers[4];
+    const char *original_description, *original_units;
+    const char *date, *date_from, *date_to;     /* DTM 472, 150, 151 */
+    const char *control_number;                 /* REF*6R */
+    BH_ANS_LIST(bh_rm_adjustment) adjustments;
+    BH_ANS_LIST(bh_ans_pair) references;        /* every REF, 6R too */
+    BH_ANS_LIST(bh_ans_pair) amounts;
+    BH_ANS_LIST(bh_ans_pair) quantities;
+    BH_ANS_LIST(bh_ans_pair) remarks;           /* LQ */
+    /* Elements after SVC07, which the 835 does not define, kept as sent
+    ** (qualifier is the position "08", "09"...) rather than dropped. */
+    BH_ANS_LIST(bh_ans_pair) extra_elements;
+} bh_rm_line;
+
+/* CLP (2100) and its loop. header_number is the LX it came under (NULL
+** when there was none); payee_index is the payee loop in effect (0 for
+** the first; some payers repeat N1*PE between claims). */
+typedef struct bh_rm_claim {
+    const char *header_number;
+    size_t payee_index;
+    const char *claim_id, *status, *charge, *paid, *patient_responsibility;
+    const char *filing_indicator, *payer_claim_number, *facility_type, *frequency;
+    const char *patient_status, *drg, *drg_weight, *discharge_fraction, *condition_response;
+    BH_ANS_LIST(bh_rm_adjustment) adjustments;
+    bh_ans_person patient, insured, corrected, service_provider, crossover_carrier;
+    bh_ans_person corrected_priority_payer, other_subscriber;
+    int has_inpatient, has_outpatient;
+    bh_ans_fields inpatient, outpatient;        /* MIA, MOA */
+    BH_ANS_LIST(bh_ans_pair) references;
+    const char *statement_from, *statement_to, *coverage_expiration, *received;
+    BH_ANS_LIST(bh_ans_pair) amounts;
+    BH_ANS_LIST(bh_ans_pair) quantities;
+    BH_ANS_LIST(bh_ans_contact) contacts;
+    BH_ANS_LIST(bh_rm_line) lines;
+} bh_rm_claim;
+
+/* One 835 transaction set (ST..SE) without its claims, which come one by
+** one. payees.items[0] is the 1000B loop; later ones are repeats. */
+typedef struct bh_rm_set {
+    bh_ans_interchange interchange;
+    bh_ans_group group;
+    const char *set_control_number, *implementation;            /* ST02, ST03 */
+    const char *handling, *amount, *credit_debit, *method, *format;     /* BPR01-05 */
+    const char *payer_dfi_qualifier, *payer_dfi_id, *payer_account_qualifier,
+        *payer_account;                                          /* BPR06-09 */
+    const char *originator_id, *originator_supplement;           /* BPR10-11 */
+    const char *payee_dfi_qualifier, *payee_dfi_id, *payee_account_qualifier,
+        *payee_account;                                          /* BPR12-15 */
+    const char *payment_date;                                    /* BPR16 */
+    const char *trace_type, *trace_number, *trace_originator_id,
+        *trace_originator_supplement;                            /* TRN */
+    const char *currency;                                        /* CUR02 */
+    const char *receiver_id, *version_id, *production_date;      /* REF*EV, REF*F2, DTM*405 */
+    bh_rm_party payer;
+    BH_ANS_LIST(bh_rm_party) payees;
+    BH_ANS_LIST(bh_rm_header) headers;
+    BH_ANS_LIST(bh_rm_plb) provider_adjustments;
+    size_t n_claims;            /* claims read in this set so far */
+} bh_rm_set;
+
+typedef struct bh_remit_reader bh_remit_reader;
+
+/* What bh_remit_reader_next returned. */
+enum { BH_RM_END = 0, BH_RM_CLAIM = 1, BH_RM_SET_END = 2 };
+
+/* A streaming 835 (005010X221A1) reader over data (borrowed; it must stay
+** unchanged until bh_remit_reader_free). Any separators, several ISA, GS
+** and ST in one file, or an ST..SE set with no envelope. Returns NULL with
+** err filled when the data does not start like X12 (or on BH_ERR_NOMEM). */
+bh_remit_reader *bh_remit_reader_new(const char *data, size_t len, bh_error *err);
+
+/* Reads on. Returns BH_RM_CLAIM with *claim the next claim payment (and
+** *set the set it belongs to, claims and PLB not yet complete),
+** BH_RM_SET_END at SE with *set complete (headers, payees, PLB, n_claims),
+** BH_RM_END after the data, or -1 with err filled ("segment N (ID): what
+** was expected", id "x12.syntax" for structure, "x12.value" for a bad
+** amount, date or code, "x12.nomem"). What it hands out lives until the
+** next call. After -1 every call returns -1 with the same error. */
+int bh_remit_reader_next(bh_remit_reader *reader, const bh_rm_claim **claim,
+                         const bh_rm_set **set, bh_error *err);
+
+/* Frees the reader and every string it handed out. NULL-safe. */
+void bh_remit_reader_free(bh_remit_reader *reader);
+
+/* {--- 999, TA1, 277CA --- */
+
+/* CTX (999): the context of an error. */
+typedef struct bh_ack_context {
+    const char *name, *reference;                   /* CTX01-1, 01-2 */
+    const char *segment_id, *position, *loop;       /* CTX02-04 */
+    const char *element_position, *component, *repeat_index;  /* CTX05 */
+    const char *element_reference;                  /* CTX06-1 */
+} bh_ack_context;
+
+/* IK4: an element in error. */
+typedef struct bh_ack_element {
+    const char *position, *component, *repeat_index, *reference, *code, *value;
+    BH_ANS_LIST(bh_ack_context) context;
+} bh_ack_element;
+
+/* IK3: a segment in error, with its contexts and elements. */
+typedef struct bh_ack_segment {
+    const char *segment_id, *position, *loop, *code;
+    BH_ANS_LIST(bh_ack_context) context;
+    BH_ANS_LIST(bh_ack_element) elements;
+} bh_ack_segment;
+
+/* AK2..IK5: one acknowledged set. codes are IK502-06. */
+typedef struct bh_ack_set {
+    const char *set_id, *control_number, *version, *status;
+    const char *codes[5];
+    BH_ANS_LIST(bh_ack_segment) errors;
+} bh_ack_set;
+
+/* STC: one status. category/code/entity/code_list per composite (STC01,
+** STC10, STC11); date STC02, action STC03, amount STC04, free_text STC12. */
+typedef struct bh_ack_status {
+    const char *category[3], *code[3], *entity[3], *code_list[3];
+    const char *date, *action, *amount, *free_text;
+} bh_ack_status;
+
+/* SVC (2220D) of a 277CA with its status. */
+typedef struct bh_ack_line {
+    const char *code_qualifier, *code, *modifiers[4], *charge, *paid, *revenue_code, *units;
+    const char *control_number, *date_from, *date_to;         /* REF*FJ, DTP*472 */
+    BH_ANS_LIST(bh_ack_status) status;
+} bh_ack_line;
+
+/* One HL of a 277CA: level "20" source, "21" receiver, "19" provider,
+** "PT" patient (a claim). */
+typedef struct bh_ack_level {
+    const char *level, *id, *parent;
+    bh_ans_person entity;
+    const char *trace_type, *trace_number;          /* TRN */
+    BH_ANS_LIST(bh_ack_status) status;
+    BH_ANS_LIST(bh_ans_pair) references;
+    BH_ANS_LIST(bh_ans_pair) amounts;
+    BH_ANS_LIST(bh_ans_pair) quantities;
+    BH_ANS_LIST(bh_ans_pair) dates;                 /* DTP qualifier, "YYYY-MM-DD" or
+                                                       "YYYY-MM-DD/YYYY-MM-DD" for RD8 */
+    BH_ANS_LIST(bh_ack_line) lines;
+} bh_ack_level;
+
+typedef struct bh_ack {
+    const char *kind;                   /* "999", "TA1" or "277CA" */
+    bh_ans_interchange interchange;
+    bh_ans_group group;
+    const char *set_control_number, *implementation;
+    /* TA1 */
+    const char *control_number, *date, *time, *status, *note_code;
+    /* 999: AK1, the sets (AK2..IK5), AK9 */
+    const char *functional_id, *group_control_number, *version;
+    BH_ANS_LIST(bh_ack_set) sets;
+    const char *group_status, *group_codes[5];
+    const char *sets_included, *sets_received, *sets_accepted;
+    /* 277CA: BHT, then every HL in order */
+    const char *structure, *purpose, *reference, *bht_date, *bht_time, *type;
+    BH_ANS_LIST(bh_ack_level) levels;
+} bh_ack;
+
+typedef struct bh_ack_reader bh_ack_reader;
+
+/* A streaming reader of acknowledgements over data (borrowed, unchanged
+** until bh_ack_reader_free): TA1 segments, 999 (005010X231/A1) and 277CA
+** (005010X214) sets, in any mix, any separators, with or without an
+** envelope. NULL with err filled when the data is not X12. */
+bh_ack_reader *bh_ack_reader_new(const char *data, size_t len, bh_error *err);
+
+/* Returns 1 with *ack the next TA1 or set (valid until the next call), 0
+** after the data, -1 with err filled as bh_remit_reader_next does. A set
+** other than 999 or 277 is refused naming its ST. */
+int bh_ack_reader_next(bh_ack_reader *reader, const bh_ack **ack, bh_error *err);
+
+/* Frees the reader and every string it handed out. NULL-safe. */
+void bh_ack_reader_free(bh_ack_reader *reader);
+
 #endif

@@ -17,6 +17,7 @@ telehealth and X12. Scripts use the `bhclaim` module built on it.
 #include "bhclaim.h"
 #include "core.h"
 #include "lcompat.h"
+#include "lua/areas.h"
 
 #define SCRATCH_MT "bhclaim.Scratch"
 #define PROFILE_MT "bhclaim.Profile"
@@ -2267,6 +2268,7 @@ int luaopen_bhclaim_core(lua_State *L) {
     lua_newtable(L);
     new_scratch(L);
     bhc_setfuncs(L, core_functions, 1);
+    bhl_open_remit(L);
     lua_pushlightuserdata(L, (void *)&array_mt_key);
     lua_rawget(L, LUA_REGISTRYINDEX);
     if (lua_isnil(L, -1)) {

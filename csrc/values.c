@@ -100,8 +100,20 @@ int bh_money_parse(const char *text, size_t len, int64_t *cents) {
 }
 
 void bh_money_format(int64_t cents, char buf[24]) {
-    /* Negate as unsigned so INT64_MIN cannot overflow. */
+    /* Negate as unsigned so INT64_MIN cannot overflow. Digits by hand, not
+    ** snprintf: the 835 reader formats every amount it reads. */
     uint64_t magnitude = cents < 0 ? (uint64_t)0 - (uint64_t)cents : (uint64_t)cents;
-    snprintf(buf, 24, "%s%llu.%02u", cents < 0 ? "-" : "",
-             (unsigned long long)(magnitude / 100), (unsigned)(magnitude % 100));
+    uint64_t whole = magnitude / 100;
+    char digits[21];
+    int n = 0, k = 0;
+    do {
+        digits[n++] = (char)('0' + whole % 10);
+        whole /= 10;
+    } while (whole > 0);
+    if (cents < 0) buf[k++] = '-';
+    while (n > 0) buf[k++] = digits[--n];
+    buf[k++] = '.';
+    buf[k++] = (char)('0' + magnitude % 100 / 10);
+    buf[k++] = (char)('0' + magnitude % 10);
+    buf[k] = '\0';
 }

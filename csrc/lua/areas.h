@@ -2,7 +2,7 @@
 ** areas.h: the binding areas kept in files of their own under csrc/lua/.
 ** Each adds its functions to the module table on top of the stack when
 ** luaopen_bhclaim_core runs; lbhclaim.c calls them in the order listed.
-** These files may include Lua headers; the core (csrc/*.c) never does.
+** These files may include Lua headers; the core (the C files directly in csrc/) never does.
 ** SPDX-License-Identifier: MIT
 */
 #ifndef BHCLAIM_LUA_AREAS_H
@@ -13,5 +13,8 @@
 /* Each area's registration: adds its functions to the table at the top of
 ** the stack and leaves the stack as it found it. */
 typedef void (*bhl_area_open)(lua_State *L);
+
+/* core.remit_read and core.ack_read (remit.c). */
+void bhl_open_remit(lua_State *L);
 
 #endif

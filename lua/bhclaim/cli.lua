@@ -9,6 +9,7 @@
 local bhclaim = require("bhclaim")
 local core = require("bhclaim.core")
 local reports = require("bhclaim.reports")
+local cli_remit = require("bhclaim.cli_remit")
 
 local M = {}
 
@@ -37,6 +38,8 @@ commands:
   export  --to FMT [FILE...]  write the claims as 837p, json, ndjson or csv
   codes   CODE...          look up ICD-10-CM, CPT/HCPCS, modifier, POS codes
   derive  --code --date .. telehealth: place of service and modifiers
+  remit   FILE.835...      explain remittances, match them to sent claims
+  ack     FILE...          explain 999, TA1 and 277CA acknowledgements
   help    [COMMAND]        this text, or a command's
 
 options for every command: --help, --today YYYY-MM-DD
@@ -118,6 +121,8 @@ Looks codes up. A bare CODE is tried as every kind its shape allows
 
 exit status: 0 every code found, 1 some code not found, 2 usage.]]
 
+HELP.remit, HELP.ack = cli_remit.HELP.remit, cli_remit.HELP.ack
+
 HELP.derive = [[
 usage: bhclaim derive --code CODE --date YYYY-MM-DD [OPTIONS]
 
@@ -156,6 +161,7 @@ local OPTIONS = {
   icd10 = "list", cpt = "list", modifier = "list", pos = "list", version = "flag",
   part = "value", range = "value", ["first-line"] = "value", name = "value",
 }
+for name, kind in pairs(cli_remit.OPTIONS) do OPTIONS[name] = kind end
 
 local COMMON = { "help", "today" }
 local CHECKING = { "format", "profile", "rules", "reject", "jobs", "lenient", "part",
@@ -168,6 +174,7 @@ local ALLOWED_LIST = {
   codes = { "date", "icd10", "cpt", "modifier", "pos", "format" },
   derive = { "code", "date", "payer", "profile", "modality", "patient-location",
     "provider-kind", "last-in-person", "group", "first-telehealth", "format" },
+  remit = cli_remit.ALLOWED.remit, ack = cli_remit.ALLOWED.ack,
 }
 for _, name in ipairs(CHECKING) do ALLOWED_LIST.audit[#ALLOWED_LIST.audit + 1] = name end
 
@@ -1075,6 +1082,7 @@ local COMMANDS = {
   check = function(a, env) return run_checks(a, env, "check") end,
   audit = function(a, env) return run_checks(a, env, "audit") end,
   export = run_export, codes = run_codes, derive = run_derive,
+  remit = cli_remit.run_remit, ack = cli_remit.run_ack,
 }
 
 local function help(env, topic)

@@ -336,6 +336,13 @@ function M.x12.check(text, opts)
   return out, env
 end
 
+--- Remittances (835) and acknowledgements (999, TA1, 277CA) explained,
+-- CARC/RARC catalogue, expected fees (docs/remit.md).
+M.remit = require("bhclaim.remit")
+M.ack = require("bhclaim.ack")
+M.adjustments = require("bhclaim.adjustments")
+M.fees = require("bhclaim.fees")
+
 --- Rule sets of Lua rules: bhclaim.ruleset(name, { rule, ... }).
 M.ruleset = rules.set
 M.rules = { load = rules.load }
@@ -445,8 +452,10 @@ bhclaim %s - check behavioral-health claims before they are sent
   bhclaim.codes.pos("10")                 bhclaim.codes.modifier("95")
   bhclaim.npi.valid("1234567893")         bhclaim.tin.valid("12-3456789")
   bhclaim.taxonomy.valid("1041C0700X")
+  rs = bhclaim.remit.read(text_835); print(rs[1])   acks = bhclaim.ack.read(text)
+  bhclaim.fees.expected{code="90853", date="2026-03-02", place_of_service="11"}
 
-Rule ids and what they mean: docs/rules.md]]
+Rule ids and what they mean: docs/rules.md; remittances: docs/remit.md]]
 
 --- A short guide to the module.
 -- @treturn string

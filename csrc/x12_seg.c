@@ -145,24 +145,28 @@ int bh_seg_init(bh_seg_reader *r, const char *data, size_t len, bh_error *err) {
     return 0;
 }
 
-static int split_elements(bh_seg_reader *r, const char *s, const char *end) {
+/* Splits the segment into elements; *nul is set when a NUL byte was seen
+** (found in the same scan, so clean input pays one pass). */
+static int split_elements(bh_seg_reader *r, const char *s, const char *end, int *nul) {
     const char *p, *start = s;
     r->n_el = 0;
     for (p = s;; p++) {
-        if (p == end || *p == r->esep) {
-            if (r->n_el == BH_SEG_MAX_ELEMENTS)
-                return bh_seg_fail(r, BH_ERR_LIMIT, "x12.syntax", "more than %d elements",
-                                   BH_SEG_MAX_ELEMENTS - 1);
-            if ((size_t)(p - start) > BH_SEG_MAX_ELEMENT_LEN)
-                return bh_seg_fail(r, BH_ERR_LIMIT, "x12.syntax",
-                                   "element %d is longer than %d characters", r->n_el,
-                                   BH_SEG_MAX_ELEMENT_LEN);
-            r->el[r->n_el].p = start;
-            r->el[r->n_el].n = (size_t)(p - start);
-            r->n_el++;
-            if (p == end) return 0;
-            start = p + 1;
+        if (p != end && *p != r->esep) {
+            if (*p == '\0') *nul = 1;
+            continue;
         }
+        if (r->n_el == BH_SEG_MAX_ELEMENTS)
+            return bh_seg_fail(r, BH_ERR_LIMIT, "x12.syntax", "more than %d elements",
+                               BH_SEG_MAX_ELEMENTS - 1);
+        if ((size_t)(p - start) > BH_SEG_MAX_ELEMENT_LEN)
+            return bh_seg_fail(r, BH_ERR_LIMIT, "x12.syntax",
+                               "element %d is longer than %d characters", r->n_el,
+                               BH_SEG_MAX_ELEMENT_LEN);
+        r->el[r->n_el].p = start;
+        r->el[r->n_el].n = (size_t)(p - start);
+        r->n_el++;
+        if (p == end) return 0;
+        start = p + 1;
     }
 }
 
@@ -181,6 +185,7 @@ static int take_id(bh_seg_reader *r) {
 
 int bh_seg_next(bh_seg_reader *r) {
     const char *s, *end;
+    int nul = 0;
     if (r->failed) return -1;
     if (r->pending) {
         r->pending = 0;
@@ -211,9 +216,9 @@ int bh_seg_next(bh_seg_reader *r) {
     }
     r->pos = (size_t)(end - r->data) + 1;
     if (r->term == '\n' && end > s && end[-1] == '\r') end--;
-    if (split_elements(r, s, end) < 0 || take_id(r) < 0) return -1;
+    if (split_elements(r, s, end, &nul) < 0 || take_id(r) < 0) return -1;
     /* A NUL would silently cut the element where C strings end. */
-    if (memchr(s, '\0', (size_t)(end - s)) != NULL)
+    if (nul)
         return bh_seg_fail(r, BH_ERR_SYNTAX, "x12.syntax", "a NUL byte inside the segment");
     return 1;
 }

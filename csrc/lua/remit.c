@@ -1,8 +1,24 @@
 /*
 ** remit.c: the binding of the answer readers: core.remit_read (835) and
 ** core.ack_read (999, TA1, 277CA). Each turns the core's structs into plain
-** tables as docs/remit.md describes: absent values are nil, never "";
-** lists are always tables (empty when nothing was sent).
+** tables with the field names of the readers' contract: absent values are
+** nil, never ""; lists are always tables (empty when nothing was sent).
+** Beyond the contract, so that no element is dropped:
+**  - 835: implementation (ST03), version_id (REF*F2), currency (CUR02);
+**    payment.payer_dfi_qualifier/_id, payer_account_qualifier,
+**    originator_id/_supplement, payee_dfi_qualifier/_id,
+**    payee_account_qualifier (BPR06-15); payees (every N1*PE loop, payee is
+**    payees[1]) and claim.payee_index; party.remittance_delivery (RDM);
+**    claim.patient_status, condition_response (CLP10, CLP14); person
+**    entity_type and prefix (NM102, NM106); line.description (SVC01-7) and
+**    line.extra_elements ({position, value} past SVC07, as one sample
+**    sends); TS3/TS2/MIA/MOA elements by their names (bh_ans_*_fields).
+**  - 999: accepted for the group (AK901 A or E); context lists (CTX).
+**  - 277CA: bht (BHT01-06); levels (each HL 20/21/19 with entity, trace,
+**    status, references, amounts, quantities, dates, lines); each claim
+**    also carries its level's fields; status entries carry code_list,
+**    action (STC03) and segment (which STC of the level they came from).
+**  - Dates of ISA09 and TA102 are kept as sent (YYMMDD, no century).
 ** SPDX-License-Identifier: MIT
 */
 #include <string.h>

@@ -130,6 +130,30 @@ bh_status bh_report_add(bh_report *report, const char *rule, bh_severity severit
 /* Name of a severity: "info", "warning" or "error". */
 const char *bh_severity_name(bh_severity severity);
 
+/* The adjustment a payer most likely answers a finding with, per rule id
+** (docs/rules.md lists them; CARC/RARC meanings: rules-reference 6). One
+** table for the whole project: findings carry their row's denial, and the
+** remittance side inverts it to say which checks predict a CARC. */
+typedef struct bh_rule_denial {
+    const char *rule;       /* stable dotted id */
+    const char *path;       /* NULL: any finding of the rule; else only findings
+                               at this path (npi.checksum: billing vs rendering) */
+    const char *severity;   /* usual severity; NULL when it depends on the data
+                               (an unconfirmed profile value makes a warning) */
+    const char *group;      /* group code "CO", "OA", "PR"; NULL: no denial */
+    const char *carc;       /* claim adjustment reason code, NULL with group */
+    const char *rarc;       /* remittance advice remark code, NULL when none usual */
+    const char *source;     /* where the reading comes from */
+} bh_rule_denial;
+
+/* The whole catalogue (static); *count (may be NULL) receives its rows. */
+const bh_rule_denial *bh_rules_catalog(size_t *count);
+
+/* The row for a finding: the one for its rule and path if there is one,
+** else its rule's general row; NULL for a rule the core does not know
+** (custom Lua rules). */
+const bh_rule_denial *bh_rule_denial_find(const char *rule, const char *path);
+
 /* {====================================================================
 ** The claim model
 ** ===================================================================== */

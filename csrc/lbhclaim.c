@@ -17,6 +17,7 @@ telehealth and X12. Scripts use the `bhclaim` module built on it.
 #include "bhclaim.h"
 #include "core.h"
 #include "lcompat.h"
+#include "lua/areas.h"
 
 #define SCRATCH_MT "bhclaim.Scratch"
 #define PROFILE_MT "bhclaim.Profile"
@@ -684,6 +685,8 @@ static void push_finding(lua_State *L, const bh_finding *f) {
     lua_setfield(L, -2, "hint");
     lua_pushstring(L, f->source);
     lua_setfield(L, -2, "source");
+    bhl_push_denial(L, f->rule, f->path);
+    lua_setfield(L, -2, "denial");
 }
 
 static void push_findings(lua_State *L, const bh_report *report, size_t unsupported) {
@@ -2087,6 +2090,7 @@ int luaopen_bhclaim_core(lua_State *L) {
     lua_newtable(L);
     new_scratch(L);
     bhc_setfuncs(L, core_functions, 1);
+    bhl_open_rules(L);
     lua_pushlightuserdata(L, (void *)&array_mt_key);
     lua_rawget(L, LUA_REGISTRYINDEX);
     if (lua_isnil(L, -1)) {

@@ -152,7 +152,8 @@ describe("bhclaim CLI: check", function()
     end
     local csv = run("check --format csv --today " .. TODAY .. " " .. files)
     local rows = lines_of(csv)
-    assert.equal("claim_id,patient,date,code,rule,severity,path,message,hint\r", rows[1])
+    assert.equal("claim_id,patient,date,code,rule,severity,path,message,hint,"
+      .. "denial_group,denial_carc,denial_rarc\r", rows[1])
     assert.truthy(csv:find('CLM-2026-0198,"Albright, Nora",2026-02-16,', 1, true))
     assert.truthy(#rows > 17)
   end)

@@ -2,7 +2,7 @@
 ** areas.h: the binding areas kept in files of their own under csrc/lua/.
 ** Each adds its functions to the module table on top of the stack when
 ** luaopen_bhclaim_core runs; lbhclaim.c calls them in the order listed.
-** These files may include Lua headers; the core (csrc/*.c) never does.
+** These files may include Lua headers; the core (the C files directly in csrc/) never does.
 ** SPDX-License-Identifier: MIT
 */
 #ifndef BHCLAIM_LUA_AREAS_H
@@ -13,5 +13,12 @@
 /* Each area's registration: adds its functions to the table at the top of
 ** the stack and leaves the stack as it found it. */
 typedef void (*bhl_area_open)(lua_State *L);
+
+/* The rules catalogue: rules_catalog, rule_denial, rule_known (rules.c). */
+void bhl_open_rules(lua_State *L);
+
+/* Pushes a finding's predicted denial {group, carc, rarc} for its rule and
+** path, or nil when the catalogue predicts none (rules.c). */
+void bhl_push_denial(lua_State *L, const char *rule, const char *path);
 
 #endif

@@ -4,6 +4,8 @@
 -- @module bhclaim.report
 -- SPDX-License-Identifier: MIT
 
+local core = require("bhclaim.core")
+
 local M = {}
 
 local SEVERITY_ORDER = { error = 1, warning = 2, info = 3 }
@@ -48,6 +50,10 @@ function report_mt.__tostring(r)
     if f.hint ~= nil and f.hint ~= "" then
       out[#out + 1] = "          fix: " .. f.hint
     end
+    if type(f.denial) == "table" then
+      out[#out + 1] = string.format("          denial: %s-%s%s", f.denial.group, f.denial.carc,
+        f.denial.rarc and (" " .. f.denial.rarc) or "")
+    end
   end
   return table.concat(out, "\n")
 end
@@ -62,7 +68,9 @@ function report_mt:by_rule(rule)
 end
 
 --- Adds a finding (for rules written in Lua); keeps `ok` and `counts` true.
+-- A finding of a catalogued rule without a `denial` gets the catalogue's.
 function report_mt:add(finding)
+  if finding.denial == nil then finding.denial = core.rule_denial(finding.rule, finding.path) end
   setmetatable(finding, finding_mt)
   self.findings[#self.findings + 1] = finding
   self.counts[finding.severity] = (self.counts[finding.severity] or 0) + 1

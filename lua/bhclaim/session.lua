@@ -393,7 +393,10 @@ function session_mt:check(opts)
       end
     end
   end
-  for _, f in ipairs(findings) do setmetatable(f, report_mod.finding_mt) end
+  for _, f in ipairs(findings) do
+    if f.denial == nil then f.denial = core.rule_denial(f.rule, f.path) end
+    setmetatable(f, report_mod.finding_mt)
+  end
   result.ok = result.with_errors == 0
   for _, f in ipairs(findings) do
     if f.severity == "error" then result.ok = false end

@@ -643,10 +643,100 @@ typedef struct bh_profile_number {
 
 /* A credential the payer accepts for group psychotherapy. */
 typedef struct bh_credential {
-    const char *credential; /* upper case, letters and digits only: "LCSW", "PHD" */
+    const char *credential; /* as the profile writes it: "LCSW", "PhD" (matched by
+                               licence class, bh_credential_match) */
     const char *modifier;   /* the line modifier the payer wants with it, or NULL */
     bh_date from;           /* first date accepted, 0 = long-standing */
 } bh_credential;
+
+/* Licence classes a written credential maps to (credential.c; sources by
+** class: bh_licence_class_source). Keep in step with the names there. */
+typedef enum bh_licence_class {
+    BH_LICENCE_NONE = 0,                /* not a licence (or not recognised) */
+    BH_LICENCE_PHYSICIAN,               /* MD, DO */
+    BH_LICENCE_PSYCHOLOGIST,            /* PhD, PsyD, LP */
+    BH_LICENCE_NURSE_PRACTITIONER,      /* NP, APRN, PMHNP-BC, NP-C */
+    BH_LICENCE_CNS,                     /* clinical nurse specialist */
+    BH_LICENCE_PHYSICIAN_ASSISTANT,     /* PA, PA-C */
+    BH_LICENCE_CLINICAL_SOCIAL_WORKER,  /* LCSW, LCSW-R, LICSW, LISW-S */
+    BH_LICENCE_SOCIAL_WORKER,           /* LMSW, LSW: not the clinical licence */
+    BH_LICENCE_MFT,                     /* LMFT, LMFT-S */
+    BH_LICENCE_COUNSELOR,               /* LPC, LPCC, LMHC, LCPC, LCMHC (and -S) */
+    BH_LICENCE_SUPERVISED,              /* associates and interns: LPC-A, LMFT-A */
+    BH_LICENCE_NURSE,                   /* RN */
+    BH_LICENCE_ADDICTION_COUNSELOR      /* CADC, LADC: a state addiction credential */
+} bh_licence_class;
+
+typedef enum bh_credential_kind {
+    BH_CREDENTIAL_UNKNOWN = 0,          /* not recognised */
+    BH_CREDENTIAL_LICENCE,
+    BH_CREDENTIAL_CERTIFICATION,        /* BC, NCC, ABPP: says nothing of the licence */
+    BH_CREDENTIAL_DEGREE                /* MSW, MA: a degree, not a licence */
+} bh_credential_kind;
+
+/* Pieces of one written credential beyond this many are counted, not read. */
+#define BH_CREDENTIAL_MAX_TOKENS 8
+
+typedef struct bh_credential_token {
+    char text[16];                      /* upper case, letters and digits: "LCSWR" */
+    bh_credential_kind kind;
+    bh_licence_class cls;
+} bh_credential_token;
+
+typedef struct bh_credential_parsed {
+    bh_credential_token tokens[BH_CREDENTIAL_MAX_TOKENS];
+    int n;
+    int dropped;                        /* pieces past BH_CREDENTIAL_MAX_TOKENS */
+} bh_credential_parsed;
+
+/* Reads a credential as written: pieces separated by commas, slashes,
+** semicolons or spaces ("APRN, PMHNP-BC", "PhD/ABPP"); dots and case
+** ignored; a state suffix after a hyphen (-R, -S, -C, -BC) keeps the
+** licence's class, an associate's (-A, -I) makes it supervised. Returns the
+** number of pieces read into *out. text may be NULL (0 pieces). */
+int bh_credential_parse(const char *text, bh_credential_parsed *out);
+
+/* The name of a licence class ("clinical_social_worker"), and the source
+** that says who in it may render behavioral-health services. */
+const char *bh_licence_class_name(bh_licence_class cls);
+const char *bh_licence_class_source(bh_licence_class cls);
+
+typedef enum bh_credential_verdict {
+    BH_CREDENTIAL_ELIGIBLE = 0,         /* a piece matches an accepted entry */
+    BH_CREDENTIAL_NOT_YET,              /* matches one accepted only from a later date */
+    BH_CREDENTIAL_NOT_ELIGIBLE,         /* recognised licence(s), none accepted */
+    BH_CREDENTIAL_DEGREE_ONLY,          /* only degrees/certifications: licence unstated */
+    BH_CREDENTIAL_UNRECOGNISED          /* no piece recognised */
+} bh_credential_verdict;
+
+struct bh_credential;
+
+typedef struct bh_credential_result {
+    const struct bh_credential *entry;  /* the accepted entry matched, or NULL */
+    bh_licence_class cls;               /* the class matched, else the first licence's */
+    bh_date not_before;                 /* NOT_YET: the date the entry starts */
+} bh_credential_result;
+
+/* Matches a written credential against a payer's accepted entries on a
+** date: an entry matches a piece of the same licence class (so "LCSW-R"
+** matches an accepted "LCSW"), or, when the entry is not a recognised
+** licence, of the same text. Fills *result; returns the verdict. */
+bh_credential_verdict bh_credential_match(const struct bh_credential *accepted, int n_accepted,
+                                          const char *written, bh_date date,
+                                          bh_credential_result *result);
+
+/* The licence classes a code needs whoever the payer (E/M and the
+** psychotherapy-with-E/M add-ons; psychological testing). */
+typedef struct bh_code_classes {
+    const char *code;                   /* the code, or "E/M" for the E/M families */
+    unsigned classes;                   /* bit (1u << class) per eligible class */
+    const char *who;                    /* the classes in words, for messages */
+    const char *source;
+    int unconfirmed;                    /* 1: findings are warnings */
+} bh_code_classes;
+
+/* The entry for a code, or NULL when any licence may bill it. */
+const bh_code_classes *bh_code_classes_find(const char *code);
 
 /* Everything the group, documentation and credential rules read from a
 ** payer profile. The Lua layer builds one from a profile table; C callers

@@ -2091,6 +2091,7 @@ int luaopen_bhclaim_core(lua_State *L) {
     new_scratch(L);
     bhc_setfuncs(L, core_functions, 1);
     bhl_open_rules(L);
+    bhl_open_credential(L);
     lua_pushlightuserdata(L, (void *)&array_mt_key);
     lua_rawget(L, LUA_REGISTRYINDEX);
     if (lua_isnil(L, -1)) {

@@ -17,6 +17,9 @@ typedef void (*bhl_area_open)(lua_State *L);
 /* The rules catalogue: rules_catalog, rule_denial, rule_known (rules.c). */
 void bhl_open_rules(lua_State *L);
 
+/* Credentials as written: credential, credential_match (credential.c). */
+void bhl_open_credential(lua_State *L);
+
 /* Pushes a finding's predicted denial {group, carc, rarc} for its rule and
 ** path, or nil when the catalogue predicts none (rules.c). */
 void bhl_push_denial(lua_State *L, const char *rule, const char *path);

@@ -200,6 +200,9 @@ typedef struct bh_provider {
     const char *taxonomy;   /* 10-character NUCC code */
     const char *credential; /* "LCSW", "PhD", ... (rendering provider) */
     bh_address address;
+    int kind;               /* billing provider: a bh_provider_kind (practitioner,
+                               fqhc, ...), valid when kind_state is BH_FIELD_OK */
+    bh_field_state kind_state;
 } bh_provider;
 
 typedef struct bh_person {
@@ -738,6 +741,15 @@ typedef struct bh_code_classes {
 /* The entry for a code, or NULL when any licence may bill it. */
 const bh_code_classes *bh_code_classes_find(const char *code);
 
+/* A list of codes a payer sets, with where it comes from. An entry shorter
+** than a code is a prefix: "H" stands for every H code, "Z63" for Z63.x. */
+typedef struct bh_code_list {
+    const char *const *codes;   /* NULL when the profile sets no list */
+    int n;
+    const char *source;
+    int unconfirmed;            /* 1: no source settled it; findings are warnings */
+} bh_code_list;
+
 /* Everything the group, documentation and credential rules read from a
 ** payer profile. The Lua layer builds one from a profile table; C callers
 ** fill it themselves. Strings and arrays are borrowed: they must outlive
@@ -763,6 +775,12 @@ typedef struct bh_profile {
     const bh_ptp_edit *ptp;             /* payer pairs, checked besides NCCI's */
     int n_ptp;
     const bh_telehealth_profile *telehealth; /* NULL: the default for the payer kind */
+    bh_profile_number timely_filing;    /* claim.timely_filing: months (or days) after
+                                           the date of service; value < 0: no limit */
+    int timely_filing_in_days;          /* 1: the value counts days, 0: months */
+    bh_code_list prior_auth;            /* payer.prior_auth: codes needing a number */
+    bh_code_list not_paid;              /* code.setting: codes this payer does not pay */
+    bh_code_list dx_allowed;            /* code.dx_procedure: diagnoses besides F01-F99 */
 } bh_profile;
 
 /* Similarity of two notes from 0 (nothing shared) to 1 (the same words in
@@ -794,6 +812,15 @@ typedef struct bh_check_options {
 ** Returns BH_OK, or BH_ERR_NOMEM when a finding could not be stored. */
 bh_status bh_claim_check(const bh_claim *claim, const bh_check_options *options,
                          bh_report *report);
+
+/* The patient of a claim as the rules across claims compare it: member id,
+** name (case and punctuation aside) and birth date, folded into one string
+** in buf. Returns its length, 0 when the claim lacks a member id or name. */
+size_t bh_claim_patient_key(const bh_claim *claim, char *buf, size_t size);
+
+/* A line as claim.duplicate compares it: code, modifiers (in any order)
+** and date of service, in buf. Returns its length, 0 without code or date. */
+size_t bh_line_key(const bh_line *line, char *buf, size_t size);
 
 /* {====================================================================
 ** Code sets and identifiers (all look-ups are O(log n), no file I/O)

@@ -77,6 +77,25 @@ static int l_rule_known(lua_State *L) {
     return 1;
 }
 
+void bhl_push_claim_keys(lua_State *L, const bh_claim *claim) {
+    static const char *const kinds[] = {"", "medicare", "medicaid", "commercial", "other"};
+    char key[256];
+    int i;
+    if (bh_claim_patient_key(claim, key, sizeof key) == 0) return;
+    lua_pushstring(L, key);
+    lua_setfield(L, -2, "patient_key");
+    lua_createtable(L, claim->n_lines, 0);
+    for (i = 0; i < claim->n_lines; i++) {
+        bh_line_key(&claim->lines[i], key, sizeof key);
+        lua_pushstring(L, key);
+        lua_rawseti(L, -2, i + 1);
+    }
+    lua_setfield(L, -2, "line_keys");
+    set_field(L, "frequency", claim->frequency);
+    if ((unsigned)claim->payer.kind < sizeof kinds / sizeof kinds[0])
+        set_field(L, "payer_kind", kinds[claim->payer.kind][0] ? kinds[claim->payer.kind] : NULL);
+}
+
 static const luaL_Reg rules_functions[] = {
     {"rules_catalog", l_rules_catalog},
     {"rule_denial", l_rule_denial},

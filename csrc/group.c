@@ -361,13 +361,55 @@ static const bh_ptp_edit *profile_pair(const bh_profile *p, const char *a, const
     return NULL;
 }
 
+#define SRC_BYPASS "NCCI-associated modifiers: not to be added solely to bypass an edit " \
+                   "(findacode restating CMS, rules-reference 2); XE/XS/XP/XU by their HCPCS " \
+                   "meaning (rules-reference 7.7); 59 only where no X modifier fits (NCCI " \
+                   "policy manual, not in the rules reference)"
+
+/* 1 when a code is a psychiatric service (908xx): one without a separate
+** anatomic structure. */
+static int is_psychiatric(const char *code) {
+    return strncmp(code, "908", 3) == 0;
+}
+
+/* modifier.bypass: a bypass modifier that cannot describe the pair. XS
+** ("separate structure") never fits two psychiatric services; 59 where an
+** X modifier would (XE separate encounter, XP separate practitioner, XU
+** unusual non-overlapping service) draws review. */
+static void check_bypass(rules *r, const bh_ptp_edit *e, const bh_line *col2, int col2_no) {
+    char where[48], msg[300];
+    int k;
+    for (k = 0; k < col2->n_modifiers; k++) {
+        const char *m = col2->modifiers[k];
+        if (m == NULL) continue;
+        snprintf(where, sizeof where, "lines[%d].modifiers[%d]", col2_no, k + 1);
+        if (strcmp(m, "XS") == 0 && is_psychiatric(e->column1) && is_psychiatric(e->column2)) {
+            snprintf(msg, sizeof msg, "XS (separate structure) bypasses the %s/%s pair, but "
+                     "psychotherapy services have no separate structure.", e->column1,
+                     e->column2);
+            add(r, "modifier.bypass", BH_SEV_WARNING, where,
+                "Use XE for a separate session (encounter) on the same day, XP for a different "
+                "practitioner, and document it; otherwise remove the line.", SRC_BYPASS, msg);
+        } else if (strcmp(m, "59") == 0) {
+            snprintf(msg, sizeof msg, "59 bypasses the %s/%s pair where an X modifier (XE, "
+                     "XP, XU) says what made the services distinct.", e->column1, e->column2);
+            add(r, "modifier.bypass", BH_SEV_WARNING, where,
+                "Replace 59 with XE (separate encounter), XP (separate practitioner) or XU "
+                "(non-overlapping service), whichever the record supports.", SRC_BYPASS, msg);
+        }
+    }
+}
+
 static void report_pair(rules *r, const bh_ptp_edit *e, int i, int j, int from_profile) {
     const bh_claim *c = r->claim;
     const bh_line *col2 = strcmp(c->lines[i].code, e->column2) == 0 ? &c->lines[i] : &c->lines[j];
     int col2_no = col2 == &c->lines[i] ? i + 1 : j + 1;
     char where[32], msg[300], src[400];
     if (e->modifier_indicator == 9) return;
-    if (e->modifier_indicator == 1 && has_bypass(col2)) return;
+    if (e->modifier_indicator == 1 && has_bypass(col2)) {
+        check_bypass(r, e, col2, col2_no);
+        return;
+    }
     snprintf(where, sizeof where, "lines[%d].code", col2_no);
     if (e->modifier_indicator == 0)
         snprintf(msg, sizeof msg, "%s is bundled into %s on the same date and may never be "

@@ -1,6 +1,5 @@
 -- The denial each finding predicts: the core's one catalogue of rule ids,
 -- the denial on each finding (Lua, JSON, text, CSV), and docs/rules.md.
-local bhclaim = require("bhclaim")
 local core = require("bhclaim.core")
 local reports = require("bhclaim.reports")
 local S = require("spec.support")

@@ -115,7 +115,8 @@ function tracker_mt:frequency(report, s, label)
         local bucket = self.lines[bucket_key] or {}
         self.lines[bucket_key] = bucket
         local today = day_number(date)
-        local start = limit.days and (today - limit.days + 1) or (months_before(date, limit.months) + 1)
+        local start = limit.days and (today - limit.days + 1)
+          or (months_before(date, limit.months) + 1)
         local count, first = 1, nil
         for _, seen in ipairs(bucket) do
           if seen.day >= start and seen.day <= today then

@@ -708,7 +708,8 @@ typedef enum bh_credential_verdict {
     BH_CREDENTIAL_ELIGIBLE = 0,         /* a piece matches an accepted entry */
     BH_CREDENTIAL_NOT_YET,              /* matches one accepted only from a later date */
     BH_CREDENTIAL_NOT_ELIGIBLE,         /* recognised licence(s), none accepted */
-    BH_CREDENTIAL_DEGREE_ONLY,          /* only degrees/certifications: licence unstated */
+    BH_CREDENTIAL_DEGREE_ONLY,          /* only degrees or certifications, nothing
+                                           unrecognised: the licence is unstated */
     BH_CREDENTIAL_UNRECOGNISED          /* no piece recognised */
 } bh_credential_verdict;
 
@@ -776,7 +777,7 @@ typedef struct bh_profile {
     int n_ptp;
     const bh_telehealth_profile *telehealth; /* NULL: the default for the payer kind */
     bh_profile_number timely_filing;    /* claim.timely_filing: months (or days) after
-                                           the date of service; value < 0: no limit */
+                                           the date of service; value <= 0: no limit */
     int timely_filing_in_days;          /* 1: the value counts days, 0: months */
     bh_code_list prior_auth;            /* payer.prior_auth: codes needing a number */
     bh_code_list not_paid;              /* code.setting: codes this payer does not pay */

@@ -232,7 +232,8 @@ bh_credential_verdict bh_credential_match(const bh_credential *accepted, int n_a
             licences++;
             if (result->cls == BH_LICENCE_NONE) result->cls = t->cls;
         }
-        if (t->kind == BH_CREDENTIAL_DEGREE) degrees++;
+        if (t->kind == BH_CREDENTIAL_DEGREE || t->kind == BH_CREDENTIAL_CERTIFICATION)
+            degrees++;
         if (t->kind == BH_CREDENTIAL_UNKNOWN) unknown++;
         for (j = 0; j < n_accepted; j++) {
             const bh_credential *e = &accepted[j];

@@ -217,7 +217,9 @@ static void check_timely_filing(checker *c) {
     int i, first = -1;
     long left;
     char where[40], msg[300], src[400], due[11], dos[11];
-    if (limit->value < 0 || c->today == 0) return;
+    /* 0 is "not set" too: a zero-initialised profile (C callers) files
+    ** without a limit, and no payer's limit is zero. */
+    if (limit->value <= 0 || c->today == 0) return;
     for (i = 0; i < claim->n_lines; i++)
         if (claim->lines[i].date != 0 &&
             (first < 0 || claim->lines[i].date < claim->lines[first].date))

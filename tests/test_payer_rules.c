@@ -99,8 +99,12 @@ static void test_credential_match(void) {
            "an unrecognised entry matches by text");
     expect(bh_credential_match(accepted, 3, "MA", 20260302, &r) == BH_CREDENTIAL_DEGREE_ONLY,
            "a degree alone");
+    expect(bh_credential_match(accepted, 3, "NCC", 20260302, &r) == BH_CREDENTIAL_DEGREE_ONLY,
+           "a certification alone");
     expect(bh_credential_match(accepted, 3, "XYZ", 20260302, &r) == BH_CREDENTIAL_UNRECOGNISED,
            "not recognised");
+    expect(bh_credential_match(accepted, 3, "MA, XYZ", 20260302, &r) ==
+           BH_CREDENTIAL_UNRECOGNISED, "a degree beside an unknown piece: not recognised");
     expect(bh_credential_match(NULL, 0, "LCSW", 0, &r) == BH_CREDENTIAL_NOT_ELIGIBLE,
            "an empty list accepts no licence");
 }
@@ -151,12 +155,52 @@ static void test_keys(void) {
     bh_report_free(r);
 }
 
+static size_t count_rule(const bh_report *r, const char *rule) {
+    size_t i, n = 0;
+    for (i = 0; i < bh_report_count(r); i++)
+        if (strcmp(bh_report_get(r, i)->rule, rule) == 0) n++;
+    return n;
+}
+
+/* A zero-initialised profile sets no filing limit; a set one counts. */
+static void test_timely_filing(void) {
+    bh_claim *c = bh_claim_new();
+    bh_report *r = bh_report_new();
+    bh_profile p;
+    bh_check_options o;
+    if (c == NULL || r == NULL) {
+        expect(0, "allocation");
+        return;
+    }
+    memset(&p, 0, sizeof p);
+    memset(&o, 0, sizeof o);
+    o.profile = &p;
+    o.today = 20300101;
+    bh_claim_parse_json(c, CLAIM_A, strlen(CLAIM_A), r, NULL);
+    bh_report_reset(r);
+    bh_claim_check(c, &o, r);
+    expect(count_rule(r, "claim.timely_filing") == 0, "zeroed profile: no filing limit");
+    p.timely_filing.value = 12;
+    bh_report_reset(r);
+    bh_claim_check(c, &o, r);
+    expect(count_rule(r, "claim.timely_filing") == 1, "12 months: late in 2030");
+    o.today = 20270302;
+    bh_report_reset(r);
+    bh_claim_check(c, &o, r);
+    expect(count_rule(r, "claim.timely_filing") == 1 &&
+           bh_report_get(r, bh_report_count(r) - 1)->severity == BH_SEV_WARNING,
+           "the anniversary: in time, with a warning");
+    bh_claim_free(c);
+    bh_report_free(r);
+}
+
 int main(void) {
     test_catalogue();
     test_credential_parse();
     test_credential_match();
     test_code_classes();
     test_keys();
+    test_timely_filing();
     printf("1..%d\n", n_run);
     return n_failed == 0 ? 0 : 1;
 }

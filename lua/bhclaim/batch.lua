@@ -57,11 +57,12 @@ tracker_mt.__index = tracker_mt
 --- A tracker for one batch.
 -- @tparam[opt] function profile_for (payer_kind) -> profile table or nil:
 --   where code.frequency limits come from (default: none)
--- @treturn table tracker with :add(report, label)
 -- @tparam[opt] table disabled rule ids turned off ({ [id] = reason })
 function M.tracker(profile_for, disabled)
-  return setmetatable({ lines = {}, seen = {}, profile_for = profile_for,
-    disabled = disabled or {} }, tracker_mt)
+  -- seen: full line key -> claim number * 64 + line (a number, not a
+  -- table: a batch holds one per line); labels: claim number -> label.
+  return setmetatable({ seen = {}, labels = {}, n = 0, lines = {}, limits = {},
+    profile_for = profile_for, disabled = disabled or {} }, tracker_mt)
 end
 
 -- Adds a finding, or counts it under report.disabled when its rule is off.
@@ -77,67 +78,83 @@ local function add_finding(tracker, report, f)
 end
 
 -- claim.duplicate: the same patient and line on an earlier original claim.
-function tracker_mt:duplicates(report, s, label)
+function tracker_mt:duplicates(report, s, n)
   if s.frequency ~= nil and s.frequency ~= "1" then return end
-  local own = {}
-  for i, key in ipairs(s.line_keys) do
-    if key ~= "" and not own[key] then
-      own[key] = true
-      local full = s.patient_key .. key
-      local first = self.seen[full]
-      if first then
+  local keys, patient, seen = s.line_keys, s.patient_key, self.seen
+  for i = 1, #keys do
+    local key = keys[i]
+    if key ~= "" then
+      local full = patient .. key
+      local first = seen[full]
+      if first == nil then
+        seen[full] = n * 64 + i
+      elseif math.floor(first / 64) ~= n then   -- lines of one claim are not duplicates
         add_finding(self, report, { rule = "claim.duplicate", severity = "error",
           path = string.format("lines[%d]", i),
           message = string.format("The same patient, code, modifiers and date of service as "
-            .. "claim %s (line %d), an original claim of this batch.", first.label, first.line),
+            .. "claim %s (line %d), an original claim of this batch.",
+            self.labels[math.floor(first / 64)], first % 64),
           hint = "Send the service once; to correct the first claim, send a replacement "
             .. "(frequency 7) instead.", source = SRC_DUPLICATE })
       end
     end
   end
-  for i, key in ipairs(s.line_keys) do
-    local full = s.patient_key .. key
-    if key ~= "" and not self.seen[full] then self.seen[full] = { label = label, line = i } end
+end
+
+-- A profile's frequency limits by code, worked out once per profile.
+function tracker_mt:limits_of(profile)
+  local by_code = self.limits[profile]
+  if by_code == nil then
+    by_code = false
+    if type(profile.frequency) == "table" then
+      for _, limit in ipairs(profile.frequency) do
+        by_code = by_code or {}
+        by_code[limit.code] = by_code[limit.code] or {}
+        table.insert(by_code[limit.code], limit)
+      end
+    end
+    self.limits[profile] = by_code
   end
+  return by_code
 end
 
 -- code.frequency: a profile limit on one code per patient over a period.
 function tracker_mt:frequency(report, s, label)
   local profile = self.profile_for and self.profile_for(s.payer_kind)
-  local limits = profile and profile.frequency
-  if type(limits) ~= "table" or #limits == 0 then return end
-  if s.frequency == "8" then return end      -- a void takes a service away
+  local by_code = profile and self:limits_of(profile)
+  if not by_code or s.frequency == "8" then return end   -- a void takes a service away
+  local codes = s.codes or {}
   for i, key in ipairs(s.line_keys) do
-    local code, date = key_parts(key)
+    local limits = by_code[codes[i]]
+    local code, date
+    if limits and key ~= "" then code, date = key_parts(key) end
     for _, limit in ipairs(code and limits or {}) do
-      if limit.code == code then
-        local bucket_key = s.patient_key .. code
-        local bucket = self.lines[bucket_key] or {}
-        self.lines[bucket_key] = bucket
-        local today = day_number(date)
-        local start = limit.days and (today - limit.days + 1)
-          or (months_before(date, limit.months) + 1)
-        local count, first = 1, nil
-        for _, seen in ipairs(bucket) do
-          if seen.day >= start and seen.day <= today then
-            count = count + 1
-            first = first or seen
-          end
+      local bucket_key = s.patient_key .. code
+      local bucket = self.lines[bucket_key] or {}
+      self.lines[bucket_key] = bucket
+      local today = day_number(date)
+      local start = limit.days and (today - limit.days + 1)
+        or (months_before(date, limit.months) + 1)
+      local count, first = 1, nil
+      for _, seen in ipairs(bucket) do
+        if seen.day >= start and seen.day <= today then
+          count = count + 1
+          first = first or seen
         end
-        bucket[#bucket + 1] = { day = today, label = label, line = i }
-        if count > limit.max then
-          local period = limit.days and (limit.days .. " days") or (limit.months .. " months")
-          add_finding(self, report, { rule = "code.frequency",
-            severity = limit.unconfirmed and "warning" or "error",
-            path = string.format("lines[%d].code", i),
-            message = string.format("%d of %s for this patient within %s (this payer allows "
-              .. "%d); the first in the period is on claim %s.", count, code, period, limit.max,
-              first.label),
-            hint = "Check the dates; bill a further service only with the payer's approval.",
-            source = string.format("payer profile %s: %s%s", tostring(profile.name),
-              limit.source or "frequency limit",
-              limit.unconfirmed and " (unconfirmed profile value)" or "") })
-        end
+      end
+      bucket[#bucket + 1] = { day = today, label = label, line = i }
+      if count > limit.max then
+        local period = limit.days and (limit.days .. " days") or (limit.months .. " months")
+        add_finding(self, report, { rule = "code.frequency",
+          severity = limit.unconfirmed and "warning" or "error",
+          path = string.format("lines[%d].code", i),
+          message = string.format("%d of %s for this patient within %s (this payer allows "
+            .. "%d); the first in the period is on claim %s.", count, code, period, limit.max,
+            first.label),
+          hint = "Check the dates; bill a further service only with the payer's approval.",
+          source = string.format("payer profile %s: %s%s", tostring(profile.name),
+            limit.source or "frequency limit",
+            limit.unconfirmed and " (unconfirmed profile value)" or "") })
       end
     end
   end
@@ -152,7 +169,9 @@ function tracker_mt:add(report, label)
   local s = report.summary
   if type(s) ~= "table" or not s.patient_key then return report end
   label = label or report.claim_id or "(claim without id)"
-  self:duplicates(report, s, label)
+  self.n = self.n + 1
+  self.labels[self.n] = label
+  self:duplicates(report, s, self.n)
   self:frequency(report, s, label)
   return report
 end

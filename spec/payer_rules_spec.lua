@@ -335,6 +335,18 @@ describe("code.frequency", function()
     S.assert_no_finding(reports[3], "code.frequency")
   end)
 
+  it("does not count a replacement of a service already counted", function()
+    local replacement = eval("A", "2026-01-10")
+    replacement.frequency = "7"
+    local reports = bhclaim.check_batch({ eval("A", "2026-01-10"), replacement },
+      { today = S.TODAY })
+    S.assert_no_finding(reports[2], "code.frequency")
+    local later = eval("B", "2026-02-01")
+    later.frequency = "7"
+    reports = bhclaim.check_batch({ eval("A", "2026-01-10"), later }, { today = S.TODAY })
+    S.assert_finding(reports[2], "code.frequency", "warning", "lines[1].code")
+  end)
+
   it("refuses a limit without its period", function()
     assert.has_error(function()
       bhclaim.payer({ extends = "commercial", frequency = { { code = "90791", max = 1 } } })

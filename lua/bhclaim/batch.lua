@@ -135,15 +135,18 @@ function tracker_mt:frequency(report, s, label)
       local today = day_number(date)
       local start = limit.days and (today - limit.days + 1)
         or (months_before(date, limit.months) + 1)
-      local count, first = 1, nil
+      local count, first, replaced = 1, nil, false
       for _, seen in ipairs(bucket) do
         if seen.day >= start and seen.day <= today then
           count = count + 1
           first = first or seen
         end
+        -- a replacement (frequency 7) of a service already counted
+        -- stands in for it: not a further service
+        if s.frequency == "7" and seen.day == today then replaced = true end
       end
-      bucket[#bucket + 1] = { day = today, label = label, line = i }
-      if count > limit.max then
+      if not replaced then bucket[#bucket + 1] = { day = today, label = label, line = i } end
+      if count > limit.max and not replaced then
         local period = limit.days and (limit.days .. " days") or (limit.months .. " months")
         add_finding(self, report, { rule = "code.frequency",
           severity = limit.unconfirmed and "warning" or "error",

@@ -3,6 +3,8 @@
 ** denial, from the core's one table (csrc/rules_catalog.c).
 ** SPDX-License-Identifier: MIT
 */
+#include <stdlib.h>
+#include <string.h>
 #include "areas.h"
 #include "../bhclaim.h"
 
@@ -96,7 +98,121 @@ void bhl_push_claim_keys(lua_State *L, const bh_claim *claim) {
         set_field(L, "payer_kind", kinds[claim->payer.kind][0] ? kinds[claim->payer.kind] : NULL);
 }
 
+/* {====================================================================
+** A set of keys outside the Lua heap, for the rules across claims: a
+** batch holds one key per line, and a Lua table of that many strings is
+** traversed by every garbage-collection cycle while the batch is checked.
+** ===================================================================== */
+
+#define KEYSET_MT "bhclaim.KeySet"
+
+typedef struct keyset_entry {
+    char *key;              /* NULL: empty slot */
+    size_t len;
+    unsigned long hash;
+    lua_Number value;
+} keyset_entry;
+
+typedef struct keyset {
+    keyset_entry *slots;
+    size_t cap;             /* a power of two, or 0 */
+    size_t count;
+} keyset;
+
+static unsigned long fnv1a(const char *s, size_t n) {
+    unsigned long h = 2166136261UL;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 16777619UL;
+    }
+    return h;
+}
+
+static keyset_entry *keyset_slot(keyset *k, const char *key, size_t len, unsigned long h) {
+    size_t i = h & (k->cap - 1);
+    while (k->slots[i].key != NULL &&
+           !(k->slots[i].hash == h && k->slots[i].len == len &&
+             memcmp(k->slots[i].key, key, len) == 0))
+        i = (i + 1) & (k->cap - 1);
+    return &k->slots[i];
+}
+
+static int keyset_grow(keyset *k) {
+    size_t cap = k->cap ? k->cap * 2 : 1024, i;
+    keyset_entry *old = k->slots, *slots = calloc(cap, sizeof *slots);
+    size_t old_cap = k->cap;
+    if (slots == NULL) return 0;
+    k->slots = slots;
+    k->cap = cap;
+    for (i = 0; i < old_cap; i++)
+        if (old[i].key != NULL) *keyset_slot(k, old[i].key, old[i].len, old[i].hash) = old[i];
+    free(old);
+    return 1;
+}
+
+static int keyset_gc(lua_State *L) {
+    keyset *k = luaL_checkudata(L, 1, KEYSET_MT);
+    size_t i;
+    for (i = 0; i < k->cap; i++) free(k->slots[i].key);
+    free(k->slots);
+    k->slots = NULL;
+    k->cap = k->count = 0;
+    return 0;
+}
+
+/* set:put(key, value) -> the value the key already had (and keeps), or nil
+** after storing value. */
+static int keyset_put(lua_State *L) {
+    keyset *k = luaL_checkudata(L, 1, KEYSET_MT);
+    size_t len;
+    const char *key = luaL_checklstring(L, 2, &len);
+    lua_Number value = luaL_checknumber(L, 3);
+    unsigned long h = fnv1a(key, len);
+    keyset_entry *e;
+    if ((k->count + 1) * 2 > k->cap && !keyset_grow(k))
+        return luaL_error(L, "bhclaim: out of memory");
+    e = keyset_slot(k, key, len, h);
+    if (e->key != NULL) {
+        lua_pushnumber(L, e->value);
+        return 1;
+    }
+    e->key = malloc(len + 1);
+    if (e->key == NULL) return luaL_error(L, "bhclaim: out of memory");
+    memcpy(e->key, key, len + 1);
+    e->len = len;
+    e->hash = h;
+    e->value = value;
+    k->count++;
+    lua_pushnil(L);
+    return 1;
+}
+
+/***
+A set of strings held outside the Lua heap, each with a number:
+set:put(key, value) returns the number stored earlier for the key, or nil
+after storing this one. For the rules across claims (bhclaim.batch).
+@function key_set
+@treturn userdata
+*/
+static int l_key_set(lua_State *L) {
+    keyset *k = lua_newuserdata(L, sizeof *k);
+    k->slots = NULL;
+    k->cap = k->count = 0;
+    if (luaL_newmetatable(L, KEYSET_MT)) {
+        lua_pushcfunction(L, keyset_gc);
+        lua_setfield(L, -2, "__gc");
+        lua_newtable(L);
+        lua_pushcfunction(L, keyset_put);
+        lua_setfield(L, -2, "put");
+        lua_setfield(L, -2, "__index");
+    }
+    lua_setmetatable(L, -2);
+    return 1;
+}
+
 static const luaL_Reg rules_functions[] = {
+    {"key_set", l_key_set},
     {"rules_catalog", l_rules_catalog},
     {"rule_denial", l_rule_denial},
     {"rule_known", l_rule_known},

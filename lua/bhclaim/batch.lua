@@ -59,9 +59,10 @@ tracker_mt.__index = tracker_mt
 --   where code.frequency limits come from (default: none)
 -- @tparam[opt] table disabled rule ids turned off ({ [id] = reason })
 function M.tracker(profile_for, disabled)
-  -- seen: full line key -> claim number * 64 + line (a number, not a
-  -- table: a batch holds one per line); labels: claim number -> label.
-  return setmetatable({ seen = {}, labels = {}, n = 0, lines = {}, limits = {},
+  -- seen: full line key -> claim number * 64 + line, in a set the core
+  -- keeps outside the Lua heap (a batch holds one key per line); labels:
+  -- claim number -> label.
+  return setmetatable({ seen = core.key_set(), labels = {}, n = 0, lines = {}, limits = {},
     profile_for = profile_for, disabled = disabled or {} }, tracker_mt)
 end
 
@@ -84,11 +85,9 @@ function tracker_mt:duplicates(report, s, n)
   for i = 1, #keys do
     local key = keys[i]
     if key ~= "" then
-      local full = patient .. key
-      local first = seen[full]
-      if first == nil then
-        seen[full] = n * 64 + i
-      elseif math.floor(first / 64) ~= n then   -- lines of one claim are not duplicates
+      local first = seen:put(patient .. key, n * 64 + i)
+      -- the lines of one claim are not duplicates of each other
+      if first ~= nil and math.floor(first / 64) ~= n then
         add_finding(self, report, { rule = "claim.duplicate", severity = "error",
           path = string.format("lines[%d]", i),
           message = string.format("The same patient, code, modifiers and date of service as "

@@ -390,3 +390,30 @@ describe("the Lua rule API", function()
     assert.equal(bhclaim.null, c.prior_authorization)   -- the caller's claim is untouched
   end)
 end)
+
+describe("core.key_set", function()
+  local core = require("bhclaim.core")
+
+  it("keeps the first number stored for a key", function()
+    local set = core.key_set()
+    assert.is_nil(set:put("a|b|", 65))
+    assert.equal(65, set:put("a|b|", 130))
+    assert.equal(65, set:put("a|b|", 7))
+    assert.is_nil(set:put("a|b", 1))       -- another key
+    assert.is_nil(set:put("a\0b", 2))      -- bytes after a NUL count
+    assert.equal(2, set:put("a\0b", 3))
+  end)
+
+  it("grows past its first size and keeps every key", function()
+    local set = core.key_set()
+    for i = 1, 5000 do assert.is_nil(set:put("k" .. i, i)) end
+    for i = 1, 5000, 499 do assert.equal(i, set:put("k" .. i, 0)) end
+  end)
+
+  it("raises on misuse", function()
+    local set = core.key_set()
+    assert.has_error(function() set:put({}, 1) end)
+    assert.has_error(function() set:put("k", "one") end)
+    assert.has_error(function() set.put(nil, "k", 1) end)
+  end)
+end)

@@ -181,13 +181,17 @@ static void check_credential(rules *r, int line_no) {
             "Bill under an eligible clinician for this date of service.", src, msg);
         return;
     }
-    case BH_CREDENTIAL_NOT_ELIGIBLE:
+    case BH_CREDENTIAL_NOT_ELIGIBLE: {
+        char both[600];
         snprintf(msg, sizeof msg, "%s (%s) is not a licence this payer accepts for group "
                  "psychotherapy (90853).", given, bh_licence_class_name(match.cls));
+        snprintf(both, sizeof both, "%s; the licence class: %s", src,
+                 bh_licence_class_source(match.cls));
         add(r, "provider.credential", severity_for(p->credentials_unconfirmed), where_cred,
-            "Bill under an eligible clinician, or check the payer's enrollment rules.", src,
+            "Bill under an eligible clinician, or check the payer's enrollment rules.", both,
             msg);
         return;
+    }
     case BH_CREDENTIAL_DEGREE_ONLY:
         snprintf(msg, sizeof msg, "%s names a degree or certification, not a licence, so "
                  "eligibility for 90853 cannot be confirmed.", given);

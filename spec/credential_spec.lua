@@ -16,8 +16,10 @@ describe("credential reading", function()
   it("splits lists and keeps each piece's class", function()
     local t = core.credential("APRN, PMHNP-BC")
     assert.equal(2, #t)
-    assert.same({ text = "APRN", kind = "licence", class = "nurse_practitioner" }, t[1])
-    assert.same({ text = "PMHNPBC", kind = "licence", class = "nurse_practitioner" }, t[2])
+    assert.same({ "APRN", "licence", "nurse_practitioner" }, { t[1].text, t[1].kind, t[1].class })
+    assert.same({ "PMHNPBC", "licence", "nurse_practitioner" },
+      { t[2].text, t[2].kind, t[2].class })
+    assert.truthy(S.contains(t[1].source, "rules-reference 4.3"))
     local u = core.credential("Ph.D./ABPP")
     assert.same({ "psychologist", "certification" }, { u[1].class, u[2].kind })
     assert.equal("psychologist", core.credential("Ph. D.")[1].class)
@@ -67,6 +69,7 @@ describe("provider.credential on 90853", function()
     local f = S.assert_finding(with_credential("LMSW"), "provider.credential", "error",
       "rendering_provider.credential")
     assert.truthy(S.contains(f.message, "social_worker"))
+    assert.truthy(S.contains(f.source, "the licence class: "), f.source)
     S.assert_finding(with_credential("LPC-A"), "provider.credential", "error",
       "rendering_provider.credential")
     S.assert_finding(with_credential("RN"), "provider.credential", "error",

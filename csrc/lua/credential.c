@@ -29,7 +29,8 @@ Reads a credential as written.
 @function credential
 @tparam string text e.g. "APRN, PMHNP-BC"
 @treturn table list of {text, kind (licence, certification, degree, unknown),
-  class (licence class name, for a licence)}
+  class and source (the licence class and who says what it may bill, for a
+  licence)}
 */
 static int l_credential(lua_State *L) {
     bh_credential_parsed parsed;
@@ -46,6 +47,8 @@ static int l_credential(lua_State *L) {
         if (t->kind == BH_CREDENTIAL_LICENCE) {
             lua_pushstring(L, bh_licence_class_name(t->cls));
             lua_setfield(L, -2, "class");
+            lua_pushstring(L, bh_licence_class_source(t->cls));
+            lua_setfield(L, -2, "source");
         }
         lua_rawseti(L, -2, i + 1);
     }

@@ -699,6 +699,10 @@ typedef struct bh_credential_parsed {
 ** number of pieces read into *out. text may be NULL (0 pieces). */
 int bh_credential_parse(const char *text, bh_credential_parsed *out);
 
+/* 1 when the abbreviation table is in the order its binary search needs
+** (a self-check for the tests). */
+int bh_credential_table_sorted(void);
+
 /* The name of a licence class ("clinical_social_worker"), and the source
 ** that says who in it may render behavioral-health services. */
 const char *bh_licence_class_name(bh_licence_class cls);
@@ -724,7 +728,8 @@ typedef struct bh_credential_result {
 /* Matches a written credential against a payer's accepted entries on a
 ** date: an entry matches a piece of the same licence class (so "LCSW-R"
 ** matches an accepted "LCSW"), or, when the entry is not a recognised
-** licence, of the same text. Fills *result; returns the verdict. */
+** licence, of the same text. The first entry in the list that matches wins
+** (its modifier applies). Fills *result; returns the verdict. */
 bh_credential_verdict bh_credential_match(const struct bh_credential *accepted, int n_accepted,
                                           const char *written, bh_date date,
                                           bh_credential_result *result);

@@ -30,59 +30,72 @@ typedef struct abbreviation {
 ** together (LISWS); the hyphenated forms (LISW-S) are read by stripping
 ** the suffix. Associate and intern titles (LPC-A, LMFT-A, LCSW-A) are
 ** supervised licences: not independent clinicians (rules-reference 4.3:
-** 2 years or 3,000 hours of supervised experience and a state licence). */
+** 2 years or 3,000 hours of supervised experience and a state licence).
+** Sorted by text (strcmp order) for the binary search in find_abbreviation;
+** tests/test_payer_rules.c checks the order. */
 static const abbreviation abbreviations[] = {
-    LIC("MD", BH_LICENCE_PHYSICIAN), LIC("DO", BH_LICENCE_PHYSICIAN),
-    LIC("PHD", BH_LICENCE_PSYCHOLOGIST), LIC("PSYD", BH_LICENCE_PSYCHOLOGIST),
-    LIC("LP", BH_LICENCE_PSYCHOLOGIST), LIC("LCP", BH_LICENCE_PSYCHOLOGIST),
-    LIC("NP", BH_LICENCE_NURSE_PRACTITIONER), LIC("NPC", BH_LICENCE_NURSE_PRACTITIONER),
-    LIC("APRN", BH_LICENCE_NURSE_PRACTITIONER), LIC("ARNP", BH_LICENCE_NURSE_PRACTITIONER),
-    LIC("CRNP", BH_LICENCE_NURSE_PRACTITIONER), LIC("APN", BH_LICENCE_NURSE_PRACTITIONER),
-    LIC("PMHNP", BH_LICENCE_NURSE_PRACTITIONER), LIC("PMHNPBC", BH_LICENCE_NURSE_PRACTITIONER),
+    CERT("ABPP"), CERT("ACS"), LIC("AMFT", BH_LICENCE_SUPERVISED),
+    LIC("APCC", BH_LICENCE_SUPERVISED), LIC("APN", BH_LICENCE_NURSE_PRACTITIONER),
+    LIC("APRN", BH_LICENCE_NURSE_PRACTITIONER), LIC("APRNCNS", BH_LICENCE_CNS),
+    LIC("ARNP", BH_LICENCE_NURSE_PRACTITIONER), LIC("ASW", BH_LICENCE_SUPERVISED), DEG("BA"),
+    CERT("BC"), DEG("BS"), DEG("BSN"), DEG("BSW"),
+    LIC("CAADC", BH_LICENCE_ADDICTION_COUNSELOR), LIC("CADC", BH_LICENCE_ADDICTION_COUNSELOR),
+    CERT("CCMHC"), CERT("CCTP"), CERT("CEAP"), CERT("CGP"), LIC("CNS", BH_LICENCE_CNS),
+    LIC("CRNP", BH_LICENCE_NURSE_PRACTITIONER), LIC("CSAC", BH_LICENCE_ADDICTION_COUNSELOR),
+    CERT("CST"), LIC("CSW", BH_LICENCE_CLINICAL_SOCIAL_WORKER), CERT("DABPN"), CERT("DFAPA"),
+    DEG("DNP"), LIC("DO", BH_LICENCE_PHYSICIAN), DEG("EDD"), DEG("EDS"), CERT("FAPA"),
     LIC("FNP", BH_LICENCE_NURSE_PRACTITIONER), LIC("FNPBC", BH_LICENCE_NURSE_PRACTITIONER),
-    LIC("FNPC", BH_LICENCE_NURSE_PRACTITIONER),
-    LIC("CNS", BH_LICENCE_CNS), LIC("PMHCNS", BH_LICENCE_CNS), LIC("APRNCNS", BH_LICENCE_CNS),
-    LIC("PA", BH_LICENCE_PHYSICIAN_ASSISTANT), LIC("PAC", BH_LICENCE_PHYSICIAN_ASSISTANT),
-    LIC("LCSW", BH_LICENCE_CLINICAL_SOCIAL_WORKER), LIC("LICSW", BH_LICENCE_CLINICAL_SOCIAL_WORKER),
-    LIC("LISW", BH_LICENCE_CLINICAL_SOCIAL_WORKER), LIC("LISWS", BH_LICENCE_CLINICAL_SOCIAL_WORKER),
-    LIC("LCSWR", BH_LICENCE_CLINICAL_SOCIAL_WORKER), LIC("LCSWC", BH_LICENCE_CLINICAL_SOCIAL_WORKER),
-    LIC("LSCSW", BH_LICENCE_CLINICAL_SOCIAL_WORKER), LIC("CSW", BH_LICENCE_CLINICAL_SOCIAL_WORKER),
-    LIC("LCSWS", BH_LICENCE_CLINICAL_SOCIAL_WORKER),
-    LIC("LMSW", BH_LICENCE_SOCIAL_WORKER), LIC("LSW", BH_LICENCE_SOCIAL_WORKER),
-    LIC("LGSW", BH_LICENCE_SOCIAL_WORKER), LIC("LBSW", BH_LICENCE_SOCIAL_WORKER),
-    LIC("LMFT", BH_LICENCE_MFT), LIC("MFT", BH_LICENCE_MFT), LIC("LCMFT", BH_LICENCE_MFT),
-    LIC("LMFTS", BH_LICENCE_MFT), LIC("LIMFT", BH_LICENCE_MFT),
-    LIC("LPC", BH_LICENCE_COUNSELOR), LIC("LPCS", BH_LICENCE_COUNSELOR),
+    LIC("FNPC", BH_LICENCE_NURSE_PRACTITIONER), LIC("LAC", BH_LICENCE_ADDICTION_COUNSELOR),
+    LIC("LADC", BH_LICENCE_ADDICTION_COUNSELOR), LIC("LAPC", BH_LICENCE_SUPERVISED),
+    LIC("LBSW", BH_LICENCE_SOCIAL_WORKER), LIC("LCADC", BH_LICENCE_ADDICTION_COUNSELOR),
+    LIC("LCMFT", BH_LICENCE_MFT), LIC("LCMHC", BH_LICENCE_COUNSELOR),
+    LIC("LCMHCA", BH_LICENCE_SUPERVISED), LIC("LCMHCS", BH_LICENCE_COUNSELOR),
+    LIC("LCP", BH_LICENCE_PSYCHOLOGIST), LIC("LCPC", BH_LICENCE_COUNSELOR),
+    LIC("LCSW", BH_LICENCE_CLINICAL_SOCIAL_WORKER), LIC("LCSWA", BH_LICENCE_SUPERVISED),
+    LIC("LCSWC", BH_LICENCE_CLINICAL_SOCIAL_WORKER),
+    LIC("LCSWR", BH_LICENCE_CLINICAL_SOCIAL_WORKER),
+    LIC("LCSWS", BH_LICENCE_CLINICAL_SOCIAL_WORKER), LIC("LGPC", BH_LICENCE_SUPERVISED),
+    LIC("LGSW", BH_LICENCE_SOCIAL_WORKER), LIC("LICSW", BH_LICENCE_CLINICAL_SOCIAL_WORKER),
+    LIC("LIMFT", BH_LICENCE_MFT), LIC("LIMHP", BH_LICENCE_COUNSELOR),
+    LIC("LISW", BH_LICENCE_CLINICAL_SOCIAL_WORKER),
+    LIC("LISWS", BH_LICENCE_CLINICAL_SOCIAL_WORKER), LIC("LMFT", BH_LICENCE_MFT),
+    LIC("LMFTA", BH_LICENCE_SUPERVISED), LIC("LMFTS", BH_LICENCE_MFT),
+    LIC("LMHC", BH_LICENCE_COUNSELOR), LIC("LMHCA", BH_LICENCE_SUPERVISED),
+    LIC("LMSW", BH_LICENCE_SOCIAL_WORKER), LIC("LP", BH_LICENCE_PSYCHOLOGIST),
+    LIC("LPC", BH_LICENCE_COUNSELOR), LIC("LPCA", BH_LICENCE_SUPERVISED),
     LIC("LPCC", BH_LICENCE_COUNSELOR), LIC("LPCCS", BH_LICENCE_COUNSELOR),
-    LIC("LMHC", BH_LICENCE_COUNSELOR), LIC("LCPC", BH_LICENCE_COUNSELOR),
-    LIC("LCMHC", BH_LICENCE_COUNSELOR), LIC("LCMHCS", BH_LICENCE_COUNSELOR),
-    LIC("MHC", BH_LICENCE_COUNSELOR), LIC("LPCMH", BH_LICENCE_COUNSELOR),
-    LIC("LIMHP", BH_LICENCE_COUNSELOR),
-    LIC("LPCA", BH_LICENCE_SUPERVISED), LIC("LAPC", BH_LICENCE_SUPERVISED),
-    LIC("LMHCA", BH_LICENCE_SUPERVISED), LIC("LMFTA", BH_LICENCE_SUPERVISED),
-    LIC("AMFT", BH_LICENCE_SUPERVISED), LIC("LCSWA", BH_LICENCE_SUPERVISED),
-    LIC("LGPC", BH_LICENCE_SUPERVISED), LIC("LCMHCA", BH_LICENCE_SUPERVISED),
-    LIC("ASW", BH_LICENCE_SUPERVISED), LIC("APCC", BH_LICENCE_SUPERVISED),
-    LIC("RN", BH_LICENCE_NURSE),
-    LIC("CADC", BH_LICENCE_ADDICTION_COUNSELOR), LIC("CAADC", BH_LICENCE_ADDICTION_COUNSELOR),
-    LIC("LADC", BH_LICENCE_ADDICTION_COUNSELOR), LIC("LCADC", BH_LICENCE_ADDICTION_COUNSELOR),
-    LIC("CSAC", BH_LICENCE_ADDICTION_COUNSELOR), LIC("LAC", BH_LICENCE_ADDICTION_COUNSELOR),
-    CERT("BC"), CERT("NCC"), CERT("ABPP"), CERT("CGP"), CERT("ACS"), CERT("CCMHC"),
-    CERT("FAPA"), CERT("DFAPA"), CERT("CCTP"), CERT("CST"),
-    CERT("RPT"), CERT("CEAP"), CERT("DABPN"),
-    DEG("MSW"), DEG("BSW"), DEG("MA"), DEG("MS"), DEG("MED"), DEG("MC"), DEG("MPH"),
-    DEG("DNP"), DEG("EDD"), DEG("EDS"), DEG("MSN"), DEG("BSN"), DEG("BA"), DEG("BS"),
-    DEG("MDIV"), DEG("MBA"),
+    LIC("LPCMH", BH_LICENCE_COUNSELOR), LIC("LPCS", BH_LICENCE_COUNSELOR),
+    LIC("LSCSW", BH_LICENCE_CLINICAL_SOCIAL_WORKER), LIC("LSW", BH_LICENCE_SOCIAL_WORKER),
+    DEG("MA"), DEG("MBA"), DEG("MC"), LIC("MD", BH_LICENCE_PHYSICIAN), DEG("MDIV"), DEG("MED"),
+    LIC("MFT", BH_LICENCE_MFT), LIC("MHC", BH_LICENCE_COUNSELOR), DEG("MPH"), DEG("MS"),
+    DEG("MSN"), DEG("MSW"), CERT("NCC"), LIC("NP", BH_LICENCE_NURSE_PRACTITIONER),
+    LIC("NPC", BH_LICENCE_NURSE_PRACTITIONER), LIC("PA", BH_LICENCE_PHYSICIAN_ASSISTANT),
+    LIC("PAC", BH_LICENCE_PHYSICIAN_ASSISTANT), LIC("PHD", BH_LICENCE_PSYCHOLOGIST),
+    LIC("PMHCNS", BH_LICENCE_CNS), LIC("PMHNP", BH_LICENCE_NURSE_PRACTITIONER),
+    LIC("PMHNPBC", BH_LICENCE_NURSE_PRACTITIONER), LIC("PSYD", BH_LICENCE_PSYCHOLOGIST),
+    LIC("RN", BH_LICENCE_NURSE), CERT("RPT"),
 };
 
 /* Suffixes that make a licence an associate's or intern's. */
 static const char *const associate_suffixes[] = {"A", "I", "ASSOC", "INTERN", NULL};
 
 static const abbreviation *find_abbreviation(const char *text) {
-    size_t i;
-    for (i = 0; i < sizeof abbreviations / sizeof abbreviations[0]; i++)
-        if (strcmp(abbreviations[i].text, text) == 0) return &abbreviations[i];
+    size_t lo = 0, hi = sizeof abbreviations / sizeof abbreviations[0];
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(abbreviations[mid].text, text);
+        if (c == 0) return &abbreviations[mid];
+        if (c < 0) lo = mid + 1;
+        else hi = mid;
+    }
     return NULL;
+}
+
+int bh_credential_table_sorted(void) {
+    size_t i;
+    for (i = 1; i < sizeof abbreviations / sizeof abbreviations[0]; i++)
+        if (strcmp(abbreviations[i - 1].text, abbreviations[i].text) >= 0) return 0;
+    return 1;
 }
 
 /* Upper case, letters and digits only, from [s, s + n). */
@@ -199,26 +212,22 @@ const char *bh_licence_class_source(bh_licence_class cls) {
 ** Matching against a payer's list
 ** ===================================================================== */
 
-/* The class an accepted entry stands for, or NONE when the entry is not a
-** recognised licence (then it matches by its exact text). */
-static bh_licence_class entry_class(const bh_credential *e, char *text, size_t size) {
-    bh_credential_parsed parsed;
-    normalise(e->credential, strlen(e->credential), text, size);
-    if (bh_credential_parse(e->credential, &parsed) == 1 &&
-        parsed.tokens[0].kind == BH_CREDENTIAL_LICENCE)
-        return parsed.tokens[0].cls;
-    return BH_LICENCE_NONE;
+/* The class an accepted entry stands for (NONE when the entry is not a
+** recognised licence: then it matches by its text, in `text`). */
+static bh_licence_class entry_class(const bh_credential *e, bh_credential_token *t) {
+    read_token(e->credential, strlen(e->credential), t);
+    return t->kind == BH_CREDENTIAL_LICENCE ? t->cls : BH_LICENCE_NONE;
 }
 
-static int token_matches(const bh_credential_token *t, const bh_credential *e) {
-    char text[32];
-    bh_licence_class cls;
-    if (e->credential == NULL) return 0;
-    cls = entry_class(e, text, sizeof text);
+static int token_matches(const bh_credential_token *t, bh_licence_class cls,
+                         const bh_credential_token *entry) {
+    if (t->kind == BH_CREDENTIAL_CERTIFICATION || t->kind == BH_CREDENTIAL_DEGREE) return 0;
     if (t->kind == BH_CREDENTIAL_LICENCE && cls != BH_LICENCE_NONE) return cls == t->cls;
-    return strcmp(text, t->text) == 0;
+    return strcmp(entry->text, t->text) == 0;
 }
 
+/* Entries in the payer's order (its first match wins, with its modifier);
+** each entry is read once, however many pieces the credential has. */
 bh_credential_verdict bh_credential_match(const bh_credential *accepted, int n_accepted,
                                           const char *written, bh_date date,
                                           bh_credential_result *result) {
@@ -235,13 +244,18 @@ bh_credential_verdict bh_credential_match(const bh_credential *accepted, int n_a
         if (t->kind == BH_CREDENTIAL_DEGREE || t->kind == BH_CREDENTIAL_CERTIFICATION)
             degrees++;
         if (t->kind == BH_CREDENTIAL_UNKNOWN) unknown++;
-        for (j = 0; j < n_accepted; j++) {
-            const bh_credential *e = &accepted[j];
-            if (t->kind == BH_CREDENTIAL_CERTIFICATION || t->kind == BH_CREDENTIAL_DEGREE ||
-                !token_matches(t, e))
-                continue;
+    }
+    for (j = 0; j < n_accepted && parsed.n > 0; j++) {
+        const bh_credential *e = &accepted[j];
+        bh_credential_token entry;
+        bh_licence_class cls;
+        if (e->credential == NULL) continue;
+        cls = entry_class(e, &entry);
+        for (i = 0; i < parsed.n; i++) {
+            const bh_credential_token *t = &parsed.tokens[i];
+            if (!token_matches(t, cls, &entry)) continue;
             if (e->from != 0 && date != 0 && date < e->from) {
-                if (result->entry == NULL) {
+                if (result->not_before == 0) {
                     result->not_before = e->from;
                     result->cls = t->cls;
                 }

@@ -293,10 +293,27 @@ describe("bhclaim.check_batch", function()
       reports[2].disabled)
   end)
 
-  it("raises on misuse", function()
+  it("raises on misuse, naming itself", function()
     assert.has_error(function() bhclaim.check_batch("x") end,
       "bad argument #1 to 'check_batch' (table expected, got string)")
     assert.has_error(function() bhclaim.check_batch({}, 3) end)
+    local ok, err = pcall(bhclaim.check_batch, {}, { payer = "nope" })
+    assert.is_false(ok)
+    assert.truthy(S.contains(err, "bad argument #2 to 'check_batch'"), err)
+    ok, err = pcall(bhclaim.batch_tracker, { disable = { ["claim.duplicates"] = "x" } })
+    assert.is_false(ok)
+    assert.truthy(S.contains(err, "bad argument #2 to 'batch_tracker'"), err)
+    assert.truthy(S.contains(err, "claim.duplicate"), err)
+    assert.has_error(function() bhclaim.batch_tracker(5) end,
+      "bad argument #1 to 'batch_tracker' (table expected, got number)")
+  end)
+
+  it("takes a custom rule's id in disable", function()
+    local set = bhclaim.ruleset("practice", { { id = "practice.noop", severity = "info",
+      description = "d", check = function() end } })
+    local reports = bhclaim.check_batch({ claim_with("A") },
+      { today = S.TODAY, rules = set, disable = { ["practice.noop"] = "off" } })
+    assert.equal("practice.noop", reports[1].disabled[1].rule)
   end)
 end)
 

@@ -63,34 +63,36 @@ local OPTION_KEYS = { today = true, payer = true, rules = true, disable = true, 
 local PROVIDER_KINDS = { practitioner = true, fqhc = true, rhc = true, cah_method_ii = true,
   hospital_outpatient = true }
 
-local function resolve_payer(value)
+local function resolve_payer(value, fname)
   if value == nil then return nil end
+  fname = fname or "check"
   if type(value) == "string" then
     local p = payer.builtin(value)
     if not p then
-      argerror("check", 2, "field 'payer' names no built-in profile: " .. value, 1)
+      argerror(fname, 2, "field 'payer' names no built-in profile: " .. value, 1)
     end
     return p
   end
   if type(value) == "table" and getmetatable(value) ~= nil and value.compiled then
     return value
   end
-  argerror("check", 2, "field 'payer' must be a profile from bhclaim.payer or a built-in name", 1)
+  argerror(fname, 2, "field 'payer' must be a profile from bhclaim.payer or a built-in name", 1)
 end
 
-local function resolve_rule_sets(value)
+local function resolve_rule_sets(value, fname)
   if value == nil then return {} end
+  fname = fname or "check"
   if rules.is_set(value) then return { value } end
   if type(value) == "table" then
     for i, set in ipairs(value) do
       if not rules.is_set(set) then
-        argerror("check", 2, "field 'rules[" .. i .. "]' is not a rule set (bhclaim.ruleset)",
+        argerror(fname, 2, "field 'rules[" .. i .. "]' is not a rule set (bhclaim.ruleset)",
           1)
       end
     end
     return value
   end
-  argerror("check", 2, "field 'rules' must be a rule set or a list of them", 1)
+  argerror(fname, 2, "field 'rules' must be a rule set or a list of them", 1)
 end
 
 -- Every rule id a check can report: the core's catalogue, plus the ids of
@@ -269,6 +271,17 @@ function M.check(claim, opts)
   return r
 end
 
+-- The tracker of check_batch and batch_tracker; misuse of opts raises
+-- naming fname (the public function, two frames up).
+local function batch_tracker(opts, fname)
+  local profile = resolve_payer(opts.payer, fname)
+  local sets = resolve_rule_sets(opts.rules, fname)
+  local disabled = resolve_disabled(opts.disable, sets, fname)
+  return batch.tracker(function(kind)
+    return profile or payer.for_kind(kind)
+  end, disabled)
+end
+
 --- Checks claims given together: each as bhclaim.check does, then the
 -- rules across them: claim.duplicate (the same patient, code, modifiers
 -- and date on two original claims) and code.frequency (the profile's
@@ -289,7 +302,7 @@ function M.check_batch(claims, opts)
   local o = {}
   for k, v in pairs(opts or {}) do o[k] = v end
   o.summary = true
-  local tracker = M.batch_tracker(o)
+  local tracker = batch_tracker(o, "check_batch")
   local out, failures = {}, {}
   for i, claim in ipairs(claims) do
     local r, msg, id = M.check(claim, o)
@@ -312,12 +325,10 @@ end
 --   default the built-in profile of each claim's payer kind), `disable`
 -- @treturn table tracker
 function M.batch_tracker(opts)
-  opts = opts or {}
-  local profile = resolve_payer(opts.payer)
-  local disabled = resolve_disabled(opts.disable, nil, "batch_tracker")
-  return batch.tracker(function(kind)
-    return profile or payer.for_kind(kind)
-  end, disabled)
+  if opts ~= nil and type(opts) ~= "table" then
+    argerror("batch_tracker", 1, "table expected, got " .. type(opts))
+  end
+  return batch_tracker(opts or {}, "batch_tracker")
 end
 
 --- Payer profiles: bhclaim.payer{ extends = "medicaid", ... } builds one,

@@ -46,7 +46,7 @@ HEADERS  = $(wildcard csrc/*.h)
 
 core_objs = $(patsubst csrc/%.c,$(1)/obj/%.o,$(CORE_SRC) $(DATA_SRC))
 
-.PHONY: all deps lib modules test test-lua test-c test-asan lint check-rockspec \
+.PHONY: print-c-tests all deps lib modules test test-lua test-c test-asan lint check-rockspec \
         check-tables demo repl bench doc install clean help asan tables
 
 all: lib modules
@@ -114,7 +114,11 @@ asan:
 $(BUILD)/test_%: tests/test_%.c $(BUILD)/libbhclaim.a
 	$(CC) $(ALL_CFLAGS) -Icsrc -o $@ $< $(BUILD)/libbhclaim.a $(CJSON_LIBS) -lm
 
-C_TESTS = test_core test_x12 test_telehealth test_fuzz test_remit
+# Every tests/test_*.c is a C test program: the files are the list.
+C_TESTS = $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
+
+print-c-tests:
+	@echo $(C_TESTS)
 
 test: deps
 	@sh scripts/run-tests.sh

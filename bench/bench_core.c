@@ -139,6 +139,7 @@ static const bh_credential bench_credentials[] = {
     {"NP", NULL, 0}, {"PMHNP", NULL, 0}, {"LMFT", NULL, 20240101}, {"LPC", NULL, 20240101},
     {"LMHC", NULL, 20240101}};
 static const bh_mue_edit bench_mue[] = {{"90853", 1, 3, 0, 0, "bench", 1}};
+static const char *const bench_not_paid[] = {"H", "T1015"};
 
 static void bench_profile(bh_profile *p) {
     memset(p, 0, sizeof *p);
@@ -154,6 +155,12 @@ static void bench_profile(bh_profile *p) {
     p->n_credentials = (int)(sizeof bench_credentials / sizeof bench_credentials[0]);
     p->mue = bench_mue;
     p->n_mue = 1;
+    /* the payer edits of payer_rules.c, as the Medicare profile sets them */
+    p->timely_filing.value = 12;
+    p->timely_filing.unconfirmed = 1;
+    p->not_paid.codes = bench_not_paid;
+    p->not_paid.n = 2;
+    p->not_paid.unconfirmed = 1;
 }
 
 /* (b) What a batch job does: parse into one reused claim, check, and read

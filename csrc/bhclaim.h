@@ -130,6 +130,30 @@ bh_status bh_report_add(bh_report *report, const char *rule, bh_severity severit
 /* Name of a severity: "info", "warning" or "error". */
 const char *bh_severity_name(bh_severity severity);
 
+/* The adjustment a payer most likely answers a finding with, per rule id
+** (docs/rules.md lists them; CARC/RARC meanings: rules-reference 6). One
+** table for the whole project: findings carry their row's denial, and the
+** remittance side inverts it to say which checks predict a CARC. */
+typedef struct bh_rule_denial {
+    const char *rule;       /* stable dotted id */
+    const char *path;       /* NULL: any finding of the rule; else only findings
+                               at this path (npi.checksum: billing vs rendering) */
+    const char *severity;   /* usual severity; NULL when it depends on the data
+                               (an unconfirmed profile value makes a warning) */
+    const char *group;      /* group code "CO", "OA", "PR"; NULL: no denial */
+    const char *carc;       /* claim adjustment reason code, NULL with group */
+    const char *rarc;       /* remittance advice remark code, NULL when none usual */
+    const char *source;     /* where the reading comes from */
+} bh_rule_denial;
+
+/* The whole catalogue (static); *count (may be NULL) receives its rows. */
+const bh_rule_denial *bh_rules_catalog(size_t *count);
+
+/* The row for a finding: the one for its rule and path if there is one,
+** else its rule's general row; NULL for a rule the core does not know
+** (custom Lua rules). */
+const bh_rule_denial *bh_rule_denial_find(const char *rule, const char *path);
+
 /* {====================================================================
 ** The claim model
 ** ===================================================================== */
@@ -176,6 +200,9 @@ typedef struct bh_provider {
     const char *taxonomy;   /* 10-character NUCC code */
     const char *credential; /* "LCSW", "PhD", ... (rendering provider) */
     bh_address address;
+    int kind;               /* billing provider: a bh_provider_kind (practitioner,
+                               fqhc, ...), valid when kind_state is BH_FIELD_OK */
+    bh_field_state kind_state;
 } bh_provider;
 
 typedef struct bh_person {
@@ -619,10 +646,115 @@ typedef struct bh_profile_number {
 
 /* A credential the payer accepts for group psychotherapy. */
 typedef struct bh_credential {
-    const char *credential; /* upper case, letters and digits only: "LCSW", "PHD" */
+    const char *credential; /* as the profile writes it: "LCSW", "PhD" (matched by
+                               licence class, bh_credential_match) */
     const char *modifier;   /* the line modifier the payer wants with it, or NULL */
     bh_date from;           /* first date accepted, 0 = long-standing */
 } bh_credential;
+
+/* Licence classes a written credential maps to (credential.c; sources by
+** class: bh_licence_class_source). Keep in step with the names there. */
+typedef enum bh_licence_class {
+    BH_LICENCE_NONE = 0,                /* not a licence (or not recognised) */
+    BH_LICENCE_PHYSICIAN,               /* MD, DO */
+    BH_LICENCE_PSYCHOLOGIST,            /* PhD, PsyD, LP */
+    BH_LICENCE_NURSE_PRACTITIONER,      /* NP, APRN, PMHNP-BC, NP-C */
+    BH_LICENCE_CNS,                     /* clinical nurse specialist */
+    BH_LICENCE_PHYSICIAN_ASSISTANT,     /* PA, PA-C */
+    BH_LICENCE_CLINICAL_SOCIAL_WORKER,  /* LCSW, LCSW-R, LICSW, LISW-S */
+    BH_LICENCE_SOCIAL_WORKER,           /* LMSW, LSW: not the clinical licence */
+    BH_LICENCE_MFT,                     /* LMFT, LMFT-S */
+    BH_LICENCE_COUNSELOR,               /* LPC, LPCC, LMHC, LCPC, LCMHC (and -S) */
+    BH_LICENCE_SUPERVISED,              /* associates and interns: LPC-A, LMFT-A */
+    BH_LICENCE_NURSE,                   /* RN */
+    BH_LICENCE_ADDICTION_COUNSELOR      /* CADC, LADC: a state addiction credential */
+} bh_licence_class;
+
+typedef enum bh_credential_kind {
+    BH_CREDENTIAL_UNKNOWN = 0,          /* not recognised */
+    BH_CREDENTIAL_LICENCE,
+    BH_CREDENTIAL_CERTIFICATION,        /* BC, NCC, ABPP: says nothing of the licence */
+    BH_CREDENTIAL_DEGREE                /* MSW, MA: a degree, not a licence */
+} bh_credential_kind;
+
+/* Pieces of one written credential beyond this many are counted, not read. */
+#define BH_CREDENTIAL_MAX_TOKENS 8
+
+typedef struct bh_credential_token {
+    char text[16];                      /* upper case, letters and digits: "LCSWR" */
+    bh_credential_kind kind;
+    bh_licence_class cls;
+} bh_credential_token;
+
+typedef struct bh_credential_parsed {
+    bh_credential_token tokens[BH_CREDENTIAL_MAX_TOKENS];
+    int n;
+    int dropped;                        /* pieces past BH_CREDENTIAL_MAX_TOKENS */
+} bh_credential_parsed;
+
+/* Reads a credential as written: pieces separated by commas, slashes,
+** semicolons or spaces ("APRN, PMHNP-BC", "PhD/ABPP"); dots and case
+** ignored; a state suffix after a hyphen (-R, -S, -C, -BC) keeps the
+** licence's class, an associate's (-A, -I) makes it supervised. Returns the
+** number of pieces read into *out. text may be NULL (0 pieces). */
+int bh_credential_parse(const char *text, bh_credential_parsed *out);
+
+/* 1 when the abbreviation table is in the order its binary search needs
+** (a self-check for the tests). */
+int bh_credential_table_sorted(void);
+
+/* The name of a licence class ("clinical_social_worker"), and the source
+** that says who in it may render behavioral-health services. */
+const char *bh_licence_class_name(bh_licence_class cls);
+const char *bh_licence_class_source(bh_licence_class cls);
+
+typedef enum bh_credential_verdict {
+    BH_CREDENTIAL_ELIGIBLE = 0,         /* a piece matches an accepted entry */
+    BH_CREDENTIAL_NOT_YET,              /* matches one accepted only from a later date */
+    BH_CREDENTIAL_NOT_ELIGIBLE,         /* recognised licence(s), none accepted */
+    BH_CREDENTIAL_DEGREE_ONLY,          /* only degrees or certifications, nothing
+                                           unrecognised: the licence is unstated */
+    BH_CREDENTIAL_UNRECOGNISED          /* no piece recognised */
+} bh_credential_verdict;
+
+struct bh_credential;
+
+typedef struct bh_credential_result {
+    const struct bh_credential *entry;  /* the accepted entry matched, or NULL */
+    bh_licence_class cls;               /* the class matched, else the first licence's */
+    bh_date not_before;                 /* NOT_YET: the date the entry starts */
+} bh_credential_result;
+
+/* Matches a written credential against a payer's accepted entries on a
+** date: an entry matches a piece of the same licence class (so "LCSW-R"
+** matches an accepted "LCSW"), or, when the entry is not a recognised
+** licence, of the same text. The first entry in the list that matches wins
+** (its modifier applies). Fills *result; returns the verdict. */
+bh_credential_verdict bh_credential_match(const struct bh_credential *accepted, int n_accepted,
+                                          const char *written, bh_date date,
+                                          bh_credential_result *result);
+
+/* The licence classes a code needs whoever the payer (E/M and the
+** psychotherapy-with-E/M add-ons; psychological testing). */
+typedef struct bh_code_classes {
+    const char *code;                   /* the code, or "E/M" for the E/M families */
+    unsigned classes;                   /* bit (1u << class) per eligible class */
+    const char *who;                    /* the classes in words, for messages */
+    const char *source;
+    int unconfirmed;                    /* 1: findings are warnings */
+} bh_code_classes;
+
+/* The entry for a code, or NULL when any licence may bill it. */
+const bh_code_classes *bh_code_classes_find(const char *code);
+
+/* A list of codes a payer sets, with where it comes from. An entry shorter
+** than a code is a prefix: "H" stands for every H code, "Z63" for Z63.x. */
+typedef struct bh_code_list {
+    const char *const *codes;   /* NULL when the profile sets no list */
+    int n;
+    const char *source;
+    int unconfirmed;            /* 1: no source settled it; findings are warnings */
+} bh_code_list;
 
 /* Everything the group, documentation and credential rules read from a
 ** payer profile. The Lua layer builds one from a profile table; C callers
@@ -649,6 +781,12 @@ typedef struct bh_profile {
     const bh_ptp_edit *ptp;             /* payer pairs, checked besides NCCI's */
     int n_ptp;
     const bh_telehealth_profile *telehealth; /* NULL: the default for the payer kind */
+    bh_profile_number timely_filing;    /* claim.timely_filing: months (or days) after
+                                           the date of service; value <= 0: no limit */
+    int timely_filing_in_days;          /* 1: the value counts days, 0: months */
+    bh_code_list prior_auth;            /* payer.prior_auth: codes needing a number */
+    bh_code_list not_paid;              /* code.setting: codes this payer does not pay */
+    bh_code_list dx_allowed;            /* code.dx_procedure: diagnoses besides F01-F99 */
 } bh_profile;
 
 /* Similarity of two notes from 0 (nothing shared) to 1 (the same words in
@@ -680,6 +818,15 @@ typedef struct bh_check_options {
 ** Returns BH_OK, or BH_ERR_NOMEM when a finding could not be stored. */
 bh_status bh_claim_check(const bh_claim *claim, const bh_check_options *options,
                          bh_report *report);
+
+/* The patient of a claim as the rules across claims compare it: member id,
+** name (case and punctuation aside) and birth date, folded into one string
+** in buf. Returns its length, 0 when the claim lacks a member id or name. */
+size_t bh_claim_patient_key(const bh_claim *claim, char *buf, size_t size);
+
+/* A line as claim.duplicate compares it: code, modifiers (in any order)
+** and date of service, in buf. Returns its length, 0 without code or date. */
+size_t bh_line_key(const bh_line *line, char *buf, size_t size);
 
 /* {====================================================================
 ** Code sets and identifiers (all look-ups are O(log n), no file I/O)

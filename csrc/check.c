@@ -419,6 +419,7 @@ static bh_date first_service_date(const bh_claim *claim) {
 bh_status bh_claim_check(const bh_claim *claim, const bh_check_options *options,
                          bh_report *report) {
     checker c;
+    bh_provider_kind kind;
     if (claim == NULL || report == NULL) return BH_ERR_ARG;
     c.claim = claim;
     c.report = report;
@@ -430,10 +431,16 @@ bh_status bh_claim_check(const bh_claim *claim, const bh_check_options *options,
     check_pos(&c, claim->place_of_service, "place_of_service", c.first_service);
     check_dates(&c);
     check_lines(&c);
+    /* The claim's own billing_provider.kind wins over the option: the
+    ** telehealth and setting rules apply to the claim as written. */
+    kind = options != NULL ? options->provider_kind : BH_PROVIDER_PRACTITIONER;
+    if (claim->billing_provider.kind_state == BH_FIELD_OK)
+        kind = (bh_provider_kind)claim->billing_provider.kind;
     if (c.status == BH_OK) c.status = bh_check_group_rules(claim, options, c.first_service, report);
+    if (c.status == BH_OK) c.status = bh_check_payer_rules(claim, options, kind, report);
     if (c.status == BH_OK)
         c.status = bh_telehealth_check(
             claim, options != NULL && options->profile != NULL ? options->profile->telehealth : NULL,
-            options != NULL ? options->provider_kind : BH_PROVIDER_PRACTITIONER, report);
+            kind, report);
     return c.status;
 }

@@ -802,6 +802,23 @@ typedef struct provider_ctx {
     int name_seen, npi_seen, tin_seen, address_seen;
 } provider_ctx;
 
+/* billing_provider.kind: one of the provider-kind names the telehealth
+** rules use (bh_provider_kind_parse holds the list). */
+static int field_provider_kind(reader *r, const jpath *at, bh_provider *p) {
+    const char *s;
+    bh_provider_kind kind;
+    if (!field_string(r, at, 0, &s, &p->kind_state)) return 0;
+    if (s == NULL) return 1;
+    if (bh_provider_kind_parse(s, strlen(s), &kind)) {
+        p->kind = (int)kind;
+    } else {
+        p->kind_state = BH_FIELD_BAD;
+        schema(r, at, "The value is not one of practitioner, fqhc, rhc, cah_method_ii or "
+                      "hospital_outpatient.");
+    }
+    return 1;
+}
+
 static int provider_member(reader *r, const jpath *at, const char *key, void *ctx) {
     provider_ctx *pc = ctx;
     bh_provider *p = pc->prov;
@@ -820,6 +837,7 @@ static int provider_member(reader *r, const jpath *at, const char *key, void *ct
     }
     if (KEY_IS(key, "taxonomy")) return field_string(r, at, 0, &p->taxonomy, NULL);
     if (KEY_IS(key, "credential")) return field_string(r, at, 0, &p->credential, NULL);
+    if (KEY_IS(key, "kind")) return field_provider_kind(r, at, p);
     if (KEY_IS(key, "address")) {
         ok = field_address(r, at, &p->address, &st);
         pc->address_seen = st != BH_FIELD_ABSENT;

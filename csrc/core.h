@@ -45,6 +45,13 @@ void bh_report_truncate(bh_report *report, size_t count);
 bh_status bh_check_group_rules(const bh_claim *claim, const bh_check_options *options,
                                bh_date service, bh_report *report);
 
+/* The payer edits of payer_rules.c (code.dx_procedure, code.setting,
+** claim.timely_filing, payer.prior_auth), run by bh_claim_check with the
+** provider kind that applies to the claim (its billing_provider.kind, else
+** the option's). */
+bh_status bh_check_payer_rules(const bh_claim *claim, const bh_check_options *options,
+                               bh_provider_kind provider_kind, bh_report *report);
+
 /* Parses "HH:MM" (00:00-23:59) into minutes after midnight; -1 if not. */
 int bh_time_parse(const char *text);
 

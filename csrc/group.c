@@ -133,32 +133,6 @@ static void check_duration(rules *r) {
 ** provider.credential, group.modifier
 ** ===================================================================== */
 
-/* Upper case, letters and digits only: "Ph.D." and "PhD" are one credential. */
-static void normalise_credential(const char *in, char *out, size_t size) {
-    size_t n = 0;
-    for (; *in && n + 1 < size; in++) {
-        char c = BH_TO_UPPER(*in);
-        if (BH_IS_UPPER(c) || BH_IS_DIGIT(c)) out[n++] = c;
-    }
-    out[n] = '\0';
-}
-
-static const bh_credential *find_credential(const bh_profile *p, const char *cred,
-                                            bh_date date, int *too_early) {
-    int i;
-    *too_early = 0;
-    for (i = 0; i < p->n_credentials; i++) {
-        const bh_credential *c = &p->credentials[i];
-        if (c->credential == NULL || strcmp(c->credential, cred) != 0) continue;
-        if (c->from != 0 && date != 0 && date < c->from) {
-            *too_early = 1;
-            continue;
-        }
-        return c;
-    }
-    return NULL;
-}
-
 /* The first 90853 line, 1-based, or 0. */
 static int group_line(const bh_claim *c) {
     int i;
@@ -172,9 +146,11 @@ static void check_credential(rules *r, int line_no) {
     const bh_profile *p = r->profile;
     const bh_line *line = &c->lines[line_no - 1];
     const char *given = c->rendering_provider.credential;
-    char cred[32], msg[300], src[300], where[48];
+    char msg[300], src[300], where[48];
     const bh_credential *entry;
-    int too_early;
+    const char *where_cred;
+    bh_credential_result match;
+    bh_credential_verdict verdict;
     snprintf(src, sizeof src, "payer profile %s: %s%s", or_default(p->name, "?"),
              or_default(p->credentials_source, "accepted credentials"),
              p->credentials_unconfirmed ? " (unconfirmed profile value)" : "");
@@ -189,27 +165,87 @@ static void check_credential(rules *r, int line_no) {
             "cannot be confirmed.");
         return;
     }
-    normalise_credential(given, cred, sizeof cred);
-    entry = find_credential(p, cred, line->date, &too_early);
-    if (entry == NULL) {
-        snprintf(msg, sizeof msg, "%s is not a credential this payer accepts for group "
-                 "psychotherapy (90853).", given);
-        if (too_early)
-            snprintf(msg, sizeof msg, "%s was not yet accepted by this payer for 90853 on the "
-                     "date of service.", given);
-        add(r, "provider.credential", severity_for(p->credentials_unconfirmed),
-            c->rendering_provider.credential ? "rendering_provider.credential"
-                                             : "documentation.signature.credential",
-            "Bill under an eligible clinician, or check the payer's enrollment rules.", src,
+    where_cred = c->rendering_provider.credential ? "rendering_provider.credential"
+                                                  : "documentation.signature.credential";
+    verdict = bh_credential_match(p->credentials, p->n_credentials, given, line->date, &match);
+    switch (verdict) {
+    case BH_CREDENTIAL_ELIGIBLE:
+        break;
+    case BH_CREDENTIAL_NOT_YET: {
+        char d[11];
+        bh_date_format(match.not_before, d);
+        snprintf(msg, sizeof msg, "%s (%s) was not yet accepted by this payer for 90853 on the date of "
+                 "service; it is from %s.",
+                 given, bh_licence_class_name(match.cls), d);
+        add(r, "provider.credential", severity_for(p->credentials_unconfirmed), where_cred,
+            "Bill under an eligible clinician for this date of service.", src, msg);
+        return;
+    }
+    case BH_CREDENTIAL_NOT_ELIGIBLE: {
+        char both[600];
+        snprintf(msg, sizeof msg, "%s (%s) is not a licence this payer accepts for group "
+                 "psychotherapy (90853).", given, bh_licence_class_name(match.cls));
+        snprintf(both, sizeof both, "%s; the licence class: %s", src,
+                 bh_licence_class_source(match.cls));
+        add(r, "provider.credential", severity_for(p->credentials_unconfirmed), where_cred,
+            "Bill under an eligible clinician, or check the payer's enrollment rules.", both,
             msg);
         return;
     }
+    case BH_CREDENTIAL_DEGREE_ONLY:
+        snprintf(msg, sizeof msg, "%s names a degree or certification, not a licence, so "
+                 "eligibility for 90853 cannot be confirmed.", given);
+        add(r, "provider.credential", BH_SEV_WARNING, where_cred,
+            "State the clinician's licence (LCSW, LPC, PhD...) as well as the degree.", src,
+            msg);
+        return;
+    default:
+        snprintf(msg, sizeof msg, "%s is not a credential bhclaim recognises, so eligibility "
+                 "for 90853 cannot be confirmed.", given);
+        add(r, "provider.credential", BH_SEV_WARNING, where_cred,
+            "Confirm the clinician's licence is one this payer accepts, or write it as the "
+            "licence's usual abbreviation.", src, msg);
+        return;
+    }
+    entry = match.entry;
     if (entry->modifier != NULL && !has_modifier(line, entry->modifier)) {
         snprintf(where, sizeof where, "lines[%d].modifiers", line_no);
         snprintf(msg, sizeof msg, "This payer wants modifier %s on services by a %s.",
                  entry->modifier, given);
         add(r, "provider.credential", severity_for(p->credentials_unconfirmed), where,
             "Add the credential modifier to the line.", src, msg);
+    }
+}
+
+/* Codes only some licences may bill, whoever the payer: E/M and the
+** psychotherapy-with-E/M add-ons need a prescriber; testing its classes.
+** Quiet when the credential states no recognised licence (the profile's
+** check asks for one). */
+static void check_code_credentials(rules *r) {
+    const bh_claim *c = r->claim;
+    const char *given = c->rendering_provider.credential;
+    bh_credential_parsed parsed;
+    int i, k, licences = 0;
+    unsigned held = 0;
+    if (given == NULL) given = c->documentation.signature.credential;
+    if (given == NULL) return;
+    bh_credential_parse(given, &parsed);
+    for (k = 0; k < parsed.n; k++)
+        if (parsed.tokens[k].kind == BH_CREDENTIAL_LICENCE) {
+            licences++;
+            held |= 1u << parsed.tokens[k].cls;
+        }
+    if (licences == 0) return;
+    for (i = 0; i < c->n_lines; i++) {
+        const bh_code_classes *need = bh_code_classes_find(c->lines[i].code);
+        char msg[300], where[48];
+        if (need == NULL || (need->classes & held) != 0) continue;
+        snprintf(where, sizeof where, "lines[%d].code", i + 1);
+        snprintf(msg, sizeof msg, "%s must be billed by %s; the rendering credential is %s.",
+                 c->lines[i].code, need->who, given);
+        add(r, "provider.credential", severity_for(need->unconfirmed), where,
+            "Bill the service under an eligible clinician, or bill the code this clinician "
+            "may report.", need->source, msg);
     }
 }
 
@@ -329,13 +365,55 @@ static const bh_ptp_edit *profile_pair(const bh_profile *p, const char *a, const
     return NULL;
 }
 
+#define SRC_BYPASS "NCCI-associated modifiers: not to be added solely to bypass an edit " \
+                   "(findacode restating CMS, rules-reference 2); XE/XS/XP/XU by their HCPCS " \
+                   "meaning (rules-reference 7.7); 59 only where no X modifier fits (NCCI " \
+                   "policy manual, not in the rules reference)"
+
+/* 1 when a code is a psychiatric service (908xx): one without a separate
+** anatomic structure. */
+static int is_psychiatric(const char *code) {
+    return strncmp(code, "908", 3) == 0;
+}
+
+/* modifier.bypass: a bypass modifier that cannot describe the pair. XS
+** ("separate structure") never fits two psychiatric services; 59 where an
+** X modifier would (XE separate encounter, XP separate practitioner, XU
+** unusual non-overlapping service) draws review. */
+static void check_bypass(rules *r, const bh_ptp_edit *e, const bh_line *col2, int col2_no) {
+    char where[48], msg[300];
+    int k;
+    for (k = 0; k < col2->n_modifiers; k++) {
+        const char *m = col2->modifiers[k];
+        if (m == NULL) continue;
+        snprintf(where, sizeof where, "lines[%d].modifiers[%d]", col2_no, k + 1);
+        if (strcmp(m, "XS") == 0 && is_psychiatric(e->column1) && is_psychiatric(e->column2)) {
+            snprintf(msg, sizeof msg, "XS (separate structure) bypasses the %s/%s pair, but "
+                     "psychotherapy services have no separate structure.", e->column1,
+                     e->column2);
+            add(r, "modifier.bypass", BH_SEV_WARNING, where,
+                "Use XE for a separate session (encounter) on the same day, XP for a different "
+                "practitioner, and document it; otherwise remove the line.", SRC_BYPASS, msg);
+        } else if (strcmp(m, "59") == 0) {
+            snprintf(msg, sizeof msg, "59 bypasses the %s/%s pair where an X modifier (XE, "
+                     "XP, XU) says what made the services distinct.", e->column1, e->column2);
+            add(r, "modifier.bypass", BH_SEV_WARNING, where,
+                "Replace 59 with XE (separate encounter), XP (separate practitioner) or XU "
+                "(non-overlapping service), whichever the record supports.", SRC_BYPASS, msg);
+        }
+    }
+}
+
 static void report_pair(rules *r, const bh_ptp_edit *e, int i, int j, int from_profile) {
     const bh_claim *c = r->claim;
     const bh_line *col2 = strcmp(c->lines[i].code, e->column2) == 0 ? &c->lines[i] : &c->lines[j];
     int col2_no = col2 == &c->lines[i] ? i + 1 : j + 1;
     char where[32], msg[300], src[400];
     if (e->modifier_indicator == 9) return;
-    if (e->modifier_indicator == 1 && has_bypass(col2)) return;
+    if (e->modifier_indicator == 1 && has_bypass(col2)) {
+        check_bypass(r, e, col2, col2_no);
+        return;
+    }
     snprintf(where, sizeof where, "lines[%d].code", col2_no);
     if (e->modifier_indicator == 0)
         snprintf(msg, sizeof msg, "%s is bundled into %s on the same date and may never be "
@@ -619,6 +697,7 @@ bh_status bh_check_group_rules(const bh_claim *claim, const bh_check_options *op
         check_duration(&r);
         if (r.profile != NULL) check_participants(&r);
     }
+    check_code_credentials(&r);
     line_no = group_line(claim);
     if (r.profile != NULL && line_no > 0) {
         if (r.profile->credentials != NULL) check_credential(&r, line_no);

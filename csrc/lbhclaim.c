@@ -795,6 +795,8 @@ static void push_finding(lua_State *L, const bh_finding *f) {
     lua_setfield(L, -2, "hint");
     lua_pushstring(L, f->source);
     lua_setfield(L, -2, "source");
+    bhl_push_denial(L, f->rule, f->path);
+    lua_setfield(L, -2, "denial");
 }
 
 static void push_findings(lua_State *L, const bh_report *report, size_t unsupported) {
@@ -908,6 +910,7 @@ static void push_summary(lua_State *L, const bh_claim *c) {
     lua_setfield(L, -2, "codes");
     lua_pushnumber(L, (lua_Number)cents);
     lua_setfield(L, -2, "cents");
+    bhl_push_claim_keys(L, c);
 }
 
 /* The profile for the claim's payer kind from a table {medicare=, medicaid=,
@@ -1283,6 +1286,50 @@ static void compile_placeholders(lua_State *L, profile_ud *u, int idx) {
     lua_pop(L, 1);
 }
 
+/* A {codes = {...}, source =, unconfirmed =} list of the profile table. */
+static void compile_code_list(lua_State *L, profile_ud *u, int idx, const char *key,
+                              bh_code_list *out) {
+    memset(out, 0, sizeof *out);
+    lua_getfield(L, idx, key);
+    if (lua_type(L, -1) == LUA_TTABLE) {
+        int t = lua_gettop(L), i, n;
+        const char **list;
+        out->source = get_str(L, u, t, "source");
+        out->unconfirmed = get_bool(L, t, "unconfirmed");
+        lua_getfield(L, t, "codes");
+        n = lua_type(L, -1) == LUA_TTABLE ? (int)bhc_rawlen(L, -1) : 0;
+        list = arena_array(L, u, (size_t)n + 1, sizeof *list);  /* never NULL: a list */
+        for (i = 0; i < n; i++) {
+            size_t len;
+            const char *v;
+            lua_rawgeti(L, -1, i + 1);
+            v = lua_tolstring(L, -1, &len);
+            list[i] = v ? bh_arena_strndup(u->arena, v, len) : "";
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+        out->codes = list;
+        out->n = n;
+    }
+    lua_pop(L, 1);
+}
+
+/* The payer edits' fields: timely_filing, prior_auth, not_paid, dx_allowed. */
+static void compile_payer_edits(lua_State *L, profile_ud *u, int idx) {
+    get_number(L, u, idx, "timely_filing", &u->profile.timely_filing);
+    lua_getfield(L, idx, "timely_filing");
+    if (lua_type(L, -1) == LUA_TTABLE) {
+        lua_getfield(L, -1, "unit");
+        u->profile.timely_filing_in_days =
+            lua_type(L, -1) == LUA_TSTRING && strcmp(lua_tostring(L, -1), "days") == 0;
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    compile_code_list(L, u, idx, "prior_auth", &u->profile.prior_auth);
+    compile_code_list(L, u, idx, "not_paid", &u->profile.not_paid);
+    compile_code_list(L, u, idx, "dx_allowed", &u->profile.dx_allowed);
+}
+
 static bh_payer_kind payer_kind_of(const char *kind) {
     if (kind == NULL) return BH_PAYER_UNKNOWN;
     if (strcmp(kind, "medicare") == 0) return BH_PAYER_MEDICARE;
@@ -1363,6 +1410,7 @@ static int l_profile(lua_State *L) {
     compile_placeholders(L, u, 1);
     compile_edits(L, u, 1);
     compile_telehealth(L, u, 1);
+    compile_payer_edits(L, u, 1);
     return 1;
 }
 
@@ -2269,6 +2317,8 @@ int luaopen_bhclaim_core(lua_State *L) {
     new_scratch(L);
     bhc_setfuncs(L, core_functions, 1);
     bhl_open_remit(L);
+    bhl_open_rules(L);
+    bhl_open_credential(L);
     lua_pushlightuserdata(L, (void *)&array_mt_key);
     lua_rawget(L, LUA_REGISTRYINDEX);
     if (lua_isnil(L, -1)) {

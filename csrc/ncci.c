@@ -24,10 +24,20 @@
     "NCCI PTP 90853/individual psychotherapy, indicator 1, from 2014-10-01 " \
     "(secondary: AAPC, SuperCoder reading the CMS table; load the CMS file to confirm)"
 
+/* 90853 with multiple-family group psychotherapy (90849) on one date:
+** 90849 column 2, indicator 1, as issue 11 states it. No source read for
+** this pair (rules-reference 2 lists 90853/90849 among the pairs not
+** found), so it is flagged unconfirmed: its findings are warnings until
+** the CMS file is loaded. */
+#define SRC_GROUP_FAMILY \
+    "NCCI PTP 90853/90849, indicator 1 (issue 11; not found in a source, rules-reference 2: " \
+    "unconfirmed; load the CMS file to confirm)"
+
 static const bh_ptp_edit builtin_ptp[] = {
     {"90853", "90832", 20141001, 0, 1, SRC_GROUP_INDIVIDUAL, 0},
     {"90853", "90834", 20141001, 0, 1, SRC_GROUP_INDIVIDUAL, 0},
     {"90853", "90837", 20141001, 0, 1, SRC_GROUP_INDIVIDUAL, 0},
+    {"90853", "90849", 0, 0, 1, SRC_GROUP_FAMILY, 1},
 };
 
 /* No practitioner MUE value for the behavioral-health codes was found in a

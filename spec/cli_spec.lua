@@ -62,6 +62,9 @@ local function ndjson(n)
     local name = EXAMPLES[(i - 1) % #EXAMPLES + 1]
     local claim = assert(bhclaim.decode(read_file("examples/claims/" .. name .. ".json")))
     claim.id = string.format("N-%03d", i)
+    -- a patient of its own: the examples repeat, and a repeat would be a
+    -- claim.duplicate of the record it copies
+    claim.subscriber.member_id = string.format("%s%03d", claim.subscriber.member_id, i)
     out[i] = bhclaim.encode(claim)
   end
   return out
@@ -152,7 +155,8 @@ describe("bhclaim CLI: check", function()
     end
     local csv = run("check --format csv --today " .. TODAY .. " " .. files)
     local rows = lines_of(csv)
-    assert.equal("claim_id,patient,date,code,rule,severity,path,message,hint\r", rows[1])
+    assert.equal("claim_id,patient,date,code,rule,severity,path,message,hint,"
+      .. "denial_group,denial_carc,denial_rarc\r", rows[1])
     assert.truthy(csv:find('CLM-2026-0198,"Albright, Nora",2026-02-16,', 1, true))
     assert.truthy(#rows > 17)
   end)
@@ -200,6 +204,29 @@ describe("bhclaim CLI: check", function()
     local text = run("check --today " .. TODAY .. " " .. input)
     assert.truthy(text:find("5 claims: 4 clean, 1 with errors, 0 with warnings; "
       .. "2 bad records", 1, true))
+  end)
+
+  it("reports a duplicate across the records and files of one run, naming the first", function()
+    local records = ndjson(3)
+    local copy = assert(bhclaim.decode(records[1]))
+    copy.id = "N-COPY"
+    local second = tmpfile(bhclaim.encode(copy) .. "\n")
+    local first = tmpfile(table.concat(records, "\n") .. "\n")
+    local out = run("check --format json --today " .. TODAY .. " " .. first .. " " .. second)
+    local rows = lines_of(out)
+    assert.equal(4, #rows)
+    local last = assert(bhclaim.decode(rows[4]))
+    assert.equal("N-COPY", last.claim_id)
+    local dup
+    for _, f in ipairs(last.findings) do
+      if f.rule == "claim.duplicate" then dup = f end
+    end
+    assert.truthy(dup, out)
+    assert.truthy(dup.message:find("claim N-001", 1, true))
+    assert.same({ group = "OA", carc = "18" }, { group = dup.denial.group, carc = dup.denial.carc })
+    for i = 1, 3 do
+      assert.falsy(rows[i]:find("claim.duplicate", 1, true))
+    end
   end)
 
   it("gives the same output with --jobs 2 as with --jobs 1", function()

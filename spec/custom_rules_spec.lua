@@ -177,7 +177,8 @@ end)
 
 describe("bhclaim.ruleset", function()
   it("raises on an id with a core prefix", function()
-    for _, id in ipairs({ "doc.mine", "group.mine", "ncci.mine", "check.mine" }) do
+    for _, id in ipairs({ "doc.mine", "group.mine", "ncci.mine", "check.mine", "modifier.mine",
+      "payer.mine" }) do
       raises(function() practice { weekend_rule { id = id } } end, "core prefix")
     end
   end)

@@ -164,15 +164,17 @@ describe("reports: CSV", function()
   end)
 
   it("writes the header and one row per finding with the line's code", function()
-    assert.equal("claim_id,patient,date,code,rule,severity,path,message,hint\r\n",
-      reports.csv_header())
+    assert.equal("claim_id,patient,date,code,rule,severity,path,message,hint,"
+      .. "denial_group,denial_carc,denial_rarc\r\n", reports.csv_header())
+    local npi = finding("npi.checksum", "error", "billing_provider.npi", "Bad NPI", "")
+    npi.denial = { group = "CO", carc = "16", rarc = "N257" }
     local e = fake_entry(two_line_claim(), {
       finding("line.charge", "error", "lines[2].charge", 'Charge "0.10", too low', "Raise"),
-      finding("npi.checksum", "error", "billing_provider.npi", "Bad NPI", "") })
+      npi })
     assert.equal('C-1,"Roe, Sam",2026-03-02,90785,line.charge,error,lines[2].charge,'
-      .. '"Charge ""0.10"", too low",Raise\r\n'
+      .. '"Charge ""0.10"", too low",Raise,,,\r\n'
       .. 'C-1,"Roe, Sam",2026-03-02,90853,npi.checksum,error,billing_provider.npi,'
-      .. "Bad NPI,\r\n", reports.csv(e))
+      .. "Bad NPI,,CO,16,N257\r\n", reports.csv(e))
     assert.equal("", reports.csv(fake_entry(two_line_claim(), {})))
   end)
 end)

@@ -9,6 +9,7 @@
 #define BHCLAIM_LUA_AREAS_H
 
 #include "../lcompat.h"
+#include "../bhclaim.h"
 
 /* Each area's registration: adds its functions to the table at the top of
 ** the stack and leaves the stack as it found it. */
@@ -16,5 +17,20 @@ typedef void (*bhl_area_open)(lua_State *L);
 
 /* core.remit_read and core.ack_read (remit.c). */
 void bhl_open_remit(lua_State *L);
+/* The rules catalogue: rules_catalog, rule_denial, rule_known (rules.c). */
+void bhl_open_rules(lua_State *L);
+
+/* Credentials as written: credential, credential_match (credential.c). */
+void bhl_open_credential(lua_State *L);
+
+/* Pushes a finding's predicted denial {group, carc, rarc} for its rule and
+** path, or nil when the catalogue predicts none (rules.c). */
+void bhl_push_denial(lua_State *L, const char *rule, const char *path);
+
+/* Adds what the rules across claims compare to the summary table at the
+** top: patient_key, line_keys (one per line, "" for a line without code or
+** date), frequency, payer_kind; nothing when the claim has no member id or
+** patient name (rules.c). */
+void bhl_push_claim_keys(lua_State *L, const bh_claim *claim);
 
 #endif

@@ -328,7 +328,17 @@ local function resolve(a, ctx)
     if not set then return "--rules: " .. tostring(err) end
     ctx.check_opts.rules = set
   end
+  -- claim.duplicate and code.frequency across the records of this run
+  -- (of this process: with --jobs, each part on its own).
+  ctx.check_opts.summary = true
+  ctx.tracker = bhclaim.batch_tracker({ payer = ctx.profile })
   return nil
+end
+
+-- Adds the findings that need the run's earlier claims to a report.
+local function track(ctx, report)
+  if ctx.tracker then ctx.tracker:add(report) end
+  return report
 end
 
 local function new_context(a, env, mode)
@@ -398,7 +408,7 @@ local function claim_record(ctx, claim, text, where)
   local input = (text and not ctx.check_opts.rules) and text or claim
   local report, msg, id = bhclaim.check(input, ctx.check_opts)
   if not report then return bad_record(ctx, where, text or "", msg, id) end
-  emit(ctx, reports.entry(claim, report))
+  emit(ctx, reports.entry(claim, track(ctx, report)))
 end
 
 local function session_record(ctx, value, where)
@@ -410,7 +420,7 @@ local function session_record(ctx, value, where)
   end
   local r = session:check(ctx.check_opts)
   if #r.findings > 0 then emit(ctx, reports.session_entry(value, r.findings)) end
-  for _, c in ipairs(r.claims) do emit(ctx, reports.entry(c.claim, c.report)) end
+  for _, c in ipairs(r.claims) do emit(ctx, reports.entry(c.claim, track(ctx, c.report))) end
 end
 
 -- One JSON value that should be an object (a claim or a session).
@@ -455,12 +465,9 @@ end
 -- anything else are decoded first.
 local function ndjson_line(ctx, text, where)
   if not ctx.sink and object_line(text) and not text:find('"participants"', 1, true) then
-    local opts = ctx.check_opts
-    opts.summary = true
-    local report, msg, id = bhclaim.check(text, opts)
-    opts.summary = nil
+    local report, msg, id = bhclaim.check(text, ctx.check_opts)
     if not report then return bad_record(ctx, where, text, rebase(msg, where.line), id) end
-    return emit(ctx, reports.entry(nil, report))
+    return emit(ctx, reports.entry(nil, track(ctx, report)))
   end
   if ctx.sink and ctx.raw_claims and object_line(text)
       and not text:find('"participants"', 1, true) then
@@ -555,7 +562,7 @@ local function x12_input(ctx, src, text)
     for k, v in pairs(ctx.check_opts) do opts[k] = v end
     got, msg, _, partial = bhclaim.x12.check(text, opts)
     claims, err = got or partial.reports, not got and msg or nil
-    for _, report in ipairs(claims) do emit(ctx, reports.entry(nil, report)) end
+    for _, report in ipairs(claims) do emit(ctx, reports.entry(nil, track(ctx, report))) end
   end
   if err then
     local raw, line = x12_segment(text, err)

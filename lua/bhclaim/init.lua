@@ -13,6 +13,7 @@ local rules = require("bhclaim.rules")
 local session = require("bhclaim.session")
 local telehealth = require("bhclaim.telehealth")
 local args = require("bhclaim.args")
+local batch = require("bhclaim.batch")
 
 local M = {
   version = core.version,
@@ -63,40 +64,94 @@ local OPTION_KEYS = { today = true, payer = true, rules = true, disable = true, 
 local PROVIDER_KINDS = { practitioner = true, fqhc = true, rhc = true, cah_method_ii = true,
   hospital_outpatient = true }
 
-local function resolve_payer(value)
+local function resolve_payer(value, fname)
   if value == nil then return nil end
+  fname = fname or "check"
   if type(value) == "string" then
     local p = payer.builtin(value)
     if not p then
-      argerror("check", 2, "field 'payer' names no built-in profile: " .. value, 1)
+      argerror(fname, 2, "field 'payer' names no built-in profile: " .. value, 1)
     end
     return p
   end
   if payer.is_profile(value) then return value end
-  argerror("check", 2, "field 'payer' must be a profile from bhclaim.payer or a built-in name", 1)
+  argerror(fname, 2, "field 'payer' must be a profile from bhclaim.payer or a built-in name", 1)
 end
 
-local function resolve_rule_sets(value)
+local function resolve_rule_sets(value, fname)
   if value == nil then return {} end
+  fname = fname or "check"
   if rules.is_set(value) then return { value } end
   if type(value) == "table" then
     value = args.shallow("check", 2, value, false, 3)
     for i, set in ipairs(value) do
       if not rules.is_set(set) then
-        argerror("check", 2, "field 'rules[" .. i .. "]' is not a rule set (bhclaim.ruleset)",
+        argerror(fname, 2, "field 'rules[" .. i .. "]' is not a rule set (bhclaim.ruleset)",
           1)
       end
     end
     return value
   end
-  argerror("check", 2, "field 'rules' must be a rule set or a list of them", 1)
+  argerror(fname, 2, "field 'rules' must be a rule set or a list of them", 1)
 end
 
--- { ["doc.plan"] = "reason" } or { {rule = "doc.plan", reason = "..."} }
-local function resolve_disabled(value)
+-- Every rule id a check can report: the core's catalogue, plus the ids of
+-- the custom rules given.
+local catalogue_ids
+
+local function known_rule_ids(sets)
+  if not catalogue_ids then
+    catalogue_ids = {}
+    for _, row in ipairs(core.rules_catalog()) do catalogue_ids[row.rule] = true end
+  end
+  local ids = setmetatable({}, { __index = catalogue_ids })
+  for _, set in ipairs(sets or {}) do
+    for _, rule in ipairs(set.rules) do ids[rule.id] = true end
+  end
+  return ids
+end
+
+-- Edit distance of two short strings (for "did you mean").
+local function distance(a, b)
+  local prev = {}
+  for j = 0, #b do prev[j] = j end
+  for i = 1, #a do
+    local cur = { [0] = i }
+    for j = 1, #b do
+      local cost = a:byte(i) == b:byte(j) and 0 or 1
+      cur[j] = math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+    end
+    prev = cur
+  end
+  return prev[#b]
+end
+
+-- The known ids nearest an unknown one: within a third of its length in
+-- edits, or sharing its family prefix ("doc." for "doc.plans").
+local function near_matches(id, ids)
+  local out, family = {}, id:match("^([^.]+%.)")
+  local all = {}
+  for k in pairs(catalogue_ids) do all[#all + 1] = k end
+  for k in pairs(ids) do all[#all + 1] = k end
+  table.sort(all)
+  local seen = {}
+  for _, k in ipairs(all) do
+    if not seen[k] and (distance(id, k) <= math.max(2, math.floor(#id / 3))
+        or (family and k:sub(1, #family) == family)) then
+      out[#out + 1] = k
+      seen[k] = true
+    end
+  end
+  return out
+end
+
+-- { ["doc.plan"] = "reason" } or { {rule = "doc.plan", reason = "..."} };
+-- an id no check reports is a misuse and raises, naming near matches.
+local function resolve_disabled(value, sets, fname)
   local out = {}
   if value == nil then return out end
-  if type(value) ~= "table" then argerror("check", 2, "field 'disable' must be a table", 1) end
+  fname = fname or "check"
+  if type(value) ~= "table" then argerror(fname, 2, "field 'disable' must be a table", 1) end
   for k, v in next, value do
     if type(k) == "string" then
       out[k] = type(v) == "string" and v or "disabled"
@@ -104,7 +159,15 @@ local function resolve_disabled(value)
       local reason = rawget(v, "reason")
       out[rawget(v, "rule")] = type(reason) == "string" and reason or "disabled"
     else
-      argerror("check", 2, "field 'disable' maps rule ids to reasons", 1)
+      argerror(fname, 2, "field 'disable' maps rule ids to reasons", 1)
+    end
+  end
+  local ids = known_rule_ids(sets)
+  for id in pairs(out) do
+    if not ids[id] then
+      local near = near_matches(id, ids)
+      argerror(fname, 2, string.format("field 'disable' names no rule: '%s'%s", id,
+        #near > 0 and (" (near: " .. table.concat(near, ", ") .. ")") or ""), 1)
     end
   end
   return out
@@ -190,7 +253,7 @@ function M.check(claim, opts)
   date, opts = check_options(opts)
   local profile = resolve_payer(opts.payer)
   local sets = resolve_rule_sets(opts.rules)
-  local disabled = resolve_disabled(opts.disable)
+  local disabled = resolve_disabled(opts.disable, sets)
   -- A cyclic claim table raises in the core; re-raised here so the error
   -- points at the caller's line.
   local ok, findings, claim_id, extra = pcall(core.check, claim, date,
@@ -206,9 +269,69 @@ function M.check(claim, opts)
   if #sets > 0 then
     local claim_table = claim
     if kind == "string" then claim_table = core.decode(claim) end
-    rules.run(sets, claim_table, r, disabled)
+    rules.run(sets, rules.view(claim_table), r, disabled)
   end
   return r
+end
+
+-- The tracker of check_batch and batch_tracker; misuse of opts raises
+-- naming fname (the public function, two frames up).
+local function batch_tracker(opts, fname)
+  local profile = resolve_payer(opts.payer, fname)
+  local sets = resolve_rule_sets(opts.rules, fname)
+  local disabled = resolve_disabled(opts.disable, sets, fname)
+  return batch.tracker(function(kind)
+    return profile or payer.for_kind(kind)
+  end, disabled)
+end
+
+--- Checks claims given together: each as bhclaim.check does, then the
+-- rules across them: claim.duplicate (the same patient, code, modifiers
+-- and date on two original claims) and code.frequency (the profile's
+-- `frequency` limits), each reported on the later claim, naming the first.
+-- @tparam table claims list of claim tables or JSON texts
+-- @tparam[opt] table opts as for check
+-- @treturn table reports, one per claim in order; `false` for a JSON text
+--   that does not parse
+-- @treturn table failures: {index =, message =, id =} for each `false`
+-- @raise when claims is not a list, or opts is malformed
+function M.check_batch(claims, opts)
+  if type(claims) ~= "table" then
+    argerror("check_batch", 1, "table expected, got " .. type(claims))
+  end
+  if opts ~= nil and type(opts) ~= "table" then
+    argerror("check_batch", 2, "table expected, got " .. type(opts))
+  end
+  local o = {}
+  for k, v in pairs(opts or {}) do o[k] = v end
+  o.summary = true
+  local tracker = batch_tracker(o, "check_batch")
+  local out, failures = {}, {}
+  for i, claim in ipairs(claims) do
+    local r, msg, id = M.check(claim, o)
+    if r then
+      tracker:add(r)
+      if not (opts and opts.summary == true) then r.summary = nil end
+      out[i] = r
+    else
+      out[i] = false
+      failures[#failures + 1] = { index = i, message = msg, id = id }
+    end
+  end
+  return out, failures
+end
+
+--- A tracker for the rules across claims, for callers that check claims
+-- one by one (the command line): tracker:add(report) adds claim.duplicate
+-- and code.frequency findings to a report checked with `summary = true`.
+-- @tparam[opt] table opts `payer` (the profile whose frequency limits apply;
+--   default the built-in profile of each claim's payer kind), `disable`
+-- @treturn table tracker
+function M.batch_tracker(opts)
+  if opts ~= nil and type(opts) ~= "table" then
+    argerror("batch_tracker", 1, "table expected, got " .. type(opts))
+  end
+  return batch_tracker(opts or {}, "batch_tracker")
 end
 
 --- Payer profiles: bhclaim.payer{ extends = "medicaid", ... } builds one,
@@ -313,7 +436,7 @@ function M.x12.check(text, opts)
     local c = profile:compiled()
     by_kind = { medicare = c, medicaid = c, commercial = c }
   end
-  local disabled = resolve_disabled(check_opts.disable)
+  local disabled = resolve_disabled(check_opts.disable, nil)
   if next(disabled) == nil then
     -- The core builds the finished reports: nothing to filter in Lua.
     local out, env, msg, id = core.x12_check(text, lenient, date, by_kind,

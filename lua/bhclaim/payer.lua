@@ -19,6 +19,8 @@ local SCHEMA = {
   min_share_percent = "number", doc_min_chars = "number",
   group_modifier = "string_value", credentials = "credentials",
   placeholders = "strings", mue = "mue", ptp = "ptp", telehealth = "table",
+  timely_filing = "filing", prior_auth = "codes", not_paid = "codes", dx_allowed = "codes",
+  frequency = "frequency",
 }
 local KINDS = { medicare = true, medicaid = true, commercial = true, other = true }
 
@@ -82,7 +84,62 @@ local function check_list(pname, key, list, keys, each)
   end
 end
 
+local FILING_KEYS = { value = true, unit = true, source = true, unconfirmed = true }
+local CODES_KEYS = { codes = true, source = true, unconfirmed = true }
+local FREQUENCY_KEYS = { code = true, max = true, days = true, months = true, source = true,
+  unconfirmed = true }
+
+local function check_flags(pname, where, v)
+  if v.source ~= nil then expect_type(pname, where .. ".source", v.source, "string") end
+  if v.unconfirmed ~= nil then
+    expect_type(pname, where .. ".unconfirmed", v.unconfirmed, "boolean")
+  end
+end
+
+local function whole(pname, where, v, least)
+  if type(v) ~= "number" or v < least or v ~= math.floor(v) then
+    fail(pname, string.format("field '%s' must be a whole number >= %d", where, least))
+  end
+end
+
 local CHECKERS = {
+  -- { value = 12, unit = "months" | "days", source =, unconfirmed = }
+  filing = function(pname, key, v)
+    expect_type(pname, key, v, "table")
+    check_keys(pname, key, v, FILING_KEYS)
+    whole(pname, key .. ".value", v.value, 1)
+    if v.unit ~= "months" and v.unit ~= "days" then
+      fail(pname, "field '" .. key .. ".unit' must be \"months\" or \"days\"")
+    end
+    check_flags(pname, key, v)
+  end,
+  -- { codes = { "90853", "H" (a prefix) }, source =, unconfirmed = }
+  codes = function(pname, key, v)
+    expect_type(pname, key, v, "table")
+    check_keys(pname, key, v, CODES_KEYS)
+    expect_type(pname, key .. ".codes", v.codes, "table")
+    for i, code in ipairs(v.codes) do
+      local where = key .. ".codes[" .. i .. "]"
+      expect_type(pname, where, code, "string")
+      if not code:match("^[%w.]+$") then
+        fail(pname, "field '" .. where .. "' must be a code or a code prefix")
+      end
+    end
+    check_flags(pname, key, v)
+  end,
+  -- { { code = "90791", max = 1, months = 6 }, { code = "90853", max = 3, days = 7 } }
+  frequency = function(pname, key, v)
+    check_list(pname, key, v, FREQUENCY_KEYS, function(where, e)
+      expect_type(pname, where .. ".code", e.code, "string")
+      whole(pname, where .. ".max", e.max, 1)
+      if (e.days == nil) == (e.months == nil) then
+        fail(pname, "field '" .. where .. "' needs one of days or months")
+      end
+      if e.days ~= nil then whole(pname, where .. ".days", e.days, 1) end
+      if e.months ~= nil then whole(pname, where .. ".months", e.months, 1) end
+      check_flags(pname, where, e)
+    end)
+  end,
   string = function(pname, key, v) expect_type(pname, key, v, "string") end,
   number = function(pname, key, v) check_value(pname, key, v, "number") end,
   string_value = function(pname, key, v) check_value(pname, key, v, "string") end,

@@ -4,6 +4,8 @@
 -- @module bhclaim.report
 -- SPDX-License-Identifier: MIT
 
+local core = require("bhclaim.core")
+
 local M = {}
 
 local SEVERITY_ORDER = { error = 1, warning = 2, info = 3 }
@@ -47,6 +49,10 @@ function report_mt.__tostring(r)
     out[#out + 1] = "          " .. f.message
     if f.hint ~= nil and f.hint ~= "" then
       out[#out + 1] = "          fix: " .. f.hint
+    end
+    if type(f.denial) == "table" then
+      out[#out + 1] = string.format("          denial: %s-%s%s", f.denial.group, f.denial.carc,
+        f.denial.rarc and (" " .. f.denial.rarc) or "")
     end
   end
   return table.concat(out, "\n")
@@ -94,6 +100,12 @@ function report_mt:add(finding)
   if not SEVERITY_ORDER[f.severity] then
     argerror("add", "field 'severity' must be error, warning or info")
   end
+  local denial = rawget(finding, "denial")
+  if denial ~= nil and type(denial) ~= "table" then
+    argerror("add", "field 'denial' must be a table, got " .. type(denial))
+  end
+  -- A finding of a catalogued rule without a `denial` gets the catalogue's.
+  f.denial = denial or core.rule_denial(f.rule, f.path)
   finding = setmetatable(f, finding_mt)
   self.findings[#self.findings + 1] = finding
   self.counts[finding.severity] = (self.counts[finding.severity] or 0) + 1

@@ -173,6 +173,13 @@ local function plural(n, word)
   return n .. " " .. word .. (n == 1 and "" or "s")
 end
 
+--- A predicted denial as written on a remittance: "CO-97 M15", "CO-50".
+-- @tparam table d {group, carc, rarc}
+-- @treturn string
+function M.denial_text(d)
+  return format("%s-%s%s", tostring(d.group), tostring(d.carc), d.rarc and (" " .. d.rarc) or "")
+end
+
 --- A biller-readable block: a head line, then each finding with its fix.
 -- @tparam table e entry
 -- @treturn string (no trailing newline)
@@ -190,6 +197,9 @@ function M.text(e)
       (f.path ~= nil and f.path ~= "") and f.path or "(claim)")
     out[#out + 1] = "          " .. tostring(f.message)
     if f.hint ~= nil and f.hint ~= "" then out[#out + 1] = "          fix: " .. f.hint end
+    if type(f.denial) == "table" then
+      out[#out + 1] = "          denial: " .. M.denial_text(f.denial)
+    end
   end
   return concat(out, "\n")
 end
@@ -281,15 +291,24 @@ function M.json_encode(v)
   return text
 end
 
+-- {"group":"CO","carc":"50","rarc":null}, or null when none is predicted.
+local function denial_json(d)
+  if type(d) ~= "table" then return "null" end
+  return '{"group":' .. json_value(d.group) .. ',"carc":' .. json_value(d.carc)
+    .. ',"rarc":' .. json_value(d.rarc) .. "}"
+end
+
 local function finding_json(f)
   return '{"rule":' .. json_value(f.rule) .. ',"severity":' .. json_value(f.severity)
     .. ',"path":' .. json_value(f.path) .. ',"message":' .. json_value(f.message)
-    .. ',"hint":' .. json_value(f.hint) .. ',"source":' .. json_value(f.source) .. "}"
+    .. ',"hint":' .. json_value(f.hint) .. ',"source":' .. json_value(f.source)
+    .. ',"denial":' .. denial_json(f.denial) .. "}"
 end
 
 --- One JSON object on one line; keys in this order: claim_id, patient,
 -- date, ok, counts {error, warning, info}, findings [{rule, severity, path,
--- message, hint, source}] (plus `"session":true` for a session's own).
+-- message, hint, source, denial {group, carc, rarc} or null}] (plus
+-- `"session":true` for a session's own).
 -- @tparam table e entry
 -- @treturn string
 function M.json(e)
@@ -327,7 +346,7 @@ function M.csv_row(values, n)
 end
 
 M.CSV_COLUMNS = { "claim_id", "patient", "date", "code", "rule", "severity", "path",
-  "message", "hint" }
+  "message", "hint", "denial_group", "denial_carc", "denial_rarc" }
 
 --- The header record of the findings CSV.
 -- @treturn string
@@ -341,8 +360,9 @@ end
 function M.csv(e)
   local out = {}
   for i, f in ipairs(e.findings) do
+    local d = type(f.denial) == "table" and f.denial or {}
     out[i] = M.csv_row({ e.claim_id, e.patient, e.date, entry_code(e, f.path),
-      f.rule, f.severity, f.path, f.message, f.hint }, 9)
+      f.rule, f.severity, f.path, f.message, f.hint, d.group, d.carc, d.rarc }, 12)
   end
   return concat(out)
 end

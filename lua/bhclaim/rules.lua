@@ -10,7 +10,8 @@ local M = {}
 
 -- Prefixes owned by the core's rule ids (DESIGN.md): custom rules use others.
 local CORE_PREFIXES = { "claim.", "code.", "npi.", "tin.", "taxonomy.", "date.", "line.",
-  "group.", "ncci.", "addon.", "provider.", "doc.", "telehealth.", "check." }
+  "group.", "ncci.", "addon.", "provider.", "doc.", "telehealth.", "check.", "modifier.",
+  "payer." }
 local SEVERITIES = { error = true, warning = true, info = true }
 local RULE_KEYS = { id = true, severity = true, description = true, applies = true,
   check = true, source = true }
@@ -151,6 +152,30 @@ local function describe_error(err)
   return "a " .. type(err) .. " value that cannot be shown as text"
 end
 M.describe_error = describe_error
+
+-- A copy of a claim table in which JSON null (bhclaim.null, a light
+-- userdata that is true in Lua) reads as nil, so `if not claim.x` means
+-- "absent or null" as the claim contract says. Metatables (array_mt) are
+-- kept; a null inside an array leaves a hole there.
+local NULL = require("bhclaim.core").null
+
+local function view(value, seen)
+  if type(value) ~= "table" then return value end
+  if seen[value] then return seen[value] end
+  local out = {}
+  seen[value] = out
+  for k, v in pairs(value) do
+    if v ~= NULL then out[k] = view(v, seen) end
+  end
+  return setmetatable(out, getmetatable(value))
+end
+
+--- The claim as rules see it: a copy with JSON null as nil.
+-- @tparam table claim
+-- @treturn table
+function M.view(claim)
+  return view(claim, {})
+end
 
 --- Runs every rule of the sets on a claim table, adding to the report.
 -- Rules whose id is disabled are skipped; a rule that raises becomes an

@@ -255,24 +255,27 @@ local function add_modifier(line, m)
 end
 
 -- The credential modifier a profile wants for a credential as written
--- ("LCSW", "Ph.D."), or false; cached per profile, as a session asks the
--- same question for every participant.
+-- ("LCSW-R", "Ph.D.") on a date, or false, as the core matches it (one
+-- definition: bhclaim.core.credential_match); cached per profile, as a
+-- session asks the same question for every participant.
 local credential_modifiers = setmetatable({}, { __mode = "k" })
 
-local function credential_modifier(profile, cred)
+local function credential_modifier(profile, cred, date)
   local cache = credential_modifiers[profile]
   if not cache then
     cache = {}
     credential_modifiers[profile] = cache
   end
-  local m = cache[cred]
+  local key = cred .. "|" .. (date or "")
+  local m = cache[key]
   if m == nil then
     m = false
-    local key = cred:upper():gsub("[^%w]", "")
-    for _, c in ipairs(is_table(profile.credentials) and profile.credentials.accepted or {}) do
-      if c.credential == key and c.modifier then m = c.modifier end
+    local accepted = is_table(profile.credentials) and profile.credentials.accepted
+    if is_table(accepted) then
+      local verdict, modifier = core.credential_match(accepted, cred, date)
+      if verdict == "eligible" and modifier then m = modifier end
     end
-    cache[cred] = m
+    cache[key] = m
   end
   return m
 end
@@ -284,7 +287,9 @@ local function in_person_hook(_, _, claim, profile)
   if is_table(profile.group_modifier) then add_modifier(line, profile.group_modifier.value) end
   local cred = is_table(claim.rendering_provider) and claim.rendering_provider.credential
   if type(cred) == "string" then
-    local m = credential_modifier(profile, cred)
+    local date = claim.lines[1] and claim.lines[1].date
+    local m = credential_modifier(profile, cred, type(date) == "string" and
+      date:match("^%d%d%d%d%-%d%d%-%d%d$") and date or nil)
     if m then add_modifier(line, m) end
   end
 end
@@ -412,7 +417,10 @@ function session_mt:check(opts)
       end
     end
   end
-  for _, f in ipairs(findings) do setmetatable(f, report_mod.finding_mt) end
+  for _, f in ipairs(findings) do
+    if f.denial == nil then f.denial = core.rule_denial(f.rule, f.path) end
+    setmetatable(f, report_mod.finding_mt)
+  end
   result.ok = result.with_errors == 0
   for _, f in ipairs(findings) do
     if f.severity == "error" then result.ok = false end

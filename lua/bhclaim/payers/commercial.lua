@@ -15,6 +15,14 @@ return {
   doc_min_chars = { value = 15, unconfirmed = true,
     source = "bhclaim default: a note element this short rarely says anything "
       .. "patient-specific" },
+  frequency = {
+    { code = "90791", max = 1, months = 6, unconfirmed = true,
+      source = "BCBS IL: a diagnostic evaluation once at onset, repeated only after six "
+        .. "months (rules-reference 1.4, one payer's policy)" },
+    { code = "90792", max = 1, months = 6, unconfirmed = true,
+      source = "BCBS IL: a diagnostic evaluation once at onset, repeated only after six "
+        .. "months (rules-reference 1.4, one payer's policy)" },
+  },
   credentials = {
     unconfirmed = true,
     source = "licensed clinicians commonly credentialed by commercial plans; set your "

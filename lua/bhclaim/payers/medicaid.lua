@@ -35,6 +35,10 @@ return {
       { credential = "LCPC", modifier = "HO" }, { credential = "LCMHC", modifier = "HO" },
     },
   },
+  prior_auth = { unconfirmed = true, codes = { "96130", "96131", "96132", "96133", "96136",
+      "96137", "96138", "96139" },
+    source = "bhclaim template: psychological and neuropsychological testing; which codes "
+      .. "a state program authorizes is set per state (no source in the rules reference)" },
   mue = {
     { code = "90853", value = 1, mai = 3, unconfirmed = true,
       source = "one unit per patient per session (AAPC, rules-reference 1.1); e.g. Vermont "

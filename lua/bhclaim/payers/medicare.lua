@@ -58,4 +58,11 @@ return {
         .. "practitioner MUE was not found: load the CMS file" },
   },
   ptp = ptp,
+  timely_filing = { value = 12, unit = "months", unconfirmed = true,
+    source = "one calendar year after the date of service (42 CFR 424.44 as issue 11 "
+      .. "states it; not in the rules reference, so unconfirmed here)" },
+  not_paid = { codes = { "H", "T1015" }, unconfirmed = true,
+    source = "H codes and T1015 are state Medicaid codes (HCPCS Level II; rules-reference "
+      .. "3.4 shows H0004 on a Medicaid claim); that Medicare pays none is not stated in "
+      .. "the rules reference" },
 }

@@ -17,4 +17,13 @@ typedef void (*bhl_area_open)(lua_State *L);
 /* core.remit_read and core.ack_read (remit.c). */
 void bhl_open_remit(lua_State *L);
 
+/* core.inquiry_read, core.inquiry_write, core.inquiry_meaning: 270/271
+** eligibility and 276/277 claim status (eligibility.c). */
+void bhl_open_eligibility(lua_State *L);
+
+/* Fills *o from the envelope table at idx, as core.x12_write reads it
+** (lbhclaim.c); defaults from bh_x12_options_default. */
+#include "../bhclaim.h"
+void read_x12_options(lua_State *L, int idx, bh_x12_options *o);
+
 #endif

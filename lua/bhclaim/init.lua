@@ -12,6 +12,7 @@ local payer = require("bhclaim.payer")
 local rules = require("bhclaim.rules")
 local session = require("bhclaim.session")
 local telehealth = require("bhclaim.telehealth")
+local eligibility = require("bhclaim.eligibility")
 
 local M = {
   version = core.version,
@@ -220,6 +221,11 @@ M.session = session.new
 --- Telehealth: bhclaim.telehealth.derive{code=, date=, payer=, modality=,
 -- patient_location=, provider_kind=, last_in_person=}.
 M.telehealth = { derive = telehealth.derive }
+
+--- Eligibility (270/271) and claim status (276/277): docs/eligibility.md,
+-- docs/status.md.
+M.eligibility = eligibility
+M.status = require("bhclaim.status")
 
 --- X12 837P (005010X222A1).
 M.x12 = {}

@@ -36,7 +36,7 @@ end
 local SKIP = { ISA = true, GS = true, GE = true, IEA = true, ST = true, SE = true,
   LS = true, LE = true }
 
-local function normalized(seg, i, v)
+local function normalized(v)
   local out = { v }
   if v:match("^%d%d%d%d%d%d%d%d$") then
     out[#out + 1] = v:sub(1, 4) .. "-" .. v:sub(5, 6) .. "-" .. v:sub(7, 8)
@@ -85,7 +85,7 @@ function M.missing(text, result)
             for _, c in ipairs(plain_split(r, comp)) do
               if c ~= "" then
                 local found = false
-                for _, n in ipairs(normalized(id, i, c)) do found = found or seen[n] end
+                for _, n in ipairs(normalized(c)) do found = found or seen[n] end
                 if not found then lacks[#lacks + 1] = string.format("%s%02d=%s", id, i - 1, c) end
               end
             end

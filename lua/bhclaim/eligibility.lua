@@ -32,7 +32,9 @@ local function person_text(p)
   if p.last then parts[#parts + 1] = p.last end
   if p.first then parts[#parts + 1] = p.first end
   local s = table.concat(parts, ", ")
-  if p.id then s = s .. " [" .. (p.id_qualifier and (p.id_qualifier .. " ") or "") .. p.id .. "]" end
+  if p.id then
+    s = s .. " [" .. (p.id_qualifier and (p.id_qualifier .. " ") or "") .. p.id .. "]"
+  end
   return s
 end
 M.person_text = person_text
@@ -48,7 +50,7 @@ local function list_text(list)
   return list and table.concat(list, ",") or ""
 end
 
-local function benefit_text(b)
+local function benefit_text(b, indent)
   local parts = { string.format("%-2s %s", b.kind, b.kind_meaning or "") }
   if b.service_types then parts[#parts + 1] = "[" .. list_text(b.service_types) .. "]" end
   if b.coverage_level then parts[#parts + 1] = b.coverage_level end
@@ -56,7 +58,8 @@ local function benefit_text(b)
   if b.amount then parts[#parts + 1] = "$" .. b.amount end
   if b.percent then parts[#parts + 1] = b.percent .. " (fraction)" end
   if b.quantity then
-    parts[#parts + 1] = b.quantity .. " " .. (b.quantity_qualifier_meaning or b.quantity_qualifier or "")
+    parts[#parts + 1] = b.quantity .. " "
+      .. (b.quantity_qualifier_meaning or b.quantity_qualifier or "")
   end
   if b.time_period then parts[#parts + 1] = "per " .. (b.time_period_meaning or b.time_period) end
   if b.in_network then parts[#parts + 1] = b.in_network_meaning or ("network " .. b.in_network) end
@@ -68,14 +71,14 @@ local function benefit_text(b)
   end
   local out = { table.concat(parts, " ") }
   for _, d in ipairs(b.dates or {}) do
-    out[#out + 1] = string.format("      date %s %s", d.qualifier, d.date or
+    out[#out + 1] = string.format("%s    date %s %s", indent, d.qualifier, d.date or
       ((d.from or "") .. ".." .. (d.to or "")))
   end
-  for _, m in ipairs(b.messages or {}) do out[#out + 1] = "      msg: " .. m end
+  for _, m in ipairs(b.messages or {}) do out[#out + 1] = indent .. "    msg: " .. m end
   for _, e in ipairs(b.entities or {}) do
-    out[#out + 1] = "      entity " .. (e.entity or "") .. ": " .. person_text(e)
+    out[#out + 1] = indent .. "    entity " .. (e.entity or "") .. ": " .. person_text(e)
   end
-  for _, e in ipairs(b.errors or {}) do out[#out + 1] = "      " .. error_text(e) end
+  for _, e in ipairs(b.errors or {}) do out[#out + 1] = indent .. "    " .. error_text(e) end
   return table.concat(out, "\n")
 end
 
@@ -87,7 +90,9 @@ local function level_lines(out, lv, indent)
     out[#out + 1] = string.format("%s  date %s %s", indent, d.qualifier, d.date or
       ((d.from or "") .. ".." .. (d.to or "")))
   end
-  for _, b in ipairs(lv.benefits or {}) do out[#out + 1] = indent .. "  EB " .. benefit_text(b) end
+  for _, b in ipairs(lv.benefits or {}) do
+    out[#out + 1] = indent .. "  EB " .. benefit_text(b, indent)
+  end
   for _, q in ipairs(lv.inquiries or {}) do
     out[#out + 1] = indent .. "  EQ [" .. list_text(q.service_types) .. "]"
   end

@@ -140,7 +140,7 @@ describe("eligibility.read", function()
       "DTP*346*D8*20260101~DTP*347*D8*20261231~",
       "EB*A*IND*A6^MH*HM*BH PLAN*23**0.2***Y*Y~",
       "EB*F**A6******VS*20*N~HSD*VS*20***23~",
-      "EB*C*IND*MH****29*150~",
+      "EB*C*IND*MH***29*150~",
       "EB*U**MH~MSG*CALL BEHAVIORAL HEALTH VENDOR~III*ZZ*02~LS*2120~",
       "NM1*VN*2*MIND CARE*****PI*BH9~PER*IC**TE*8005551212~LE*2120~",
       "EB*I**A4~AAA*N**72*C~",
@@ -171,6 +171,8 @@ describe("eligibility.read", function()
     assert.same({ { function_code = "IC", numbers = { { qualifier = "TE",
       value = "8005551212" } } } }, carve.entities[1].contacts)
     assert.equal("Invalid/Missing Subscriber/Insured ID", m.benefits[5].errors[1].reason_meaning)
+    assert.equal("Remaining", m.benefits[3].time_period_meaning)
+    assert.equal("150.00", m.benefits[3].amount)
     local s = elig.summary(elig.members(sets)[1])
     assert.equal("G123", s.group_number)
     assert.equal("2026-12-31", s.to)

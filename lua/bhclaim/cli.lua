@@ -37,6 +37,8 @@ commands:
   export  --to FMT [FILE...]  write the claims as 837p, json, ndjson or csv
   codes   CODE...          look up ICD-10-CM, CPT/HCPCS, modifier, POS codes
   derive  --code --date .. telehealth: place of service and modifiers
+  eligibility request|read 270 out, 271 in (coverage before the session)
+  status  request|read     276 out, 277 in (claim status)
   help    [COMMAND]        this text, or a command's
 
 options for every command: --help, --today YYYY-MM-DD
@@ -170,6 +172,9 @@ local ALLOWED_LIST = {
     "provider-kind", "last-in-person", "group", "first-telehealth", "format" },
 }
 for _, name in ipairs(CHECKING) do ALLOWED_LIST.audit[#ALLOWED_LIST.audit + 1] = name end
+-- eligibility and status (lua/bhclaim/cli_eligibility.lua)
+local cli_eligibility = require("bhclaim.cli_eligibility")
+cli_eligibility.register_options(OPTIONS, ALLOWED_LIST)
 
 local ALLOWED = {}
 for command, list in pairs(ALLOWED_LIST) do
@@ -1073,6 +1078,7 @@ local COMMANDS = {
   audit = function(a, env) return run_checks(a, env, "audit") end,
   export = run_export, codes = run_codes, derive = run_derive,
 }
+cli_eligibility.register_commands(COMMANDS, HELP)
 
 local function help(env, topic)
   local text = HELP[topic or "main"]

@@ -42,6 +42,8 @@ typedef struct iq {
     int bht_seen;
     hl_entry *hls;
     size_t n_hls, cap_hls;
+    size_t *slots;          /* open-addressing index of hls by id: index + 1, 0 empty */
+    size_t n_slots;         /* a power of two, at least twice n_hls */
     cJSON *level;           /* the current HL's object */
     int level_code;
     int level_named;        /* the level's NM1 was read */
@@ -592,6 +594,57 @@ static int span_eq(bh_span a, bh_span b) {
     return a.n == b.n && memcmp(a.p, b.p, a.n) == 0;
 }
 
+/* FNV-1a over the HL id. */
+static size_t span_hash(bh_span s) {
+    size_t h = (size_t)2166136261u, i;
+    for (i = 0; i < s.n; i++) h = (h ^ (unsigned char)s.p[i]) * (size_t)16777619u;
+    return h;
+}
+
+/* The index of the HL with this id, or (size_t)-1. HL ids are looked up
+** in a hash so that a 271 with thousands of members reads in linear time. */
+static size_t hl_find(const iq *q, bh_span id) {
+    size_t mask, k;
+    if (q->n_slots == 0) return (size_t)-1;
+    mask = q->n_slots - 1;
+    for (k = span_hash(id) & mask; q->slots[k]; k = (k + 1) & mask)
+        if (span_eq(q->hls[q->slots[k] - 1].id, id)) return q->slots[k] - 1;
+    return (size_t)-1;
+}
+
+static void hl_slot(iq *q, size_t index) {
+    size_t mask = q->n_slots - 1, k;
+    for (k = span_hash(q->hls[index].id) & mask; q->slots[k]; k = (k + 1) & mask) continue;
+    q->slots[k] = index + 1;
+}
+
+/* Appends an HL and indexes it; -1 on OOM. */
+static int hl_add(iq *q, bh_span id, cJSON *obj, int level) {
+    size_t k;
+    if (q->n_hls == q->cap_hls) {
+        size_t cap = q->cap_hls ? q->cap_hls * 2 : 16;
+        hl_entry *n = (hl_entry *)realloc(q->hls, cap * sizeof *n);
+        if (n == NULL) return nomem(q);
+        q->hls = n;
+        q->cap_hls = cap;
+    }
+    if (2 * (q->n_hls + 1) > q->n_slots) {
+        size_t n_slots = q->n_slots ? q->n_slots * 2 : 64;
+        size_t *slots = (size_t *)calloc(n_slots, sizeof *slots);
+        if (slots == NULL) return nomem(q);
+        free(q->slots);
+        q->slots = slots;
+        q->n_slots = n_slots;
+        for (k = 0; k < q->n_hls; k++) hl_slot(q, k);
+    }
+    q->hls[q->n_hls].id = id;
+    q->hls[q->n_hls].obj = obj;
+    q->hls[q->n_hls].level = level;
+    hl_slot(q, q->n_hls);
+    q->n_hls++;
+    return 0;
+}
+
 static int read_hl(iq *q) {
     bh_seg_reader *r = &q->r;
     bh_span id = bh_seg_el(r, 1), parent = bh_seg_el(r, 2), code = bh_seg_el(r, 3);
@@ -601,11 +654,9 @@ static int read_hl(iq *q) {
     if (bh_seg_required(r, 1) < 0 || bh_seg_required(r, 3) < 0 || max_el(q, 4) < 0) return -1;
     if (lv < 0 || (lv == LV_PROVIDER && q->family != BH_INQ_STATUS))
         return fail(q, "HL03 is not a level of this set");
-    for (k = 0; k < q->n_hls; k++)
-        if (span_eq(q->hls[k].id, id)) return fail(q, "HL01 repeats an earlier HL");
+    if (hl_find(q, id) != (size_t)-1) return fail(q, "HL01 repeats an earlier HL");
     if (parent.n) {
-        for (k = q->n_hls; k-- > 0;)
-            if (span_eq(q->hls[k].id, parent)) break;
+        k = hl_find(q, parent);
         if (k == (size_t)-1) return fail(q, "HL02 names no earlier HL");
         owner = q->hls[k].obj;
         plv = q->hls[k].level;
@@ -616,17 +667,7 @@ static int read_hl(iq *q) {
     if (put_text(q, obj, "hl", 1) < 0 || add_string(q, obj, "level", level_names[lv]) < 0 ||
         put_text(q, obj, "child_code", 4) < 0)
         return -1;
-    if (q->n_hls == q->cap_hls) {
-        size_t cap = q->cap_hls ? q->cap_hls * 2 : 16;
-        hl_entry *n = (hl_entry *)realloc(q->hls, cap * sizeof *n);
-        if (n == NULL) return nomem(q);
-        q->hls = n;
-        q->cap_hls = cap;
-    }
-    q->hls[q->n_hls].id = id;
-    q->hls[q->n_hls].obj = obj;
-    q->hls[q->n_hls].level = lv;
-    q->n_hls++;
+    if (hl_add(q, id, obj, lv) < 0) return -1;
     q->level = obj;
     q->level_code = lv;
     q->level_named = 0;
@@ -771,6 +812,7 @@ static int start_set(iq *q) {
     }
     q->bht_seen = 0;
     q->n_hls = 0;
+    if (q->slots != NULL) memset(q->slots, 0, q->n_slots * sizeof *q->slots);
     q->level = q->item = q->line = q->entity = NULL;
     q->in_ls = 0;
     if (add_string(q, q->set, "kind", q->kind) < 0 || add_env(q) < 0 ||
@@ -854,5 +896,6 @@ cJSON *bh_inquiry_read(bh_inquiry_family family, const char *data, size_t len,
     bh_arena_free(q.arena);
     bh_arena_free(q.env.arena);
     free(q.hls);
+    free(q.slots);
     return out;
 }

@@ -207,3 +207,23 @@ describe("coverage.responsibility", function()
     assert.is_nil(coverage.responsibility(claim()))
   end)
 end)
+
+describe("coverage in a group session", function()
+  it("a participant's coverage goes with its claim into session:check", function()
+    local data = bhclaim.decode(support.fixture("../session_group.json"))
+    local p = data.participants[1]
+    -- a 271 for this participant whose coverage ended before the session
+    local body = table.concat({
+      "ST*271*0001*005010X279A1~BHT*0022*11*X1*20260301*1200~",
+      "HL*1**20*1~NM1*PR*2*MEDICARE*****PI*04412~HL*2*1*21*1~",
+      "NM1*1P*2*RIVERBEND*****XX*1234567893~HL*3*2*22*0~",
+      "NM1*IL*1*QUILL*ARDEN****MI*7QK2TE5MK73~DMG*D8*19510914*M~",
+      "DTP*356*D8*20250101~DTP*357*D8*20260331~EB*1**30~SE*11*0001~" })
+    local sets = assert(elig.read(support.envelope(body, "HB", "005010X279A1")))
+    p.coverage = elig.members(sets)[1]
+    local report = assert(bhclaim.session(data)):check({ today = "2026-11-26" })
+    local first = report.claims[1].report
+    assert.equal(1, #rules_of(first, "coverage.inactive"))
+    assert.same({}, rules_of(report.claims[2].report, "coverage."))
+  end)
+end)

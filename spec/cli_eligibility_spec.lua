@@ -130,3 +130,40 @@ describe("bhclaim status", function()
       lines[5])
   end)
 end)
+
+describe("bhclaim check --coverage", function()
+  local function claim_file(member_id, as_ndjson)
+    local c = bhclaim.decode(read_file("examples/claims/clean_commercial.json"))
+    c.subscriber.member_id = member_id
+    c.x_expect = nil
+    local text = bhclaim.encode(c)
+    if not as_ndjson then text = "[" .. text .. "]" end
+    return tmpfile(text)
+  end
+
+  it("gives each claim the answer for its member id and runs the coverage rules", function()
+    for _, nd in ipairs({ true, false }) do
+      local out, err, status = run("check --today 2026-11-26 --format json --coverage "
+        .. SAMPLES .. "271_lfh_subscriber.271 '" .. claim_file("123456789", nd) .. "'")
+      assert.equal(1, status, err)
+      local entry = bhclaim.decode(out:match("[^\n]+"))
+      local rules = {}
+      for _, f in ipairs(entry.findings) do rules[#rules + 1] = f.rule end
+      assert.same({ "coverage.member", "coverage.member" }, rules)
+    end
+  end)
+
+  it("checks a claim with no answer for its member without coverage rules", function()
+    local out, err, status = run("check --today 2026-11-26 --coverage " .. SAMPLES
+      .. "271_lfh_subscriber.271 '" .. claim_file("NOT-IN-271", true) .. "'")
+    assert.equal(0, status, err)
+    assert.matches("clean", out)
+  end)
+
+  it("refuses a coverage file that is not a 271", function()
+    local _, err, status = run("check --coverage " .. SAMPLES .. "277_lfh_claim_level.277 "
+      .. "examples/claims/clean_commercial.json")
+    assert.equal(2, status)
+    assert.matches("%-%-coverage: .*ST01 must be 270 or 271", err)
+  end)
+end)

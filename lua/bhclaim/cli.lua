@@ -59,6 +59,8 @@ local CHECK_OPTIONS = [[
                            commercial or a Lua profile file (default: by
                            each claim's payer.kind)
   --rules FILE.lua         custom Lua rules (bhclaim.rules.load)
+  --coverage FILE.271      the payer's 271: each claim gets the answer for
+                           its member id and the coverage.* rules run
   --today YYYY-MM-DD       the date future-date checks compare with
   --reject FILE            write bad records there, one JSON object per line:
                            {"source","line","reason","error","record"}
@@ -326,7 +328,7 @@ local function resolve(a, ctx)
     if not set then return "--rules: " .. tostring(err) end
     ctx.check_opts.rules = set
   end
-  return nil
+  return cli_eligibility.resolve_coverage(a, ctx)
 end
 
 local function new_context(a, env, mode)
@@ -393,6 +395,7 @@ end
 -- A claim: checked (or collected, when exporting).
 local function claim_record(ctx, claim, text, where)
   if ctx.sink then return ctx.sink(ctx, claim, where) end
+  if ctx.coverage and cli_eligibility.attach_coverage(ctx, claim) then text = nil end
   local input = (text and not ctx.check_opts.rules) and text or claim
   local report, msg, id = bhclaim.check(input, ctx.check_opts)
   if not report then return bad_record(ctx, where, text or "", msg, id) end
@@ -406,6 +409,7 @@ local function session_record(ctx, value, where)
     for _, claim in ipairs(claims) do ctx.sink(ctx, claim, where) end
     return
   end
+  if ctx.coverage then cli_eligibility.attach_session_coverage(ctx, value) end
   local r = session:check(ctx.check_opts)
   if #r.findings > 0 then emit(ctx, reports.session_entry(value, r.findings)) end
   for _, c in ipairs(r.claims) do emit(ctx, reports.entry(c.claim, c.report)) end
@@ -452,7 +456,8 @@ end
 -- summary for the report), so the line is parsed once; sessions and
 -- anything else are decoded first.
 local function ndjson_line(ctx, text, where)
-  if not ctx.sink and object_line(text) and not text:find('"participants"', 1, true) then
+  if not ctx.sink and not ctx.coverage and object_line(text)
+      and not text:find('"participants"', 1, true) then
     local opts = ctx.check_opts
     opts.summary = true
     local report, msg, id = bhclaim.check(text, opts)
@@ -540,7 +545,7 @@ local function x12_input(ctx, src, text)
   local base = text:find("ISA", 1, true) or 1
   local first = count_lines(text:sub(1, base - 1)) + 1
   local claims, err, _
-  if ctx.sink then
+  if ctx.sink or ctx.coverage then
     claims, _, err = bhclaim.x12.read(text, { lenient = ctx.lenient })
     for i, claim in ipairs(claims) do
       claim_record(ctx, claim, nil, { name = src.name, line = first, element = i })
@@ -703,6 +708,7 @@ local function child_command(ctx, path, range, files)
   if ctx.mode == "check" then words[#words + 1] = "--format " .. ctx.format end
   if o.profile then words[#words + 1] = "--profile " .. shell_quote(o.profile) end
   if o.rules then words[#words + 1] = "--rules " .. shell_quote(o.rules) end
+  if o.coverage then words[#words + 1] = "--coverage " .. shell_quote(o.coverage) end
   if ctx.reject then words[#words + 1] = "--reject " .. shell_quote(files.reject) end
   words[#words + 1] = shell_quote(path)
   words[#words + 1] = ">" .. shell_quote(files.out) .. " 2>" .. shell_quote(files.err)

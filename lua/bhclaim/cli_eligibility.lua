@@ -57,6 +57,9 @@ that is not a 276/277.]]
 --- Adds the options and what each command takes to cli.lua's tables.
 function M.register_options(options, allowed_list)
   options["service-type"] = "value"
+  options.coverage = "value"
+  table.insert(allowed_list.check, "coverage")
+  table.insert(allowed_list.audit, "coverage")
   local shared = { "envelope", "sender", "receiver", "usage", "control", "time", "format" }
   allowed_list.eligibility = { "service-type" }
   allowed_list.status = {}
@@ -294,6 +297,66 @@ local function status_rows(sets)
     end
   end
   return rows
+end
+
+-- {--- check --coverage FILE.271 ---
+
+--- Reads --coverage into ctx.coverage (member id -> member view); returns
+-- a message when the file cannot be read or is not a 271.
+function M.resolve_coverage(a, ctx)
+  local path = a.opts.coverage
+  if not path then return nil end
+  local text, err = read_input(path)
+  if not text then return "--coverage: " .. err end
+  local sets, msg = bhclaim.eligibility.read(text)
+  if not sets then return "--coverage: " .. path .. ": " .. msg end
+  ctx.coverage = {}
+  for _, m in ipairs(bhclaim.eligibility.members(sets)) do
+    local id = m.subscriber and m.subscriber.name and m.subscriber.name.id
+    -- A dependent is found by the subscriber's id and the patient's name.
+    if id then
+      local key = id
+      if m.level == "dependent" and m.member.name then
+        key = id .. "|" .. tostring(m.member.name.last):upper() .. "|"
+          .. tostring(m.member.name.first):upper()
+      end
+      ctx.coverage[key] = m
+    end
+  end
+  return nil
+end
+
+local function coverage_for(ctx, insured, patient)
+  local id = type(insured) == "table" and insured.member_id
+  if type(id) ~= "string" then return nil end
+  if type(patient) == "table" and patient ~= insured then
+    local p = person(patient)
+    local key = id .. "|" .. tostring(p.last):upper() .. "|" .. tostring(p.first):upper()
+    local m = ctx.coverage[key]
+    if m then return m end
+  end
+  return ctx.coverage[id]
+end
+
+--- Gives a claim table the 271 answer for its member (unless it carries
+-- one); returns true when the claim is to be checked as a table.
+function M.attach_coverage(ctx, claim)
+  if type(claim) ~= "table" then return false end
+  if claim.coverage == nil then
+    local patient = type(claim.patient) == "table" and claim.patient or nil
+    claim.coverage = coverage_for(ctx, claim.subscriber, patient)
+  end
+  return claim.coverage ~= nil
+end
+
+--- The same for each participant of a group session.
+function M.attach_session_coverage(ctx, session)
+  for _, p in ipairs(type(session.participants) == "table" and session.participants or {}) do
+    if type(p) == "table" and p.coverage == nil then
+      local insured = type(p.subscriber) == "table" and p.subscriber or p.patient
+      p.coverage = coverage_for(ctx, insured, p.patient)
+    end
+  end
 end
 
 -- {--- the commands ---

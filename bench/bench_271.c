@@ -39,7 +39,8 @@ static char *build(long n, size_t *len) {
     long i;
     if (buf == NULL) return NULL;
     used += (size_t)snprintf(buf + used, cap - used, "%s",
-        "ISA*00*          *00*          *ZZ*PAYER01        *ZZ*CLINIC01       *260301*1200*^*00501*000000001*0*P*:~"
+        "ISA*00*          *00*          *ZZ*PAYER01        *ZZ*CLINIC01       "
+        "*260301*1200*^*00501*000000001*0*P*:~"
         "GS*HB*PAYER01*CLINIC01*20260301*1200*1*X*005010X279A1~ST*271*0001*005010X279A1~"
         "BHT*0022*11*R1*20260301*1200~HL*1**20*1~NM1*PR*2*BLUE PLAN*****PI*BP001~"
         "HL*2*1*21*1~NM1*1P*2*RIVERBEND COUNSELING*****XX*1234567893~");

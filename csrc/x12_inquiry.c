@@ -65,9 +65,16 @@ static int fail(iq *q, const char *what) {
     return bh_seg_fail(&q->r, BH_ERR_SYNTAX, "x12.syntax", "%s", what);
 }
 
+/* Keys are string literals: cJSON keeps the pointer (AddItemToObjectCS)
+** instead of copying each key, one malloc less per value read. */
 static int add_string(iq *q, cJSON *obj, const char *key, const char *value) {
+    cJSON *item;
     if (value == NULL) return 0;
-    if (cJSON_AddStringToObject(obj, key, value) == NULL) return nomem(q);
+    item = cJSON_CreateString(value);
+    if (item == NULL || !cJSON_AddItemToObjectCS(obj, key, item)) {
+        cJSON_Delete(item);
+        return nomem(q);
+    }
     return 0;
 }
 
@@ -106,12 +113,10 @@ static int put_date(iq *q, cJSON *obj, const char *key, int i) {
     return add_string(q, obj, key, v);
 }
 
-/* The meaning of the code stored under key, as key_meaning. */
-static int put_meaning(iq *q, cJSON *obj, const char *key, const char *list) {
+/* The meaning of the code stored under key, under mkey (key_meaning). */
+static int put_meaning(iq *q, cJSON *obj, const char *key, const char *mkey, const char *list) {
     const cJSON *code = cJSON_GetObjectItemCaseSensitive(obj, key);
-    char mkey[48];
     if (!cJSON_IsString(code)) return 0;
-    snprintf(mkey, sizeof mkey, "%s_meaning", key);
     return add_string(q, obj, mkey, bh_inquiry_meaning(list, code->valuestring));
 }
 
@@ -125,8 +130,12 @@ static cJSON *new_object(iq *q) {
 static cJSON *list_of(iq *q, cJSON *obj, const char *key) {
     cJSON *l = cJSON_GetObjectItemCaseSensitive(obj, key);
     if (l != NULL) return l;
-    l = cJSON_AddArrayToObject(obj, key);
-    if (l == NULL) nomem(q);
+    l = cJSON_CreateArray();
+    if (l == NULL || !cJSON_AddItemToObjectCS(obj, key, l)) {
+        cJSON_Delete(l);
+        nomem(q);
+        return NULL;
+    }
     return l;
 }
 
@@ -384,8 +393,8 @@ static int read_aaa(iq *q, cJSON *owner) {
     if ((put_text(q, o, "valid", 1) | put_text(q, o, "reason", 3) |
          put_text(q, o, "follow_up", 4)) < 0)
         return -1;
-    return put_meaning(q, o, "reason", "reject_reason") |
-           put_meaning(q, o, "follow_up", "follow_up");
+    return put_meaning(q, o, "reason", "reason_meaning", "reject_reason") |
+           put_meaning(q, o, "follow_up", "follow_up_meaning", "follow_up");
 }
 
 static int read_trn(iq *q, cJSON *owner, int single) {
@@ -468,11 +477,13 @@ static int read_eb(iq *q) {
          put_text(q, o, "authorization_required", 11) | put_text(q, o, "in_network", 12) |
          put_procedure(q, o, "procedure", 13) | put_pointers(q, o, 14)) < 0)
         return -1;
-    return put_meaning(q, o, "kind", "eb_kind") | put_meaning(q, o, "time_period", "time_period") |
-           put_meaning(q, o, "coverage_level", "coverage_level") |
-           put_meaning(q, o, "quantity_qualifier", "quantity") |
-           put_meaning(q, o, "authorization_required", "authorization") |
-           put_meaning(q, o, "in_network", "network");
+    return put_meaning(q, o, "kind", "kind_meaning", "eb_kind") |
+           put_meaning(q, o, "time_period", "time_period_meaning", "time_period") |
+           put_meaning(q, o, "coverage_level", "coverage_level_meaning", "coverage_level") |
+           put_meaning(q, o, "quantity_qualifier", "quantity_qualifier_meaning", "quantity") |
+           put_meaning(q, o, "authorization_required", "authorization_required_meaning",
+                       "authorization") |
+           put_meaning(q, o, "in_network", "in_network_meaning", "network");
 }
 
 /* A segment of the 2120C/D loop (LS ... LE) of a 271 benefit. */
@@ -529,8 +540,8 @@ static int put_status_code(iq *q, cJSON *codes, int i) {
          put_span(q, o, "entity", bh_seg_comp(r, s, 3)) |
          put_span(q, o, "code_list", bh_seg_comp(r, s, 4))) < 0)
         return -1;
-    return put_meaning(q, o, "category", "status_category") |
-           put_meaning(q, o, "code", "status_code");
+    return put_meaning(q, o, "category", "category_meaning", "status_category") |
+           put_meaning(q, o, "code", "code_meaning", "status_code");
 }
 
 static int read_stc(iq *q, cJSON *owner) {

@@ -114,7 +114,7 @@ asan:
 $(BUILD)/test_%: tests/test_%.c $(BUILD)/libbhclaim.a
 	$(CC) $(ALL_CFLAGS) -Icsrc -o $@ $< $(BUILD)/libbhclaim.a $(CJSON_LIBS) -lm
 
-C_TESTS = test_core test_x12 test_telehealth test_fuzz
+C_TESTS = test_core test_x12 test_telehealth test_fuzz test_inquiry
 
 test: deps
 	@sh scripts/run-tests.sh

@@ -55,7 +55,7 @@ run_check "rockspec lists every C source and lints" sh scripts/check-rockspec.sh
 run_check "luacheck" make --no-print-directory lint
 
 step "C unit tests"
-for t in test_core test_x12 test_telehealth test_fuzz; do
+for t in test_core test_x12 test_telehealth test_fuzz test_inquiry; do
     make --no-print-directory "build/$t" >/dev/null 2>&1
     run_tap "C $t" "build/$t"
 done
@@ -70,7 +70,7 @@ if make --no-print-directory asan >/dev/null 2>&1; then
     ok "sanitizer build"
     export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1"
     export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
-    for t in test_core test_x12 test_telehealth test_fuzz; do
+    for t in test_core test_x12 test_telehealth test_fuzz test_inquiry; do
         run_tap "C $t under sanitizers" "build-asan/$t"
     done
     libasan=$(${CC:-cc} -print-file-name=libasan.so)

@@ -433,6 +433,9 @@ bhclaim %s - check behavioral-health claims before they are sent
   bhclaim.codes.pos("10")                 bhclaim.codes.modifier("95")
   bhclaim.npi.valid("1234567893")         bhclaim.tin.valid("12-3456789")
   bhclaim.taxonomy.valid("1041C0700X")
+  sets = bhclaim.eligibility.read(text_271)   print(sets)
+  claim.coverage = bhclaim.eligibility.members(sets)[1]   (coverage.* rules)
+  bhclaim.status.read(text_277)   bhclaim.eligibility.request / status.request
 
 Rule ids and what they mean: docs/rules.md]]
 

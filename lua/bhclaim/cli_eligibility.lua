@@ -310,32 +310,8 @@ function M.resolve_coverage(a, ctx)
   if not text then return "--coverage: " .. err end
   local sets, msg = bhclaim.eligibility.read(text)
   if not sets then return "--coverage: " .. path .. ": " .. msg end
-  ctx.coverage = {}
-  for _, m in ipairs(bhclaim.eligibility.members(sets)) do
-    local id = m.subscriber and m.subscriber.name and m.subscriber.name.id
-    -- A dependent is found by the subscriber's id and the patient's name.
-    if id then
-      local key = id
-      if m.level == "dependent" and m.member.name then
-        key = id .. "|" .. tostring(m.member.name.last):upper() .. "|"
-          .. tostring(m.member.name.first):upper()
-      end
-      ctx.coverage[key] = m
-    end
-  end
+  ctx.coverage = bhclaim.eligibility.index(sets)
   return nil
-end
-
-local function coverage_for(ctx, insured, patient)
-  local id = type(insured) == "table" and insured.member_id
-  if type(id) ~= "string" then return nil end
-  if type(patient) == "table" and patient ~= insured then
-    local p = person(patient)
-    local key = id .. "|" .. tostring(p.last):upper() .. "|" .. tostring(p.first):upper()
-    local m = ctx.coverage[key]
-    if m then return m end
-  end
-  return ctx.coverage[id]
 end
 
 --- Gives a claim table the 271 answer for its member (unless it carries
@@ -344,7 +320,7 @@ function M.attach_coverage(ctx, claim)
   if type(claim) ~= "table" then return false end
   if claim.coverage == nil then
     local patient = type(claim.patient) == "table" and claim.patient or nil
-    claim.coverage = coverage_for(ctx, claim.subscriber, patient)
+    claim.coverage = bhclaim.eligibility.find(ctx.coverage, claim.subscriber, patient)
   end
   return claim.coverage ~= nil
 end
@@ -354,7 +330,7 @@ function M.attach_session_coverage(ctx, session)
   for _, p in ipairs(type(session.participants) == "table" and session.participants or {}) do
     if type(p) == "table" and p.coverage == nil then
       local insured = type(p.subscriber) == "table" and p.subscriber or p.patient
-      p.coverage = coverage_for(ctx, insured, p.patient)
+      p.coverage = bhclaim.eligibility.find(ctx.coverage, insured, p.patient)
     end
   end
 end

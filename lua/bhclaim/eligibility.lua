@@ -173,6 +173,55 @@ function M.members(sets)
   return out
 end
 
+-- {--- matching answers to claims ---
+
+local function upper(s)
+  return type(s) == "string" and s:upper() or ""
+end
+
+local function name_of(p)
+  local name = type(p) == "table" and p.name
+  if type(name) == "table" then return name.last, name.first end
+  if type(name) == "string" then
+    local last, first = name:match("^%s*([^,]+),%s*(.-)%s*$")
+    if last then return last, first end
+    first, last = name:match("^%s*(.-)%s+(%S+)%s*$")
+    return last or name, first
+  end
+  if type(p) == "table" then return p.last, p.first end
+  return nil, nil
+end
+
+--- An index of member views by the payer's member id (the 2100C NM109);
+-- a dependent is indexed by that id and its own last and first name.
+function M.index(sets)
+  local out = {}
+  for _, m in ipairs(M.members(sets)) do
+    local id = m.subscriber and m.subscriber.name and m.subscriber.name.id
+    if id then
+      local key = id
+      if m.level == "dependent" and m.member.name then
+        key = id .. "|" .. upper(m.member.name.last) .. "|" .. upper(m.member.name.first)
+      end
+      out[key] = m
+    end
+  end
+  return out
+end
+
+--- The view of an index for a claim's insured (`subscriber`, with
+-- `member_id`) and patient (a table when not the subscriber), or nil.
+function M.find(index, insured, patient)
+  local id = type(insured) == "table" and insured.member_id
+  if type(id) ~= "string" then return nil end
+  if type(patient) == "table" and patient ~= insured then
+    local last, first = name_of(patient)
+    local m = index[id .. "|" .. upper(last) .. "|" .. upper(first)]
+    if m then return m end
+  end
+  return index[id]
+end
+
 -- {--- what the answer says, in short ---
 
 local ACTIVE = { ["1"] = true, ["2"] = true, ["3"] = true, ["4"] = true, ["5"] = true }

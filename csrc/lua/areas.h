@@ -9,6 +9,7 @@
 #define BHCLAIM_LUA_AREAS_H
 
 #include "../lcompat.h"
+#include "../bhclaim.h"
 
 /* Each area's registration: adds its functions to the table at the top of
 ** the stack and leaves the stack as it found it. */
@@ -23,7 +24,6 @@ void bhl_open_eligibility(lua_State *L);
 
 /* Fills *o from the envelope table at idx, as core.x12_write reads it
 ** (lbhclaim.c); defaults from bh_x12_options_default. */
-#include "../bhclaim.h"
 void read_x12_options(lua_State *L, int idx, bh_x12_options *o);
 
 #endif

@@ -59,6 +59,21 @@ describe("bhclaim eligibility", function()
     assert.equal(claim.lines[1].date, sub.dates[1].date)
   end)
 
+  it("request writes one inquiry per present participant of a group session", function()
+    local out, err, status = run("eligibility request --envelope '" .. ENVELOPE
+      .. "' spec/fixtures/session_group.json")
+    assert.equal(0, status, err)
+    local members = bhclaim.eligibility.members(assert(bhclaim.eligibility.read(out)))
+    local session = bhclaim.decode(read_file("spec/fixtures/session_group.json"))
+    local present = 0
+    for _, p in ipairs(session.participants) do
+      if p.present ~= false then present = present + 1 end
+    end
+    assert.equal(present, #members)
+    assert.equal("QUILL", members[1].member.name.last)
+    assert.same({ { service_types = { "30" } } }, members[1].member.inquiries)
+  end)
+
   it("request refuses an inquiry it cannot write, exit 1", function()
     local input = tmpfile('[{"payer":{"name":"P","id":"1"},"provider":{"name":"C","id":"2"},'
       .. '"subscriber":{"last":"DOE","member_id":"M1"},"date":"2026-03-02"}]')

@@ -16,12 +16,13 @@ M.HELP.eligibility = [[
 usage: bhclaim eligibility request --envelope FILE.lua [--service-type A6,MH,...] [INPUT]
        bhclaim eligibility read [--format text|json|csv] [FILE.271]
 
-request: writes one 270 (005010X279A1) to standard output for INPUT (a JSON
-  array, or NDJSON): inquiries as docs/eligibility.md describes, or claims
-  in the claim JSON form (the subscriber, or the patient as a dependent,
-  the payer, the billing provider, the first date of service, trace number
-  = claim id). --service-type sets EQ01 for every inquiry (default: each
-  inquiry's service_types, else 30).
+request: writes one 270 (005010X279A1) to standard output for INPUT (JSON,
+  a JSON array or NDJSON) of inquiries as docs/eligibility.md describes,
+  claims in the claim JSON form, or group sessions (one inquiry per
+  present participant). From a claim: the subscriber (the patient as a
+  dependent), the payer, the billing provider, the first date of service,
+  trace number = claim id. --service-type sets EQ01 for every inquiry
+  (default: each inquiry's service_types, else 30).
 read: prints the payer's answer: per subscriber and dependent, AAA errors
   with reason and follow-up, benefits (EB) with service types, amounts,
   percent, visits, authorization, network, messages and other entities.
@@ -352,6 +353,18 @@ local function run_request(a, env, family)
   local records, rerr = read_records(text, name)
   if not records then return fail(env, rerr, 2) end
   local service_types = a.opts["service-type"] and split_codes(a.opts["service-type"])
+  -- A group session stands for the claims of its present participants.
+  local expanded = {}
+  for _, r in ipairs(records) do
+    if type(r) == "table" and type(r.participants) == "table" then
+      local session, serr = bhclaim.session(r)
+      if not session then return fail(env, name .. ": " .. tostring(serr), 2) end
+      for _, c in ipairs((session:claims())) do expanded[#expanded + 1] = c end
+    else
+      expanded[#expanded + 1] = r
+    end
+  end
+  records = expanded
   local items = {}
   for _, r in ipairs(records) do
     local item

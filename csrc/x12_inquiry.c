@@ -340,6 +340,18 @@ static int read_ins(iq *q, cJSON *owner) {
            put_text(q, o, "birth_sequence", 17);
 }
 
+/* MPI (2100C/D military personnel information), kept positionally. */
+static int read_mpi(iq *q, cJSON *owner) {
+    cJSON *o;
+    if (bh_seg_required(&q->r, 1) < 0 || max_el(q, 7) < 0) return -1;
+    if (cJSON_HasObjectItem(owner, "military")) return fail(q, "a second MPI");
+    if ((o = cJSON_AddObjectToObject(owner, "military")) == NULL) return nomem(q);
+    return put_text(q, o, "information_status", 1) | put_text(q, o, "employment_status", 2) |
+           put_text(q, o, "affiliation", 3) | put_text(q, o, "description", 4) |
+           put_text(q, o, "rank", 5) | put_text(q, o, "date_format", 6) |
+           put_text(q, o, "date", 7);
+}
+
 static int read_hi(iq *q, cJSON *owner) {
     cJSON *list;
     int i;
@@ -702,6 +714,8 @@ static int read_level_segment(iq *q) {
     }
     if (strcmp(id, "TRN") == 0 && elig) return read_trn(q, lv, 0);
     if (strcmp(id, "DMG") == 0 && member) return read_dmg(q, lv);
+    /* 2000A carries its own AAA, between HL and the payer's NM1. */
+    if (strcmp(id, "AAA") == 0 && elig && q->level_code == LV_SOURCE) return read_aaa(q, lv);
     if (!q->level_named) return fail(q, "out of place: expected NM1 after HL");
     if (strcmp(id, "PER") == 0) return read_per(q, lv);
     if (elig) {
@@ -712,6 +726,7 @@ static int read_level_segment(iq *q) {
         if (strcmp(id, "PRV") == 0) return read_prv(q, lv);
         if (member && strcmp(id, "INS") == 0) return read_ins(q, lv);
         if (member && strcmp(id, "HI") == 0) return read_hi(q, lv);
+        if (member && strcmp(id, "MPI") == 0) return read_mpi(q, lv);
         if (member && strcmp(id, "DTP") == 0) return read_dtp(q, lv);
     }
     return fail(q, "not expected here in this set");

@@ -106,6 +106,17 @@ describe("eligibility.read", function()
     assert.matches("AAA 50 Provider Ineligible for Inquiries", tostring(sets))
   end)
 
+  it("reads the 2000A AAA that stands between HL and the payer's NM1", function()
+    local text = support.envelope("ST*271*0001*005010X279A1~BHT*0022*11*X1*20260301*1200~"
+      .. "HL*1**20*0~AAA*Y**42*R~NM1*PR*2*PAYER*****PI*P1~SE*6*0001~", "HB", "005010X279A1")
+    local sets, msg = elig.read(text)
+    assert.is_table(sets, msg)
+    assert.same({ { valid = "Y", reason = "42",
+      reason_meaning = "Unable to Respond at Current Time", follow_up = "R",
+      follow_up_meaning = "Resubmission Allowed" } }, sets[1].payers[1].errors)
+    assert.equal("PAYER", sets[1].payers[1].name.last)
+  end)
+
   it("reads a 270: EQ service types and the inquiry date", function()
     local sets = elig.read(support.fixture("270_lfh_dependent.270"))
     local dep = sets[1].payers[1].receivers[1].subscribers[1].dependents[1]
@@ -150,6 +161,7 @@ describe("eligibility.read", function()
       "ST*271*0001*005010X279A1~BHT*0022*11*X1*20260301*1200~",
       "HL*1**20*1~NM1*PR*2*PAYER*****PI*P1~HL*2*1*21*1~NM1*1P*2*CLINIC*****XX*1234567893~",
       "HL*3*2*22*0~NM1*IL*1*DOE*JANE****MI*M1~REF*6P*G123*GROUP NAME~DMG*D8*19800101*F~",
+      "MPI*C*AO*A*ARMY*E5*RD8*20200101-20301231~",
       "DTP*346*D8*20260101~DTP*347*D8*20261231~",
       "EB*A*IND*A6^MH*HM*BH PLAN*23**0.2***Y*Y~",
       "EB*F**A6******VS*20*N~HSD*VS*20***23~",
@@ -157,7 +169,7 @@ describe("eligibility.read", function()
       "EB*U**MH~MSG*CALL BEHAVIORAL HEALTH VENDOR~III*ZZ*02~LS*2120~",
       "NM1*VN*2*MIND CARE*****PI*BH9~PER*IC**TE*8005551212~LE*2120~",
       "EB*I**A4~AAA*N**72*C~",
-      "SE*23*0001~" }), "HB", "005010X279A1")
+      "SE*24*0001~" }), "HB", "005010X279A1")
     local sets, msg = elig.read(text)
     assert.is_table(sets, msg)
     assert.same({}, support.missing(text, sets))
@@ -184,6 +196,9 @@ describe("eligibility.read", function()
     assert.same({ { function_code = "IC", numbers = { { qualifier = "TE",
       value = "8005551212" } } } }, carve.entities[1].contacts)
     assert.equal("Invalid/Missing Subscriber/Insured ID", m.benefits[5].errors[1].reason_meaning)
+    assert.same({ information_status = "C", employment_status = "AO", affiliation = "A",
+      description = "ARMY", rank = "E5", date_format = "RD8", date = "20200101-20301231" },
+      m.military)
     assert.equal("Remaining", m.benefits[3].time_period_meaning)
     assert.equal("150.00", m.benefits[3].amount)
     local s = elig.summary(elig.members(sets)[1])

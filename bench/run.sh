@@ -100,3 +100,11 @@ if [ -f bench/bench_cli.sh ]; then
     heading "Command line and X12 837P"
     BUILD="$BUILD" sh bench/bench_cli.sh
 fi
+
+# 271 eligibility answers read by the core (bench_271.c: a synthetic 271
+# of behavioral-health members, made in memory).
+heading "C core: 271 read (bh_inquiry_read)"
+# shellcheck disable=SC2086,SC2046 # CFLAGS and pkg-config output are word lists
+$CC $CFLAGS -O2 -std=c99 -Icsrc -o "$OUT/bench_271" bench/bench_271.c \
+    "$BUILD/libbhclaim.a" $(pkg-config --cflags --libs libcjson) -lm
+"$OUT/bench_271" "${N_271:-5000}"

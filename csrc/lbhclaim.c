@@ -1852,7 +1852,7 @@ static long opt_long(lua_State *L, int idx, const char *key, long fallback) {
     return v;
 }
 
-static void read_x12_options(lua_State *L, int idx, bh_x12_options *o) {
+void read_x12_options(lua_State *L, int idx, bh_x12_options *o) {
     const char *v;
     bh_x12_options_default(o);
     if (lua_type(L, idx) != LUA_TTABLE) return;
@@ -2319,6 +2319,7 @@ int luaopen_bhclaim_core(lua_State *L) {
     bhl_open_remit(L);
     bhl_open_rules(L);
     bhl_open_credential(L);
+    bhl_open_eligibility(L);
     lua_pushlightuserdata(L, (void *)&array_mt_key);
     lua_rawget(L, LUA_REGISTRYINDEX);
     if (lua_isnil(L, -1)) {

@@ -33,4 +33,12 @@ void bhl_push_denial(lua_State *L, const char *rule, const char *path);
 ** patient name (rules.c). */
 void bhl_push_claim_keys(lua_State *L, const bh_claim *claim);
 
+/* core.inquiry_read, core.inquiry_write, core.inquiry_meaning: 270/271
+** eligibility and 276/277 claim status (eligibility.c). */
+void bhl_open_eligibility(lua_State *L);
+
+/* Fills *o from the envelope table at idx, as core.x12_write reads it
+** (lbhclaim.c); defaults from bh_x12_options_default. */
+void read_x12_options(lua_State *L, int idx, bh_x12_options *o);
+
 #endif

@@ -40,6 +40,8 @@ commands:
   derive  --code --date .. telehealth: place of service and modifiers
   remit   FILE.835...      explain remittances, match them to sent claims
   ack     FILE...          explain 999, TA1 and 277CA acknowledgements
+  eligibility request|read 270 out, 271 in (coverage before the session)
+  status  request|read     276 out, 277 in (claim status)
   help    [COMMAND]        this text, or a command's
 
 options for every command: --help, --today YYYY-MM-DD
@@ -60,6 +62,8 @@ local CHECK_OPTIONS = [[
                            commercial or a Lua profile file (default: by
                            each claim's payer.kind)
   --rules FILE.lua         custom Lua rules (bhclaim.rules.load)
+  --coverage FILE.271      the payer's 271: each claim gets the answer for
+                           its member id and the coverage.* rules run
   --today YYYY-MM-DD       the date future-date checks compare with
   --reject FILE            write bad records there, one JSON object per line:
                            {"source","line","reason","error","record"}
@@ -177,6 +181,9 @@ local ALLOWED_LIST = {
   remit = cli_remit.ALLOWED.remit, ack = cli_remit.ALLOWED.ack,
 }
 for _, name in ipairs(CHECKING) do ALLOWED_LIST.audit[#ALLOWED_LIST.audit + 1] = name end
+-- eligibility and status (lua/bhclaim/cli_eligibility.lua)
+local cli_eligibility = require("bhclaim.cli_eligibility")
+cli_eligibility.register_options(OPTIONS, ALLOWED_LIST)
 
 local ALLOWED = {}
 for command, list in pairs(ALLOWED_LIST) do
@@ -332,7 +339,7 @@ local function resolve(a, ctx)
   -- (of this process: with --jobs, each part on its own).
   ctx.check_opts.summary = true
   ctx.tracker = bhclaim.batch_tracker({ payer = ctx.profile })
-  return nil
+  return cli_eligibility.resolve_coverage(a, ctx)
 end
 
 -- Adds the findings that need the run's earlier claims to a report.
@@ -405,6 +412,7 @@ end
 -- A claim: checked (or collected, when exporting).
 local function claim_record(ctx, claim, text, where)
   if ctx.sink then return ctx.sink(ctx, claim, where) end
+  if ctx.coverage and cli_eligibility.attach_coverage(ctx, claim) then text = nil end
   local input = (text and not ctx.check_opts.rules) and text or claim
   local report, msg, id = bhclaim.check(input, ctx.check_opts)
   if not report then return bad_record(ctx, where, text or "", msg, id) end
@@ -418,6 +426,7 @@ local function session_record(ctx, value, where)
     for _, claim in ipairs(claims) do ctx.sink(ctx, claim, where) end
     return
   end
+  if ctx.coverage then cli_eligibility.attach_session_coverage(ctx, value) end
   local r = session:check(ctx.check_opts)
   if #r.findings > 0 then emit(ctx, reports.session_entry(value, r.findings)) end
   for _, c in ipairs(r.claims) do emit(ctx, reports.entry(c.claim, track(ctx, c.report))) end
@@ -464,7 +473,8 @@ end
 -- summary for the report), so the line is parsed once; sessions and
 -- anything else are decoded first.
 local function ndjson_line(ctx, text, where)
-  if not ctx.sink and object_line(text) and not text:find('"participants"', 1, true) then
+  if not ctx.sink and not ctx.coverage and object_line(text)
+      and not text:find('"participants"', 1, true) then
     local report, msg, id = bhclaim.check(text, ctx.check_opts)
     if not report then return bad_record(ctx, where, text, rebase(msg, where.line), id) end
     return emit(ctx, reports.entry(nil, track(ctx, report)))
@@ -549,7 +559,7 @@ local function x12_input(ctx, src, text)
   local base = text:find("ISA", 1, true) or 1
   local first = count_lines(text:sub(1, base - 1)) + 1
   local claims, err, got, msg, partial, _
-  if ctx.sink then
+  if ctx.sink or ctx.coverage then
     -- nil, message, id, partial on a structural error: go on with partial.
     got, msg, _, partial = bhclaim.x12.read(text, { lenient = ctx.lenient })
     claims, err = got or partial.claims, not got and msg or nil
@@ -715,6 +725,7 @@ local function child_command(ctx, path, range, files)
   if ctx.mode == "check" then words[#words + 1] = "--format " .. ctx.format end
   if o.profile then words[#words + 1] = "--profile " .. shell_quote(o.profile) end
   if o.rules then words[#words + 1] = "--rules " .. shell_quote(o.rules) end
+  if o.coverage then words[#words + 1] = "--coverage " .. shell_quote(o.coverage) end
   if ctx.reject then words[#words + 1] = "--reject " .. shell_quote(files.reject) end
   words[#words + 1] = shell_quote(path)
   words[#words + 1] = ">" .. shell_quote(files.out) .. " 2>" .. shell_quote(files.err)
@@ -1091,6 +1102,7 @@ local COMMANDS = {
   export = run_export, codes = run_codes, derive = run_derive,
   remit = cli_remit.run_remit, ack = cli_remit.run_ack,
 }
+cli_eligibility.register_commands(COMMANDS, HELP)
 
 local function help(env, topic)
   local text = HELP[topic or "main"]

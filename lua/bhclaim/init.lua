@@ -14,6 +14,8 @@ local session = require("bhclaim.session")
 local telehealth = require("bhclaim.telehealth")
 local args = require("bhclaim.args")
 local batch = require("bhclaim.batch")
+local eligibility = require("bhclaim.eligibility")
+local coverage = require("bhclaim.coverage")
 
 local M = {
   version = core.version,
@@ -60,7 +62,7 @@ local function profiles_by_kind()
 end
 
 local OPTION_KEYS = { today = true, payer = true, rules = true, disable = true, ncci = true,
-  provider_kind = true, summary = true }
+  provider_kind = true, summary = true, together = true }
 local PROVIDER_KINDS = { practitioner = true, fqhc = true, rhc = true, cah_method_ii = true,
   hospital_outpatient = true }
 
@@ -186,6 +188,9 @@ local function check_options(opts)
     argerror("check", 2, "field 'provider_kind' must be practitioner, fqhc, rhc, "
       .. "cah_method_ii or hospital_outpatient", 1)
   end
+  if opts.together ~= nil and type(opts.together) ~= "table" then
+    argerror("check", 2, "field 'together' must be a list of claims", 1)
+  end
   if opts.today ~= nil then
     date = opts.today
     if date ~= false and (type(date) ~= "string" or
@@ -266,10 +271,29 @@ function M.check(claim, opts)
   local r = report.new(findings, claim_id)
   r.disabled = records or {}
   if opts.summary == true then r.summary = extra end
-  if #sets > 0 then
-    local claim_table = claim
-    if kind == "string" then claim_table = core.decode(claim) end
-    rules.run(sets, rules.view(claim_table), r, disabled)
+  local claim_table = claim
+  if kind == "string" and (#sets > 0 or claim:find('"coverage"', 1, true)) then
+    claim_table = core.decode(claim)
+  end
+  if #sets > 0 then rules.run(sets, rules.view(claim_table), r, disabled) end
+  -- Coverage rules (lua/bhclaim/coverage.lua) run when the claim carries
+  -- the payer's 271 answer.
+  if type(claim_table) == "table" and claim_table.coverage ~= nil then
+    for _, f in ipairs(coverage.findings(claim_table, opts.together)) do
+      if disabled[f.rule] then
+        local rec
+        for _, d in ipairs(r.disabled) do
+          if d.rule == f.rule then rec = d end
+        end
+        if rec == nil then
+          rec = { rule = f.rule, reason = disabled[f.rule], suppressed = 0 }
+          r.disabled[#r.disabled + 1] = rec
+        end
+        rec.suppressed = (rec.suppressed or 0) + 1
+      else
+        r:add(f)
+      end
+    end
   end
   return r
 end
@@ -346,6 +370,13 @@ M.session = session.new
 --- Telehealth: bhclaim.telehealth.derive{code=, date=, payer=, modality=,
 -- patient_location=, provider_kind=, last_in_person=}.
 M.telehealth = { derive = telehealth.derive }
+
+--- Eligibility (270/271) and claim status (276/277): docs/eligibility.md,
+-- docs/status.md.
+M.eligibility = eligibility
+--- Coverage rules and the patient's expected share (lua/bhclaim/coverage.lua).
+M.coverage = coverage
+M.status = require("bhclaim.status")
 
 --- X12 837P (005010X222A1).
 M.x12 = {}
@@ -577,6 +608,9 @@ bhclaim %s - check behavioral-health claims before they are sent
   bhclaim.taxonomy.valid("1041C0700X")
   rs = bhclaim.remit.read(text_835); print(rs[1])   acks = bhclaim.ack.read(text)
   bhclaim.fees.expected{code="90853", date="2026-03-02", place_of_service="11"}
+  sets = bhclaim.eligibility.read(text_271)   print(sets)
+  claim.coverage = bhclaim.eligibility.members(sets)[1]   (coverage.* rules)
+  bhclaim.status.read(text_277)   bhclaim.eligibility.request / status.request
 
 Rule ids and what they mean: docs/rules.md; remittances: docs/remit.md]]
 

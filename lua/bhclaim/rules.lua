@@ -11,7 +11,7 @@ local M = {}
 -- Prefixes owned by the core's rule ids (DESIGN.md): custom rules use others.
 local CORE_PREFIXES = { "claim.", "code.", "npi.", "tin.", "taxonomy.", "date.", "line.",
   "group.", "ncci.", "addon.", "provider.", "doc.", "telehealth.", "check.", "modifier.",
-  "payer." }
+  "payer.", "coverage." }
 local SEVERITIES = { error = true, warning = true, info = true }
 local RULE_KEYS = { id = true, severity = true, description = true, applies = true,
   check = true, source = true }

@@ -204,6 +204,8 @@ local function build_claim(d, p, index, facts)
     diagnoses = copy(p.diagnoses),
     place_of_service = d.place_of_service,
     prior_authorization = p.prior_authorization,
+    -- the payer's 271 answer for this participant (bhclaim.coverage rules)
+    coverage = is_table(p.coverage) and p.coverage or nil,
     lines = lines,
     session = {
       kind = "group", start = d.start, ["end"] = d["end"],

@@ -12,6 +12,8 @@
 #include "core.h"
 
 #define S6 "rules-reference 6: "
+#define CARC31 "X12 CARC list: 31 (patient cannot be identified as our insured); " \
+               "not in rules-reference 6"
 #define FRONT S6 "CARC 16 needs a RARC; MA130 marks a claim unprocessable"
 
 /* Rows sorted by rule id (then a path-specific row before the general one)
@@ -49,6 +51,23 @@ static const bh_rule_denial catalog[] = {
      S6 "CARC 16 with M77 (missing/incomplete/invalid place of service)"},
     {"code.setting", NULL, NULL, "CO", "96", "N657",
      S6 "CARC 96 (non-covered charge) with N657 (bill with the appropriate code)"},
+    {"coverage.auth", NULL, "error", "CO", "197", NULL,
+     S6 "CARC 197 (precertification/authorization absent)"},
+    {"coverage.inactive", NULL, "error", "CO", "27", NULL,
+     S6 "CARC 27 (expenses incurred after coverage terminated)"},
+    {"coverage.limit", NULL, "error", "CO", "119", "N130",
+     S6 "CARC 119 (benefit maximum for this time period) with N130 (plan restrictions)"},
+    {"coverage.member", "subscriber", "error", "CO", "31", NULL, CARC31},
+    {"coverage.member", "subscriber.birth_date", "error", "CO", "31", NULL, CARC31},
+    {"coverage.member", "patient.birth_date", "error", "CO", "31", NULL, CARC31},
+    {"coverage.member", NULL, "error", "CO", "140", NULL,
+     "X12 CARC list: 140 (patient/insured health identification number and name do not "
+     "match); not in rules-reference 6"},
+    {"coverage.service", "payer.id", "error", "CO", "109", NULL,
+     S6 "CARC 109 (not covered by this payer: send to the correct payer), the carve-out "
+        "plan the 271 names"},
+    {"coverage.service", NULL, "error", "CO", "204", NULL,
+     S6 "CARC 204 (not covered under the patient's current benefit plan)"},
     {"date.future", NULL, "error", "CO", "16", "MA130", FRONT},
     {"date.invalid", NULL, "error", "CO", "16", "MA130", FRONT},
     {"date.order", NULL, "error", "CO", "16", "MA130", FRONT},

@@ -7,6 +7,7 @@
 -- @module bhclaim.coverage
 -- SPDX-License-Identifier: MIT
 
+local core = require("bhclaim.core")
 local eligibility = require("bhclaim.eligibility")
 
 local M = {}
@@ -114,10 +115,11 @@ end
 
 local SOURCE_271 = "ASC X12 005010X279A1 (271)"
 
-local function finding(rule, path, message, hint, source, carc, rarc)
+-- The denial each finding predicts comes from the core's rules catalogue
+-- (csrc/rules_catalog.c), by rule id and path, when the finding is added.
+local function finding(rule, path, message, hint, source)
   return { rule = rule, severity = "error", path = path, message = message, hint = hint,
-    source = source .. "; CARC " .. carc .. " (rules-reference 6)",
-    denial = { group = "CO", carc = carc, rarc = rarc } }
+    source = source, denial = core.rule_denial(rule, path) }
 end
 
 local function view_of(coverage)
@@ -135,13 +137,13 @@ local function check_inactive(claim, view, out)
       out[#out + 1] = finding("coverage.inactive", path,
         "The payer's 271 reports the coverage inactive (EB01 6, 7 or 8).",
         "Check the patient's current insurance; bill the payer that covers the date.",
-        SOURCE_271 .. " EB01", "27")
+        SOURCE_271 .. " EB01")
     elseif (s.from and d.date < s.from) or (s.to and d.date > s.to) then
       out[#out + 1] = finding("coverage.inactive", path,
         string.format("The date of service %s is outside the coverage the payer reports "
           .. "(%s to %s).", d.date, s.from or "...", s.to or "..."),
         "Ask the patient for the insurance in force on that date.",
-        SOURCE_271 .. " DTP 346/347, 356/357", "27")
+        SOURCE_271 .. " DTP 346/347, 356/357")
     end
   end
 end
@@ -162,7 +164,7 @@ local function check_member(claim, view, out)
         string.format("The payer could not match the member: AAA %s %s.", e.reason,
           e.reason_meaning or ""),
         "Correct the member's id, name and birth date from the insurance card and ask again.",
-        SOURCE_271 .. " AAA03", "31")
+        SOURCE_271 .. " AAA03")
     end
   end
   local sub = claim.subscriber or {}
@@ -170,7 +172,7 @@ local function check_member(claim, view, out)
   if payer_id and sub.member_id and norm(sub.member_id) ~= norm(payer_id) then
     out[#out + 1] = finding("coverage.member", "subscriber.member_id",
       string.format("The member id %s differs from the payer's %s.", sub.member_id, payer_id),
-      "Bill with the member id the payer returned.", SOURCE_271 .. " 2100C NM109", "140")
+      "Bill with the member id the payer returned.", SOURCE_271 .. " 2100C NM109")
   end
   local patient, where = patient_of(claim)
   local last, first = name_parts(patient.name)
@@ -181,14 +183,13 @@ local function check_member(claim, view, out)
       string.format("The name %s, %s differs from the payer's %s, %s.", last or "", first or "",
         pname.last or "", pname.first or ""),
       "Bill the name as the payer has it, or have the member update it with the payer.",
-      SOURCE_271 .. " 2100C/D NM103-NM104", "140")
+      SOURCE_271 .. " 2100C/D NM103-NM104")
   end
   if member.birth_date and patient.birth_date and member.birth_date ~= patient.birth_date then
     out[#out + 1] = finding("coverage.member", where .. ".birth_date",
       string.format("The birth date %s differs from the payer's %s.", patient.birth_date,
         member.birth_date),
-      "Check the birth date with the patient and the payer.", SOURCE_271 .. " 2100C/D DMG02",
-      "31")
+      "Check the birth date with the patient and the payer.", SOURCE_271 .. " 2100C/D DMG02")
   end
 end
 
@@ -215,15 +216,16 @@ local function check_service(claim, view, out)
           string.format("The payer reports %s not covered (EB*I for %s).", l.code,
             table.concat(b.service_types or { "the plan" }, ",")),
           "Confirm the benefit; bill the patient only with a signed notice where the plan allows.",
-          SOURCE_271 .. " EB01 I", "204")
+          SOURCE_271 .. " EB01 I")
       end
       b = benefits_for(view.member, types, ELSEWHERE)[1]
       if b then
-        out[#out + 1] = finding("coverage.service", path,
+        -- The claim itself goes to another payer: said at the payer.
+        out[#out + 1] = finding("coverage.service", "payer.id",
           string.format("Behavioral health for %s is handled by %s (EB*%s): the claim goes "
             .. "there.", l.code, entity_name(b), b.kind),
           "Send the claim to the carve-out plan named in the 271 (2120C/D).",
-          SOURCE_271 .. " EB01 U/R, 2120C/D", "109")
+          SOURCE_271 .. " EB01 U/R, 2120C/D")
       end
     end
   end
@@ -248,7 +250,7 @@ local function check_auth(claim, view, out)
             string.format("The payer requires an authorization for %s (EB11 Y) and the claim "
               .. "has none.", l.code),
             "Obtain the authorization and put its number in prior_authorization.",
-            SOURCE_271 .. " EB11", "197")
+            SOURCE_271 .. " EB11")
           return
         end
       end
@@ -323,7 +325,7 @@ local function check_limit(claim, view, out, together)
           limit.visits, limit.visits == 1 and "" or "s",
           limit.remaining and "reports remaining" or "allows for the period"),
         "Ask the payer for more visits (authorization) before billing, or bill the patient "
-          .. "where the plan allows.", SOURCE_271 .. " EB01 F, EB09 VS", "119", "N130")
+          .. "where the plan allows.", SOURCE_271 .. " EB01 F, EB09 VS")
     end
   end
 end

@@ -278,7 +278,7 @@ function M.check(claim, opts)
   if #sets > 0 then rules.run(sets, rules.view(claim_table), r, disabled) end
   -- Coverage rules (lua/bhclaim/coverage.lua) run when the claim carries
   -- the payer's 271 answer.
-  if type(claim_table) == "table" and claim_table.coverage ~= nil then
+  if type(claim_table) == "table" and rawget(claim_table, "coverage") ~= nil then
     for _, f in ipairs(coverage.findings(claim_table, opts.together)) do
       if disabled[f.rule] then
         local rec

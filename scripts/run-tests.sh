@@ -5,7 +5,9 @@
 #  2. C unit tests, then the busted specs on every installed Lua;
 #  3. the same under AddressSanitizer + UndefinedBehaviorSanitizer, and a
 #     GC-stress pass;
-#  4. luarocks make into a scratch tree, and a load from there.
+#  4. the libFuzzer harnesses (fuzz/): every corpus and crash file replayed,
+#     then FUZZ_BUDGET seconds (default 15) of fuzzing per harness;
+#  5. luarocks make into a scratch tree, and a load from there.
 # Totals go to build/test-totals ("passed failed") and end the output as
 # "N passed, N failed". Exit status 0 only when nothing failed.
 # SPDX-License-Identifier: MIT
@@ -55,7 +57,7 @@ run_check "rockspec lists every C source and lints" sh scripts/check-rockspec.sh
 run_check "luacheck" make --no-print-directory lint
 
 step "C unit tests"
-for t in test_core test_x12 test_telehealth test_fuzz; do
+for t in test_core test_x12 test_telehealth test_fuzz test_hardening; do
     make --no-print-directory "build/$t" >/dev/null 2>&1
     run_tap "C $t" "build/$t"
 done
@@ -70,7 +72,7 @@ if make --no-print-directory asan >/dev/null 2>&1; then
     ok "sanitizer build"
     export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1"
     export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
-    for t in test_core test_x12 test_telehealth test_fuzz; do
+    for t in test_core test_x12 test_telehealth test_fuzz test_hardening; do
         run_tap "C $t under sanitizers" "build-asan/$t"
     done
     libasan=$(${CC:-cc} -print-file-name=libasan.so)
@@ -85,6 +87,17 @@ if make --no-print-directory asan >/dev/null 2>&1; then
     unset ASAN_OPTIONS UBSAN_OPTIONS
 else
     not_ok "sanitizer build"
+fi
+
+step "coverage-guided fuzzing (libFuzzer, ASan + UBSan)"
+# Replays every committed corpus and crash file (fuzz/), then fuzzes each
+# harness for FUZZ_BUDGET seconds: one TAP line per replay and per run.
+if make --no-print-directory fuzz-build >/dev/null 2>&1; then
+    ok "fuzz harness build (clang -fsanitize=fuzzer,address,undefined)"
+    run_tap "fuzz harnesses (replay + ${FUZZ_BUDGET:-15}s each)" \
+        sh scripts/fuzz.sh test "${FUZZ_BUDGET:-15}"
+else
+    not_ok "fuzz harness build (clang -fsanitize=fuzzer,address,undefined)"
 fi
 
 step "luarocks"

@@ -372,9 +372,14 @@ static void w_address(writer *w, const bh_address *a, const char *field, int req
         char zip[16];
         size_t n = 0;
         const char *z = a->zip;
-        for (; z != NULL && *z && n < 15; z++)
-            if (BH_IS_DIGIT(*z)) zip[n++] = *z;
+        int too_long = 0;
+        for (; z != NULL && *z; z++) {
+            if (!BH_IS_DIGIT(*z)) continue;
+            if (n < 15) zip[n++] = *z;
+            else too_long = 1;     /* refused below, never cut */
+        }
         if (n == 0) w_fail(w, what, "is missing");
+        if (too_long) w_fail(w, what, "has more than 15 digits (N403)");
         w_el(w, zip, n);
     }
     w_end(w);

@@ -337,6 +337,51 @@ static void test_export_date_message(void) {
     bh_claim_free(c);
 }
 
+/* Writes one claim with test options; returns the status. */
+static bh_status write_one(const bh_claim *c, bh_error *err) {
+    const bh_claim *list[1];
+    bh_x12_options o;
+    bh_buffer out;
+    bh_status st;
+    bh_x12_options_default(&o);
+    o.sender_id = "BHCLINIC";
+    o.receiver_id = "RECEIVER01";
+    o.submitter_name = "Riverside";
+    o.submitter_id = "BH12345";
+    o.contact_phone = "5035550100";
+    o.receiver_name = "Clearinghouse";
+    o.receiver_id_1000b = "CH001";
+    o.date = 20260302;
+    o.time = 930;
+    list[0] = c;
+    bh_buffer_init(&out);
+    st = bh_x12_write_837p(list, 1, &o, &out, err);
+    bh_buffer_free(&out);
+    return st;
+}
+
+static void test_export_zip(void) {
+    size_t len;
+    char *base = read_file("examples/claims/clean_medicare.json", &len), *bad;
+    bh_claim *c = bh_claim_new();
+    bh_report *r = bh_report_new();
+    bh_error err;
+    if (base == NULL) {
+        expect(0, "examples/claims/clean_medicare.json readable");
+        return;
+    }
+    expect(parse(c, r, base) == BH_OK && write_one(c, &err) == BH_OK,
+           "the clean claim exports");
+    bad = replace(base, "\"zip\": \"43215\"", "\"zip\": \"43215-1234-5678-9012-3456\"");
+    expect(bad != NULL && parse(c, r, bad) == BH_OK && write_one(c, &err) == BH_ERR_ARG &&
+           contains(err.message, "billing_provider.address.zip"),
+           "a ZIP of more than 15 digits is refused, not cut");
+    free(bad);
+    free(base);
+    bh_report_free(r);
+    bh_claim_free(c);
+}
+
 static void test_derive_unknown_code(void) {
     bh_telehealth_query q;
     bh_telehealth_answer a;
@@ -362,6 +407,7 @@ int main(void) {
     test_ncci_empty();
     test_messages();
     test_export_date_message();
+    test_export_zip();
     test_derive_unknown_code();
     printf("1..%d\n", n_run);
     return n_failed == 0 ? 0 : 1;

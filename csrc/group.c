@@ -134,11 +134,18 @@ static void check_duration(rules *r) {
 ** ===================================================================== */
 
 /* Upper case, letters and digits only: "Ph.D." and "PhD" are one credential. */
+/* Upper case, letters and digits only. A credential too long for out
+** comes out empty, so it matches nothing rather than matching on a cut. */
 static void normalise_credential(const char *in, char *out, size_t size) {
     size_t n = 0;
-    for (; *in && n + 1 < size; in++) {
+    for (; *in; in++) {
         char c = BH_TO_UPPER(*in);
-        if (BH_IS_UPPER(c) || BH_IS_DIGIT(c)) out[n++] = c;
+        if (!(BH_IS_UPPER(c) || BH_IS_DIGIT(c))) continue;
+        if (n + 1 >= size) {
+            n = 0;
+            break;
+        }
+        out[n++] = c;
     }
     out[n] = '\0';
 }

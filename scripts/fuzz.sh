@@ -4,7 +4,7 @@
 #   fuzz.sh run SECONDS   fuzz each harness for SECONDS on a scratch copy of
 #                         its corpus; crashes go to fuzz/crashes/<name>/
 #   fuzz.sh merge         fold the scratch corpora into fuzz/corpus/<name>/,
-#                         minimized (-merge=1)
+#                         minimized (-merge=1 on edge coverage)
 #   fuzz.sh test SECONDS  what `make test` runs: replays every corpus and
 #                         crash file, then fuzzes each harness for SECONDS;
 #                         prints one TAP line per replay and per run
@@ -55,7 +55,8 @@ merge)
     for name in $(names); do
         mkdir -p "$build/merged/$name"
         rm -f "$build/merged/$name"/*
-        "$build/fuzz_$name" -merge=1 "$build/merged/$name" "fuzz/corpus/$name" \
+        # Edges only (no hit counts): keeps the committed corpus small.
+        "$build/fuzz_$name" -merge=1 -use_counters=0 "$build/merged/$name" "fuzz/corpus/$name" \
             "$build/corpus/$name" >/dev/null 2>&1 || { echo "merge of $name failed"; status=1; continue; }
         rm -rf "fuzz/corpus/$name"
         mkdir -p "fuzz/corpus/$name"

@@ -3,8 +3,9 @@
 # `make fuzz-build` into $FUZZ_BUILD, default build-fuzz).
 #   fuzz.sh run SECONDS   fuzz each harness for SECONDS on a scratch copy of
 #                         its corpus; crashes go to fuzz/crashes/<name>/
-#   fuzz.sh merge         fold the scratch corpora into fuzz/corpus/<name>/,
-#                         minimized (-merge=1 on edge coverage)
+#   fuzz.sh merge         add to fuzz/corpus/<name>/ the scratch inputs that
+#                         reach new edges (-merge=1, hit counts ignored)
+#   fuzz.sh minimize      rebuild fuzz/corpus/<name>/ from scratch, minimized
 #   fuzz.sh test SECONDS  what `make test` runs: replays every corpus and
 #                         crash file, then fuzzes each harness for SECONDS;
 #                         prints one TAP line per replay and per run
@@ -52,6 +53,18 @@ run)
     done
     ;;
 merge)
+    # Adds to the committed corpus only the scratch inputs that reach new
+    # edges (hit counts ignored), so it grows slowly and files never churn.
+    # To minimize from scratch instead: fuzz.sh minimize.
+    for name in $(names); do
+        mkdir -p "fuzz/corpus/$name"
+        before=$(files_of "fuzz/corpus/$name" | wc -l)
+        "$build/fuzz_$name" -merge=1 -use_counters=0 "fuzz/corpus/$name" \
+            "$build/corpus/$name" >/dev/null 2>&1 || { echo "merge of $name failed"; status=1; }
+        echo "fuzz/corpus/$name: $before -> $(files_of "fuzz/corpus/$name" | wc -l) files"
+    done
+    ;;
+minimize)
     for name in $(names); do
         mkdir -p "$build/merged/$name"
         rm -f "$build/merged/$name"/*
@@ -88,7 +101,7 @@ test)
     done
     ;;
 *)
-    echo "usage: fuzz.sh run SECONDS | merge | test SECONDS" >&2
+    echo "usage: fuzz.sh run SECONDS | merge | minimize | test SECONDS" >&2
     exit 2
     ;;
 esac

@@ -47,7 +47,8 @@ HEADERS  = $(wildcard csrc/*.h)
 core_objs = $(patsubst csrc/%.c,$(1)/obj/%.o,$(CORE_SRC) $(DATA_SRC))
 
 .PHONY: print-c-tests all deps lib modules test test-lua test-c test-asan lint check-rockspec \
-        check-tables demo repl bench doc install clean help asan tables
+        check-tables demo repl bench doc install clean help asan tables \
+        fuzz fuzz-build fuzz-merge fuzz-test
 
 all: lib modules
 
@@ -56,6 +57,7 @@ help:
 	@echo "make test    install what is missing, build, run every test (sanitizers too)"
 	@echo "make repl    a Lua prompt with bhclaim loaded"
 	@echo "make bench   benchmarks (figures printed)"
+	@echo "make fuzz    libFuzzer harnesses, FUZZ_SECONDS (default 180) each"
 	@echo "make doc     the API reference in doc/ (LDoc)"
 	@echo "make install install with luarocks (rockspec/bhclaim-scm-1.rockspec)"
 
@@ -132,6 +134,39 @@ lint:
 check-rockspec:
 	@sh scripts/check-rockspec.sh
 
+# {=== coverage-guided fuzzing (fuzz/README.md) ===
+# One libFuzzer harness per fuzz/fuzz_<name>.c, linked against the core
+# built with clang under ASan + UBSan in its own tree.
+FUZZ_CC      ?= clang
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 180
+FUZZ_SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_NAMES    = $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
+
+fuzz-build:
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) \
+	    CFLAGS="-O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link -Wno-unknown-warning-option" \
+	    $(FUZZ_BUILD)/libbhclaim.a $(addprefix $(FUZZ_BUILD)/fuzz_,$(FUZZ_NAMES))
+
+$(FUZZ_BUILD)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_common.h $(FUZZ_BUILD)/libbhclaim.a
+	$(FUZZ_CC) -std=c99 -g -O1 $(FUZZ_SAN) -fsanitize=fuzzer -I$(CJSON_INCDIR) -Icsrc \
+	    -o $@ $< $(FUZZ_BUILD)/libbhclaim.a $(CJSON_LIBS) -lm
+
+# Runs every harness for FUZZ_SECONDS on a scratch copy of its corpus;
+# crashes land in fuzz/crashes/<name>/. `make fuzz-merge` then folds what
+# was found into the committed, minimized fuzz/corpus/<name>/.
+fuzz: fuzz-build
+	@FUZZ_BUILD=$(FUZZ_BUILD) sh scripts/fuzz.sh run $(FUZZ_SECONDS)
+
+fuzz-merge: fuzz-build
+	@FUZZ_BUILD=$(FUZZ_BUILD) sh scripts/fuzz.sh merge
+
+# What make test runs: replay corpora and crashes, then FUZZ_BUDGET seconds
+# per harness.
+FUZZ_BUDGET ?= 15
+fuzz-test: fuzz-build
+	@FUZZ_BUILD=$(FUZZ_BUILD) sh scripts/fuzz.sh test $(FUZZ_BUDGET)
+
 # {=== using it ===
 demo: deps
 	@$(MAKE) --no-print-directory all
@@ -155,5 +190,5 @@ install:
 	luarocks make rockspec/bhclaim-scm-1.rockspec
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) bench/out doc luarocks-tree
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) bench/out doc luarocks-tree
 	rm -f csrc/*.o csrc/data/*.o bhclaim/core.so

@@ -33,6 +33,31 @@
 #define BH_MAX_DEPTH 200
 #endif
 
+/* Ranges of amounts, units and counts. Every reader refuses a value outside
+** its range with a message naming the JSON path or the X12 segment and
+** element; none is ever wrapped, cut or rounded into range.
+** - Amounts (charges, totals): -BH_MAX_CENTS to BH_MAX_CENTS cents, at
+**   most two decimals: $99,999,999,999.99, eleven integer digits, far
+**   beyond any claim and well inside int64 cents.
+** - Service units: -BH_MAX_UNITS to BH_MAX_UNITS in claim JSON (zero and
+**   negative units are then line.units findings of the checks), 0 to
+**   BH_MAX_UNITS in X12 SV104 (which has no sign). Out of range is a
+**   claim.schema finding in JSON, an error naming SV104 in X12.
+** - Diagnosis pointers: 1 to BH_MAX_DIAGNOSES in X12 (SV107); a JSON
+**   pointer must be a whole number from -1000000 to 1000000 (range checks
+**   against the diagnoses are findings of the checks).
+** - Session counts and minutes (JSON): 0 to 1440 minutes, 0 to 1000
+**   patients.
+** - X12 counts and control numbers (SE01, GE01, IEA01, HL, ISA13, GS06,
+**   ST02, LX): whole numbers of at most 9 digits (0 to 999999999).
+** - Array lengths: the BH_MAX_* limits above. */
+#ifndef BH_MAX_CENTS
+#define BH_MAX_CENTS INT64_C(9999999999999)
+#endif
+#ifndef BH_MAX_UNITS
+#define BH_MAX_UNITS 99999.0
+#endif
+
 /* {====================================================================
 ** Status and errors
 ** ===================================================================== */
@@ -68,7 +93,8 @@ void bh_date_format(bh_date date, char buf[11]);
 long bh_date_diff_days(bh_date a, bh_date b);
 
 /* Money: integer cents. Parses "45", "45.5", "45.00", "-3.10" (at most two
-** decimals, at most 11 integer digits). Returns 1 on success, 0 otherwise. */
+** decimals, at most 11 integer digits, so |cents| <= BH_MAX_CENTS).
+** Returns 1 on success, 0 otherwise. */
 int bh_money_parse(const char *text, size_t len, int64_t *cents);
 
 /* Writes cents with two decimals ("45.00", "-0.05") into buf (>= 24 bytes). */
@@ -544,8 +570,10 @@ typedef struct bh_telehealth_answer {
 /* Derives POS, modifiers, rate, whether the service is allowed and the
 ** in-person requirement for one service. Pure: no allocation, no I/O; every
 ** string in *answer is static or comes from the profile. Returns BH_OK (also
-** when answer->known is 0), or BH_ERR_ARG when query, answer or code is NULL
-** or the date is not a valid YYYYMMDD date. */
+** when answer->known is 0), or BH_ERR_ARG when query, answer or code is NULL,
+** the code is not a procedure code of the catalogue (bh_procedure_lookup:
+** malformed, or a well-formed code the catalogue does not hold), or the date
+** is not a valid YYYYMMDD date. */
 bh_status bh_telehealth_derive(const bh_telehealth_query *query, bh_telehealth_answer *answer);
 
 /* The first reason of an aspect in an answer, or NULL. */

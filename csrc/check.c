@@ -52,6 +52,41 @@ static void line_path(path *p, int index, const char *field) {
 ** Diagnoses
 ** ===================================================================== */
 
+/* 1 when every byte is a digit or a dot and there is a digit: the shape of
+** an ICD-9-CM diagnosis ("296.32"). */
+static int icd9_shaped(const char *code) {
+    int digits = 0;
+    for (; *code != '\0'; code++) {
+        if (BH_IS_DIGIT(*code)) digits++;
+        else if (*code != '.') return 0;
+    }
+    return digits > 0;
+}
+
+/* 1 when the text can be quoted in a message as it is: short printable ASCII. */
+static int quotable(const char *s) {
+    size_t n = 0;
+    for (; s[n] != '\0'; n++)
+        if ((unsigned char)s[n] < 0x20 || (unsigned char)s[n] > 0x7E || s[n] == '"') return 0;
+    return n <= 24;
+}
+
+/* The message for a diagnosis that is not even shaped like an ICD-10-CM
+** code: says what the value is (or that it is empty). */
+static int describe_bad_diagnosis(const char *code, char *msg, size_t size) {
+    static const char shape[] = "an ICD-10-CM code is a letter, two letters or digits, "
+                                "then up to four more";
+    if (code[0] == '\0')
+        return snprintf(msg, size, "The diagnosis code is empty (%s).", shape);
+    if (!quotable(code))
+        return snprintf(msg, size, "The value is not an ICD-10-CM code (%s).", shape);
+    if (icd9_shaped(code))
+        return snprintf(msg, size, "\"%s\" is not an ICD-10-CM code: it has the shape of an "
+                        "ICD-9-CM code, a code set not used on claims since 2015-10-01 (%s).",
+                        code, shape);
+    return snprintf(msg, size, "\"%s\" is not an ICD-10-CM code (%s).", code, shape);
+}
+
 static void check_one_diagnosis(checker *c, const char *code, int index, bh_date date) {
     bh_icd10_info info;
     char msg[400], where[32];
@@ -79,8 +114,7 @@ static void check_one_diagnosis(checker *c, const char *code, int index, bh_date
     default: {
         int n;
         if (info.code[0] == '\0')
-            n = snprintf(msg, sizeof msg, "This is not an ICD-10-CM code (a letter, two letters "
-                         "or digits, then up to four more).");
+            n = describe_bad_diagnosis(code, msg, sizeof msg);
         else
             n = snprintf(msg, sizeof msg, "%s is not an ICD-10-CM code in FY%d.", info.dotted,
                          info.fiscal_year);

@@ -125,6 +125,14 @@ static int hex4(const char *s, unsigned *out) {
     return 1;
 }
 
+/* A string whose unescaped text is longer than the room the caller sized
+** for it: cannot happen for a terminated token, so the text is malformed. */
+static int string_overrun(reader *r, const char *at) {
+    r->p = at;
+    unexpected(r, "a closing quote");
+    return 0;
+}
+
 static size_t put_utf8(char *out, unsigned cp) {
     if (cp < 0x80) {
         out[0] = (char)cp;
@@ -148,12 +156,15 @@ static size_t put_utf8(char *out, unsigned cp) {
     return 4;
 }
 
-/* Reads a string token. With `out` (room for the raw length + 1 bytes is
-** the caller's duty: unescaping only shrinks), writes the unescaped text
-** and a NUL; *len gets its length and *control whether it holds a control
-** character (allowed in JSON when escaped, refused in claim fields). With
-** out == NULL it only validates and skips. Returns 0 on a syntax error. */
-static int read_string_token(reader *r, char *out, size_t *len, int *control) {
+/* Reads a string token. With `out` (cap bytes of text plus a NUL; the
+** caller sizes it from raw_string_length, since unescaping only shrinks),
+** writes the unescaped text and a NUL; *len gets its length and *control
+** whether it holds a control character (allowed in JSON when escaped,
+** refused in claim fields). With out == NULL it only validates and skips.
+** Never writes more than cap + 1 bytes, whatever the text: a string that
+** would not fit is a syntax error rather than an overrun. Returns 0 on a
+** syntax error. */
+static int read_string_token(reader *r, char *out, size_t cap, size_t *len, int *control) {
     const char *p = r->p + 1;       /* after the opening quote */
     size_t n = 0;
     int ctl = 0;
@@ -162,6 +173,7 @@ static int read_string_token(reader *r, char *out, size_t *len, int *control) {
         /* Copy plain runs in one go: most claim strings have no escapes. */
         while (p < r->end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20) p++;
         if (out != NULL && p > run) {
+            if ((size_t)(p - run) > cap - n) return string_overrun(r, p);
             memcpy(out + n, run, (size_t)(p - run));
         }
         n += (size_t)(p - run);
@@ -234,7 +246,10 @@ static int read_string_token(reader *r, char *out, size_t *len, int *control) {
                 unexpected(r, "a valid escape (\\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u)");
                 return 0;
             }
-            if (out != NULL) memcpy(out + n, decoded, dn);
+            if (out != NULL) {
+                if (dn > cap - n) return string_overrun(r, p);
+                memcpy(out + n, decoded, dn);
+            }
             n += dn;
         }
     }
@@ -253,12 +268,19 @@ static const char *plain_run_end(const char *p, const char *end) {
     return p;
 }
 
+/* Returned by raw_string_length for a string with no closing quote. */
+#define UNTERMINATED ((size_t)-1)
+
 /* Length of the raw string token at r->p (quote to quote), an upper bound
-** of its unescaped length; 0 when unterminated. */
+** of its unescaped length; UNTERMINATED when no closing quote follows (not
+** 0, which an empty string also gives and a bound check would pass). */
 static size_t raw_string_length(const reader *r) {
     const char *p = r->p + 1;
-    while (p < r->end && *p != '"') p += *p == '\\' ? 2 : 1;
-    return p < r->end ? (size_t)(p - r->p - 1) : 0;
+    while (p < r->end && *p != '"') {
+        if (*p == '\\' && r->end - p < 2) return UNTERMINATED;
+        p += *p == '\\' ? 2 : 1;
+    }
+    return p < r->end ? (size_t)(p - r->p - 1) : UNTERMINATED;
 }
 
 /* Reads a number token as a double. JSON grammar is enforced; digits are
@@ -355,7 +377,7 @@ static int skip_container(reader *r, char close) {
                 unexpected(r, "a key in quotes");
                 return 0;
             }
-            if (!read_string_token(r, NULL, NULL, NULL)) return 0;
+            if (!read_string_token(r, NULL, 0, NULL, NULL)) return 0;
             if (!consume(r, ':')) {
                 unexpected(r, "':' after the key");
                 return 0;
@@ -373,7 +395,7 @@ static int skip_value(reader *r) {
     switch (peek(r)) {
     case '{': return skip_container(r, '}');
     case '[': return skip_container(r, ']');
-    case '"': return read_string_token(r, NULL, NULL, NULL);
+    case '"': return read_string_token(r, NULL, 0, NULL, NULL);
     case 't': return consume_word(r, "true", 4);
     case 'f': return consume_word(r, "false", 5);
     case 'n': return consume_word(r, "null", 4);
@@ -470,12 +492,13 @@ static int field_string(reader *r, const jpath *at, int required, const char **o
         }
     }
     raw = raw_string_length(r);
+    if (raw == UNTERMINATED) return read_string_token(r, NULL, 0, NULL, NULL);
     buf = bh_arena_alloc(r->claim->arena, raw + 1);
     if (buf == NULL) {
         r->status = BH_ERR_NOMEM;
-        return read_string_token(r, NULL, NULL, NULL);
+        return read_string_token(r, NULL, 0, NULL, NULL);
     }
-    if (!read_string_token(r, buf, &len, &control)) return 0;
+    if (!read_string_token(r, buf, raw, &len, &control)) return 0;
 copied:
     if (control) {
         schema(r, at, "The text holds a control character (such as a NUL byte or a line "
@@ -527,7 +550,7 @@ static int field_date(reader *r, const jpath *at, bh_date *date, const char **te
         *state = BH_FIELD_BAD;
         finding(r, "date.invalid", at, "Write the date as YYYY-MM-DD, e.g. 2026-03-02.",
                 "ISO 8601 calendar date (claim JSON contract)",
-                "This is not a real calendar date in YYYY-MM-DD form.");
+                bh_date_problem(s, strlen(s)));
     }
     return 1;
 }
@@ -550,10 +573,19 @@ static int field_int(reader *r, const jpath *at, int lo, int hi, int *out) {
     return 1;
 }
 
+/* An amount beyond the stated range (bhclaim.h, BH_MAX_CENTS). */
+static void amount_range(reader *r, const jpath *at) {
+    char max[24], msg[120];
+    bh_money_format(BH_MAX_CENTS, max);
+    snprintf(msg, sizeof msg, "The amount is over the maximum of %s (or below -%s).", max, max);
+    schema(r, at, msg);
+}
+
 /* A charge: a decimal string or a number, into cents. */
 static int field_money(reader *r, const jpath *at, int64_t *cents, bh_field_state *state) {
     int c = peek(r);
     *state = BH_FIELD_BAD;
+    *cents = 0;
     if (c == 'n') {
         *state = BH_FIELD_ABSENT;
         return consume_word(r, "null", 4);
@@ -563,7 +595,13 @@ static int field_money(reader *r, const jpath *at, int64_t *cents, bh_field_stat
         bh_field_state ss;
         if (!field_string(r, at, 0, &s, &ss)) return 0;
         if (s == NULL) return 1;
-        if (!bh_money_parse(s, strlen(s), cents)) {
+        switch (bh_money_parse_why(s, strlen(s), cents)) {
+        case BH_MONEY_OK: break;
+        case BH_MONEY_RANGE: amount_range(r, at); return 1;
+        case BH_MONEY_DECIMALS:
+            schema(r, at, "The amount has more than two decimals.");
+            return 1;
+        default:
             schema(r, at, "Expected an amount such as \"45.00\" (at most two decimals).");
             return 1;
         }
@@ -573,8 +611,12 @@ static int field_money(reader *r, const jpath *at, int64_t *cents, bh_field_stat
         scaled = d * 100.0;
         /* Doubles carry amounts like 45.1 inexactly: accept what rounds to
         ** whole cents, refuse what truly has a third decimal. */
-        if (!(fabs(scaled) < 1e13) || fabs(scaled - floor(scaled + 0.5)) > 1e-6) {
-            schema(r, at, "Expected an amount with at most two decimals.");
+        if (!(fabs(scaled) <= (double)BH_MAX_CENTS + 0.5)) {
+            amount_range(r, at);
+            return 1;
+        }
+        if (fabs(scaled - floor(scaled + 0.5)) > 1e-6) {
+            schema(r, at, "The amount has more than two decimals.");
             return 1;
         }
         *cents = (int64_t)floor(scaled + 0.5);
@@ -624,10 +666,10 @@ static int read_members(reader *r, const jpath *at, member_fn fn, void *ctx) {
             }
         }
         raw = raw_string_length(r);
-        if (raw > KEY_MAX) {
-            if (!read_string_token(r, NULL, NULL, NULL)) return 0;
+        if (raw > KEY_MAX) {   /* also an unterminated key: the skip reports it */
+            if (!read_string_token(r, NULL, 0, NULL, NULL)) return 0;
             key[0] = '\0';  /* no known key is that long */
-        } else if (!read_string_token(r, key, NULL, NULL)) {
+        } else if (!read_string_token(r, key, KEY_MAX, NULL, NULL)) {
             return 0;
         }
 have_key:
@@ -752,6 +794,7 @@ static int field_name(reader *r, const jpath *at, bh_name *name, int *seen) {
     int c = peek(r);
     bh_field_state state;
     *seen = 0;
+    memset(name, 0, sizeof *name);     /* a repeated key: the last one wins whole */
     if (c == '"') {
         if (!field_string(r, at, 1, &name->last, &state)) return 0;
         *seen = state != BH_FIELD_ABSENT;
@@ -782,6 +825,7 @@ static int address_member(reader *r, const jpath *at, const char *key, void *ctx
 
 static int field_address(reader *r, const jpath *at, bh_address *addr, bh_field_state *state) {
     address_ctx ctx;
+    memset(addr, 0, sizeof *addr);     /* a repeated key: the last one wins whole */
     ctx.addr = addr;
     ctx.required = 1;
     if (!field_object(r, at, address_member, &ctx, state)) return 0;
@@ -849,6 +893,7 @@ static int provider_member(reader *r, const jpath *at, const char *key, void *ct
 static int read_provider(reader *r, const jpath *at, bh_provider *prov, int billing) {
     provider_ctx pc;
     memset(&pc, 0, sizeof pc);
+    memset(prov, 0, sizeof *prov);     /* a repeated key: the last one wins whole */
     pc.prov = prov;
     if (!field_object(r, at, provider_member, &pc, &prov->state)) return 0;
     if (prov->state != BH_FIELD_OK) return 1;
@@ -900,6 +945,7 @@ static int person_member(reader *r, const jpath *at, const char *key, void *ctx)
 static int read_person(reader *r, const jpath *at, bh_person *person, int is_subscriber) {
     person_ctx pc;
     memset(&pc, 0, sizeof pc);
+    memset(person, 0, sizeof *person); /* a repeated key: the last one wins whole */
     pc.person = person;
     pc.is_subscriber = is_subscriber;
     if (!field_object(r, at, person_member, &pc, &person->state)) return 0;
@@ -1014,19 +1060,35 @@ static int line_member(reader *r, const jpath *at, const char *key, void *ctx) {
         if (KEY_IS(key, "charge")) return field_money(r, at, &l->charge, &l->charge_state);
         break;
     case 'm':
-        if (KEY_IS(key, "modifiers"))
+        if (KEY_IS(key, "modifiers")) {
+            /* A repeated key starts over: the array never counts past its end. */
+            memset(l->modifiers, 0, sizeof l->modifiers);
+            l->n_modifiers = 0;
             return field_array(r, at, BH_MAX_MODIFIERS, modifier_element, l, &st);
+        }
         break;
     case 'u':
         if (KEY_IS(key, "units")) {
             int c = peek(r);
+            l->units = 0;
+            l->units_state = BH_FIELD_ABSENT;
             if (c == 'n') return consume_word(r, "null", 4);
             if (c != '-' && !BH_IS_DIGIT(c)) {
                 l->units_state = BH_FIELD_BAD;
                 return wrong_type(r, at, "a number");
             }
+            if (!read_number_token(r, &l->units)) return 0;
+            if (!(fabs(l->units) <= BH_MAX_UNITS)) {
+                char msg[96];
+                snprintf(msg, sizeof msg, "Units must be from %.0f to %.0f.", -BH_MAX_UNITS,
+                         BH_MAX_UNITS);
+                schema(r, at, msg);
+                l->units = 0;
+                l->units_state = BH_FIELD_BAD;
+                return 1;
+            }
             l->units_state = BH_FIELD_OK;
-            return read_number_token(r, &l->units);
+            return 1;
         }
         break;
     case 'd':
@@ -1035,7 +1097,11 @@ static int line_member(reader *r, const jpath *at, const char *key, void *ctx) {
             return field_date(r, at, &l->date, &l->date_text, &l->date_state);
         }
         if (KEY_IS(key, "dx_pointers")) {
-            int ok = field_array(r, at, BH_MAX_POINTERS, pointer_element, l, &st);
+            int ok;
+            memset(l->dx_pointers, 0, sizeof l->dx_pointers);
+            l->n_dx_pointers = 0;
+            l->dx_pointers_state = BH_FIELD_ABSENT;
+            ok = field_array(r, at, BH_MAX_POINTERS, pointer_element, l, &st);
             if (st == BH_FIELD_BAD || l->dx_pointers_state == BH_FIELD_BAD)
                 l->dx_pointers_state = BH_FIELD_BAD;
             else
@@ -1058,6 +1124,7 @@ static int line_element(reader *r, const jpath *at, int index, void *ctx) {
     bh_line *line = &claim->lines[claim->n_lines++];
     line_ctx lc;
     (void)index;
+    memset(line, 0, sizeof *line);     /* an earlier "lines" key may have filled it */
     if (peek(r) != '{') {
         line->code_state = line->units_state = line->charge_state = BH_FIELD_BAD;
         line->date_state = line->dx_pointers_state = BH_FIELD_BAD;
@@ -1084,6 +1151,12 @@ static int field_time(reader *r, const jpath *at, int *minutes) {
     *minutes = bh_time_parse(s);
     if (*minutes < 0) schema(r, at, "Expected a 24-hour time such as \"13:05\".");
     return 1;
+}
+
+/* A session block as bh_claim_reset leaves it (times and counts -1). */
+static void session_reset(bh_session *s) {
+    memset(s, 0, sizeof *s);
+    s->start = s->end = s->minutes = s->patients_present = s->minutes_present = -1;
 }
 
 static int session_member(reader *r, const jpath *at, const char *key, void *ctx) {
@@ -1132,8 +1205,10 @@ static int documentation_member(reader *r, const jpath *at, const char *key, voi
     if (KEY_IS(key, "medical_necessity"))
         return field_string(r, at, 0, &d->medical_necessity, NULL);
     if (KEY_IS(key, "plan_goal")) return field_string(r, at, 0, &d->plan_goal, NULL);
-    if (KEY_IS(key, "signature"))
+    if (KEY_IS(key, "signature")) {
+        memset(&d->signature, 0, sizeof d->signature);
         return field_object(r, at, signature_member, &d->signature, &d->signature_state);
+    }
     return skip_value(r);
 }
 
@@ -1161,6 +1236,7 @@ static int claim_member(reader *r, const jpath *at, const char *key, void *ctx) 
         if (KEY_IS(key, "payer")) {
             payer_ctx pc;
             memset(&pc, 0, sizeof pc);
+            memset(&c->payer, 0, sizeof c->payer);
             pc.payer = &c->payer;
             if (!field_object(r, at, payer_member, &pc, &c->payer.state)) return 0;
             cc->payer_seen = c->payer.state != BH_FIELD_ABSENT;
@@ -1197,11 +1273,14 @@ static int claim_member(reader *r, const jpath *at, const char *key, void *ctx) 
             cc->subscriber_seen = c->subscriber.state != BH_FIELD_ABSENT;
             return ok;
         }
-        if (KEY_IS(key, "session"))
+        if (KEY_IS(key, "session")) {
+            session_reset(&c->session);
             return field_object(r, at, session_member, &c->session, &c->session.state);
+        }
         break;
     case 'd':
         if (KEY_IS(key, "diagnoses")) {
+            memset(c->diagnoses, 0, sizeof c->diagnoses);
             c->n_diagnoses = 0;
             ok = field_array(r, at, BH_MAX_DIAGNOSES, diagnosis_element, c,
                              &c->diagnoses_state);
@@ -1212,12 +1291,17 @@ static int claim_member(reader *r, const jpath *at, const char *key, void *ctx) 
             }
             return ok;
         }
-        if (KEY_IS(key, "documentation"))
+        if (KEY_IS(key, "documentation")) {
+            memset(&c->documentation, 0, sizeof c->documentation);
             return field_object(r, at, documentation_member, &c->documentation,
                                 &c->documentation.state);
+        }
         break;
     case 'l':
         if (KEY_IS(key, "lines")) {
+            /* bh_claim_reset clears only the first n_lines lines, so an
+            ** earlier "lines" key's lines are cleared before counting anew. */
+            memset(c->lines, 0, (size_t)c->n_lines * sizeof c->lines[0]);
             c->n_lines = 0;
             ok = field_array(r, at, BH_MAX_LINES, line_element, c, &c->lines_state);
             cc->lines_seen = c->lines_state != BH_FIELD_ABSENT;

@@ -100,6 +100,7 @@ bh_icd10_status bh_icd10_lookup(const char *code, size_t len, bh_date date,
     info->fiscal_year = bh_icd10_fiscal_year(date);
     info->in_range = date == 0 || (date >= FY2026_START && date < FY2028_START);
     if (code == NULL || (n = icd10_normalise(code, len, info->code)) == 0) {
+        info->code[0] = '\0';     /* not a code: leave no half-normalised text */
         info->status = BH_ICD10_INVALID;
         return info->status;
     }

@@ -52,6 +52,40 @@ bh_status bh_check_group_rules(const bh_claim *claim, const bh_check_options *op
 bh_status bh_check_payer_rules(const bh_claim *claim, const bh_check_options *options,
                                bh_provider_kind provider_kind, bh_report *report);
 
+/* The years bh_date_parse accepts (bhclaim.h). */
+#define BH_DATE_MIN_YEAR 1800
+#define BH_DATE_MAX_YEAR 2999
+
+/* Why bh_date_parse refused a text (or BH_DATE_OK): not YYYY-MM-DD, no
+** such day (2026-02-30), or a real day outside the accepted years. */
+typedef enum bh_date_result {
+    BH_DATE_OK = 0,
+    BH_DATE_MALFORMED,
+    BH_DATE_IMPOSSIBLE,
+    BH_DATE_RANGE
+} bh_date_result;
+
+/* bh_date_parse, telling why it refused; *out is set only on OK. */
+bh_date_result bh_date_parse_why(const char *text, size_t len, bh_date *out);
+
+/* The message for a date text bh_date_parse refused, as one sentence:
+** "This is not a real calendar date ...", "... outside the accepted range
+** 1800-01-01 to 2999-12-31", or the expected form. */
+const char *bh_date_problem(const char *text, size_t len);
+
+/* Why bh_money_parse refused a text (or BH_MONEY_OK), so readers can say
+** what is wrong: a malformed amount, a third decimal, or beyond
+** BH_MAX_CENTS. */
+typedef enum bh_money_result {
+    BH_MONEY_OK = 0,
+    BH_MONEY_MALFORMED,
+    BH_MONEY_DECIMALS,
+    BH_MONEY_RANGE
+} bh_money_result;
+
+/* bh_money_parse, telling why it refused; *cents is set only on OK. */
+bh_money_result bh_money_parse_why(const char *text, size_t len, int64_t *cents);
+
 /* Parses "HH:MM" (00:00-23:59) into minutes after midnight; -1 if not. */
 int bh_time_parse(const char *text);
 

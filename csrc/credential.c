@@ -98,14 +98,22 @@ int bh_credential_table_sorted(void) {
     return 1;
 }
 
-/* Upper case, letters and digits only, from [s, s + n). */
-static void normalise(const char *s, size_t n, char *out, size_t size) {
+/* Upper case, letters and digits only, from [s, s + n). A token too long
+** for out comes out empty, so it matches nothing rather than matching on a
+** cut. Returns 0 for such a token, 1 otherwise. */
+static int normalise(const char *s, size_t n, char *out, size_t size) {
     size_t i, k = 0;
-    for (i = 0; i < n && k + 1 < size; i++) {
+    for (i = 0; i < n; i++) {
         char c = BH_TO_UPPER(s[i]);
-        if (BH_IS_UPPER(c) || BH_IS_DIGIT(c)) out[k++] = c;
+        if (!(BH_IS_UPPER(c) || BH_IS_DIGIT(c))) continue;
+        if (k + 1 >= size) {
+            out[0] = '\0';
+            return 0;
+        }
+        out[k++] = c;
     }
     out[k] = '\0';
+    return 1;
 }
 
 static int is_separator(char c) {
@@ -159,8 +167,10 @@ int bh_credential_parse(const char *text, bh_credential_parsed *out) {
             p++;
             while (*p && !is_separator(*p)) p++;
         }
-        normalise(start, (size_t)(p - start), norm, sizeof norm);
-        if (norm[0] == '\0') continue;
+        /* A piece of punctuation alone is no credential; an overlong one is
+        ** kept, as an unknown credential. */
+        if (normalise(start, (size_t)(p - start), norm, sizeof norm) && norm[0] == '\0')
+            continue;
         if (out->n == BH_CREDENTIAL_MAX_TOKENS) {
             out->dropped++;
             continue;
@@ -223,7 +233,8 @@ static int token_matches(const bh_credential_token *t, bh_licence_class cls,
                          const bh_credential_token *entry) {
     if (t->kind == BH_CREDENTIAL_CERTIFICATION || t->kind == BH_CREDENTIAL_DEGREE) return 0;
     if (t->kind == BH_CREDENTIAL_LICENCE && cls != BH_LICENCE_NONE) return cls == t->cls;
-    return strcmp(entry->text, t->text) == 0;
+    /* An overlong piece reads as empty text: it matches nothing. */
+    return t->text[0] != '\0' && strcmp(entry->text, t->text) == 0;
 }
 
 /* Entries in the payer's order (its first match wins, with its modifier);

@@ -298,7 +298,9 @@ bh_status bh_ncci_load_ptp(bh_ncci *ncci, const char *text, size_t len, const ch
         ncci->n_ptp = before;   /* all or nothing */
         return ld.status != BH_OK ? ld.status : BH_ERR_SYNTAX;
     }
-    qsort(ncci->ptp, ncci->n_ptp, sizeof *ncci->ptp, compare_ptp);
+    /* A file of notices only loads nothing: ptp may still be NULL, and
+    ** qsort's pointer must be valid even for zero elements. */
+    if (ncci->n_ptp > 1) qsort(ncci->ptp, ncci->n_ptp, sizeof *ncci->ptp, compare_ptp);
     if (added != NULL) *added = ld.added;
     return BH_OK;
 }
@@ -428,7 +430,7 @@ bh_status bh_ncci_load_mue(bh_ncci *ncci, const char *text, size_t len, bh_date 
         ncci->n_mue = before;
         return ld.status != BH_OK ? ld.status : BH_ERR_SYNTAX;
     }
-    qsort(ncci->mue, ncci->n_mue, sizeof *ncci->mue, compare_mue);
+    if (ncci->n_mue > 1) qsort(ncci->mue, ncci->n_mue, sizeof *ncci->mue, compare_mue);
     if (added != NULL) *added = ld.added;
     return BH_OK;
 }

@@ -703,6 +703,12 @@ bh_status bh_telehealth_derive(const bh_telehealth_query *query, bh_telehealth_a
     if (query == NULL || answer == NULL) return BH_ERR_ARG;
     memset(answer, 0, sizeof *answer);
     if (query->code == NULL || !valid_date(query->date)) return BH_ERR_ARG;
+    {
+        /* An unknown or malformed code has no rules: answering for it would
+        ** be a guess (ABC once came out "allowed, POS 10"). */
+        bh_procedure_info info;
+        if (!bh_procedure_lookup(query->code, strlen(query->code), &info)) return BH_ERR_ARG;
+    }
     p = query->profile;
     if (p == NULL) {
         bh_telehealth_profile_default(query->payer, &template_profile);

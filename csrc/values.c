@@ -26,17 +26,23 @@ static int digits_value(const char *s, int n) {
     return v;
 }
 
-int bh_date_parse(const char *text, size_t len, bh_date *out) {
+bh_date_result bh_date_parse_why(const char *text, size_t len, bh_date *out) {
     int y, m, d;
-    if (text == NULL || len != 10 || text[4] != '-' || text[7] != '-') return 0;
+    if (text == NULL || len != 10 || text[4] != '-' || text[7] != '-')
+        return BH_DATE_MALFORMED;
     y = digits_value(text, 4);
     m = digits_value(text + 5, 2);
     d = digits_value(text + 8, 2);
-    /* Years outside 1800-2999 are typing slips, not claims. */
-    if (y < 1800 || y > 2999 || m < 1 || m > 12 || d < 1) return 0;
-    if (d > days_in_month(y, m)) return 0;
+    if (y < 0 || m < 0 || d < 0) return BH_DATE_MALFORMED;
+    if (m < 1 || m > 12 || d < 1 || d > days_in_month(y, m)) return BH_DATE_IMPOSSIBLE;
+    /* Years outside the range are typing slips, not claims. */
+    if (y < BH_DATE_MIN_YEAR || y > BH_DATE_MAX_YEAR) return BH_DATE_RANGE;
     *out = (bh_date)(y * 10000 + m * 100 + d);
-    return 1;
+    return BH_DATE_OK;
+}
+
+int bh_date_parse(const char *text, size_t len, bh_date *out) {
+    return bh_date_parse_why(text, len, out) == BH_DATE_OK;
 }
 
 void bh_date_format(bh_date date, char buf[11]) {
@@ -69,34 +75,44 @@ int bh_time_parse(const char *text) {
 }
 
 /* At most 11 integer digits: $99,999,999,999 is far beyond any claim line
-** and keeps cents well inside int64. */
+** and keeps cents well inside int64 (BH_MAX_CENTS). Leading zeros do not
+** count towards them. */
 #define MONEY_MAX_INT_DIGITS 11
 
-int bh_money_parse(const char *text, size_t len, int64_t *cents) {
+bh_money_result bh_money_parse_why(const char *text, size_t len, int64_t *cents) {
     size_t i = 0, int_digits = 0, frac_digits = 0;
     int64_t whole = 0, frac = 0;
-    int negative = 0;
-    if (text == NULL || len == 0) return 0;
+    int negative = 0, too_big = 0;
+    if (text == NULL || len == 0) return BH_MONEY_MALFORMED;
     if (text[0] == '-') {
         negative = 1;
         i = 1;
     }
     for (; i < len && BH_IS_DIGIT(text[i]); i++) {
-        if (++int_digits > MONEY_MAX_INT_DIGITS) return 0;
-        whole = whole * 10 + (text[i] - '0');
+        if (int_digits == 0 && text[i] == '0') {
+            int_digits = i + 1 < len && BH_IS_DIGIT(text[i + 1]) ? 0 : 1;
+            continue;
+        }
+        if (++int_digits > MONEY_MAX_INT_DIGITS) too_big = 1;
+        else whole = whole * 10 + (text[i] - '0');
     }
-    if (int_digits == 0) return 0;
+    if (int_digits == 0) return BH_MONEY_MALFORMED;
     if (i < len && text[i] == '.') {
         for (i++; i < len && BH_IS_DIGIT(text[i]); i++) {
-            if (++frac_digits > 2) return 0;
-            frac = frac * 10 + (text[i] - '0');
+            if (++frac_digits <= 2) frac = frac * 10 + (text[i] - '0');
         }
-        if (frac_digits == 0) return 0;
+        if (frac_digits == 0) return BH_MONEY_MALFORMED;
         if (frac_digits == 1) frac *= 10;
     }
-    if (i != len) return 0;
+    if (i != len) return BH_MONEY_MALFORMED;
+    if (frac_digits > 2) return BH_MONEY_DECIMALS;
+    if (too_big) return BH_MONEY_RANGE;
     *cents = (whole * 100 + frac) * (negative ? -1 : 1);
-    return 1;
+    return BH_MONEY_OK;
+}
+
+int bh_money_parse(const char *text, size_t len, int64_t *cents) {
+    return bh_money_parse_why(text, len, cents) == BH_MONEY_OK;
 }
 
 void bh_money_format(int64_t cents, char buf[24]) {
@@ -116,4 +132,15 @@ void bh_money_format(int64_t cents, char buf[24]) {
     buf[k++] = (char)('0' + magnitude % 100 / 10);
     buf[k++] = (char)('0' + magnitude % 10);
     buf[k] = '\0';
+}
+
+const char *bh_date_problem(const char *text, size_t len) {
+    bh_date d;
+    switch (bh_date_parse_why(text, len, &d)) {
+    case BH_DATE_OK: return "The date is valid.";
+    case BH_DATE_IMPOSSIBLE: return "This is not a real calendar date (no such day in that month).";
+    case BH_DATE_RANGE:
+        return "The date is outside the accepted range 1800-01-01 to 2999-12-31.";
+    default: return "This is not a date in YYYY-MM-DD form.";
+    }
 }

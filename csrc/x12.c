@@ -233,10 +233,23 @@ static void w_id(writer *w, const char *s, size_t max, int required, const char 
     w_el(w, s, strlen(s));
 }
 
-static void w_date(writer *w, bh_date d, const char *field) {
+/* text: the date as the claim gave it (NULL when absent), so a date the
+** reader refused is called what it is rather than missing. */
+static void w_date(writer *w, bh_date d, const char *text, const char *field) {
     char buf[16];
     if (!date_ok(d)) {
-        w_fail(w, field, d == 0 ? "is missing" : "is not a real date");
+        if (d == 0 && text != NULL && text[0] != '\0') {
+            bh_date ignored;
+            switch (bh_date_parse_why(text, strlen(text), &ignored)) {
+            case BH_DATE_IMPOSSIBLE: w_fail(w, field, "is not a real calendar date"); break;
+            case BH_DATE_RANGE:
+                w_fail(w, field, "is outside the accepted range 1800-01-01 to 2999-12-31");
+                break;
+            default: w_fail(w, field, "is not a date in YYYY-MM-DD form"); break;
+            }
+        } else {
+            w_fail(w, field, d == 0 ? "is missing" : "is not a real calendar date");
+        }
         return;
     }
     snprintf(buf, sizeof buf, "%08ld", (long)d);
@@ -359,9 +372,14 @@ static void w_address(writer *w, const bh_address *a, const char *field, int req
         char zip[16];
         size_t n = 0;
         const char *z = a->zip;
-        for (; z != NULL && *z && n < 15; z++)
-            if (BH_IS_DIGIT(*z)) zip[n++] = *z;
+        int too_long = 0;
+        for (; z != NULL && *z; z++) {
+            if (!BH_IS_DIGIT(*z)) continue;
+            if (n < 15) zip[n++] = *z;
+            else too_long = 1;     /* refused below, never cut */
+        }
         if (n == 0) w_fail(w, what, "is missing");
+        if (too_long) w_fail(w, what, "has more than 15 digits (N403)");
         w_el(w, zip, n);
     }
     w_end(w);
@@ -372,7 +390,7 @@ static void w_dmg(writer *w, const bh_person *p, const char *field) {
     w_begin(w, "DMG");
     w_els(w, "D8");
     snprintf(what, sizeof what, "%s.birth_date", field);
-    w_date(w, p->birth_date, what);
+    w_date(w, p->birth_date, p->birth_date_text, what);
     snprintf(what, sizeof what, "%s.sex", field);
     if (p->sex == NULL || !(str_eq(p->sex, "M") || str_eq(p->sex, "F") || str_eq(p->sex, "U")))
         w_fail(w, what, p->sex == NULL ? "is missing" : "is not M, F or U");
@@ -579,7 +597,7 @@ static void w_line(writer *w, const bh_claim *c, int index) {
     w_els(w, "472");
     w_els(w, "D8");
     snprintf(field, sizeof field, "lines[%d].date", index + 1);
-    w_date(w, l->date, field);
+    w_date(w, l->date, l->date_text, field);
     w_end(w);
 }
 
@@ -1153,6 +1171,7 @@ static span comp(const bh_x12_reader *r, span s, int k) {
     size_t i = 0, start = 0;
     int at = 1;
     span out = {NULL, 0};
+    if (s.p == NULL) return out;    /* an absent element: no pointer to offset */
     for (; i <= s.n; i++) {
         if (i == s.n || s.p[i] == r->csep) {
             if (at == k) {
@@ -1192,10 +1211,12 @@ static int parse_date(span s, bh_date *out) {
     return 1;
 }
 
+/* A count or control number: 1 to 9 digits (0 to 999999999, the range
+** bhclaim.h states), so it fits a long on every platform. */
 static int parse_long(span s, long *out) {
     long v = 0;
     size_t i;
-    if (s.n == 0 || s.n > 10) return 0;
+    if (s.n == 0 || s.n > 9) return 0;
     for (i = 0; i < s.n; i++) {
         if (!BH_IS_DIGIT(s.p[i])) return 0;
         v = v * 10 + (s.p[i] - '0');
@@ -1204,12 +1225,19 @@ static int parse_long(span s, long *out) {
     return 1;
 }
 
-/* X12 R type into cents: "45", "45.5", "-3.10", ".5"; at most two decimals. */
+static int parse_decimal(span s, double *out);
+
+/* What parse_money and parse_units make of an element. */
+enum { NUM_BAD = 0, NUM_OK = 1, NUM_RANGE = 2 };
+
+/* X12 R type into cents: "45", "45.5", "-3.10", ".5"; at most two decimals.
+** NUM_RANGE beyond BH_MAX_CENTS (leading zeros do not count): the value is
+** never wrapped (18 digits of R would overflow int64 cents). */
 static int parse_money(span s, int64_t *cents) {
     int64_t v = 0;
     size_t i = 0;
-    int neg = 0, decimals = -1, digits = 0;
-    if (s.n == 0 || s.n > 18) return 0;
+    int neg = 0, decimals = -1, digits = 0, too_big = 0;
+    if (s.n == 0) return NUM_BAD;
     if (s.p[0] == '-') {
         neg = 1;
         i = 1;
@@ -1218,15 +1246,29 @@ static int parse_money(span s, int64_t *cents) {
         char c = s.p[i];
         if (c == '.' && decimals < 0) decimals = 0;
         else if (BH_IS_DIGIT(c) && decimals < 2) {
-            v = v * 10 + (c - '0');
+            /* Stop adding once past the limit: v * 10 + 9 then still fits. */
+            if (!too_big) v = v * 10 + (c - '0');
+            if (v > BH_MAX_CENTS) too_big = 1;
             digits++;
             if (decimals >= 0) decimals++;
-        } else return 0;
+        } else return NUM_BAD;
     }
-    if (digits == 0) return 0;
+    if (digits == 0) return NUM_BAD;
+    if (too_big) return NUM_RANGE;
     for (decimals = decimals < 0 ? 0 : decimals; decimals < 2; decimals++) v *= 10;
+    if (v > BH_MAX_CENTS) return NUM_RANGE;
     *cents = neg ? -v : v;
-    return 1;
+    return NUM_OK;
+}
+
+/* SV104 quantity: digits with at most one point; NUM_RANGE above
+** BH_MAX_UNITS. */
+static int parse_units(span s, double *out) {
+    double v;
+    if (!parse_decimal(s, &v)) return NUM_BAD;
+    if (v > BH_MAX_UNITS) return NUM_RANGE;
+    *out = v;
+    return NUM_OK;
 }
 
 static int parse_decimal(span s, double *out) {
@@ -1250,6 +1292,14 @@ static int parse_decimal(span s, double *out) {
     if (!digits) return 0;
     *out = v;
     return 1;
+}
+
+/* An amount beyond BH_MAX_CENTS, refused rather than wrapped. */
+static int amount_range(bh_x12_reader *r, const char *element) {
+    char max[24];
+    bh_money_format(BH_MAX_CENTS, max);
+    return fail(r, BH_ERR_LIMIT, "x12.range", "%s is over the maximum amount of %s (or below "
+                "its negative)", element, max);
 }
 
 static void copy_out(char *dst, size_t size, span s) {
@@ -1629,8 +1679,11 @@ static int handle_clm(bh_x12_reader *r) {
                     "CLM05 must be place of service:B:frequency");
     start_claim(r);
     c->id = dup(r, E(r, 1));
-    if (!parse_money(E(r, 2), &c->total_charge))
-        return fail(r, BH_ERR_SYNTAX, "x12.element", "CLM02 is not an amount");
+    switch (parse_money(E(r, 2), &c->total_charge)) {
+    case NUM_BAD: return fail(r, BH_ERR_SYNTAX, "x12.element", "CLM02 is not an amount");
+    case NUM_RANGE: return amount_range(r, "CLM02");
+    default: break;
+    }
     c->total_charge_state = BH_FIELD_OK;
     c->place_of_service = dup(r, comp(r, c5, 1));
     c->frequency = dup(r, comp(r, c5, 3));
@@ -1927,12 +1980,20 @@ static int handle_sv1(bh_x12_reader *r) {
         span m = comp(r, s1, k);
         if (m.n) l->modifiers[l->n_modifiers++] = dup(r, m);
     }
-    if (!parse_money(E(r, 2), &l->charge))
-        return fail(r, BH_ERR_SYNTAX, "x12.element", "SV102 is not an amount");
+    switch (parse_money(E(r, 2), &l->charge)) {
+    case NUM_BAD: return fail(r, BH_ERR_SYNTAX, "x12.element", "SV102 is not an amount");
+    case NUM_RANGE: return amount_range(r, "SV102");
+    default: break;
+    }
     l->charge_state = BH_FIELD_OK;
     if (required(r, 3) < 0) return -1;
-    if (!parse_decimal(E(r, 4), &l->units))
-        return fail(r, BH_ERR_SYNTAX, "x12.element", "SV104 is not a quantity");
+    switch (parse_units(E(r, 4), &l->units)) {
+    case NUM_BAD: return fail(r, BH_ERR_SYNTAX, "x12.element", "SV104 is not a quantity");
+    case NUM_RANGE:
+        return fail(r, BH_ERR_LIMIT, "x12.range", "SV104 is over the maximum of %.0f units",
+                    BH_MAX_UNITS);
+    default: break;
+    }
     l->units_state = BH_FIELD_OK;
     l->place_of_service = dup(r, E(r, 5));
     if (comp(r, ptrs, 1).n == 0)

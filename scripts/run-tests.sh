@@ -5,7 +5,9 @@
 #  2. C unit tests, then the busted specs on every installed Lua;
 #  3. the same under AddressSanitizer + UndefinedBehaviorSanitizer, and a
 #     GC-stress pass;
-#  4. luarocks make into a scratch tree, and a load from there.
+#  4. the libFuzzer harnesses (fuzz/): every corpus and crash file replayed,
+#     then FUZZ_BUDGET seconds (default 15) of fuzzing per harness;
+#  5. luarocks make into a scratch tree, and a load from there.
 # Totals go to build/test-totals ("passed failed") and end the output as
 # "N passed, N failed". Exit status 0 only when nothing failed.
 # SPDX-License-Identifier: MIT
@@ -98,6 +100,17 @@ if make --no-print-directory asan >/dev/null 2>&1; then
     unset ASAN_OPTIONS UBSAN_OPTIONS
 else
     not_ok "sanitizer build"
+fi
+
+step "coverage-guided fuzzing (libFuzzer, ASan + UBSan)"
+# Replays every committed corpus and crash file (fuzz/), then fuzzes each
+# harness for FUZZ_BUDGET seconds: one TAP line per replay and per run.
+if make --no-print-directory fuzz-build >/dev/null 2>&1; then
+    ok "fuzz harness build (clang -fsanitize=fuzzer,address,undefined)"
+    run_tap "fuzz harnesses (replay + ${FUZZ_BUDGET:-15}s each)" \
+        sh scripts/fuzz.sh test "${FUZZ_BUDGET:-15}"
+else
+    not_ok "fuzz harness build (clang -fsanitize=fuzzer,address,undefined)"
 fi
 
 step "luarocks"

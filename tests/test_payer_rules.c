@@ -72,7 +72,7 @@ static void test_credential_parse(void) {
     expect(bh_credential_parse(many, &p) == BH_CREDENTIAL_MAX_TOKENS && p.dropped == 4,
            "pieces past the limit are counted");
     expect(bh_credential_parse("ABCDEFGHIJKLMNOPQRSTUVWXYZ-0123456789", &p) == 1 &&
-           p.tokens[0].kind == BH_CREDENTIAL_UNKNOWN, "an overlong piece is cut, not overrun");
+           p.tokens[0].kind == BH_CREDENTIAL_UNKNOWN, "an overlong piece is unknown, not cut or overrun");
     expect(bh_credential_table_sorted(), "abbreviations sorted for the binary search");
     expect(same(bh_licence_class_name(BH_LICENCE_MFT), "marriage_family_therapist") &&
            same(bh_licence_class_name((bh_licence_class)99), "none"), "class names");

@@ -66,6 +66,9 @@ function M.derive(q)
     if not QUERY_KEYS[k] then argerror("unknown field '" .. tostring(k) .. "'") end
   end
   if type(q.code) ~= "string" then argerror("field 'code' must be a string") end
+  if not core.procedure(q.code).known then
+    argerror("field 'code' is not a known CPT or HCPCS code")
+  end
   if type(q.date) ~= "string" then argerror("field 'date' must be a date YYYY-MM-DD") end
   local profile, kind = nil, q.payer
   if payer.is_profile(q.payer) then

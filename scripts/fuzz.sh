@@ -1,0 +1,108 @@
+#!/bin/sh
+# fuzz.sh: runs the libFuzzer harnesses fuzz/fuzz_<name>.c (built by
+# `make fuzz-build` into $FUZZ_BUILD, default build-fuzz).
+#   fuzz.sh run SECONDS   fuzz each harness for SECONDS on a scratch copy of
+#                         its corpus; crashes go to fuzz/crashes/<name>/
+#   fuzz.sh merge         add to fuzz/corpus/<name>/ the scratch inputs that
+#                         reach new edges (-merge=1, hit counts ignored)
+#   fuzz.sh minimize      rebuild fuzz/corpus/<name>/ from scratch, minimized
+#   fuzz.sh test SECONDS  what `make test` runs: replays every corpus and
+#                         crash file, then fuzzes each harness for SECONDS;
+#                         prints one TAP line per replay and per run
+# Exit status: 0 when nothing crashed.
+# SPDX-License-Identifier: MIT
+set -u
+cd "$(dirname "$0")/.." || exit 2
+build=${FUZZ_BUILD:-build-fuzz}
+mode=${1:-}
+seconds=${2:-15}
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+
+names() {
+    for f in fuzz/fuzz_*.c; do
+        n=${f#fuzz/fuzz_}
+        printf '%s\n' "${n%.c}"
+    done
+}
+
+# Files of a folder, or nothing when it does not exist.
+files_of() {
+    [ -d "$1" ] && find "$1" -type f ! -name '.*' | sort
+}
+
+status=0
+n=0
+tap() {     # tap OK|FAIL description
+    n=$((n + 1))
+    if [ "$1" = OK ]; then printf 'ok %d - %s\n' "$n" "$2"
+    else printf 'not ok %d - %s\n' "$n" "$2"; status=1; fi
+}
+
+case "$mode" in
+run)
+    for name in $(names); do
+        mkdir -p "$build/corpus/$name" "fuzz/crashes/$name"
+        echo "== fuzz_$name for ${seconds}s"
+        "$build/fuzz_$name" -max_total_time="$seconds" -print_final_stats=1 \
+            -artifact_prefix="fuzz/crashes/$name/" \
+            "$build/corpus/$name" "fuzz/corpus/$name" 2>&1 |
+            grep -E '^#[0-9]+[[:space:]]+(INITED|DONE)|stat::|ERROR|SUMMARY|Test unit written' |
+            tee "$build/fuzz_$name.log"
+        grep -q 'ERROR\|Test unit written' "$build/fuzz_$name.log" && status=1
+    done
+    ;;
+merge)
+    # Adds to the committed corpus only the scratch inputs that reach new
+    # edges (hit counts ignored), so it grows slowly and files never churn.
+    # To minimize from scratch instead: fuzz.sh minimize.
+    for name in $(names); do
+        mkdir -p "fuzz/corpus/$name"
+        before=$(files_of "fuzz/corpus/$name" | wc -l)
+        "$build/fuzz_$name" -merge=1 -use_counters=0 "fuzz/corpus/$name" \
+            "$build/corpus/$name" >/dev/null 2>&1 || { echo "merge of $name failed"; status=1; }
+        echo "fuzz/corpus/$name: $before -> $(files_of "fuzz/corpus/$name" | wc -l) files"
+    done
+    ;;
+minimize)
+    for name in $(names); do
+        mkdir -p "$build/merged/$name"
+        rm -f "$build/merged/$name"/*
+        # Edges only (no hit counts): keeps the committed corpus small.
+        "$build/fuzz_$name" -merge=1 -use_counters=0 "$build/merged/$name" "fuzz/corpus/$name" \
+            "$build/corpus/$name" >/dev/null 2>&1 || { echo "merge of $name failed"; status=1; continue; }
+        rm -rf "fuzz/corpus/$name"
+        mkdir -p "fuzz/corpus/$name"
+        cp "$build/merged/$name"/* "fuzz/corpus/$name/" 2>/dev/null
+        echo "fuzz/corpus/$name: $(files_of "fuzz/corpus/$name" | wc -l) files"
+    done
+    ;;
+test)
+    log="$build/fuzz-test.log"
+    : > "$log"
+    for name in $(names); do
+        bin="$build/fuzz_$name"
+        inputs=$(files_of "fuzz/corpus/$name"; files_of "fuzz/crashes/$name")
+        # shellcheck disable=SC2086
+        if [ -n "$inputs" ] && "$bin" -runs=1 $inputs >> "$log" 2>&1; then
+            tap OK "fuzz_$name replays $(printf '%s\n' "$inputs" | wc -l) corpus and crash files"
+        else
+            tap FAIL "fuzz_$name replays its corpus and crash files"
+            tail -30 "$log"
+        fi
+        mkdir -p "$build/test-corpus/$name" "$build/test-crashes/$name"
+        if "$bin" -max_total_time="$seconds" -artifact_prefix="$build/test-crashes/$name/" \
+            "$build/test-corpus/$name" "fuzz/corpus/$name" >> "$log" 2>&1; then
+            tap OK "fuzz_$name runs ${seconds}s without a crash"
+        else
+            tap FAIL "fuzz_$name runs ${seconds}s without a crash (input in $build/test-crashes/$name/)"
+            tail -30 "$log"
+        fi
+    done
+    ;;
+*)
+    echo "usage: fuzz.sh run SECONDS | merge | minimize | test SECONDS" >&2
+    exit 2
+    ;;
+esac
+exit $status

@@ -70,6 +70,9 @@ static const bh_credential fuzz_credentials[] = {
     {"LCSW", NULL, 0}, {"PHD", "AH", 0}, {"LPC", "HO", 20240101}
 };
 static const char *const fuzz_placeholders[] = {"n/a", "see note", "-"};
+static const char *const fuzz_prior_auth[] = {"90853", "90791", "H0004"};
+static const char *const fuzz_not_paid[] = {"H0004", "T1015"};
+static const char *const fuzz_dx_allowed[] = {"Z63.0", "R45.851"};
 static const bh_mue_edit fuzz_mue[] = {
     {"90853", 1, 3, 0, 0, "fuzz profile", 1}, {"H0004", 4, 2, 20200101, 0, "fuzz profile", 0}
 };
@@ -102,6 +105,18 @@ static void fuzz_profile(bh_profile *p, bh_telehealth_profile *th) {
     p->ptp = fuzz_ptp;
     p->n_ptp = (int)(sizeof fuzz_ptp / sizeof fuzz_ptp[0]);
     p->telehealth = th;
+    /* The payer edits (payer_rules.c): filing limit, prior authorization,
+    ** codes not paid, diagnoses allowed besides F01-F99. */
+    p->timely_filing.value = 12;
+    p->timely_filing.source = "fuzz";
+    p->prior_auth.codes = fuzz_prior_auth;
+    p->prior_auth.n = (int)(sizeof fuzz_prior_auth / sizeof fuzz_prior_auth[0]);
+    p->prior_auth.source = "fuzz";
+    p->not_paid.codes = fuzz_not_paid;
+    p->not_paid.n = (int)(sizeof fuzz_not_paid / sizeof fuzz_not_paid[0]);
+    p->not_paid.unconfirmed = 1;
+    p->dx_allowed.codes = fuzz_dx_allowed;
+    p->dx_allowed.n = (int)(sizeof fuzz_dx_allowed / sizeof fuzz_dx_allowed[0]);
 }
 
 #endif

@@ -277,6 +277,8 @@ struct bh_claim {
     int64_t total_charge;                       /* cents, when the claim states one */
     bh_field_state total_charge_state;
     const char *frequency;                      /* claim frequency: "1", "7", "8" */
+    const char *payer_claim_number;             /* REF*F8: the payer's control number of
+                                                   the claim a 7 or 8 replaces or voids */
     const char *note;                           /* free text for the payer (NTE) */
     bh_line lines[BH_MAX_LINES];
     int n_lines;
@@ -867,11 +869,19 @@ void bh_x12_options_default(bh_x12_options *opt);
 ** Consecutive claims with the same billing provider share a 2000A HL, with
 ** the same subscriber and payer a 2000B HL, with the same patient a 2000C
 ** HL; HL numbers, HL04 child codes and the SE, GE and IEA counts are
-** computed. Names, addresses and the note are upper-cased (the note keeps
-** its case), stripped of characters outside the X12 basic and extended
-** sets and of the separators, and cut to the element's maximum length.
-** Identifiers and codes are never altered: one holding a separator or a
-** forbidden character, or longer than its element, is refused.
+** computed; a subscriber HL holds at most 100 claims, the guide's limit.
+** Names, addresses and the note are upper-cased (the note keeps its case)
+** and folded to printable ASCII by one transliteration table (x12_text.c,
+** listed in docs/cli.md), a separator inside text becoming a space; text
+** with a character the table cannot fold, or longer than its element once
+** folded, is refused, never cut. Identifiers and codes are never altered:
+** one holding a separator, a lower-case letter (codes) or a forbidden
+** character, or longer than its element, is refused; so are an NPI that is
+** not 10 digits, a stated total other than the sum of the lines, a state
+** that is not a US code, a ZIP that is not 5 or 9 digits (9 for the
+** billing provider), a missing subscriber address (subscriber = patient)
+** or patient address, a frequency other than 1, 7, 8, and a 7 or 8
+** without payer_claim_number.
 ** Returns BH_OK; BH_ERR_ARG when an argument, an option or a claim's
 ** required value is missing or unusable (err->message names the claim id
 ** and the field, err->id "x12.write"); BH_ERR_NOMEM. On failure `out` is

@@ -1161,6 +1161,8 @@ static int claim_member(reader *r, const jpath *at, const char *key, void *ctx) 
         }
         if (KEY_IS(key, "prior_authorization"))
             return field_string(r, at, 0, &c->prior_authorization, NULL);
+        if (KEY_IS(key, "payer_claim_number"))
+            return field_string(r, at, 0, &c->payer_claim_number, NULL);
         break;
     case 'b':
         if (KEY_IS(key, "billing_provider")) {

@@ -230,7 +230,7 @@ static int key_rank(const char *key) {
         "id", "date", "start", "end", "code", "modifiers", "units", "charge", "payer",
         "billing_provider", "rendering_provider", "facilitator", "co_facilitator",
         "subscriber", "patient", "diagnoses", "place_of_service", "prior_authorization",
-        "total_charge", "frequency", "note", "lines", "session", "documentation", NULL};
+        "total_charge", "frequency", "payer_claim_number", "note", "lines", "session", "documentation", NULL};
     int i;
     for (i = 0; order[i] != NULL; i++)
         if (strcmp(key, order[i]) == 0) return i;
@@ -1675,6 +1675,25 @@ static void read_x12_options(lua_State *L, int idx, bh_x12_options *o) {
     if (v != NULL && strlen(v) == 4) o->time = atoi(v);
 }
 
+/* A claim whose JSON had a field the model could not take (a wrong type,
+** more entries than the 837P allows) would be written without it: it is
+** refused instead, with the first such field. Pushes nil, message, id and
+** returns 1 then; 0 when the claim is whole. */
+static int refuse_unreadable(lua_State *L, const bh_report *report, const bh_claim *claim,
+                             int at) {
+    size_t i, n = bh_report_count(report);
+    for (i = 0; i < n; i++) {
+        const bh_finding *f = bh_report_get(report, i);
+        if (f->severity != BH_SEV_ERROR || strcmp(f->rule, "claim.schema") != 0) continue;
+        lua_pushnil(L);
+        lua_pushfstring(L, "claim %d (%s): %s: %s", at, claim->id ? claim->id : "no id",
+                        f->path[0] ? f->path : "claim", f->message);
+        lua_pushstring(L, "x12.claim");
+        return 1;
+    }
+    return 0;
+}
+
 /***
 Writes claims as one X12 837P (005010X222A1) interchange.
 @function x12_write
@@ -1740,6 +1759,7 @@ static int l_x12_write(lua_State *L) {
                 lua_pushstring(L, "x12.claim");
                 return 3;
             }
+            if (refuse_unreadable(L, s->report, b->claims[k], at)) return 3;
         }
         st = bh_x12_writer_add(b->writer, (const bh_claim *const *)b->claims, in_set);
         if (st == BH_ERR_NOMEM) return luaL_error(L, "bhclaim: out of memory");
@@ -1884,6 +1904,7 @@ static void push_claim(lua_State *L, const bh_claim *c) {
     set_string(L, "prior_authorization", c->prior_authorization);
     if (c->total_charge_state == BH_FIELD_OK) set_money(L, "total_charge", c->total_charge);
     set_string(L, "frequency", c->frequency);
+    set_string(L, "payer_claim_number", c->payer_claim_number);
     set_string(L, "note", c->note);
     lua_createtable(L, c->n_lines, 0);
     for (i = 0; i < c->n_lines; i++) {

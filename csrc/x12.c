@@ -173,39 +173,38 @@ static void w_els(writer *w, const char *s) {
     w_el(w, s, s ? strlen(s) : 0);
 }
 
-/* Free text: upper-cased (unless keep_case), runs of white space made one
-** space, characters outside printable ASCII and the separators dropped,
-** cut to max. Returns the cleaned length in buf (size > max). */
-static size_t clean_text(const bh_x12_options *o, const char *s, size_t max, int keep_case,
-                         char *buf) {
-    size_t n = 0;
-    int space = 0;
-    if (s == NULL) return 0;
-    for (; *s && n < max; s++) {
-        char c = *s;
-        if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-            space = n > 0;
-            continue;
-        }
-        if ((unsigned char)c < 0x21 || (unsigned char)c > 0x7e || is_sep(o, c)) continue;
-        if (space) {
-            if (n + 1 >= max) break;
-            buf[n++] = ' ';
-            space = 0;
-        }
-        buf[n++] = keep_case ? c : BH_TO_UPPER(c);
+/* Free text, folded by bh_x12_fold (x12_text.c) with this writer's
+** separators: written exactly as folded, or the claim is refused with the
+** field named; never cut, never a character dropped. */
+static void w_text_case(writer *w, const char *s, size_t max, int required, const char *field,
+                        int keep_case) {
+    char buf[BH_X12_MAX_ELEMENT_LEN + 1], what[120];
+    char seps[4];
+    size_t n;
+    const bh_x12_options *o = w->opt;
+    if (max > BH_X12_MAX_ELEMENT_LEN) max = BH_X12_MAX_ELEMENT_LEN;
+    seps[0] = o->element_sep; seps[1] = o->component_sep;
+    seps[2] = o->repetition_sep; seps[3] = o->segment_term;
+    switch (bh_x12_fold(s, seps, keep_case, buf, max, &n, NULL)) {
+    case BH_FOLD_BAD_CHAR:
+        snprintf(what, sizeof what, "holds a character (byte %lu) that X12 cannot carry and "
+                 "that has no folding", (unsigned long)n + 1);
+        w_fail(w, field, what);
+        return;
+    case BH_FOLD_TOO_LONG:
+        snprintf(what, sizeof what, "is longer than the element's %lu characters",
+                 (unsigned long)max);
+        w_fail(w, field, what);
+        return;
+    default:
+        break;
     }
-    buf[n] = '\0';
-    return n;
+    if (n == 0 && required) w_fail(w, field, s == NULL ? "is missing" : "is empty");
+    w_el(w, buf, n);
 }
 
 static void w_text(writer *w, const char *s, size_t max, int required, const char *field) {
-    char buf[BH_X12_MAX_ELEMENT_LEN + 1];
-    size_t n;
-    if (max > BH_X12_MAX_ELEMENT_LEN) max = BH_X12_MAX_ELEMENT_LEN;
-    n = clean_text(w->opt, s, max, 0, buf);
-    if (n == 0 && required) w_fail(w, field, s == NULL ? "is missing" : "has no character X12 can carry");
-    w_el(w, buf, n);
+    w_text_case(w, s, max, required, field, 0);
 }
 
 /* An identifier or code: written as given or refused, never altered. */
@@ -309,6 +308,22 @@ static int patient_eq(const bh_claim *a, const bh_claim *b) {
            str_eq(a->subscriber.relationship, b->subscriber.relationship);
 }
 
+static int all_digits(const char *s, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (!BH_IS_DIGIT(s[i])) return 0;
+    return s[n] == '\0';
+}
+
+/* A code as the code sets print it: upper-case letters and digits only
+** (a lower-case code is refused, never changed). */
+static int code_ok(const char *s, size_t max) {
+    size_t n = 0;
+    for (; s[n]; n++)
+        if (!BH_IS_UPPER(s[n]) && !BH_IS_DIGIT(s[n])) return 0;
+    return n >= 1 && n <= max;
+}
+
 /* NM1 for a person or an organisation: entity type 1 when a first name is
 ** given, else 2 (NM103 then holds the whole name). */
 static void w_nm1(writer *w, const char *entity, const bh_name *name, const char *id_qual,
@@ -319,14 +334,18 @@ static void w_nm1(writer *w, const char *entity, const bh_name *name, const char
     w_begin(w, "NM1");
     w_els(w, entity);
     w_els(w, person ? "1" : "2");
-    snprintf(what, sizeof what, "%s.name.last", field);
-    w_text(w, name->last, 60, 1, what);
-    w_text(w, person ? name->first : NULL, 35, 0, "");
-    w_text(w, person ? name->middle : NULL, 25, 0, "");
+    snprintf(what, sizeof what, "%s.name%s", field, person ? ".last" : "");
+    w_text(w, name->last, BH_X12_LEN_NAME_LAST, 1, what);
+    snprintf(what, sizeof what, "%s.name.first", field);
+    w_text(w, person ? name->first : NULL, BH_X12_LEN_NAME_FIRST, 0, what);
+    snprintf(what, sizeof what, "%s.name.middle", field);
+    w_text(w, person ? name->middle : NULL, BH_X12_LEN_NAME_MIDDLE, 0, what);
     w_el(w, "", 0);
-    w_text(w, person ? name->suffix : NULL, 10, 0, "");
+    snprintf(what, sizeof what, "%s.name.suffix", field);
+    w_text(w, person ? name->suffix : NULL, BH_X12_LEN_NAME_SUFFIX, 0, what);
     if (id != NULL && id[0] != '\0') {
         w_els(w, id_qual);
+        if (strcmp(id_qual, "XX") == 0 && !all_digits(id, 10)) w_fail(w, id_field, "is not 10 digits");
         w_id(w, id, id_max, 1, id_field);
     } else if (id_required) {
         w_fail(w, id_field, "is missing");
@@ -334,36 +353,44 @@ static void w_nm1(writer *w, const char *entity, const bh_name *name, const char
     w_end(w);
 }
 
-static void w_address(writer *w, const bh_address *a, const char *field, int required) {
-    char what[64];
+/* N3 and N4. zip_digits: 9 for the billing provider (ZIP+4 required),
+** 0 for 5 or 9. */
+static void w_address(writer *w, const bh_address *a, const char *field, int required,
+                      int zip_digits) {
+    char what[64], zip[10];
+    int n;
     if (a->line1 == NULL || a->line1[0] == '\0') {
         if (required) {
-            snprintf(what, sizeof what, "%s.address.line1", field);
-            w_fail(w, what, "is missing");
+            snprintf(what, sizeof what, "%s.address", field);
+            w_fail(w, what, "is missing (the 837P requires N3 and N4 here)");
         }
         return;
     }
     w_begin(w, "N3");
     snprintf(what, sizeof what, "%s.address.line1", field);
-    w_text(w, a->line1, 55, 1, what);
-    w_text(w, a->line2, 55, 0, "");
+    w_text(w, a->line1, BH_X12_LEN_ADDRESS, 1, what);
+    snprintf(what, sizeof what, "%s.address.line2", field);
+    w_text(w, a->line2, BH_X12_LEN_ADDRESS, 0, what);
     w_end(w);
     w_begin(w, "N4");
     snprintf(what, sizeof what, "%s.address.city", field);
-    w_text(w, a->city, 30, 1, what);
+    w_text(w, a->city, BH_X12_LEN_CITY, 1, what);
     snprintf(what, sizeof what, "%s.address.state", field);
-    w_text(w, a->state, 2, 1, what);
-    snprintf(what, sizeof what, "%s.address.zip", field);
-    {
-        /* N403 carries digits only; a ZIP+4's hyphen is not sent. */
-        char zip[16];
-        size_t n = 0;
-        const char *z = a->zip;
-        for (; z != NULL && *z && n < 15; z++)
-            if (BH_IS_DIGIT(*z)) zip[n++] = *z;
-        if (n == 0) w_fail(w, what, "is missing");
-        w_el(w, zip, n);
+    if (!bh_x12_state_valid(a->state)) {
+        w_fail(w, what, a->state == NULL ? "is missing" : "is not a US state or territory code");
+        return;
     }
+    w_els(w, a->state);
+    snprintf(what, sizeof what, "%s.address.zip", field);
+    /* N403 carries digits only; a ZIP+4's hyphen is not sent. */
+    n = bh_x12_zip_digits(a->zip, zip);
+    if (n < 0 || (zip_digits && n != zip_digits)) {
+        w_fail(w, what, a->zip == NULL ? "is missing"
+                        : zip_digits == 9 ? "is not a 9-digit ZIP+4"
+                                          : "is not 5 or 9 digits");
+        return;
+    }
+    w_el(w, zip, (size_t)n);
     w_end(w);
 }
 
@@ -419,7 +446,7 @@ static void w_2000a(writer *w, const bh_claim *c, long hl) {
     if (p->taxonomy != NULL && p->taxonomy[0] != '\0')
         w_prv(w, "BI", p->taxonomy, "billing_provider.taxonomy");
     w_nm1(w, "85", &p->name, "XX", p->npi, 10, 1, "billing_provider", "billing_provider.npi");
-    w_address(w, &p->address, "billing_provider", 1);
+    w_address(w, &p->address, "billing_provider", 1, 9);
     {
         /* REF02 holds the TIN's digits; an SSN (XXX-XX-XXXX) goes as SY. */
         char digits[16];
@@ -462,7 +489,8 @@ static void w_2000b(writer *w, const bh_claim *c, long hl, long parent, int any_
     w_end(w);
     w_nm1(w, "IL", &c->subscriber.name, "MI", c->subscriber.member_id, 80, 1, "subscriber",
           "subscriber.member_id");
-    w_address(w, &c->subscriber.address, "subscriber", 0);
+    /* 2010BA N3/N4: required when the subscriber is the patient. */
+    w_address(w, &c->subscriber.address, "subscriber", any_self, 0);
     /* The IG wants the subscriber's DMG only when the subscriber is a patient. */
     if (any_self) w_dmg(w, &c->subscriber, "subscriber");
     if (c->payer.name == NULL || c->payer.name[0] == '\0') {
@@ -496,14 +524,16 @@ static void w_2000c(writer *w, const bh_claim *c, long hl, long parent) {
     w_els(w, rel);
     w_end(w);
     w_nm1(w, "QC", &c->patient.name, "", NULL, 0, 0, "patient", "");
-    w_address(w, &c->patient.address, "patient", 0);
+    w_address(w, &c->patient.address, "patient", 1, 0);
     w_dmg(w, &c->patient, "patient");
 }
 
+/* The code without its dot (HI carries none); case is kept, so a
+** lower-case code fails the shape test and is refused. */
 static void w_dx_code(const char *s, char *buf, size_t *n) {
     *n = 0;
     for (; *s && *n < 8; s++)
-        if (*s != '.') buf[(*n)++] = BH_TO_UPPER(*s);
+        if (*s != '.') buf[(*n)++] = *s;
 }
 
 static void w_line(writer *w, const bh_claim *c, int index) {
@@ -518,8 +548,9 @@ static void w_line(writer *w, const bh_claim *c, int index) {
     w_begin(w, "SV1");
     /* SV101: HC:code:mod1..mod4, empty trailing components dropped. */
     snprintf(field, sizeof field, "lines[%d].code", index + 1);
-    if (l->code == NULL || !id_ok(w->opt, l->code, 48)) {
-        w_fail(w, field, l->code == NULL ? "is missing" : "is not a writable code");
+    if (l->code == NULL || !code_ok(l->code, 48)) {
+        w_fail(w, field, l->code == NULL ? "is missing"
+                         : "is not a code of upper-case letters and digits");
         return;
     }
     n = (size_t)snprintf(buf, sizeof buf, "HC%c%s", w->opt->component_sep, l->code);
@@ -527,9 +558,9 @@ static void w_line(writer *w, const bh_claim *c, int index) {
         const char *m = l->modifiers[i];
         pend++;
         if (m == NULL || m[0] == '\0') continue;
-        if (!id_ok(w->opt, m, 2)) {
+        if (!code_ok(m, 2) || m[1] == '\0') {
             snprintf(field, sizeof field, "lines[%d].modifiers[%d]", index + 1, i + 1);
-            w_fail(w, field, "is not a two-character modifier");
+            w_fail(w, field, "is not two upper-case letters or digits");
             return;
         }
         for (; pend > 0; pend--) buf[n++] = w->opt->component_sep;
@@ -553,7 +584,11 @@ static void w_line(writer *w, const bh_claim *c, int index) {
     if (l->place_of_service != NULL && l->place_of_service[0] != '\0' &&
         !str_eq(l->place_of_service, c->place_of_service)) {
         snprintf(field, sizeof field, "lines[%d].place_of_service", index + 1);
-        w_id(w, l->place_of_service, 2, 1, field);
+        if (!all_digits(l->place_of_service, 2)) {
+            w_fail(w, field, "is not two digits");
+            return;
+        }
+        w_els(w, l->place_of_service);
     } else {
         w_el(w, "", 0);
     }
@@ -592,19 +627,28 @@ static void w_claim(writer *w, const bh_claim *c) {
     w_begin(w, "CLM");
     w_id(w, c->id, 38, 1, "id");
     if (c->n_lines < 1) w_fail(w, "lines", "is empty");
-    if (c->total_charge_state == BH_FIELD_OK) total = c->total_charge;
-    else
-        for (i = 0; i < c->n_lines; i++) total += c->lines[i].charge;
+    for (i = 0; i < c->n_lines; i++) total += c->lines[i].charge;
+    /* CLM02 must be the sum of the lines: a different stated total is
+    ** refused, not written. */
+    if (c->total_charge_state == BH_FIELD_OK && c->total_charge != total) {
+        w_fail(w, "total_charge", "is not the sum of the line charges");
+        return;
+    }
     w_el(w, buf, format_amount(total, buf));
     w_el(w, "", 0);
     w_el(w, "", 0);
-    if (c->place_of_service == NULL || !id_ok(o, c->place_of_service, 2)) {
-        w_fail(w, "place_of_service", c->place_of_service == NULL ? "is missing" : "is not two characters");
+    if (c->place_of_service == NULL || !all_digits(c->place_of_service, 2)) {
+        w_fail(w, "place_of_service", c->place_of_service == NULL ? "is missing" : "is not two digits");
         return;
     }
     snprintf(pos, sizeof pos, "%s", c->place_of_service);
-    if (c->frequency != NULL && !id_ok(o, c->frequency, 1)) {
-        w_fail(w, "frequency", "is not one character");
+    if (c->frequency != NULL && !bh_x12_frequency_valid(c->frequency)) {
+        w_fail(w, "frequency", "is not 1 (original), 7 (replacement) or 8 (void)");
+        return;
+    }
+    if (bh_x12_frequency_needs_f8(c->frequency) &&
+        (c->payer_claim_number == NULL || c->payer_claim_number[0] == '\0')) {
+        w_fail(w, "payer_claim_number", "is missing (frequency 7 and 8 need REF*F8)");
         return;
     }
     n = (size_t)snprintf(buf, sizeof buf, "%s%cB%c%s", pos, o->component_sep, o->component_sep,
@@ -621,15 +665,17 @@ static void w_claim(writer *w, const bh_claim *c) {
         w_id(w, c->prior_authorization, 50, 1, "prior_authorization");
         w_end(w);
     }
-    if (c->note != NULL) {
-        char text[81];
-        n = clean_text(o, c->note, 80, 1, text);
-        if (n > 0) {
-            w_begin(w, "NTE");
-            w_els(w, "ADD");
-            w_el(w, text, n);
-            w_end(w);
-        }
+    if (c->payer_claim_number != NULL && c->payer_claim_number[0] != '\0') {
+        w_begin(w, "REF");
+        w_els(w, "F8");
+        w_id(w, c->payer_claim_number, 50, 1, "payer_claim_number");
+        w_end(w);
+    }
+    if (c->note != NULL && c->note[0] != '\0') {
+        w_begin(w, "NTE");
+        w_els(w, "ADD");
+        w_text_case(w, c->note, BH_X12_LEN_NOTE, 1, "note", 1);
+        w_end(w);
     }
     if (c->n_diagnoses < 1) {
         w_fail(w, "diagnoses", "is empty");
@@ -648,7 +694,7 @@ static void w_claim(writer *w, const bh_claim *c) {
         for (k = 0; k < cn; k++)
             if (!BH_IS_DIGIT(code[k]) && !BH_IS_UPPER(code[k])) cn = 0;
         if (cn < 3 || cn > 7) {
-            w_fail(w, field, "is not an ICD-10-CM code shape");
+            w_fail(w, field, "is not an ICD-10-CM code shape (upper-case letters and digits)");
             return;
         }
         n = (size_t)snprintf(buf, sizeof buf, "%s%c%.*s", i == 0 ? "ABK" : "ABF",
@@ -708,6 +754,12 @@ static int check_options(writer *w) {
         !opt_id_ok(w, o->receiver_id_1000b, 80, "receiver_id_1000b") ||
         !opt_id_ok(w, o->contact_phone, 256, "contact_phone"))
         return 0;
+    /* GS02 and GS03 are 2 to 15 characters (they default to ISA06/ISA08). */
+    if (strlen(o->app_sender ? o->app_sender : o->sender_id) < 2 ||
+        strlen(o->app_receiver ? o->app_receiver : o->receiver_id) < 2) {
+        w_fail(w, "app_sender/app_receiver (GS02/GS03)", "must be 2 to 15 characters");
+        return 0;
+    }
     if (strlen(o->sender_qualifier) != 2 || strlen(o->receiver_qualifier) != 2) {
         w_fail(w, "sender_qualifier/receiver_qualifier", "must be 2 characters");
         return 0;
@@ -827,7 +879,7 @@ bh_status bh_x12_writer_add(bh_x12_writer *xw, const bh_claim *const *claims, si
     writer *w;
     size_t start, i;
     long hl = 0, hl_a = 0, hl_b = 0;
-    int b_had_patient = 0;
+    int b_had_patient = 0, b_claims = 0;
     char buf[64];
     const char *version;
     if (xw == NULL || xw->finished || (claims == NULL && n_claims > 0) || n_claims == 0) {
@@ -877,7 +929,10 @@ bh_status bh_x12_writer_add(bh_x12_writer *xw, const bh_claim *const *claims, si
         }
         w->claim_id = c->id;
         new_a = i == 0 || !billing_eq(c, claims[i - 1]);
-        new_b = new_a || !subscriber_eq(c, claims[i - 1]) || (!has_patient(c) && b_had_patient);
+        /* The guide allows at most 100 claims (2300 loops) under one
+        ** subscriber HL: the 101st starts another 2000B. */
+        new_b = new_a || !subscriber_eq(c, claims[i - 1]) || (!has_patient(c) && b_had_patient) ||
+                b_claims == BH_X12_CLAIMS_PER_HL;
         if (new_a) {
             if (c->billing_provider.state != BH_FIELD_OK && c->billing_provider.npi == NULL) {
                 w_fail(w, "billing_provider", "is missing");
@@ -894,18 +949,21 @@ bh_status bh_x12_writer_add(bh_x12_writer *xw, const bh_claim *const *claims, si
             int any_self = !has_patient(c), any_patient = has_patient(c);
             while (j < n_claims && claims[j] != NULL && billing_eq(claims[j], claims[j - 1]) &&
                    subscriber_eq(claims[j], claims[j - 1]) &&
-                   !(any_patient && !has_patient(claims[j]))) {
+                   !(any_patient && !has_patient(claims[j])) &&
+                   j - i < BH_X12_CLAIMS_PER_HL) {
                 if (has_patient(claims[j])) any_patient = 1;
                 else any_self = 1;
                 j++;
             }
             hl_b = ++hl;
             b_had_patient = 0;
+            b_claims = 0;
             w_2000b(w, c, hl_b, hl_a, any_self, any_patient);
         }
         if (has_patient(c) && (new_b || !has_patient(claims[i - 1]) || !patient_eq(c, claims[i - 1])))
             w_2000c(w, c, ++hl, hl_b);
         if (has_patient(c)) b_had_patient = 1;
+        b_claims++;
         w_claim(w, c);
     }
     w->claim_id = NULL;
@@ -2036,6 +2094,8 @@ static int handle_body(bh_x12_reader *r) {
             if (sid == ID_HI) return handle_hi(r);
             if (sid == ID_REF && is(E(r, 1), "G1") && E(r, 2).n)
                 r->claim->prior_authorization = dup(r, E(r, 2));
+            if (sid == ID_REF && is(E(r, 1), "F8") && E(r, 2).n)
+                r->claim->payer_claim_number = dup(r, E(r, 2));
             if (sid == ID_NTE && is(E(r, 1), "ADD") && E(r, 2).n && r->claim->note == NULL)
                 r->claim->note = dup(r, E(r, 2));
             return 0;

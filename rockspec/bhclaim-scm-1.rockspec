@@ -45,6 +45,8 @@ build = {
             "csrc/telehealth.c",
             "csrc/values.c",
             "csrc/x12.c",
+            "csrc/x12_rules.c",
+            "csrc/x12_text.c",
       },
       libraries = { "cjson", "m" },
       incdirs = { "csrc", "$(CJSON_INCDIR)" },

@@ -82,8 +82,9 @@ HELP.export = [[
 usage: bhclaim export --to 837p|json|ndjson|csv [OPTIONS] [FILE...]
 
 Writes the claims of the input (sessions become one claim per present
-participant) to standard output, unchecked.
-  837p    one X12 837P 005010X222A1 interchange
+participant) to standard output.
+  837p    one X12 837P 005010X222A1 interchange; every claim is checked
+          first and one with an error finding goes to the reject file
   json    a JSON array of claims       ndjson  one claim per line
   csv     one row per service line
 
@@ -103,6 +104,8 @@ options:
   --today YYYY-MM-DD       the interchange date (default: today)
   --reject FILE            bad records (and claims 837P cannot carry)
   --lenient                read 837P input leniently
+  --unchecked              837p: skip the check (the writer still refuses
+                           what the 837P cannot carry exactly)
 
 exit status: 0 every record written, 1 some record could not be, 2 usage
 or unreadable input.]]
@@ -155,6 +158,7 @@ local OPTIONS = {
   ["last-in-person"] = "value", group = "flag", ["first-telehealth"] = "flag",
   icd10 = "list", cpt = "list", modifier = "list", pos = "list", version = "flag",
   part = "value", range = "value", ["first-line"] = "value", name = "value",
+  unchecked = "flag",
 }
 
 local COMMON = { "help", "today" }
@@ -164,7 +168,7 @@ local ALLOWED_LIST = {
   check = CHECKING,
   audit = { "top" },
   export = { "to", "profile", "envelope", "sender", "receiver", "usage", "control", "time",
-    "reject", "lenient" },
+    "reject", "lenient", "unchecked" },
   codes = { "date", "icd10", "cpt", "modifier", "pos", "format" },
   derive = { "code", "date", "payer", "profile", "modality", "patient-location",
     "provider-kind", "last-in-person", "group", "first-telehealth", "format" },
@@ -917,6 +921,11 @@ local function export_sink(to)
     -- A claim arrives as a table or, from NDJSON, as its JSON text, which
     -- the writer reads without a Lua table in between.
     return function(ctx, claim, where)
+      local refused = not ctx.args.opts.unchecked and bhclaim.x12.refusal(claim, ctx.check_opts)
+      if refused then
+        local raw = type(claim) == "string" and claim or bhclaim.encode(claim)
+        return bad_record(ctx, where, raw, refused, "x12.check")
+      end
       ctx.claims[#ctx.claims + 1] = claim
       ctx.wheres[#ctx.wheres + 1] = where
     end
@@ -932,6 +941,7 @@ end
 
 -- Writes the 837P; claims the writer refuses go to the reject file.
 local function write_837p(ctx, env)
+  env.unchecked = true   -- the sink checked each claim (or --unchecked)
   local text, msg = bhclaim.x12.write(ctx.claims, env)
   if text or #ctx.claims == 0 then return text or "" end
   local kept = {}

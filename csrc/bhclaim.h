@@ -195,6 +195,12 @@ typedef struct bh_payer {
     const char *name;
     const char *kind_text;  /* as given */
     bh_payer_kind kind;
+    const char *responsibility; /* SBR01: P primary, S secondary, T tertiary, A-H,
+                                   U; NULL: P */
+    const char *filing_code;    /* SBR09 as given (MB, MC, CI, BL, VA...); NULL:
+                                   derived from kind */
+    const char *group_number;   /* SBR03: group or policy number */
+    const char *group_name;     /* SBR04 */
 } bh_payer;
 
 typedef struct bh_line {
@@ -213,6 +219,12 @@ typedef struct bh_line {
     int dx_pointers[BH_MAX_POINTERS];           /* 1-based into the claim's diagnoses */
     int n_dx_pointers;
     bh_field_state dx_pointers_state;
+    const char *date_end_text;                  /* last date of a range (RD8); NULL: one day */
+    bh_date date_end;
+    const char *unit_type;                      /* SV103: "UN" units (NULL) or "MJ" minutes */
+    const char *control_number;                 /* REF*6R line item control number; the
+                                                   writer makes one when NULL */
+    bh_provider rendering_provider;             /* 2420A; state ABSENT: the claim's */
 } bh_line;
 
 typedef enum bh_session_kind {
@@ -280,6 +292,15 @@ struct bh_claim {
     const char *payer_claim_number;             /* REF*F8: the payer's control number of
                                                    the claim a 7 or 8 replaces or voids */
     const char *note;                           /* free text for the payer (NTE) */
+    bh_provider referring_provider;             /* 2310A (NM1*DN); optional */
+    bh_provider service_facility;               /* 2310C (NM1*77): name, NPI, address */
+    bh_address pay_to_address;                  /* 2010AB; line1 NULL when none */
+    /* CLM06-CLM10 as given; NULL: the writer's defaults Y, A, Y, Y, none. */
+    const char *provider_signature;             /* CLM06: Y or N */
+    const char *assignment;                     /* CLM07: A, B or C */
+    const char *benefits_assignment;            /* CLM08: Y, N or W */
+    const char *release_of_information;         /* CLM09: I or Y */
+    const char *patient_signature_source;       /* CLM10: P */
     bh_line lines[BH_MAX_LINES];
     int n_lines;
     bh_field_state lines_state;
@@ -915,8 +936,10 @@ void bh_x12_writer_free(bh_x12_writer *writer);
 typedef struct bh_x12_reader bh_x12_reader;
 
 /* Relax checks that real-world files often fail: SE01, GE01 and IEA01
-** count mismatches are ignored (control numbers must still agree), and an
-** HI element that is not a qualifier:code composite is skipped. */
+** count mismatches are ignored (control numbers must still agree), and a
+** diagnosis qualifier and its code written as two HI elements (HI*ABK*F331,
+** the component separator left out) are read as one; any other malformed
+** HI element still fails, so no diagnosis is dropped or shifted. */
 #define BH_X12_LENIENT 1u
 
 /* Opens an 837P interchange held in data[0..len). The reader borrows

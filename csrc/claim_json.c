@@ -799,6 +799,7 @@ static int field_address(reader *r, const jpath *at, bh_address *addr, bh_field_
 ** required ones can be reported once the block closes. */
 typedef struct provider_ctx {
     bh_provider *prov;
+    bh_address *pay_to;     /* the billing provider's pay-to address (2010AB), or NULL */
     int name_seen, npi_seen, tin_seen, address_seen;
 } provider_ctx;
 
@@ -820,6 +821,8 @@ static int provider_member(reader *r, const jpath *at, const char *key, void *ct
     }
     if (KEY_IS(key, "taxonomy")) return field_string(r, at, 0, &p->taxonomy, NULL);
     if (KEY_IS(key, "credential")) return field_string(r, at, 0, &p->credential, NULL);
+    if (KEY_IS(key, "pay_to_address") && pc->pay_to != NULL)
+        return field_address(r, at, pc->pay_to, &st);
     if (KEY_IS(key, "address")) {
         ok = field_address(r, at, &p->address, &st);
         pc->address_seen = st != BH_FIELD_ABSENT;
@@ -828,16 +831,21 @@ static int provider_member(reader *r, const jpath *at, const char *key, void *ct
     return skip_value(r);
 }
 
+/* What read_provider requires: name and NPI; billing: also tax id and
+** address; facility (2310C): name and address, NPI optional. */
+enum { PROVIDER_OTHER = 0, PROVIDER_BILLING = 1, PROVIDER_FACILITY = 2 };
+
 static int read_provider(reader *r, const jpath *at, bh_provider *prov, int billing) {
     provider_ctx pc;
     memset(&pc, 0, sizeof pc);
     pc.prov = prov;
+    if (billing == PROVIDER_BILLING) pc.pay_to = &r->claim->pay_to_address;
     if (!field_object(r, at, provider_member, &pc, &prov->state)) return 0;
     if (prov->state != BH_FIELD_OK) return 1;
     if (!pc.name_seen) missing(r, at, "name");
-    if (!pc.npi_seen) missing(r, at, "npi");
-    if (billing && !pc.tin_seen) missing(r, at, "tin");
-    if (billing && !pc.address_seen) missing(r, at, "address");
+    if (!pc.npi_seen && billing != PROVIDER_FACILITY) missing(r, at, "npi");
+    if (billing == PROVIDER_BILLING && !pc.tin_seen) missing(r, at, "tin");
+    if (billing != PROVIDER_OTHER && !pc.address_seen) missing(r, at, "address");
     return 1;
 }
 
@@ -928,6 +936,10 @@ static int payer_member(reader *r, const jpath *at, const char *key, void *ctx) 
         p->kind = kind < 0 ? BH_PAYER_UNKNOWN : (bh_payer_kind)(kind + 1);
         return ok;
     }
+    if (KEY_IS(key, "responsibility")) return field_string(r, at, 0, &p->responsibility, NULL);
+    if (KEY_IS(key, "filing_code")) return field_string(r, at, 0, &p->filing_code, NULL);
+    if (KEY_IS(key, "group_number")) return field_string(r, at, 0, &p->group_number, NULL);
+    if (KEY_IS(key, "group_name")) return field_string(r, at, 0, &p->group_name, NULL);
     return skip_value(r);
 }
 
@@ -1032,6 +1044,11 @@ static int line_member(reader *r, const jpath *at, const char *key, void *ctx) {
     default:
         break;
     }
+    if (KEY_IS(key, "date_end")) return field_date(r, at, &l->date_end, &l->date_end_text, &st);
+    if (KEY_IS(key, "unit_type")) return field_string(r, at, 0, &l->unit_type, NULL);
+    if (KEY_IS(key, "control_number")) return field_string(r, at, 0, &l->control_number, NULL);
+    if (KEY_IS(key, "rendering_provider"))
+        return read_provider(r, at, &l->rendering_provider, PROVIDER_OTHER);
     return skip_value(r);
 }
 
@@ -1139,6 +1156,9 @@ static int claim_member(reader *r, const jpath *at, const char *key, void *ctx) 
             return ok;
         }
         break;
+    case 'a':
+        if (KEY_IS(key, "assignment")) return field_string(r, at, 0, &c->assignment, NULL);
+        break;
     case 'p':
         if (KEY_IS(key, "payer")) {
             payer_ctx pc;
@@ -1163,17 +1183,27 @@ static int claim_member(reader *r, const jpath *at, const char *key, void *ctx) 
             return field_string(r, at, 0, &c->prior_authorization, NULL);
         if (KEY_IS(key, "payer_claim_number"))
             return field_string(r, at, 0, &c->payer_claim_number, NULL);
+        if (KEY_IS(key, "provider_signature"))
+            return field_string(r, at, 0, &c->provider_signature, NULL);
+        if (KEY_IS(key, "patient_signature_source"))
+            return field_string(r, at, 0, &c->patient_signature_source, NULL);
         break;
     case 'b':
+        if (KEY_IS(key, "benefits_assignment"))
+            return field_string(r, at, 0, &c->benefits_assignment, NULL);
         if (KEY_IS(key, "billing_provider")) {
-            ok = read_provider(r, at, &c->billing_provider, 1);
+            ok = read_provider(r, at, &c->billing_provider, PROVIDER_BILLING);
             cc->billing_seen = c->billing_provider.state != BH_FIELD_ABSENT;
             return ok;
         }
         break;
     case 'r':
         if (KEY_IS(key, "rendering_provider"))
-            return read_provider(r, at, &c->rendering_provider, 0);
+            return read_provider(r, at, &c->rendering_provider, PROVIDER_OTHER);
+        if (KEY_IS(key, "referring_provider"))
+            return read_provider(r, at, &c->referring_provider, PROVIDER_OTHER);
+        if (KEY_IS(key, "release_of_information"))
+            return field_string(r, at, 0, &c->release_of_information, NULL);
         break;
     case 's':
         if (KEY_IS(key, "subscriber")) {
@@ -1183,6 +1213,8 @@ static int claim_member(reader *r, const jpath *at, const char *key, void *ctx) 
         }
         if (KEY_IS(key, "session"))
             return field_object(r, at, session_member, &c->session, &c->session.state);
+        if (KEY_IS(key, "service_facility"))
+            return read_provider(r, at, &c->service_facility, PROVIDER_FACILITY);
         break;
     case 'd':
         if (KEY_IS(key, "diagnoses")) {

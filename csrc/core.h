@@ -98,4 +98,19 @@ int bh_x12_frequency_needs_f8(const char *f);
 ** x12.frequency, x12.case), run by bh_claim_check. */
 bh_status bh_check_x12_rules(const bh_claim *claim, bh_report *report);
 
+/* Code lists of the 837P elements the model carries as given. */
+typedef enum bh_x12_code_kind {
+    BH_X12_RESPONSIBILITY,      /* SBR01: A-H, P, S, T, U */
+    BH_X12_FILING_CODE,         /* SBR09 claim filing indicator */
+    BH_X12_UNIT_TYPE,           /* SV103: UN, MJ */
+    BH_X12_YES_NO,              /* CLM06 */
+    BH_X12_ASSIGNMENT,          /* CLM07: A, B, C */
+    BH_X12_BENEFITS,            /* CLM08: Y, N, W */
+    BH_X12_RELEASE,             /* CLM09: I, Y */
+    BH_X12_SIGNATURE_SOURCE     /* CLM10: P */
+} bh_x12_code_kind;
+
+/* 1 when s is a code of that list (005010X222A1). */
+int bh_x12_code_valid(bh_x12_code_kind kind, const char *s);
+
 #endif

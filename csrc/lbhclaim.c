@@ -1798,7 +1798,7 @@ static void set_name(lua_State *L, const char *key, const bh_name *n, int as_str
     lua_setfield(L, -2, key);
 }
 
-static void set_address(lua_State *L, const bh_address *a) {
+static void set_address(lua_State *L, const char *key, const bh_address *a) {
     if (a->line1 == NULL && a->city == NULL) return;
     lua_createtable(L, 0, 5);
     set_string(L, "line1", a->line1);
@@ -1806,7 +1806,7 @@ static void set_address(lua_State *L, const bh_address *a) {
     set_string(L, "city", a->city);
     set_string(L, "state", a->state);
     set_string(L, "zip", a->zip);
-    lua_setfield(L, -2, "address");
+    lua_setfield(L, -2, key);
 }
 
 static void set_money(lua_State *L, const char *key, int64_t cents) {
@@ -1828,12 +1828,23 @@ static void push_person(lua_State *L, const bh_person *p, int subscriber) {
     set_date(L, "birth_date", p->birth_date);
     set_string(L, "sex", p->sex);
     if (subscriber) set_string(L, "relationship", p->relationship);
-    set_address(L, &p->address);
+    set_address(L, "address", &p->address);
+}
+
+static void push_provider(lua_State *L, const char *key, const bh_provider *p, int org) {
+    if (p->state != BH_FIELD_OK && p->npi == NULL && p->name.last == NULL) return;
+    lua_createtable(L, 0, 5);
+    set_name(L, "name", &p->name, org);
+    set_string(L, "npi", p->npi);
+    set_string(L, "taxonomy", p->taxonomy);
+    set_string(L, "credential", p->credential);
+    set_address(L, "address", &p->address);
+    lua_setfield(L, -2, key);
 }
 
 static void push_line(lua_State *L, const bh_line *l) {
     int j;
-    lua_createtable(L, 0, 7);
+    lua_createtable(L, 0, 11);
     set_string(L, "code", l->code);
     lua_createtable(L, l->n_modifiers, 0);
     for (j = 0; j < l->n_modifiers; j++) {
@@ -1856,6 +1867,10 @@ static void push_line(lua_State *L, const bh_line *l) {
     }
     push_array_mt(L);
     lua_setfield(L, -2, "dx_pointers");
+    set_date(L, "date_end", l->date_end);
+    set_string(L, "unit_type", l->unit_type);
+    set_string(L, "control_number", l->control_number);
+    push_provider(L, "rendering_provider", &l->rendering_provider, 0);
 }
 
 /* A claim model as a table of the claim JSON form. */
@@ -1869,14 +1884,21 @@ static void push_claim(lua_State *L, const bh_claim *c) {
     set_string(L, "id", c->payer.id);
     set_string(L, "name", c->payer.name);
     set_string(L, "kind", kinds[c->payer.kind]);
+    set_string(L, "responsibility", c->payer.responsibility);
+    set_string(L, "filing_code", c->payer.filing_code);
+    set_string(L, "group_number", c->payer.group_number);
+    set_string(L, "group_name", c->payer.group_name);
     lua_setfield(L, -2, "payer");
     lua_createtable(L, 0, 6);
     set_name(L, "name", &c->billing_provider.name, 1);
     set_string(L, "npi", c->billing_provider.npi);
     set_string(L, "tin", c->billing_provider.tin);
     set_string(L, "taxonomy", c->billing_provider.taxonomy);
-    set_address(L, &c->billing_provider.address);
+    set_address(L, "address", &c->billing_provider.address);
+    set_address(L, "pay_to_address", &c->pay_to_address);
     lua_setfield(L, -2, "billing_provider");
+    push_provider(L, "referring_provider", &c->referring_provider, 0);
+    push_provider(L, "service_facility", &c->service_facility, 1);
     if (c->rendering_provider.npi != NULL || c->rendering_provider.name.last != NULL) {
         lua_createtable(L, 0, 4);
         set_name(L, "name", &c->rendering_provider.name, 0);
@@ -1905,6 +1927,11 @@ static void push_claim(lua_State *L, const bh_claim *c) {
     if (c->total_charge_state == BH_FIELD_OK) set_money(L, "total_charge", c->total_charge);
     set_string(L, "frequency", c->frequency);
     set_string(L, "payer_claim_number", c->payer_claim_number);
+    set_string(L, "provider_signature", c->provider_signature);
+    set_string(L, "assignment", c->assignment);
+    set_string(L, "benefits_assignment", c->benefits_assignment);
+    set_string(L, "release_of_information", c->release_of_information);
+    set_string(L, "patient_signature_source", c->patient_signature_source);
     set_string(L, "note", c->note);
     lua_createtable(L, c->n_lines, 0);
     for (i = 0; i < c->n_lines; i++) {

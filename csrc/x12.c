@@ -286,7 +286,8 @@ static int addr_eq(const bh_address *a, const bh_address *b) {
 static int billing_eq(const bh_claim *a, const bh_claim *b) {
     const bh_provider *x = &a->billing_provider, *y = &b->billing_provider;
     return name_eq(&x->name, &y->name) && str_eq(x->npi, y->npi) && str_eq(x->tin, y->tin) &&
-           str_eq(x->taxonomy, y->taxonomy) && addr_eq(&x->address, &y->address);
+           str_eq(x->taxonomy, y->taxonomy) && addr_eq(&x->address, &y->address) &&
+           addr_eq(&a->pay_to_address, &b->pay_to_address);
 }
 
 static int subscriber_eq(const bh_claim *a, const bh_claim *b) {
@@ -294,7 +295,11 @@ static int subscriber_eq(const bh_claim *a, const bh_claim *b) {
     return name_eq(&x->name, &y->name) && str_eq(x->member_id, y->member_id) &&
            x->birth_date == y->birth_date && str_eq(x->sex, y->sex) &&
            addr_eq(&x->address, &y->address) && str_eq(a->payer.name, b->payer.name) &&
-           str_eq(a->payer.id, b->payer.id) && a->payer.kind == b->payer.kind;
+           str_eq(a->payer.id, b->payer.id) && a->payer.kind == b->payer.kind &&
+           str_eq(a->payer.responsibility, b->payer.responsibility) &&
+           str_eq(a->payer.filing_code, b->payer.filing_code) &&
+           str_eq(a->payer.group_number, b->payer.group_number) &&
+           str_eq(a->payer.group_name, b->payer.group_name);
 }
 
 static int has_patient(const bh_claim *c) {
@@ -322,6 +327,21 @@ static int code_ok(const char *s, size_t max) {
     for (; s[n]; n++)
         if (!BH_IS_UPPER(s[n]) && !BH_IS_DIGIT(s[n])) return 0;
     return n >= 1 && n <= max;
+}
+
+/* A coded element: the claim's value when given (refused when not in its
+** list), else the default (NULL: left empty). */
+static void w_code(writer *w, const char *value, bh_x12_code_kind kind, const char *dflt,
+                   const char *field) {
+    if (value == NULL || value[0] == '\0') {
+        w_els(w, dflt);
+        return;
+    }
+    if (!bh_x12_code_valid(kind, value)) {
+        w_fail(w, field, "is not a code the 837P allows here");
+        return;
+    }
+    w_els(w, value);
 }
 
 /* NM1 for a person or an organisation: entity type 1 when a first name is
@@ -465,6 +485,14 @@ static void w_2000a(writer *w, const bh_claim *c, long hl) {
         w_el(w, digits, n);
         w_end(w);
     }
+    if (c->pay_to_address.line1 != NULL && c->pay_to_address.line1[0] != '\0') {
+        /* 2010AB: the pay-to address, an NM1*87 with no name. */
+        w_begin(w, "NM1");
+        w_els(w, "87");
+        w_els(w, "2");
+        w_end(w);
+        w_address(w, &c->pay_to_address, "billing_provider.pay_to", 1, 0);
+    }
 }
 
 static void w_2000b(writer *w, const bh_claim *c, long hl, long parent, int any_self,
@@ -480,12 +508,17 @@ static void w_2000b(writer *w, const bh_claim *c, long hl, long parent, int any_
     w_els(w, any_patient ? "1" : "0");
     w_end(w);
     w_begin(w, "SBR");
-    w_els(w, "P");
+    w_code(w, c->payer.responsibility, BH_X12_RESPONSIBILITY, "P", "payer.responsibility");
     w_els(w, any_self ? "18" : "");
-    w_el(w, "", 0); w_el(w, "", 0); w_el(w, "", 0); w_el(w, "", 0); w_el(w, "", 0);
-    w_el(w, "", 0);
-    if (filing == NULL) w_fail(w, "payer.kind", "is missing");
-    w_els(w, filing);
+    w_id(w, c->payer.group_number, 50, 0, "payer.group_number");
+    w_text(w, c->payer.group_name, 60, 0, "payer.group_name");
+    w_el(w, "", 0); w_el(w, "", 0); w_el(w, "", 0); w_el(w, "", 0);
+    if (c->payer.filing_code != NULL && c->payer.filing_code[0] != '\0') {
+        w_code(w, c->payer.filing_code, BH_X12_FILING_CODE, NULL, "payer.filing_code");
+    } else {
+        if (filing == NULL) w_fail(w, "payer.kind", "is missing");
+        w_els(w, filing);
+    }
     w_end(w);
     w_nm1(w, "IL", &c->subscriber.name, "MI", c->subscriber.member_id, 80, 1, "subscriber",
           "subscriber.member_id");
@@ -536,6 +569,49 @@ static void w_dx_code(const char *s, char *buf, size_t *n) {
         if (*s != '.') buf[(*n)++] = *s;
 }
 
+/* DTP*472: D8, or RD8 from..to when the line gives an end date. */
+static void w_line_dates(writer *w, const bh_line *l, int index) {
+    char field[48], buf[24];
+    w_begin(w, "DTP");
+    w_els(w, "472");
+    snprintf(field, sizeof field, "lines[%d].date", index + 1);
+    if (l->date_end == 0) {
+        w_els(w, "D8");
+        w_date(w, l->date, field);
+        w_end(w);
+        return;
+    }
+    w_els(w, "RD8");
+    if (!date_ok(l->date) || !date_ok(l->date_end)) {
+        w_fail(w, field, "or date_end is missing or not a real date");
+        return;
+    }
+    if (l->date_end < l->date) {
+        snprintf(field, sizeof field, "lines[%d].date_end", index + 1);
+        w_fail(w, field, "is before the line's date");
+        return;
+    }
+    snprintf(buf, sizeof buf, "%08ld-%08ld", (long)l->date, (long)l->date_end);
+    w_el(w, buf, 17);
+    w_end(w);
+}
+
+/* REF*6R, the line item control number an 835 returns: the line's own, or
+** the claim id, a hyphen and the line number when it has none. */
+static void w_line_control(writer *w, const bh_claim *c, const bh_line *l, int index) {
+    char field[48], buf[64];
+    w_begin(w, "REF");
+    w_els(w, "6R");
+    snprintf(field, sizeof field, "lines[%d].control_number", index + 1);
+    if (l->control_number != NULL && l->control_number[0] != '\0') {
+        w_id(w, l->control_number, 50, 1, field);
+    } else {
+        snprintf(buf, sizeof buf, "%.40s-%d", c->id != NULL ? c->id : "", index + 1);
+        w_id(w, buf, 50, 1, field);
+    }
+    w_end(w);
+}
+
 static void w_line(writer *w, const bh_claim *c, int index) {
     const bh_line *l = &c->lines[index];
     char field[48], buf[128], num[32];
@@ -574,7 +650,8 @@ static void w_line(writer *w, const bh_claim *c, int index) {
         return;
     }
     w_el(w, buf, format_amount(l->charge, buf));
-    w_els(w, "UN");
+    snprintf(field, sizeof field, "lines[%d].unit_type", index + 1);
+    w_code(w, l->unit_type, BH_X12_UNIT_TYPE, "UN", field);
     snprintf(field, sizeof field, "lines[%d].units", index + 1);
     if (l->units_state != BH_FIELD_OK || !(n = (size_t)format_units(l->units, buf))) {
         w_fail(w, field, "is missing or not a positive number");
@@ -610,12 +687,17 @@ static void w_line(writer *w, const bh_claim *c, int index) {
     }
     w_el(w, buf, n);
     w_end(w);
-    w_begin(w, "DTP");
-    w_els(w, "472");
-    w_els(w, "D8");
-    snprintf(field, sizeof field, "lines[%d].date", index + 1);
-    w_date(w, l->date, field);
-    w_end(w);
+    w_line_dates(w, l, index);
+    w_line_control(w, c, l, index);
+    if (l->rendering_provider.state == BH_FIELD_OK) {
+        const bh_provider *r = &l->rendering_provider;
+        char npi_field[64];
+        snprintf(field, sizeof field, "lines[%d].rendering_provider", index + 1);
+        snprintf(npi_field, sizeof npi_field, "lines[%d].rendering_provider.npi", index + 1);
+        w_nm1(w, "82", &r->name, "XX", r->npi, 10, 1, field, npi_field);
+        if (r->taxonomy != NULL && r->taxonomy[0] != '\0')
+            w_prv(w, "PE", r->taxonomy, field);
+    }
 }
 
 static void w_claim(writer *w, const bh_claim *c) {
@@ -654,10 +736,12 @@ static void w_claim(writer *w, const bh_claim *c) {
     n = (size_t)snprintf(buf, sizeof buf, "%s%cB%c%s", pos, o->component_sep, o->component_sep,
                          c->frequency != NULL ? c->frequency : "1");
     w_el(w, buf, n);
-    w_els(w, "Y");
-    w_els(w, "A");
-    w_els(w, "Y");
-    w_els(w, "Y");
+    w_code(w, c->provider_signature, BH_X12_YES_NO, "Y", "provider_signature");
+    w_code(w, c->assignment, BH_X12_ASSIGNMENT, "A", "assignment");
+    w_code(w, c->benefits_assignment, BH_X12_BENEFITS, "Y", "benefits_assignment");
+    w_code(w, c->release_of_information, BH_X12_RELEASE, "Y", "release_of_information");
+    w_code(w, c->patient_signature_source, BH_X12_SIGNATURE_SOURCE, NULL,
+           "patient_signature_source");
     w_end(w);
     if (c->prior_authorization != NULL && c->prior_authorization[0] != '\0') {
         w_begin(w, "REF");
@@ -702,12 +786,24 @@ static void w_claim(writer *w, const bh_claim *c) {
         w_el(w, buf, n);
     }
     w_end(w);
+    if (c->referring_provider.state == BH_FIELD_OK) {
+        const bh_provider *r = &c->referring_provider;
+        w_nm1(w, "DN", &r->name, "XX", r->npi, 10, 0, "referring_provider",
+              "referring_provider.npi");
+    }
     if (c->rendering_provider.state == BH_FIELD_OK) {
         const bh_provider *r = &c->rendering_provider;
         w_nm1(w, "82", &r->name, "XX", r->npi, 10, 1, "rendering_provider",
               "rendering_provider.npi");
         if (r->taxonomy != NULL && r->taxonomy[0] != '\0')
             w_prv(w, "PE", r->taxonomy, "rendering_provider.taxonomy");
+    }
+    if (c->service_facility.state == BH_FIELD_OK) {
+        const bh_provider *f = &c->service_facility;
+        bh_name org = f->name;
+        org.first = NULL;   /* NM102 is 2: the facility is an organisation */
+        w_nm1(w, "77", &org, "XX", f->npi, 10, 0, "service_facility", "service_facility.npi");
+        w_address(w, &f->address, "service_facility", 1, 0);
     }
     if (c->n_lines > BH_MAX_LINES) w_fail(w, "lines", "has more than 50 entries");
     for (i = 0; i < c->n_lines && i < BH_MAX_LINES && w->status == BH_OK; i++) w_line(w, c, i);
@@ -1114,8 +1210,8 @@ struct bh_x12_reader {
     span isa13, gs06, st02;
     int hdr_bht, hdr_41, hdr_per, hdr_40;
     int claim_level;            /* 22: claims under the subscriber, 23: under a patient */
-    ctx_entity billing, subscriber, payer, patient;
-    span sbr02, sbr09, pat01;
+    ctx_entity billing, subscriber, payer, patient, payto;
+    span sbr01, sbr02, sbr03, sbr04, sbr09, pat01;
     int sbr_seen, pat_seen;
     /* the claim being filled (only during one bh_x12_reader_next call) */
     bh_claim *claim;
@@ -1454,6 +1550,11 @@ static void start_claim(bh_x12_reader *r) {
     c->payer.id = dup(r, r->payer.id);
     c->payer.kind = payer_kind(r->sbr09);
     if (kinds[c->payer.kind] != NULL) c->payer.kind_text = dup_lit(r, kinds[c->payer.kind]);
+    c->payer.responsibility = dup(r, r->sbr01);
+    c->payer.group_number = dup(r, r->sbr03);
+    c->payer.group_name = dup(r, r->sbr04);
+    c->payer.filing_code = dup(r, r->sbr09);
+    if (r->payto.has_n3) fill_addr(r, &c->pay_to_address, &r->payto.addr);
     if (r->claim_level == 23) {
         span rel = r->pat01;
         fill_person(r, &c->patient, &r->patient);
@@ -1641,6 +1742,7 @@ static int handle_hl(bh_x12_reader *r) {
         if (r->loop == LP_2000A)
             return fail(r, BH_ERR_SYNTAX, "x12.loop", "loop 2000A has no subscriber HL");
         memset(&r->billing, 0, sizeof r->billing);
+        memset(&r->payto, 0, sizeof r->payto);
         r->loop = LP_2000A;
     } else if (is(level, "22")) {
         if (r->loop == LP_HEADER)
@@ -1651,7 +1753,7 @@ static int handle_hl(bh_x12_reader *r) {
         memset(&r->subscriber, 0, sizeof r->subscriber);
         memset(&r->payer, 0, sizeof r->payer);
         r->sbr_seen = r->pat_seen = 0;
-        r->sbr02.n = r->sbr09.n = 0;
+        r->sbr01.n = r->sbr02.n = r->sbr03.n = r->sbr04.n = r->sbr09.n = 0;
         r->claim_level = 22;
         r->loop = LP_2000B;
     } else if (is(level, "23")) {
@@ -1692,6 +1794,11 @@ static int handle_clm(bh_x12_reader *r) {
     c->total_charge_state = BH_FIELD_OK;
     c->place_of_service = dup(r, comp(r, c5, 1));
     c->frequency = dup(r, comp(r, c5, 3));
+    c->provider_signature = dup(r, E(r, 6));
+    c->assignment = dup(r, E(r, 7));
+    c->benefits_assignment = dup(r, E(r, 8));
+    c->release_of_information = dup(r, E(r, 9));
+    c->patient_signature_source = dup(r, E(r, 10));
     r->in_claim = 1;
     r->hi_seen = 0;
     r->loop = LP_2300;
@@ -1774,6 +1881,16 @@ static void take_name(bh_x12_reader *r, ctx_entity *e) {
     e->suffix = E(r, 7);
 }
 
+/* A provider's NM1 straight into the claim: name, and NPI after XX. */
+static void take_provider(bh_x12_reader *r, bh_provider *p) {
+    ctx_entity e;
+    memset(&e, 0, sizeof e);
+    take_name(r, &e);
+    p->state = BH_FIELD_OK;
+    fill_name(r, &p->name, &e);
+    if (is(E(r, 8), "XX")) p->npi = dup(r, E(r, 9));
+}
+
 static int handle_nm1(bh_x12_reader *r) {
     span code = E(r, 1);
     if (required(r, 1) < 0 || required(r, 2) < 0) return -1;
@@ -1812,7 +1929,12 @@ static int handle_nm1(bh_x12_reader *r) {
         if (is(code, "87") || is(code, "PE")) {
             if (!r->billing.seen)
                 return fail(r, BH_ERR_SYNTAX, "x12.loop", "loop 2010AA (NM1*85) is required before this loop");
-            return enter_sub(r, is(code, "87") ? SUB_2010AB : SUB_2010AC, is(code, "87") ? 2 : 3, 0);
+            if (is(code, "87")) {
+                if (enter_sub(r, SUB_2010AB, 2, 0) < 0) return -1;
+                r->payto.seen = 1;
+                return 0;
+            }
+            return enter_sub(r, SUB_2010AC, 3, 0);
         }
         break;
     case LP_2000B:
@@ -1850,7 +1972,12 @@ static int handle_nm1(bh_x12_reader *r) {
             }
             break;
         }
-        if (is(code, "DN") || is(code, "P3")) return enter_sub(r, SUB_2310A, 1, 1);
+        if (is(code, "DN") || is(code, "P3")) {
+            if (enter_sub(r, SUB_2310A, 1, 1) < 0) return -1;
+            if (is(code, "DN") && r->claim->referring_provider.state == BH_FIELD_ABSENT)
+                take_provider(r, &r->claim->referring_provider);
+            return 0;
+        }
         if (is(code, "82")) {
             bh_provider *p = &r->claim->rendering_provider;
             ctx_entity e;
@@ -1862,13 +1989,21 @@ static int handle_nm1(bh_x12_reader *r) {
             if (is(E(r, 8), "XX")) p->npi = dup(r, E(r, 9));
             return 0;
         }
-        if (is(code, "77")) return enter_sub(r, SUB_2310C, 3, 0);
+        if (is(code, "77")) {
+            if (enter_sub(r, SUB_2310C, 3, 0) < 0) return -1;
+            take_provider(r, &r->claim->service_facility);
+            return 0;
+        }
         if (is(code, "DQ")) return enter_sub(r, SUB_2310D, 4, 0);
         if (is(code, "PW")) return enter_sub(r, SUB_2310E, 5, 0);
         if (is(code, "45")) return enter_sub(r, SUB_2310F, 6, 0);
         break;
     case LP_2400:
-        if (is(code, "82")) return enter_sub(r, SUB_2420A, 2, 0);
+        if (is(code, "82")) {
+            if (required(r, 3) < 0 || enter_sub(r, SUB_2420A, 2, 0) < 0) return -1;
+            take_provider(r, &r->claim->lines[r->claim->n_lines - 1].rendering_provider);
+            return 0;
+        }
         if (is(code, "QB")) return enter_sub(r, SUB_2420B, 3, 0);
         if (is(code, "77")) return enter_sub(r, SUB_2420C, 4, 0);
         if (is(code, "DQ")) return enter_sub(r, SUB_2420D, 5, 0);
@@ -1904,12 +2039,31 @@ static int handle_in_sub(bh_x12_reader *r, int rank) {
         r->hdr_per = 1;
         return 0;
     case SUB_2010AA: e = &r->billing; break;
+    case SUB_2010AB: e = &r->payto; break;
     case SUB_2010BA: e = &r->subscriber; break;
     case SUB_2010CA: e = &r->patient; break;
     case SUB_2310B:
         if (r->sid == ID_PRV && is(E(r, 1), "PE"))
             r->claim->rendering_provider.taxonomy = dup(r, E(r, 3));
         return 0;
+    case SUB_2420A:
+        if (r->sid == ID_PRV && is(E(r, 1), "PE"))
+            r->claim->lines[r->claim->n_lines - 1].rendering_provider.taxonomy = dup(r, E(r, 3));
+        return 0;
+    case SUB_2310C: {
+        bh_address *a = &r->claim->service_facility.address;
+        if (r->sid == ID_N3) {
+            if (required(r, 1) < 0) return -1;
+            a->line1 = dup(r, E(r, 1));
+            a->line2 = dup(r, E(r, 2));
+        } else if (r->sid == ID_N4) {
+            if (required(r, 1) < 0) return -1;
+            a->city = dup(r, E(r, 1));
+            a->state = dup(r, E(r, 2));
+            a->zip = dup(r, E(r, 3));
+        }
+        return 0;
+    }
     default:
         return 0;   /* a loop bhclaim does not model */
     }
@@ -1947,6 +2101,10 @@ static int handle_in_sub(bh_x12_reader *r, int rank) {
     return 0;
 }
 
+static int is_dx_qualifier(span q) {
+    return is(q, "ABK") || is(q, "BK") || is(q, "ABF") || is(q, "BF");
+}
+
 static int handle_hi(bh_x12_reader *r) {
     bh_claim *c = r->claim;
     int i;
@@ -1958,8 +2116,14 @@ static int handle_hi(bh_x12_reader *r) {
     for (i = 1; i < r->n_el; i++) {
         span el = E(r, i), qual = comp(r, el, 1), code = comp(r, el, 2);
         if (el.n == 0) continue;
-        if (code.n == 0 || !(is(qual, "ABK") || is(qual, "BK") || is(qual, "ABF") || is(qual, "BF"))) {
-            if (r->flags & BH_X12_LENIENT) continue;
+        if (code.n == 0 && (r->flags & BH_X12_LENIENT) && is_dx_qualifier(qual) &&
+            i + 1 < r->n_el && E(r, i + 1).n > 0 && comp(r, E(r, i + 1), 2).n == 0 &&
+            E(r, i + 1).n == comp(r, E(r, i + 1), 1).n) {
+            /* Lenient: "HI*ABK*F331" (qualifier and code in two elements, the
+            ** component separator left out) is read as ABK:F331, so every
+            ** diagnosis keeps its place and the pointers stay right. */
+            code = E(r, ++i);
+        } else if (code.n == 0 || !is_dx_qualifier(qual)) {
             return fail(r, BH_ERR_SYNTAX, "x12.element",
                         "HI%02d must be a diagnosis qualifier:code composite", i);
         }
@@ -1989,6 +2153,7 @@ static int handle_sv1(bh_x12_reader *r) {
         return fail(r, BH_ERR_SYNTAX, "x12.element", "SV102 is not an amount");
     l->charge_state = BH_FIELD_OK;
     if (required(r, 3) < 0) return -1;
+    l->unit_type = dup(r, E(r, 3));
     if (!parse_decimal(E(r, 4), &l->units))
         return fail(r, BH_ERR_SYNTAX, "x12.element", "SV104 is not a quantity");
     l->units_state = BH_FIELD_OK;
@@ -2018,6 +2183,15 @@ static int handle_line_dtp(bh_x12_reader *r) {
     r->line_dtp = 1;
     l->date_state = BH_FIELD_OK;
     l->date_text = dup_date(r, l->date);
+    if (is(f, "RD8")) {
+        span to;
+        to.p = d.p + 9;
+        to.n = 8;
+        if (!parse_date(to, &l->date_end) || l->date_end < l->date)
+            return fail(r, BH_ERR_SYNTAX, "x12.element",
+                        "DTP03 must be a real range CCYYMMDD-CCYYMMDD, from before to");
+        l->date_end_text = dup_date(r, l->date_end);
+    }
     return 0;
 }
 
@@ -2072,7 +2246,10 @@ static int handle_body(bh_x12_reader *r) {
             if (sid == ID_SBR) {
                 if (required(r, 1) < 0) return -1;
                 r->sbr_seen = 1;
+                r->sbr01 = E(r, 1);
                 r->sbr02 = E(r, 2);
+                r->sbr03 = E(r, 3);
+                r->sbr04 = E(r, 4);
                 r->sbr09 = E(r, 9);
             }
             return 0;
@@ -2111,6 +2288,12 @@ static int handle_body(bh_x12_reader *r) {
         if (r->sub == SUB_NONE && r->order == 0 && line_level_segment(sid)) {
             if (sid == ID_SV1) return handle_sv1(r);
             if (sid == ID_DTP) return handle_line_dtp(r);
+            if (sid == ID_REF && is(E(r, 1), "6R") && E(r, 2).n) {
+                bh_line *l = &r->claim->lines[r->claim->n_lines - 1];
+                if (l->control_number != NULL)
+                    return fail(r, BH_ERR_SYNTAX, "x12.loop", "a second REF*6R in one loop 2400");
+                l->control_number = dup(r, E(r, 2));
+            }
             return 0;
         }
         if (sid == ID_LIN) return enter_sub(r, SUB_2410, 1, 0);

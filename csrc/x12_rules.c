@@ -4,7 +4,8 @@
 ** writer: text the writer must fold or cannot carry (x12.text), the
 ** addresses the guide requires (x12.address), state and ZIP shapes
 ** (x12.state, x12.zip), the claim frequency and its REF*F8 (x12.frequency),
-** and codes written in lower case (x12.case). docs/rules.md lists each with
+** codes written in lower case (x12.case), and coded elements the claim
+** carries as given outside their lists (x12.code). docs/rules.md lists each with
 ** the loop of the guide it comes from. The limits on counts are reported by
 ** the JSON reader (claim.schema) and the total by claim.total.
 ** Core layer: no Lua headers.
@@ -197,6 +198,44 @@ static void check_codes(x12_checker *c) {
     }
 }
 
+/* A coded element given as a value outside its 837P list. */
+static void check_listed(x12_checker *c, const char *value, bh_x12_code_kind kind,
+                         const char *where, const char *element, const char *allowed) {
+    char msg[200], hint[120];
+    if (value == NULL || value[0] == '\0' || bh_x12_code_valid(kind, value)) return;
+    snprintf(msg, sizeof msg, "Not a code the 837P allows in %s.", element);
+    snprintf(hint, sizeof hint, "Use one of %s, or leave it out.", allowed);
+    add(c, "x12.code", BH_SEV_ERROR, where, hint, SRC_IG, msg);
+}
+
+static void check_listed_codes(x12_checker *c) {
+    const bh_claim *cl = c->claim;
+    char where[48];
+    int i;
+    check_listed(c, cl->payer.responsibility, BH_X12_RESPONSIBILITY, "payer.responsibility",
+                 "SBR01", "P, S, T, A-H, U");
+    check_listed(c, cl->payer.filing_code, BH_X12_FILING_CODE, "payer.filing_code", "SBR09",
+                 "the claim filing indicator codes (MB, MC, CI, BL, HM, VA, ZZ...)");
+    check_listed(c, cl->provider_signature, BH_X12_YES_NO, "provider_signature", "CLM06", "Y, N");
+    check_listed(c, cl->assignment, BH_X12_ASSIGNMENT, "assignment", "CLM07", "A, B, C");
+    check_listed(c, cl->benefits_assignment, BH_X12_BENEFITS, "benefits_assignment", "CLM08",
+                 "Y, N, W");
+    check_listed(c, cl->release_of_information, BH_X12_RELEASE, "release_of_information",
+                 "CLM09", "I, Y");
+    check_listed(c, cl->patient_signature_source, BH_X12_SIGNATURE_SOURCE,
+                 "patient_signature_source", "CLM10", "P");
+    for (i = 0; i < cl->n_lines; i++) {
+        const bh_line *l = &cl->lines[i];
+        snprintf(where, sizeof where, "lines[%d].unit_type", i + 1);
+        check_listed(c, l->unit_type, BH_X12_UNIT_TYPE, where, "SV103", "UN, MJ");
+        if (l->date_end != 0 && l->date != 0 && l->date_end < l->date) {
+            snprintf(where, sizeof where, "lines[%d].date_end", i + 1);
+            add(c, "date.order", BH_SEV_ERROR, where, "Check the range's dates.",
+                SRC_IG ", loop 2400 DTP*472 RD8", "The range ends before it starts.");
+        }
+    }
+}
+
 bh_status bh_check_x12_rules(const bh_claim *claim, bh_report *report) {
     x12_checker c;
     c.claim = claim;
@@ -212,5 +251,6 @@ bh_status bh_check_x12_rules(const bh_claim *claim, bh_report *report) {
     check_addresses(&c);
     check_frequency(&c);
     check_codes(&c);
+    check_listed_codes(&c);
     return c.status;
 }

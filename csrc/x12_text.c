@@ -193,3 +193,33 @@ int bh_x12_frequency_valid(const char *f) {
 int bh_x12_frequency_needs_f8(const char *f) {
     return f != NULL && (strcmp(f, "7") == 0 || strcmp(f, "8") == 0);
 }
+
+/* Looks for a two-character or one-character code in a space-separated list. */
+static int in_list(const char *list, const char *s) {
+    size_t n = s != NULL ? strlen(s) : 0;
+    const char *p = list;
+    if (n == 0) return 0;
+    while (*p) {
+        const char *end = strchr(p, ' ');
+        size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
+        if (len == n && memcmp(p, s, n) == 0) return 1;
+        if (end == NULL) break;
+        p = end + 1;
+    }
+    return 0;
+}
+
+int bh_x12_code_valid(bh_x12_code_kind kind, const char *s) {
+    switch (kind) {
+    case BH_X12_RESPONSIBILITY: return in_list("A B C D E F G H P S T U", s);
+    case BH_X12_FILING_CODE:
+        return in_list("11 12 13 14 15 16 17 AM BL CH CI DS FI HM LM MA MB MC OF TV VA WC ZZ", s);
+    case BH_X12_UNIT_TYPE: return in_list("UN MJ", s);
+    case BH_X12_YES_NO: return in_list("Y N", s);
+    case BH_X12_ASSIGNMENT: return in_list("A B C", s);
+    case BH_X12_BENEFITS: return in_list("Y N W", s);
+    case BH_X12_RELEASE: return in_list("I Y", s);
+    case BH_X12_SIGNATURE_SOURCE: return in_list("P", s);
+    default: return 0;
+    }
+}

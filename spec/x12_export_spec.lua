@@ -232,3 +232,81 @@ describe("837P export: the guide's rules", function()
     end
   end)
 end)
+
+describe("837P export: the fields remittance matching and secondary billing need", function()
+  local function full_claim()
+    local c = base_claim()
+    c.payer.responsibility = "S"
+    c.payer.filing_code = "VA"
+    c.payer.group_number = "GRP-7781"
+    c.payer.group_name = "Acme Staff Plan"
+    c.billing_provider.pay_to_address = { line1 = "PO Box 77", city = "Columbus", state = "OH",
+      zip = "43216" }
+    c.referring_provider = { name = { last = "Kim", first = "Ada" }, npi = "1245319599" }
+    c.service_facility = { name = "Riverbend Annex", npi = "1234567893",
+      address = { line1 = "9 Annex Rd", city = "Columbus", state = "OH", zip = "43215" } }
+    c.provider_signature, c.assignment, c.benefits_assignment = "Y", "C", "N"
+    c.release_of_information, c.patient_signature_source = "I", "P"
+    c.lines[1].date_end = "2026-03-04"
+    c.lines[1].control_number = "LN-0001"
+    c.lines[1].rendering_provider = { name = { last = "Doe", first = "Jane" },
+      npi = "1245319599", taxonomy = "1041C0700X" }
+    local l2 = support.deep_copy(c.lines[1])
+    l2.code, l2.unit_type, l2.units = "90785", "MJ", 30
+    l2.control_number, l2.date_end, l2.rendering_provider = nil, nil, nil
+    c.lines[2] = l2
+    c.total_charge = nil
+    return c
+  end
+
+  it("writes SBR01/03/04/09 as given, 2010AB, 2310A, 2310C, CLM06-10, RD8, MJ, REF*6R, 2420A",
+    function()
+      local text = assert(bhclaim.x12.write({ full_claim() }, unchecked()))
+      for _, want in ipairs({ "SBR*S*18*GRP-7781*ACME STAFF PLAN*****VA", "NM1*87*2",
+        "N3*PO BOX 77", "NM1*DN*1*KIM*ADA****XX*1245319599",
+        "NM1*77*2*RIVERBEND ANNEX*****XX*1234567893", "N3*9 ANNEX RD",
+        "CLM*CLM-2026-0001*90***11:B:1*Y*C*N*I*P", "DTP*472*RD8*20260302-20260304",
+        "REF*6R*LN-0001", "SV1*HC:90785*45*MJ*30***1:2", "REF*6R*CLM-2026-0001-2",
+        "NM1*82*1*DOE*JANE****XX*1245319599" }) do
+        assert.is_truthy(text:find("\n" .. want .. "~", 1, true), want)
+      end
+    end)
+
+  it("reads every one of them back as it was written", function()
+    local c = full_claim()
+    local text = assert(bhclaim.x12.write({ c }, unchecked()))
+    local back = assert(bhclaim.x12.read(text))[1]
+    assert.are.same(
+      { "S", "VA", "GRP-7781", "ACME STAFF PLAN" },
+      { back.payer.responsibility, back.payer.filing_code, back.payer.group_number,
+        back.payer.group_name })
+    assert.are.equal("PO BOX 77", back.billing_provider.pay_to_address.line1)
+    assert.are.equal("1245319599", back.referring_provider.npi)
+    assert.are.equal("RIVERBEND ANNEX", back.service_facility.name)
+    assert.are.equal("9 ANNEX RD", back.service_facility.address.line1)
+    assert.are.same({ "Y", "C", "N", "I", "P" }, { back.provider_signature, back.assignment,
+      back.benefits_assignment, back.release_of_information, back.patient_signature_source })
+    assert.are.equal("2026-03-04", back.lines[1].date_end)
+    assert.are.equal("LN-0001", back.lines[1].control_number)
+    assert.are.equal("1041C0700X", back.lines[1].rendering_provider.taxonomy)
+    assert.are.equal("MJ", back.lines[2].unit_type)
+    assert.are.equal(30, back.lines[2].units)
+    assert.are.equal("CLM-2026-0001-2", back.lines[2].control_number)
+    assert.is_nil(back.lines[2].rendering_provider)
+    assert.are.equal(text, bhclaim.x12.write({ back }, unchecked()))
+  end)
+
+  it("refuses codes outside their lists", function()
+    for _, mutate in ipairs({
+      function(c) c.payer.responsibility = "X" end,
+      function(c) c.payer.filing_code = "QQ" end,
+      function(c) c.lines[1].unit_type = "HR" end,
+      function(c) c.assignment = "Z" end,
+    }) do
+      local c = full_claim()
+      mutate(c)
+      assert.is_nil((bhclaim.x12.write({ c }, unchecked())))
+      assert.are.equal(1, #check(c):by_rule("x12.code"))
+    end
+  end)
+end)

@@ -203,6 +203,58 @@ typedef struct bh_payer {
     const char *group_name;     /* SBR04 */
 } bh_payer;
 
+/* Other payers (coordination of benefits). Limits are the guide's: 10 other
+** payers (2320), 15 adjudications per line (2430), 5 CAS segments of 6
+** adjustments each. */
+#define BH_MAX_OTHER_PAYERS 10
+#define BH_MAX_ADJUDICATIONS 15
+#define BH_MAX_ADJUSTMENTS 30
+
+/* One claim adjustment (a CAS triplet): group, reason, amount, quantity. */
+typedef struct bh_adjustment {
+    const char *group;      /* CAS01: CO, CR, OA, PI, PR */
+    const char *reason;     /* CARC */
+    int64_t amount;         /* cents */
+    const char *quantity;   /* as given, NULL when absent */
+} bh_adjustment;
+
+/* A payer that saw the claim before (2320, 2330A, 2330B). */
+typedef struct bh_other_payer {
+    const char *responsibility;     /* SBR01 */
+    const char *relationship;       /* SBR02 individual relationship code (01, 18, 19, G8...) */
+    const char *group_number;       /* SBR03 */
+    const char *group_name;         /* SBR04 */
+    const char *filing_code;        /* SBR09 */
+    int64_t paid;                   /* AMT*D, cents */
+    bh_field_state paid_state;
+    int64_t remaining;              /* AMT*EAF, cents */
+    bh_field_state remaining_state;
+    const char *benefits_assignment;        /* OI03 */
+    const char *patient_signature_source;   /* OI04 */
+    const char *release_of_information;     /* OI06 */
+    bh_adjustment adjustments[BH_MAX_ADJUSTMENTS];
+    int n_adjustments;
+    bh_name subscriber_name;        /* 2330A NM1*IL */
+    const char *member_id;          /* 2330A NM109 (MI) */
+    bh_address subscriber_address;  /* 2330A N3/N4; line1 NULL when none */
+    const char *payer_name;         /* 2330B NM103 */
+    const char *payer_id;           /* 2330B NM109 (PI) */
+} bh_other_payer;
+
+/* A prior payer's adjudication of one line (2430 SVD, CAS, DTP*573). */
+typedef struct bh_adjudication {
+    const char *payer_id;           /* SVD01: an other payer's payer_id */
+    int64_t paid;                   /* SVD02, cents */
+    const char *code;               /* SVD03-2 */
+    const char *modifiers[BH_MAX_MODIFIERS];
+    int n_modifiers;
+    double units;                   /* SVD05 */
+    bh_adjustment adjustments[BH_MAX_ADJUSTMENTS];
+    int n_adjustments;
+    bh_date date;                   /* DTP*573 adjudication or payment date */
+    const char *date_text;
+} bh_adjudication;
+
 typedef struct bh_line {
     const char *code;                           /* CPT or HCPCS code */
     bh_field_state code_state;
@@ -225,6 +277,8 @@ typedef struct bh_line {
     const char *control_number;                 /* REF*6R line item control number; the
                                                    writer makes one when NULL */
     bh_provider rendering_provider;             /* 2420A; state ABSENT: the claim's */
+    bh_adjudication *adjudications;             /* 2430, in the claim's arena */
+    int n_adjudications;
 } bh_line;
 
 typedef enum bh_session_kind {
@@ -284,6 +338,8 @@ struct bh_claim {
     const char *diagnoses[BH_MAX_DIAGNOSES];    /* ICD-10-CM, as given (dot optional) */
     int n_diagnoses;
     bh_field_state diagnoses_state;
+    const char *diagnosis_code_set;             /* "icd10" (NULL: HI ABK/ABF) or "icd9"
+                                                   (BK/BF, as older files carry) */
     const char *place_of_service;               /* two digits */
     const char *prior_authorization;
     int64_t total_charge;                       /* cents, when the claim states one */
@@ -301,6 +357,8 @@ struct bh_claim {
     const char *benefits_assignment;            /* CLM08: Y, N or W */
     const char *release_of_information;         /* CLM09: I or Y */
     const char *patient_signature_source;       /* CLM10: P */
+    bh_other_payer *other_payers;               /* 2320/2330, in the claim's arena */
+    int n_other_payers;
     bh_line lines[BH_MAX_LINES];
     int n_lines;
     bh_field_state lines_state;
@@ -322,6 +380,10 @@ void bh_claim_reset(bh_claim *claim);
 /* Copies len bytes of text into the claim's arena, NUL-terminated, and
 ** returns the copy (NULL when out of memory). For readers that build claims. */
 const char *bh_claim_strdup(bh_claim *claim, const char *text, size_t len);
+
+/* Zeroed memory for n objects of size bytes in the claim's arena (other
+** payers, adjudications), or NULL when out of memory. */
+void *bh_claim_alloc(bh_claim *claim, size_t n, size_t size);
 
 /* Reads one claim's JSON text into `claim` (reset first) in a single pass,
 ** without building a tree. Wrong types and malformed fields become

@@ -990,6 +990,161 @@ static int pointer_element(reader *r, const jpath *at, int index, void *ctx) {
     return 1;
 }
 
+/* {====================================================================
+** Coordination of benefits: other payers (2320/2330) and line
+** adjudications (2430)
+** ===================================================================== */
+
+typedef struct adjustments_ctx {
+    bh_adjustment *list;
+    int *n;
+} adjustments_ctx;
+
+static int adjustment_member(reader *r, const jpath *at, const char *key, void *ctx) {
+    bh_adjustment *a = ctx;
+    bh_field_state st;
+    if (KEY_IS(key, "group")) return field_string(r, at, 1, &a->group, NULL);
+    if (KEY_IS(key, "reason")) return field_string(r, at, 1, &a->reason, NULL);
+    if (KEY_IS(key, "amount")) return field_money(r, at, &a->amount, &st);
+    if (KEY_IS(key, "quantity")) return field_string(r, at, 0, &a->quantity, NULL);
+    return skip_value(r);
+}
+
+static int adjustment_element(reader *r, const jpath *at, int index, void *ctx) {
+    adjustments_ctx *ac = ctx;
+    bh_adjustment *a = &ac->list[(*ac->n)++];
+    bh_field_state st;
+    (void)index;
+    if (!field_object(r, at, adjustment_member, a, &st)) return 0;
+    if (st == BH_FIELD_OK && (a->group == NULL || a->reason == NULL))
+        schema(r, at, "An adjustment needs its group and reason.");
+    return 1;
+}
+
+static int field_adjustments(reader *r, const jpath *at, bh_adjustment *list, int *n) {
+    adjustments_ctx ac;
+    bh_field_state st;
+    ac.list = list;
+    ac.n = n;
+    *n = 0;
+    return field_array(r, at, BH_MAX_ADJUSTMENTS, adjustment_element, &ac, &st);
+}
+
+static int other_subscriber_member(reader *r, const jpath *at, const char *key, void *ctx) {
+    bh_other_payer *o = ctx;
+    bh_field_state st;
+    int seen;
+    if (KEY_IS(key, "name")) return field_name(r, at, &o->subscriber_name, &seen);
+    if (KEY_IS(key, "member_id")) return field_string(r, at, 0, &o->member_id, NULL);
+    if (KEY_IS(key, "address")) return field_address(r, at, &o->subscriber_address, &st);
+    return skip_value(r);
+}
+
+static int other_payer_block(reader *r, const jpath *at, const char *key, void *ctx) {
+    bh_other_payer *o = ctx;
+    if (KEY_IS(key, "name")) return field_string(r, at, 1, &o->payer_name, NULL);
+    if (KEY_IS(key, "id")) return field_string(r, at, 1, &o->payer_id, NULL);
+    return skip_value(r);
+}
+
+static int other_payer_member(reader *r, const jpath *at, const char *key, void *ctx) {
+    bh_other_payer *o = ctx;
+    bh_field_state st;
+    if (KEY_IS(key, "responsibility")) return field_string(r, at, 1, &o->responsibility, NULL);
+    if (KEY_IS(key, "relationship")) return field_string(r, at, 0, &o->relationship, NULL);
+    if (KEY_IS(key, "group_number")) return field_string(r, at, 0, &o->group_number, NULL);
+    if (KEY_IS(key, "group_name")) return field_string(r, at, 0, &o->group_name, NULL);
+    if (KEY_IS(key, "filing_code")) return field_string(r, at, 0, &o->filing_code, NULL);
+    if (KEY_IS(key, "paid")) return field_money(r, at, &o->paid, &o->paid_state);
+    if (KEY_IS(key, "remaining")) return field_money(r, at, &o->remaining, &o->remaining_state);
+    if (KEY_IS(key, "benefits_assignment"))
+        return field_string(r, at, 0, &o->benefits_assignment, NULL);
+    if (KEY_IS(key, "patient_signature_source"))
+        return field_string(r, at, 0, &o->patient_signature_source, NULL);
+    if (KEY_IS(key, "release_of_information"))
+        return field_string(r, at, 0, &o->release_of_information, NULL);
+    if (KEY_IS(key, "adjustments"))
+        return field_adjustments(r, at, o->adjustments, &o->n_adjustments);
+    if (KEY_IS(key, "subscriber"))
+        return field_object(r, at, other_subscriber_member, o, &st);
+    if (KEY_IS(key, "payer")) return field_object(r, at, other_payer_block, o, &st);
+    return skip_value(r);
+}
+
+static int other_payer_element(reader *r, const jpath *at, int index, void *ctx) {
+    bh_claim *c = ctx;
+    bh_other_payer *o = &c->other_payers[c->n_other_payers++];
+    bh_field_state st;
+    (void)index;
+    if (!field_object(r, at, other_payer_member, o, &st)) return 0;
+    if (st != BH_FIELD_OK) return 1;
+    if (o->responsibility == NULL) missing(r, at, "responsibility");
+    if (o->payer_name == NULL || o->payer_id == NULL) missing(r, at, "payer");
+    if (o->member_id == NULL) missing(r, at, "subscriber");
+    return 1;
+}
+
+static int field_other_payers(reader *r, const jpath *at, bh_claim *c) {
+    bh_field_state st;
+    c->n_other_payers = 0;
+    c->other_payers = bh_claim_alloc(c, BH_MAX_OTHER_PAYERS, sizeof *c->other_payers);
+    if (c->other_payers == NULL) {
+        r->status = BH_ERR_NOMEM;
+        return skip_value(r);
+    }
+    return field_array(r, at, BH_MAX_OTHER_PAYERS, other_payer_element, c, &st);
+}
+
+static int adj_modifier_element(reader *r, const jpath *at, int index, void *ctx) {
+    bh_adjudication *a = ctx;
+    bh_field_state st;
+    (void)index;
+    return field_string(r, at, 1, &a->modifiers[a->n_modifiers++], &st);
+}
+
+static int adjudication_member(reader *r, const jpath *at, const char *key, void *ctx) {
+    bh_adjudication *a = ctx;
+    bh_field_state st;
+    if (KEY_IS(key, "payer_id")) return field_string(r, at, 1, &a->payer_id, NULL);
+    if (KEY_IS(key, "paid")) return field_money(r, at, &a->paid, &st);
+    if (KEY_IS(key, "code")) return field_string(r, at, 1, &a->code, NULL);
+    if (KEY_IS(key, "modifiers"))
+        return field_array(r, at, BH_MAX_MODIFIERS, adj_modifier_element, a, &st);
+    if (KEY_IS(key, "units")) {
+        if (peek(r) == 'n') return consume_word(r, "null", 4);
+        if (!BH_IS_DIGIT(peek(r))) return wrong_type(r, at, "a number");
+        return read_number_token(r, &a->units);
+    }
+    if (KEY_IS(key, "adjustments"))
+        return field_adjustments(r, at, a->adjustments, &a->n_adjustments);
+    if (KEY_IS(key, "date")) return field_date(r, at, &a->date, &a->date_text, &st);
+    return skip_value(r);
+}
+
+static int adjudication_element(reader *r, const jpath *at, int index, void *ctx) {
+    bh_line *l = ctx;
+    bh_adjudication *a = &l->adjudications[l->n_adjudications++];
+    bh_field_state st;
+    (void)index;
+    if (!field_object(r, at, adjudication_member, a, &st)) return 0;
+    if (st != BH_FIELD_OK) return 1;
+    if (a->payer_id == NULL) missing(r, at, "payer_id");
+    if (a->code == NULL) missing(r, at, "code");
+    if (a->date == 0) missing(r, at, "date");
+    return 1;
+}
+
+static int field_adjudications(reader *r, const jpath *at, bh_line *l) {
+    bh_field_state st;
+    l->n_adjudications = 0;
+    l->adjudications = bh_claim_alloc(r->claim, BH_MAX_ADJUDICATIONS, sizeof *l->adjudications);
+    if (l->adjudications == NULL) {
+        r->status = BH_ERR_NOMEM;
+        return skip_value(r);
+    }
+    return field_array(r, at, BH_MAX_ADJUDICATIONS, adjudication_element, l, &st);
+}
+
 typedef struct line_ctx {
     bh_line *line;
     int code_seen, date_seen;
@@ -1049,6 +1204,7 @@ static int line_member(reader *r, const jpath *at, const char *key, void *ctx) {
     if (KEY_IS(key, "control_number")) return field_string(r, at, 0, &l->control_number, NULL);
     if (KEY_IS(key, "rendering_provider"))
         return read_provider(r, at, &l->rendering_provider, PROVIDER_OTHER);
+    if (KEY_IS(key, "adjudications")) return field_adjudications(r, at, l);
     return skip_value(r);
 }
 
@@ -1143,11 +1299,13 @@ typedef struct claim_ctx {
         lines_seen;
 } claim_ctx;
 
+static const char *const code_sets[] = {"icd10", "icd9", NULL};
+
 static int claim_member(reader *r, const jpath *at, const char *key, void *ctx) {
     claim_ctx *cc = ctx;
     bh_claim *c = cc->claim;
     bh_field_state st = BH_FIELD_ABSENT;
-    int ok;
+    int ok, idx;
     switch (key[0]) {
     case 'i':
         if (KEY_IS(key, "id")) {
@@ -1158,6 +1316,9 @@ static int claim_member(reader *r, const jpath *at, const char *key, void *ctx) 
         break;
     case 'a':
         if (KEY_IS(key, "assignment")) return field_string(r, at, 0, &c->assignment, NULL);
+        break;
+    case 'o':
+        if (KEY_IS(key, "other_payers")) return field_other_payers(r, at, c);
         break;
     case 'p':
         if (KEY_IS(key, "payer")) {
@@ -1228,6 +1389,8 @@ static int claim_member(reader *r, const jpath *at, const char *key, void *ctx) 
             }
             return ok;
         }
+        if (KEY_IS(key, "diagnosis_code_set"))
+            return field_choice(r, at, code_sets, "icd10 or icd9", &idx, &c->diagnosis_code_set);
         if (KEY_IS(key, "documentation"))
             return field_object(r, at, documentation_member, &c->documentation,
                                 &c->documentation.state);

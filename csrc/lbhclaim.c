@@ -1842,6 +1842,84 @@ static void push_provider(lua_State *L, const char *key, const bh_provider *p, i
     lua_setfield(L, -2, key);
 }
 
+static void push_adjustments(lua_State *L, const bh_adjustment *list, int n) {
+    int i;
+    if (n == 0) return;
+    lua_createtable(L, n, 0);
+    for (i = 0; i < n; i++) {
+        lua_createtable(L, 0, 4);
+        set_string(L, "group", list[i].group);
+        set_string(L, "reason", list[i].reason);
+        set_money(L, "amount", list[i].amount);
+        set_string(L, "quantity", list[i].quantity);
+        lua_rawseti(L, -2, i + 1);
+    }
+    push_array_mt(L);
+    lua_setfield(L, -2, "adjustments");
+}
+
+static void push_adjudications(lua_State *L, const bh_line *l) {
+    int i, j;
+    if (l->n_adjudications == 0) return;
+    lua_createtable(L, l->n_adjudications, 0);
+    for (i = 0; i < l->n_adjudications; i++) {
+        const bh_adjudication *a = &l->adjudications[i];
+        lua_createtable(L, 0, 7);
+        set_string(L, "payer_id", a->payer_id);
+        set_money(L, "paid", a->paid);
+        set_string(L, "code", a->code);
+        lua_createtable(L, a->n_modifiers, 0);
+        for (j = 0; j < a->n_modifiers; j++) {
+            lua_pushstring(L, a->modifiers[j]);
+            lua_rawseti(L, -2, j + 1);
+        }
+        push_array_mt(L);
+        lua_setfield(L, -2, "modifiers");
+        if (a->units > 0) {
+            lua_pushnumber(L, a->units);
+            lua_setfield(L, -2, "units");
+        }
+        push_adjustments(L, a->adjustments, a->n_adjustments);
+        set_date(L, "date", a->date);
+        lua_rawseti(L, -2, i + 1);
+    }
+    push_array_mt(L);
+    lua_setfield(L, -2, "adjudications");
+}
+
+static void push_other_payers(lua_State *L, const bh_claim *c) {
+    int i;
+    if (c->n_other_payers == 0) return;
+    lua_createtable(L, c->n_other_payers, 0);
+    for (i = 0; i < c->n_other_payers; i++) {
+        const bh_other_payer *o = &c->other_payers[i];
+        lua_createtable(L, 0, 12);
+        set_string(L, "responsibility", o->responsibility);
+        set_string(L, "relationship", o->relationship);
+        set_string(L, "group_number", o->group_number);
+        set_string(L, "group_name", o->group_name);
+        set_string(L, "filing_code", o->filing_code);
+        if (o->paid_state == BH_FIELD_OK) set_money(L, "paid", o->paid);
+        if (o->remaining_state == BH_FIELD_OK) set_money(L, "remaining", o->remaining);
+        set_string(L, "benefits_assignment", o->benefits_assignment);
+        set_string(L, "patient_signature_source", o->patient_signature_source);
+        set_string(L, "release_of_information", o->release_of_information);
+        push_adjustments(L, o->adjustments, o->n_adjustments);
+        lua_createtable(L, 0, 3);
+        set_name(L, "name", &o->subscriber_name, 0);
+        set_string(L, "member_id", o->member_id);
+        set_address(L, "address", &o->subscriber_address);
+        lua_setfield(L, -2, "subscriber");
+        lua_createtable(L, 0, 2);
+        set_string(L, "name", o->payer_name);
+        set_string(L, "id", o->payer_id);
+        lua_setfield(L, -2, "payer");
+        lua_rawseti(L, -2, i + 1);
+    }
+    push_array_mt(L);
+    lua_setfield(L, -2, "other_payers");
+}
+
 static void push_line(lua_State *L, const bh_line *l) {
     int j;
     lua_createtable(L, 0, 11);
@@ -1871,13 +1949,14 @@ static void push_line(lua_State *L, const bh_line *l) {
     set_string(L, "unit_type", l->unit_type);
     set_string(L, "control_number", l->control_number);
     push_provider(L, "rendering_provider", &l->rendering_provider, 0);
+    push_adjudications(L, l);
 }
 
 /* A claim model as a table of the claim JSON form. */
 static void push_claim(lua_State *L, const bh_claim *c) {
     static const char *const kinds[] = {NULL, "medicare", "medicaid", "commercial", "other"};
     int i;
-    luaL_checkstack(L, 8, "claim too deep");
+    luaL_checkstack(L, 16, "claim too deep");
     lua_createtable(L, 0, 14);
     set_string(L, "id", c->id);
     lua_createtable(L, 0, 3);
@@ -1922,6 +2001,7 @@ static void push_claim(lua_State *L, const bh_claim *c) {
     }
     push_array_mt(L);
     lua_setfield(L, -2, "diagnoses");
+    set_string(L, "diagnosis_code_set", c->diagnosis_code_set);
     set_string(L, "place_of_service", c->place_of_service);
     set_string(L, "prior_authorization", c->prior_authorization);
     if (c->total_charge_state == BH_FIELD_OK) set_money(L, "total_charge", c->total_charge);
@@ -1932,6 +2012,7 @@ static void push_claim(lua_State *L, const bh_claim *c) {
     set_string(L, "benefits_assignment", c->benefits_assignment);
     set_string(L, "release_of_information", c->release_of_information);
     set_string(L, "patient_signature_source", c->patient_signature_source);
+    push_other_payers(L, c);
     set_string(L, "note", c->note);
     lua_createtable(L, c->n_lines, 0);
     for (i = 0; i < c->n_lines; i++) {

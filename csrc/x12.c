@@ -524,8 +524,10 @@ static void w_2000b(writer *w, const bh_claim *c, long hl, long parent, int any_
           "subscriber.member_id");
     /* 2010BA N3/N4: required when the subscriber is the patient. */
     w_address(w, &c->subscriber.address, "subscriber", any_self, 0);
-    /* The IG wants the subscriber's DMG only when the subscriber is a patient. */
-    if (any_self) w_dmg(w, &c->subscriber, "subscriber");
+    /* DMG is required when the subscriber is a patient, and sent at the
+    ** sender's discretion otherwise: written when the claim gives it. */
+    if (any_self || (c->subscriber.birth_date != 0 && c->subscriber.sex != NULL))
+        w_dmg(w, &c->subscriber, "subscriber");
     if (c->payer.name == NULL || c->payer.name[0] == '\0') {
         w_fail(w, "payer.name", "is missing");
         return;
@@ -567,6 +569,139 @@ static void w_dx_code(const char *s, char *buf, size_t *n) {
     *n = 0;
     for (; *s && *n < 8; s++)
         if (*s != '.') buf[(*n)++] = *s;
+}
+
+/* CAS segments: consecutive adjustments of one group share a CAS, six at
+** most each (CAS02-CAS19). */
+static void w_cas(writer *w, const bh_adjustment *list, int n, const char *field) {
+    int i = 0;
+    char path[96], buf[32];
+    while (i < n && w->status == BH_OK) {
+        const char *group = list[i].group;
+        int k;
+        snprintf(path, sizeof path, "%s[%d].group", field, i + 1);
+        if (group == NULL || !(str_eq(group, "CO") || str_eq(group, "CR") || str_eq(group, "OA") ||
+                               str_eq(group, "PI") || str_eq(group, "PR"))) {
+            w_fail(w, path, "is not CO, CR, OA, PI or PR");
+            return;
+        }
+        w_begin(w, "CAS");
+        w_els(w, group);
+        for (k = 0; k < 6 && i < n && str_eq(list[i].group, group); k++, i++) {
+            snprintf(path, sizeof path, "%s[%d].reason", field, i + 1);
+            w_id(w, list[i].reason, 5, 1, path);
+            w_el(w, buf, format_amount(list[i].amount, buf));
+            snprintf(path, sizeof path, "%s[%d].quantity", field, i + 1);
+            w_id(w, list[i].quantity, 15, 0, path);
+        }
+        w_end(w);
+    }
+}
+
+/* 2320 (with its CAS, AMT*D, AMT*EAF, OI), 2330A and 2330B of each other payer. */
+static void w_other_payers(writer *w, const bh_claim *c) {
+    int i;
+    char field[64], buf[32];
+    for (i = 0; i < c->n_other_payers && w->status == BH_OK; i++) {
+        const bh_other_payer *o = &c->other_payers[i];
+        bh_name payer;
+        snprintf(field, sizeof field, "other_payers[%d].responsibility", i + 1);
+        w_begin(w, "SBR");
+        w_code(w, o->responsibility, BH_X12_RESPONSIBILITY, NULL, field);
+        if (o->responsibility == NULL) w_fail(w, field, "is missing");
+        snprintf(field, sizeof field, "other_payers[%d].relationship", i + 1);
+        w_id(w, o->relationship, 2, 0, field);
+        snprintf(field, sizeof field, "other_payers[%d].group_number", i + 1);
+        w_id(w, o->group_number, 50, 0, field);
+        snprintf(field, sizeof field, "other_payers[%d].group_name", i + 1);
+        w_text(w, o->group_name, 60, 0, field);
+        w_el(w, "", 0); w_el(w, "", 0); w_el(w, "", 0); w_el(w, "", 0);
+        snprintf(field, sizeof field, "other_payers[%d].filing_code", i + 1);
+        w_code(w, o->filing_code, BH_X12_FILING_CODE, NULL, field);
+        w_end(w);
+        snprintf(field, sizeof field, "other_payers[%d].adjustments", i + 1);
+        w_cas(w, o->adjustments, o->n_adjustments, field);
+        if (o->paid_state == BH_FIELD_OK) {
+            w_begin(w, "AMT");
+            w_els(w, "D");
+            w_el(w, buf, format_amount(o->paid, buf));
+            w_end(w);
+        }
+        if (o->remaining_state == BH_FIELD_OK) {
+            w_begin(w, "AMT");
+            w_els(w, "EAF");
+            w_el(w, buf, format_amount(o->remaining, buf));
+            w_end(w);
+        }
+        w_begin(w, "OI");
+        w_el(w, "", 0);
+        w_el(w, "", 0);
+        snprintf(field, sizeof field, "other_payers[%d].benefits_assignment", i + 1);
+        w_code(w, o->benefits_assignment, BH_X12_BENEFITS, "Y", field);
+        snprintf(field, sizeof field, "other_payers[%d].patient_signature_source", i + 1);
+        w_code(w, o->patient_signature_source, BH_X12_SIGNATURE_SOURCE, NULL, field);
+        w_el(w, "", 0);
+        snprintf(field, sizeof field, "other_payers[%d].release_of_information", i + 1);
+        w_code(w, o->release_of_information, BH_X12_RELEASE, "Y", field);
+        w_end(w);
+        snprintf(field, sizeof field, "other_payers[%d].subscriber", i + 1);
+        {
+            char id_field[80];
+            snprintf(id_field, sizeof id_field, "other_payers[%d].subscriber.member_id", i + 1);
+            w_nm1(w, "IL", &o->subscriber_name, "MI", o->member_id, 80, 1, field, id_field);
+        }
+        w_address(w, &o->subscriber_address, field, 0, 0);
+        memset(&payer, 0, sizeof payer);
+        payer.last = o->payer_name;
+        snprintf(field, sizeof field, "other_payers[%d].payer", i + 1);
+        {
+            char id_field[80];
+            snprintf(id_field, sizeof id_field, "other_payers[%d].payer.id", i + 1);
+            w_nm1(w, "PR", &payer, "PI", o->payer_id, 80, 1, field, id_field);
+        }
+    }
+}
+
+/* 2430 of each prior payer's adjudication of the line. */
+static void w_adjudications(writer *w, const bh_line *l, int index) {
+    int i, k;
+    char field[80], buf[128], num[32];
+    for (i = 0; i < l->n_adjudications && w->status == BH_OK; i++) {
+        const bh_adjudication *a = &l->adjudications[i];
+        size_t n;
+        snprintf(field, sizeof field, "lines[%d].adjudications[%d]", index + 1, i + 1);
+        w_begin(w, "SVD");
+        w_id(w, a->payer_id, 80, 1, field);
+        w_el(w, buf, format_amount(a->paid, buf));
+        if (a->code == NULL || !code_ok(a->code, 48)) {
+            w_fail(w, field, "has no upper-case procedure code");
+            return;
+        }
+        n = (size_t)snprintf(buf, sizeof buf, "HC%c%s", w->opt->component_sep, a->code);
+        for (k = 0; k < a->n_modifiers && k < BH_MAX_MODIFIERS; k++) {
+            if (a->modifiers[k] == NULL || !code_ok(a->modifiers[k], 2)) {
+                w_fail(w, field, "has a modifier that is not two upper-case characters");
+                return;
+            }
+            n += (size_t)snprintf(buf + n, sizeof buf - n, "%c%s", w->opt->component_sep,
+                                  a->modifiers[k]);
+        }
+        w_el(w, buf, n);
+        w_el(w, "", 0);
+        if (a->units > 0) {
+            int u = format_units(a->units, num);
+            w_el(w, num, (size_t)u);
+        }
+        w_end(w);
+        snprintf(field, sizeof field, "lines[%d].adjudications[%d].adjustments", index + 1, i + 1);
+        w_cas(w, a->adjustments, a->n_adjustments, field);
+        w_begin(w, "DTP");
+        w_els(w, "573");
+        w_els(w, "D8");
+        snprintf(field, sizeof field, "lines[%d].adjudications[%d].date", index + 1, i + 1);
+        w_date(w, a->date, field);
+        w_end(w);
+    }
 }
 
 /* DTP*472: D8, or RD8 from..to when the line gives an end date. */
@@ -698,12 +833,13 @@ static void w_line(writer *w, const bh_claim *c, int index) {
         if (r->taxonomy != NULL && r->taxonomy[0] != '\0')
             w_prv(w, "PE", r->taxonomy, field);
     }
+    w_adjudications(w, l, index);
 }
 
 static void w_claim(writer *w, const bh_claim *c) {
     char buf[64], pos[8];
     size_t n;
-    int i;
+    int i, icd9;
     int64_t total = 0;
     const bh_x12_options *o = w->opt;
     w_begin(w, "CLM");
@@ -765,6 +901,11 @@ static void w_claim(writer *w, const bh_claim *c) {
         w_fail(w, "diagnoses", "is empty");
         return;
     }
+    icd9 = str_eq(c->diagnosis_code_set, "icd9");
+    if (!icd9 && c->diagnosis_code_set != NULL && !str_eq(c->diagnosis_code_set, "icd10")) {
+        w_fail(w, "diagnosis_code_set", "is not icd10 or icd9");
+        return;
+    }
     w_begin(w, "HI");
     for (i = 0; i < c->n_diagnoses && i < BH_MAX_DIAGNOSES; i++) {
         char code[16], field[24];
@@ -781,7 +922,8 @@ static void w_claim(writer *w, const bh_claim *c) {
             w_fail(w, field, "is not an ICD-10-CM code shape (upper-case letters and digits)");
             return;
         }
-        n = (size_t)snprintf(buf, sizeof buf, "%s%c%.*s", i == 0 ? "ABK" : "ABF",
+        n = (size_t)snprintf(buf, sizeof buf, "%s%c%.*s",
+                             icd9 ? (i == 0 ? "BK" : "BF") : (i == 0 ? "ABK" : "ABF"),
                              o->component_sep, (int)cn, code);
         w_el(w, buf, n);
     }
@@ -805,6 +947,7 @@ static void w_claim(writer *w, const bh_claim *c) {
         w_nm1(w, "77", &org, "XX", f->npi, 10, 0, "service_facility", "service_facility.npi");
         w_address(w, &f->address, "service_facility", 1, 0);
     }
+    w_other_payers(w, c);
     if (c->n_lines > BH_MAX_LINES) w_fail(w, "lines", "has more than 50 entries");
     for (i = 0; i < c->n_lines && i < BH_MAX_LINES && w->status == BH_OK; i++) w_line(w, c, i);
 }
@@ -1216,6 +1359,7 @@ struct bh_x12_reader {
     /* the claim being filled (only during one bh_x12_reader_next call) */
     bh_claim *claim;
     int in_claim, hi_seen, line_open, line_sv1, line_dtp, expect_sv1, nomem;
+    char cob_entity;            /* in 2330: 'A' other subscriber, 'B' other payer, 0 else */
     /* envelope, copied at first sight */
     int env_gs, env_st;
     char e_sq[3], e_sid[16], e_rq[3], e_rid[16], e_apps[16], e_appr[16];
@@ -1966,8 +2110,22 @@ static int handle_nm1(bh_x12_reader *r) {
         if (r->sub == SUB_2320 || r->sub == SUB_2330) {
             if (is(code, "IL") || is(code, "PR") || is(code, "DN") || is(code, "P3") ||
                 is(code, "82") || is(code, "77") || is(code, "DQ") || is(code, "85")) {
+                bh_other_payer *o = &r->claim->other_payers[r->claim->n_other_payers - 1];
                 if (close_sub(r) < 0) return -1;
                 r->sub = SUB_2330;
+                r->cob_entity = 0;
+                if (is(code, "IL")) {
+                    ctx_entity e;
+                    memset(&e, 0, sizeof e);
+                    take_name(r, &e);
+                    fill_name(r, &o->subscriber_name, &e);
+                    o->member_id = dup(r, E(r, 9));
+                    r->cob_entity = 'A';
+                } else if (is(code, "PR")) {
+                    o->payer_name = dup(r, E(r, 3));
+                    o->payer_id = dup(r, E(r, 9));
+                    r->cob_entity = 'B';
+                }
                 return 0;
             }
             break;
@@ -2019,6 +2177,96 @@ static int handle_nm1(bh_x12_reader *r) {
                 loop_names[r->loop]);
 }
 
+/* CAS: a group and up to six reason/amount/quantity triplets, each one
+** adjustment of the model. */
+static int read_cas(bh_x12_reader *r, bh_adjustment *list, int *n) {
+    int k;
+    if (required(r, 1) < 0 || required(r, 2) < 0 || required(r, 3) < 0) return -1;
+    for (k = 2; k + 1 < r->n_el && k <= 17; k += 3) {
+        bh_adjustment *a;
+        if (E(r, k).n == 0) continue;
+        if (*n == BH_MAX_ADJUSTMENTS)
+            return fail(r, BH_ERR_LIMIT, "x12.limit", "more than %d adjustments", BH_MAX_ADJUSTMENTS);
+        a = &list[(*n)++];
+        a->group = dup(r, E(r, 1));
+        a->reason = dup(r, E(r, k));
+        if (!parse_money(E(r, k + 1), &a->amount))
+            return fail(r, BH_ERR_SYNTAX, "x12.element", "CAS%02d is not an amount", k + 1);
+        a->quantity = dup(r, E(r, k + 2));
+    }
+    return 0;
+}
+
+/* 2320 SBR: a new other payer. */
+static int start_other_payer(bh_x12_reader *r) {
+    bh_claim *c = r->claim;
+    bh_other_payer *o;
+    if (c->other_payers == NULL &&
+        (c->other_payers = bh_claim_alloc(c, BH_MAX_OTHER_PAYERS, sizeof *o)) == NULL) {
+        r->nomem = 1;
+        return 0;
+    }
+    if (c->n_other_payers == BH_MAX_OTHER_PAYERS)
+        return fail(r, BH_ERR_LIMIT, "x12.limit", "more than %d other payers (2320)",
+                    BH_MAX_OTHER_PAYERS);
+    if (required(r, 1) < 0) return -1;
+    o = &c->other_payers[c->n_other_payers++];
+    o->responsibility = dup(r, E(r, 1));
+    o->relationship = dup(r, E(r, 2));
+    o->group_number = dup(r, E(r, 3));
+    o->group_name = dup(r, E(r, 4));
+    o->filing_code = dup(r, E(r, 9));
+    r->cob_entity = 0;
+    return 0;
+}
+
+/* CAS, AMT and OI of the current 2320. */
+static int other_payer_segment(bh_x12_reader *r) {
+    bh_other_payer *o = &r->claim->other_payers[r->claim->n_other_payers - 1];
+    if (r->sid == ID_CAS) return read_cas(r, o->adjustments, &o->n_adjustments);
+    if (r->sid == ID_AMT && (is(E(r, 1), "D") || is(E(r, 1), "EAF"))) {
+        int d = is(E(r, 1), "D");
+        if (!parse_money(E(r, 2), d ? &o->paid : &o->remaining))
+            return fail(r, BH_ERR_SYNTAX, "x12.element", "AMT02 is not an amount");
+        if (d) o->paid_state = BH_FIELD_OK;
+        else o->remaining_state = BH_FIELD_OK;
+    } else if (r->sid == ID_OI) {
+        o->benefits_assignment = dup(r, E(r, 3));
+        o->patient_signature_source = dup(r, E(r, 4));
+        o->release_of_information = dup(r, E(r, 6));
+    }
+    return 0;
+}
+
+/* 2430 SVD: a prior payer's adjudication of the current line. */
+static int start_adjudication(bh_x12_reader *r) {
+    bh_line *l = &r->claim->lines[r->claim->n_lines - 1];
+    bh_adjudication *a;
+    span s3 = E(r, 3);
+    int k;
+    if (l->adjudications == NULL &&
+        (l->adjudications = bh_claim_alloc(r->claim, BH_MAX_ADJUDICATIONS, sizeof *a)) == NULL) {
+        r->nomem = 1;
+        return 0;
+    }
+    if (l->n_adjudications == BH_MAX_ADJUDICATIONS)
+        return fail(r, BH_ERR_LIMIT, "x12.limit", "more than %d SVD in one line",
+                    BH_MAX_ADJUDICATIONS);
+    if (required(r, 1) < 0 || required(r, 2) < 0 || required(r, 3) < 0) return -1;
+    a = &l->adjudications[l->n_adjudications++];
+    a->payer_id = dup(r, E(r, 1));
+    if (!parse_money(E(r, 2), &a->paid))
+        return fail(r, BH_ERR_SYNTAX, "x12.element", "SVD02 is not an amount");
+    a->code = dup(r, comp(r, s3, 2));
+    for (k = 3; k <= 6; k++) {
+        span m = comp(r, s3, k);
+        if (m.n) a->modifiers[a->n_modifiers++] = dup(r, m);
+    }
+    if (E(r, 5).n && !parse_decimal(E(r, 5), &a->units))
+        return fail(r, BH_ERR_SYNTAX, "x12.element", "SVD05 is not a quantity");
+    return 0;
+}
+
 /* N3, N4, DMG, REF, PER, PRV, DTP and kin inside a sub-loop. */
 static int handle_in_sub(bh_x12_reader *r, int rank) {
     ctx_entity *e = NULL;
@@ -2046,6 +2294,33 @@ static int handle_in_sub(bh_x12_reader *r, int rank) {
         if (r->sid == ID_PRV && is(E(r, 1), "PE"))
             r->claim->rendering_provider.taxonomy = dup(r, E(r, 3));
         return 0;
+    case SUB_2320:
+        return other_payer_segment(r);
+    case SUB_2330:
+        if (r->cob_entity == 'A' && (r->sid == ID_N3 || r->sid == ID_N4)) {
+            bh_address *a = &r->claim->other_payers[r->claim->n_other_payers - 1].subscriber_address;
+            if (required(r, 1) < 0) return -1;
+            if (r->sid == ID_N3) {
+                a->line1 = dup(r, E(r, 1));
+                a->line2 = dup(r, E(r, 2));
+            } else {
+                a->city = dup(r, E(r, 1));
+                a->state = dup(r, E(r, 2));
+                a->zip = dup(r, E(r, 3));
+            }
+        }
+        return 0;
+    case SUB_2430: {
+        bh_line *l = &r->claim->lines[r->claim->n_lines - 1];
+        bh_adjudication *a = &l->adjudications[l->n_adjudications - 1];
+        if (r->sid == ID_CAS) return read_cas(r, a->adjustments, &a->n_adjustments);
+        if (r->sid == ID_DTP && is(E(r, 1), "573")) {
+            if (!is(E(r, 2), "D8") || E(r, 3).n != 8 || !parse_date(E(r, 3), &a->date))
+                return fail(r, BH_ERR_SYNTAX, "x12.element", "DTP*573 must be D8 and a real date");
+            a->date_text = dup_date(r, a->date);
+        }
+        return 0;
+    }
     case SUB_2420A:
         if (r->sid == ID_PRV && is(E(r, 1), "PE"))
             r->claim->lines[r->claim->n_lines - 1].rendering_provider.taxonomy = dup(r, E(r, 3));
@@ -2129,6 +2404,15 @@ static int handle_hi(bh_x12_reader *r) {
         }
         if (c->n_diagnoses == BH_MAX_DIAGNOSES)
             return fail(r, BH_ERR_LIMIT, "x12.limit", "more than %d diagnoses", BH_MAX_DIAGNOSES);
+        if (is(qual, "BK") || is(qual, "BF")) {
+            if (c->n_diagnoses > 0 && c->diagnosis_code_set == NULL)
+                return fail(r, BH_ERR_SYNTAX, "x12.element",
+                            "HI%02d mixes ICD-9 (BK/BF) with ICD-10 (ABK/ABF) qualifiers", i);
+            if (c->diagnosis_code_set == NULL) c->diagnosis_code_set = dup_lit(r, "icd9");
+        } else if (c->diagnosis_code_set != NULL) {
+            return fail(r, BH_ERR_SYNTAX, "x12.element",
+                        "HI%02d mixes ICD-9 (BK/BF) with ICD-10 (ABK/ABF) qualifiers", i);
+        }
         c->diagnoses[c->n_diagnoses++] = dup(r, code);
     }
     return 0;
@@ -2266,7 +2550,10 @@ static int handle_body(bh_x12_reader *r) {
         }
         break;
     case LP_2300:
-        if (sid == ID_SBR) return enter_sub(r, SUB_2320, 7, 1);
+        if (sid == ID_SBR) {
+            if (enter_sub(r, SUB_2320, 7, 1) < 0) return -1;
+            return start_other_payer(r);
+        }
         if (r->sub == SUB_NONE && r->order == 0 && claim_level_segment(sid)) {
             if (sid == ID_HI) return handle_hi(r);
             if (sid == ID_REF && is(E(r, 1), "G1") && E(r, 2).n)
@@ -2297,7 +2584,10 @@ static int handle_body(bh_x12_reader *r) {
             return 0;
         }
         if (sid == ID_LIN) return enter_sub(r, SUB_2410, 1, 0);
-        if (sid == ID_SVD) return enter_sub(r, SUB_2430, 10, 1);
+        if (sid == ID_SVD) {
+            if (enter_sub(r, SUB_2430, 10, 1) < 0) return -1;
+            return start_adjudication(r);
+        }
         if (sid == ID_LQ) return enter_sub(r, SUB_2440, 11, 1);
         if (line_level_segment(sid))
             return fail(r, BH_ERR_SYNTAX, "x12.order",

@@ -241,6 +241,23 @@ typedef struct bh_other_payer {
     const char *payer_id;           /* 2330B NM109 (PI) */
 } bh_other_payer;
 
+/* A 2300 DTP other than the service dates (431 onset, 454 initial
+** treatment, 304 last seen, 435 admission...) and a 2300 REF other than
+** G1 and F8 (D9 clearinghouse trace, EA medical record, 9F referral...). */
+#define BH_MAX_CLAIM_DATES 20
+#define BH_MAX_CLAIM_REFERENCES 20
+
+typedef struct bh_claim_date {
+    const char *qualifier;  /* DTP01 */
+    bh_date date;           /* DTP03 (the start of an RD8 range) */
+    bh_date date_end;       /* 0 unless RD8 */
+} bh_claim_date;
+
+typedef struct bh_claim_reference {
+    const char *qualifier;  /* REF01 */
+    const char *value;      /* REF02 */
+} bh_claim_reference;
+
 /* A prior payer's adjudication of one line (2430 SVD, CAS, DTP*573). */
 typedef struct bh_adjudication {
     const char *payer_id;           /* SVD01: an other payer's payer_id */
@@ -359,6 +376,10 @@ struct bh_claim {
     const char *patient_signature_source;       /* CLM10: P */
     bh_other_payer *other_payers;               /* 2320/2330, in the claim's arena */
     int n_other_payers;
+    bh_claim_date *claim_dates;                 /* 2300 DTP, in the claim's arena */
+    int n_claim_dates;
+    bh_claim_reference *claim_references;       /* 2300 REF, in the claim's arena */
+    int n_claim_references;
     bh_line lines[BH_MAX_LINES];
     int n_lines;
     bh_field_state lines_state;

@@ -1145,6 +1145,66 @@ static int field_adjudications(reader *r, const jpath *at, bh_line *l) {
     return field_array(r, at, BH_MAX_ADJUDICATIONS, adjudication_element, l, &st);
 }
 
+static int claim_date_member(reader *r, const jpath *at, const char *key, void *ctx) {
+    bh_claim_date *d = ctx;
+    bh_field_state st;
+    const char *text;
+    if (KEY_IS(key, "qualifier")) return field_string(r, at, 1, &d->qualifier, NULL);
+    if (KEY_IS(key, "date")) return field_date(r, at, &d->date, &text, &st);
+    if (KEY_IS(key, "date_end")) return field_date(r, at, &d->date_end, &text, &st);
+    return skip_value(r);
+}
+
+static int claim_date_element(reader *r, const jpath *at, int index, void *ctx) {
+    bh_claim *c = ctx;
+    bh_claim_date *d = &c->claim_dates[c->n_claim_dates++];
+    bh_field_state st;
+    (void)index;
+    if (!field_object(r, at, claim_date_member, d, &st)) return 0;
+    if (st == BH_FIELD_OK && (d->qualifier == NULL || d->date == 0))
+        schema(r, at, "A claim date needs its qualifier and date.");
+    return 1;
+}
+
+static int claim_reference_member(reader *r, const jpath *at, const char *key, void *ctx) {
+    bh_claim_reference *ref = ctx;
+    if (KEY_IS(key, "qualifier")) return field_string(r, at, 1, &ref->qualifier, NULL);
+    if (KEY_IS(key, "value")) return field_string(r, at, 1, &ref->value, NULL);
+    return skip_value(r);
+}
+
+static int claim_reference_element(reader *r, const jpath *at, int index, void *ctx) {
+    bh_claim *c = ctx;
+    bh_claim_reference *ref = &c->claim_references[c->n_claim_references++];
+    bh_field_state st;
+    (void)index;
+    if (!field_object(r, at, claim_reference_member, ref, &st)) return 0;
+    if (st == BH_FIELD_OK && (ref->qualifier == NULL || ref->value == NULL))
+        schema(r, at, "A claim reference needs its qualifier and value.");
+    return 1;
+}
+
+/* claim_dates and claim_references: arrays of the arena. */
+static int field_claim_list(reader *r, const jpath *at, bh_claim *c, int dates) {
+    bh_field_state st;
+    if (dates) {
+        c->n_claim_dates = 0;
+        c->claim_dates = bh_claim_alloc(c, BH_MAX_CLAIM_DATES, sizeof *c->claim_dates);
+        if (c->claim_dates == NULL) {
+            r->status = BH_ERR_NOMEM;
+            return skip_value(r);
+        }
+        return field_array(r, at, BH_MAX_CLAIM_DATES, claim_date_element, c, &st);
+    }
+    c->n_claim_references = 0;
+    c->claim_references = bh_claim_alloc(c, BH_MAX_CLAIM_REFERENCES, sizeof *c->claim_references);
+    if (c->claim_references == NULL) {
+        r->status = BH_ERR_NOMEM;
+        return skip_value(r);
+    }
+    return field_array(r, at, BH_MAX_CLAIM_REFERENCES, claim_reference_element, c, &st);
+}
+
 typedef struct line_ctx {
     bh_line *line;
     int code_seen, date_seen;
@@ -1319,6 +1379,10 @@ static int claim_member(reader *r, const jpath *at, const char *key, void *ctx) 
         break;
     case 'o':
         if (KEY_IS(key, "other_payers")) return field_other_payers(r, at, c);
+        break;
+    case 'c':
+        if (KEY_IS(key, "claim_dates")) return field_claim_list(r, at, c, 1);
+        if (KEY_IS(key, "claim_references")) return field_claim_list(r, at, c, 0);
         break;
     case 'p':
         if (KEY_IS(key, "payer")) {

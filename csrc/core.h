@@ -107,8 +107,16 @@ typedef enum bh_x12_code_kind {
     BH_X12_ASSIGNMENT,          /* CLM07: A, B, C */
     BH_X12_BENEFITS,            /* CLM08: Y, N, W */
     BH_X12_RELEASE,             /* CLM09: I, Y */
-    BH_X12_SIGNATURE_SOURCE     /* CLM10: P */
+    BH_X12_SIGNATURE_SOURCE,    /* CLM10: P */
+    BH_X12_CLAIM_DATE,          /* 2300 DTP01 other than the line's 472 */
+    BH_X12_CLAIM_REFERENCE      /* 2300 REF01 other than G1 and F8 */
 } bh_x12_code_kind;
+
+/* The 2300 DTP01 and REF01 qualifiers in the guide's segment order, space
+** separated: the writer writes a claim's dates and references in it. */
+#define BH_X12_CLAIM_DATE_ORDER \
+    "431 454 304 453 439 484 455 471 314 360 361 297 296 435 096 090 091 444 050"
+#define BH_X12_CLAIM_REFERENCE_ORDER "4N F5 EW 9F G1 F8 X4 9A 9C LX D9 EA P4 1J"
 
 /* 1 when s is a code of that list (005010X222A1). */
 int bh_x12_code_valid(bh_x12_code_kind kind, const char *s);

@@ -1920,6 +1920,34 @@ static void push_other_payers(lua_State *L, const bh_claim *c) {
     lua_setfield(L, -2, "other_payers");
 }
 
+/* claim_dates and claim_references (2300 DTP and REF). */
+static void push_claim_lists(lua_State *L, const bh_claim *c) {
+    int i;
+    if (c->n_claim_dates > 0) {
+        lua_createtable(L, c->n_claim_dates, 0);
+        for (i = 0; i < c->n_claim_dates; i++) {
+            lua_createtable(L, 0, 3);
+            set_string(L, "qualifier", c->claim_dates[i].qualifier);
+            set_date(L, "date", c->claim_dates[i].date);
+            set_date(L, "date_end", c->claim_dates[i].date_end);
+            lua_rawseti(L, -2, i + 1);
+        }
+        push_array_mt(L);
+        lua_setfield(L, -2, "claim_dates");
+    }
+    if (c->n_claim_references > 0) {
+        lua_createtable(L, c->n_claim_references, 0);
+        for (i = 0; i < c->n_claim_references; i++) {
+            lua_createtable(L, 0, 2);
+            set_string(L, "qualifier", c->claim_references[i].qualifier);
+            set_string(L, "value", c->claim_references[i].value);
+            lua_rawseti(L, -2, i + 1);
+        }
+        push_array_mt(L);
+        lua_setfield(L, -2, "claim_references");
+    }
+}
+
 static void push_line(lua_State *L, const bh_line *l) {
     int j;
     lua_createtable(L, 0, 11);
@@ -2013,6 +2041,7 @@ static void push_claim(lua_State *L, const bh_claim *c) {
     set_string(L, "release_of_information", c->release_of_information);
     set_string(L, "patient_signature_source", c->patient_signature_source);
     push_other_payers(L, c);
+    push_claim_lists(L, c);
     set_string(L, "note", c->note);
     lua_createtable(L, c->n_lines, 0);
     for (i = 0; i < c->n_lines; i++) {

@@ -836,6 +836,86 @@ static void w_line(writer *w, const bh_claim *c, int index) {
     w_adjudications(w, l, index);
 }
 
+/* The next qualifier of a space-separated order list into buf; returns the
+** rest of the list, NULL at its end. */
+static const char *next_qualifier(const char *list, char buf[8]) {
+    size_t n = 0;
+    while (*list == ' ') list++;
+    if (*list == '\0') return NULL;
+    while (list[n] && list[n] != ' ' && n < 7) {
+        buf[n] = list[n];
+        n++;
+    }
+    buf[n] = '\0';
+    return list + n;
+}
+
+/* 2300 DTP segments in the guide's order; a qualifier outside it is refused. */
+static void w_claim_dates(writer *w, const bh_claim *c) {
+    char q[8], field[48], buf[24];
+    const char *list = BH_X12_CLAIM_DATE_ORDER;
+    int i;
+    for (i = 0; i < c->n_claim_dates; i++)
+        if (!bh_x12_code_valid(BH_X12_CLAIM_DATE, c->claim_dates[i].qualifier)) {
+            snprintf(field, sizeof field, "claim_dates[%d].qualifier", i + 1);
+            w_fail(w, field, "is not a 2300 DTP qualifier of the 837P");
+            return;
+        }
+    while ((list = next_qualifier(list, q)) != NULL) {
+        for (i = 0; i < c->n_claim_dates; i++) {
+            const bh_claim_date *d = &c->claim_dates[i];
+            if (!str_eq(d->qualifier, q)) continue;
+            snprintf(field, sizeof field, "claim_dates[%d].date", i + 1);
+            w_begin(w, "DTP");
+            w_els(w, q);
+            if (d->date_end == 0) {
+                w_els(w, "D8");
+                w_date(w, d->date, field);
+            } else if (!date_ok(d->date) || !date_ok(d->date_end) || d->date_end < d->date) {
+                w_fail(w, field, "or date_end is not a real range");
+                return;
+            } else {
+                w_els(w, "RD8");
+                snprintf(buf, sizeof buf, "%08ld-%08ld", (long)d->date, (long)d->date_end);
+                w_el(w, buf, 17);
+            }
+            w_end(w);
+        }
+    }
+}
+
+/* 2300 REF segments in the guide's order: prior_authorization as G1,
+** payer_claim_number as F8, the others from claim_references. */
+static void w_claim_references(writer *w, const bh_claim *c) {
+    char q[8], field[48];
+    const char *list = BH_X12_CLAIM_REFERENCE_ORDER;
+    int i;
+    for (i = 0; i < c->n_claim_references; i++)
+        if (!bh_x12_code_valid(BH_X12_CLAIM_REFERENCE, c->claim_references[i].qualifier)) {
+            snprintf(field, sizeof field, "claim_references[%d].qualifier", i + 1);
+            w_fail(w, field, "is not a 2300 REF qualifier of the 837P (G1 and F8 have fields)");
+            return;
+        }
+    while ((list = next_qualifier(list, q)) != NULL) {
+        const char *single = str_eq(q, "G1") ? c->prior_authorization
+                           : str_eq(q, "F8") ? c->payer_claim_number : NULL;
+        if (single != NULL && single[0] != '\0') {
+            w_begin(w, "REF");
+            w_els(w, q);
+            w_id(w, single, 50, 1, str_eq(q, "G1") ? "prior_authorization" : "payer_claim_number");
+            w_end(w);
+        }
+        for (i = 0; i < c->n_claim_references; i++) {
+            if (!str_eq(c->claim_references[i].qualifier, q)) continue;
+            snprintf(field, sizeof field, "claim_references[%d].value", i + 1);
+            w_begin(w, "REF");
+            w_els(w, q);
+            w_id(w, c->claim_references[i].value, 50, 1, field);
+            w_end(w);
+        }
+    }
+}
+
 static void w_claim(writer *w, const bh_claim *c) {
     char buf[64], pos[8];
     size_t n;
@@ -879,18 +959,8 @@ static void w_claim(writer *w, const bh_claim *c) {
     w_code(w, c->patient_signature_source, BH_X12_SIGNATURE_SOURCE, NULL,
            "patient_signature_source");
     w_end(w);
-    if (c->prior_authorization != NULL && c->prior_authorization[0] != '\0') {
-        w_begin(w, "REF");
-        w_els(w, "G1");
-        w_id(w, c->prior_authorization, 50, 1, "prior_authorization");
-        w_end(w);
-    }
-    if (c->payer_claim_number != NULL && c->payer_claim_number[0] != '\0') {
-        w_begin(w, "REF");
-        w_els(w, "F8");
-        w_id(w, c->payer_claim_number, 50, 1, "payer_claim_number");
-        w_end(w);
-    }
+    w_claim_dates(w, c);
+    w_claim_references(w, c);
     if (c->note != NULL && c->note[0] != '\0') {
         w_begin(w, "NTE");
         w_els(w, "ADD");
@@ -2479,6 +2549,50 @@ static int handle_line_dtp(bh_x12_reader *r) {
     return 0;
 }
 
+/* A 2300 REF other than G1 and F8, kept in claim_references. */
+static int add_claim_reference(bh_x12_reader *r) {
+    bh_claim *c = r->claim;
+    bh_claim_reference *ref;
+    if (required(r, 1) < 0 || required(r, 2) < 0) return -1;
+    if (c->claim_references == NULL &&
+        (c->claim_references = bh_claim_alloc(c, BH_MAX_CLAIM_REFERENCES, sizeof *ref)) == NULL) {
+        r->nomem = 1;
+        return 0;
+    }
+    if (c->n_claim_references == BH_MAX_CLAIM_REFERENCES)
+        return fail(r, BH_ERR_LIMIT, "x12.limit", "more than %d REF in one claim",
+                    BH_MAX_CLAIM_REFERENCES);
+    ref = &c->claim_references[c->n_claim_references++];
+    ref->qualifier = dup(r, E(r, 1));
+    ref->value = dup(r, E(r, 2));
+    return 0;
+}
+
+/* A 2300 DTP (D8 or RD8), kept in claim_dates. */
+static int add_claim_date(bh_x12_reader *r) {
+    bh_claim *c = r->claim;
+    bh_claim_date *d;
+    span f = E(r, 2), v = E(r, 3), to;
+    if (required(r, 1) < 0) return -1;
+    if (c->claim_dates == NULL &&
+        (c->claim_dates = bh_claim_alloc(c, BH_MAX_CLAIM_DATES, sizeof *d)) == NULL) {
+        r->nomem = 1;
+        return 0;
+    }
+    if (c->n_claim_dates == BH_MAX_CLAIM_DATES)
+        return fail(r, BH_ERR_LIMIT, "x12.limit", "more than %d DTP in one claim",
+                    BH_MAX_CLAIM_DATES);
+    d = &c->claim_dates[c->n_claim_dates++];
+    d->qualifier = dup(r, E(r, 1));
+    to.p = v.p + 9;
+    to.n = 8;
+    if (!((is(f, "D8") && v.n == 8 && parse_date(v, &d->date)) ||
+          (is(f, "RD8") && v.n == 17 && v.p[8] == '-' && parse_date(v, &d->date) &&
+           parse_date(to, &d->date_end) && d->date_end >= d->date)))
+        return fail(r, BH_ERR_SYNTAX, "x12.element", "DTP03 must be a real D8 date or RD8 range");
+    return 0;
+}
+
 static int claim_level_segment(unsigned sid) {
     switch (sid) {
     case ID_DTP: case ID_PWK: case ID_CN1: case ID_AMT: case ID_REF: case ID_K3: case ID_NTE:
@@ -2560,6 +2674,9 @@ static int handle_body(bh_x12_reader *r) {
                 r->claim->prior_authorization = dup(r, E(r, 2));
             if (sid == ID_REF && is(E(r, 1), "F8") && E(r, 2).n)
                 r->claim->payer_claim_number = dup(r, E(r, 2));
+            if (sid == ID_REF && !is(E(r, 1), "G1") && !is(E(r, 1), "F8"))
+                return add_claim_reference(r);
+            if (sid == ID_DTP) return add_claim_date(r);
             if (sid == ID_NTE && is(E(r, 1), "ADD") && E(r, 2).n && r->claim->note == NULL)
                 r->claim->note = dup(r, E(r, 2));
             return 0;

@@ -201,7 +201,7 @@ static void check_codes(x12_checker *c) {
 /* A coded element given as a value outside its 837P list. */
 static void check_listed(x12_checker *c, const char *value, bh_x12_code_kind kind,
                          const char *where, const char *element, const char *allowed) {
-    char msg[200], hint[120];
+    char msg[200], hint[160];
     if (value == NULL || value[0] == '\0' || bh_x12_code_valid(kind, value)) return;
     snprintf(msg, sizeof msg, "Not a code the 837P allows in %s.", element);
     snprintf(hint, sizeof hint, "Use one of %s, or leave it out.", allowed);
@@ -224,6 +224,17 @@ static void check_listed_codes(x12_checker *c) {
                  "CLM09", "I, Y");
     check_listed(c, cl->patient_signature_source, BH_X12_SIGNATURE_SOURCE,
                  "patient_signature_source", "CLM10", "P");
+    for (i = 0; i < cl->n_claim_dates; i++) {
+        snprintf(where, sizeof where, "claim_dates[%d].qualifier", i + 1);
+        check_listed(c, cl->claim_dates[i].qualifier, BH_X12_CLAIM_DATE, where, "a 2300 DTP",
+                     BH_X12_CLAIM_DATE_ORDER);
+    }
+    for (i = 0; i < cl->n_claim_references; i++) {
+        snprintf(where, sizeof where, "claim_references[%d].qualifier", i + 1);
+        check_listed(c, cl->claim_references[i].qualifier, BH_X12_CLAIM_REFERENCE, where,
+                     "a 2300 REF (G1 and F8 have their own fields)",
+                     "4N F5 EW 9F X4 9A 9C LX D9 EA P4 1J");
+    }
     for (i = 0; i < cl->n_lines; i++) {
         const bh_line *l = &cl->lines[i];
         snprintf(where, sizeof where, "lines[%d].unit_type", i + 1);

@@ -220,6 +220,10 @@ int bh_x12_code_valid(bh_x12_code_kind kind, const char *s) {
     case BH_X12_BENEFITS: return in_list("Y N W", s);
     case BH_X12_RELEASE: return in_list("I Y", s);
     case BH_X12_SIGNATURE_SOURCE: return in_list("P", s);
+    case BH_X12_CLAIM_DATE: return in_list(BH_X12_CLAIM_DATE_ORDER, s);
+    case BH_X12_CLAIM_REFERENCE:
+        return in_list(BH_X12_CLAIM_REFERENCE_ORDER, s) && strcmp(s, "G1") != 0 &&
+               strcmp(s, "F8") != 0;
     default: return 0;
     }
 }

@@ -310,3 +310,35 @@ describe("837P export: the fields remittance matching and secondary billing need
     end
   end)
 end)
+
+describe("837P export: 2300 dates and references", function()
+  it("writes them in the guide's order and reads them back", function()
+    local c = base_claim()
+    c.prior_authorization = "PA-1"
+    c.claim_references = { { qualifier = "EA", value = "MRN-77" },
+      { qualifier = "D9", value = "TRACE-1" }, { qualifier = "9F", value = "REF-9" } }
+    c.claim_dates = { { qualifier = "304", date = "2026-02-01" },
+      { qualifier = "431", date = "2026-01-05", date_end = "2026-01-09" } }
+    local text = assert(bhclaim.x12.write({ c }, ENVELOPE))
+    local from = text:find("\nCLM%*")
+    local order = {}
+    for seg in text:sub(from):gmatch("\n((%u%w%w?)%*[^~]*)~") do
+      if seg:match("^REF") or seg:match("^DTP%*[34]") then order[#order + 1] = seg end
+      if seg:match("^HI") then break end
+    end
+    assert.are.same({ "DTP*431*RD8*20260105-20260109", "DTP*304*D8*20260201", "REF*9F*REF-9",
+      "REF*G1*PA-1", "REF*D9*TRACE-1", "REF*EA*MRN-77" }, order)
+    local back = assert(bhclaim.x12.read(text))[1]
+    assert.are.equal(3, #back.claim_references)
+    assert.are.equal("2026-01-09", back.claim_dates[1].date_end)
+  end)
+
+  it("refuses a qualifier the 2300 loop does not have, and check says so", function()
+    local c = base_claim()
+    c.claim_references = { { qualifier = "G1", value = "PA-2" } }
+    assert.are.equal(1, #check(c):by_rule("x12.code"))
+    local text, msg = bhclaim.x12.write({ c }, unchecked())
+    assert.is_nil(text)
+    assert.truthy(msg:find("claim_references[1].qualifier", 1, true), msg)
+  end)
+end)

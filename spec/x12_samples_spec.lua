@@ -2,7 +2,7 @@
 -- spec/fixtures/x12-samples) reads, writes back and reads again with no
 -- loss of any field the claim model carries, compared field by field
 -- (SBR01/03/04/09, RD8, SV103, REF*6R, 2420A, 2310A/C, 2010AB, CLM06-10,
--- the COB loops 2320/2330A/B and 2430 among them).
+-- 2300 REF and DTP, the COB loops 2320/2330A/B and 2430 among them).
 local bhclaim = require("bhclaim")
 local support = require("spec.support")
 
@@ -33,10 +33,31 @@ end
 
 -- What the writer does by rule, applied to the claim read so the two can
 -- be compared: a line's place of service equal to the claim's is not sent
--- (SV105 only when it differs), and a line without REF*6R gets one made
--- of the claim id and line number.
+-- (SV105 only when it differs), a line without REF*6R gets one made of the
+-- claim id and line number, and 2300 REF and DTP come in the guide's order.
+local REF_ORDER, DTP_ORDER = {}, {}
+for i, q in ipairs({ "4N", "F5", "EW", "9F", "G1", "F8", "X4", "9A", "9C", "LX", "D9", "EA",
+  "P4", "1J" }) do REF_ORDER[q] = i end
+for i, q in ipairs({ "431", "454", "304", "453", "439", "484", "455", "471", "314", "360",
+  "361", "297", "296", "435", "096", "090", "091", "444", "050" }) do DTP_ORDER[q] = i end
+
+-- Sorts list by the rank of each item's qualifier, keeping the given order
+-- among equal ones (the guide's segment order, which the writer follows).
+local function in_guide_order(list, rank)
+  if not list then return end
+  for i, item in ipairs(list) do item._at = i end
+  table.sort(list, function(a, b)
+    local ra, rb = rank[a.qualifier] or 99, rank[b.qualifier] or 99
+    if ra ~= rb then return ra < rb end
+    return a._at < b._at
+  end)
+  for _, item in ipairs(list) do item._at = nil end
+end
+
 local function as_written(claim)
   local c = support.deep_copy(claim)
+  in_guide_order(c.claim_references, REF_ORDER)
+  in_guide_order(c.claim_dates, DTP_ORDER)
   for i, line in ipairs(c.lines) do
     if line.place_of_service == c.place_of_service then line.place_of_service = nil end
     line.control_number = line.control_number or (c.id .. "-" .. i)

@@ -171,9 +171,10 @@ static const char *const us_states =
 int bh_x12_state_valid(const char *s) {
     const char *p;
     if (s == NULL || strlen(s) != 2 || !BH_IS_UPPER(s[0]) || !BH_IS_UPPER(s[1])) return 0;
-    for (p = us_states; *p; p += 3)
+    for (p = us_states;; p += 3) {   /* codes of two letters, one space apart */
         if (p[0] == s[0] && p[1] == s[1]) return 1;
-    return 0;
+        if (p[2] == '\0') return 0;
+    }
 }
 
 int bh_x12_zip_digits(const char *zip, char out[10]) {

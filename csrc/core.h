@@ -91,6 +91,14 @@ int bh_x12_frequency_valid(const char *f);
 /* 1 for 7 and 8, which must name the payer's claim (REF*F8). */
 int bh_x12_frequency_needs_f8(const char *f);
 
+/* Coordination of benefits, as the writer and check see it: 0 when the
+** claim's other payers and line adjudications are consistent, else a
+** static message and *path (a buffer of 64) set to the field: a claim to a
+** secondary or tertiary payer (SBR01 other than P and U) without other
+** payers; an adjudication whose payer_id is no other payer's; a line whose
+** adjudication does not balance (SVD02 + its CAS amounts = SV102). */
+const char *bh_x12_cob_problem(const bh_claim *claim, char path[64]);
+
 /* The guide allows at most 100 claims (2300 loops) under one subscriber HL. */
 #define BH_X12_CLAIMS_PER_HL 100
 

@@ -1017,6 +1017,14 @@ static void w_claim(writer *w, const bh_claim *c) {
         w_nm1(w, "77", &org, "XX", f->npi, 10, 0, "service_facility", "service_facility.npi");
         w_address(w, &f->address, "service_facility", 1, 0);
     }
+    {
+        char cob_path[64];
+        const char *problem = bh_x12_cob_problem(c, cob_path);
+        if (problem != NULL) {
+            w_fail(w, cob_path, problem);
+            return;
+        }
+    }
     w_other_payers(w, c);
     if (c->n_lines > BH_MAX_LINES) w_fail(w, "lines", "has more than 50 entries");
     for (i = 0; i < c->n_lines && i < BH_MAX_LINES && w->status == BH_OK; i++) w_line(w, c, i);

@@ -247,6 +247,16 @@ static void check_listed_codes(x12_checker *c) {
     }
 }
 
+static void check_cob(x12_checker *c) {
+    char where[64], msg[200];
+    const char *problem = bh_x12_cob_problem(c->claim, where);
+    if (problem == NULL) return;
+    snprintf(msg, sizeof msg, "This %s.", problem);
+    add(c, "x12.cob", BH_SEV_ERROR, where,
+        "Give the earlier payers' adjudication as the 835 stated it.",
+        SRC_IG ", loops 2320 and 2430", msg);
+}
+
 bh_status bh_check_x12_rules(const bh_claim *claim, bh_report *report) {
     x12_checker c;
     c.claim = claim;
@@ -263,5 +273,6 @@ bh_status bh_check_x12_rules(const bh_claim *claim, bh_report *report) {
     check_frequency(&c);
     check_codes(&c);
     check_listed_codes(&c);
+    check_cob(&c);
     return c.status;
 }

@@ -10,6 +10,7 @@
 ** Core layer: no Lua headers.
 ** SPDX-License-Identifier: MIT
 */
+#include <stdio.h>
 #include <string.h>
 #include "core.h"
 
@@ -227,4 +228,38 @@ int bh_x12_code_valid(bh_x12_code_kind kind, const char *s) {
                strcmp(s, "F8") != 0;
     default: return 0;
     }
+}
+
+const char *bh_x12_cob_problem(const bh_claim *c, char path[64]) {
+    const char *resp = c->payer.responsibility;
+    int i, j, k;
+    if (resp != NULL && strcmp(resp, "P") != 0 && strcmp(resp, "U") != 0 &&
+        c->n_other_payers == 0) {
+        snprintf(path, 64, "other_payers");
+        return "is missing: a claim to a secondary or tertiary payer needs the payers before it "
+               "(2320)";
+    }
+    for (i = 0; i < c->n_lines; i++) {
+        const bh_line *l = &c->lines[i];
+        for (j = 0; j < l->n_adjudications; j++) {
+            const bh_adjudication *a = &l->adjudications[j];
+            int64_t sum = a->paid;
+            int known = 0;
+            for (k = 0; k < c->n_other_payers; k++)
+                if (a->payer_id != NULL && c->other_payers[k].payer_id != NULL &&
+                    strcmp(a->payer_id, c->other_payers[k].payer_id) == 0)
+                    known = 1;
+            if (!known) {
+                snprintf(path, 64, "lines[%d].adjudications[%d].payer_id", i + 1, j + 1);
+                return "is not the id of one of the claim's other_payers (2430 SVD01)";
+            }
+            for (k = 0; k < a->n_adjustments; k++) sum += a->adjustments[k].amount;
+            if (l->charge_state == BH_FIELD_OK && sum != l->charge) {
+                snprintf(path, 64, "lines[%d].adjudications[%d]", i + 1, j + 1);
+                return "does not balance: paid plus adjustments must equal the line charge "
+                       "(2430 SVD02 + CAS = SV102)";
+            }
+        }
+    }
+    return NULL;
 }

@@ -194,7 +194,11 @@ function M.claims(n, seed)
 end
 
 if arg and arg[0] and arg[0]:match("gen_837p_claims%.lua$") then
+  -- From a checkout: the in-tree Lua layer and build of bhclaim.core.
+  local abi = _VERSION:match("(%d+%.%d+)")
+  if type(rawget(_G, "jit")) == "table" then abi = "5.1" end
   package.path = "lua/?.lua;lua/?/init.lua;" .. package.path
+  package.cpath = "build/" .. abi .. "/?.so;" .. package.cpath
   local bhclaim = require("bhclaim")
   for _, c in ipairs(M.claims(tonumber(arg[1]) or 6000, tonumber(arg[2]) or 837)) do
     io.stdout:write(bhclaim.encode(c), "\n")

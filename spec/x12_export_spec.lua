@@ -240,6 +240,9 @@ describe("837P export: the fields remittance matching and secondary billing need
     c.payer.filing_code = "VA"
     c.payer.group_number = "GRP-7781"
     c.payer.group_name = "Acme Staff Plan"
+    c.other_payers = { { responsibility = "P", relationship = "18", filing_code = "MB",
+      paid = "36.00", subscriber = { name = { last = "Roe", first = "Sam" },
+        member_id = "1EG4TE5MK72" }, payer = { name = "Medicare Part B", id = "04412" } } }
     c.billing_provider.pay_to_address = { line1 = "PO Box 77", city = "Columbus", state = "OH",
       zip = "43216" }
     c.referring_provider = { name = { last = "Kim", first = "Ada" }, npi = "1245319599" }
@@ -294,6 +297,24 @@ describe("837P export: the fields remittance matching and secondary billing need
     assert.are.equal("CLM-2026-0001-2", back.lines[2].control_number)
     assert.is_nil(back.lines[2].rendering_provider)
     assert.are.equal(text, bhclaim.x12.write({ back }, unchecked()))
+  end)
+
+  it("refuses COB that does not add up, and check says so", function()
+    local c = full_claim()
+    c.other_payers = nil
+    assert.are.same({ "x12.cob other_payers" }, rules_of(check(c), "error"))
+    assert.is_nil((bhclaim.x12.write({ c }, unchecked())))
+    c = full_claim()
+    c.lines[1].adjudications = { { payer_id = "04412", paid = "36.00", code = "90853",
+      date = "2026-11-01", adjustments = { { group = "PR", reason = "2", amount = "9.00" } } } }
+    assert.are.same({}, rules_of(check(c), "error"))
+    assert.is_string((bhclaim.x12.write({ c }, unchecked())))
+    c.lines[1].adjudications[1].paid = "30.00"
+    assert.are.same({ "x12.cob lines[1].adjudications[1]" }, rules_of(check(c), "error"))
+    c.lines[1].adjudications[1].paid = "36.00"
+    c.lines[1].adjudications[1].payer_id = "99999"
+    assert.are.same({ "x12.cob lines[1].adjudications[1].payer_id" }, rules_of(check(c), "error"))
+    assert.is_nil((bhclaim.x12.write({ c }, unchecked())))
   end)
 
   it("refuses codes outside their lists", function()

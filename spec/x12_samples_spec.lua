@@ -178,6 +178,11 @@ describe("every 837P sample", function()
             -- OI04 holds A-D in the imsweb samples; 5010 has P only.
             repair = function(c) c.other_payers[tonumber(k)].patient_signature_source = nil end
           end
+          local line_no = why:match("^lines%[(%d+)%]%.adjudications%[%d+%]")
+          if line_no and not repair then
+            -- SVD01 43 names no 2330B payer in imsweb's complex sample.
+            repair = function(c) c.lines[tonumber(line_no)].adjudications = nil end
+          end
           local block = why:match("^([%w_%[%]%.]+)%.npi is not 10 digits$")
           if block and not repair then
             -- A provider whose NPI is not 10 digits is left out of the copy.

@@ -312,6 +312,15 @@ describe("bhclaim CLI: export", function()
     assert.same(session_ids(false), exported_ids(x12))
   end)
 
+  it("refuses an envelope value out of the guide's range before writing (exit 2)", function()
+    local env = tmpfile(ENVELOPE .. "\n")
+    local out, err, status = run("export --to 837p --envelope " .. env
+      .. " --sender SENDERIDLONGERTHAN15 examples/claims/clean_medicare.json")
+    assert.equal(2, status, err)
+    assert.equal("", out)
+    assert.truthy(err:find("sender_id", 1, true), err)
+  end)
+
   it("refuses 837P without an envelope (exit 2)", function()
     local _, err, status = run("export --to 837p examples/claims/clean_medicare.json")
     assert.equal(2, status)

@@ -944,6 +944,8 @@ local function write_837p(ctx, env)
   env.unchecked = true   -- the sink checked each claim (or --unchecked)
   local text, msg = bhclaim.x12.write(ctx.claims, env)
   if text or #ctx.claims == 0 then return text or "" end
+  -- An envelope value out of range refuses the run, not each claim.
+  if tostring(msg):match("^options: ") then return nil, "--envelope: " .. msg end
   local kept = {}
   for i, claim in ipairs(ctx.claims) do
     local ok, why = bhclaim.x12.write({ claim }, env)
@@ -972,7 +974,11 @@ local function run_export(a, env)
   ctx.raw_claims = to == "837p"
   if to == "csv" then ctx.out:write(reports.csv_row(CLAIM_CSV)) end
   run_sources(ctx, a.args)
-  if to == "837p" then ctx.out:write(write_837p(ctx, x12_env)) end
+  if to == "837p" then
+    local text, why = write_837p(ctx, x12_env)
+    if not text then return nil, why end
+    ctx.out:write(text)
+  end
   if to == "json" then ctx.out:write(ctx.stats.claims == 0 and "[]\n" or "\n]\n") end
   if ctx.reject then ctx.reject:close() end
   if ctx.unreadable then return 2 end

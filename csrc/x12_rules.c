@@ -126,13 +126,9 @@ static void check_address(x12_checker *c, const bh_address *a, const char *block
 static void check_addresses(x12_checker *c) {
     const bh_claim *cl = c->claim;
     int patient = cl->patient.state == BH_FIELD_OK;
-    if (cl->billing_provider.state == BH_FIELD_OK) {
-        if (!has_address(&cl->billing_provider.address))
-            add(c, "x12.address", BH_SEV_ERROR, "billing_provider.address",
-                "Add the billing provider's street address.", SRC_IG ", loop 2010AA N3/N4",
-                "The 837P requires the billing provider's address.");
+    /* A billing provider without an address already has claim.schema. */
+    if (cl->billing_provider.state == BH_FIELD_OK)
         check_address(c, &cl->billing_provider.address, "billing_provider", "2010AA", 1);
-    }
     if (patient && !has_address(&cl->patient.address))
         add(c, "x12.address", BH_SEV_ERROR, "patient.address", "Add the patient's address.",
             SRC_IG ", loop 2010CA N3/N4",

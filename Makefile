@@ -129,7 +129,7 @@ test-c: $(addprefix $(BUILD)/,$(C_TESTS))
 	@for t in $(C_TESTS); do $(BUILD)/$$t || exit 1; done
 
 lint:
-	luacheck -q lua spec scripts/bhclaim scripts/gen_tables.lua $(wildcard bench/*.lua) examples/*.lua rockspec/*.rockspec
+	luacheck -q lua spec scripts/bhclaim $(wildcard scripts/*.lua) $(wildcard bench/*.lua) examples/*.lua rockspec/*.rockspec
 
 check-rockspec:
 	@sh scripts/check-rockspec.sh

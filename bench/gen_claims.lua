@@ -105,7 +105,8 @@ for i = 1, #practice_names do
     tin = format("%02d-%07d", 10 + rand(89), rand(9999999) - 1),
     taxonomy = pick(practice_taxonomies),
     line1 = format("%d %s", rand(980) + 19, pick(streets)),
-    city = city[1], state = city[2], zip = city[3],
+    -- The 837P wants the billing provider's ZIP+4 (2010AA N403).
+    city = city[1], state = city[2], zip = city[3] .. format("-%04d", rand(9999)),
   }
 end
 
@@ -250,6 +251,11 @@ local function person_json(member_id, relationship)
   parts[#parts + 1] = ',"birth_date":' .. str(date_text(y, m, d))
   parts[#parts + 1] = ',"sex":' .. str(sex)
   if relationship then parts[#parts + 1] = ',"relationship":' .. str(relationship) end
+  -- The 837P wants the address of whoever is the patient (2010BA, 2010CA).
+  local city = pick(cities)
+  parts[#parts + 1] = format(',"address":{"line1":%s,"city":%s,"state":%s,"zip":%s}',
+    str(format("%d %s", rand(980) + 19, pick(streets))), str(city[1]), str(city[2]),
+    str(city[3]))
   parts[#parts + 1] = '}'
   return concat(parts)
 end

@@ -248,7 +248,82 @@ typedef struct bh_payer {
     const char *name;
     const char *kind_text;  /* as given */
     bh_payer_kind kind;
+    const char *responsibility; /* SBR01: P primary, S secondary, T tertiary, A-H,
+                                   U; NULL: P */
+    const char *filing_code;    /* SBR09 as given (MB, MC, CI, BL, VA...); NULL:
+                                   derived from kind */
+    const char *group_number;   /* SBR03: group or policy number */
+    const char *group_name;     /* SBR04 */
 } bh_payer;
+
+/* Other payers (coordination of benefits). Limits are the guide's: 10 other
+** payers (2320), 15 adjudications per line (2430), 5 CAS segments of 6
+** adjustments each. */
+#define BH_MAX_OTHER_PAYERS 10
+#define BH_MAX_ADJUDICATIONS 15
+#define BH_MAX_ADJUSTMENTS 30
+
+/* One claim adjustment (a CAS triplet): group, reason, amount, quantity. */
+typedef struct bh_adjustment {
+    const char *group;      /* CAS01: CO, CR, OA, PI, PR */
+    const char *reason;     /* CARC */
+    int64_t amount;         /* cents */
+    const char *quantity;   /* as given, NULL when absent */
+} bh_adjustment;
+
+/* A payer that saw the claim before (2320, 2330A, 2330B). */
+typedef struct bh_other_payer {
+    const char *responsibility;     /* SBR01 */
+    const char *relationship;       /* SBR02 individual relationship code (01, 18, 19, G8...) */
+    const char *group_number;       /* SBR03 */
+    const char *group_name;         /* SBR04 */
+    const char *filing_code;        /* SBR09 */
+    int64_t paid;                   /* AMT*D, cents */
+    bh_field_state paid_state;
+    int64_t remaining;              /* AMT*EAF, cents */
+    bh_field_state remaining_state;
+    const char *benefits_assignment;        /* OI03 */
+    const char *patient_signature_source;   /* OI04 */
+    const char *release_of_information;     /* OI06 */
+    bh_adjustment adjustments[BH_MAX_ADJUSTMENTS];
+    int n_adjustments;
+    bh_name subscriber_name;        /* 2330A NM1*IL */
+    const char *member_id;          /* 2330A NM109 (MI) */
+    bh_address subscriber_address;  /* 2330A N3/N4; line1 NULL when none */
+    const char *payer_name;         /* 2330B NM103 */
+    const char *payer_id;           /* 2330B NM109 (PI) */
+} bh_other_payer;
+
+/* A 2300 DTP other than the service dates (431 onset, 454 initial
+** treatment, 304 last seen, 435 admission...) and a 2300 REF other than
+** G1 and F8 (D9 clearinghouse trace, EA medical record, 9F referral...). */
+#define BH_MAX_CLAIM_DATES 20
+#define BH_MAX_CLAIM_REFERENCES 20
+
+typedef struct bh_claim_date {
+    const char *qualifier;  /* DTP01 */
+    bh_date date;           /* DTP03 (the start of an RD8 range) */
+    bh_date date_end;       /* 0 unless RD8 */
+} bh_claim_date;
+
+typedef struct bh_claim_reference {
+    const char *qualifier;  /* REF01 */
+    const char *value;      /* REF02 */
+} bh_claim_reference;
+
+/* A prior payer's adjudication of one line (2430 SVD, CAS, DTP*573). */
+typedef struct bh_adjudication {
+    const char *payer_id;           /* SVD01: an other payer's payer_id */
+    int64_t paid;                   /* SVD02, cents */
+    const char *code;               /* SVD03-2 */
+    const char *modifiers[BH_MAX_MODIFIERS];
+    int n_modifiers;
+    double units;                   /* SVD05 */
+    bh_adjustment adjustments[BH_MAX_ADJUSTMENTS];
+    int n_adjustments;
+    bh_date date;                   /* DTP*573 adjudication or payment date */
+    const char *date_text;
+} bh_adjudication;
 
 typedef struct bh_line {
     const char *code;                           /* CPT or HCPCS code */
@@ -266,6 +341,14 @@ typedef struct bh_line {
     int dx_pointers[BH_MAX_POINTERS];           /* 1-based into the claim's diagnoses */
     int n_dx_pointers;
     bh_field_state dx_pointers_state;
+    const char *date_end_text;                  /* last date of a range (RD8); NULL: one day */
+    bh_date date_end;
+    const char *unit_type;                      /* SV103: "UN" units (NULL) or "MJ" minutes */
+    const char *control_number;                 /* REF*6R line item control number; the
+                                                   writer makes one when NULL */
+    bh_provider rendering_provider;             /* 2420A; state ABSENT: the claim's */
+    bh_adjudication *adjudications;             /* 2430, in the claim's arena */
+    int n_adjudications;
 } bh_line;
 
 typedef enum bh_session_kind {
@@ -325,12 +408,31 @@ struct bh_claim {
     const char *diagnoses[BH_MAX_DIAGNOSES];    /* ICD-10-CM, as given (dot optional) */
     int n_diagnoses;
     bh_field_state diagnoses_state;
+    const char *diagnosis_code_set;             /* "icd10" (NULL: HI ABK/ABF) or "icd9"
+                                                   (BK/BF, as older files carry) */
     const char *place_of_service;               /* two digits */
     const char *prior_authorization;
     int64_t total_charge;                       /* cents, when the claim states one */
     bh_field_state total_charge_state;
     const char *frequency;                      /* claim frequency: "1", "7", "8" */
+    const char *payer_claim_number;             /* REF*F8: the payer's control number of
+                                                   the claim a 7 or 8 replaces or voids */
     const char *note;                           /* free text for the payer (NTE) */
+    bh_provider referring_provider;             /* 2310A (NM1*DN); optional */
+    bh_provider service_facility;               /* 2310C (NM1*77): name, NPI, address */
+    bh_address pay_to_address;                  /* 2010AB; line1 NULL when none */
+    /* CLM06-CLM10 as given; NULL: the writer's defaults Y, A, Y, Y, none. */
+    const char *provider_signature;             /* CLM06: Y or N */
+    const char *assignment;                     /* CLM07: A, B or C */
+    const char *benefits_assignment;            /* CLM08: Y, N or W */
+    const char *release_of_information;         /* CLM09: I or Y */
+    const char *patient_signature_source;       /* CLM10: P */
+    bh_other_payer *other_payers;               /* 2320/2330, in the claim's arena */
+    int n_other_payers;
+    bh_claim_date *claim_dates;                 /* 2300 DTP, in the claim's arena */
+    int n_claim_dates;
+    bh_claim_reference *claim_references;       /* 2300 REF, in the claim's arena */
+    int n_claim_references;
     bh_line lines[BH_MAX_LINES];
     int n_lines;
     bh_field_state lines_state;
@@ -352,6 +454,10 @@ void bh_claim_reset(bh_claim *claim);
 /* Copies len bytes of text into the claim's arena, NUL-terminated, and
 ** returns the copy (NULL when out of memory). For readers that build claims. */
 const char *bh_claim_strdup(bh_claim *claim, const char *text, size_t len);
+
+/* Zeroed memory for n objects of size bytes in the claim's arena (other
+** payers, adjudications), or NULL when out of memory. */
+void *bh_claim_alloc(bh_claim *claim, size_t n, size_t size);
 
 /* Reads one claim's JSON text into `claim` (reset first) in a single pass,
 ** without building a tree. Wrong types and malformed fields become
@@ -1042,11 +1148,19 @@ void bh_x12_options_default(bh_x12_options *opt);
 ** Consecutive claims with the same billing provider share a 2000A HL, with
 ** the same subscriber and payer a 2000B HL, with the same patient a 2000C
 ** HL; HL numbers, HL04 child codes and the SE, GE and IEA counts are
-** computed. Names, addresses and the note are upper-cased (the note keeps
-** its case), stripped of characters outside the X12 basic and extended
-** sets and of the separators, and cut to the element's maximum length.
-** Identifiers and codes are never altered: one holding a separator or a
-** forbidden character, or longer than its element, is refused.
+** computed; a subscriber HL holds at most 100 claims, the guide's limit.
+** Names, addresses and the note are upper-cased (the note keeps its case)
+** and folded to printable ASCII by one transliteration table (x12_text.c,
+** listed in docs/cli.md), a separator inside text becoming a space; text
+** with a character the table cannot fold, or longer than its element once
+** folded, is refused, never cut. Identifiers and codes are never altered:
+** one holding a separator, a lower-case letter (codes) or a forbidden
+** character, or longer than its element, is refused; so are an NPI that is
+** not 10 digits, a stated total other than the sum of the lines, a state
+** that is not a US code, a ZIP that is not 5 or 9 digits (9 for the
+** billing provider), a missing subscriber address (subscriber = patient)
+** or patient address, a frequency other than 1, 7, 8, and a 7 or 8
+** without payer_claim_number.
 ** Returns BH_OK; BH_ERR_ARG when an argument, an option or a claim's
 ** required value is missing or unusable (err->message names the claim id
 ** and the field, err->id "x12.write"); BH_ERR_NOMEM. On failure `out` is
@@ -1080,8 +1194,10 @@ void bh_x12_writer_free(bh_x12_writer *writer);
 typedef struct bh_x12_reader bh_x12_reader;
 
 /* Relax checks that real-world files often fail: SE01, GE01 and IEA01
-** count mismatches are ignored (control numbers must still agree), and an
-** HI element that is not a qualifier:code composite is skipped. */
+** count mismatches are ignored (control numbers must still agree), and a
+** diagnosis qualifier and its code written as two HI elements (HI*ABK*F331,
+** the component separator left out) are read as one; any other malformed
+** HI element still fails, so no diagnosis is dropped or shifted. */
 #define BH_X12_LENIENT 1u
 
 /* Opens an 837P interchange held in data[0..len). The reader borrows

@@ -472,6 +472,7 @@ bh_status bh_claim_check(const bh_claim *claim, const bh_check_options *options,
         kind = (bh_provider_kind)claim->billing_provider.kind;
     if (c.status == BH_OK) c.status = bh_check_group_rules(claim, options, c.first_service, report);
     if (c.status == BH_OK) c.status = bh_check_payer_rules(claim, options, kind, report);
+    if (c.status == BH_OK) c.status = bh_check_x12_rules(claim, report);
     if (c.status == BH_OK)
         c.status = bh_telehealth_check(
             claim, options != NULL && options->profile != NULL ? options->profile->telehealth : NULL,

@@ -50,3 +50,11 @@ void bh_claim_reset(bh_claim *claim) {
 const char *bh_claim_strdup(bh_claim *claim, const char *text, size_t len) {
     return bh_arena_strndup(claim->arena, text, len);
 }
+
+void *bh_claim_alloc(bh_claim *claim, size_t n, size_t size) {
+    void *p;
+    if (n == 0 || size > (size_t)-1 / n) return NULL;
+    p = bh_arena_alloc(claim->arena, n * size);
+    if (p != NULL) memset(p, 0, n * size);
+    return p;
+}

@@ -843,6 +843,7 @@ static int field_address(reader *r, const jpath *at, bh_address *addr, bh_field_
 ** required ones can be reported once the block closes. */
 typedef struct provider_ctx {
     bh_provider *prov;
+    bh_address *pay_to;     /* the billing provider's pay-to address (2010AB), or NULL */
     int name_seen, npi_seen, tin_seen, address_seen;
 } provider_ctx;
 
@@ -882,6 +883,8 @@ static int provider_member(reader *r, const jpath *at, const char *key, void *ct
     if (KEY_IS(key, "taxonomy")) return field_string(r, at, 0, &p->taxonomy, NULL);
     if (KEY_IS(key, "credential")) return field_string(r, at, 0, &p->credential, NULL);
     if (KEY_IS(key, "kind")) return field_provider_kind(r, at, p);
+    if (KEY_IS(key, "pay_to_address") && pc->pay_to != NULL)
+        return field_address(r, at, pc->pay_to, &st);
     if (KEY_IS(key, "address")) {
         ok = field_address(r, at, &p->address, &st);
         pc->address_seen = st != BH_FIELD_ABSENT;
@@ -890,17 +893,22 @@ static int provider_member(reader *r, const jpath *at, const char *key, void *ct
     return skip_value(r);
 }
 
+/* What read_provider requires: name and NPI; billing: also tax id and
+** address; facility (2310C): name and address, NPI optional. */
+enum { PROVIDER_OTHER = 0, PROVIDER_BILLING = 1, PROVIDER_FACILITY = 2 };
+
 static int read_provider(reader *r, const jpath *at, bh_provider *prov, int billing) {
     provider_ctx pc;
     memset(&pc, 0, sizeof pc);
     memset(prov, 0, sizeof *prov);     /* a repeated key: the last one wins whole */
     pc.prov = prov;
+    if (billing == PROVIDER_BILLING) pc.pay_to = &r->claim->pay_to_address;
     if (!field_object(r, at, provider_member, &pc, &prov->state)) return 0;
     if (prov->state != BH_FIELD_OK) return 1;
     if (!pc.name_seen) missing(r, at, "name");
-    if (!pc.npi_seen) missing(r, at, "npi");
-    if (billing && !pc.tin_seen) missing(r, at, "tin");
-    if (billing && !pc.address_seen) missing(r, at, "address");
+    if (!pc.npi_seen && billing != PROVIDER_FACILITY) missing(r, at, "npi");
+    if (billing == PROVIDER_BILLING && !pc.tin_seen) missing(r, at, "tin");
+    if (billing != PROVIDER_OTHER && !pc.address_seen) missing(r, at, "address");
     return 1;
 }
 
@@ -992,6 +1000,10 @@ static int payer_member(reader *r, const jpath *at, const char *key, void *ctx) 
         p->kind = kind < 0 ? BH_PAYER_UNKNOWN : (bh_payer_kind)(kind + 1);
         return ok;
     }
+    if (KEY_IS(key, "responsibility")) return field_string(r, at, 0, &p->responsibility, NULL);
+    if (KEY_IS(key, "filing_code")) return field_string(r, at, 0, &p->filing_code, NULL);
+    if (KEY_IS(key, "group_number")) return field_string(r, at, 0, &p->group_number, NULL);
+    if (KEY_IS(key, "group_name")) return field_string(r, at, 0, &p->group_name, NULL);
     return skip_value(r);
 }
 
@@ -1040,6 +1052,221 @@ static int pointer_element(reader *r, const jpath *at, int index, void *ctx) {
     }
     line->dx_pointers[line->n_dx_pointers++] = (int)d;
     return 1;
+}
+
+/* {====================================================================
+** Coordination of benefits: other payers (2320/2330) and line
+** adjudications (2430)
+** ===================================================================== */
+
+typedef struct adjustments_ctx {
+    bh_adjustment *list;
+    int *n;
+} adjustments_ctx;
+
+static int adjustment_member(reader *r, const jpath *at, const char *key, void *ctx) {
+    bh_adjustment *a = ctx;
+    bh_field_state st;
+    if (KEY_IS(key, "group")) return field_string(r, at, 1, &a->group, NULL);
+    if (KEY_IS(key, "reason")) return field_string(r, at, 1, &a->reason, NULL);
+    if (KEY_IS(key, "amount")) return field_money(r, at, &a->amount, &st);
+    if (KEY_IS(key, "quantity")) return field_string(r, at, 0, &a->quantity, NULL);
+    return skip_value(r);
+}
+
+static int adjustment_element(reader *r, const jpath *at, int index, void *ctx) {
+    adjustments_ctx *ac = ctx;
+    bh_adjustment *a = &ac->list[(*ac->n)++];
+    bh_field_state st;
+    (void)index;
+    if (!field_object(r, at, adjustment_member, a, &st)) return 0;
+    if (st == BH_FIELD_OK && (a->group == NULL || a->reason == NULL))
+        schema(r, at, "An adjustment needs its group and reason.");
+    return 1;
+}
+
+static int field_adjustments(reader *r, const jpath *at, bh_adjustment *list, int *n) {
+    adjustments_ctx ac;
+    bh_field_state st;
+    ac.list = list;
+    ac.n = n;
+    *n = 0;
+    return field_array(r, at, BH_MAX_ADJUSTMENTS, adjustment_element, &ac, &st);
+}
+
+static int other_subscriber_member(reader *r, const jpath *at, const char *key, void *ctx) {
+    bh_other_payer *o = ctx;
+    bh_field_state st;
+    int seen;
+    if (KEY_IS(key, "name")) return field_name(r, at, &o->subscriber_name, &seen);
+    if (KEY_IS(key, "member_id")) return field_string(r, at, 0, &o->member_id, NULL);
+    if (KEY_IS(key, "address")) return field_address(r, at, &o->subscriber_address, &st);
+    return skip_value(r);
+}
+
+static int other_payer_block(reader *r, const jpath *at, const char *key, void *ctx) {
+    bh_other_payer *o = ctx;
+    if (KEY_IS(key, "name")) return field_string(r, at, 1, &o->payer_name, NULL);
+    if (KEY_IS(key, "id")) return field_string(r, at, 1, &o->payer_id, NULL);
+    return skip_value(r);
+}
+
+static int other_payer_member(reader *r, const jpath *at, const char *key, void *ctx) {
+    bh_other_payer *o = ctx;
+    bh_field_state st;
+    if (KEY_IS(key, "responsibility")) return field_string(r, at, 1, &o->responsibility, NULL);
+    if (KEY_IS(key, "relationship")) return field_string(r, at, 0, &o->relationship, NULL);
+    if (KEY_IS(key, "group_number")) return field_string(r, at, 0, &o->group_number, NULL);
+    if (KEY_IS(key, "group_name")) return field_string(r, at, 0, &o->group_name, NULL);
+    if (KEY_IS(key, "filing_code")) return field_string(r, at, 0, &o->filing_code, NULL);
+    if (KEY_IS(key, "paid")) return field_money(r, at, &o->paid, &o->paid_state);
+    if (KEY_IS(key, "remaining")) return field_money(r, at, &o->remaining, &o->remaining_state);
+    if (KEY_IS(key, "benefits_assignment"))
+        return field_string(r, at, 0, &o->benefits_assignment, NULL);
+    if (KEY_IS(key, "patient_signature_source"))
+        return field_string(r, at, 0, &o->patient_signature_source, NULL);
+    if (KEY_IS(key, "release_of_information"))
+        return field_string(r, at, 0, &o->release_of_information, NULL);
+    if (KEY_IS(key, "adjustments"))
+        return field_adjustments(r, at, o->adjustments, &o->n_adjustments);
+    if (KEY_IS(key, "subscriber"))
+        return field_object(r, at, other_subscriber_member, o, &st);
+    if (KEY_IS(key, "payer")) return field_object(r, at, other_payer_block, o, &st);
+    return skip_value(r);
+}
+
+static int other_payer_element(reader *r, const jpath *at, int index, void *ctx) {
+    bh_claim *c = ctx;
+    bh_other_payer *o = &c->other_payers[c->n_other_payers++];
+    bh_field_state st;
+    (void)index;
+    if (!field_object(r, at, other_payer_member, o, &st)) return 0;
+    if (st != BH_FIELD_OK) return 1;
+    if (o->responsibility == NULL) missing(r, at, "responsibility");
+    if (o->payer_name == NULL || o->payer_id == NULL) missing(r, at, "payer");
+    if (o->member_id == NULL) missing(r, at, "subscriber");
+    return 1;
+}
+
+static int field_other_payers(reader *r, const jpath *at, bh_claim *c) {
+    bh_field_state st;
+    c->n_other_payers = 0;
+    c->other_payers = bh_claim_alloc(c, BH_MAX_OTHER_PAYERS, sizeof *c->other_payers);
+    if (c->other_payers == NULL) {
+        r->status = BH_ERR_NOMEM;
+        return skip_value(r);
+    }
+    return field_array(r, at, BH_MAX_OTHER_PAYERS, other_payer_element, c, &st);
+}
+
+static int adj_modifier_element(reader *r, const jpath *at, int index, void *ctx) {
+    bh_adjudication *a = ctx;
+    bh_field_state st;
+    (void)index;
+    return field_string(r, at, 1, &a->modifiers[a->n_modifiers++], &st);
+}
+
+static int adjudication_member(reader *r, const jpath *at, const char *key, void *ctx) {
+    bh_adjudication *a = ctx;
+    bh_field_state st;
+    if (KEY_IS(key, "payer_id")) return field_string(r, at, 1, &a->payer_id, NULL);
+    if (KEY_IS(key, "paid")) return field_money(r, at, &a->paid, &st);
+    if (KEY_IS(key, "code")) return field_string(r, at, 1, &a->code, NULL);
+    if (KEY_IS(key, "modifiers"))
+        return field_array(r, at, BH_MAX_MODIFIERS, adj_modifier_element, a, &st);
+    if (KEY_IS(key, "units")) {
+        if (peek(r) == 'n') return consume_word(r, "null", 4);
+        if (!BH_IS_DIGIT(peek(r))) return wrong_type(r, at, "a number");
+        return read_number_token(r, &a->units);
+    }
+    if (KEY_IS(key, "adjustments"))
+        return field_adjustments(r, at, a->adjustments, &a->n_adjustments);
+    if (KEY_IS(key, "date")) return field_date(r, at, &a->date, &a->date_text, &st);
+    return skip_value(r);
+}
+
+static int adjudication_element(reader *r, const jpath *at, int index, void *ctx) {
+    bh_line *l = ctx;
+    bh_adjudication *a = &l->adjudications[l->n_adjudications++];
+    bh_field_state st;
+    (void)index;
+    if (!field_object(r, at, adjudication_member, a, &st)) return 0;
+    if (st != BH_FIELD_OK) return 1;
+    if (a->payer_id == NULL) missing(r, at, "payer_id");
+    if (a->code == NULL) missing(r, at, "code");
+    if (a->date == 0) missing(r, at, "date");
+    return 1;
+}
+
+static int field_adjudications(reader *r, const jpath *at, bh_line *l) {
+    bh_field_state st;
+    l->n_adjudications = 0;
+    l->adjudications = bh_claim_alloc(r->claim, BH_MAX_ADJUDICATIONS, sizeof *l->adjudications);
+    if (l->adjudications == NULL) {
+        r->status = BH_ERR_NOMEM;
+        return skip_value(r);
+    }
+    return field_array(r, at, BH_MAX_ADJUDICATIONS, adjudication_element, l, &st);
+}
+
+static int claim_date_member(reader *r, const jpath *at, const char *key, void *ctx) {
+    bh_claim_date *d = ctx;
+    bh_field_state st;
+    const char *text;
+    if (KEY_IS(key, "qualifier")) return field_string(r, at, 1, &d->qualifier, NULL);
+    if (KEY_IS(key, "date")) return field_date(r, at, &d->date, &text, &st);
+    if (KEY_IS(key, "date_end")) return field_date(r, at, &d->date_end, &text, &st);
+    return skip_value(r);
+}
+
+static int claim_date_element(reader *r, const jpath *at, int index, void *ctx) {
+    bh_claim *c = ctx;
+    bh_claim_date *d = &c->claim_dates[c->n_claim_dates++];
+    bh_field_state st;
+    (void)index;
+    if (!field_object(r, at, claim_date_member, d, &st)) return 0;
+    if (st == BH_FIELD_OK && (d->qualifier == NULL || d->date == 0))
+        schema(r, at, "A claim date needs its qualifier and date.");
+    return 1;
+}
+
+static int claim_reference_member(reader *r, const jpath *at, const char *key, void *ctx) {
+    bh_claim_reference *ref = ctx;
+    if (KEY_IS(key, "qualifier")) return field_string(r, at, 1, &ref->qualifier, NULL);
+    if (KEY_IS(key, "value")) return field_string(r, at, 1, &ref->value, NULL);
+    return skip_value(r);
+}
+
+static int claim_reference_element(reader *r, const jpath *at, int index, void *ctx) {
+    bh_claim *c = ctx;
+    bh_claim_reference *ref = &c->claim_references[c->n_claim_references++];
+    bh_field_state st;
+    (void)index;
+    if (!field_object(r, at, claim_reference_member, ref, &st)) return 0;
+    if (st == BH_FIELD_OK && (ref->qualifier == NULL || ref->value == NULL))
+        schema(r, at, "A claim reference needs its qualifier and value.");
+    return 1;
+}
+
+/* claim_dates and claim_references: arrays of the arena. */
+static int field_claim_list(reader *r, const jpath *at, bh_claim *c, int dates) {
+    bh_field_state st;
+    if (dates) {
+        c->n_claim_dates = 0;
+        c->claim_dates = bh_claim_alloc(c, BH_MAX_CLAIM_DATES, sizeof *c->claim_dates);
+        if (c->claim_dates == NULL) {
+            r->status = BH_ERR_NOMEM;
+            return skip_value(r);
+        }
+        return field_array(r, at, BH_MAX_CLAIM_DATES, claim_date_element, c, &st);
+    }
+    c->n_claim_references = 0;
+    c->claim_references = bh_claim_alloc(c, BH_MAX_CLAIM_REFERENCES, sizeof *c->claim_references);
+    if (c->claim_references == NULL) {
+        r->status = BH_ERR_NOMEM;
+        return skip_value(r);
+    }
+    return field_array(r, at, BH_MAX_CLAIM_REFERENCES, claim_reference_element, c, &st);
 }
 
 typedef struct line_ctx {
@@ -1116,6 +1343,12 @@ static int line_member(reader *r, const jpath *at, const char *key, void *ctx) {
     default:
         break;
     }
+    if (KEY_IS(key, "date_end")) return field_date(r, at, &l->date_end, &l->date_end_text, &st);
+    if (KEY_IS(key, "unit_type")) return field_string(r, at, 0, &l->unit_type, NULL);
+    if (KEY_IS(key, "control_number")) return field_string(r, at, 0, &l->control_number, NULL);
+    if (KEY_IS(key, "rendering_provider"))
+        return read_provider(r, at, &l->rendering_provider, PROVIDER_OTHER);
+    if (KEY_IS(key, "adjudications")) return field_adjudications(r, at, l);
     return skip_value(r);
 }
 
@@ -1219,11 +1452,13 @@ typedef struct claim_ctx {
         lines_seen;
 } claim_ctx;
 
+static const char *const code_sets[] = {"icd10", "icd9", NULL};
+
 static int claim_member(reader *r, const jpath *at, const char *key, void *ctx) {
     claim_ctx *cc = ctx;
     bh_claim *c = cc->claim;
     bh_field_state st = BH_FIELD_ABSENT;
-    int ok;
+    int ok, idx;
     switch (key[0]) {
     case 'i':
         if (KEY_IS(key, "id")) {
@@ -1231,6 +1466,16 @@ static int claim_member(reader *r, const jpath *at, const char *key, void *ctx) 
             cc->id_seen = st != BH_FIELD_ABSENT;
             return ok;
         }
+        break;
+    case 'a':
+        if (KEY_IS(key, "assignment")) return field_string(r, at, 0, &c->assignment, NULL);
+        break;
+    case 'o':
+        if (KEY_IS(key, "other_payers")) return field_other_payers(r, at, c);
+        break;
+    case 'c':
+        if (KEY_IS(key, "claim_dates")) return field_claim_list(r, at, c, 1);
+        if (KEY_IS(key, "claim_references")) return field_claim_list(r, at, c, 0);
         break;
     case 'p':
         if (KEY_IS(key, "payer")) {
@@ -1255,17 +1500,29 @@ static int claim_member(reader *r, const jpath *at, const char *key, void *ctx) 
         }
         if (KEY_IS(key, "prior_authorization"))
             return field_string(r, at, 0, &c->prior_authorization, NULL);
+        if (KEY_IS(key, "payer_claim_number"))
+            return field_string(r, at, 0, &c->payer_claim_number, NULL);
+        if (KEY_IS(key, "provider_signature"))
+            return field_string(r, at, 0, &c->provider_signature, NULL);
+        if (KEY_IS(key, "patient_signature_source"))
+            return field_string(r, at, 0, &c->patient_signature_source, NULL);
         break;
     case 'b':
+        if (KEY_IS(key, "benefits_assignment"))
+            return field_string(r, at, 0, &c->benefits_assignment, NULL);
         if (KEY_IS(key, "billing_provider")) {
-            ok = read_provider(r, at, &c->billing_provider, 1);
+            ok = read_provider(r, at, &c->billing_provider, PROVIDER_BILLING);
             cc->billing_seen = c->billing_provider.state != BH_FIELD_ABSENT;
             return ok;
         }
         break;
     case 'r':
         if (KEY_IS(key, "rendering_provider"))
-            return read_provider(r, at, &c->rendering_provider, 0);
+            return read_provider(r, at, &c->rendering_provider, PROVIDER_OTHER);
+        if (KEY_IS(key, "referring_provider"))
+            return read_provider(r, at, &c->referring_provider, PROVIDER_OTHER);
+        if (KEY_IS(key, "release_of_information"))
+            return field_string(r, at, 0, &c->release_of_information, NULL);
         break;
     case 's':
         if (KEY_IS(key, "subscriber")) {
@@ -1277,6 +1534,8 @@ static int claim_member(reader *r, const jpath *at, const char *key, void *ctx) 
             session_reset(&c->session);
             return field_object(r, at, session_member, &c->session, &c->session.state);
         }
+        if (KEY_IS(key, "service_facility"))
+            return read_provider(r, at, &c->service_facility, PROVIDER_FACILITY);
         break;
     case 'd':
         if (KEY_IS(key, "diagnoses")) {
@@ -1291,6 +1550,8 @@ static int claim_member(reader *r, const jpath *at, const char *key, void *ctx) 
             }
             return ok;
         }
+        if (KEY_IS(key, "diagnosis_code_set"))
+            return field_choice(r, at, code_sets, "icd10 or icd9", &idx, &c->diagnosis_code_set);
         if (KEY_IS(key, "documentation")) {
             memset(&c->documentation, 0, sizeof c->documentation);
             return field_object(r, at, documentation_member, &c->documentation,

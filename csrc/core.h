@@ -89,4 +89,85 @@ bh_money_result bh_money_parse_why(const char *text, size_t len, int64_t *cents)
 /* Parses "HH:MM" (00:00-23:59) into minutes after midnight; -1 if not. */
 int bh_time_parse(const char *text);
 
+/* {=== 837P free text (x12_text.c) === */
+
+/* Element lengths of the 837P text the writer folds (005010X222A1). */
+#define BH_X12_LEN_NAME_LAST 60     /* NM103 */
+#define BH_X12_LEN_NAME_FIRST 35    /* NM104 */
+#define BH_X12_LEN_NAME_MIDDLE 25   /* NM105 */
+#define BH_X12_LEN_NAME_SUFFIX 10   /* NM107 */
+#define BH_X12_LEN_ADDRESS 55       /* N301, N302 */
+#define BH_X12_LEN_CITY 30          /* N401 */
+#define BH_X12_LEN_NOTE 80          /* NTE02 */
+
+typedef enum bh_x12_fold_result {
+    BH_FOLD_OK = 0,
+    BH_FOLD_BAD_CHAR,   /* a character with no folding; *out_len = its byte offset */
+    BH_FOLD_TOO_LONG    /* longer than max once folded */
+} bh_x12_fold_result;
+
+/* Folds UTF-8 text s (NULL is empty) into out (max + 1 bytes): white space
+** runs become one space and ends are trimmed, printable ASCII is kept
+** (upper-cased unless keep_case), the four separators in seps become a
+** space, letters and punctuation above U+007F go through the
+** transliteration table (e -> E for e acute, ss for sharp s, ' for curly
+** quotes...). *folded is 1 when anything but case and white space changed
+** (folded may be NULL). Control characters, malformed UTF-8 and characters
+** outside the table give BH_FOLD_BAD_CHAR. */
+bh_x12_fold_result bh_x12_fold(const char *s, const char seps[4], int keep_case, char *out,
+                               size_t max, size_t *out_len, int *folded);
+
+/* 1 when s is a two-letter USPS code of a state, DC, a territory or a
+** military post office. */
+int bh_x12_state_valid(const char *s);
+
+/* The digits of a ZIP code given as 5 digits, 9 digits or ZIP+4 with its
+** hyphen (NNNNN-NNNN) into out; returns 5 or 9, -1 for any other shape. */
+int bh_x12_zip_digits(const char *zip, char out[10]);
+
+/* CLM05-3 claim frequency codes of the 837P: 1 original, 7 replacement of
+** a prior claim, 8 void (rules-reference section 8.1). 1 when f is one. */
+int bh_x12_frequency_valid(const char *f);
+
+/* 1 for 7 and 8, which must name the payer's claim (REF*F8). */
+int bh_x12_frequency_needs_f8(const char *f);
+
+/* Coordination of benefits, as the writer and check see it: 0 when the
+** claim's other payers and line adjudications are consistent, else a
+** static message and *path (a buffer of 64) set to the field: a claim to a
+** secondary or tertiary payer (SBR01 other than P and U) without other
+** payers; an adjudication whose payer_id is no other payer's; a line whose
+** adjudication does not balance (SVD02 + its CAS amounts = SV102). */
+const char *bh_x12_cob_problem(const bh_claim *claim, char path[64]);
+
+/* The guide allows at most 100 claims (2300 loops) under one subscriber HL. */
+#define BH_X12_CLAIMS_PER_HL 100
+
+/* The 837P rules (x12_rules.c: x12.text, x12.address, x12.state, x12.zip,
+** x12.frequency, x12.case), run by bh_claim_check. */
+bh_status bh_check_x12_rules(const bh_claim *claim, bh_report *report);
+
+/* Code lists of the 837P elements the model carries as given. */
+typedef enum bh_x12_code_kind {
+    BH_X12_RESPONSIBILITY,      /* SBR01: A-H, P, S, T, U */
+    BH_X12_FILING_CODE,         /* SBR09 claim filing indicator */
+    BH_X12_UNIT_TYPE,           /* SV103: UN, MJ */
+    BH_X12_YES_NO,              /* CLM06 */
+    BH_X12_ASSIGNMENT,          /* CLM07: A, B, C */
+    BH_X12_BENEFITS,            /* CLM08: Y, N, W */
+    BH_X12_RELEASE,             /* CLM09: I, Y */
+    BH_X12_SIGNATURE_SOURCE,    /* CLM10: P */
+    BH_X12_CLAIM_DATE,          /* 2300 DTP01 other than the line's 472 */
+    BH_X12_CLAIM_REFERENCE      /* 2300 REF01 other than G1 and F8 */
+} bh_x12_code_kind;
+
+/* The 2300 DTP01 and REF01 qualifiers in the guide's segment order, space
+** separated: the writer writes a claim's dates and references in it. */
+#define BH_X12_CLAIM_DATE_ORDER \
+    "431 454 304 453 439 484 455 471 314 360 361 297 296 435 096 090 091 444 050"
+#define BH_X12_CLAIM_REFERENCE_ORDER "4N F5 EW 9F G1 F8 X4 9A 9C LX D9 EA P4 1J"
+
+/* 1 when s is a code of that list (005010X222A1). */
+int bh_x12_code_valid(bh_x12_code_kind kind, const char *s);
+
 #endif

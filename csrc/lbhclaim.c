@@ -316,7 +316,7 @@ static int key_rank(const char *key) {
         "id", "date", "start", "end", "code", "modifiers", "units", "charge", "payer",
         "billing_provider", "rendering_provider", "facilitator", "co_facilitator",
         "subscriber", "patient", "diagnoses", "place_of_service", "prior_authorization",
-        "total_charge", "frequency", "note", "lines", "session", "documentation", NULL};
+        "total_charge", "frequency", "payer_claim_number", "note", "lines", "session", "documentation", NULL};
     int i;
     for (i = 0; order[i] != NULL; i++)
         if (strcmp(key, order[i]) == 0) return i;
@@ -1886,6 +1886,25 @@ void read_x12_options(lua_State *L, int idx, bh_x12_options *o) {
     if (v != NULL && strlen(v) == 4) o->time = atoi(v);
 }
 
+/* A claim whose JSON had a field the model could not take (a wrong type,
+** more entries than the 837P allows) would be written without it: it is
+** refused instead, with the first such field. Pushes nil, message, id and
+** returns 1 then; 0 when the claim is whole. */
+static int refuse_unreadable(lua_State *L, const bh_report *report, const bh_claim *claim,
+                             int at) {
+    size_t i, n = bh_report_count(report);
+    for (i = 0; i < n; i++) {
+        const bh_finding *f = bh_report_get(report, i);
+        if (f->severity != BH_SEV_ERROR || strcmp(f->rule, "claim.schema") != 0) continue;
+        lua_pushnil(L);
+        lua_pushfstring(L, "claim %d (%s): %s: %s", at, claim->id ? claim->id : "no id",
+                        f->path[0] ? f->path : "claim", f->message);
+        lua_pushstring(L, "x12.claim");
+        return 1;
+    }
+    return 0;
+}
+
 /***
 Writes claims as one X12 837P (005010X222A1) interchange.
 @function x12_write
@@ -1960,6 +1979,7 @@ static int l_x12_write(lua_State *L) {
                 lua_pushstring(L, "x12.claim");
                 return 3;
             }
+            if (refuse_unreadable(L, s->report, b->claims[k], at)) return 3;
         }
         st = bh_x12_writer_add(b->writer, (const bh_claim *const *)b->claims, in_set);
         if (st == BH_ERR_NOMEM) return luaL_error(L, "bhclaim: out of memory");
@@ -1998,7 +2018,7 @@ static void set_name(lua_State *L, const char *key, const bh_name *n, int as_str
     lua_setfield(L, -2, key);
 }
 
-static void set_address(lua_State *L, const bh_address *a) {
+static void set_address(lua_State *L, const char *key, const bh_address *a) {
     if (a->line1 == NULL && a->city == NULL) return;
     lua_createtable(L, 0, 5);
     set_string(L, "line1", a->line1);
@@ -2006,7 +2026,7 @@ static void set_address(lua_State *L, const bh_address *a) {
     set_string(L, "city", a->city);
     set_string(L, "state", a->state);
     set_string(L, "zip", a->zip);
-    lua_setfield(L, -2, "address");
+    lua_setfield(L, -2, key);
 }
 
 static void set_money(lua_State *L, const char *key, int64_t cents) {
@@ -2028,12 +2048,129 @@ static void push_person(lua_State *L, const bh_person *p, int subscriber) {
     set_date(L, "birth_date", p->birth_date);
     set_string(L, "sex", p->sex);
     if (subscriber) set_string(L, "relationship", p->relationship);
-    set_address(L, &p->address);
+    set_address(L, "address", &p->address);
+}
+
+static void push_provider(lua_State *L, const char *key, const bh_provider *p, int org) {
+    if (p->state != BH_FIELD_OK && p->npi == NULL && p->name.last == NULL) return;
+    lua_createtable(L, 0, 5);
+    set_name(L, "name", &p->name, org);
+    set_string(L, "npi", p->npi);
+    set_string(L, "taxonomy", p->taxonomy);
+    set_string(L, "credential", p->credential);
+    set_address(L, "address", &p->address);
+    lua_setfield(L, -2, key);
+}
+
+static void push_adjustments(lua_State *L, const bh_adjustment *list, int n) {
+    int i;
+    if (n == 0) return;
+    lua_createtable(L, n, 0);
+    for (i = 0; i < n; i++) {
+        lua_createtable(L, 0, 4);
+        set_string(L, "group", list[i].group);
+        set_string(L, "reason", list[i].reason);
+        set_money(L, "amount", list[i].amount);
+        set_string(L, "quantity", list[i].quantity);
+        lua_rawseti(L, -2, i + 1);
+    }
+    push_array_mt(L);
+    lua_setfield(L, -2, "adjustments");
+}
+
+static void push_adjudications(lua_State *L, const bh_line *l) {
+    int i, j;
+    if (l->n_adjudications == 0) return;
+    lua_createtable(L, l->n_adjudications, 0);
+    for (i = 0; i < l->n_adjudications; i++) {
+        const bh_adjudication *a = &l->adjudications[i];
+        lua_createtable(L, 0, 7);
+        set_string(L, "payer_id", a->payer_id);
+        set_money(L, "paid", a->paid);
+        set_string(L, "code", a->code);
+        lua_createtable(L, a->n_modifiers, 0);
+        for (j = 0; j < a->n_modifiers; j++) {
+            lua_pushstring(L, a->modifiers[j]);
+            lua_rawseti(L, -2, j + 1);
+        }
+        push_array_mt(L);
+        lua_setfield(L, -2, "modifiers");
+        if (a->units > 0) {
+            lua_pushnumber(L, a->units);
+            lua_setfield(L, -2, "units");
+        }
+        push_adjustments(L, a->adjustments, a->n_adjustments);
+        set_date(L, "date", a->date);
+        lua_rawseti(L, -2, i + 1);
+    }
+    push_array_mt(L);
+    lua_setfield(L, -2, "adjudications");
+}
+
+static void push_other_payers(lua_State *L, const bh_claim *c) {
+    int i;
+    if (c->n_other_payers == 0) return;
+    lua_createtable(L, c->n_other_payers, 0);
+    for (i = 0; i < c->n_other_payers; i++) {
+        const bh_other_payer *o = &c->other_payers[i];
+        lua_createtable(L, 0, 12);
+        set_string(L, "responsibility", o->responsibility);
+        set_string(L, "relationship", o->relationship);
+        set_string(L, "group_number", o->group_number);
+        set_string(L, "group_name", o->group_name);
+        set_string(L, "filing_code", o->filing_code);
+        if (o->paid_state == BH_FIELD_OK) set_money(L, "paid", o->paid);
+        if (o->remaining_state == BH_FIELD_OK) set_money(L, "remaining", o->remaining);
+        set_string(L, "benefits_assignment", o->benefits_assignment);
+        set_string(L, "patient_signature_source", o->patient_signature_source);
+        set_string(L, "release_of_information", o->release_of_information);
+        push_adjustments(L, o->adjustments, o->n_adjustments);
+        lua_createtable(L, 0, 3);
+        set_name(L, "name", &o->subscriber_name, 0);
+        set_string(L, "member_id", o->member_id);
+        set_address(L, "address", &o->subscriber_address);
+        lua_setfield(L, -2, "subscriber");
+        lua_createtable(L, 0, 2);
+        set_string(L, "name", o->payer_name);
+        set_string(L, "id", o->payer_id);
+        lua_setfield(L, -2, "payer");
+        lua_rawseti(L, -2, i + 1);
+    }
+    push_array_mt(L);
+    lua_setfield(L, -2, "other_payers");
+}
+
+/* claim_dates and claim_references (2300 DTP and REF). */
+static void push_claim_lists(lua_State *L, const bh_claim *c) {
+    int i;
+    if (c->n_claim_dates > 0) {
+        lua_createtable(L, c->n_claim_dates, 0);
+        for (i = 0; i < c->n_claim_dates; i++) {
+            lua_createtable(L, 0, 3);
+            set_string(L, "qualifier", c->claim_dates[i].qualifier);
+            set_date(L, "date", c->claim_dates[i].date);
+            set_date(L, "date_end", c->claim_dates[i].date_end);
+            lua_rawseti(L, -2, i + 1);
+        }
+        push_array_mt(L);
+        lua_setfield(L, -2, "claim_dates");
+    }
+    if (c->n_claim_references > 0) {
+        lua_createtable(L, c->n_claim_references, 0);
+        for (i = 0; i < c->n_claim_references; i++) {
+            lua_createtable(L, 0, 2);
+            set_string(L, "qualifier", c->claim_references[i].qualifier);
+            set_string(L, "value", c->claim_references[i].value);
+            lua_rawseti(L, -2, i + 1);
+        }
+        push_array_mt(L);
+        lua_setfield(L, -2, "claim_references");
+    }
 }
 
 static void push_line(lua_State *L, const bh_line *l) {
     int j;
-    lua_createtable(L, 0, 7);
+    lua_createtable(L, 0, 11);
     set_string(L, "code", l->code);
     lua_createtable(L, l->n_modifiers, 0);
     for (j = 0; j < l->n_modifiers; j++) {
@@ -2056,27 +2193,39 @@ static void push_line(lua_State *L, const bh_line *l) {
     }
     push_array_mt(L);
     lua_setfield(L, -2, "dx_pointers");
+    set_date(L, "date_end", l->date_end);
+    set_string(L, "unit_type", l->unit_type);
+    set_string(L, "control_number", l->control_number);
+    push_provider(L, "rendering_provider", &l->rendering_provider, 0);
+    push_adjudications(L, l);
 }
 
 /* A claim model as a table of the claim JSON form. */
 static void push_claim(lua_State *L, const bh_claim *c) {
     static const char *const kinds[] = {NULL, "medicare", "medicaid", "commercial", "other"};
     int i;
-    luaL_checkstack(L, 8, "claim too deep");
+    luaL_checkstack(L, 16, "claim too deep");
     lua_createtable(L, 0, 14);
     set_string(L, "id", c->id);
     lua_createtable(L, 0, 3);
     set_string(L, "id", c->payer.id);
     set_string(L, "name", c->payer.name);
     set_string(L, "kind", kinds[c->payer.kind]);
+    set_string(L, "responsibility", c->payer.responsibility);
+    set_string(L, "filing_code", c->payer.filing_code);
+    set_string(L, "group_number", c->payer.group_number);
+    set_string(L, "group_name", c->payer.group_name);
     lua_setfield(L, -2, "payer");
     lua_createtable(L, 0, 6);
     set_name(L, "name", &c->billing_provider.name, 1);
     set_string(L, "npi", c->billing_provider.npi);
     set_string(L, "tin", c->billing_provider.tin);
     set_string(L, "taxonomy", c->billing_provider.taxonomy);
-    set_address(L, &c->billing_provider.address);
+    set_address(L, "address", &c->billing_provider.address);
+    set_address(L, "pay_to_address", &c->pay_to_address);
     lua_setfield(L, -2, "billing_provider");
+    push_provider(L, "referring_provider", &c->referring_provider, 0);
+    push_provider(L, "service_facility", &c->service_facility, 1);
     if (c->rendering_provider.npi != NULL || c->rendering_provider.name.last != NULL) {
         lua_createtable(L, 0, 4);
         set_name(L, "name", &c->rendering_provider.name, 0);
@@ -2100,10 +2249,19 @@ static void push_claim(lua_State *L, const bh_claim *c) {
     }
     push_array_mt(L);
     lua_setfield(L, -2, "diagnoses");
+    set_string(L, "diagnosis_code_set", c->diagnosis_code_set);
     set_string(L, "place_of_service", c->place_of_service);
     set_string(L, "prior_authorization", c->prior_authorization);
     if (c->total_charge_state == BH_FIELD_OK) set_money(L, "total_charge", c->total_charge);
     set_string(L, "frequency", c->frequency);
+    set_string(L, "payer_claim_number", c->payer_claim_number);
+    set_string(L, "provider_signature", c->provider_signature);
+    set_string(L, "assignment", c->assignment);
+    set_string(L, "benefits_assignment", c->benefits_assignment);
+    set_string(L, "release_of_information", c->release_of_information);
+    set_string(L, "patient_signature_source", c->patient_signature_source);
+    push_other_payers(L, c);
+    push_claim_lists(L, c);
     set_string(L, "note", c->note);
     lua_createtable(L, c->n_lines, 0);
     for (i = 0; i < c->n_lines; i++) {

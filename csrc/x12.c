@@ -173,39 +173,38 @@ static void w_els(writer *w, const char *s) {
     w_el(w, s, s ? strlen(s) : 0);
 }
 
-/* Free text: upper-cased (unless keep_case), runs of white space made one
-** space, characters outside printable ASCII and the separators dropped,
-** cut to max. Returns the cleaned length in buf (size > max). */
-static size_t clean_text(const bh_x12_options *o, const char *s, size_t max, int keep_case,
-                         char *buf) {
-    size_t n = 0;
-    int space = 0;
-    if (s == NULL) return 0;
-    for (; *s && n < max; s++) {
-        char c = *s;
-        if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-            space = n > 0;
-            continue;
-        }
-        if ((unsigned char)c < 0x21 || (unsigned char)c > 0x7e || is_sep(o, c)) continue;
-        if (space) {
-            if (n + 1 >= max) break;
-            buf[n++] = ' ';
-            space = 0;
-        }
-        buf[n++] = keep_case ? c : BH_TO_UPPER(c);
+/* Free text, folded by bh_x12_fold (x12_text.c) with this writer's
+** separators: written exactly as folded, or the claim is refused with the
+** field named; never cut, never a character dropped. */
+static void w_text_case(writer *w, const char *s, size_t max, int required, const char *field,
+                        int keep_case) {
+    char buf[BH_X12_MAX_ELEMENT_LEN + 1], what[120];
+    char seps[4];
+    size_t n;
+    const bh_x12_options *o = w->opt;
+    if (max > BH_X12_MAX_ELEMENT_LEN) max = BH_X12_MAX_ELEMENT_LEN;
+    seps[0] = o->element_sep; seps[1] = o->component_sep;
+    seps[2] = o->repetition_sep; seps[3] = o->segment_term;
+    switch (bh_x12_fold(s, seps, keep_case, buf, max, &n, NULL)) {
+    case BH_FOLD_BAD_CHAR:
+        snprintf(what, sizeof what, "holds a character (byte %lu) that X12 cannot carry and "
+                 "that has no folding", (unsigned long)n + 1);
+        w_fail(w, field, what);
+        return;
+    case BH_FOLD_TOO_LONG:
+        snprintf(what, sizeof what, "is longer than the element's %lu characters",
+                 (unsigned long)max);
+        w_fail(w, field, what);
+        return;
+    default:
+        break;
     }
-    buf[n] = '\0';
-    return n;
+    if (n == 0 && required) w_fail(w, field, s == NULL ? "is missing" : "is empty");
+    w_el(w, buf, n);
 }
 
 static void w_text(writer *w, const char *s, size_t max, int required, const char *field) {
-    char buf[BH_X12_MAX_ELEMENT_LEN + 1];
-    size_t n;
-    if (max > BH_X12_MAX_ELEMENT_LEN) max = BH_X12_MAX_ELEMENT_LEN;
-    n = clean_text(w->opt, s, max, 0, buf);
-    if (n == 0 && required) w_fail(w, field, s == NULL ? "is missing" : "has no character X12 can carry");
-    w_el(w, buf, n);
+    w_text_case(w, s, max, required, field, 0);
 }
 
 /* An identifier or code: written as given or refused, never altered. */
@@ -300,7 +299,8 @@ static int addr_eq(const bh_address *a, const bh_address *b) {
 static int billing_eq(const bh_claim *a, const bh_claim *b) {
     const bh_provider *x = &a->billing_provider, *y = &b->billing_provider;
     return name_eq(&x->name, &y->name) && str_eq(x->npi, y->npi) && str_eq(x->tin, y->tin) &&
-           str_eq(x->taxonomy, y->taxonomy) && addr_eq(&x->address, &y->address);
+           str_eq(x->taxonomy, y->taxonomy) && addr_eq(&x->address, &y->address) &&
+           addr_eq(&a->pay_to_address, &b->pay_to_address);
 }
 
 static int subscriber_eq(const bh_claim *a, const bh_claim *b) {
@@ -308,7 +308,11 @@ static int subscriber_eq(const bh_claim *a, const bh_claim *b) {
     return name_eq(&x->name, &y->name) && str_eq(x->member_id, y->member_id) &&
            x->birth_date == y->birth_date && str_eq(x->sex, y->sex) &&
            addr_eq(&x->address, &y->address) && str_eq(a->payer.name, b->payer.name) &&
-           str_eq(a->payer.id, b->payer.id) && a->payer.kind == b->payer.kind;
+           str_eq(a->payer.id, b->payer.id) && a->payer.kind == b->payer.kind &&
+           str_eq(a->payer.responsibility, b->payer.responsibility) &&
+           str_eq(a->payer.filing_code, b->payer.filing_code) &&
+           str_eq(a->payer.group_number, b->payer.group_number) &&
+           str_eq(a->payer.group_name, b->payer.group_name);
 }
 
 static int has_patient(const bh_claim *c) {
@@ -322,6 +326,37 @@ static int patient_eq(const bh_claim *a, const bh_claim *b) {
            str_eq(a->subscriber.relationship, b->subscriber.relationship);
 }
 
+static int all_digits(const char *s, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (!BH_IS_DIGIT(s[i])) return 0;
+    return s[n] == '\0';
+}
+
+/* A code as the code sets print it: upper-case letters and digits only
+** (a lower-case code is refused, never changed). */
+static int code_ok(const char *s, size_t max) {
+    size_t n = 0;
+    for (; s[n]; n++)
+        if (!BH_IS_UPPER(s[n]) && !BH_IS_DIGIT(s[n])) return 0;
+    return n >= 1 && n <= max;
+}
+
+/* A coded element: the claim's value when given (refused when not in its
+** list), else the default (NULL: left empty). */
+static void w_code(writer *w, const char *value, bh_x12_code_kind kind, const char *dflt,
+                   const char *field) {
+    if (value == NULL || value[0] == '\0') {
+        w_els(w, dflt);
+        return;
+    }
+    if (!bh_x12_code_valid(kind, value)) {
+        w_fail(w, field, "is not a code the 837P allows here");
+        return;
+    }
+    w_els(w, value);
+}
+
 /* NM1 for a person or an organisation: entity type 1 when a first name is
 ** given, else 2 (NM103 then holds the whole name). */
 static void w_nm1(writer *w, const char *entity, const bh_name *name, const char *id_qual,
@@ -332,14 +367,18 @@ static void w_nm1(writer *w, const char *entity, const bh_name *name, const char
     w_begin(w, "NM1");
     w_els(w, entity);
     w_els(w, person ? "1" : "2");
-    snprintf(what, sizeof what, "%s.name.last", field);
-    w_text(w, name->last, 60, 1, what);
-    w_text(w, person ? name->first : NULL, 35, 0, "");
-    w_text(w, person ? name->middle : NULL, 25, 0, "");
+    snprintf(what, sizeof what, "%s.name%s", field, person ? ".last" : "");
+    w_text(w, name->last, BH_X12_LEN_NAME_LAST, 1, what);
+    snprintf(what, sizeof what, "%s.name.first", field);
+    w_text(w, person ? name->first : NULL, BH_X12_LEN_NAME_FIRST, 0, what);
+    snprintf(what, sizeof what, "%s.name.middle", field);
+    w_text(w, person ? name->middle : NULL, BH_X12_LEN_NAME_MIDDLE, 0, what);
     w_el(w, "", 0);
-    w_text(w, person ? name->suffix : NULL, 10, 0, "");
+    snprintf(what, sizeof what, "%s.name.suffix", field);
+    w_text(w, person ? name->suffix : NULL, BH_X12_LEN_NAME_SUFFIX, 0, what);
     if (id != NULL && id[0] != '\0') {
         w_els(w, id_qual);
+        if (strcmp(id_qual, "XX") == 0 && !all_digits(id, 10)) w_fail(w, id_field, "is not 10 digits");
         w_id(w, id, id_max, 1, id_field);
     } else if (id_required) {
         w_fail(w, id_field, "is missing");
@@ -347,41 +386,44 @@ static void w_nm1(writer *w, const char *entity, const bh_name *name, const char
     w_end(w);
 }
 
-static void w_address(writer *w, const bh_address *a, const char *field, int required) {
-    char what[64];
+/* N3 and N4. zip_digits: 9 for the billing provider (ZIP+4 required),
+** 0 for 5 or 9. */
+static void w_address(writer *w, const bh_address *a, const char *field, int required,
+                      int zip_digits) {
+    char what[64], zip[10];
+    int n;
     if (a->line1 == NULL || a->line1[0] == '\0') {
         if (required) {
-            snprintf(what, sizeof what, "%s.address.line1", field);
-            w_fail(w, what, "is missing");
+            snprintf(what, sizeof what, "%s.address", field);
+            w_fail(w, what, "is missing (the 837P requires N3 and N4 here)");
         }
         return;
     }
     w_begin(w, "N3");
     snprintf(what, sizeof what, "%s.address.line1", field);
-    w_text(w, a->line1, 55, 1, what);
-    w_text(w, a->line2, 55, 0, "");
+    w_text(w, a->line1, BH_X12_LEN_ADDRESS, 1, what);
+    snprintf(what, sizeof what, "%s.address.line2", field);
+    w_text(w, a->line2, BH_X12_LEN_ADDRESS, 0, what);
     w_end(w);
     w_begin(w, "N4");
     snprintf(what, sizeof what, "%s.address.city", field);
-    w_text(w, a->city, 30, 1, what);
+    w_text(w, a->city, BH_X12_LEN_CITY, 1, what);
     snprintf(what, sizeof what, "%s.address.state", field);
-    w_text(w, a->state, 2, 1, what);
-    snprintf(what, sizeof what, "%s.address.zip", field);
-    {
-        /* N403 carries digits only; a ZIP+4's hyphen is not sent. */
-        char zip[16];
-        size_t n = 0;
-        const char *z = a->zip;
-        int too_long = 0;
-        for (; z != NULL && *z; z++) {
-            if (!BH_IS_DIGIT(*z)) continue;
-            if (n < 15) zip[n++] = *z;
-            else too_long = 1;     /* refused below, never cut */
-        }
-        if (n == 0) w_fail(w, what, "is missing");
-        if (too_long) w_fail(w, what, "has more than 15 digits (N403)");
-        w_el(w, zip, n);
+    if (!bh_x12_state_valid(a->state)) {
+        w_fail(w, what, a->state == NULL ? "is missing" : "is not a US state or territory code");
+        return;
     }
+    w_els(w, a->state);
+    snprintf(what, sizeof what, "%s.address.zip", field);
+    /* N403 carries digits only; a ZIP+4's hyphen is not sent. */
+    n = bh_x12_zip_digits(a->zip, zip);
+    if (n < 0 || (zip_digits && n != zip_digits)) {
+        w_fail(w, what, a->zip == NULL ? "is missing"
+                        : zip_digits == 9 ? "is not a 9-digit ZIP+4"
+                                          : "is not 5 or 9 digits");
+        return;
+    }
+    w_el(w, zip, (size_t)n);
     w_end(w);
 }
 
@@ -437,7 +479,7 @@ static void w_2000a(writer *w, const bh_claim *c, long hl) {
     if (p->taxonomy != NULL && p->taxonomy[0] != '\0')
         w_prv(w, "BI", p->taxonomy, "billing_provider.taxonomy");
     w_nm1(w, "85", &p->name, "XX", p->npi, 10, 1, "billing_provider", "billing_provider.npi");
-    w_address(w, &p->address, "billing_provider", 1);
+    w_address(w, &p->address, "billing_provider", 1, 9);
     {
         /* REF02 holds the TIN's digits; an SSN (XXX-XX-XXXX) goes as SY. */
         char digits[16];
@@ -456,6 +498,14 @@ static void w_2000a(writer *w, const bh_claim *c, long hl) {
         w_el(w, digits, n);
         w_end(w);
     }
+    if (c->pay_to_address.line1 != NULL && c->pay_to_address.line1[0] != '\0') {
+        /* 2010AB: the pay-to address, an NM1*87 with no name. */
+        w_begin(w, "NM1");
+        w_els(w, "87");
+        w_els(w, "2");
+        w_end(w);
+        w_address(w, &c->pay_to_address, "billing_provider.pay_to", 1, 0);
+    }
 }
 
 static void w_2000b(writer *w, const bh_claim *c, long hl, long parent, int any_self,
@@ -471,18 +521,26 @@ static void w_2000b(writer *w, const bh_claim *c, long hl, long parent, int any_
     w_els(w, any_patient ? "1" : "0");
     w_end(w);
     w_begin(w, "SBR");
-    w_els(w, "P");
+    w_code(w, c->payer.responsibility, BH_X12_RESPONSIBILITY, "P", "payer.responsibility");
     w_els(w, any_self ? "18" : "");
-    w_el(w, "", 0); w_el(w, "", 0); w_el(w, "", 0); w_el(w, "", 0); w_el(w, "", 0);
-    w_el(w, "", 0);
-    if (filing == NULL) w_fail(w, "payer.kind", "is missing");
-    w_els(w, filing);
+    w_id(w, c->payer.group_number, 50, 0, "payer.group_number");
+    w_text(w, c->payer.group_name, 60, 0, "payer.group_name");
+    w_el(w, "", 0); w_el(w, "", 0); w_el(w, "", 0); w_el(w, "", 0);
+    if (c->payer.filing_code != NULL && c->payer.filing_code[0] != '\0') {
+        w_code(w, c->payer.filing_code, BH_X12_FILING_CODE, NULL, "payer.filing_code");
+    } else {
+        if (filing == NULL) w_fail(w, "payer.kind", "is missing");
+        w_els(w, filing);
+    }
     w_end(w);
     w_nm1(w, "IL", &c->subscriber.name, "MI", c->subscriber.member_id, 80, 1, "subscriber",
           "subscriber.member_id");
-    w_address(w, &c->subscriber.address, "subscriber", 0);
-    /* The IG wants the subscriber's DMG only when the subscriber is a patient. */
-    if (any_self) w_dmg(w, &c->subscriber, "subscriber");
+    /* 2010BA N3/N4: required when the subscriber is the patient. */
+    w_address(w, &c->subscriber.address, "subscriber", any_self, 0);
+    /* DMG is required when the subscriber is a patient, and sent at the
+    ** sender's discretion otherwise: written when the claim gives it. */
+    if (any_self || (c->subscriber.birth_date != 0 && c->subscriber.sex != NULL))
+        w_dmg(w, &c->subscriber, "subscriber");
     if (c->payer.name == NULL || c->payer.name[0] == '\0') {
         w_fail(w, "payer.name", "is missing");
         return;
@@ -514,14 +572,192 @@ static void w_2000c(writer *w, const bh_claim *c, long hl, long parent) {
     w_els(w, rel);
     w_end(w);
     w_nm1(w, "QC", &c->patient.name, "", NULL, 0, 0, "patient", "");
-    w_address(w, &c->patient.address, "patient", 0);
+    w_address(w, &c->patient.address, "patient", 1, 0);
     w_dmg(w, &c->patient, "patient");
 }
 
+/* The code without its dot (HI carries none); case is kept, so a
+** lower-case code fails the shape test and is refused. */
 static void w_dx_code(const char *s, char *buf, size_t *n) {
     *n = 0;
     for (; *s && *n < 8; s++)
-        if (*s != '.') buf[(*n)++] = BH_TO_UPPER(*s);
+        if (*s != '.') buf[(*n)++] = *s;
+}
+
+/* CAS segments: consecutive adjustments of one group share a CAS, six at
+** most each (CAS02-CAS19). */
+static void w_cas(writer *w, const bh_adjustment *list, int n, const char *field) {
+    int i = 0;
+    char path[96], buf[32];
+    while (i < n && w->status == BH_OK) {
+        const char *group = list[i].group;
+        int k;
+        snprintf(path, sizeof path, "%s[%d].group", field, i + 1);
+        if (group == NULL || !(str_eq(group, "CO") || str_eq(group, "CR") || str_eq(group, "OA") ||
+                               str_eq(group, "PI") || str_eq(group, "PR"))) {
+            w_fail(w, path, "is not CO, CR, OA, PI or PR");
+            return;
+        }
+        w_begin(w, "CAS");
+        w_els(w, group);
+        for (k = 0; k < 6 && i < n && str_eq(list[i].group, group); k++, i++) {
+            snprintf(path, sizeof path, "%s[%d].reason", field, i + 1);
+            w_id(w, list[i].reason, 5, 1, path);
+            w_el(w, buf, format_amount(list[i].amount, buf));
+            snprintf(path, sizeof path, "%s[%d].quantity", field, i + 1);
+            w_id(w, list[i].quantity, 15, 0, path);
+        }
+        w_end(w);
+    }
+}
+
+/* 2320 (with its CAS, AMT*D, AMT*EAF, OI), 2330A and 2330B of each other payer. */
+static void w_other_payers(writer *w, const bh_claim *c) {
+    int i;
+    char field[64], buf[32];
+    for (i = 0; i < c->n_other_payers && w->status == BH_OK; i++) {
+        const bh_other_payer *o = &c->other_payers[i];
+        bh_name payer;
+        snprintf(field, sizeof field, "other_payers[%d].responsibility", i + 1);
+        w_begin(w, "SBR");
+        w_code(w, o->responsibility, BH_X12_RESPONSIBILITY, NULL, field);
+        if (o->responsibility == NULL) w_fail(w, field, "is missing");
+        snprintf(field, sizeof field, "other_payers[%d].relationship", i + 1);
+        w_id(w, o->relationship, 2, 0, field);
+        snprintf(field, sizeof field, "other_payers[%d].group_number", i + 1);
+        w_id(w, o->group_number, 50, 0, field);
+        snprintf(field, sizeof field, "other_payers[%d].group_name", i + 1);
+        w_text(w, o->group_name, 60, 0, field);
+        w_el(w, "", 0); w_el(w, "", 0); w_el(w, "", 0); w_el(w, "", 0);
+        snprintf(field, sizeof field, "other_payers[%d].filing_code", i + 1);
+        w_code(w, o->filing_code, BH_X12_FILING_CODE, NULL, field);
+        w_end(w);
+        snprintf(field, sizeof field, "other_payers[%d].adjustments", i + 1);
+        w_cas(w, o->adjustments, o->n_adjustments, field);
+        if (o->paid_state == BH_FIELD_OK) {
+            w_begin(w, "AMT");
+            w_els(w, "D");
+            w_el(w, buf, format_amount(o->paid, buf));
+            w_end(w);
+        }
+        if (o->remaining_state == BH_FIELD_OK) {
+            w_begin(w, "AMT");
+            w_els(w, "EAF");
+            w_el(w, buf, format_amount(o->remaining, buf));
+            w_end(w);
+        }
+        w_begin(w, "OI");
+        w_el(w, "", 0);
+        w_el(w, "", 0);
+        snprintf(field, sizeof field, "other_payers[%d].benefits_assignment", i + 1);
+        w_code(w, o->benefits_assignment, BH_X12_BENEFITS, "Y", field);
+        snprintf(field, sizeof field, "other_payers[%d].patient_signature_source", i + 1);
+        w_code(w, o->patient_signature_source, BH_X12_SIGNATURE_SOURCE, NULL, field);
+        w_el(w, "", 0);
+        snprintf(field, sizeof field, "other_payers[%d].release_of_information", i + 1);
+        w_code(w, o->release_of_information, BH_X12_RELEASE, "Y", field);
+        w_end(w);
+        snprintf(field, sizeof field, "other_payers[%d].subscriber", i + 1);
+        {
+            char id_field[80];
+            snprintf(id_field, sizeof id_field, "other_payers[%d].subscriber.member_id", i + 1);
+            w_nm1(w, "IL", &o->subscriber_name, "MI", o->member_id, 80, 1, field, id_field);
+        }
+        w_address(w, &o->subscriber_address, field, 0, 0);
+        memset(&payer, 0, sizeof payer);
+        payer.last = o->payer_name;
+        snprintf(field, sizeof field, "other_payers[%d].payer", i + 1);
+        {
+            char id_field[80];
+            snprintf(id_field, sizeof id_field, "other_payers[%d].payer.id", i + 1);
+            w_nm1(w, "PR", &payer, "PI", o->payer_id, 80, 1, field, id_field);
+        }
+    }
+}
+
+/* 2430 of each prior payer's adjudication of the line. */
+static void w_adjudications(writer *w, const bh_line *l, int index) {
+    int i, k;
+    char field[80], buf[128], num[32];
+    for (i = 0; i < l->n_adjudications && w->status == BH_OK; i++) {
+        const bh_adjudication *a = &l->adjudications[i];
+        size_t n;
+        snprintf(field, sizeof field, "lines[%d].adjudications[%d]", index + 1, i + 1);
+        w_begin(w, "SVD");
+        w_id(w, a->payer_id, 80, 1, field);
+        w_el(w, buf, format_amount(a->paid, buf));
+        if (a->code == NULL || !code_ok(a->code, 48)) {
+            w_fail(w, field, "has no upper-case procedure code");
+            return;
+        }
+        n = (size_t)snprintf(buf, sizeof buf, "HC%c%s", w->opt->component_sep, a->code);
+        for (k = 0; k < a->n_modifiers && k < BH_MAX_MODIFIERS; k++) {
+            if (a->modifiers[k] == NULL || !code_ok(a->modifiers[k], 2)) {
+                w_fail(w, field, "has a modifier that is not two upper-case characters");
+                return;
+            }
+            n += (size_t)snprintf(buf + n, sizeof buf - n, "%c%s", w->opt->component_sep,
+                                  a->modifiers[k]);
+        }
+        w_el(w, buf, n);
+        w_el(w, "", 0);
+        if (a->units > 0) {
+            int u = format_units(a->units, num);
+            w_el(w, num, (size_t)u);
+        }
+        w_end(w);
+        snprintf(field, sizeof field, "lines[%d].adjudications[%d].adjustments", index + 1, i + 1);
+        w_cas(w, a->adjustments, a->n_adjustments, field);
+        w_begin(w, "DTP");
+        w_els(w, "573");
+        w_els(w, "D8");
+        snprintf(field, sizeof field, "lines[%d].adjudications[%d].date", index + 1, i + 1);
+        w_date(w, a->date, NULL, field);
+        w_end(w);
+    }
+}
+
+/* DTP*472: D8, or RD8 from..to when the line gives an end date. */
+static void w_line_dates(writer *w, const bh_line *l, int index) {
+    char field[48], buf[24];
+    w_begin(w, "DTP");
+    w_els(w, "472");
+    snprintf(field, sizeof field, "lines[%d].date", index + 1);
+    if (l->date_end == 0) {
+        w_els(w, "D8");
+        w_date(w, l->date, l->date_text, field);
+        w_end(w);
+        return;
+    }
+    w_els(w, "RD8");
+    if (!date_ok(l->date) || !date_ok(l->date_end)) {
+        w_fail(w, field, "or date_end is missing or not a real date");
+        return;
+    }
+    if (l->date_end < l->date) {
+        snprintf(field, sizeof field, "lines[%d].date_end", index + 1);
+        w_fail(w, field, "is before the line's date");
+        return;
+    }
+    snprintf(buf, sizeof buf, "%08ld-%08ld", (long)l->date, (long)l->date_end);
+    w_el(w, buf, 17);
+    w_end(w);
+}
+
+/* REF*6R, the line item control number an 835 returns: the line's own, or
+** the claim id, a hyphen and the line number when it has none. */
+static void w_line_control(writer *w, const bh_claim *c, const bh_line *l, int index) {
+    char field[48], buf[64];
+    w_begin(w, "REF");
+    w_els(w, "6R");
+    snprintf(field, sizeof field, "lines[%d].control_number", index + 1);
+    if (l->control_number != NULL && l->control_number[0] != '\0') {
+        w_id(w, l->control_number, 50, 1, field);
+    } else {
+        snprintf(buf, sizeof buf, "%.40s-%d", c->id != NULL ? c->id : "", index + 1);
+        w_id(w, buf, 50, 1, field);
+    }
+    w_end(w);
 }
 
 static void w_line(writer *w, const bh_claim *c, int index) {
@@ -536,8 +772,9 @@ static void w_line(writer *w, const bh_claim *c, int index) {
     w_begin(w, "SV1");
     /* SV101: HC:code:mod1..mod4, empty trailing components dropped. */
     snprintf(field, sizeof field, "lines[%d].code", index + 1);
-    if (l->code == NULL || !id_ok(w->opt, l->code, 48)) {
-        w_fail(w, field, l->code == NULL ? "is missing" : "is not a writable code");
+    if (l->code == NULL || !code_ok(l->code, 48)) {
+        w_fail(w, field, l->code == NULL ? "is missing"
+                         : "is not a code of upper-case letters and digits");
         return;
     }
     n = (size_t)snprintf(buf, sizeof buf, "HC%c%s", w->opt->component_sep, l->code);
@@ -545,9 +782,9 @@ static void w_line(writer *w, const bh_claim *c, int index) {
         const char *m = l->modifiers[i];
         pend++;
         if (m == NULL || m[0] == '\0') continue;
-        if (!id_ok(w->opt, m, 2)) {
+        if (!code_ok(m, 2) || m[1] == '\0') {
             snprintf(field, sizeof field, "lines[%d].modifiers[%d]", index + 1, i + 1);
-            w_fail(w, field, "is not a two-character modifier");
+            w_fail(w, field, "is not two upper-case letters or digits");
             return;
         }
         for (; pend > 0; pend--) buf[n++] = w->opt->component_sep;
@@ -561,7 +798,8 @@ static void w_line(writer *w, const bh_claim *c, int index) {
         return;
     }
     w_el(w, buf, format_amount(l->charge, buf));
-    w_els(w, "UN");
+    snprintf(field, sizeof field, "lines[%d].unit_type", index + 1);
+    w_code(w, l->unit_type, BH_X12_UNIT_TYPE, "UN", field);
     snprintf(field, sizeof field, "lines[%d].units", index + 1);
     if (l->units_state != BH_FIELD_OK || !(n = (size_t)format_units(l->units, buf))) {
         w_fail(w, field, "is missing or not a positive number");
@@ -571,7 +809,11 @@ static void w_line(writer *w, const bh_claim *c, int index) {
     if (l->place_of_service != NULL && l->place_of_service[0] != '\0' &&
         !str_eq(l->place_of_service, c->place_of_service)) {
         snprintf(field, sizeof field, "lines[%d].place_of_service", index + 1);
-        w_id(w, l->place_of_service, 2, 1, field);
+        if (!all_digits(l->place_of_service, 2)) {
+            w_fail(w, field, "is not two digits");
+            return;
+        }
+        w_els(w, l->place_of_service);
     } else {
         w_el(w, "", 0);
     }
@@ -593,64 +835,158 @@ static void w_line(writer *w, const bh_claim *c, int index) {
     }
     w_el(w, buf, n);
     w_end(w);
-    w_begin(w, "DTP");
-    w_els(w, "472");
-    w_els(w, "D8");
-    snprintf(field, sizeof field, "lines[%d].date", index + 1);
-    w_date(w, l->date, l->date_text, field);
-    w_end(w);
+    w_line_dates(w, l, index);
+    w_line_control(w, c, l, index);
+    if (l->rendering_provider.state == BH_FIELD_OK) {
+        const bh_provider *r = &l->rendering_provider;
+        char npi_field[64];
+        snprintf(field, sizeof field, "lines[%d].rendering_provider", index + 1);
+        snprintf(npi_field, sizeof npi_field, "lines[%d].rendering_provider.npi", index + 1);
+        w_nm1(w, "82", &r->name, "XX", r->npi, 10, 1, field, npi_field);
+        if (r->taxonomy != NULL && r->taxonomy[0] != '\0')
+            w_prv(w, "PE", r->taxonomy, field);
+    }
+    w_adjudications(w, l, index);
+}
+
+/* The next qualifier of a space-separated order list into buf; returns the
+** rest of the list, NULL at its end. */
+static const char *next_qualifier(const char *list, char buf[8]) {
+    size_t n = 0;
+    while (*list == ' ') list++;
+    if (*list == '\0') return NULL;
+    while (list[n] && list[n] != ' ' && n < 7) {
+        buf[n] = list[n];
+        n++;
+    }
+    buf[n] = '\0';
+    return list + n;
+}
+
+/* 2300 DTP segments in the guide's order; a qualifier outside it is refused. */
+static void w_claim_dates(writer *w, const bh_claim *c) {
+    char q[8], field[48], buf[24];
+    const char *list = BH_X12_CLAIM_DATE_ORDER;
+    int i;
+    for (i = 0; i < c->n_claim_dates; i++)
+        if (!bh_x12_code_valid(BH_X12_CLAIM_DATE, c->claim_dates[i].qualifier)) {
+            snprintf(field, sizeof field, "claim_dates[%d].qualifier", i + 1);
+            w_fail(w, field, "is not a 2300 DTP qualifier of the 837P");
+            return;
+        }
+    while ((list = next_qualifier(list, q)) != NULL) {
+        for (i = 0; i < c->n_claim_dates; i++) {
+            const bh_claim_date *d = &c->claim_dates[i];
+            if (!str_eq(d->qualifier, q)) continue;
+            snprintf(field, sizeof field, "claim_dates[%d].date", i + 1);
+            w_begin(w, "DTP");
+            w_els(w, q);
+            if (d->date_end == 0) {
+                w_els(w, "D8");
+                w_date(w, d->date, NULL, field);
+            } else if (!date_ok(d->date) || !date_ok(d->date_end) || d->date_end < d->date) {
+                w_fail(w, field, "or date_end is not a real range");
+                return;
+            } else {
+                w_els(w, "RD8");
+                snprintf(buf, sizeof buf, "%08ld-%08ld", (long)d->date, (long)d->date_end);
+                w_el(w, buf, 17);
+            }
+            w_end(w);
+        }
+    }
+}
+
+/* 2300 REF segments in the guide's order: prior_authorization as G1,
+** payer_claim_number as F8, the others from claim_references. */
+static void w_claim_references(writer *w, const bh_claim *c) {
+    char q[8], field[48];
+    const char *list = BH_X12_CLAIM_REFERENCE_ORDER;
+    int i;
+    for (i = 0; i < c->n_claim_references; i++)
+        if (!bh_x12_code_valid(BH_X12_CLAIM_REFERENCE, c->claim_references[i].qualifier)) {
+            snprintf(field, sizeof field, "claim_references[%d].qualifier", i + 1);
+            w_fail(w, field, "is not a 2300 REF qualifier of the 837P (G1 and F8 have fields)");
+            return;
+        }
+    while ((list = next_qualifier(list, q)) != NULL) {
+        const char *single = str_eq(q, "G1") ? c->prior_authorization
+                           : str_eq(q, "F8") ? c->payer_claim_number : NULL;
+        if (single != NULL && single[0] != '\0') {
+            w_begin(w, "REF");
+            w_els(w, q);
+            w_id(w, single, 50, 1, str_eq(q, "G1") ? "prior_authorization" : "payer_claim_number");
+            w_end(w);
+        }
+        for (i = 0; i < c->n_claim_references; i++) {
+            if (!str_eq(c->claim_references[i].qualifier, q)) continue;
+            snprintf(field, sizeof field, "claim_references[%d].value", i + 1);
+            w_begin(w, "REF");
+            w_els(w, q);
+            w_id(w, c->claim_references[i].value, 50, 1, field);
+            w_end(w);
+        }
+    }
 }
 
 static void w_claim(writer *w, const bh_claim *c) {
     char buf[64], pos[8];
     size_t n;
-    int i;
+    int i, icd9;
     int64_t total = 0;
     const bh_x12_options *o = w->opt;
     w_begin(w, "CLM");
     w_id(w, c->id, 38, 1, "id");
     if (c->n_lines < 1) w_fail(w, "lines", "is empty");
-    if (c->total_charge_state == BH_FIELD_OK) total = c->total_charge;
-    else
-        for (i = 0; i < c->n_lines; i++) total += c->lines[i].charge;
+    for (i = 0; i < c->n_lines; i++) total += c->lines[i].charge;
+    /* CLM02 must be the sum of the lines: a different stated total is
+    ** refused, not written. */
+    if (c->total_charge_state == BH_FIELD_OK && c->total_charge != total) {
+        w_fail(w, "total_charge", "is not the sum of the line charges");
+        return;
+    }
     w_el(w, buf, format_amount(total, buf));
     w_el(w, "", 0);
     w_el(w, "", 0);
-    if (c->place_of_service == NULL || !id_ok(o, c->place_of_service, 2)) {
-        w_fail(w, "place_of_service", c->place_of_service == NULL ? "is missing" : "is not two characters");
+    if (c->place_of_service == NULL || !all_digits(c->place_of_service, 2)) {
+        w_fail(w, "place_of_service", c->place_of_service == NULL ? "is missing" : "is not two digits");
         return;
     }
     snprintf(pos, sizeof pos, "%s", c->place_of_service);
-    if (c->frequency != NULL && !id_ok(o, c->frequency, 1)) {
-        w_fail(w, "frequency", "is not one character");
+    if (c->frequency != NULL && !bh_x12_frequency_valid(c->frequency)) {
+        w_fail(w, "frequency", "is not 1 (original), 7 (replacement) or 8 (void)");
+        return;
+    }
+    if (bh_x12_frequency_needs_f8(c->frequency) &&
+        (c->payer_claim_number == NULL || c->payer_claim_number[0] == '\0')) {
+        w_fail(w, "payer_claim_number", "is missing (frequency 7 and 8 need REF*F8)");
         return;
     }
     n = (size_t)snprintf(buf, sizeof buf, "%s%cB%c%s", pos, o->component_sep, o->component_sep,
                          c->frequency != NULL ? c->frequency : "1");
     w_el(w, buf, n);
-    w_els(w, "Y");
-    w_els(w, "A");
-    w_els(w, "Y");
-    w_els(w, "Y");
+    w_code(w, c->provider_signature, BH_X12_YES_NO, "Y", "provider_signature");
+    w_code(w, c->assignment, BH_X12_ASSIGNMENT, "A", "assignment");
+    w_code(w, c->benefits_assignment, BH_X12_BENEFITS, "Y", "benefits_assignment");
+    w_code(w, c->release_of_information, BH_X12_RELEASE, "Y", "release_of_information");
+    w_code(w, c->patient_signature_source, BH_X12_SIGNATURE_SOURCE, NULL,
+           "patient_signature_source");
     w_end(w);
-    if (c->prior_authorization != NULL && c->prior_authorization[0] != '\0') {
-        w_begin(w, "REF");
-        w_els(w, "G1");
-        w_id(w, c->prior_authorization, 50, 1, "prior_authorization");
+    w_claim_dates(w, c);
+    w_claim_references(w, c);
+    if (c->note != NULL && c->note[0] != '\0') {
+        w_begin(w, "NTE");
+        w_els(w, "ADD");
+        w_text_case(w, c->note, BH_X12_LEN_NOTE, 1, "note", 1);
         w_end(w);
-    }
-    if (c->note != NULL) {
-        char text[81];
-        n = clean_text(o, c->note, 80, 1, text);
-        if (n > 0) {
-            w_begin(w, "NTE");
-            w_els(w, "ADD");
-            w_el(w, text, n);
-            w_end(w);
-        }
     }
     if (c->n_diagnoses < 1) {
         w_fail(w, "diagnoses", "is empty");
+        return;
+    }
+    icd9 = str_eq(c->diagnosis_code_set, "icd9");
+    if (!icd9 && c->diagnosis_code_set != NULL && !str_eq(c->diagnosis_code_set, "icd10")) {
+        w_fail(w, "diagnosis_code_set", "is not icd10 or icd9");
         return;
     }
     w_begin(w, "HI");
@@ -666,14 +1002,20 @@ static void w_claim(writer *w, const bh_claim *c) {
         for (k = 0; k < cn; k++)
             if (!BH_IS_DIGIT(code[k]) && !BH_IS_UPPER(code[k])) cn = 0;
         if (cn < 3 || cn > 7) {
-            w_fail(w, field, "is not an ICD-10-CM code shape");
+            w_fail(w, field, "is not an ICD-10-CM code shape (upper-case letters and digits)");
             return;
         }
-        n = (size_t)snprintf(buf, sizeof buf, "%s%c%.*s", i == 0 ? "ABK" : "ABF",
+        n = (size_t)snprintf(buf, sizeof buf, "%s%c%.*s",
+                             icd9 ? (i == 0 ? "BK" : "BF") : (i == 0 ? "ABK" : "ABF"),
                              o->component_sep, (int)cn, code);
         w_el(w, buf, n);
     }
     w_end(w);
+    if (c->referring_provider.state == BH_FIELD_OK) {
+        const bh_provider *r = &c->referring_provider;
+        w_nm1(w, "DN", &r->name, "XX", r->npi, 10, 0, "referring_provider",
+              "referring_provider.npi");
+    }
     if (c->rendering_provider.state == BH_FIELD_OK) {
         const bh_provider *r = &c->rendering_provider;
         w_nm1(w, "82", &r->name, "XX", r->npi, 10, 1, "rendering_provider",
@@ -681,6 +1023,22 @@ static void w_claim(writer *w, const bh_claim *c) {
         if (r->taxonomy != NULL && r->taxonomy[0] != '\0')
             w_prv(w, "PE", r->taxonomy, "rendering_provider.taxonomy");
     }
+    if (c->service_facility.state == BH_FIELD_OK) {
+        const bh_provider *f = &c->service_facility;
+        bh_name org = f->name;
+        org.first = NULL;   /* NM102 is 2: the facility is an organisation */
+        w_nm1(w, "77", &org, "XX", f->npi, 10, 0, "service_facility", "service_facility.npi");
+        w_address(w, &f->address, "service_facility", 1, 0);
+    }
+    {
+        char cob_path[64];
+        const char *problem = bh_x12_cob_problem(c, cob_path);
+        if (problem != NULL) {
+            w_fail(w, cob_path, problem);
+            return;
+        }
+    }
+    w_other_payers(w, c);
     if (c->n_lines > BH_MAX_LINES) w_fail(w, "lines", "has more than 50 entries");
     for (i = 0; i < c->n_lines && i < BH_MAX_LINES && w->status == BH_OK; i++) w_line(w, c, i);
 }
@@ -726,6 +1084,12 @@ static int check_options(writer *w) {
         !opt_id_ok(w, o->receiver_id_1000b, 80, "receiver_id_1000b") ||
         !opt_id_ok(w, o->contact_phone, 256, "contact_phone"))
         return 0;
+    /* GS02 and GS03 are 2 to 15 characters (they default to ISA06/ISA08). */
+    if (strlen(o->app_sender ? o->app_sender : o->sender_id) < 2 ||
+        strlen(o->app_receiver ? o->app_receiver : o->receiver_id) < 2) {
+        w_fail(w, "app_sender/app_receiver (GS02/GS03)", "must be 2 to 15 characters");
+        return 0;
+    }
     if (strlen(o->sender_qualifier) != 2 || strlen(o->receiver_qualifier) != 2) {
         w_fail(w, "sender_qualifier/receiver_qualifier", "must be 2 characters");
         return 0;
@@ -845,7 +1209,7 @@ bh_status bh_x12_writer_add(bh_x12_writer *xw, const bh_claim *const *claims, si
     writer *w;
     size_t start, i;
     long hl = 0, hl_a = 0, hl_b = 0;
-    int b_had_patient = 0;
+    int b_had_patient = 0, b_claims = 0;
     char buf[64];
     const char *version;
     if (xw == NULL || xw->finished || (claims == NULL && n_claims > 0) || n_claims == 0) {
@@ -895,7 +1259,10 @@ bh_status bh_x12_writer_add(bh_x12_writer *xw, const bh_claim *const *claims, si
         }
         w->claim_id = c->id;
         new_a = i == 0 || !billing_eq(c, claims[i - 1]);
-        new_b = new_a || !subscriber_eq(c, claims[i - 1]) || (!has_patient(c) && b_had_patient);
+        /* The guide allows at most 100 claims (2300 loops) under one
+        ** subscriber HL: the 101st starts another 2000B. */
+        new_b = new_a || !subscriber_eq(c, claims[i - 1]) || (!has_patient(c) && b_had_patient) ||
+                b_claims == BH_X12_CLAIMS_PER_HL;
         if (new_a) {
             if (c->billing_provider.state != BH_FIELD_OK && c->billing_provider.npi == NULL) {
                 w_fail(w, "billing_provider", "is missing");
@@ -912,18 +1279,21 @@ bh_status bh_x12_writer_add(bh_x12_writer *xw, const bh_claim *const *claims, si
             int any_self = !has_patient(c), any_patient = has_patient(c);
             while (j < n_claims && claims[j] != NULL && billing_eq(claims[j], claims[j - 1]) &&
                    subscriber_eq(claims[j], claims[j - 1]) &&
-                   !(any_patient && !has_patient(claims[j]))) {
+                   !(any_patient && !has_patient(claims[j])) &&
+                   j - i < BH_X12_CLAIMS_PER_HL) {
                 if (has_patient(claims[j])) any_patient = 1;
                 else any_self = 1;
                 j++;
             }
             hl_b = ++hl;
             b_had_patient = 0;
+            b_claims = 0;
             w_2000b(w, c, hl_b, hl_a, any_self, any_patient);
         }
         if (has_patient(c) && (new_b || !has_patient(claims[i - 1]) || !patient_eq(c, claims[i - 1])))
             w_2000c(w, c, ++hl, hl_b);
         if (has_patient(c)) b_had_patient = 1;
+        b_claims++;
         w_claim(w, c);
     }
     w->claim_id = NULL;
@@ -1074,12 +1444,13 @@ struct bh_x12_reader {
     span isa13, gs06, st02;
     int hdr_bht, hdr_41, hdr_per, hdr_40;
     int claim_level;            /* 22: claims under the subscriber, 23: under a patient */
-    ctx_entity billing, subscriber, payer, patient;
-    span sbr02, sbr09, pat01;
+    ctx_entity billing, subscriber, payer, patient, payto;
+    span sbr01, sbr02, sbr03, sbr04, sbr09, pat01;
     int sbr_seen, pat_seen;
     /* the claim being filled (only during one bh_x12_reader_next call) */
     bh_claim *claim;
     int in_claim, hi_seen, line_open, line_sv1, line_dtp, expect_sv1, nomem;
+    char cob_entity;            /* in 2330: 'A' other subscriber, 'B' other payer, 0 else */
     /* envelope, copied at first sight */
     int env_gs, env_st;
     char e_sq[3], e_sid[16], e_rq[3], e_rid[16], e_apps[16], e_appr[16];
@@ -1446,6 +1817,11 @@ static void start_claim(bh_x12_reader *r) {
     c->payer.id = dup(r, r->payer.id);
     c->payer.kind = payer_kind(r->sbr09);
     if (kinds[c->payer.kind] != NULL) c->payer.kind_text = dup_lit(r, kinds[c->payer.kind]);
+    c->payer.responsibility = dup(r, r->sbr01);
+    c->payer.group_number = dup(r, r->sbr03);
+    c->payer.group_name = dup(r, r->sbr04);
+    c->payer.filing_code = dup(r, r->sbr09);
+    if (r->payto.has_n3) fill_addr(r, &c->pay_to_address, &r->payto.addr);
     if (r->claim_level == 23) {
         span rel = r->pat01;
         fill_person(r, &c->patient, &r->patient);
@@ -1633,6 +2009,7 @@ static int handle_hl(bh_x12_reader *r) {
         if (r->loop == LP_2000A)
             return fail(r, BH_ERR_SYNTAX, "x12.loop", "loop 2000A has no subscriber HL");
         memset(&r->billing, 0, sizeof r->billing);
+        memset(&r->payto, 0, sizeof r->payto);
         r->loop = LP_2000A;
     } else if (is(level, "22")) {
         if (r->loop == LP_HEADER)
@@ -1643,7 +2020,7 @@ static int handle_hl(bh_x12_reader *r) {
         memset(&r->subscriber, 0, sizeof r->subscriber);
         memset(&r->payer, 0, sizeof r->payer);
         r->sbr_seen = r->pat_seen = 0;
-        r->sbr02.n = r->sbr09.n = 0;
+        r->sbr01.n = r->sbr02.n = r->sbr03.n = r->sbr04.n = r->sbr09.n = 0;
         r->claim_level = 22;
         r->loop = LP_2000B;
     } else if (is(level, "23")) {
@@ -1687,6 +2064,11 @@ static int handle_clm(bh_x12_reader *r) {
     c->total_charge_state = BH_FIELD_OK;
     c->place_of_service = dup(r, comp(r, c5, 1));
     c->frequency = dup(r, comp(r, c5, 3));
+    c->provider_signature = dup(r, E(r, 6));
+    c->assignment = dup(r, E(r, 7));
+    c->benefits_assignment = dup(r, E(r, 8));
+    c->release_of_information = dup(r, E(r, 9));
+    c->patient_signature_source = dup(r, E(r, 10));
     r->in_claim = 1;
     r->hi_seen = 0;
     r->loop = LP_2300;
@@ -1769,6 +2151,16 @@ static void take_name(bh_x12_reader *r, ctx_entity *e) {
     e->suffix = E(r, 7);
 }
 
+/* A provider's NM1 straight into the claim: name, and NPI after XX. */
+static void take_provider(bh_x12_reader *r, bh_provider *p) {
+    ctx_entity e;
+    memset(&e, 0, sizeof e);
+    take_name(r, &e);
+    p->state = BH_FIELD_OK;
+    fill_name(r, &p->name, &e);
+    if (is(E(r, 8), "XX")) p->npi = dup(r, E(r, 9));
+}
+
 static int handle_nm1(bh_x12_reader *r) {
     span code = E(r, 1);
     if (required(r, 1) < 0 || required(r, 2) < 0) return -1;
@@ -1807,7 +2199,12 @@ static int handle_nm1(bh_x12_reader *r) {
         if (is(code, "87") || is(code, "PE")) {
             if (!r->billing.seen)
                 return fail(r, BH_ERR_SYNTAX, "x12.loop", "loop 2010AA (NM1*85) is required before this loop");
-            return enter_sub(r, is(code, "87") ? SUB_2010AB : SUB_2010AC, is(code, "87") ? 2 : 3, 0);
+            if (is(code, "87")) {
+                if (enter_sub(r, SUB_2010AB, 2, 0) < 0) return -1;
+                r->payto.seen = 1;
+                return 0;
+            }
+            return enter_sub(r, SUB_2010AC, 3, 0);
         }
         break;
     case LP_2000B:
@@ -1839,13 +2236,32 @@ static int handle_nm1(bh_x12_reader *r) {
         if (r->sub == SUB_2320 || r->sub == SUB_2330) {
             if (is(code, "IL") || is(code, "PR") || is(code, "DN") || is(code, "P3") ||
                 is(code, "82") || is(code, "77") || is(code, "DQ") || is(code, "85")) {
+                bh_other_payer *o = &r->claim->other_payers[r->claim->n_other_payers - 1];
                 if (close_sub(r) < 0) return -1;
                 r->sub = SUB_2330;
+                r->cob_entity = 0;
+                if (is(code, "IL")) {
+                    ctx_entity e;
+                    memset(&e, 0, sizeof e);
+                    take_name(r, &e);
+                    fill_name(r, &o->subscriber_name, &e);
+                    o->member_id = dup(r, E(r, 9));
+                    r->cob_entity = 'A';
+                } else if (is(code, "PR")) {
+                    o->payer_name = dup(r, E(r, 3));
+                    o->payer_id = dup(r, E(r, 9));
+                    r->cob_entity = 'B';
+                }
                 return 0;
             }
             break;
         }
-        if (is(code, "DN") || is(code, "P3")) return enter_sub(r, SUB_2310A, 1, 1);
+        if (is(code, "DN") || is(code, "P3")) {
+            if (enter_sub(r, SUB_2310A, 1, 1) < 0) return -1;
+            if (is(code, "DN") && r->claim->referring_provider.state == BH_FIELD_ABSENT)
+                take_provider(r, &r->claim->referring_provider);
+            return 0;
+        }
         if (is(code, "82")) {
             bh_provider *p = &r->claim->rendering_provider;
             ctx_entity e;
@@ -1857,13 +2273,21 @@ static int handle_nm1(bh_x12_reader *r) {
             if (is(E(r, 8), "XX")) p->npi = dup(r, E(r, 9));
             return 0;
         }
-        if (is(code, "77")) return enter_sub(r, SUB_2310C, 3, 0);
+        if (is(code, "77")) {
+            if (enter_sub(r, SUB_2310C, 3, 0) < 0) return -1;
+            take_provider(r, &r->claim->service_facility);
+            return 0;
+        }
         if (is(code, "DQ")) return enter_sub(r, SUB_2310D, 4, 0);
         if (is(code, "PW")) return enter_sub(r, SUB_2310E, 5, 0);
         if (is(code, "45")) return enter_sub(r, SUB_2310F, 6, 0);
         break;
     case LP_2400:
-        if (is(code, "82")) return enter_sub(r, SUB_2420A, 2, 0);
+        if (is(code, "82")) {
+            if (required(r, 3) < 0 || enter_sub(r, SUB_2420A, 2, 0) < 0) return -1;
+            take_provider(r, &r->claim->lines[r->claim->n_lines - 1].rendering_provider);
+            return 0;
+        }
         if (is(code, "QB")) return enter_sub(r, SUB_2420B, 3, 0);
         if (is(code, "77")) return enter_sub(r, SUB_2420C, 4, 0);
         if (is(code, "DQ")) return enter_sub(r, SUB_2420D, 5, 0);
@@ -1877,6 +2301,96 @@ static int handle_nm1(bh_x12_reader *r) {
     }
     return fail(r, BH_ERR_SYNTAX, "x12.segment", "NM101 entity code is not allowed in loop %s",
                 loop_names[r->loop]);
+}
+
+/* CAS: a group and up to six reason/amount/quantity triplets, each one
+** adjustment of the model. */
+static int read_cas(bh_x12_reader *r, bh_adjustment *list, int *n) {
+    int k;
+    if (required(r, 1) < 0 || required(r, 2) < 0 || required(r, 3) < 0) return -1;
+    for (k = 2; k + 1 < r->n_el && k <= 17; k += 3) {
+        bh_adjustment *a;
+        if (E(r, k).n == 0) continue;
+        if (*n == BH_MAX_ADJUSTMENTS)
+            return fail(r, BH_ERR_LIMIT, "x12.limit", "more than %d adjustments", BH_MAX_ADJUSTMENTS);
+        a = &list[(*n)++];
+        a->group = dup(r, E(r, 1));
+        a->reason = dup(r, E(r, k));
+        if (!parse_money(E(r, k + 1), &a->amount))
+            return fail(r, BH_ERR_SYNTAX, "x12.element", "CAS%02d is not an amount", k + 1);
+        a->quantity = dup(r, E(r, k + 2));
+    }
+    return 0;
+}
+
+/* 2320 SBR: a new other payer. */
+static int start_other_payer(bh_x12_reader *r) {
+    bh_claim *c = r->claim;
+    bh_other_payer *o;
+    if (c->other_payers == NULL &&
+        (c->other_payers = bh_claim_alloc(c, BH_MAX_OTHER_PAYERS, sizeof *o)) == NULL) {
+        r->nomem = 1;
+        return 0;
+    }
+    if (c->n_other_payers == BH_MAX_OTHER_PAYERS)
+        return fail(r, BH_ERR_LIMIT, "x12.limit", "more than %d other payers (2320)",
+                    BH_MAX_OTHER_PAYERS);
+    if (required(r, 1) < 0) return -1;
+    o = &c->other_payers[c->n_other_payers++];
+    o->responsibility = dup(r, E(r, 1));
+    o->relationship = dup(r, E(r, 2));
+    o->group_number = dup(r, E(r, 3));
+    o->group_name = dup(r, E(r, 4));
+    o->filing_code = dup(r, E(r, 9));
+    r->cob_entity = 0;
+    return 0;
+}
+
+/* CAS, AMT and OI of the current 2320. */
+static int other_payer_segment(bh_x12_reader *r) {
+    bh_other_payer *o = &r->claim->other_payers[r->claim->n_other_payers - 1];
+    if (r->sid == ID_CAS) return read_cas(r, o->adjustments, &o->n_adjustments);
+    if (r->sid == ID_AMT && (is(E(r, 1), "D") || is(E(r, 1), "EAF"))) {
+        int d = is(E(r, 1), "D");
+        if (!parse_money(E(r, 2), d ? &o->paid : &o->remaining))
+            return fail(r, BH_ERR_SYNTAX, "x12.element", "AMT02 is not an amount");
+        if (d) o->paid_state = BH_FIELD_OK;
+        else o->remaining_state = BH_FIELD_OK;
+    } else if (r->sid == ID_OI) {
+        o->benefits_assignment = dup(r, E(r, 3));
+        o->patient_signature_source = dup(r, E(r, 4));
+        o->release_of_information = dup(r, E(r, 6));
+    }
+    return 0;
+}
+
+/* 2430 SVD: a prior payer's adjudication of the current line. */
+static int start_adjudication(bh_x12_reader *r) {
+    bh_line *l = &r->claim->lines[r->claim->n_lines - 1];
+    bh_adjudication *a;
+    span s3 = E(r, 3);
+    int k;
+    if (l->adjudications == NULL &&
+        (l->adjudications = bh_claim_alloc(r->claim, BH_MAX_ADJUDICATIONS, sizeof *a)) == NULL) {
+        r->nomem = 1;
+        return 0;
+    }
+    if (l->n_adjudications == BH_MAX_ADJUDICATIONS)
+        return fail(r, BH_ERR_LIMIT, "x12.limit", "more than %d SVD in one line",
+                    BH_MAX_ADJUDICATIONS);
+    if (required(r, 1) < 0 || required(r, 2) < 0 || required(r, 3) < 0) return -1;
+    a = &l->adjudications[l->n_adjudications++];
+    a->payer_id = dup(r, E(r, 1));
+    if (!parse_money(E(r, 2), &a->paid))
+        return fail(r, BH_ERR_SYNTAX, "x12.element", "SVD02 is not an amount");
+    a->code = dup(r, comp(r, s3, 2));
+    for (k = 3; k <= 6; k++) {
+        span m = comp(r, s3, k);
+        if (m.n) a->modifiers[a->n_modifiers++] = dup(r, m);
+    }
+    if (E(r, 5).n && !parse_decimal(E(r, 5), &a->units))
+        return fail(r, BH_ERR_SYNTAX, "x12.element", "SVD05 is not a quantity");
+    return 0;
 }
 
 /* N3, N4, DMG, REF, PER, PRV, DTP and kin inside a sub-loop. */
@@ -1899,12 +2413,58 @@ static int handle_in_sub(bh_x12_reader *r, int rank) {
         r->hdr_per = 1;
         return 0;
     case SUB_2010AA: e = &r->billing; break;
+    case SUB_2010AB: e = &r->payto; break;
     case SUB_2010BA: e = &r->subscriber; break;
     case SUB_2010CA: e = &r->patient; break;
     case SUB_2310B:
         if (r->sid == ID_PRV && is(E(r, 1), "PE"))
             r->claim->rendering_provider.taxonomy = dup(r, E(r, 3));
         return 0;
+    case SUB_2320:
+        return other_payer_segment(r);
+    case SUB_2330:
+        if (r->cob_entity == 'A' && (r->sid == ID_N3 || r->sid == ID_N4)) {
+            bh_address *a = &r->claim->other_payers[r->claim->n_other_payers - 1].subscriber_address;
+            if (required(r, 1) < 0) return -1;
+            if (r->sid == ID_N3) {
+                a->line1 = dup(r, E(r, 1));
+                a->line2 = dup(r, E(r, 2));
+            } else {
+                a->city = dup(r, E(r, 1));
+                a->state = dup(r, E(r, 2));
+                a->zip = dup(r, E(r, 3));
+            }
+        }
+        return 0;
+    case SUB_2430: {
+        bh_line *l = &r->claim->lines[r->claim->n_lines - 1];
+        bh_adjudication *a = &l->adjudications[l->n_adjudications - 1];
+        if (r->sid == ID_CAS) return read_cas(r, a->adjustments, &a->n_adjustments);
+        if (r->sid == ID_DTP && is(E(r, 1), "573")) {
+            if (!is(E(r, 2), "D8") || E(r, 3).n != 8 || !parse_date(E(r, 3), &a->date))
+                return fail(r, BH_ERR_SYNTAX, "x12.element", "DTP*573 must be D8 and a real date");
+            a->date_text = dup_date(r, a->date);
+        }
+        return 0;
+    }
+    case SUB_2420A:
+        if (r->sid == ID_PRV && is(E(r, 1), "PE"))
+            r->claim->lines[r->claim->n_lines - 1].rendering_provider.taxonomy = dup(r, E(r, 3));
+        return 0;
+    case SUB_2310C: {
+        bh_address *a = &r->claim->service_facility.address;
+        if (r->sid == ID_N3) {
+            if (required(r, 1) < 0) return -1;
+            a->line1 = dup(r, E(r, 1));
+            a->line2 = dup(r, E(r, 2));
+        } else if (r->sid == ID_N4) {
+            if (required(r, 1) < 0) return -1;
+            a->city = dup(r, E(r, 1));
+            a->state = dup(r, E(r, 2));
+            a->zip = dup(r, E(r, 3));
+        }
+        return 0;
+    }
     default:
         return 0;   /* a loop bhclaim does not model */
     }
@@ -1942,6 +2502,10 @@ static int handle_in_sub(bh_x12_reader *r, int rank) {
     return 0;
 }
 
+static int is_dx_qualifier(span q) {
+    return is(q, "ABK") || is(q, "BK") || is(q, "ABF") || is(q, "BF");
+}
+
 static int handle_hi(bh_x12_reader *r) {
     bh_claim *c = r->claim;
     int i;
@@ -1953,13 +2517,28 @@ static int handle_hi(bh_x12_reader *r) {
     for (i = 1; i < r->n_el; i++) {
         span el = E(r, i), qual = comp(r, el, 1), code = comp(r, el, 2);
         if (el.n == 0) continue;
-        if (code.n == 0 || !(is(qual, "ABK") || is(qual, "BK") || is(qual, "ABF") || is(qual, "BF"))) {
-            if (r->flags & BH_X12_LENIENT) continue;
+        if (code.n == 0 && (r->flags & BH_X12_LENIENT) && is_dx_qualifier(qual) &&
+            i + 1 < r->n_el && E(r, i + 1).n > 0 && comp(r, E(r, i + 1), 2).n == 0 &&
+            E(r, i + 1).n == comp(r, E(r, i + 1), 1).n) {
+            /* Lenient: "HI*ABK*F331" (qualifier and code in two elements, the
+            ** component separator left out) is read as ABK:F331, so every
+            ** diagnosis keeps its place and the pointers stay right. */
+            code = E(r, ++i);
+        } else if (code.n == 0 || !is_dx_qualifier(qual)) {
             return fail(r, BH_ERR_SYNTAX, "x12.element",
                         "HI%02d must be a diagnosis qualifier:code composite", i);
         }
         if (c->n_diagnoses == BH_MAX_DIAGNOSES)
             return fail(r, BH_ERR_LIMIT, "x12.limit", "more than %d diagnoses", BH_MAX_DIAGNOSES);
+        if (is(qual, "BK") || is(qual, "BF")) {
+            if (c->n_diagnoses > 0 && c->diagnosis_code_set == NULL)
+                return fail(r, BH_ERR_SYNTAX, "x12.element",
+                            "HI%02d mixes ICD-9 (BK/BF) with ICD-10 (ABK/ABF) qualifiers", i);
+            if (c->diagnosis_code_set == NULL) c->diagnosis_code_set = dup_lit(r, "icd9");
+        } else if (c->diagnosis_code_set != NULL) {
+            return fail(r, BH_ERR_SYNTAX, "x12.element",
+                        "HI%02d mixes ICD-9 (BK/BF) with ICD-10 (ABK/ABF) qualifiers", i);
+        }
         c->diagnoses[c->n_diagnoses++] = dup(r, code);
     }
     return 0;
@@ -1987,6 +2566,7 @@ static int handle_sv1(bh_x12_reader *r) {
     }
     l->charge_state = BH_FIELD_OK;
     if (required(r, 3) < 0) return -1;
+    l->unit_type = dup(r, E(r, 3));
     switch (parse_units(E(r, 4), &l->units)) {
     case NUM_BAD: return fail(r, BH_ERR_SYNTAX, "x12.element", "SV104 is not a quantity");
     case NUM_RANGE:
@@ -2021,6 +2601,59 @@ static int handle_line_dtp(bh_x12_reader *r) {
     r->line_dtp = 1;
     l->date_state = BH_FIELD_OK;
     l->date_text = dup_date(r, l->date);
+    if (is(f, "RD8")) {
+        span to;
+        to.p = d.p + 9;
+        to.n = 8;
+        if (!parse_date(to, &l->date_end) || l->date_end < l->date)
+            return fail(r, BH_ERR_SYNTAX, "x12.element",
+                        "DTP03 must be a real range CCYYMMDD-CCYYMMDD, from before to");
+        l->date_end_text = dup_date(r, l->date_end);
+    }
+    return 0;
+}
+
+/* A 2300 REF other than G1 and F8, kept in claim_references. */
+static int add_claim_reference(bh_x12_reader *r) {
+    bh_claim *c = r->claim;
+    bh_claim_reference *ref;
+    if (required(r, 1) < 0 || required(r, 2) < 0) return -1;
+    if (c->claim_references == NULL &&
+        (c->claim_references = bh_claim_alloc(c, BH_MAX_CLAIM_REFERENCES, sizeof *ref)) == NULL) {
+        r->nomem = 1;
+        return 0;
+    }
+    if (c->n_claim_references == BH_MAX_CLAIM_REFERENCES)
+        return fail(r, BH_ERR_LIMIT, "x12.limit", "more than %d REF in one claim",
+                    BH_MAX_CLAIM_REFERENCES);
+    ref = &c->claim_references[c->n_claim_references++];
+    ref->qualifier = dup(r, E(r, 1));
+    ref->value = dup(r, E(r, 2));
+    return 0;
+}
+
+/* A 2300 DTP (D8 or RD8), kept in claim_dates. */
+static int add_claim_date(bh_x12_reader *r) {
+    bh_claim *c = r->claim;
+    bh_claim_date *d;
+    span f = E(r, 2), v = E(r, 3), to;
+    if (required(r, 1) < 0) return -1;
+    if (c->claim_dates == NULL &&
+        (c->claim_dates = bh_claim_alloc(c, BH_MAX_CLAIM_DATES, sizeof *d)) == NULL) {
+        r->nomem = 1;
+        return 0;
+    }
+    if (c->n_claim_dates == BH_MAX_CLAIM_DATES)
+        return fail(r, BH_ERR_LIMIT, "x12.limit", "more than %d DTP in one claim",
+                    BH_MAX_CLAIM_DATES);
+    d = &c->claim_dates[c->n_claim_dates++];
+    d->qualifier = dup(r, E(r, 1));
+    to.p = v.p + 9;
+    to.n = 8;
+    if (!((is(f, "D8") && v.n == 8 && parse_date(v, &d->date)) ||
+          (is(f, "RD8") && v.n == 17 && v.p[8] == '-' && parse_date(v, &d->date) &&
+           parse_date(to, &d->date_end) && d->date_end >= d->date)))
+        return fail(r, BH_ERR_SYNTAX, "x12.element", "DTP03 must be a real D8 date or RD8 range");
     return 0;
 }
 
@@ -2075,7 +2708,10 @@ static int handle_body(bh_x12_reader *r) {
             if (sid == ID_SBR) {
                 if (required(r, 1) < 0) return -1;
                 r->sbr_seen = 1;
+                r->sbr01 = E(r, 1);
                 r->sbr02 = E(r, 2);
+                r->sbr03 = E(r, 3);
+                r->sbr04 = E(r, 4);
                 r->sbr09 = E(r, 9);
             }
             return 0;
@@ -2092,11 +2728,19 @@ static int handle_body(bh_x12_reader *r) {
         }
         break;
     case LP_2300:
-        if (sid == ID_SBR) return enter_sub(r, SUB_2320, 7, 1);
+        if (sid == ID_SBR) {
+            if (enter_sub(r, SUB_2320, 7, 1) < 0) return -1;
+            return start_other_payer(r);
+        }
         if (r->sub == SUB_NONE && r->order == 0 && claim_level_segment(sid)) {
             if (sid == ID_HI) return handle_hi(r);
             if (sid == ID_REF && is(E(r, 1), "G1") && E(r, 2).n)
                 r->claim->prior_authorization = dup(r, E(r, 2));
+            if (sid == ID_REF && is(E(r, 1), "F8") && E(r, 2).n)
+                r->claim->payer_claim_number = dup(r, E(r, 2));
+            if (sid == ID_REF && !is(E(r, 1), "G1") && !is(E(r, 1), "F8"))
+                return add_claim_reference(r);
+            if (sid == ID_DTP) return add_claim_date(r);
             if (sid == ID_NTE && is(E(r, 1), "ADD") && E(r, 2).n && r->claim->note == NULL)
                 r->claim->note = dup(r, E(r, 2));
             return 0;
@@ -2112,10 +2756,19 @@ static int handle_body(bh_x12_reader *r) {
         if (r->sub == SUB_NONE && r->order == 0 && line_level_segment(sid)) {
             if (sid == ID_SV1) return handle_sv1(r);
             if (sid == ID_DTP) return handle_line_dtp(r);
+            if (sid == ID_REF && is(E(r, 1), "6R") && E(r, 2).n) {
+                bh_line *l = &r->claim->lines[r->claim->n_lines - 1];
+                if (l->control_number != NULL)
+                    return fail(r, BH_ERR_SYNTAX, "x12.loop", "a second REF*6R in one loop 2400");
+                l->control_number = dup(r, E(r, 2));
+            }
             return 0;
         }
         if (sid == ID_LIN) return enter_sub(r, SUB_2410, 1, 0);
-        if (sid == ID_SVD) return enter_sub(r, SUB_2430, 10, 1);
+        if (sid == ID_SVD) {
+            if (enter_sub(r, SUB_2430, 10, 1) < 0) return -1;
+            return start_adjudication(r);
+        }
         if (sid == ID_LQ) return enter_sub(r, SUB_2440, 11, 1);
         if (line_level_segment(sid))
             return fail(r, BH_ERR_SYNTAX, "x12.order",

@@ -58,6 +58,8 @@ build = {
             "csrc/x12_inquiry.c",
             "csrc/x12_inquiry_codes.c",
             "csrc/x12_inquiry_write.c",
+            "csrc/x12_rules.c",
+            "csrc/x12_text.c",
       },
       libraries = { "cjson", "m" },
       incdirs = { "csrc", "$(CJSON_INCDIR)" },

@@ -290,23 +290,62 @@ describe("bhclaim CLI: audit", function()
 end)
 
 describe("bhclaim CLI: export", function()
-  it("writes 837P that checks with the same claims", function()
-    local env = tmpfile(ENVELOPE)
-    local x12, err, status = run("export --to 837p --envelope " .. env
-      .. " examples/sessions/day-2026-04-07.json")
-    assert.equal(0, status, err)
-    assert.truthy(x12:find("^ISA%*"))
-    local file = tmpfile(x12)
-    local out = run("check --format json --today " .. TODAY .. " " .. file)
+  -- The ids of the session day's claims: all of them, or those check passes.
+  local function session_ids(only_ok)
     local session_out = run("check --format json --today " .. TODAY
       .. " examples/sessions/day-2026-04-07.json")
-    local ids, session_ids = {}, {}
-    for _, l in ipairs(lines_of(out)) do ids[#ids + 1] = bhclaim.decode(l).claim_id end
+    local ids = {}
     for _, l in ipairs(lines_of(session_out)) do
       local r = bhclaim.decode(l)
-      if not r.session then session_ids[#session_ids + 1] = r.claim_id end
+      if not r.session and (r.ok or not only_ok) then ids[#ids + 1] = r.claim_id end
     end
-    assert.same(session_ids, ids)
+    return ids
+  end
+
+  local function exported_ids(x12)
+    local out = run("check --format json --today " .. TODAY .. " " .. tmpfile(x12))
+    local ids = {}
+    for _, l in ipairs(lines_of(out)) do ids[#ids + 1] = bhclaim.decode(l).claim_id end
+    return ids
+  end
+
+  it("checks every claim and refuses those with errors, with their rule ids", function()
+    local env = tmpfile(ENVELOPE)
+    local reject = os.tmpname()
+    local x12, err, status = run("export --to 837p --today " .. TODAY .. " --envelope " .. env
+      .. " --reject " .. reject .. " examples/sessions/day-2026-04-07.json")
+    assert.equal(1, status, err)
+    assert.truthy(x12:find("^ISA%*"))
+    assert.same(session_ids(true), exported_ids(x12))
+    local refused = #session_ids(false) - #session_ids(true)
+    assert.is_true(refused > 0)
+    local rejects = lines_of(read_file(reject))
+    os.remove(reject)
+    assert.equal(refused, #rejects)
+    for _, l in ipairs(rejects) do
+      local r = bhclaim.decode(l)
+      assert.equal("x12.check", r.error)
+      assert.truthy(r.reason:find("refused by check: ", 1, true))
+    end
+    local why = "GRP-2026-04-07-AM-02: refused by check: code.icd10.header at diagnoses[1]"
+    assert.truthy(err:find(why, 1, true))
+  end)
+
+  it("writes every claim with --unchecked, and the 837P checks with the same claims", function()
+    local env = tmpfile(ENVELOPE)
+    local x12, err, status = run("export --to 837p --unchecked --envelope " .. env
+      .. " examples/sessions/day-2026-04-07.json")
+    assert.equal(0, status, err)
+    assert.same(session_ids(false), exported_ids(x12))
+  end)
+
+  it("refuses an envelope value out of the guide's range before writing (exit 2)", function()
+    local env = tmpfile(ENVELOPE .. "\n")
+    local out, err, status = run("export --to 837p --envelope " .. env
+      .. " --sender SENDERIDLONGERTHAN15 examples/claims/clean_medicare.json")
+    assert.equal(2, status, err)
+    assert.equal("", out)
+    assert.truthy(err:find("sender_id", 1, true), err)
   end)
 
   it("refuses 837P without an envelope (exit 2)", function()

@@ -7,7 +7,10 @@ local support = require("spec.support")
 local read_file = support.read_file
 
 local TODAY = "2026-11-26"
+-- The day has claims with errors on purpose: they are written unchecked so
+-- that their findings can be compared after the trip.
 local ENVELOPE = dofile("examples/envelope.lua")
+ENVELOPE.unchecked = true
 -- Rules that read the session or documentation block (or the credential,
 -- which an 837P does not carry), and the practice's own rules.
 local NEEDS_BLOCKS = { "doc.", "group.", "telehealth.", "check.skipped", "provider.credential" }

@@ -182,7 +182,7 @@ describe("claim.schema", function()
     local report = check_with(function(c)
       c.subscriber.relationship = "child"
       c.patient = { name = { last = "Roe", first = "Alex" }, birth_date = "2012-05-14",
-        sex = "M" }
+        sex = "M", address = c.subscriber.address }
     end)
     assert_no_finding(report, "claim.schema")
     assert.is_true(report.ok, dump(report))

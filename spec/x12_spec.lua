@@ -53,16 +53,24 @@ describe("bhclaim.x12", function()
   it("names the claim and field it cannot write", function()
     local claim = base_claim()
     claim.subscriber.member_id = nil
-    local text, msg, id = bhclaim.x12.write({ base_claim(), claim }, ENVELOPE)
+    local unchecked = support.deep_copy(ENVELOPE)
+    unchecked.unchecked = true
+    local text, msg, id = bhclaim.x12.write({ base_claim(), claim }, unchecked)
     assert.is_nil(text)
     assert.matches("member_id", msg)
     assert.are.equal("x12.claim", id)
+    text, msg, id = bhclaim.x12.write({ base_claim(), claim }, ENVELOPE)
+    assert.is_nil(text)
+    assert.matches("claim 2: CLM%-2026%-0001: refused by check: .*subscriber.member_id", msg)
+    assert.are.equal("x12.check", id)
   end)
 
   it("checks an 837P in the core, with a summary per claim", function()
     local claim = base_claim()
     claim.billing_provider.npi = "1234567890"
-    local text = assert(bhclaim.x12.write({ base_claim(), claim }, ENVELOPE))
+    local unchecked = support.deep_copy(ENVELOPE)
+    unchecked.unchecked = true
+    local text = assert(bhclaim.x12.write({ base_claim(), claim }, unchecked))
     local reports, _, err = bhclaim.x12.check(text, { today = "2026-11-26" })
     assert.is_nil(err)
     assert.are.equal(2, #reports)

@@ -87,9 +87,11 @@ static const char *clean_claim =
     "{\"id\":\"C1\",\"payer\":{\"id\":\"04412\",\"name\":\"Medicare\",\"kind\":\"medicare\"},"
     "\"billing_provider\":{\"name\":\"Clinic\",\"npi\":\"1234567893\",\"tin\":\"12-3456789\","
     "\"taxonomy\":\"261QM0801X\",\"address\":{\"line1\":\"1 Main\",\"city\":\"Columbus\","
-    "\"state\":\"OH\",\"zip\":\"43215\"}},"
+    "\"state\":\"OH\",\"zip\":\"43215-4101\"}},"
     "\"subscriber\":{\"name\":{\"last\":\"Roe\",\"first\":\"Sam\"},\"member_id\":\"X1\","
-    "\"birth_date\":\"1980-04-01\",\"sex\":\"F\",\"relationship\":\"self\"},"
+    "\"birth_date\":\"1980-04-01\",\"sex\":\"F\",\"relationship\":\"self\","
+    "\"address\":{\"line1\":\"48 Elm St\",\"city\":\"Columbus\",\"state\":\"OH\","
+    "\"zip\":\"43215\"}},"
     "\"diagnoses\":[\"F33.1\"],\"place_of_service\":\"11\","
     "\"lines\":[{\"code\":\"90853\",\"units\":1,\"charge\":\"45.00\",\"date\":\"2026-03-02\","
     "\"dx_pointers\":[1]}]}";

@@ -116,7 +116,7 @@ static void build_a(bh_claim *c) {
     c->payer.id = S(c, "01112");
     c->payer.kind = BH_PAYER_MEDICARE;
     c->diagnoses[c->n_diagnoses++] = S(c, "F33.1");
-    c->diagnoses[c->n_diagnoses++] = S(c, "f41.1");
+    c->diagnoses[c->n_diagnoses++] = S(c, "F41.1");
     c->place_of_service = S(c, "11");
     c->prior_authorization = S(c, "PA998877");
     c->note = S(c, "Group session, 6 patients");
@@ -156,6 +156,7 @@ static void build_b(bh_claim *c) {
     c->diagnoses[c->n_diagnoses++] = S(c, "Z63.8");
     c->place_of_service = S(c, "11");
     c->frequency = S(c, "7");
+    c->payer_claim_number = S(c, "PAYER-CLM-778");
     c->total_charge = 33025;
     c->total_charge_state = BH_FIELD_OK;
     add_line(c, "90832", "HOHQ5995", 8000, 1, 20260303, "123");
@@ -286,6 +287,7 @@ static void test_writer(void) {
            has_seg(&g, "NM1*QC*1*ROE*TIMMY***JR") && has_seg(&g, "DMG*D8*20120415*M") &&
            has_seg(&g, "N3*5 OAK AVE*APT 2"), "2000C patient loop");
     expect(has_seg(&g, "CLM*CHILD-0303-B*330.25***11:B:7*Y*A*Y*Y"), "CLM stated total, frequency 7");
+    expect(has_seg(&g, "REF*F8*PAYER-CLM-778"), "REF*F8 payer claim number for a replacement");
     expect(has_seg(&g, "SV1*HC:90832:HO:HQ:59:95*80*UN*1***1:2:3"), "four modifiers, three pointers");
     expect(has_seg(&g, "SV1*HC:H0004:HQ*120.25*UN*2.5***2"), "fractional units");
     expect(has_seg(&g, "SV1*HC:90834*130*UN*1*02**3:1"), "line POS only when it differs");
@@ -299,25 +301,84 @@ static void test_writer(void) {
     expect(i == g.n, "no segment ends with an empty element");
     free(copy);
 
-    /* sanitising and truncation */
+    /* text is folded, never cut or dropped */
     {
         size_t before;
         char longname[100];
         memset(longname, 'A', 70);
         longname[70] = '\0';
-        a->billing_provider.name.last = S(a, "Jos\xc3\xa9 O'Brien~* Clinic:^");
+        a->billing_provider.name.last = S(a, "Jos\xc3\xa9 O\xe2\x80\x99" "Brien~* Clinic:^");
         b->billing_provider.name.last = a->billing_provider.name.last;
-        a->subscriber.address.line1 = S(a, longname);
+        a->subscriber.name.last = S(a, "Mu\xc3\xb1oz Pe\xc3\xb1" "a");
+        a->subscriber.name.first = S(a, "Zo\xc3\xab");
+        b->patient.address.line1 = S(b, "12 Rue de l'\xc3\x89glise");
+        b->patient.name.first = S(b, "\xc3\x89");
         out.len = 0;
         expect(bh_x12_write_837p(list, 2, &o, &out, &err) == BH_OK, "write with odd text");
-        expect(strstr(out.data, "NM1*85*2*JOS O'BRIEN CLINIC*****XX") != NULL,
-               "separators and non-ASCII stripped, upper-cased");
-        {
-            char n3[80];
-            snprintf(n3, sizeof n3, "\nN3*%.55s~", longname);
-            expect(strstr(out.data, n3) != NULL, "N301 cut to 55");
-        }
+        expect(strstr(out.data, "NM1*85*2*JOSE O'BRIEN CLINIC*****XX") != NULL,
+               "accent and curly quote folded, separators become one space, upper-cased");
+        expect(strstr(out.data, "NM1*IL*1*MUNOZ PENA*ZOE****MI") != NULL, "n and e folded");
+        expect(strstr(out.data, "NM1*QC*1*ROE*E***JR") != NULL, "a one-letter accented name kept");
+        expect(strstr(out.data, "N3*12 RUE DE L'EGLISE*APT 2") != NULL, "address folded");
         before = out.len;
+        a->subscriber.address.line1 = S(a, longname);
+        expect(bh_x12_write_837p(list, 2, &o, &out, &err) == BH_ERR_ARG &&
+               strstr(err.message, "subscriber.address.line1") && strstr(err.message, "55") &&
+               out.len == before, "a 70-character N301 is refused, not cut");
+        build_a(a);
+        a->subscriber.name.first = S(a, "\xe2\x98\x83");
+        expect(bh_x12_write_837p(list, 2, &o, &out, &err) == BH_ERR_ARG &&
+               strstr(err.message, "subscriber.name.first") && strstr(err.message, "byte 1"),
+               "a character with no folding is refused, field named");
+        build_a(a);
+        a->total_charge = 1000;
+        a->total_charge_state = BH_FIELD_OK;
+        expect(bh_x12_write_837p(list, 2, &o, &out, &err) == BH_ERR_ARG &&
+               strstr(err.message, "total_charge"), "a total other than the lines' sum refused");
+        build_a(a);
+        a->diagnoses[1] = S(a, "f41.1");
+        expect(bh_x12_write_837p(list, 2, &o, &out, &err) == BH_ERR_ARG &&
+               strstr(err.message, "diagnoses[2]"), "a lower-case diagnosis refused");
+        build_a(a);
+        a->lines[0].modifiers[0] = S(a, "gt");
+        expect(bh_x12_write_837p(list, 2, &o, &out, &err) == BH_ERR_ARG &&
+               strstr(err.message, "lines[1].modifiers[1]"), "a lower-case modifier refused");
+        build_a(a);
+        a->billing_provider.address.zip = S(a, "97204");
+        b->billing_provider.address.zip = a->billing_provider.address.zip;
+        expect(bh_x12_write_837p(list, 2, &o, &out, &err) == BH_ERR_ARG &&
+               strstr(err.message, "billing_provider.address.zip"), "billing ZIP without +4 refused");
+        build_a(a);
+        build_b(b);
+        a->subscriber.address.state = S(a, "XX");
+        expect(bh_x12_write_837p(list, 2, &o, &out, &err) == BH_ERR_ARG &&
+               strstr(err.message, "subscriber.address.state"), "unknown state refused");
+        build_a(a);
+        a->subscriber.address.line1 = NULL;
+        expect(bh_x12_write_837p(list, 2, &o, &out, &err) == BH_ERR_ARG &&
+               strstr(err.message, "subscriber.address"), "self subscriber without address refused");
+        build_a(a);
+        b->patient.address.line1 = NULL;
+        expect(bh_x12_write_837p(list, 2, &o, &out, &err) == BH_ERR_ARG &&
+               strstr(err.message, "patient.address"), "patient without address refused");
+        build_b(b);
+        b->payer_claim_number = NULL;
+        expect(bh_x12_write_837p(list, 2, &o, &out, &err) == BH_ERR_ARG &&
+               strstr(err.message, "payer_claim_number"), "frequency 7 without REF*F8 refused");
+        build_b(b);
+        b->frequency = S(b, "6");
+        expect(bh_x12_write_837p(list, 2, &o, &out, &err) == BH_ERR_ARG &&
+               strstr(err.message, "frequency"), "frequency 6 refused");
+        build_b(b);
+        a->rendering_provider.npi = S(a, "123456789");
+        expect(bh_x12_write_837p(list, 2, &o, &out, &err) == BH_ERR_ARG &&
+               strstr(err.message, "rendering_provider.npi"), "a 9-digit NPI refused");
+        build_a(a);
+        o.sender_id = "B";
+        expect(bh_x12_write_837p(list, 2, &o, &out, &err) == BH_ERR_ARG &&
+               strstr(err.message, "GS02"), "a 1-character GS02 refused");
+        set_options(&o);
+        expect(out.len == before, "refusals leave the output as it was");
         a->subscriber.member_id = NULL;
         expect(bh_x12_write_837p(list, 2, &o, &out, &err) == BH_ERR_ARG &&
                strstr(err.message, "GRP-0302-A") && strstr(err.message, "subscriber.member_id") &&

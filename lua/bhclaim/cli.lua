@@ -89,8 +89,9 @@ HELP.export = [[
 usage: bhclaim export --to 837p|json|ndjson|csv [OPTIONS] [FILE...]
 
 Writes the claims of the input (sessions become one claim per present
-participant) to standard output, unchecked.
-  837p    one X12 837P 005010X222A1 interchange
+participant) to standard output.
+  837p    one X12 837P 005010X222A1 interchange; every claim is checked
+          first and one with an error finding goes to the reject file
   json    a JSON array of claims       ndjson  one claim per line
   csv     one row per service line
 
@@ -110,6 +111,8 @@ options:
   --today YYYY-MM-DD       the interchange date (default: today)
   --reject FILE            bad records (and claims 837P cannot carry)
   --lenient                read 837P input leniently
+  --unchecked              837p: skip the check (the writer still refuses
+                           what the 837P cannot carry exactly)
 
 exit status: 0 every record written, 1 some record could not be, 2 usage
 or unreadable input.]]
@@ -164,6 +167,7 @@ local OPTIONS = {
   ["last-in-person"] = "value", group = "flag", ["first-telehealth"] = "flag",
   icd10 = "list", cpt = "list", modifier = "list", pos = "list", version = "flag",
   part = "value", range = "value", ["first-line"] = "value", name = "value",
+  unchecked = "flag",
 }
 for name, kind in pairs(cli_remit.OPTIONS) do OPTIONS[name] = kind end
 
@@ -174,7 +178,7 @@ local ALLOWED_LIST = {
   check = CHECKING,
   audit = { "top" },
   export = { "to", "profile", "envelope", "sender", "receiver", "usage", "control", "time",
-    "reject", "lenient" },
+    "reject", "lenient", "unchecked" },
   codes = { "date", "icd10", "cpt", "modifier", "pos", "format" },
   derive = { "code", "date", "payer", "profile", "modality", "patient-location",
     "provider-kind", "last-in-person", "group", "first-telehealth", "format" },
@@ -945,6 +949,11 @@ local function export_sink(to)
     -- A claim arrives as a table or, from NDJSON, as its JSON text, which
     -- the writer reads without a Lua table in between.
     return function(ctx, claim, where)
+      local refused = not ctx.args.opts.unchecked and bhclaim.x12.refusal(claim, ctx.check_opts)
+      if refused then
+        local raw = type(claim) == "string" and claim or bhclaim.encode(claim)
+        return bad_record(ctx, where, raw, refused, "x12.check")
+      end
       ctx.claims[#ctx.claims + 1] = claim
       ctx.wheres[#ctx.wheres + 1] = where
     end
@@ -960,8 +969,11 @@ end
 
 -- Writes the 837P; claims the writer refuses go to the reject file.
 local function write_837p(ctx, env)
+  env.unchecked = true   -- the sink checked each claim (or --unchecked)
   local text, msg = bhclaim.x12.write(ctx.claims, env)
   if text or #ctx.claims == 0 then return text or "" end
+  -- An envelope value out of range refuses the run, not each claim.
+  if tostring(msg):match("^options: ") then return nil, "--envelope: " .. msg end
   local kept = {}
   for i, claim in ipairs(ctx.claims) do
     local ok, why = bhclaim.x12.write({ claim }, env)
@@ -990,7 +1002,11 @@ local function run_export(a, env)
   ctx.raw_claims = to == "837p"
   if to == "csv" then ctx.out:write(reports.csv_row(CLAIM_CSV)) end
   run_sources(ctx, a.args)
-  if to == "837p" then ctx.out:write(write_837p(ctx, x12_env)) end
+  if to == "837p" then
+    local text, why = write_837p(ctx, x12_env)
+    if not text then return nil, why end
+    ctx.out:write(text)
+  end
   if to == "json" then ctx.out:write(ctx.stats.claims == 0 and "[]\n" or "\n]\n") end
   if ctx.reject then ctx.reject:close() end
   if ctx.unreadable then return 2 end

@@ -16,6 +16,7 @@ local args = require("bhclaim.args")
 local batch = require("bhclaim.batch")
 local eligibility = require("bhclaim.eligibility")
 local coverage = require("bhclaim.coverage")
+local format, concat = string.format, table.concat
 
 local M = {
   version = core.version,
@@ -387,15 +388,28 @@ M.x12 = {}
 --   `submitter_id`, `contact_name`, `contact_phone`, `receiver_name`,
 --   `receiver_id_1000b`, `date`, `time` ("HHMM") are required;
 --   `interchange_control`, `group_control`, `transaction_control`, `usage`
---   ("T"/"P"), separators and `newlines` are optional
+--   ("T"/"P"), separators and `newlines` are optional;
+--   `check` (options for bhclaim.check: today, payer, rules...) and
+--   `unchecked` (true: skip the check, for claims checked elsewhere)
 -- @treturn[1] string the interchange
 -- @return[2] nil
--- @treturn[2] string which claim and field could not be written
--- @treturn[2] string "x12.claim"
+-- @treturn[2] string which claim and field could not be written, or which
+--   claim check refused and the rule ids of its errors
+-- @treturn[2] string "x12.claim", or "x12.check" for a claim check refused
 -- @raise when claims or opts is not a table, or a claim table is cyclic
 function M.x12.write(claims, opts)
   if type(claims) ~= "table" then argerror("write", 1, "table expected, got " .. type(claims)) end
   opts = args.shallow("write", 2, opts)
+  if opts.check ~= nil and type(opts.check) ~= "table" then
+    argerror("write", 2, "opts.check must be a table")
+  end
+  if not opts.unchecked then
+    -- A claim with error findings is refused: what is written has passed check.
+    for i = 1, #claims do
+      local reason = M.x12.refusal(claims[i], opts.check)
+      if reason then return nil, format("claim %d: %s", i, reason), "x12.check" end
+    end
+  end
   local ok, text, msg, id = pcall(core.x12_write, claims, opts)
   if not ok then error(text, 2) end
   return text, msg, id
@@ -406,6 +420,22 @@ end
 local function x12_fail(msg, id, key, items, env)
   if id == nil or id == "" then id = "x12.syntax" end
   return nil, msg, id, { [key] = items, envelope = env }
+end
+
+--- Why export refuses a claim after checking it, or nil when it has no error.
+-- @param claim a claim table or its JSON text
+-- @tparam[opt] table check_opts options for bhclaim.check
+-- @treturn[1] nil the claim has no error finding
+-- @treturn[2] string "<id>: refused by check: <rule> at <path>, ..."
+function M.x12.refusal(claim, check_opts)
+  local r, msg = M.check(claim, check_opts)
+  if not r then return msg end
+  if r.ok then return nil end
+  local errors = {}
+  for _, f in ipairs(r.findings) do
+    if f.severity == "error" then errors[#errors + 1] = f.rule .. " at " .. f.path end
+  end
+  return format("%s: refused by check: %s", tostring(r.claim_id), concat(errors, ", "))
 end
 
 --- Reads an 837P interchange.

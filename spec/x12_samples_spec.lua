@@ -148,6 +148,14 @@ for name in io.popen("ls " .. DIR):lines() do
   if name:match("^837p_") and not name:match("INVALID") then names[#names + 1] = name end
 end
 
+-- claims, envelope, error: on a structural error x12.read returns nil,
+-- message, id, partial; the claims read before it are in partial.
+local function read_all(text, opts)
+  local claims, second, _, partial = bhclaim.x12.read(text, opts)
+  if claims then return claims, second, nil end
+  return partial.claims, partial.envelope, second
+end
+
 describe("every 837P sample", function()
   it("is here to be compared", function()
     assert.is_true(#names >= 13)
@@ -156,8 +164,8 @@ describe("every 837P sample", function()
   for _, name in ipairs(names) do
     it(name .. " reads, writes back and reads again without losing a field", function()
       local text = support.read_file(DIR .. name)
-      local claims, env, err = bhclaim.x12.read(text)
-      if err then claims, env, err = bhclaim.x12.read(text, { lenient = true }) end
+      local claims, env, err = read_all(text)
+      if err then claims, env, err = read_all(text, { lenient = true }) end
       if name == "837p_databricks_molina_mock.txt" then
         -- IEA02 differs from ISA13: the interchange is refused at its end,
         -- after its claims were read.
@@ -193,7 +201,7 @@ describe("every 837P sample", function()
           out, msg = bhclaim.x12.write({ claim }, e)
         end
         assert.is_string(out, msg)
-        local back, _, err2 = bhclaim.x12.read(out)
+        local back, _, err2 = read_all(out)
         assert.is_nil(err2)
         assert.are.same({}, diff(as_written(claim), back[1], "claim " .. i, nil, {}))
       end
@@ -201,7 +209,7 @@ describe("every 837P sample", function()
   end
 
   it("keeps the COB loops of the coordination-of-benefits example", function()
-    local claims = bhclaim.x12.read(support.read_file(DIR .. "837p_x222a2_lfh_cob_3B.837"))
+    local claims = read_all(support.read_file(DIR .. "837p_x222a2_lfh_cob_3B.837"))
     local c = claims[1]
     assert.are.equal("S", c.payer.responsibility)
     local o = c.other_payers[1]
@@ -220,7 +228,7 @@ describe("every 837P sample", function()
   end)
 
   it("reads MJ minutes as minutes and RD8 ranges as ranges", function()
-    local claims = bhclaim.x12.read(support.read_file(DIR .. "837p_databricks_molina_mock.txt"))
+    local claims = read_all(support.read_file(DIR .. "837p_databricks_molina_mock.txt"))
     local mj, rd8 = 0, 0
     for _, c in ipairs(claims) do
       for _, l in ipairs(c.lines) do
@@ -234,8 +242,8 @@ describe("every 837P sample", function()
 
   it("keeps every diagnosis of HI*BK*8901*BF*87200*BF:5559 when lenient", function()
     local text = support.read_file(DIR .. "837p_imsweb_valid.txt")
-    assert.is_truthy(select(3, bhclaim.x12.read(text)))
-    local claims = bhclaim.x12.read(text, { lenient = true })
+    assert.is_truthy(select(3, read_all(text)))
+    local claims = read_all(text, { lenient = true })
     assert.are.same({ "8901", "87200", "5559" }, claims[1].diagnoses)
   end)
 end)

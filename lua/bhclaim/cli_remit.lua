@@ -266,8 +266,8 @@ local function load_claims(path, out)
   local head = text:match("^%s*(.)")
   if head == nil then return nil, path .. ": empty" end
   if text:match("^%s*ISA") then
-    local claims, _, msg = bhclaim.x12.read(text, { lenient = true })
-    if msg then return nil, path .. ": " .. msg end
+    local claims, msg = bhclaim.x12.read(text, { lenient = true })
+    if not claims then return nil, path .. ": " .. msg end
     for _, c in ipairs(claims) do out[#out + 1] = c end
     return true
   end

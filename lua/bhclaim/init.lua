@@ -405,9 +405,18 @@ function M.x12.write(claims, opts)
   end
   if not opts.unchecked then
     -- A claim with error findings is refused: what is written has passed check.
-    for i = 1, #claims do
-      local reason = M.x12.refusal(claims[i], opts.check)
+    local i, claim = 1, rawget(claims, 1)
+    while claim ~= nil do
+      local ok, reason = pcall(M.x12.refusal, claim, opts.check)
+      if not ok then
+        -- check's misuse error (a cycle...) is write's, for this claim.
+        local inner = tostring(reason):match("bad argument #1 to 'check' %((.*)%)$")
+        if not inner then error(reason, 2) end
+        argerror("write", 1, format("claim %d: %s", i, inner))
+      end
       if reason then return nil, format("claim %d: %s", i, reason), "x12.check" end
+      i = i + 1
+      claim = rawget(claims, i)
     end
   end
   local ok, text, msg, id = pcall(core.x12_write, claims, opts)

@@ -40,6 +40,8 @@ build = {
             "csrc/data/procedure_tables.c",
             "csrc/json.c",
             "csrc/lbhclaim.c",
+            "csrc/lua/process.c",
+            "csrc/lua/stream.c",
             "csrc/ncci.c",
             "csrc/report.c",
             "csrc/telehealth.c",

@@ -2,16 +2,37 @@
 ** areas.h: the binding areas kept in files of their own under csrc/lua/.
 ** Each adds its functions to the module table on top of the stack when
 ** luaopen_bhclaim_core runs; lbhclaim.c calls them in the order listed.
-** These files may include Lua headers; the core (csrc/*.c) never does.
+** These files may include Lua headers; the core (the .c files in csrc/) never does.
 ** SPDX-License-Identifier: MIT
 */
 #ifndef BHCLAIM_LUA_AREAS_H
 #define BHCLAIM_LUA_AREAS_H
 
 #include "../lcompat.h"
+#include "../bhclaim.h"
 
 /* Each area's registration: adds its functions to the table at the top of
 ** the stack and leaves the stack as it found it. */
 typedef void (*bhl_area_open)(lua_State *L);
+
+/* process.c: signals, a private temporary directory, child processes and
+** terminals for the command line (process_* functions). */
+void bhl_open_process(lua_State *L);
+
+/* stream.c: an 837P file read claim by claim from a memory map, and a JSON
+** array split element by element as it is read (x12_stream,
+** json_array_scanner). */
+void bhl_open_stream(lua_State *L);
+
+/* From lbhclaim.c, for the areas. */
+
+/* Pushes a claim model as a table of the claim JSON form (as x12_read). */
+void bhl_push_claim(lua_State *L, const bh_claim *claim);
+
+/* Checks `claim` into `report` (reset first) and pushes the result as
+** x12_check does, with x12_check's options 3..8 (today, profiles by kind,
+** ncci, provider_kind, report_mt, finding_mt) at stack indices
+** opts..opts+5. Raises on bad options or no memory. */
+void bhl_push_x12_check(lua_State *L, int opts, const bh_claim *claim, bh_report *report);
 
 #endif

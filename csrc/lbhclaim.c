@@ -2044,6 +2044,10 @@ void bhl_push_claim(lua_State *L, const bh_claim *claim) {
     push_claim(L, claim);
 }
 
+void bhl_read_x12_options(lua_State *L, int idx, bh_x12_options *opt) {
+    read_x12_options(L, idx, opt);
+}
+
 void bhl_push_x12_check(lua_State *L, int opts, const bh_claim *claim, bh_report *report) {
     int report_mt = lua_type(L, opts + 4) == LUA_TTABLE ? opts + 4 : 0;
     int finding_mt = lua_type(L, opts + 5) == LUA_TTABLE ? opts + 5 : 0;

@@ -29,6 +29,10 @@ void bhl_open_stream(lua_State *L);
 /* Pushes a claim model as a table of the claim JSON form (as x12_read). */
 void bhl_push_claim(lua_State *L, const bh_claim *claim);
 
+/* Reads an envelope table (as x12_write takes it) into *opt; strings point
+** into the table, which must outlive their use. */
+void bhl_read_x12_options(lua_State *L, int idx, bh_x12_options *opt);
+
 /* Checks `claim` into `report` (reset first) and pushes the result as
 ** x12_check does, with x12_check's options 3..8 (today, profiles by kind,
 ** ncci, provider_kind, report_mt, finding_mt) at stack indices

@@ -12,6 +12,8 @@
 ** any size, into the texts of its elements, tracking strings, escapes and
 ** nesting; one pass over each byte, so a one-line array of any length is
 ** read in linear time and one element at a time.
+**
+** x12_writer: one 837P interchange written a transaction set at a time.
 ** POSIX only (mmap, madvise). SPDX-License-Identifier: MIT
 */
 #define _POSIX_C_SOURCE 200809L
@@ -447,9 +449,176 @@ static int l_json_array_scanner(lua_State *L) {
     return 1;
 }
 
+/* {====================================================================
+** x12_writer
+** ===================================================================== */
+
+#define X12_WRITER_MT "bhclaim.X12Writer"
+
+/* One interchange written a transaction set at a time: the caller hands
+** over the claims of one set (as JSON texts), gets the set's text back and
+** writes it out, so no more than one set is held. A set the core writer
+** would refuse is found on a trial copy first, because the core writer
+** refuses every later set after one failure. */
+typedef struct x12_out {
+    bh_x12_options opts;    /* strings point into the envelope table */
+    int env_ref;            /* registry reference keeping that table */
+    bh_x12_writer *writer;  /* NULL until the first set */
+    bh_buffer out;          /* what the writer wrote since last taken */
+    bh_buffer trial;        /* the trial copy of a set */
+    bh_claim **claims;
+    size_t n_claims, cap;
+    bh_report *report;      /* parse findings, unused but required */
+    bh_error err;
+} x12_out;
+
+static int writer_gc(lua_State *L) {
+    x12_out *w = luaL_checkudata(L, 1, X12_WRITER_MT);
+    size_t i;
+    for (i = 0; i < w->cap; i++) bh_claim_free(w->claims[i]);
+    free(w->claims);
+    w->claims = NULL;
+    w->cap = 0;
+    bh_x12_writer_free(w->writer);
+    w->writer = NULL;
+    bh_buffer_free(&w->out);
+    bh_buffer_free(&w->trial);
+    bh_report_free(w->report);
+    w->report = NULL;
+    if (w->env_ref != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, w->env_ref);
+    w->env_ref = LUA_NOREF;
+    return 0;
+}
+
+/* Makes room for n claim models (kept and reused from set to set). */
+static void writer_reserve(lua_State *L, x12_out *w, size_t n) {
+    bh_claim **grown;
+    if (n <= w->cap) return;
+    grown = realloc(w->claims, n * sizeof *grown);
+    if (grown == NULL) luaL_error(L, "bhclaim: out of memory");
+    w->claims = grown;
+    while (w->cap < n) {
+        if ((w->claims[w->cap] = bh_claim_new()) == NULL) luaL_error(L, "bhclaim: out of memory");
+        w->cap++;
+    }
+}
+
+static int writer_fail(lua_State *L, const char *message) {
+    lua_pushnil(L);
+    lua_pushstring(L, message);
+    return 2;
+}
+
+/* Pushes what the writer wrote since the last call and empties the buffer. */
+static void writer_take(lua_State *L, x12_out *w) {
+    lua_pushlstring(L, w->out.data ? w->out.data : "", w->out.len);
+    w->out.len = 0;
+    if (w->out.data) w->out.data[0] = '\0';
+}
+
+/***
+Adds one transaction set.
+@function add
+@tparam table texts the claims of the set as JSON texts (at least one)
+@treturn[1] string the text to write (ISA and GS first, with the first set)
+@return[2] nil
+@treturn[2] string why the set cannot be written ("claim N: ..."); the
+  writer is unchanged and takes other sets
+*/
+static int writer_add(lua_State *L) {
+    x12_out *w = luaL_checkudata(L, 1, X12_WRITER_MT);
+    size_t i, n;
+    bh_status st;
+    luaL_checktype(L, 2, LUA_TTABLE);
+    n = (size_t)bhc_rawlen(L, 2);
+    luaL_argcheck(L, n > 0, 2, "at least one claim expected");
+    writer_reserve(L, w, n);
+    for (i = 0; i < n; i++) {
+        size_t len;
+        const char *json;
+        lua_rawgeti(L, 2, (int)i + 1);
+        json = lua_tolstring(L, -1, &len);
+        if (json == NULL) return luaL_argerror(L, 2, "JSON texts expected");
+        bh_report_reset(w->report);
+        st = bh_claim_parse_json(w->claims[i], json, len, w->report, &w->err);
+        lua_pop(L, 1);
+        if (st == BH_ERR_NOMEM) return luaL_error(L, "bhclaim: out of memory");
+        if (st != BH_OK) {
+            lua_pushnil(L);
+            lua_pushfstring(L, "claim %d: %s", (int)i + 1, w->err.message);
+            return 2;
+        }
+    }
+    w->trial.len = 0;
+    st = bh_x12_write_837p((const bh_claim *const *)w->claims, n, &w->opts, &w->trial, &w->err);
+    if (st == BH_ERR_NOMEM) return luaL_error(L, "bhclaim: out of memory");
+    if (st != BH_OK) return writer_fail(L, w->err.message);
+    if (w->writer == NULL && (w->writer = bh_x12_writer_new(&w->opts, &w->out, &w->err)) == NULL)
+        return writer_fail(L, w->err.message);
+    st = bh_x12_writer_add(w->writer, (const bh_claim *const *)w->claims, n);
+    if (st == BH_ERR_NOMEM) return luaL_error(L, "bhclaim: out of memory");
+    if (st != BH_OK) return luaL_error(L, "bhclaim: a set written on trial was refused");
+    writer_take(L, w);
+    return 1;
+}
+
+/***
+Ends the interchange (GE and IEA); "" when no set was added.
+@function finish
+@treturn string
+*/
+static int writer_finish(lua_State *L) {
+    x12_out *w = luaL_checkudata(L, 1, X12_WRITER_MT);
+    if (w->writer == NULL) {
+        lua_pushliteral(L, "");
+        return 1;
+    }
+    if (bh_x12_writer_finish(w->writer) != BH_OK) return luaL_error(L, "bhclaim: out of memory");
+    writer_take(L, w);
+    bh_x12_writer_free(w->writer);
+    w->writer = NULL;
+    return 1;
+}
+
+static const luaL_Reg writer_methods[] = {
+    {"add", writer_add},
+    {"finish", writer_finish},
+    {NULL, NULL}
+};
+
+/***
+A writer of one 837P interchange, a transaction set at a time.
+@function x12_writer
+@tparam table envelope as x12_write takes it
+@treturn userdata the writer: add, finish
+*/
+static int l_x12_writer(lua_State *L) {
+    x12_out *w;
+    luaL_checktype(L, 1, LUA_TTABLE);
+    w = lua_newuserdata(L, sizeof *w);
+    memset(w, 0, sizeof *w);
+    w->env_ref = LUA_NOREF;
+    bh_buffer_init(&w->out);
+    bh_buffer_init(&w->trial);
+    if (luaL_newmetatable(L, X12_WRITER_MT)) {
+        lua_pushcfunction(L, writer_gc);
+        lua_setfield(L, -2, "__gc");
+        lua_newtable(L);
+        bhc_setfuncs(L, writer_methods, 0);
+        lua_setfield(L, -2, "__index");
+    }
+    lua_setmetatable(L, -2);
+    if ((w->report = bh_report_new()) == NULL) return luaL_error(L, "bhclaim: out of memory");
+    lua_pushvalue(L, 1);
+    w->env_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    bhl_read_x12_options(L, 1, &w->opts);
+    return 1;
+}
+
 static const luaL_Reg stream_functions[] = {
     {"x12_stream", l_x12_stream},
     {"json_array_scanner", l_json_array_scanner},
+    {"x12_writer", l_x12_writer},
     {NULL, NULL}
 };
 

@@ -1228,13 +1228,47 @@ local function claim_csv(claim)
   return concat(rows)
 end
 
+-- Claims in one 837P transaction set: the 837P guide recommends at most
+-- 5000, as bhclaim.x12.write writes them.
+local SET_CLAIMS = 5000
+
+-- Writes the pending claims as one transaction set. Claims the 837P cannot
+-- carry go to the reject file, and the set waits for others to fill their
+-- places (so sets hold SET_CLAIMS claims each, as bhclaim.x12.write's do),
+-- unless this is the last one.
+local function flush_set(ctx, last)
+  local p = ctx.pending
+  if #p.texts == 0 then return end
+  local text = ctx.writer:add(p.texts)
+  if not text then
+    local kept = { texts = {}, wheres = {} }
+    for i, t in ipairs(p.texts) do
+      local ok, why = bhclaim.x12.write({ t }, ctx.x12_env)
+      if ok then
+        kept.texts[#kept.texts + 1], kept.wheres[#kept.wheres + 1] = t, p.wheres[i]
+      else
+        bad_record(ctx, p.wheres[i], t, why, "x12.claim")
+      end
+    end
+    ctx.pending = kept
+    if #kept.texts == 0 or (#kept.texts < SET_CLAIMS and not last) then return end
+    local msg
+    text, msg = ctx.writer:add(kept.texts)
+    if not text then fault("write", "the 837P could not be written: " .. tostring(msg)) end
+  end
+  ctx.out:write(text)
+  ctx.pending = { texts = {}, wheres = {} }
+end
+
 local function export_sink(to)
   if to == "837p" then
     -- A claim arrives as a table or, from NDJSON, as its JSON text, which
     -- the writer reads without a Lua table in between.
     return function(ctx, claim, where)
-      ctx.claims[#ctx.claims + 1] = claim
-      ctx.wheres[#ctx.wheres + 1] = where
+      local p = ctx.pending
+      p.texts[#p.texts + 1] = type(claim) == "string" and claim or bhclaim.encode(claim)
+      p.wheres[#p.wheres + 1] = where
+      if #p.texts >= SET_CLAIMS then flush_set(ctx, false) end
     end
   end
   return function(ctx, claim)
@@ -1246,27 +1280,12 @@ local function export_sink(to)
   end
 end
 
--- Writes the 837P; claims the writer refuses go to the reject file.
-local function write_837p(ctx, env)
-  local text, msg = bhclaim.x12.write(ctx.claims, env)
-  if text or #ctx.claims == 0 then return text or "" end
-  local kept = {}
-  for i, claim in ipairs(ctx.claims) do
-    local ok, why = bhclaim.x12.write({ claim }, env)
-    if ok then
-      kept[#kept + 1] = claim
-    else
-      local raw = type(claim) == "string" and claim or bhclaim.encode(claim)
-      bad_record(ctx, ctx.wheres[i], raw, why or msg, "x12.claim")
-    end
-  end
-  if #kept == 0 then return "" end
-  return bhclaim.x12.write(kept, env) or ""
-end
-
 local function run_export(a, env)
   local to = a.opts.to
-  if not EXPORTS[to or ""] then return nil, "export wants --to 837p, json, ndjson or csv" end
+  if not to then return nil, "export wants --to 837p, json, ndjson or csv" end
+  if not EXPORTS[to] then
+    return nil, format("--to wants 837p, json, ndjson or csv, not '%s'", to)
+  end
   local ctx, msg = new_context(a, env, "export")
   if not ctx then return nil, msg end
   local x12_env
@@ -1274,11 +1293,15 @@ local function run_export(a, env)
     x12_env, msg = envelope(a, ctx.today)
     if not x12_env then return nil, msg end
   end
-  ctx.sink, ctx.claims, ctx.wheres = export_sink(to), {}, {}
+  ctx.sink, ctx.pending = export_sink(to), { texts = {}, wheres = {} }
   ctx.raw_claims = to == "837p"
+  if to == "837p" then ctx.x12_env, ctx.writer = x12_env, core.x12_writer(x12_env) end
   if to == "csv" then ctx.out:write(reports.csv_row(CLAIM_CSV)) end
   run_sources(ctx, a.args)
-  if to == "837p" then ctx.out:write(write_837p(ctx, x12_env)) end
+  if to == "837p" then
+    flush_set(ctx, true)
+    ctx.out:write(ctx.writer:finish())
+  end
   if to == "json" then ctx.out:write(ctx.stats.claims == 0 and "[]\n" or "\n]\n") end
   if ctx.reject then ctx.reject:close() end
   if ctx.unreadable then return 2 end

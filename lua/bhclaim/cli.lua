@@ -324,6 +324,23 @@ local function copy_from(fh, out, from)
   return pos
 end
 
+-- As copy_from, but stops after the last whole line: a running child's
+-- half-written line waits, so a progress line never lands inside it.
+local function copy_lines_from(fh, out, from)
+  fh:seek("set", from)
+  local pos = from
+  while true do
+    local block = fh:read(CHUNK)
+    if not block then break end
+    local last = block:match(".*()\n")
+    if not last then break end
+    out:write(last == #block and block or block:sub(1, last))
+    pos = pos + last
+    if last < #block then break end
+  end
+  return pos
+end
+
 local function copy_file_to(path, out)
   local f = io.open(path, "rb")
   if not f then return end
@@ -988,12 +1005,15 @@ local function follow_child(ctx, job, jobs)
     fh = fh or io.open(job.files.out, "rb")
     if fh then
       if ctx.share_terminal then erase_progress(ctx) end
-      pos = copy_from(fh, ctx.out, pos)
+      pos = (status and copy_from or copy_lines_from)(fh, ctx.out, pos)
     end
     if status then break end
     if ctx.show_progress then
       local n = children_progress(jobs)
-      if n > 1000 then show_progress(ctx, n) end
+      if n > 1000 and (n ~= ctx.last_shown or not ctx.progress_shown) then
+        show_progress(ctx, n)
+        ctx.last_shown = n
+      end
     end
     core.process_sleep(POLL_MS)
   end

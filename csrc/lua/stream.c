@@ -421,9 +421,22 @@ static int scanner_finish(lua_State *L) {
     return scan_fail(L, sc, sc->phase == 0 ? "no JSON array" : "the array is not closed");
 }
 
+/***
+The text gathered for an element not yet ended (what a truncated array
+leaves), for the reject file.
+@function rest
+@treturn string
+*/
+static int scanner_rest(lua_State *L) {
+    scanner *sc = luaL_checkudata(L, 1, SCANNER_MT);
+    lua_pushlstring(L, sc->buf ? sc->buf : "", sc->len);
+    return 1;
+}
+
 static const luaL_Reg scanner_methods[] = {
     {"feed", scanner_feed},
     {"finish", scanner_finish},
+    {"rest", scanner_rest},
     {NULL, NULL}
 };
 

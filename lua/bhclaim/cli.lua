@@ -316,6 +316,7 @@ end
 local function copy_from(fh, out, from)
   local pos = from and fh:seek("set", from) or 0
   while true do
+    poll_signal()
     local block = fh:read(CHUNK)
     if not block then break end
     out:write(block)
@@ -365,10 +366,11 @@ local function temp_path(run, name)
   return run.tmpdir .. "/" .. name
 end
 
--- Ends the children still running (SIGTERM, then waits for each) and
--- removes the temporary directory.
+-- Ends the children still running and reaps them, then removes the
+-- temporary directory. Children are killed outright (SIGKILL): their work
+-- is thrown away and all they wrote is in that directory.
 local function clean_up(run)
-  for pid in pairs(run.children) do core.process_kill(pid) end
+  for pid in pairs(run.children) do core.process_kill(pid, true) end
   for pid in pairs(run.children) do
     core.process_wait(pid, true)
     run.children[pid] = nil
@@ -515,12 +517,12 @@ local function erase_progress(ctx)
   end
 end
 
--- Counts a record; every PROGRESS_EVERY records shows the count (or, in a
--- --jobs child, leaves it for the parent) and looks for a signal.
+-- Counts a record and looks for a signal; every PROGRESS_EVERY records
+-- shows the count (or, in a --jobs child, leaves it for the parent).
 local function progress(ctx)
   ctx.records = ctx.records + 1
-  if ctx.records % PROGRESS_EVERY ~= 0 then return end
   poll_signal()
+  if ctx.records % PROGRESS_EVERY ~= 0 then return end
   if ctx.show_progress and ctx.records > 1000 then show_progress(ctx, ctx.records) end
   local path = ctx.args.opts.progress
   if path then
@@ -791,7 +793,7 @@ local function array_input(ctx, src, text)
   end
   local count, msg = scanner:finish()
   if not count then
-    bad_record(ctx, { name = src.name, line = src.first }, "", msg, "json.array")
+    bad_record(ctx, { name = src.name, line = src.first }, scanner:rest(), msg, "json.array")
     ctx.unreadable = true
   end
 end

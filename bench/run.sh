@@ -83,3 +83,9 @@ if [ -f bench/bench_cli.sh ]; then
     heading "Command line and X12 837P"
     BUILD="$BUILD" sh bench/bench_cli.sh
 fi
+
+# Time and peak memory of the command line on large inputs (one-line JSON
+# array, 837P, NDJSON of the same claims).
+if [ -f bench/bench_memory.sh ]; then
+    BUILD="$BUILD" sh bench/bench_memory.sh
+fi

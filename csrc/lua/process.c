@@ -290,19 +290,6 @@ static int l_terminals(lua_State *L) {
     return 3;
 }
 
-/***
-The size of a file in bytes, or nil and a message.
-@function process_file_size
-@tparam string path
-*/
-static int l_file_size(lua_State *L) {
-    const char *path = luaL_checkstring(L, 1);
-    struct stat st;
-    if (stat(path, &st) != 0) return push_errno(L, path);
-    lua_pushnumber(L, (lua_Number)st.st_size);
-    return 1;
-}
-
 static const luaL_Reg process_functions[] = {
     {"process_catch", l_catch},
     {"process_signal", l_signal},
@@ -313,7 +300,6 @@ static const luaL_Reg process_functions[] = {
     {"process_kill", l_kill},
     {"process_sleep", l_sleep},
     {"process_terminals", l_terminals},
-    {"process_file_size", l_file_size},
     {NULL, NULL}
 };
 

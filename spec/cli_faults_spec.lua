@@ -171,15 +171,20 @@ describe("bhclaim empty input", function()
 end)
 
 -- Starts the CLI in the background (through sh), waits until `ready` (a
--- shell test) holds, sends `signal`, and returns the exit status and stderr.
+-- shell test; OUT in it stands for the CLI's stdout file) holds, sends
+-- `signal`, and returns the exit status and stderr.
+local interrupts = 0
 local function interrupt(words, ready, signal, input)
-  local err, out = path("sig.err"), path("sig.out")
+  -- Fresh file names each time: a stale output file would look ready.
+  interrupts = interrupts + 1
+  local err, out = path("sig" .. interrupts .. ".err"), path("sig" .. interrupts .. ".out")
   local script = table.concat({
     (input or "") .. " TMPDIR=" .. quote(TMP) .. " " .. CLI .. " " .. words
       .. " >" .. quote(out) .. " 2>" .. quote(err) .. " &",
     "pid=$!",
     "n=0",
-    "while ! ( " .. ready .. " ) && [ $n -lt 600 ]; do sleep 0.05; n=$((n+1)); done",
+    "while ! ( " .. ready:gsub("OUT", quote(out)) .. " ) && [ $n -lt 600 ]; do "
+      .. "sleep 0.05; n=$((n+1)); done",
     "kill -" .. signal .. " $pid",
     "wait $pid",
     "echo $?",
@@ -200,8 +205,8 @@ end
 describe("bhclaim signals", function()
   it("SIGINT: 'interrupted', status 130", function()
     local line = LINES[1]:gsub("'", "")
-    local status, err = interrupt("check --today " .. TODAY, "test -s " .. quote(path("sig.out")),
-      "INT", "yes " .. quote(line) .. " |")
+    local status, err = interrupt("check --today " .. TODAY, "test -s OUT", "INT",
+      "yes " .. quote(line) .. " |")
     assert.equal(130, status)
     assert.matches("bhclaim: interrupted\n$", err)
     assert.equal("", leftovers())
@@ -209,8 +214,8 @@ describe("bhclaim signals", function()
 
   it("SIGTERM: 'interrupted', status 143", function()
     local line = LINES[2]:gsub("'", "")
-    local status, err = interrupt("check --today " .. TODAY, "test -s " .. quote(path("sig.out")),
-      "TERM", "yes " .. quote(line) .. " |")
+    local status, err = interrupt("check --today " .. TODAY, "test -s OUT", "TERM",
+      "yes " .. quote(line) .. " |")
     assert.equal(143, status)
     assert.matches("bhclaim: interrupted\n$", err)
   end)

@@ -333,7 +333,7 @@ local function copy_lines_from(fh, out, from)
   while true do
     local block = fh:read(CHUNK)
     if not block then break end
-    local last = block:match(".*()\n")
+    local last = block:match("^.*()\n")   -- anchored: one pass, from the end
     if not last then break end
     out:write(last == #block and block or block:sub(1, last))
     pos = pos + last

@@ -108,3 +108,9 @@ heading "C core: 271 read (bh_inquiry_read)"
 $CC $CFLAGS -O2 -std=c99 -Icsrc -o "$OUT/bench_271" bench/bench_271.c \
     "$BUILD/libbhclaim.a" $(pkg-config --cflags --libs libcjson) -lm
 "$OUT/bench_271" "${N_271:-5000}"
+
+# Time and peak memory of the command line on large inputs (one-line JSON
+# array, 837P, NDJSON of the same claims).
+if [ -f bench/bench_memory.sh ]; then
+    BUILD="$BUILD" sh bench/bench_memory.sh
+fi

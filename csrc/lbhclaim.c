@@ -2422,6 +2422,43 @@ static int l_x12_check(lua_State *L) {
 }
 
 /* {====================================================================
+** For the binding areas in csrc/lua/ (declared in csrc/lua/areas.h)
+** ===================================================================== */
+
+void bhl_push_claim(lua_State *L, const bh_claim *claim) {
+    push_claim(L, claim);
+}
+
+void bhl_read_x12_options(lua_State *L, int idx, bh_x12_options *opt) {
+    read_x12_options(L, idx, opt);
+}
+
+void bhl_push_x12_check(lua_State *L, int opts, const bh_claim *claim, bh_report *report) {
+    int report_mt = lua_type(L, opts + 4) == LUA_TTABLE ? opts + 4 : 0;
+    int finding_mt = lua_type(L, opts + 5) == LUA_TTABLE ? opts + 5 : 0;
+    bh_check_options options;
+    memset(&options, 0, sizeof options);
+    options.today = opt_date(L, opts);
+    options.profile = lua_type(L, opts + 1) == LUA_TTABLE
+                          ? profile_for_kind(L, opts + 1, claim->payer.kind) : NULL;
+    if (!lua_isnoneornil(L, opts + 2)) options.ncci = check_ncci(L, opts + 2);
+    options.provider_kind = opt_provider_kind(L, opts + 3);
+    bh_report_reset(report);
+    if (bh_claim_check(claim, &options, report) != BH_OK)
+        luaL_error(L, "bhclaim: out of memory");
+    if (report_mt) {
+        push_report(L, claim, report, report_mt, finding_mt);
+        return;
+    }
+    lua_createtable(L, 0, 3);
+    set_string(L, "id", claim->id);
+    push_findings(L, report, 0);
+    lua_setfield(L, -2, "findings");
+    push_summary(L, claim);
+    lua_setfield(L, -2, "summary");
+}
+
+/* {====================================================================
 ** Module
 ** ===================================================================== */
 
@@ -2494,5 +2531,7 @@ int luaopen_bhclaim_core(lua_State *L) {
     lua_setfield(L, -2, "null");
     lua_pushstring(L, BH_VERSION);
     lua_setfield(L, -2, "version");
+    bhl_open_process(L);
+    bhl_open_stream(L);
     return 1;
 }

@@ -45,6 +45,8 @@ build = {
             "csrc/lua/credential.c",
             "csrc/lua/rules.c",
             "csrc/lua/eligibility.c",
+            "csrc/lua/process.c",
+            "csrc/lua/stream.c",
             "csrc/ncci.c",
             "csrc/payer_rules.c",
             "csrc/report.c",

@@ -41,4 +41,28 @@ void bhl_open_eligibility(lua_State *L);
 ** (lbhclaim.c); defaults from bh_x12_options_default. */
 void read_x12_options(lua_State *L, int idx, bh_x12_options *o);
 
+/* process.c: signals, a private temporary directory, child processes and
+** terminals for the command line (process_* functions). */
+void bhl_open_process(lua_State *L);
+
+/* stream.c: an 837P file read claim by claim from a memory map, and a JSON
+** array split element by element as it is read (x12_stream,
+** json_array_scanner). */
+void bhl_open_stream(lua_State *L);
+
+/* From lbhclaim.c, for the areas. */
+
+/* Pushes a claim model as a table of the claim JSON form (as x12_read). */
+void bhl_push_claim(lua_State *L, const bh_claim *claim);
+
+/* Reads an envelope table (as x12_write takes it) into *opt; strings point
+** into the table, which must outlive their use. */
+void bhl_read_x12_options(lua_State *L, int idx, bh_x12_options *opt);
+
+/* Checks `claim` into `report` (reset first) and pushes the result as
+** x12_check does, with x12_check's options 3..8 (today, profiles by kind,
+** ncci, provider_kind, report_mt, finding_mt) at stack indices
+** opts..opts+5. Raises on bad options or no memory. */
+void bhl_push_x12_check(lua_State *L, int opts, const bh_claim *claim, bh_report *report);
+
 #endif

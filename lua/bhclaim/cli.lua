@@ -10,6 +10,8 @@ local bhclaim = require("bhclaim")
 local core = require("bhclaim.core")
 local reports = require("bhclaim.reports")
 local cli_remit = require("bhclaim.cli_remit")
+local report_mod = require("bhclaim.report")
+local payer_mod = require("bhclaim.payer")
 
 local M = {}
 
@@ -19,6 +21,12 @@ local format, concat = string.format, table.concat
 local PROGRESS_EVERY = 1000
 -- Bytes read at once to detect the kind of an input.
 local PEEK = 65536
+-- Bytes read at once when streaming a JSON array.
+local CHUNK = 1048576
+-- Claims an 837P stream hands over at once.
+local X12_BATCH = 500
+-- Milliseconds between two looks at running --jobs children.
+local POLL_MS = 20
 
 -- {====================================================================
 -- Help
@@ -168,12 +176,13 @@ local OPTIONS = {
   icd10 = "list", cpt = "list", modifier = "list", pos = "list", version = "flag",
   part = "value", range = "value", ["first-line"] = "value", name = "value",
   unchecked = "flag",
+  progress = "value",
 }
 for name, kind in pairs(cli_remit.OPTIONS) do OPTIONS[name] = kind end
 
 local COMMON = { "help", "today" }
 local CHECKING = { "format", "profile", "rules", "reject", "jobs", "lenient", "part",
-  "range", "first-line", "name" }
+  "range", "first-line", "name", "progress" }
 local ALLOWED_LIST = {
   check = CHECKING,
   audit = { "top" },
@@ -270,36 +279,178 @@ local function is_object(v)
   return type(v) == "table" and getmetatable(v) ~= core.array_mt
 end
 
-local function shell_quote(s)
-  return "'" .. tostring(s):gsub("'", "'\\''") .. "'"
+-- {====================================================================
+-- Faults: a signal, a closed pipe, a failed write. Each unwinds the run
+-- to main (as an error of its own kind), which cleans up and exits.
+-- =====================================================================
+
+local Fault = {}
+Fault.__tostring = function(f) return "bhclaim: " .. f.kind .. ": " .. tostring(f.message) end
+
+local function fault(kind, message)
+  error(setmetatable({ kind = kind, message = message }, Fault), 0)
+end
+
+-- Ends the run when SIGINT or SIGTERM came (core.process_catch set the flag).
+local function poll_signal()
+  local name, number = core.process_signal()
+  if name then fault("signal", number) end
+end
+
+-- A file whose every write, flush and close is checked: a failure ends the
+-- run with "write error on NAME: reason" (a closed pipe ends it quietly).
+local Checked = {}
+Checked.__index = Checked
+
+local function write_failed(self, msg, code)
+  poll_signal()   -- an interrupted write is the signal's doing
+  if code == core.process_EPIPE then fault("pipe") end
+  fault("write", format("write error on %s: %s", self.name, tostring(msg)))
+end
+
+local function checked(file, name)
+  return setmetatable({ file = file, name = name }, Checked)
+end
+
+function Checked:write(...)
+  local ok, msg, code = self.file:write(...)
+  if not ok then write_failed(self, msg, code) end
+  return self
+end
+
+function Checked:flush()
+  local ok, msg, code = self.file:flush()
+  if not ok then write_failed(self, msg, code) end
+end
+
+function Checked:close()
+  local ok, msg, code = self.file:close()
+  if not ok then write_failed(self, msg, code) end
+end
+
+-- Copies a file to `out` from byte `from` on; returns the offset reached.
+-- Seeking clears the end-of-file mark, so a file another process is still
+-- writing can be followed. With no `from` (a pipe) it copies what is left.
+local function copy_from(fh, out, from)
+  local pos = from and fh:seek("set", from) or 0
+  while true do
+    poll_signal()
+    local block = fh:read(CHUNK)
+    if not block then break end
+    out:write(block)
+    pos = pos + #block
+  end
+  return pos
+end
+
+-- As copy_from, but stops after the last whole line: a running child's
+-- half-written line waits, so a progress line never lands inside it.
+local function copy_lines_from(fh, out, from)
+  fh:seek("set", from)
+  local pos = from
+  while true do
+    local block = fh:read(CHUNK)
+    if not block then break end
+    local last = block:match("^.*()\n")   -- anchored: one pass, from the end
+    if not last then break end
+    out:write(last == #block and block or block:sub(1, last))
+    pos = pos + last
+    if last < #block then break end
+  end
+  return pos
 end
 
 local function copy_file_to(path, out)
   local f = io.open(path, "rb")
   if not f then return end
-  while true do
-    local block = f:read(1048576)
-    if not block then break end
-    out:write(block)
-  end
+  copy_from(f, out)
   f:close()
 end
 
--- os.execute's success on 5.1 (0) and on 5.2+ (true).
-local function execute_ok(cmd)
-  local r = os.execute(cmd)
-  return r == true or r == 0
+-- {====================================================================
+-- The run's private temporary directory and children
+-- =====================================================================
+
+-- One directory (mkdtemp, mode 0700) under $TMPDIR per run, made when first
+-- needed; main removes it, with what is in it, on every way out.
+local function temp_path(run, name)
+  if not run.tmpdir then
+    local base = (os.getenv("TMPDIR") or ""):gsub("/+$", "")
+    if base == "" then base = "/tmp" end
+    local dir, err = core.process_mkdtemp(base .. "/bhclaim.XXXXXX")
+    if not dir then fault("temp", "cannot make a temporary directory: " .. tostring(err)) end
+    run.tmpdir = dir
+  end
+  return run.tmpdir .. "/" .. name
 end
 
+-- Ends the children still running and reaps them, then removes the
+-- temporary directory. Children are killed outright (SIGKILL): their work
+-- is thrown away and all they wrote is in that directory.
+local function clean_up(run)
+  for pid in pairs(run.children) do core.process_kill(pid, true) end
+  for pid in pairs(run.children) do
+    core.process_wait(pid, true)
+    run.children[pid] = nil
+  end
+  if run.tmpdir then
+    local ok, err = core.process_rmtree(run.tmpdir)
+    if not ok then io.stderr:write("bhclaim: cannot remove " .. tostring(err) .. "\n") end
+    run.tmpdir = nil
+  end
+end
+
+-- {====================================================================
+-- Option values
+-- =====================================================================
+
+local DAYS_IN_MONTH = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 }
+
+-- A real calendar date as YYYY-MM-DD, in the years the core accepts
+-- (1800-2999, bh_date_parse).
 local function valid_date(s)
-  return type(s) == "string" and s:match("^%d%d%d%d%-%d%d%-%d%d$") ~= nil
+  if type(s) ~= "string" then return false end
+  local y, m, d = s:match("^(%d%d%d%d)%-(%d%d)%-(%d%d)$")
+  if not y then return false end
+  y, m, d = tonumber(y), tonumber(m), tonumber(d)
+  if y < 1800 or y > 2999 or m < 1 or m > 12 or d < 1 then return false end
+  local leap = (y % 4 == 0 and y % 100 ~= 0) or y % 400 == 0
+  return d <= ((m == 2 and leap) and 29 or DAYS_IN_MONTH[m])
+end
+
+local function date_error(option, value)
+  return format("%s wants a real calendar date as YYYY-MM-DD (years 1800-2999), not '%s'",
+    option, tostring(value))
+end
+
+-- A whole number within [low, high] written in decimal digits, or nil.
+local function whole(s, low, high)
+  if type(s) ~= "string" or not s:match("^%d+$") or #s > 12 then return nil end
+  local n = tonumber(s)
+  if n < low or n > high then return nil end
+  return n
+end
+
+local function one_of_text(list)
+  if #list == 1 then return list[1] end
+  return concat(list, ", ", 1, #list - 1) .. " or " .. list[#list]
+end
+
+-- nil when value is one of list, else a message naming the option.
+local function choice_error(option, value, list)
+  for _, v in ipairs(list) do
+    if v == value then return nil end
+  end
+  return format("%s wants %s, not '%s'", option, one_of_text(list), tostring(value))
 end
 
 -- {====================================================================
 -- The run context: options resolved once, output, totals
 -- =====================================================================
 
-local FORMATS = { text = true, json = true, csv = true }
+local FORMATS = { "text", "json", "csv" }
+-- --jobs beyond this is a typing mistake, not a machine.
+local MAX_JOBS = 256
 
 local function load_profile(spec)
   local p = bhclaim.payers.builtin(spec)
@@ -318,16 +469,20 @@ end
 -- Resolves --profile, --rules, --today, --format, --jobs, --top.
 local function resolve(a, ctx)
   local o = a.opts
-  if o.today and not valid_date(o.today) then return "--today wants YYYY-MM-DD" end
+  if o.today and not valid_date(o.today) then return date_error("--today", o.today) end
   ctx.today = o.today or os.date("%Y-%m-%d")
   ctx.format = o.format or "text"
-  if not FORMATS[ctx.format] then return "--format wants text, json or csv" end
-  ctx.jobs = tonumber(o.jobs or "1")
-  if not ctx.jobs or ctx.jobs < 1 or ctx.jobs ~= math.floor(ctx.jobs) then
-    return "--jobs wants a whole number of at least 1"
+  local msg = choice_error("--format", ctx.format, FORMATS)
+  if msg then return msg end
+  ctx.jobs = whole(o.jobs or "1", 1, MAX_JOBS)
+  if not ctx.jobs then
+    return format("--jobs wants a whole number from 1 to %d, not '%s'", MAX_JOBS, o.jobs)
   end
-  ctx.top = tonumber(o.top or "10")
-  if not ctx.top or ctx.top < 0 then return "--top wants a number" end
+  ctx.top = whole(o.top or "10", 0, 1e9)
+  if not ctx.top then
+    return format("--top wants a whole number of at least 0, not '%s'", o.top)
+  end
+  if o.range and not o.range:match("^%d+:%d+$") then return "--range wants FROM:TO" end
   ctx.check_opts = { today = ctx.today }
   if o.profile then
     local p, err = load_profile(o.profile)
@@ -353,17 +508,23 @@ local function track(ctx, report)
 end
 
 local function new_context(a, env, mode)
-  local ctx = { mode = mode, args = a, env = env, out = env.stdout, err = env.stderr,
-    stats = reports.summary(), records = 0, unreadable = false, part = a.opts.part,
-    lenient = a.opts.lenient and true or false }
+  local ctx = { mode = mode, args = a, env = env, out = env.out, err = env.stderr,
+    run = env.run, stats = reports.summary(), records = 0, unreadable = false,
+    part = a.opts.part, lenient = a.opts.lenient and true or false }
   local msg = resolve(a, ctx)
   if msg then return nil, msg end
   if a.opts.reject then
     local f, err = io.open(a.opts.reject, "wb")
     if not f then return nil, "--reject: cannot write " .. tostring(err) end
-    ctx.reject = f
+    ctx.reject = checked(f, a.opts.reject)
   end
-  ctx.show_progress = not ctx.part and execute_ok("test -t 2")
+  -- Progress goes to a terminal on stderr. When stdout is that same
+  -- terminal, stdout is line-buffered and the progress line is erased
+  -- before each report, so it never cuts a report line.
+  local _, err_tty, same = core.process_terminals()
+  ctx.show_progress = not ctx.part and env.stderr == io.stderr and err_tty
+  ctx.share_terminal = ctx.show_progress and same and env.stdout == io.stdout
+  if ctx.share_terminal then io.stdout:setvbuf("line") end
   return ctx
 end
 
@@ -371,11 +532,33 @@ end
 -- Records: good ones are checked, bad ones counted and written out
 -- =====================================================================
 
+local function show_progress(ctx, records)
+  ctx.err:write(format("\rbhclaim: %d records", records))
+  ctx.progress_shown = true
+end
+
+-- Erases the progress line before stdout writes to the same terminal.
+local function erase_progress(ctx)
+  if ctx.progress_shown then
+    ctx.err:write("\r\27[K")
+    ctx.progress_shown = false
+  end
+end
+
+-- Counts a record and looks for a signal; every PROGRESS_EVERY records
+-- shows the count (or, in a --jobs child, leaves it for the parent).
 local function progress(ctx)
   ctx.records = ctx.records + 1
-  if ctx.show_progress and ctx.records % PROGRESS_EVERY == 0 and ctx.records > 1000 then
-    ctx.err:write(format("\rbhclaim: %d records", ctx.records))
-    ctx.progress_shown = true
+  poll_signal()
+  if ctx.records % PROGRESS_EVERY ~= 0 then return end
+  if ctx.show_progress and ctx.records > 1000 then show_progress(ctx, ctx.records) end
+  local path = ctx.args.opts.progress
+  if path then
+    local f = io.open(path, "wb")
+    if f then
+      f:write(ctx.records)
+      f:close()
+    end
   end
 end
 
@@ -390,6 +573,7 @@ end
 local function bad_record(ctx, where, raw, reason, id)
   ctx.stats.bad_records = ctx.stats.bad_records + 1
   progress(ctx)
+  erase_progress(ctx)
   ctx.err:write(format("bhclaim: %s: bad record skipped: %s\n", where_text(where), reason))
   if ctx.reject then
     local j = reports.json_string
@@ -404,6 +588,7 @@ local function emit(ctx, e)
   reports.summary_add(ctx.stats, e)
   progress(ctx)
   local fmt = ctx.mode == "check" and ctx.format or nil
+  if ctx.share_terminal then erase_progress(ctx) end
   if fmt == "text" then
     ctx.out:write(reports.text(e), "\n")
   elseif fmt == "json" then
@@ -458,10 +643,6 @@ local function rebase(msg, line)
 end
 
 local WHITE = { [9] = true, [10] = true, [13] = true, [32] = true }
-
-local function trim(s)
-  return (s:gsub("^%s+", ""):gsub("%s+$", ""))
-end
 
 -- A whole JSON object on one line: "{" first and "}" last, white space
 -- aside. Looks at the two ends byte by byte: a pattern anchored at the end
@@ -542,51 +723,113 @@ local function count_lines(s)
   return n
 end
 
--- The segment whose number an 837P error names, and the line it starts on.
-local function x12_segment(text, msg)
-  local n = tonumber(tostring(msg):match("segment (%d+)"))
-  local start = text:find("ISA", 1, true)
-  if not n or not start or #text < start + 105 then return "", nil end
-  local term = text:sub(start + 105, start + 105)
-  local pos = start
-  for _ = 2, n do
-    local at = text:find(term, pos, true)
-    if not at then return text:sub(pos), count_lines(text:sub(1, pos - 1)) + 1 end
-    pos = at + 1
-    while text:sub(pos, pos):match("^[\r\n]$") and term ~= "\n" do pos = pos + 1 end
-  end
-  local stop = text:find(term, pos, true) or #text
-  return text:sub(pos, stop), count_lines(text:sub(1, pos - 1)) + 1
-end
-
-local function x12_input(ctx, src, text)
-  local base = text:find("ISA", 1, true) or 1
-  local first = count_lines(text:sub(1, base - 1)) + 1
-  local claims, err, got, msg, partial, _
-  if ctx.sink or ctx.coverage then
-    -- nil, message, id, partial on a structural error: go on with partial.
-    got, msg, _, partial = bhclaim.x12.read(text, { lenient = ctx.lenient })
-    claims, err = got or partial.claims, not got and msg or nil
-    for i, claim in ipairs(claims) do
-      claim_record(ctx, claim, nil, { name = src.name, line = first, element = i })
-    end
+-- The arguments core x12 stream checks take, resolved as bhclaim.x12.check
+-- resolves them: the date, the compiled profile by payer kind (--profile
+-- for every kind), the module's NCCI table and the report metatables.
+local function x12_check_args(ctx)
+  local by_kind
+  if ctx.profile then
+    local c = ctx.profile:compiled()
+    by_kind = { medicare = c, medicaid = c, commercial = c }
   else
-    -- Read and check in the core: no claim tables for a plain check.
-    local opts = { lenient = ctx.lenient }
-    for k, v in pairs(ctx.check_opts) do opts[k] = v end
-    got, msg, _, partial = bhclaim.x12.check(text, opts)
-    claims, err = got or partial.reports, not got and msg or nil
-    for _, report in ipairs(claims) do emit(ctx, reports.entry(nil, track(ctx, report))) end
+    by_kind = { medicare = payer_mod.for_kind("medicare"):compiled(),
+      medicaid = payer_mod.for_kind("medicaid"):compiled(),
+      commercial = payer_mod.for_kind("commercial"):compiled() }
   end
-  if err then
-    local raw, line = x12_segment(text, err)
-    bad_record(ctx, { name = src.name, line = line }, raw, err, "x12")
-    if #claims == 0 then ctx.unreadable = true end
+  return ctx.today, by_kind, bhclaim.ncci.table()
+end
+
+-- Checks (or hands to the export) the claims of an 837P stream, a batch at
+-- a time, so neither the file nor its claims are held whole.
+local function x12_claims(ctx, src, stream, first)
+  local n, state, batch = 0, nil, nil  -- luacheck: ignore 311
+  local today, by_kind, ncci = x12_check_args(ctx)
+  local opts = ctx.check_opts
+  repeat
+    poll_signal()
+    if ctx.sink or ctx.coverage or opts.rules then
+      batch, state = stream:read(X12_BATCH)
+      for _, claim in ipairs(batch) do
+        n = n + 1
+        if ctx.sink or ctx.coverage then
+          -- The export takes claim tables; --coverage attaches the 271
+          -- answer to each claim before checking it.
+          claim_record(ctx, claim, nil, { name = src.name, line = first, element = n })
+        else
+          -- Lua rules read claim tables, as bhclaim.x12.check does then.
+          emit(ctx, reports.entry(nil, track(ctx, bhclaim.check(claim, { today = opts.today,
+            payer = opts.payer, rules = opts.rules, summary = true }))))
+        end
+      end
+    else
+      batch, state = stream:check(X12_BATCH, today, by_kind, ncci, nil, report_mod.report_mt,
+        report_mod.finding_mt)
+      for _, r in ipairs(batch) do
+        n = n + 1
+        emit(ctx, reports.entry(nil, track(ctx, r)))
+      end
+    end
+  until state ~= "more"
+  return n, state
+end
+
+-- An 837P: mapped and read claim by claim (standard input is spooled to
+-- the run's temporary directory first).
+local function x12_input(ctx, src, block)
+  local path = src.path
+  if not path then
+    path = temp_path(ctx.run, "stdin.837")
+    local f = checked(assert(io.open(path, "wb")), path)
+    f:write(block)
+    copy_from(src.fh, f, nil)
+    f:close()
+  end
+  local stream, msg, line, raw = core.x12_stream(path, ctx.lenient)
+  if not stream then
+    bad_record(ctx, { name = src.name, line = line ~= 0 and line or nil }, raw, msg, "x12")
+    ctx.unreadable = true
+    return
+  end
+  local lead = block:find("ISA", 1, true) or 1
+  local n, state = x12_claims(ctx, src, stream, count_lines(block:sub(1, lead - 1)) + 1)
+  if state == "error" then
+    local err, err_line, segment = stream:error()
+    bad_record(ctx, { name = src.name, line = err_line }, segment, err, "x12")
+    if n == 0 then ctx.unreadable = true end
+  end
+  stream:close()
+  if not src.path then os.remove(path) end
+end
+
+-- A JSON array, streamed: its elements are split out as the text comes
+-- and each is one record (a claim object is checked from its text, as an
+-- NDJSON line is). A broken array structure ends the input as unreadable.
+local function array_input(ctx, src, text)
+  local scanner = core.json_array_scanner(src.first)
+  local n = 0
+  while text do
+    local elements, lines = scanner:feed(text)
+    if not elements then
+      bad_record(ctx, { name = src.name, line = src.first }, "", lines, "json.array")
+      ctx.unreadable = true
+      return
+    end
+    for i, element in ipairs(elements) do
+      n = n + 1
+      ndjson_line(ctx, element, { name = src.name, line = lines[i], element = n })
+    end
+    poll_signal()
+    text = src.fh:read(CHUNK)
+  end
+  local count, msg = scanner:finish()
+  if not count then
+    bad_record(ctx, { name = src.name, line = src.first }, scanner:rest(), msg, "json.array")
+    ctx.unreadable = true
   end
 end
 
--- A whole JSON text: an object, an array, or (failing that) NDJSON whose
--- first line is broken, or one bad record.
+-- A whole JSON text that is not an array: an object, or (failing that)
+-- NDJSON whose first line is broken, or one bad record.
 local function json_input(ctx, src, text, first)
   local value, msg, id = core.decode(text)
   if value ~= nil then
@@ -608,26 +851,57 @@ end
 
 local run_jobs  -- defined with --jobs below
 
+-- Reads on until `block` holds a line break after `from` (or the input
+-- ends). Each read is searched alone and the pieces joined once: looking
+-- through the whole block after every read made a long line quadratic.
+local function read_line_end(src, block, from)
+  if block:find("\n", from, true) then return block end
+  local parts = { block }
+  while true do
+    local more = src.fh:read(PEEK)
+    if not more then break end
+    parts[#parts + 1] = more
+    if more:find("\n", 1, true) then break end
+  end
+  return concat(parts)
+end
+
+local function rest_of(src)
+  return src.fh:read("*a") or ""
+end
+
 -- Reads the first block, decides what the input is, and runs it.
 local function run_source(ctx, src)
   local block = src.fh:read(PEEK) or ""
   if block:sub(1, 3) == "\239\187\191" then block = block:sub(4) end
-  local lead = block:find("%S")
-  if not lead then return end
-  while not block:find("\n", lead, true) do
+  local lead, blank_lines = block:find("%S"), 0
+  while not lead do
+    -- Only white space so far: read on (a blank head of a large file).
     local more = src.fh:read(PEEK)
-    if not more then break end
-    block = block .. more
+    if not more then
+      poll_signal()   -- a read cut short by Ctrl-C looks like the end
+      ctx.err:write(format("bhclaim: %s: no records\n", src.name))
+      ctx.unreadable = true
+      return
+    end
+    blank_lines = blank_lines + count_lines(block)
+    block = more
+    lead = block:find("%S")
   end
-  local first = count_lines(block:sub(1, lead - 1)) + 1
+  local first = blank_lines + count_lines(block:sub(1, lead - 1)) + 1
   local c = block:sub(lead, lead)
-  if c == "{" and object_line(first_line_of(block:sub(lead))) then
-    if ctx.jobs > 1 and not ctx.part and not ctx.sink then return run_jobs(ctx, src, block) end
-    return ndjson_stream(ctx, src, block, 1)
-  elseif c == "{" or c == "[" then
-    return json_input(ctx, src, block .. (src.fh:read("*a") or ""), first)
+  if c == "{" then
+    block = read_line_end(src, block, lead)
+    if object_line(first_line_of(block:sub(lead))) then
+      if ctx.jobs > 1 and not ctx.part and not ctx.sink then return run_jobs(ctx, src, block) end
+      return ndjson_stream(ctx, src, block, blank_lines + 1)
+    end
+    return json_input(ctx, src, block .. rest_of(src), first)
+  elseif c == "[" then
+    src.first = first
+    return array_input(ctx, src, block)
   elseif block:sub(lead, lead + 2) == "ISA" then
-    return x12_input(ctx, src, block .. (src.fh:read("*a") or ""))
+    return x12_input(ctx, src, block)
   end
   ctx.err:write(format("bhclaim: %s: not JSON, NDJSON or X12 837P (it does not start "
     .. "with '{', '[' or 'ISA')\n", src.name))
@@ -660,31 +934,26 @@ end
 -- --jobs: N child processes over byte ranges of one NDJSON file
 -- =====================================================================
 
--- A command line that runs this same script under the same interpreter.
+-- The words that run this same script under the same interpreter.
 local function self_command(env)
-  local parts = {}
-  for _, word in ipairs(env.interpreter or { "lua" }) do parts[#parts + 1] = shell_quote(word) end
-  parts[#parts + 1] = shell_quote(env.script or "bhclaim")
-  return concat(parts, " ")
+  local words = {}
+  for _, word in ipairs(env.interpreter or { "lua" }) do words[#words + 1] = word end
+  words[#words + 1] = env.script or "bhclaim"
+  return words
 end
 
--- The path of a regular file holding the input (stdin is spooled).
-local function input_path(src, block)
-  if src.path then return src.path, false end
-  local tmp = os.tmpname()
-  local f = assert(io.open(tmp, "wb"))
+-- The path of a regular file holding the input (stdin is spooled to the
+-- run's temporary directory).
+local function input_path(ctx, src, block)
+  if src.path then return src.path end
+  local tmp = temp_path(ctx.run, "stdin.ndjson")
+  local f = checked(assert(io.open(tmp, "wb")), tmp)
   f:write(block)
-  while true do
-    local more = src.fh:read(1048576)
-    if not more then break end
-    f:write(more)
-  end
+  copy_from(src.fh, f, nil)
   f:close()
-  return tmp, true
+  return tmp
 end
 
--- Byte offsets splitting the file into n ranges at line ends, with the
--- line number each range starts on.
 -- Byte ranges of about size/n each, cut at line ends. Each child counts
 -- the lines before its own range (see run_part), in parallel with the
 -- others, rather than the parent counting them before any child starts.
@@ -721,20 +990,21 @@ local function line_at(fh, upto)
   return line
 end
 
-local function child_command(ctx, path, range, files)
+local function child_argv(ctx, path, range, files)
   local o = ctx.args.opts
-  local words = { self_command(ctx.env), ctx.mode, "--part", shell_quote(files.stats),
-    "--range", range.from .. ":" .. range.to,
-    "--name", shell_quote(files.name), "--today", ctx.today }
-  if ctx.mode == "check" then words[#words + 1] = "--format " .. ctx.format end
-  if o.profile then words[#words + 1] = "--profile " .. shell_quote(o.profile) end
-  if o.rules then words[#words + 1] = "--rules " .. shell_quote(o.rules) end
-  if o.coverage then words[#words + 1] = "--coverage " .. shell_quote(o.coverage) end
-  if ctx.reject then words[#words + 1] = "--reject " .. shell_quote(files.reject) end
-  words[#words + 1] = shell_quote(path)
-  words[#words + 1] = ">" .. shell_quote(files.out) .. " 2>" .. shell_quote(files.err)
-  words[#words + 1] = "; echo $?"
-  return concat(words, " ")
+  local words = self_command(ctx.env)
+  local function add(...)
+    for _, w in ipairs({ ... }) do words[#words + 1] = w end
+  end
+  add(ctx.mode, "--part", files.stats, "--range", range.from .. ":" .. range.to,
+    "--name", files.name, "--today", ctx.today, "--progress", files.progress)
+  if ctx.mode == "check" then add("--format", ctx.format) end
+  if o.profile then add("--profile", o.profile) end
+  if o.rules then add("--rules", o.rules) end
+  if o.coverage then add("--coverage", o.coverage) end
+  if ctx.reject then add("--reject", files.reject) end
+  add("--", path)
+  return words
 end
 
 local function load_stats(path)
@@ -744,37 +1014,82 @@ local function load_stats(path)
   return nil
 end
 
--- Replays a finished child's output in order and merges its totals.
-local function collect_child(ctx, job)
-  local status = job.pipe:read("*a")
-  job.pipe:close()
-  copy_file_to(job.files.out, ctx.out)
+-- The records the children have counted so far (their --progress files).
+local function children_progress(jobs)
+  local total = 0
+  for _, job in ipairs(jobs) do
+    local f = io.open(job.files.progress, "rb")
+    if f then
+      total = total + (tonumber(f:read("*a")) or 0)
+      f:close()
+    end
+  end
+  return total
+end
+
+-- Follows a running child's output into ours until it ends, so the first
+-- range's reports come out at once (and a closed pipe is seen at once),
+-- showing the children's progress meanwhile. Returns its exit status.
+local function follow_child(ctx, job, jobs)
+  local fh, pos, status = nil, 0
+  while true do
+    poll_signal()
+    status = core.process_wait(job.pid)
+    fh = fh or io.open(job.files.out, "rb")
+    if fh then
+      if ctx.share_terminal then erase_progress(ctx) end
+      pos = (status and copy_from or copy_lines_from)(fh, ctx.out, pos)
+    end
+    if status then break end
+    if ctx.show_progress then
+      local n = children_progress(jobs)
+      if n > 1000 and (n ~= ctx.last_shown or not ctx.progress_shown) then
+        show_progress(ctx, n)
+        ctx.last_shown = n
+      end
+    end
+    core.process_sleep(POLL_MS)
+  end
+  ctx.run.children[job.pid] = nil
+  if fh then fh:close() end
+  return status
+end
+
+-- Replays a child's output in order and merges its totals.
+local function collect_child(ctx, job, jobs)
+  local status = follow_child(ctx, job, jobs)
+  erase_progress(ctx)
   copy_file_to(job.files.err, ctx.err)
   if ctx.reject then copy_file_to(job.files.reject, ctx.reject) end
   local stats = load_stats(job.files.stats)
   if not stats then
-    ctx.err:write("bhclaim: a --jobs child failed (exit status " .. trim(status or "?") .. ")\n")
+    ctx.err:write("bhclaim: a --jobs child failed (exit status " .. tostring(status) .. ")\n")
     ctx.unreadable = true
   else
     reports.summary_merge(ctx.stats, stats.summary)
     if stats.unreadable then ctx.unreadable = true end
   end
-  for _, p in pairs(job.files) do
-    if p ~= job.files.name then os.remove(p) end
+  for key, p in pairs(job.files) do
+    if key ~= "name" then os.remove(p) end
   end
 end
 
 run_jobs = function(ctx, src, block)
-  local path, spooled = input_path(src, block)
+  local path = input_path(ctx, src, block)
   local jobs = {}
-  for _, range in ipairs(split_ranges(path, ctx.jobs)) do
-    local files = { out = os.tmpname(), err = os.tmpname(), stats = os.tmpname(),
-      reject = os.tmpname(), name = src.name }
-    local cmd = child_command(ctx, path, range, files)
-    jobs[#jobs + 1] = { pipe = assert(io.popen(cmd, "r")), files = files }
+  for k, range in ipairs(split_ranges(path, ctx.jobs)) do
+    local files = { name = src.name }
+    for _, key in ipairs({ "out", "err", "stats", "reject", "progress" }) do
+      files[key] = temp_path(ctx.run, key .. "." .. k)
+    end
+    local pid, err = core.process_spawn(child_argv(ctx, path, range, files), files.out,
+      files.err)
+    if not pid then fault("spawn", err) end
+    ctx.run.children[pid] = true
+    jobs[#jobs + 1] = { pid = pid, files = files }
   end
-  for _, job in ipairs(jobs) do collect_child(ctx, job) end
-  if spooled then os.remove(path) end
+  for _, job in ipairs(jobs) do collect_child(ctx, job, jobs) end
+  if path ~= src.path then os.remove(path) end
 end
 
 -- A child's own work: NDJSON lines of one byte range.
@@ -826,7 +1141,7 @@ local function summary_line(s)
 end
 
 local function finish(ctx)
-  if ctx.progress_shown then ctx.err:write("\r\27[K") end
+  erase_progress(ctx)
   if ctx.reject then ctx.reject:close() end
   if ctx.part then return write_part_stats(ctx) end
   local s = ctx.stats
@@ -876,6 +1191,11 @@ local EXPORTS = { ["837p"] = true, json = true, ndjson = true, csv = true }
 local ENVELOPE_REQUIRED = { "sender_id", "receiver_id", "submitter_name", "submitter_id",
   "contact_name", "contact_phone", "receiver_name", "receiver_id_1000b" }
 
+local function valid_time(s)
+  local h, m = tostring(s):match("^(%d%d)(%d%d)$")
+  return h ~= nil and tonumber(h) <= 23 and tonumber(m) <= 59
+end
+
 local function envelope(a, today)
   local env = {}
   if a.opts.envelope then
@@ -888,13 +1208,30 @@ local function envelope(a, today)
     for k, v in pairs(t) do env[k] = v end
   end
   local o = a.opts
+  for _, option in ipairs({ "sender", "receiver" }) do
+    if o[option] and not o[option]:match("^[%w ]+$") or o[option] and #o[option] > 15 then
+      return nil, format("--%s wants an id of 1 to 15 letters, digits or spaces, not '%s'",
+        option, o[option])
+    end
+  end
+  local msg = o.usage and choice_error("--usage", o.usage, { "T", "P" })
+  if msg then return nil, msg end
+  if o.time and not valid_time(o.time) then
+    return nil, format("--time wants HHMM (0000 to 2359), not '%s'", o.time)
+  end
   env.sender_id = o.sender or env.sender_id
   env.receiver_id = o.receiver or env.receiver_id
   env.usage = o.usage or env.usage
   env.time = o.time or env.time or os.date("%H%M")
   env.date = env.date or today
-  local control = o.control and tonumber(o.control)
-  if o.control and not control then return nil, "--control wants a number" end
+  if not valid_date(env.date) then return nil, date_error("--envelope: date", env.date) end
+  if not valid_time(env.time) then
+    return nil, format("--envelope: time wants HHMM (0000 to 2359), not '%s'", tostring(env.time))
+  end
+  local control = o.control and whole(o.control, 1, 999999999)
+  if o.control and not control then
+    return nil, format("--control wants a whole number from 1 to 999999999, not '%s'", o.control)
+  end
   if control then
     env.interchange_control, env.group_control, env.transaction_control =
       control, control, control
@@ -944,6 +1281,44 @@ local function claim_csv(claim)
   return concat(rows)
 end
 
+-- Claims in one 837P transaction set: the 837P guide recommends at most
+-- 5000, as bhclaim.x12.write writes them.
+local SET_CLAIMS = 5000
+
+-- Writes the pending claims as one transaction set. Claims the 837P cannot
+-- carry go to the reject file, and the set waits for others to fill their
+-- places (so sets hold SET_CLAIMS claims each, as bhclaim.x12.write's do),
+-- unless this is the last one.
+local function flush_set(ctx, last)
+  local p = ctx.pending
+  if #p.texts == 0 or ctx.envelope_error then return end
+  local text = ctx.writer:add(p.texts)
+  if not text then
+    local kept = { texts = {}, wheres = {} }
+    for i, t in ipairs(p.texts) do
+      local ok, why = bhclaim.x12.write({ t }, ctx.x12_env)
+      if not ok and tostring(why):match("^options: ") then
+        -- An envelope value out of range refuses the run, not each claim.
+        ctx.envelope_error = "--envelope: " .. why
+        p.texts, p.wheres = {}, {}
+        return
+      end
+      if ok then
+        kept.texts[#kept.texts + 1], kept.wheres[#kept.wheres + 1] = t, p.wheres[i]
+      else
+        bad_record(ctx, p.wheres[i], t, why, "x12.claim")
+      end
+    end
+    ctx.pending = kept
+    if #kept.texts == 0 or (#kept.texts < SET_CLAIMS and not last) then return end
+    local msg
+    text, msg = ctx.writer:add(kept.texts)
+    if not text then fault("write", "the 837P could not be written: " .. tostring(msg)) end
+  end
+  ctx.out:write(text)
+  ctx.pending = { texts = {}, wheres = {} }
+end
+
 local function export_sink(to)
   if to == "837p" then
     -- A claim arrives as a table or, from NDJSON, as its JSON text, which
@@ -954,8 +1329,10 @@ local function export_sink(to)
         local raw = type(claim) == "string" and claim or bhclaim.encode(claim)
         return bad_record(ctx, where, raw, refused, "x12.check")
       end
-      ctx.claims[#ctx.claims + 1] = claim
-      ctx.wheres[#ctx.wheres + 1] = where
+      local p = ctx.pending
+      p.texts[#p.texts + 1] = type(claim) == "string" and claim or bhclaim.encode(claim)
+      p.wheres[#p.wheres + 1] = where
+      if #p.texts >= SET_CLAIMS then flush_set(ctx, false) end
     end
   end
   return function(ctx, claim)
@@ -967,30 +1344,12 @@ local function export_sink(to)
   end
 end
 
--- Writes the 837P; claims the writer refuses go to the reject file.
-local function write_837p(ctx, env)
-  env.unchecked = true   -- the sink checked each claim (or --unchecked)
-  local text, msg = bhclaim.x12.write(ctx.claims, env)
-  if text or #ctx.claims == 0 then return text or "" end
-  -- An envelope value out of range refuses the run, not each claim.
-  if tostring(msg):match("^options: ") then return nil, "--envelope: " .. msg end
-  local kept = {}
-  for i, claim in ipairs(ctx.claims) do
-    local ok, why = bhclaim.x12.write({ claim }, env)
-    if ok then
-      kept[#kept + 1] = claim
-    else
-      local raw = type(claim) == "string" and claim or bhclaim.encode(claim)
-      bad_record(ctx, ctx.wheres[i], raw, why or msg, "x12.claim")
-    end
-  end
-  if #kept == 0 then return "" end
-  return bhclaim.x12.write(kept, env) or ""
-end
-
 local function run_export(a, env)
   local to = a.opts.to
-  if not EXPORTS[to or ""] then return nil, "export wants --to 837p, json, ndjson or csv" end
+  if not to then return nil, "export wants --to 837p, json, ndjson or csv" end
+  if not EXPORTS[to] then
+    return nil, format("--to wants 837p, json, ndjson or csv, not '%s'", to)
+  end
   local ctx, msg = new_context(a, env, "export")
   if not ctx then return nil, msg end
   local x12_env
@@ -998,14 +1357,22 @@ local function run_export(a, env)
     x12_env, msg = envelope(a, ctx.today)
     if not x12_env then return nil, msg end
   end
-  ctx.sink, ctx.claims, ctx.wheres = export_sink(to), {}, {}
+  ctx.sink, ctx.pending = export_sink(to), { texts = {}, wheres = {} }
   ctx.raw_claims = to == "837p"
+  if to == "837p" then
+    -- The sink checked each claim (or --unchecked): the writer does not again.
+    x12_env.unchecked = true
+    ctx.x12_env, ctx.writer = x12_env, core.x12_writer(x12_env)
+  end
   if to == "csv" then ctx.out:write(reports.csv_row(CLAIM_CSV)) end
   run_sources(ctx, a.args)
   if to == "837p" then
-    local text, why = write_837p(ctx, x12_env)
-    if not text then return nil, why end
-    ctx.out:write(text)
+    flush_set(ctx, true)
+    if ctx.envelope_error then
+      ctx.err:write("bhclaim: " .. ctx.envelope_error .. "\n")
+      return 2
+    end
+    ctx.out:write(ctx.writer:finish())
   end
   if to == "json" then ctx.out:write(ctx.stats.claims == 0 and "[]\n" or "\n]\n") end
   if ctx.reject then ctx.reject:close() end
@@ -1056,7 +1423,11 @@ end
 
 local function run_codes(a, env)
   local date = a.opts.date
-  if date and not valid_date(date) then return nil, "--date wants YYYY-MM-DD" end
+  if date and not valid_date(date) then return nil, date_error("--date", date) end
+  if a.opts.format then
+    local msg = choice_error("--format", a.opts.format, { "text", "json" })
+    if msg then return nil, msg end
+  end
   local queries = {}
   for _, code in ipairs(a.args) do queries[#queries + 1] = { code, kinds_for(code) } end
   for _, kind in ipairs({ "icd10", "cpt", "modifier", "pos" }) do
@@ -1069,11 +1440,11 @@ local function run_codes(a, env)
     if #found == 0 then
       status = 1
       local why = #misses > 0 and concat(misses, "; ") or "not the shape of any code"
-      env.stdout:write(json and format('{"code":%s,"found":false,"message":%s}\n',
+      env.out:write(json and format('{"code":%s,"found":false,"message":%s}\n',
         reports.json_string(q[1]), reports.json_string(why)) or (q[1] .. ": " .. why .. "\n"))
     end
     for _, f in ipairs(found) do
-      env.stdout:write(json and format('{"code":%s,"found":true,"kind":%s,"result":%s}\n',
+      env.out:write(json and format('{"code":%s,"found":true,"kind":%s,"result":%s}\n',
         reports.json_string(q[1]), reports.json_string(f.kind), reports.json_encode(plain(f.info)))
         or (tostring(f.info) .. "\n"))
     end
@@ -1081,12 +1452,27 @@ local function run_codes(a, env)
   return status
 end
 
+-- The values derive's options take (bhclaim.telehealth.derive's names).
+local DERIVE_CHOICES = {
+  payer = { "medicare", "medicaid", "commercial", "other" },
+  modality = { "in_person", "video", "audio_only" },
+  ["patient-location"] = { "home", "facility", "other" },
+  ["provider-kind"] = { "practitioner", "fqhc", "rhc", "cah_method_ii", "hospital_outpatient" },
+  format = { "text", "json" },
+}
+
 local function run_derive(a, env)
   local o = a.opts
   if not o.code or not o.date then return nil, "derive wants --code and --date" end
-  if not valid_date(o.date) then return nil, "--date wants YYYY-MM-DD" end
+  if not valid_date(o.date) then return nil, date_error("--date", o.date) end
   if o["last-in-person"] and not valid_date(o["last-in-person"]) then
-    return nil, "--last-in-person wants YYYY-MM-DD"
+    return nil, date_error("--last-in-person", o["last-in-person"])
+  end
+  for option, list in pairs(DERIVE_CHOICES) do
+    if o[option] then
+      local msg = choice_error("--" .. option, o[option], list)
+      if msg then return nil, msg end
+    end
   end
   local payer = o.payer
   if o.profile then
@@ -1101,9 +1487,9 @@ local function run_derive(a, env)
     first_telehealth = o["first-telehealth"] and true or nil })
   if not ok then return nil, (tostring(answer):gsub("^[^:]*:%d+: ", "")) end
   if o.format == "json" then
-    env.stdout:write(reports.json_encode(plain(answer)), "\n")
+    env.out:write(reports.json_encode(plain(answer)), "\n")
   else
-    env.stdout:write(tostring(answer), "\n")
+    env.out:write(tostring(answer), "\n")
   end
   return (answer.known and answer.allowed) and 0 or 1
 end
@@ -1126,7 +1512,7 @@ local function help(env, topic)
     env.stderr:write("bhclaim: no help for '" .. tostring(topic) .. "'\n")
     return 2
   end
-  env.stdout:write(text, "\n")
+  env.out:write(text, "\n")
   return 0
 end
 
@@ -1136,35 +1522,69 @@ local function usage(env, msg, command)
   return 2
 end
 
+-- Marks a real bug's error with where it happened; faults pass as they are.
+local function with_traceback(e)
+  if getmetatable(e) == Fault then return e end
+  return debug.traceback(tostring(e), 2)
+end
+
+-- The exit status and message of a fault: 128 + the signal's number for
+-- SIGINT (130) and SIGTERM (143); a closed pipe ends quietly with 141, as
+-- a filter killed by SIGPIPE would; other faults exit 2.
+local function fault_status(env, f)
+  if f.kind == "signal" then
+    env.stderr:write("bhclaim: interrupted\n")
+    return 128 + f.message
+  elseif f.kind == "pipe" then
+    return 141
+  end
+  env.stderr:write("bhclaim: " .. tostring(f.message) .. "\n")
+  return 2
+end
+
+local function run_command(a, env)
+  local status, msg = COMMANDS[a.command](a, env)
+  if status == nil then return usage(env, msg, a.command) end
+  poll_signal()
+  env.out:flush()
+  return status
+end
+
 --- Runs the command line.
 -- @tparam table argv the arguments (arg[1..n])
 -- @tparam[opt] table env `stdout`, `stderr` (files), `interpreter` (the
---   words that started Lua, for --jobs children), `script` (this script's path)
--- @treturn number exit status: 0, 1 or 2
+--   words that started Lua, for --jobs children), `script` (this script's
+--   path), `signals` (true: catch SIGINT and SIGTERM, ignore SIGPIPE; for
+--   the command itself, not for a host that calls main)
+-- @treturn number exit status: 0, 1 or 2; 130/143 after SIGINT/SIGTERM,
+--   141 when standard output was a closed pipe
 function M.main(argv, env)
   env = env or {}
   env.stdout, env.stderr = env.stdout or io.stdout, env.stderr or io.stderr
-  local a = M.parse(argv)
-  if a.usage_error then return usage(env, a.usage_error) end
-  if a.opts.version then
-    env.stdout:write(bhclaim._VERSION, "\n")
-    return 0
-  end
-  if a.command == "help" then return help(env, a.args[1]) end
-  if a.opts.help then return help(env, a.command) end
-  if not a.command then
-    env.stderr:write(HELP.main, "\n")
-    return 2
-  end
-  local ok, status, msg = pcall(COMMANDS[a.command], a, env)
-  if not ok then
-    env.stderr:write("bhclaim: internal error: " .. tostring(status) .. "\n")
-    status = 2
-  elseif status == nil then
-    status = usage(env, msg, a.command)
-  end
-  env.stdout:flush()
-  return status
+  if env.signals then core.process_catch() end
+  env.out = checked(env.stdout, "(stdout)")
+  env.run = { children = {} }
+  local ok, status = xpcall(function()
+    local a, status = M.parse(argv), 0
+    if a.usage_error then return usage(env, a.usage_error) end
+    if a.opts.version then
+      env.out:write(bhclaim._VERSION, "\n")
+    elseif a.command == "help" or a.opts.help then
+      status = help(env, a.command == "help" and a.args[1] or a.command)
+    elseif not a.command then
+      env.stderr:write(HELP.main, "\n")
+      return 2
+    else
+      return run_command(a, env)
+    end
+    env.out:flush()
+    return status
+  end, with_traceback)
+  clean_up(env.run)
+  if ok then return status end
+  if getmetatable(status) == Fault then return fault_status(env, status) end
+  env.stderr:write("bhclaim: internal error: " .. tostring(status) .. "\n")
+  return 2
 end
 
 return M

@@ -400,12 +400,7 @@ function M.read(text)
   if type(text) ~= "string" then
     error("bad argument #1 to 'read' (string expected, got " .. type(text) .. ")", 2)
   end
-  local core = require("bhclaim.core")
-  if type(core.remit_read) ~= "function" then
-    return nil, "this build of bhclaim.core has no 835 reader (core.remit_read)",
-      "remit.unavailable"
-  end
-  local list, msg, id = core.remit_read(text)
+  local list, msg, id = require("bhclaim.core").remit_read(text)
   if not list then return nil, msg, id end
   return M.explain(list)
 end

@@ -192,14 +192,17 @@ function M.outcome(claim)
 end
 
 --- A claim payment's allowed amount: the claim's AMT*B6 when sent; else
--- the sum of its lines' allowed amounts when it has lines; else its charge
--- less its claim-level CO adjustments (but CO-253).
+-- 0.00 for a denied claim; else the sum of its lines' allowed amounts when
+-- it has lines; else its charge less its claim-level CO adjustments (but
+-- CO-253).
 -- @tparam table claim
 -- @treturn string|nil
--- @treturn string how: "AMT*B6", "sum of lines", "charge less CO"
+-- @treturn string how: "AMT*B6", "denied", "sum of lines", "charge less CO"
 function M.claim_allowed(claim)
   local b6 = amount_of(claim.amounts, "B6")
   if b6 then return b6, "AMT*B6" end
+  -- A denied claim allows nothing, whatever its claim-level CO amounts.
+  if (claim.outcome or M.outcome(claim)) == "denied" then return "0.00", "denied" end
   if claim.lines and #claim.lines > 0 then
     local total = 0
     for _, l in ipairs(claim.lines) do

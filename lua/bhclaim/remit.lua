@@ -294,9 +294,18 @@ function M.claim_text(c)
   add_remark_lines(out, c.remarks, "    ")
   for _, l in ipairs(c.lines or {}) do
     out[#out + 1] = format("  line %s %s%s: charge %s, paid %s, allowed %s, units %s%s",
-      code_text(l), l.outcome, l.date and (" on " .. l.date) or "", tostring(l.charge),
-      tostring(l.paid), l.allowed or "unknown", tostring(l.units or "1"),
+      code_text(l), l.outcome, l.date and (" on " .. l.date) or "", l.charge or "not sent",
+      l.paid or "not sent", l.allowed or "unknown", tostring(l.units or "1"),
       l.control_number and (", control " .. l.control_number) or "")
+    if l.original then
+      local o = l.original
+      out[#out + 1] = "    billed" .. (o.code and (" as " .. code_text(o)) or "") ..
+        (o.units and ((o.code and ", " or " ") .. "units " .. o.units) or "")
+    end
+    for _, x in ipairs(l.extra_elements or {}) do
+      out[#out + 1] = format("    SVC%s: %s (past SVC07, kept as sent)", tostring(x.position),
+        tostring(x.value))
+    end
     add_adjustment_lines(out, l.adjustments, "    ")
     add_remark_lines(out, l.remarks, "    ")
   end
@@ -313,10 +322,26 @@ remittance_mt.__tostring = function(r)
   local p = r.payment or {}
   out[1] = format("835 from %s to %s", r.payer and r.payer.name or "?",
     r.payee and r.payee.name or "?")
-  out[2] = format("payment %s (%s%s)%s, trace %s", tostring(p.amount), tostring(p.method),
+  for _, ct in ipairs(r.payer and r.payer.contacts or {}) do
+    local numbers = {}
+    for _, n in ipairs(ct) do
+      numbers[#numbers + 1] = tostring(n.qualifier) .. (n.value and (" " .. n.value) or "")
+    end
+    out[#out + 1] = format("payer contact %s%s: %s", tostring(ct.function_code),
+      ct.name and (" " .. ct.name) or "", concat(numbers, ", "))
+  end
+  -- An 835 may pay several payees (one N1*PE loop each): name each claim's.
+  local several = r.payees and #r.payees > 1
+  out[#out + 1] = format("payment %s (%s%s)%s, trace %s", tostring(p.amount), tostring(p.method),
     p.credit_debit and (" " .. p.credit_debit) or "", p.date and (" on " .. p.date) or "",
     r.trace and tostring(r.trace.number) or "?")
-  for _, c in ipairs(r.claims or {}) do out[#out + 1] = M.claim_text(c) end
+  for _, c in ipairs(r.claims or {}) do
+    if several then
+      local payee = r.payees[c.payee_index or 1]
+      out[#out + 1] = format("to payee %s:", payee and (payee.name or payee.id) or "?")
+    end
+    out[#out + 1] = M.claim_text(c)
+  end
   for _, pa in ipairs(r.provider_adjustments or {}) do
     for _, a in ipairs(pa.adjustments or {}) do
       out[#out + 1] = format("provider adjustment %s %s%s", tostring(a.reason),
@@ -651,7 +676,11 @@ local function expected_cached(q, opts)
 end
 
 local function line_entry(pl, claim, opts, index)
+  local original = pl.original and { code_qualifier = pl.original.code_qualifier,
+    code = pl.original.code, modifiers = pl.original.modifiers or {},
+    units = pl.original.units } or nil
   local e = { code = pl.code, modifiers = pl.modifiers or {}, control_number = pl.control_number,
+    original = original, extra_elements = pl.extra_elements,
     date = pl.date, units = pl.units, charge = pl.charge, paid = pl.paid, allowed = pl.allowed,
     outcome = pl.outcome, adjustments = copy_adjustments(pl.adjustments, index, pl.remarks),
     remarks = copy_remarks(pl.remarks) }
@@ -678,6 +707,13 @@ local function line_entry(pl, claim, opts, index)
     end
   end
   return e
+end
+
+-- The name (else id) of the payee a claim payment was made to: the
+-- N1*PE loop in effect (claim.payee_index into remittance.payees).
+local function payee_of(r, c)
+  local p = r.payees and r.payees[c.payee_index or 1] or r.payee
+  return p and (p.name or p.id) or nil
 end
 
 --- The report entries for explained remittances: one per claim payment,
@@ -717,6 +753,7 @@ function M.report(remittances, opts)
       status = c.status, outcome = c.outcome, charge = c.charge, paid = c.paid,
       allowed = c.allowed, patient_responsibility = c.patient_responsibility or "0.00",
       payer = r.payer and r.payer.name, trace = r.trace and r.trace.number,
+      payee = payee_of(r, c),
       adjustments = copy_adjustments(c.adjustments, opts.rule_index, c.remarks),
       remarks = copy_remarks(c.remarks), lines = {}, findings = {} }
     local rules = rules_of(e.adjustments, {})

@@ -190,3 +190,38 @@ describe("the 835 samples claim by claim", function()
       summary(bhclaim.remit.read(read_file(SAMPLES .. "835_pyx12_mult_loops.txt"))))
   end)
 end)
+
+-- Every field name the readers return for the samples, collected from the
+-- raw tables (core.remit_read / core.ack_read), is written in
+-- docs/remit.md as `name`: the document describes what the readers return.
+describe("docs/remit.md", function()
+  it("names every field the readers return for the samples", function()
+    local core = require("bhclaim.core")
+    local f = assert(io.open("docs/remit.md", "rb"))
+    local doc = f:read("*a")
+    f:close()
+    local keys = {}
+    local function collect(t, path)
+      for k, v in pairs(t) do
+        local here = path
+        if type(k) == "string" then
+          keys[k] = keys[k] or (path .. "." .. k)
+          here = path .. "." .. k
+        end
+        if type(v) == "table" then collect(v, here) end
+      end
+    end
+    local acks = { "999_imsweb_accepted.txt", "999_imsweb_rejected.txt", "999_pyx12_multi_gs.txt",
+      "ta1_uhin_4010.edi", "277ca_imsweb_accepted.txt", "277ca_imsweb_rejected.txt" }
+    for _, path in ipairs(FILES) do collect(assert(core.remit_read(read_file(path))), "835") end
+    for _, name in ipairs(acks) do
+      collect(assert(core.ack_read(read_file(SAMPLES .. name))), name)
+    end
+    local missing = {}
+    for k, where in pairs(keys) do
+      if not doc:find("`" .. k .. "`", 1, true) then missing[#missing + 1] = where end
+    end
+    table.sort(missing)
+    assert.are.same({}, missing)
+  end)
+end)

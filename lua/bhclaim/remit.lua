@@ -261,10 +261,14 @@ local function person_name(p)
   return #parts > 0 and concat(parts, " ") or p.id
 end
 
+-- SVC01 as text, qualifier:code:modifiers, leaving out what was not sent
+-- (a sample sends only "HC"; another a code the reader could not split).
 local function code_text(line)
-  local s = (line.code_qualifier and (line.code_qualifier .. ":") or "") .. tostring(line.code)
-  if line.modifiers and #line.modifiers > 0 then s = s .. ":" .. concat(line.modifiers, ":") end
-  return s
+  local parts = {}
+  if line.code_qualifier then parts[1] = line.code_qualifier end
+  if line.code then parts[#parts + 1] = line.code end
+  for _, m in ipairs(line.modifiers or {}) do parts[#parts + 1] = m end
+  return #parts > 0 and concat(parts, ":") or "(no code)"
 end
 
 local function add_adjustment_lines(out, list, indent)

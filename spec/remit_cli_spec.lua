@@ -366,6 +366,7 @@ describe("bhclaim ack", function()
         "999_pyx12_multi_gs.txt", "ta1_uhin_4010.edi", "277ca_imsweb_accepted.txt",
         "277ca_imsweb_rejected.txt" }) do
       local acks = ack_sample(name)
+      assert.is_truthy(tostring(acks):find("^%w+ "), name)  -- print(bhclaim.ack.read(text))
       local n = 0
       for _, a in ipairs(acks) do
         assert.is_string(tostring(a))

@@ -99,6 +99,11 @@ describe("every 835 sample", function()
       assert(list, msg)
       local clp = count_clp(text)
       assert.is_true(clp > 0)
+      -- print(bhclaim.remit.read(text)) shows every remittance.
+      local whole = tostring(list)
+      assert.is_truthy(whole:find("^835 from "), path)
+      local _, sets = whole:gsub("835 from ", "")
+      assert.are.equal(#list, sets, path)
       local claims, rows = 0, 0
       for _, r in ipairs(list) do
         local printed = tostring(r)

@@ -366,6 +366,15 @@ ack_mt.__tostring = function(a)
   return concat(out, "\n")
 end
 
+
+-- The list read() returns prints as its acknowledgements, one after the other
+-- (print(bhclaim.ack.read(text)) at the prompt).
+local list_mt = { __tostring = function(list)
+  local out = {}
+  for i, x in ipairs(list) do out[i] = tostring(x) end
+  return concat(out, "\n\n")
+end }
+
 --- Reads acknowledgement text: the core's reader (core.ack_read), then
 -- explain().
 -- @tparam string text
@@ -379,7 +388,7 @@ function M.read(text)
   end
   local list, msg, id = require("bhclaim.core").ack_read(text)
   if not list then return nil, msg, id end
-  return M.explain(list)
+  return setmetatable(M.explain(list), list_mt)
 end
 
 return M

@@ -422,6 +422,15 @@ function M.is_remittance(v)
   return getmetatable(v) == remittance_mt
 end
 
+
+-- The list read() returns prints as its remittances, one after the other
+-- (print(bhclaim.remit.read(text)) at the prompt).
+local list_mt = { __tostring = function(list)
+  local out = {}
+  for i, x in ipairs(list) do out[i] = tostring(x) end
+  return concat(out, "\n\n")
+end }
+
 --- Reads 835 text: the core's reader (core.remit_read), then explain().
 -- @tparam string text
 -- @treturn[1] table list of remittances (one per ST..SE)
@@ -434,7 +443,7 @@ function M.read(text)
   end
   local list, msg, id = require("bhclaim.core").remit_read(text)
   if not list then return nil, msg, id end
-  return M.explain(list)
+  return setmetatable(M.explain(list), list_mt)
 end
 
 -- {====================================================================

@@ -84,6 +84,9 @@ describe("bhclaim remit against the 837P that was sent", function()
     local e = {}
     for i, s in ipairs(l) do e[i] = bhclaim.decode(s) end
 
+    -- Expected amounts: 90853 national non-facility, $30.39. An 837P
+    -- carries no credential (the JSON's LCSW is not in it), so the line is
+    -- priced at the full amount, as for a psychologist.
     -- Paid at the fee schedule: no variance, no finding.
     assert.are.same({ "E2E-0001", "paid", true, "claim id", "30.39", "30.39", "0.00" },
       { e[1].claim_id, e[1].outcome, e[1].matched, e[1].matched_by, e[1].allowed,

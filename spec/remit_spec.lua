@@ -1,15 +1,29 @@
 -- Specs for remittances explained (bhclaim.remit), the CARC/RARC catalogue
--- (bhclaim.adjustments), matching and the remit report.
---
--- #contract_fixture: these specs feed hand-built reader output
--- (spec/fixtures/remit/tables.lua, mirroring the shared 835 samples) to
--- bhclaim.remit.explain. When core.remit_read is on the branch, switch
--- each T.<name>() to bhclaim.remit.read(<the sample file's text>).
+-- (bhclaim.adjustments), matching and the remit report. Remittances are read
+-- from X12 by the core's reader (the mirrored samples and
+-- spec/fixtures/remit/group_therapy.835); the pure functions (outcome,
+-- allowed amount, explain_claim) also get small tables built here.
 local bhclaim = require("bhclaim")
 local remit = bhclaim.remit
 local adjustments = bhclaim.adjustments
-local T = dofile("spec/fixtures/remit/tables.lua")
 local submitted = dofile("spec/fixtures/remit/submitted.lua")
+
+local FILES = {
+  group_therapy = "spec/fixtures/remit/group_therapy.835",
+  bcbsnc = "spec/fixtures/x12-samples/835_edi835parser_bcbsnc_st_only.txt",
+  emedny = "spec/fixtures/x12-samples/835_edi835parser_emedny.txt",
+  pyx12_denied = "spec/fixtures/x12-samples/835_pyx12_mult_loops.txt",
+}
+
+-- The explained remittances of one of FILES, read afresh.
+local function read_835(name)
+  local f = assert(io.open(FILES[name], "rb"))
+  local text = f:read("*a")
+  f:close()
+  local list, msg = remit.read(text)
+  assert(list, msg)
+  return list
+end
 
 local function claims_of(list)
   local out = {}
@@ -20,10 +34,10 @@ local function claims_of(list)
 end
 
 local function explained(name)
-  return claims_of(remit.explain(T[name]()))
+  return claims_of(read_835(name))
 end
 
-describe("bhclaim.adjustments #contract_fixture", function()
+describe("bhclaim.adjustments", function()
   it("carries every CARC and RARC of rules-reference section 6, with wording and source",
     function()
     local carcs = { "4", "5", "8", "11", "16", "18", "22", "27", "29", "45", "50", "58", "96", "97",
@@ -123,9 +137,9 @@ describe("bhclaim.adjustments: the core's rule catalogue", function()
     local ok, err = pcall(function()
       local index = assert(adjustments.core_rule_index(true))
       assert.are.equal(index, adjustments.core_rule_index())
-      local entries = remit.report(remit.explain(T.group_therapy()))
+      local entries = remit.report(read_835("group_therapy"))
       assert.are.same({ "npi.checksum" }, entries[3].rules)
-      entries = remit.report(remit.explain(T.group_therapy()), { rule_index = false })
+      entries = remit.report(read_835("group_therapy"), { rule_index = false })
       assert.is_nil(entries[3].rules)
     end)
     core.rules_catalog = saved
@@ -134,12 +148,19 @@ describe("bhclaim.adjustments: the core's rule catalogue", function()
   end)
 end)
 
-describe("bhclaim.remit: outcomes and allowed amounts #contract_fixture", function()
+describe("bhclaim.remit: outcomes and allowed amounts", function()
   it("explains a paid claim with AMT*B6 on one line and CO/PR on the other (BCBS NC)", function()
     local c = explained("bcbsnc")[1]
     assert.are.equal("paid", c.outcome)
-    assert.are.equal("2065.40", c.allowed)
+    -- 1175.40 (AMT*B6) + 890.00 (charge less CO) + 742.00 (AMT*B6)
+    assert.are.equal("2807.40", c.allowed)
     assert.are.equal("sum of lines", c.allowed_from)
+    -- The third SVC sends no charge, and elements past SVC07 (kept as sent).
+    assert.is_nil(c.lines[3].charge)
+    assert.are.same({ { position = "08", value = "742" }, { position = "10", value = "1" } },
+      c.lines[3].extra_elements)
+    assert.are.same({ "HC", "59410" }, { c.lines[1].original.code_qualifier,
+      c.lines[1].original.code })
     assert.are.equal("1175.40", c.lines[1].allowed)
     assert.are.equal("AMT*B6", c.lines[1].allowed_from)
     assert.are.equal("890.00", c.lines[2].allowed)
@@ -191,7 +212,7 @@ describe("bhclaim.remit: outcomes and allowed amounts #contract_fixture", functi
   end)
 
   it("counts a paid claim with a denying adjustment as partial", function()
-    local list = T.group_therapy()
+    local list = read_835("group_therapy")
     local c = list[1].claims[1]
     c.lines[1].adjustments[#c.lines[1].adjustments + 1] =
       { group = "CO", reason = "97", amount = "0.00" }
@@ -213,7 +234,7 @@ describe("bhclaim.remit: outcomes and allowed amounts #contract_fixture", functi
   end)
 
   it("prints a remittance readably", function()
-    local r = remit.explain(T.group_therapy())[1]
+    local r = read_835("group_therapy")[1]
     local text = tostring(r)
     assert.is_truthy(text:find("835 from MEDICARE PART B to Riverbend Counseling LLC", 1, true))
     assert.is_truthy(text:find("payment 39.42 (ACH C) on 2026-04-01, trace EFT0000123", 1, true))
@@ -232,21 +253,19 @@ describe("bhclaim.remit: outcomes and allowed amounts #contract_fixture", functi
     assert.are.equal("-0.05", remit.money(-5))
   end)
 
-  it("raises on misuse and reports a missing reader as an expected failure", function()
+  it("raises on misuse and returns the reader's error on malformed text", function()
     assert.has_error(function() remit.explain("x") end,
       "bad argument #1 to 'explain' (table expected, got string)")
     assert.has_error(function() remit.read(1) end,
       "bad argument #1 to 'read' (string expected, got number)")
     local list, msg, id = remit.read("ISA*")
-    if not require("bhclaim.core").remit_read then
-      assert.is_nil(list)
-      assert.are.equal("remit.unavailable", id)
-      assert.is_string(msg)
-    end
+    assert.is_nil(list)
+    assert.is_truthy(msg:find("^segment 1 %(ISA%)"), msg)
+    assert.are.equal("x12.syntax", id)
   end)
 end)
 
-describe("bhclaim.remit: matching #contract_fixture", function()
+describe("bhclaim.remit: matching", function()
   it("matches by claim id, then patient and date; lines by control number or code", function()
     local payments = explained("group_therapy")
     local claims = submitted()
@@ -276,8 +295,8 @@ describe("bhclaim.remit: matching #contract_fixture", function()
     local m = remit.match(payments, { claim })
     assert.are.equal(1, #m.matched)
     assert.are.equal("payer claim number", payments[1].matched_by)
-    -- Neither line matches the 90853 line of the base claim.
-    assert.are.equal(2, payments[1].unmatched_lines)
+    -- No line matches the 90853 line of the base claim.
+    assert.are.equal(3, payments[1].unmatched_lines)
     assert.are.same({ 1 }, payments[1].unanswered_lines)
   end)
 
@@ -291,14 +310,14 @@ describe("bhclaim.remit: matching #contract_fixture", function()
   end)
 end)
 
-describe("bhclaim.remit: the report #contract_fixture", function()
+describe("bhclaim.remit: the report", function()
   local index = adjustments.rule_index({
     { rule = "npi.checksum", group = "CO", carc = "16", rarc = "N290" },
     { rule = "addon.primary", group = "CO", carc = "97" },
   })
 
   it("adds expected amounts, variances and an underpayment finding", function()
-    local entries, m = remit.report(remit.explain(T.group_therapy()),
+    local entries, m = remit.report(read_835("group_therapy"),
       { claims = submitted(), rule_index = index })
     assert.are.equal(7, #entries)
     assert.are.equal(1, #m.unanswered_claims)
@@ -326,7 +345,7 @@ describe("bhclaim.remit: the report #contract_fixture", function()
   it("prices the units billed, so units the payer cut show as a variance", function()
     local claims = submitted()
     claims[1].lines[1].units = 2
-    local entries = remit.report(remit.explain(T.group_therapy()), { claims = claims })
+    local entries = remit.report(read_835("group_therapy"), { claims = claims })
     assert.are.equal("60.78", entries[1].expected_allowed)
     assert.are.equal("-30.39", entries[1].variance)
     assert.are.equal("remit.variance", entries[1].findings[1].rule)
@@ -335,21 +354,21 @@ describe("bhclaim.remit: the report #contract_fixture", function()
   it("gives no expected amount without a fee schedule for a commercial payer", function()
     local claims = submitted()
     claims[1].payer = { id = "ACME", name = "Acme Health", kind = "commercial" }
-    local entries = remit.report(remit.explain(T.group_therapy()), { claims = claims })
+    local entries = remit.report(read_835("group_therapy"), { claims = claims })
     assert.is_nil(entries[1].expected_allowed)
     assert.are.equal("no fee schedule for payer ACME (commercial)",
       entries[1].lines[1].expected_reason)
     local f = assert(io.open("spec/fixtures/remit/fees_acme.csv", "rb"))
     local schedule = assert(bhclaim.fees.schedule(f:read("*a"), "ACME"))
     f:close()
-    entries = remit.report(remit.explain(T.group_therapy()),
+    entries = remit.report(read_835("group_therapy"),
       { claims = claims, schedules = { ACME = schedule } })
     assert.are.equal("42.00", entries[1].expected_allowed)
     assert.are.equal("-11.61", entries[1].variance)
   end)
 
   it("groups denials by group, CARC and RARC with counts, amounts and rules", function()
-    local entries = remit.report(remit.explain(T.group_therapy()), { rule_index = index })
+    local entries = remit.report(read_835("group_therapy"), { rule_index = index })
     local groups = remit.denials(entries)
     assert.are.equal(3, #groups)
     assert.are.equal("CO", groups[1].group)

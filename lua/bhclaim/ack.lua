@@ -235,13 +235,14 @@ local function explain_999(a)
   end
 end
 
+--- 277CA HL03 level codes above the claims (the reader's `levels`).
+M.LEVELS = { ["20"] = "payer", ["21"] = "receiver", ["19"] = "provider" }
+
 local function explain_277ca(a)
-  for _, level in ipairs({ "senders", "providers" }) do
-    for _, p in ipairs(a[level] or {}) do
-      for _, st in ipairs(p.status or {}) do st.text = M.status_text(st) end
-      if p.accepted == nil and p.status and #p.status > 0 then
-        p.accepted = M.claim_accepted(p)
-      end
+  for _, l in ipairs(a.levels or {}) do
+    for _, st in ipairs(l.status or {}) do st.text = M.status_text(st) end
+    if l.accepted == nil and l.status and #l.status > 0 then
+      l.accepted = M.claim_accepted(l)
     end
   end
   for _, c in ipairs(a.claims or {}) do
@@ -315,16 +316,15 @@ function M.entries(a)
       errors = (a.note_code and a.note_code ~= "000") and { a.note_code .. ": " .. a.note_text }
         or {} }
   elseif a.kind == "277CA" then
-    -- Statuses above the claims (2000A/B/C: sender, receiver, provider):
+    -- Statuses above the claims (2000A/B/C: payer, receiver, provider):
     -- a rejection there answers every claim below it.
-    for _, level in ipairs({ "senders", "providers" }) do
-      for _, p in ipairs(a[level] or {}) do
-        if p.status and #p.status > 0 then
-          local status = {}
-          for _, st in ipairs(p.status) do status[#status + 1] = st.text or M.status_text(st) end
-          out[#out + 1] = { kind = "277CA", level = level:sub(1, -2), accepted = p.accepted,
-            control_number = p.id or p.name, status = status }
-        end
+    for _, l in ipairs(a.levels or {}) do
+      if l.status and #l.status > 0 then
+        local status = {}
+        for _, st in ipairs(l.status) do status[#status + 1] = st.text or M.status_text(st) end
+        local who = l.entity or {}
+        out[#out + 1] = { kind = "277CA", level = M.LEVELS[l.level] or ("HL " .. tostring(l.level)),
+          accepted = l.accepted, control_number = who.id or who.last, status = status }
       end
     end
     for _, c in ipairs(a.claims or {}) do
@@ -343,7 +343,8 @@ end
 --- One entry as a line of text.
 function M.entry_text(e)
   local head = format("%s %s%s: %s", e.kind,
-    e.claim_id and ("claim " .. e.claim_id) or ("control " .. tostring(e.control_number)),
+    e.claim_id and ("claim " .. e.claim_id) or
+      ((e.level or "control") .. " " .. tostring(e.control_number)),
     e.set_id and (" (" .. e.set_id .. ")") or "", e.accepted and "accepted" or "REJECTED")
   local lines = { head .. (e.status_text and (" - " .. e.status_text) or "") }
   for _, t in ipairs(e.errors or {}) do lines[#lines + 1] = "  " .. t end
@@ -365,6 +366,15 @@ ack_mt.__tostring = function(a)
   return concat(out, "\n")
 end
 
+
+-- The list read() returns prints as its acknowledgements, one after the other
+-- (print(bhclaim.ack.read(text)) at the prompt).
+local list_mt = { __tostring = function(list)
+  local out = {}
+  for i, x in ipairs(list) do out[i] = tostring(x) end
+  return concat(out, "\n\n")
+end }
+
 --- Reads acknowledgement text: the core's reader (core.ack_read), then
 -- explain().
 -- @tparam string text
@@ -376,14 +386,9 @@ function M.read(text)
   if type(text) ~= "string" then
     error("bad argument #1 to 'read' (string expected, got " .. type(text) .. ")", 2)
   end
-  local core = require("bhclaim.core")
-  if type(core.ack_read) ~= "function" then
-    return nil, "this build of bhclaim.core has no acknowledgement reader (core.ack_read)",
-      "ack.unavailable"
-  end
-  local list, msg, id = core.ack_read(text)
+  local list, msg, id = require("bhclaim.core").ack_read(text)
   if not list then return nil, msg, id end
-  return M.explain(list)
+  return setmetatable(M.explain(list), list_mt)
 end
 
 return M

@@ -63,11 +63,15 @@ denied, partly paid, pending or underpaid, or a file that is not a readable
 835, 2 usage or a file that cannot be opened.]]
 
 M.HELP.ack = [[
-usage: bhclaim ack FILE... [--format text|json]
+usage: bhclaim ack FILE... [--format text|json|csv]
 
-Explains acknowledgements: one entry per 999 set, per TA1, per 277CA claim,
-with kind (999, TA1, 277CA), accepted (true/false) and each error or status
-with its text.
+Explains acknowledgements: one entry per 999 set, per TA1, per 277CA claim
+and per 277CA level above the claims that carries a status, with kind (999,
+TA1, 277CA), accepted (true/false) and each error or status with its text.
+json: one object per entry, every field below present (null when unknown).
+csv: a header, then one row per entry: kind, level, accepted, set_id,
+control_number, claim_id, payer_claim_number, status, status_text,
+messages (errors and status texts joined by " | ").
 
 exit status: 0 everything accepted, 1 something rejected or a file that is
 not a readable acknowledgement, 2 usage or a file that cannot be opened.]]
@@ -378,7 +382,6 @@ function M.run_remit(a, env)
     local list, msg, id = remit.read(text)
     if not list then
       env.stderr:write(format("bhclaim: %s: %s (%s)\n", path, tostring(msg), tostring(id)))
-      if id == "remit.unavailable" then return 2 end
       status = 1
     else
       for _, r in ipairs(list) do remittances[#remittances + 1] = r end
@@ -433,12 +436,57 @@ function M.run_remit(a, env)
   return status
 end
 
+-- The fields of an acknowledgement entry, in the order of the CSV columns;
+-- JSON writes each of them (null when unknown).
+local ACK_FIELDS = { "kind", "level", "accepted", "set_id", "control_number", "claim_id",
+  "payer_claim_number", "status", "status_text" }
+
+-- An entry's errors (999, TA1) and status texts (277CA), one list.
+local function ack_messages(e)
+  local out = {}
+  for _, t in ipairs(e.errors or {}) do out[#out + 1] = t end
+  if type(e.status) == "table" then
+    for _, t in ipairs(e.status) do out[#out + 1] = t end
+  end
+  return out
+end
+
+local function ack_json(e)
+  local out = {}
+  for k, v in pairs(e) do out[k] = v end
+  for _, k in ipairs(ACK_FIELDS) do
+    if out[k] == nil then out[k] = NULL end
+  end
+  if out.errors == nil then out.errors = {} end
+  return encode(out)
+end
+
+local function ack_csv(e)
+  local row = {}
+  for i, k in ipairs(ACK_FIELDS) do
+    local v = e[k]
+    if k == "status" and type(v) == "table" then v = nil end
+    if type(v) == "boolean" then v = tostring(v) end
+    row[i] = v == nil and "" or v
+  end
+  row[#ACK_FIELDS + 1] = concat(ack_messages(e), " | ")
+  return csv_row(row)
+end
+
 --- bhclaim ack.
 -- @treturn number|nil exit status, or nil and a usage message
 function M.run_ack(a, env)
   if #a.args == 0 then return nil, "ack wants at least one file" end
   local fmt = a.opts.format or "text"
-  if fmt ~= "text" and fmt ~= "json" then return nil, "--format wants text or json" end
+  if fmt ~= "text" and fmt ~= "json" and fmt ~= "csv" then
+    return nil, "--format wants text, json or csv"
+  end
+  if fmt == "csv" then
+    local header = {}
+    for i, k in ipairs(ACK_FIELDS) do header[i] = k end
+    header[#header + 1] = "messages"
+    env.stdout:write(csv_row(header), "\n")
+  end
   local status = 0
   for _, path in ipairs(a.args) do
     local text, rerr = read_file(path)
@@ -449,13 +497,20 @@ function M.run_ack(a, env)
     local list, msg, id = ack.read(text)
     if not list then
       env.stderr:write(format("bhclaim: %s: %s (%s)\n", path, tostring(msg), tostring(id)))
-      if id == "ack.unavailable" then return 2 end
       status = 1
     else
       for _, x in ipairs(list) do
         for _, e in ipairs(ack.entries(x)) do
           if not e.accepted then status = 1 end
-          env.stdout:write(fmt == "json" and encode(e) or ack.entry_text(e), "\n")
+          local out
+          if fmt == "json" then
+            out = ack_json(e)
+          elseif fmt == "csv" then
+            out = ack_csv(e)
+          else
+            out = ack.entry_text(e)
+          end
+          env.stdout:write(out, "\n")
         end
       end
     end

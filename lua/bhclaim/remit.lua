@@ -192,14 +192,17 @@ function M.outcome(claim)
 end
 
 --- A claim payment's allowed amount: the claim's AMT*B6 when sent; else
--- the sum of its lines' allowed amounts when it has lines; else its charge
--- less its claim-level CO adjustments (but CO-253).
+-- 0.00 for a denied claim; else the sum of its lines' allowed amounts when
+-- it has lines; else its charge less its claim-level CO adjustments (but
+-- CO-253).
 -- @tparam table claim
 -- @treturn string|nil
--- @treturn string how: "AMT*B6", "sum of lines", "charge less CO"
+-- @treturn string how: "AMT*B6", "denied", "sum of lines", "charge less CO"
 function M.claim_allowed(claim)
   local b6 = amount_of(claim.amounts, "B6")
   if b6 then return b6, "AMT*B6" end
+  -- A denied claim allows nothing, whatever its claim-level CO amounts.
+  if (claim.outcome or M.outcome(claim)) == "denied" then return "0.00", "denied" end
   if claim.lines and #claim.lines > 0 then
     local total = 0
     for _, l in ipairs(claim.lines) do
@@ -258,10 +261,14 @@ local function person_name(p)
   return #parts > 0 and concat(parts, " ") or p.id
 end
 
+-- SVC01 as text, qualifier:code:modifiers, leaving out what was not sent
+-- (a sample sends only "HC"; another a code the reader could not split).
 local function code_text(line)
-  local s = (line.code_qualifier and (line.code_qualifier .. ":") or "") .. tostring(line.code)
-  if line.modifiers and #line.modifiers > 0 then s = s .. ":" .. concat(line.modifiers, ":") end
-  return s
+  local parts = {}
+  if line.code_qualifier then parts[1] = line.code_qualifier end
+  if line.code then parts[#parts + 1] = line.code end
+  for _, m in ipairs(line.modifiers or {}) do parts[#parts + 1] = m end
+  return #parts > 0 and concat(parts, ":") or "(no code)"
 end
 
 local function add_adjustment_lines(out, list, indent)
@@ -291,9 +298,18 @@ function M.claim_text(c)
   add_remark_lines(out, c.remarks, "    ")
   for _, l in ipairs(c.lines or {}) do
     out[#out + 1] = format("  line %s %s%s: charge %s, paid %s, allowed %s, units %s%s",
-      code_text(l), l.outcome, l.date and (" on " .. l.date) or "", tostring(l.charge),
-      tostring(l.paid), l.allowed or "unknown", tostring(l.units or "1"),
+      code_text(l), l.outcome, l.date and (" on " .. l.date) or "", l.charge or "not sent",
+      l.paid or "not sent", l.allowed or "unknown", tostring(l.units or "1"),
       l.control_number and (", control " .. l.control_number) or "")
+    if l.original then
+      local o = l.original
+      out[#out + 1] = "    billed" .. (o.code and (" as " .. code_text(o)) or "") ..
+        (o.units and ((o.code and ", " or " ") .. "units " .. o.units) or "")
+    end
+    for _, x in ipairs(l.extra_elements or {}) do
+      out[#out + 1] = format("    SVC%s: %s (past SVC07, kept as sent)", tostring(x.position),
+        tostring(x.value))
+    end
     add_adjustment_lines(out, l.adjustments, "    ")
     add_remark_lines(out, l.remarks, "    ")
   end
@@ -310,10 +326,26 @@ remittance_mt.__tostring = function(r)
   local p = r.payment or {}
   out[1] = format("835 from %s to %s", r.payer and r.payer.name or "?",
     r.payee and r.payee.name or "?")
-  out[2] = format("payment %s (%s%s)%s, trace %s", tostring(p.amount), tostring(p.method),
+  for _, ct in ipairs(r.payer and r.payer.contacts or {}) do
+    local numbers = {}
+    for _, n in ipairs(ct) do
+      numbers[#numbers + 1] = tostring(n.qualifier) .. (n.value and (" " .. n.value) or "")
+    end
+    out[#out + 1] = format("payer contact %s%s: %s", tostring(ct.function_code),
+      ct.name and (" " .. ct.name) or "", concat(numbers, ", "))
+  end
+  -- An 835 may pay several payees (one N1*PE loop each): name each claim's.
+  local several = r.payees and #r.payees > 1
+  out[#out + 1] = format("payment %s (%s%s)%s, trace %s", tostring(p.amount), tostring(p.method),
     p.credit_debit and (" " .. p.credit_debit) or "", p.date and (" on " .. p.date) or "",
     r.trace and tostring(r.trace.number) or "?")
-  for _, c in ipairs(r.claims or {}) do out[#out + 1] = M.claim_text(c) end
+  for _, c in ipairs(r.claims or {}) do
+    if several then
+      local payee = r.payees[c.payee_index or 1]
+      out[#out + 1] = format("to payee %s:", payee and (payee.name or payee.id) or "?")
+    end
+    out[#out + 1] = M.claim_text(c)
+  end
   for _, pa in ipairs(r.provider_adjustments or {}) do
     for _, a in ipairs(pa.adjustments or {}) do
       out[#out + 1] = format("provider adjustment %s %s%s", tostring(a.reason),
@@ -390,6 +422,15 @@ function M.is_remittance(v)
   return getmetatable(v) == remittance_mt
 end
 
+
+-- The list read() returns prints as its remittances, one after the other
+-- (print(bhclaim.remit.read(text)) at the prompt).
+local list_mt = { __tostring = function(list)
+  local out = {}
+  for i, x in ipairs(list) do out[i] = tostring(x) end
+  return concat(out, "\n\n")
+end }
+
 --- Reads 835 text: the core's reader (core.remit_read), then explain().
 -- @tparam string text
 -- @treturn[1] table list of remittances (one per ST..SE)
@@ -400,14 +441,9 @@ function M.read(text)
   if type(text) ~= "string" then
     error("bad argument #1 to 'read' (string expected, got " .. type(text) .. ")", 2)
   end
-  local core = require("bhclaim.core")
-  if type(core.remit_read) ~= "function" then
-    return nil, "this build of bhclaim.core has no 835 reader (core.remit_read)",
-      "remit.unavailable"
-  end
-  local list, msg, id = core.remit_read(text)
+  local list, msg, id = require("bhclaim.core").remit_read(text)
   if not list then return nil, msg, id end
-  return M.explain(list)
+  return setmetatable(M.explain(list), list_mt)
 end
 
 -- {====================================================================
@@ -653,7 +689,11 @@ local function expected_cached(q, opts)
 end
 
 local function line_entry(pl, claim, opts, index)
+  local original = pl.original and { code_qualifier = pl.original.code_qualifier,
+    code = pl.original.code, modifiers = pl.original.modifiers or {},
+    units = pl.original.units } or nil
   local e = { code = pl.code, modifiers = pl.modifiers or {}, control_number = pl.control_number,
+    original = original, extra_elements = pl.extra_elements,
     date = pl.date, units = pl.units, charge = pl.charge, paid = pl.paid, allowed = pl.allowed,
     outcome = pl.outcome, adjustments = copy_adjustments(pl.adjustments, index, pl.remarks),
     remarks = copy_remarks(pl.remarks) }
@@ -680,6 +720,13 @@ local function line_entry(pl, claim, opts, index)
     end
   end
   return e
+end
+
+-- The name (else id) of the payee a claim payment was made to: the
+-- N1*PE loop in effect (claim.payee_index into remittance.payees).
+local function payee_of(r, c)
+  local p = r.payees and r.payees[c.payee_index or 1] or r.payee
+  return p and (p.name or p.id) or nil
 end
 
 --- The report entries for explained remittances: one per claim payment,
@@ -719,6 +766,7 @@ function M.report(remittances, opts)
       status = c.status, outcome = c.outcome, charge = c.charge, paid = c.paid,
       allowed = c.allowed, patient_responsibility = c.patient_responsibility or "0.00",
       payer = r.payer and r.payer.name, trace = r.trace and r.trace.number,
+      payee = payee_of(r, c),
       adjustments = copy_adjustments(c.adjustments, opts.rule_index, c.remarks),
       remarks = copy_remarks(c.remarks), lines = {}, findings = {} }
     local rules = rules_of(e.adjustments, {})

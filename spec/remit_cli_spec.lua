@@ -206,7 +206,7 @@ describe("bhclaim remit", function()
       submitter_name = "Riverbend Counseling", submitter_id = "RB001",
       contact_name = "Billing Office", contact_phone = "6145550100",
       receiver_name = "Clearhouse", receiver_id_1000b = "CH01", date = "2026-04-02",
-      time = "1015" }
+      time = "1015", unchecked = true }  -- the fixture claims are for matching, not checking
     local x12 = assert(bhclaim.x12.write(dofile("spec/fixtures/remit/submitted.lua")(),
       envelope))
     local path = write_temp(x12)

@@ -312,20 +312,27 @@ local function checked(file, name)
   return setmetatable({ file = file, name = name }, Checked)
 end
 
+-- io's files answer a failure with nil, message, code; a writer of the
+-- caller's (a table with a write method, as scripts and specs pass) may
+-- return nothing on success.
+local function failed(ok, msg)
+  return not ok and msg ~= nil
+end
+
 function Checked:write(...)
   local ok, msg, code = self.file:write(...)
-  if not ok then write_failed(self, msg, code) end
+  if failed(ok, msg) then write_failed(self, msg, code) end
   return self
 end
 
 function Checked:flush()
   local ok, msg, code = self.file:flush()
-  if not ok then write_failed(self, msg, code) end
+  if failed(ok, msg) then write_failed(self, msg, code) end
 end
 
 function Checked:close()
   local ok, msg, code = self.file:close()
-  if not ok then write_failed(self, msg, code) end
+  if failed(ok, msg) then write_failed(self, msg, code) end
 end
 
 -- Copies a file to `out` from byte `from` on; returns the offset reached.
@@ -1570,7 +1577,9 @@ function M.main(argv, env)
     if a.opts.version then
       env.out:write(bhclaim._VERSION, "\n")
     elseif a.command == "help" or a.opts.help then
-      status = help(env, a.command == "help" and a.args[1] or a.command)
+      local topic = a.command
+      if topic == "help" then topic = a.args[1] end
+      status = help(env, topic)
     elseif not a.command then
       env.stderr:write(HELP.main, "\n")
       return 2

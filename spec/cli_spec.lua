@@ -345,7 +345,7 @@ describe("bhclaim CLI: export", function()
       .. " --sender SENDERIDLONGERTHAN15 examples/claims/clean_medicare.json")
     assert.equal(2, status, err)
     assert.equal("", out)
-    assert.truthy(err:find("sender_id", 1, true), err)
+    assert.truthy(err:find("--sender", 1, true), err)
   end)
 
   it("refuses 837P without an envelope (exit 2)", function()

@@ -189,7 +189,11 @@ describe("x12_writer", function()
     contact_name = "Billing Office", contact_phone = "6145550100",
     receiver_name = "Clearing House", receiver_id_1000b = "CH0001",
     date = "2026-11-26", time = "0930", interchange_control = 7 }
-  local claims = core.x12_read(read_file("spec/fixtures/x12/many_claims_2gs.837"))
+  -- The bundled clean claims: each exports as it is (ZIP+4, addresses).
+  local claims = {}
+  for _, name in ipairs({ "clean_medicare", "clean_commercial", "clean_medicaid_group" }) do
+    claims[#claims + 1] = bhclaim.decode(read_file("examples/claims/" .. name .. ".json"))
+  end
   local texts = {}
   for i, c in ipairs(claims) do texts[i] = bhclaim.encode(c) end
 

@@ -129,7 +129,9 @@ local function clp(c)
   for _, l in ipairs(c.lines or {}) do
     segs[#segs + 1] = format("SVC*HC:%s*%s*%s**1", l.code, l.charge, l.paid)
     segs[#segs + 1] = "DTM*472*20260302"
-    for _, a in ipairs(l.cas or {}) do segs[#segs + 1] = format("CAS*%s*%s*%s", a[1], a[2], a[3]) end
+    for _, a in ipairs(l.cas or {}) do
+      segs[#segs + 1] = format("CAS*%s*%s*%s", a[1], a[2], a[3])
+    end
     if l.allowed then segs[#segs + 1] = "AMT*B6*" .. l.allowed end
   end
   return segs

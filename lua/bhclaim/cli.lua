@@ -10,6 +10,7 @@ local bhclaim = require("bhclaim")
 local core = require("bhclaim.core")
 local reports = require("bhclaim.reports")
 local cli_remit = require("bhclaim.cli_remit")
+local cli_ledger = require("bhclaim.cli_ledger")
 
 local M = {}
 
@@ -40,6 +41,7 @@ commands:
   derive  --code --date .. telehealth: place of service and modifiers
   remit   FILE.835...      explain remittances, match them to sent claims
   ack     FILE...          explain 999, TA1 and 277CA acknowledgements
+  ledger  SUBCOMMAND ...   the claim ledger: submit, ack, post, ar, worklist...
   help    [COMMAND]        this text, or a command's
 
 options for every command: --help, --today YYYY-MM-DD
@@ -122,6 +124,7 @@ Looks codes up. A bare CODE is tried as every kind its shape allows
 exit status: 0 every code found, 1 some code not found, 2 usage.]]
 
 HELP.remit, HELP.ack = cli_remit.HELP.remit, cli_remit.HELP.ack
+HELP.ledger = cli_ledger.HELP
 
 HELP.derive = [[
 usage: bhclaim derive --code CODE --date YYYY-MM-DD [OPTIONS]
@@ -162,6 +165,7 @@ local OPTIONS = {
   part = "value", range = "value", ["first-line"] = "value", name = "value",
 }
 for name, kind in pairs(cli_remit.OPTIONS) do OPTIONS[name] = kind end
+for name, kind in pairs(cli_ledger.OPTIONS) do OPTIONS[name] = kind end
 
 local COMMON = { "help", "today" }
 local CHECKING = { "format", "profile", "rules", "reject", "jobs", "lenient", "part",
@@ -175,6 +179,7 @@ local ALLOWED_LIST = {
   derive = { "code", "date", "payer", "profile", "modality", "patient-location",
     "provider-kind", "last-in-person", "group", "first-telehealth", "format" },
   remit = cli_remit.ALLOWED.remit, ack = cli_remit.ALLOWED.ack,
+  ledger = cli_ledger.ALLOWED,
 }
 for _, name in ipairs(CHECKING) do ALLOWED_LIST.audit[#ALLOWED_LIST.audit + 1] = name end
 
@@ -1080,6 +1085,7 @@ local COMMANDS = {
   audit = function(a, env) return run_checks(a, env, "audit") end,
   export = run_export, codes = run_codes, derive = run_derive,
   remit = cli_remit.run_remit, ack = cli_remit.run_ack,
+  ledger = cli_ledger.run,
 }
 
 local function help(env, topic)

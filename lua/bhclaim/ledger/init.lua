@@ -143,8 +143,12 @@ end
 -- The facts the ledger keeps of a claim, or nil and which field is wrong.
 local function claim_facts(claim)
   if type(claim) ~= "table" then return nil, "not a claim object" end
-  if type(claim.id) ~= "string" or claim.id == "" then return nil, "id: a non-empty string expected" end
-  if type(claim.lines) ~= "table" or #claim.lines == 0 then return nil, "lines: at least one line expected" end
+  if type(claim.id) ~= "string" or claim.id == "" then
+    return nil, "id: a non-empty string expected"
+  end
+  if type(claim.lines) ~= "table" or #claim.lines == 0 then
+    return nil, "lines: at least one line expected"
+  end
   local payer = is_table(claim.payer) and claim.payer or {}
   local f = { id = claim.id, payer_id = payer.id, payer_name = payer.name,
     payer_kind = payer.kind, lines = {}, charge = 0 }
@@ -153,7 +157,9 @@ local function claim_facts(claim)
   for i, l in ipairs(claim.lines) do
     if type(l) ~= "table" then return nil, format("lines[%d]: an object expected", i) end
     local c = amount_cents(l.charge)
-    if not c then return nil, format("lines[%d].charge: an amount with at most two decimals expected", i) end
+    if not c then
+      return nil, format("lines[%d].charge: an amount with at most two decimals expected", i)
+    end
     if l.date ~= nil and not M.day(l.date) then
       return nil, format("lines[%d].date: YYYY-MM-DD expected", i)
     end
@@ -213,7 +219,8 @@ local function record_claim(db, claim, f, sub_id, date, source, by, encode)
       M.day(date), date, f.charge, date, doc)
   end
   for i, l in ipairs(f.lines) do
-    db:rows("insert_line", f.id, i, l.code, l.modifiers, l.units, l.charge, l.date, l.control_number)
+    db:rows("insert_line", f.id, i, l.code, l.modifiers, l.units, l.charge, l.date,
+      l.control_number)
   end
   if old then
     event(db, f.id, "submitted", date, f.charge - old.charge_cents, 0,
@@ -235,7 +242,9 @@ local function parse_claims(bhclaim, text, name)
   end
   local value = bhclaim.decode(text)
   if type(value) == "table" then
-    if value[1] ~= nil or getmetatable(value) == bhclaim.array_mt then return value, nil, rejected end
+    if value[1] ~= nil or getmetatable(value) == bhclaim.array_mt then
+      return value, nil, rejected
+    end
     return { value }, nil, rejected
   end
   local claims, n = {}, 0
@@ -283,7 +292,10 @@ function ledger_mt:submit(input, opts)
       claims, rejected = input, {}
     end
     local date = env and env.date or opts.date or today()
-    if not M.day(date) then fail(format("%s: submission date '%s' is not YYYY-MM-DD", name, tostring(date)), "ledger.date") end
+    if not M.day(date) then
+      fail(format("%s: submission date '%s' is not YYYY-MM-DD", name, tostring(date)),
+        "ledger.date")
+    end
     local result = { file = opts.file, date = date, submitted = 0, resubmitted = 0, skipped = {},
       rejected = rejected }
     local key
@@ -392,7 +404,9 @@ end
 local function post_ta1(db, a, date, source, by, result)
   if a.accepted then return end
   local subs = db:rows("submissions_by_isa", a.control_number)
-  if #subs == 0 then result.unmatched[#result.unmatched + 1] = "TA1 interchange " .. tostring(a.control_number) end
+  if #subs == 0 then
+    result.unmatched[#result.unmatched + 1] = "TA1 interchange " .. tostring(a.control_number)
+  end
   local detail = format("TA1: interchange %s rejected (%s)", tostring(a.control_number),
     a.note_text or a.note_code or "?")
   result.rejected = result.rejected + reject_submissions(db, subs, date, detail, source, by)
@@ -450,8 +464,8 @@ function ledger_mt:ack(text, opts)
         if db:one("ack_by_key", key) then
           result.already = result.already + 1
         else
-          local date = a.date or (a.group and a.group.date) or (a.interchange and a.interchange.date)
-            or opts.date or today()
+          local date = a.date or (a.group and a.group.date)
+            or (a.interchange and a.interchange.date) or opts.date or today()
           if a.kind == "999" then post_999(db, a, date, source, by, result)
           elseif a.kind == "TA1" then post_ta1(db, a, date, source, by, result)
           else post_277ca(db, a, date, source, by, result) end
@@ -493,8 +507,7 @@ local function payment_amounts(c)
 end
 
 local function first_remark(list)
-  for _, r in ipairs(list or {}) do return r.code end
-  return nil
+  return list and list[1] and list[1].code or nil
 end
 
 local function store_adjustments(db, pay_id, line_id, list, remark)
@@ -585,7 +598,8 @@ function ledger_mt:post(text, opts)
         if not trace then fail(name .. ": an 835 without a TRN trace number cannot be posted "
           .. "(its repetition could not be recognised)", "ledger.trace") end
         local payer = r.payer or {}
-        local payer_key = payer.id or payer.name or (r.interchange and r.interchange.sender_id) or ""
+        local payer_key = payer.id or payer.name
+          or (r.interchange and r.interchange.sender_id) or ""
         if db:one("remittance_by_key", payer_key, trace) then
           result.already = result.already + 1
         else
@@ -659,8 +673,8 @@ function ledger_mt:appeal(id, opts)
     self.db:transaction(function(db)
       local row = need_claim(db, id)
       db:rows("set_status", "appealed", date, id)
-      event(db, id, "appealed", date, 0, 0, (opts and opts.note) or ("appealed (was " .. row.status .. ")"),
-        "appeal", who(opts))
+      event(db, id, "appealed", date, 0, 0,
+        (opts and opts.note) or ("appealed (was " .. row.status .. ")"), "appeal", who(opts))
     end)
     return true
   end)
@@ -681,7 +695,9 @@ function ledger_mt:writeoff(id, opts)
     return self.db:transaction(function(db)
       local row = need_claim(db, id)
       local amount = row.payer_balance_cents
-      if amount == 0 then fail(format("claim '%s' has no open balance to write off", id), "ledger.no_balance") end
+      if amount == 0 then
+        fail(format("claim '%s' has no open balance to write off", id), "ledger.no_balance")
+      end
       db:rows("apply_writeoff", "written off", date, -amount, id)
       event(db, id, "written off", date, -amount, 0, format("%s written off: %s", money(amount),
         opts.reason), "writeoff", who(opts))
@@ -712,7 +728,9 @@ function ledger_mt:ar(opts)
   opts = opts or {}
   local as_of, d = as_of_day("ar", opts.as_of)
   local by = opts.by or "payer"
-  if by ~= "payer" and by ~= "patient" then argerror("ar", 1, "opts.by: payer or patient expected") end
+  if by ~= "payer" and by ~= "patient" then
+    argerror("ar", 1, "opts.by: payer or patient expected")
+  end
   return guarded(function()
     local rows = self.db:rows(by == "payer" and "ar_by_payer" or "ar_by_patient", d, d, d, d, d, d)
     local out = { as_of = as_of, by = by, groups = {}, payer = { 0, 0, 0, 0, 0 },
@@ -748,21 +766,20 @@ local function last_events(db, d)
   return last
 end
 
--- The latest claim payment of each claim up to a day, with its adjustments.
+-- The latest claim payment of each claim up to a day, with its denying
+-- adjustments (rows come ordered by claim, day, payment, adjustment).
 local function latest_payments(db, d)
   local latest = {}
   for _, r in ipairs(db:rows("denials_until", d)) do
     local p = latest[r.claim_id]
-    if not p or p.payment_day ~= r.payment_day or p.variance_cents ~= r.variance_cents
-      or p.outcome ~= r.outcome then
-      if not p or r.payment_day >= p.payment_day then
-        p = { outcome = r.outcome, payment_date = r.payment_date, payment_day = r.payment_day,
-          variance_cents = r.variance_cents, allowed_cents = r.allowed_cents,
-          expected_cents = r.expected_cents, denials = {} }
-        latest[r.claim_id] = p
-      end
+    if not p or p.id ~= r.payment_id then
+      p = { id = r.payment_id, payer = r.payer_name or r.payer_id, outcome = r.outcome,
+        payment_date = r.payment_date, payment_day = r.payment_day,
+        variance_cents = r.variance_cents, allowed_cents = r.allowed_cents,
+        expected_cents = r.expected_cents, denials = {} }
+      latest[r.claim_id] = p
     end
-    if r.denial == 1 and r.group_code then
+    if r.denial == 1 then
       p.denials[#p.denials + 1] = { group = r.group_code, reason = r.reason, remark = r.remark,
         amount = r.amount_cents }
     end
@@ -813,7 +830,7 @@ end
 -- @return[2] nil, message, id
 function ledger_mt:worklist(opts)
   opts = opts or {}
-  local as_of, d = as_of_day("worklist", opts.as_of)
+  local _, d = as_of_day("worklist", opts.as_of)
   local terms, terr = terms_mod.new(opts.terms or self.terms_given)
   if not terms then argerror("worklist", 1, terr) end
   return guarded(function()
@@ -846,7 +863,8 @@ function ledger_mt:worklist(opts)
       if filing and c.first_service_day and (e.kind == "rejected" or e.kind == "submitted") then
         local limit = c.first_service_day + filing.value
         if limit - d <= M.FILING_WARNING_DAYS then
-          add({ kind = "timely filing", claim_id = c.claim_id, amount = c.payer_cents, payer = payer,
+          add({ kind = "timely filing", claim_id = c.claim_id, amount = c.payer_cents,
+            payer = payer,
             detail = format("service %s: filing limit %s", c.first_service_date, M.date(limit)),
             due = M.date(limit), due_source = filing.source, due_confirmed = filing.confirmed,
             days_left = limit - d,
@@ -858,7 +876,7 @@ function ledger_mt:worklist(opts)
       local e = last[id] or {}
       if p.variance_cents and p.variance_cents < 0 and e.kind ~= "appealed"
         and e.kind ~= "written off" then
-        add({ kind = "underpaid", claim_id = id, amount = -p.variance_cents,
+        add({ kind = "underpaid", claim_id = id, amount = -p.variance_cents, payer = p.payer,
           detail = format("allowed %s, expected %s (paid %s)", money(p.allowed_cents or 0),
             money(p.expected_cents or 0), p.payment_date),
           hint = "check the fee schedule, place of service and modifiers; ask the payer to "
@@ -924,7 +942,9 @@ end
 -- @treturn[2] string "ledger.open"
 function M.open(url, opts)
   if type(url) ~= "string" then argerror("open", 1, "string expected, got " .. type(url)) end
-  if opts ~= nil and type(opts) ~= "table" then argerror("open", 2, "table expected, got " .. type(opts)) end
+  if opts ~= nil and type(opts) ~= "table" then
+    argerror("open", 2, "table expected, got " .. type(opts))
+  end
   opts = opts or {}
   if opts.terms then
     local ok, err = terms_mod.new(opts.terms)

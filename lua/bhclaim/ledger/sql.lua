@@ -135,7 +135,8 @@ local MIGRATIONS = {
       first_service_date TEXT, first_service_day BIGINT, last_service_date TEXT,
       charge_cents BIGINT NOT NULL, status TEXT NOT NULL,
       submission_id BIGINT NOT NULL REFERENCES submissions(id),
-      submitted_date TEXT NOT NULL, submitted_day BIGINT NOT NULL, first_submitted_date TEXT NOT NULL,
+      submitted_date TEXT NOT NULL, submitted_day BIGINT NOT NULL,
+      first_submitted_date TEXT NOT NULL,
       payer_claim_number TEXT, paid_cents BIGINT NOT NULL,
       payer_balance_cents BIGINT NOT NULL, patient_balance_cents BIGINT NOT NULL,
       status_date TEXT, document TEXT NOT NULL)]],
@@ -283,10 +284,12 @@ local Q = {
     HAVING SUM(e.payer_delta_cents) <> 0]],
   last_events = [[SELECT claim_id, kind, event_date, event_day, detail FROM events
     WHERE event_day <= ? AND kind <> 'note' ORDER BY claim_id, event_day, id]],
-  denials_until = [[SELECT p.claim_id, p.outcome, p.payment_date, p.payment_day, p.variance_cents,
+  denials_until = [[SELECT p.id AS payment_id, p.claim_id, c.payer_name, c.payer_id,
+      p.outcome, p.payment_date, p.payment_day, p.variance_cents,
       p.allowed_cents, p.expected_cents, a.group_code, a.reason, a.remark, a.amount_cents,
       a.denial
-    FROM claim_payments p LEFT JOIN adjustments a ON a.claim_payment_id = p.id
+    FROM claim_payments p JOIN claims c ON c.claim_id = p.claim_id
+      LEFT JOIN adjustments a ON a.claim_payment_id = p.id
     WHERE p.payment_day <= ? AND p.claim_id IS NOT NULL ORDER BY p.claim_id, p.payment_day, p.id,
       a.id]],
   count_claims = "SELECT COUNT(*) AS n_claims FROM claims",
@@ -315,6 +318,12 @@ local function run(self, text)
   local res, err = self.conn:execute(text)
   if res == nil then error({ ledger_sql = true, message = tostring(err) }, 0) end
   return res
+end
+
+-- Runs raw SQL text whose rows (if any, as PRAGMA gives) are not wanted.
+local function exec(self, text)
+  local res = run(self, text)
+  if type(res) == "userdata" then res:close() end
 end
 
 local function fetch_all(cur)
@@ -357,7 +366,7 @@ function db_mt:insert(name, ...)
     error("ledger: no INSERT ... RETURNING id statement named " .. tostring(name), 2)
   end
   if self.dialect == "sqlite" then
-    run(self, bind(self.conn, (sql:gsub("%s*RETURNING id$", "")), { ... }, select("#", ...)))
+    exec(self, bind(self.conn, (sql:gsub("%s*RETURNING id$", "")), { ... }, select("#", ...)))
     return fetch_all(run(self, "SELECT last_insert_rowid() AS id"))[1].id
   end
   return fetch_all(run(self, bind(self.conn, sql, { ... }, select("#", ...))))[1].id
@@ -372,14 +381,14 @@ end
 -- (BEGIN IMMEDIATE, waiting up to the busy timeout), so two writers never
 -- deadlock upgrading a read lock.
 function db_mt:begin()
-  run(self, self.dialect == "sqlite" and "BEGIN IMMEDIATE" or "BEGIN")
+  exec(self, self.dialect == "sqlite" and "BEGIN IMMEDIATE" or "BEGIN")
 end
 
 --- Commits the transaction.
-function db_mt:commit() run(self, "COMMIT") end
+function db_mt:commit() exec(self, "COMMIT") end
 
 --- Rolls the transaction back; never raises (used on error paths).
-function db_mt:rollback() pcall(run, self, "ROLLBACK") end
+function db_mt:rollback() pcall(exec, self, "ROLLBACK") end
 
 --- Runs fn(self) in one transaction: committed when it returns, rolled back
 -- when it raises (the error is raised again).
@@ -396,8 +405,8 @@ end
 
 --- Closes the connection and the environment.
 function db_mt:close()
-  if self.conn then self.conn:close(); self.conn = nil end
-  if self.env then self.env:close(); self.env = nil end
+  if self.conn then pcall(self.conn.close, self.conn); self.conn = nil end
+  if self.env then pcall(self.env.close, self.env); self.env = nil end
 end
 
 -- The version of the schema in the database (0 for a new one).
@@ -412,9 +421,9 @@ local function migrate(self)
   self:begin()
   local ok, err = pcall(function()
     if self.dialect == "postgres" then
-      run(self, "SELECT pg_advisory_xact_lock(4242001)")
+      exec(self, "SELECT pg_advisory_xact_lock(4242001)")
     end
-    run(self, "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL, "
+    exec(self, "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL, "
       .. "applied_at TEXT NOT NULL)")
     local have = schema_version(self)
     if have > M.SCHEMA_VERSION then
@@ -424,9 +433,9 @@ local function migrate(self)
     for _, m in ipairs(MIGRATIONS) do
       if m.version > have then
         for _, stmt in ipairs(m.statements) do
-          run(self, (stmt:gsub("{ID}", ID[self.dialect])))
+          exec(self, (stmt:gsub("{ID}", ID[self.dialect])))
         end
-        run(self, bind(self.conn, "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
+        exec(self, bind(self.conn, "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
           { m.version, os.date("!%Y-%m-%dT%H:%M:%SZ") }, 2))
       end
     end
@@ -467,16 +476,17 @@ function M.open(url, opts)
   local self = setmetatable({ env = env, conn = conn, dialect = u.dialect, url = url }, db_mt)
   local ok, e = pcall(function()
     if u.dialect == "sqlite" then
-      run(self, format("PRAGMA busy_timeout = %d", math.floor((opts and opts.busy_ms) or 60000)))
-      fetch_all(run(self, "PRAGMA journal_mode = WAL"))
-      run(self, "PRAGMA foreign_keys = ON")
+      exec(self, format("PRAGMA busy_timeout = %d", math.floor((opts and opts.busy_ms) or 60000)))
+      exec(self, "PRAGMA journal_mode = WAL")
+      exec(self, "PRAGMA foreign_keys = ON")
     else
-      run(self, "SET client_min_messages = warning")
+      exec(self, "SET client_min_messages = warning")
     end
   end)
   if not ok then
     self:close()
-    return nil, format("cannot open the ledger %s: %s", url, type(e) == "table" and e.message or tostring(e))
+    return nil, format("cannot open the ledger %s: %s", url,
+      type(e) == "table" and e.message or tostring(e))
   end
   local done
   done, err = migrate(self)

@@ -2,9 +2,10 @@
 # run-tests.sh: the whole test suite, as `make test` runs it.
 #  1. build (warnings are errors under CI), tables and rockspec consistency,
 #     luacheck;
-#  2. C unit tests, then the busted specs on every installed Lua;
+#  2. C unit tests, then the busted specs on every installed Lua (the
+#     ledger specs start a private PostgreSQL cluster, spec/ledger_support.lua);
 #  3. the same under AddressSanitizer + UndefinedBehaviorSanitizer, and a
-#     GC-stress pass;
+#     GC-stress pass (the ledger on SQLite only: its code is Lua);
 #  4. luarocks make into a scratch tree, and a load from there.
 # Totals go to build/test-totals ("passed failed") and end the output as
 # "N passed, N failed". Exit status 0 only when nothing failed.
@@ -77,10 +78,12 @@ if make --no-print-directory asan >/dev/null 2>&1; then
     for l in lua5.1 lua5.4 luajit; do
         command -v "$l" >/dev/null 2>&1 || continue
         run_tap "specs on $l under sanitizers" \
-            env LD_PRELOAD="$libasan" BHCLAIM_BUILD=build-asan busted --lua="$l" -o TAP
+            env LD_PRELOAD="$libasan" BHCLAIM_BUILD=build-asan BHCLAIM_LEDGER_BACKENDS=sqlite \
+            busted --lua="$l" -o TAP
     done
     run_tap "specs on lua5.4, GC stress, sanitizers" \
         env LD_PRELOAD="$libasan" BHCLAIM_BUILD=build-asan BHCLAIM_GC_STRESS=1 \
+        BHCLAIM_LEDGER_BACKENDS=sqlite \
         busted --lua=lua5.4 -o TAP
     unset ASAN_OPTIONS UBSAN_OPTIONS
 else

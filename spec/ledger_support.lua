@@ -263,8 +263,9 @@ function M.start_postgres()
   }
 end
 
---- The backends the ledger specs run on: {name, new_url()}, and a
--- teardown that stops the cluster.
+--- The backends the ledger specs run on: {name, new_url(), stop()}.
+-- BHCLAIM_LEDGER_BACKENDS=sqlite (the sanitizer runs: the ledger is Lua,
+-- its SQL is the same) leaves PostgreSQL out.
 function M.backends()
   local list = {}
   local dir = M.tmpdir()
@@ -273,7 +274,8 @@ function M.backends()
     n = n + 1
     return dir .. "/ledger" .. n .. ".db"
   end, stop = function() M.sh("rm -rf " .. dir) end }
-  if M.have_postgres() and os.getenv("BHCLAIM_NO_POSTGRES") == nil then
+  local wanted = os.getenv("BHCLAIM_LEDGER_BACKENDS") or "sqlite,postgres"
+  if wanted:find("postgres", 1, true) and M.have_postgres() then
     local pg = M.start_postgres()
     list[2] = { name = "postgres", new_url = pg.new_url, stop = pg.stop }
   end

@@ -573,7 +573,9 @@ end
 -- written off.
 -- @tparam string text
 -- @tparam[opt] table opts `file`, `by`, `date` (when the 835 has no
---   payment date), `schedules`, `locality` (as bhclaim.remit.report)
+--   payment date), `schedules`, `locality` (as bhclaim.remit.report),
+--   `progress` (called with claim payments done and the total, inside the
+--   transaction: for a progress display on large files)
 -- @treturn[1] table `{status, file, remittances, already, claims,
 --   outcomes = {paid = n, ...}, unmatched = {claim ids}}`
 -- @return[2] nil
@@ -592,6 +594,8 @@ function ledger_mt:post(text, opts)
     local result = { file = opts.file, remittances = #list, already = 0, claims = 0,
       outcomes = {}, unmatched = {} }
     local source, by = "post " .. (opts.file or ""), who(opts)
+    local done, total = 0, 0
+    for _, r in ipairs(list) do total = total + #(r.claims or {}) end
     self.db:transaction(function(db)
       for _, r in ipairs(list) do
         local trace = r.trace and r.trace.number
@@ -618,6 +622,8 @@ function ledger_mt:post(text, opts)
             locality = opts.locality, rule_index = false })
           for i, c in ipairs(r.claims or {}) do
             post_claim_payment(db, r, rem_id, c, entries[i], date, source, by, result)
+            done = done + 1
+            if opts.progress then opts.progress(done, total) end
           end
         end
       end

@@ -281,6 +281,21 @@ for _, backend in ipairs(backends) do
       local c = assert(lg:counts())
       assert.are.same({ 2, 2 * n, 4 * n }, { c.remittances, c.payments, c.events })
       assert.are.same({ 0, 0, 0, 0, 0 }, assert(lg:ar({ as_of = "2026-04-02" })).payer)
+      -- The same file by two processes at once: posted once.
+      local others = {}
+      for i = 1, 50 do
+        others[i] = { id = "OTHER-" .. i, status = "1", charge = "10.00", paid = "10.00",
+          patient = "0.00", lines = { { code = "90853", charge = "10.00", paid = "10.00" } } }
+      end
+      local f3 = S.write(scratch .. "/p3-" .. backend.name .. ".835",
+        S.remit_835("T3", "20260402", others, 9003))
+      assert.truthy(S.sh(cmd .. f3 .. " > " .. f3 .. ".a 2>&1 & p1=$!; " .. cmd .. f3 .. " > "
+        .. f3 .. ".b 2>&1 & p2=$!; wait $p1; s1=$?; wait $p2; s2=$?; "
+        .. "[ $s1 = 0 ] && [ $s2 = 0 ]"))
+      local said = io.open(f3 .. ".a"):read("*a") .. io.open(f3 .. ".b"):read("*a")
+      assert.matches("already posted", said)
+      c = assert(lg:counts())
+      assert.are.same({ 3, 2 * n + 50 }, { c.remittances, c.payments })
       lg:close()
     end)
   end)

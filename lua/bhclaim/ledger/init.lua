@@ -304,6 +304,7 @@ function ledger_mt:submit(input, opts)
         env.group_control or "", env.transaction_control or "")
     end
     local ok, err = pcall(self.db.transaction, self.db, function(db)
+      if key then db:lock_key(key) end
       if key and db:one("submission_by_key", key) then
         result.status = "already recorded"
         return
@@ -461,6 +462,7 @@ function ledger_mt:ack(text, opts)
     self.db:transaction(function(db)
       for _, a in ipairs(list) do
         local key = ack_key(a)
+        db:lock_key(key)
         if db:one("ack_by_key", key) then
           result.already = result.already + 1
         else
@@ -604,6 +606,7 @@ function ledger_mt:post(text, opts)
         local payer = r.payer or {}
         local payer_key = payer.id or payer.name
           or (r.interchange and r.interchange.sender_id) or ""
+        db:lock_key("835:" .. payer_key .. ":" .. trace)
         if db:one("remittance_by_key", payer_key, trace) then
           result.already = result.already + 1
         else

@@ -384,6 +384,19 @@ function db_mt:begin()
   exec(self, self.dialect == "sqlite" and "BEGIN IMMEDIATE" or "BEGIN")
 end
 
+--- Inside a transaction: waits until no other transaction holds `key`
+-- (a file's identity: an 835's payer and trace number...), so two
+-- processes posting the same file at once post it once. PostgreSQL: a
+-- transaction-level advisory lock on the key's hash; SQLite needs none
+-- (BEGIN IMMEDIATE already lets one writer in at a time).
+-- @tparam string key
+function db_mt:lock_key(key)
+  if self.dialect == "postgres" then
+    fetch_all(run(self, bind(self.conn, "SELECT pg_advisory_xact_lock(hashtext(?)) AS locked",
+      { key }, 1)))
+  end
+end
+
 --- Commits the transaction.
 function db_mt:commit() exec(self, "COMMIT") end
 

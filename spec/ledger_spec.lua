@@ -152,6 +152,21 @@ for _, backend in ipairs(backends) do
       lg:close()
     end)
 
+    it("rejects every claim of a transaction set the 999 rejects", function()
+      local lg = assert(ledger.open(backend.new_url()))
+      assert(lg:submit(S.batch_837()))
+      local r = assert(lg:ack(S.ack_999(false), { file = "rejected.999" }))
+      assert.are.equal(5, r.rejected)
+      local items = assert(lg:worklist({ as_of = "2026-03-10" }))
+      assert.are.equal(5, #items)
+      for _, it in ipairs(items) do
+        assert.are.equal("rejected", it.kind)
+        assert.matches("999: transaction set 0001 rejected", it.detail)
+      end
+      assert.are.equal("rejected", assert(lg:show("CLM-A")).claim.status)
+      lg:close()
+    end)
+
     it("writes off what the payer still owes, dated", function()
       local lg = work_day(backend.new_url())
       assert.are.equal(2000, assert(lg:writeoff("CLM-B", { reason = "small balance",

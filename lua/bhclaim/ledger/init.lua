@@ -70,6 +70,15 @@ function M.date(day)
   return format("%04d-%02d-%02d", y, m, d)
 end
 
+-- A control number as compared: digits without leading zeros (an 837
+-- read back gives 1 where the 999's AK2 says 0001), other text as is.
+local function control(v)
+  if v == nil then return nil end
+  local t = tostring(v)
+  if type(v) == "number" then t = string.format("%.0f", v) end
+  return (t:gsub("^0+(%d)", "%1"))
+end
+
 local function today() return os.date("!%Y-%m-%d") end
 local function now() return os.date("!%Y-%m-%dT%H:%M:%SZ") end
 
@@ -300,8 +309,8 @@ function ledger_mt:submit(input, opts)
       rejected = rejected }
     local key
     if env then
-      key = format("837:%s:%s:%s:%s", env.sender_id or "", env.interchange_control or "",
-        env.group_control or "", env.transaction_control or "")
+      key = format("837:%s:%s:%s:%s", env.sender_id or "", control(env.interchange_control) or "",
+        control(env.group_control) or "", control(env.transaction_control) or "")
     end
     local ok, err = pcall(self.db.transaction, self.db, function(db)
       if key then db:lock_key(key) end
@@ -321,8 +330,8 @@ function ledger_mt:submit(input, opts)
       end
       local sub_id = db:insert("insert_submission", opts.file, env and "837P" or "json",
         key or format("json:%s:%s:%d", now(), facts[1] and facts[1][2].id or "", #facts),
-        env and env.interchange_control, env and env.group_control,
-        env and env.transaction_control, env and env.sender_id, env and env.receiver_id,
+        env and control(env.interchange_control), env and control(env.group_control),
+        env and control(env.transaction_control), env and env.sender_id, env and env.receiver_id,
         env and env.date, date, #facts, who(opts), now())
       local source = "submit " .. (opts.file or "")
       for _, cf in ipairs(facts) do
@@ -392,7 +401,7 @@ local function post_999(db, a, date, source, by, result)
       for _, e in ipairs(s.errors or {}) do errs[#errs + 1] = e.text or e.code end
       local detail = format("999: transaction set %s rejected (%s)%s", tostring(s.control_number),
         s.status_text or s.status or "?", #errs > 0 and (": " .. concat(errs, "; ")) or "")
-      local subs = db:rows("submissions_by_st", s.control_number, gs)
+      local subs = db:rows("submissions_by_st", control(s.control_number), control(gs))
       if #subs == 0 then
         result.unmatched[#result.unmatched + 1] = format("999 set %s of group %s",
           tostring(s.control_number), tostring(gs))
@@ -404,7 +413,7 @@ end
 
 local function post_ta1(db, a, date, source, by, result)
   if a.accepted then return end
-  local subs = db:rows("submissions_by_isa", a.control_number)
+  local subs = db:rows("submissions_by_isa", control(a.control_number))
   if #subs == 0 then
     result.unmatched[#result.unmatched + 1] = "TA1 interchange " .. tostring(a.control_number)
   end

@@ -264,20 +264,23 @@ function M.start_postgres()
 end
 
 --- The backends the ledger specs run on: {name, new_url(), stop()}.
--- BHCLAIM_LEDGER_BACKENDS=sqlite (the sanitizer runs: the ledger is Lua,
--- its SQL is the same) leaves PostgreSQL out.
+-- BHCLAIM_LEDGER_BACKENDS (default "sqlite,postgres") names them:
+-- "sqlite" for the sanitizer runs (the ledger is Lua, its SQL the same),
+-- "postgres" for the PostgreSQL half of the bench alone.
 function M.backends()
   local list = {}
-  local dir = M.tmpdir()
-  local n = 0
-  list[1] = { name = "sqlite", new_url = function()
-    n = n + 1
-    return dir .. "/ledger" .. n .. ".db"
-  end, stop = function() M.sh("rm -rf " .. dir) end }
   local wanted = os.getenv("BHCLAIM_LEDGER_BACKENDS") or "sqlite,postgres"
+  if wanted:find("sqlite", 1, true) then
+    local dir = M.tmpdir()
+    local n = 0
+    list[#list + 1] = { name = "sqlite", new_url = function()
+      n = n + 1
+      return dir .. "/ledger" .. n .. ".db"
+    end, stop = function() M.sh("rm -rf " .. dir) end }
+  end
   if wanted:find("postgres", 1, true) and M.have_postgres() then
     local pg = M.start_postgres()
-    list[2] = { name = "postgres", new_url = pg.new_url, stop = pg.stop }
+    list[#list + 1] = { name = "postgres", new_url = pg.new_url, stop = pg.stop }
   end
   return list
 end

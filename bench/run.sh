@@ -3,7 +3,7 @@
 # the C core against cJSON alone and the Lua binding on each Lua found.
 # Env: BUILD (holds libbhclaim.a and <ver>/bhclaim/core.so), CC, CFLAGS,
 # N (claims to generate, default 100000), REMIT_N (claim payments to match,
-# default 100000). Scratch files go to bench/out/.
+# default 100000), LEDGER_N and LEDGER_LINES (the ledger bench). Scratch files go to bench/out/.
 # SPDX-License-Identifier: MIT
 set -eu
 
@@ -94,6 +94,13 @@ for lua in lua5.4 luajit; do
     LUA_PATH="lua/?.lua;lua/?/init.lua;;" LUA_CPATH="$BUILD/$abi/?.so;;" \
         "$lua" bench/bench_remit.lua "${REMIT_N:-100000}"
 done
+
+# The claim ledger: LEDGER_N claims (default 100,000) with LEDGER_LINES
+# service lines in all (default 1,000,000) submitted, their 835 posted and
+# ar run, on SQLite and on a private PostgreSQL cluster.
+heading "Claim ledger: submit, post the 835, ar (SQLite, PostgreSQL)"
+LUA_PATH="lua/?.lua;lua/?/init.lua;;" LUA_CPATH="$BUILD/5.4/?.so;;" \
+    lua5.4 bench/bench_ledger.lua "${LEDGER_N:-100000}" "${LEDGER_LINES:-1000000}"
 
 # The command line and X12 (bench_cli.sh, when present).
 if [ -f bench/bench_cli.sh ]; then

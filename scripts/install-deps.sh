@@ -11,7 +11,8 @@ lua5.1 liblua5.1-0-dev lua5.2 liblua5.2-dev lua5.3 liblua5.3-dev
 lua5.4 liblua5.4-dev luajit libluajit-5.1-dev
 libcjson-dev lua-busted lua-check luarocks lua-ldoc
 clang libclang-rt-14-dev
-time procps"
+time procps
+lua-sql-sqlite3 lua-sql-postgres postgresql sqlite3"
 
 missing=""
 for p in $packages; do

@@ -2,9 +2,10 @@
 # run-tests.sh: the whole test suite, as `make test` runs it.
 #  1. build (warnings are errors under CI), tables and rockspec consistency,
 #     luacheck;
-#  2. C unit tests, then the busted specs on every installed Lua;
+#  2. C unit tests, then the busted specs on every installed Lua (the
+#     ledger specs start a private PostgreSQL cluster, spec/ledger_support.lua);
 #  3. the same under AddressSanitizer + UndefinedBehaviorSanitizer, and a
-#     GC-stress pass;
+#     GC-stress pass (the ledger on SQLite only: its code is Lua);
 #  4. the libFuzzer harnesses (fuzz/): every corpus and crash file replayed,
 #     then FUZZ_BUDGET seconds (default 15) of fuzzing per harness;
 #  5. luarocks make into a scratch tree, and a load from there.
@@ -80,10 +81,12 @@ if make --no-print-directory asan >/dev/null 2>&1; then
     for l in lua5.1 lua5.4 luajit; do
         command -v "$l" >/dev/null 2>&1 || continue
         run_tap "specs on $l under sanitizers" \
-            env LD_PRELOAD="$libasan" BHCLAIM_BUILD=build-asan busted --lua="$l" -o TAP
+            env LD_PRELOAD="$libasan" BHCLAIM_BUILD=build-asan BHCLAIM_LEDGER_BACKENDS=sqlite \
+            busted --lua="$l" -o TAP
     done
     run_tap "specs on lua5.4, GC stress, sanitizers" \
         env LD_PRELOAD="$libasan" BHCLAIM_BUILD=build-asan BHCLAIM_GC_STRESS=1 \
+        BHCLAIM_LEDGER_BACKENDS=sqlite \
         busted --lua=lua5.4 -o TAP
     # LeakSanitizer on for the binding: the abuse spec and every spec but the
     # CLI's (whose child processes are not the binding). busted ends with
@@ -95,7 +98,7 @@ if make --no-print-directory asan >/dev/null 2>&1; then
     run_tap "binding specs on lua5.4, ASan + LeakSanitizer" \
         env ASAN_OPTIONS="detect_leaks=1:abort_on_error=1" \
         LD_PRELOAD="$libasan $(pwd)/build-asan/5.4/bhclaim/core.so" \
-        BHCLAIM_BUILD=build-asan busted --lua=lua5.4 -o TAP \
+        BHCLAIM_BUILD=build-asan BHCLAIM_LEDGER_BACKENDS=sqlite busted --lua=lua5.4 -o TAP \
         $(ls spec/*_spec.lua | grep -v '/cli_spec.lua$')
     unset ASAN_OPTIONS UBSAN_OPTIONS
 else

@@ -12,6 +12,7 @@ local reports = require("bhclaim.reports")
 local cli_remit = require("bhclaim.cli_remit")
 local report_mod = require("bhclaim.report")
 local payer_mod = require("bhclaim.payer")
+local cli_ledger = require("bhclaim.cli_ledger")
 
 local M = {}
 
@@ -50,6 +51,7 @@ commands:
   ack     FILE...          explain 999, TA1 and 277CA acknowledgements
   eligibility request|read 270 out, 271 in (coverage before the session)
   status  request|read     276 out, 277 in (claim status)
+  ledger  SUBCOMMAND ...   the claim ledger: submit, ack, post, ar, worklist...
   help    [COMMAND]        this text, or a command's
 
 options for every command: --help, --today YYYY-MM-DD
@@ -137,6 +139,7 @@ Looks codes up. A bare CODE is tried as every kind its shape allows
 exit status: 0 every code found, 1 some code not found, 2 usage.]]
 
 HELP.remit, HELP.ack = cli_remit.HELP.remit, cli_remit.HELP.ack
+HELP.ledger = cli_ledger.HELP
 
 HELP.derive = [[
 usage: bhclaim derive --code CODE --date YYYY-MM-DD [OPTIONS]
@@ -179,6 +182,7 @@ local OPTIONS = {
   progress = "value",
 }
 for name, kind in pairs(cli_remit.OPTIONS) do OPTIONS[name] = kind end
+for name, kind in pairs(cli_ledger.OPTIONS) do OPTIONS[name] = kind end
 
 local COMMON = { "help", "today" }
 local CHECKING = { "format", "profile", "rules", "reject", "jobs", "lenient", "part",
@@ -192,6 +196,7 @@ local ALLOWED_LIST = {
   derive = { "code", "date", "payer", "profile", "modality", "patient-location",
     "provider-kind", "last-in-person", "group", "first-telehealth", "format" },
   remit = cli_remit.ALLOWED.remit, ack = cli_remit.ALLOWED.ack,
+  ledger = cli_ledger.ALLOWED,
 }
 for _, name in ipairs(CHECKING) do ALLOWED_LIST.audit[#ALLOWED_LIST.audit + 1] = name end
 -- eligibility and status (lua/bhclaim/cli_eligibility.lua)
@@ -1510,6 +1515,7 @@ local COMMANDS = {
   audit = function(a, env) return run_checks(a, env, "audit") end,
   export = run_export, codes = run_codes, derive = run_derive,
   remit = cli_remit.run_remit, ack = cli_remit.run_ack,
+  ledger = cli_ledger.run,
 }
 cli_eligibility.register_commands(COMMANDS, HELP)
 

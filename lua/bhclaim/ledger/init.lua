@@ -245,8 +245,8 @@ end
 local function parse_claims(bhclaim, text, name)
   local rejected = {}
   if text:match("^%s*ISA") then
-    local claims, env, err = bhclaim.x12.read(text)
-    if err then fail(format("%s: %s", name, err), "x12.syntax") end
+    local claims, env, id = bhclaim.x12.read(text)
+    if not claims then fail(format("%s: %s", name, env), id) end
     return claims, env, rejected
   end
   local value = bhclaim.decode(text)

@@ -17,7 +17,7 @@ local function claim(id, lines, patient)
     payer = { id = "04412", name = "MEDICARE PART B", kind = "medicare" },
     billing_provider = { name = "RIVERBEND COUNSELING", npi = "1234567893", tin = "123456789",
       taxonomy = "261QM0801X",
-      address = { line1 = "12 MAIN ST", city = "COLUMBUS", state = "OH", zip = "43215" } },
+      address = { line1 = "12 MAIN ST", city = "COLUMBUS", state = "OH", zip = "43215-4101" } },
     rendering_provider = { name = { last = "DOE", first = "JANE" }, npi = "1245319599",
       credential = "PhD", taxonomy = "103T00000X" },
     subscriber = { name = { last = patient[1], first = patient[2] }, member_id = "1EG4TE5MK72",

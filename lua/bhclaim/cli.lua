@@ -335,7 +335,7 @@ local function new_context(a, env, mode)
     if not f then return nil, "--reject: cannot write " .. tostring(err) end
     ctx.reject = f
   end
-  ctx.show_progress = not ctx.part and execute_ok("test -t 2")
+  ctx.show_progress = not ctx.part and not env.quiet and execute_ok("test -t 2")
   return ctx
 end
 
@@ -836,6 +836,25 @@ local function run_checks(a, env, mode)
   return exit_status(ctx)
 end
 
+--- Runs `check` over one open source, as `check` does over a file: the
+-- service (bhclaim.service) hands its request body here so that its answer
+-- is the command line's, line for line.
+-- @tparam table opts the check options by name (format, today, profile, rules, lenient)
+-- @tparam table src {name, fh}: fh has the file methods read(n), read("*l"),
+--   read("*a") and lines()
+-- @tparam table env stdout, stderr (objects with write); quiet = true
+-- @tparam[opt] table check_opts more options for bhclaim.check (disable, ncci)
+-- @treturn number|nil exit status as `check` gives it (or nil, message)
+-- @treturn table the summary (reports.summary)
+function M.check_source(opts, src, env, check_opts)
+  local ctx, msg = new_context({ opts = opts, args = {}, lists = {} }, env, "check")
+  if not ctx then return nil, msg end
+  for k, v in pairs(check_opts or {}) do ctx.check_opts[k] = v end
+  run_source(ctx, src)
+  finish(ctx)
+  return exit_status(ctx), ctx.stats
+end
+
 -- {====================================================================
 -- export
 -- =====================================================================
@@ -1098,6 +1117,7 @@ end
 function M.main(argv, env)
   env = env or {}
   env.stdout, env.stderr = env.stdout or io.stdout, env.stderr or io.stderr
+  if argv[1] == "serve" then return require("bhclaim.cli_serve").main(argv, env) end
   local a = M.parse(argv)
   if a.usage_error then return usage(env, a.usage_error) end
   if a.opts.version then

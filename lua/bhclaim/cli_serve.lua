@@ -30,7 +30,7 @@ foreground, until Ctrl-C or SIGTERM to the master (pid in RUNDIR/nginx.pid).
   --profile P          payer profile when a request names none
   --rules FILE         custom rule set used on every check
   --ncci-ptp, --ncci-mue  CMS NCCI files loaded at start and on reload
-  --max-body BYTES     largest request body (default 67108864); larger: 413
+  --max-body BYTES     largest request body (default 536870912); larger: 413
   --max-claims N       records per request (default 100000); more: 413
   --rate N             requests a second per key (default 200; 0: no limit); more: 429
   --request-timeout S  a whole request (default 300); --idle-timeout S: silence (default 30)
@@ -130,7 +130,7 @@ local function settings(o)
   s.listen, s.host = listen, host
   s.workers, err = whole(o, "workers", 2, 1)
   if not s.workers then return nil, err end
-  s.max_body, err = whole(o, "max-body", 64 * 1024 * 1024, 1)
+  s.max_body, err = whole(o, "max-body", 512 * 1024 * 1024, 1)
   if not s.max_body then return nil, err end
   s.max_claims, err = whole(o, "max-claims", 100000, 1)
   if not s.max_claims then return nil, err end

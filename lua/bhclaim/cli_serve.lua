@@ -108,6 +108,8 @@ local function lua_paths()
   local lua_dir = absolute(src):match("^(.*)/bhclaim/cli_serve%.lua$") or "."
   local root = lua_dir:match("^(.*)/lua$")
   local path = lua_dir .. "/?.lua;" .. lua_dir .. "/?/init.lua;;"
+  local extra = os.getenv("BHCLAIM_RESTY_PATH")   -- lua-resty-core outside /usr/share/lua
+  if extra and extra ~= "" then path = extra .. ";" .. path end
   local cpath = ";;"
   if root and readable(root .. "/build/5.1/bhclaim/core.so") then
     cpath = root .. "/build/5.1/?.so;;"
@@ -180,6 +182,14 @@ local function lua_literal(v)
   return tostring(v)
 end
 
+-- An nginx module: from $BHCLAIM_NGINX_MODULES when set and there, else
+-- Debian's place.
+local function module_path(name)
+  local dir = os.getenv("BHCLAIM_NGINX_MODULES")
+  if dir and dir ~= "" and readable(dir .. "/" .. name) then return dir .. "/" .. name end
+  return "/usr/lib/nginx/modules/" .. name
+end
+
 --- The nginx configuration for settings s in run directory dir.
 -- @tparam table s from settings
 -- @tparam string dir absolute run directory
@@ -196,8 +206,8 @@ function M.nginx_conf(s, dir)
 ]], s.tls_cert, s.tls_key) or ""
   return format([[
 # Written by bhclaim serve; rewritten on every start (docs/service.md).
-load_module /usr/lib/nginx/modules/ndk_http_module.so;
-load_module /usr/lib/nginx/modules/ngx_http_lua_module.so;
+load_module %s;
+load_module %s;
 worker_processes %d;
 master_process on;
 daemon off;
@@ -236,7 +246,8 @@ http {
         }
     }
 }
-]], s.workers, dir, dir, path, cpath, dir .. "/service.lua", dir, dir, dir, dir, dir, dir,
+]], module_path("ndk_http_module.so"), module_path("ngx_http_lua_module.so"), s.workers,
+    dir, dir, path, cpath, dir .. "/service.lua", dir, dir, dir, dir, dir, dir,
     s.idle_timeout, s.idle_timeout, s.idle_timeout, listen, tls)
 end
 

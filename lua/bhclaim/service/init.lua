@@ -5,6 +5,7 @@
 -- line, then a summary line. Nothing of a claim goes to a log.
 -- SPDX-License-Identifier: MIT
 
+-- luacheck: globals ngx
 local bhclaim = require("bhclaim")
 local cli = require("bhclaim.cli")
 local reports = require("bhclaim.reports")
@@ -214,6 +215,10 @@ local function check()
     { stdout = w.stdout, stderr = w.stderr, quiet = true }, extra)
   if not ok then
     local e = status
+    if type(e) == "string" and not w.started and e:find("bad argument", 1, true) then
+      -- An option the core refuses (a date that is no calendar date...).
+      return fail(400, "bad_option", (e:gsub("^[^:]*:%d+: ", "")))
+    end
     if type(e) ~= "table" then error(e, 0) end
     local code, message, http
     if e.cap then

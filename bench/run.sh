@@ -83,3 +83,12 @@ if [ -f bench/bench_cli.sh ]; then
     heading "Command line and X12 837P"
     BUILD="$BUILD" sh bench/bench_cli.sh
 fi
+
+# The check service under wrk (bench_service.sh), when nginx's Lua module is there.
+if [ -e "${BHCLAIM_NGINX_MODULES:-/usr/lib/nginx/modules}/ngx_http_lua_module.so" ] &&
+    command -v wrk >/dev/null 2>&1; then
+    heading "Check service (nginx + Lua module)"
+    sh bench/bench_service.sh
+else
+    heading "Check service: skipped (nginx Lua module or wrk missing; scripts/install-deps.sh)"
+fi

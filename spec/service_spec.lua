@@ -133,6 +133,25 @@ local function repeated_posts(s, n, key, file)
   return table.concat(words, " ")
 end
 
+-- A check answer's lines with each claim's findings in one order. The
+-- order of findings on missing fields follows the Lua VM's table traversal,
+-- which differs between interpreters (nginx's LuaJIT and the client's).
+local function canonical(lines)
+  local out = {}
+  for i, line in ipairs(lines) do
+    local v = bhclaim.decode(line)
+    if type(v) == "table" and type(v.findings) == "table" then
+      local fs = {}
+      for j, f in ipairs(v.findings) do fs[j] = bhclaim.encode(f) end
+      table.sort(fs)
+      out[i] = line:gsub('"findings":%[.*%]', "") .. table.concat(fs, ",")
+    else
+      out[i] = line
+    end
+  end
+  return out
+end
+
 local function error_code(body)
   local v = bhclaim.decode(body)
   return type(v) == "table" and type(v.error) == "table" and v.error.code
@@ -210,7 +229,7 @@ describe("bhclaim serve #service", function()
       local got = lines_of(body)
       assert.truthy(got[#got]:find('^{"summary":{"claims":'))
       got[#got] = nil
-      assert.same(lines_of(expected), got)
+      assert.same(canonical(lines_of(expected)), canonical(got))
     end
   end)
 
@@ -368,15 +387,15 @@ describe("bhclaim serve #service", function()
     assert.equal(2, #workers)
     os.execute("kill -KILL " .. workers[1])
     local codes
-    for _ = 1, 150 do
+    for _ = 1, 300 do
       codes = read_file(out)
       if codes:find("end\n", 1, true) then break end
       sleep(0.1)
     end
     local ok = select(2, codes:gsub("200\n", ""))
     local lost = select(2, codes:gsub("000\n", ""))
-    assert.equal(200, ok + lost)   -- every request ended
-    assert.is_true(lost <= 1)      -- at most the one on the killed worker
+    assert.equal(200, ok + lost, codes)   -- every request ended
+    assert.is_true(lost <= 1, codes)      -- at most the one on the killed worker
     local now = lines_of(sh("pgrep -P " .. master))
     assert.equal(2, #now)
     assert.falsy(now[1] == workers[1] or now[2] == workers[1])

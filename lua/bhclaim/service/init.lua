@@ -184,9 +184,10 @@ local function answer_writer()
     w.records = w.records + 1
     if w.records > conf.max_claims then error({ cap = true }, 0) end
   end
-  w.stdout = { write = function(self, ...)
-    local s = concat({ ... })
-    if s:sub(1, 1) == "{" then count() end
+  w.stdout = { write = function(self, a, b, ...)
+    local s = a
+    if b then s = select("#", ...) == 0 and (a .. b) or concat({ a, b, ... }) end
+    if s:byte(1) == 123 then count() end   -- "{": a claim's line
     add(s)
     return self
   end, flush = function() end }

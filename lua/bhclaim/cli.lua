@@ -37,6 +37,7 @@ commands:
   export  --to FMT [FILE...]  write the claims as 837p, json, ndjson or csv
   codes   CODE...          look up ICD-10-CM, CPT/HCPCS, modifier, POS codes
   derive  --code --date .. telehealth: place of service and modifiers
+  serve   [OPTIONS]        the check service: nginx, HTTPS, API keys (docs/service.md)
   help    [COMMAND]        this text, or a command's
 
 options for every command: --help, --today YYYY-MM-DD
@@ -1095,6 +1096,7 @@ local COMMANDS = {
 
 local function help(env, topic)
   local text = HELP[topic or "main"]
+  if topic == "serve" then text = require("bhclaim.cli_serve").HELP end
   if not text then
     env.stderr:write("bhclaim: no help for '" .. tostring(topic) .. "'\n")
     return 2

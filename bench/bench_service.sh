@@ -93,6 +93,7 @@ printf '1000-claim batches, 2 connections:  %6s claims/s  p50 %s ms  p99 %s ms  
 
 echo
 echo "==== command line on 20,000 of the same claims ($LUA) ===="
+cli_best=0
 for jobs in 1 2; do
     t0=$(date +%s.%N)
     $LUA scripts/bhclaim check --format json --jobs "$jobs" --today "$TODAY" \
@@ -100,7 +101,8 @@ for jobs in 1 2; do
     t1=$(date +%s.%N)
     cli_rate=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", 20000 / (b - a) }')
     printf 'check --jobs %s:                     %6s claims/s\n' "$jobs" "$cli_rate"
-    [ "$jobs" = 2 ] && cli2=$cli_rate
+    if [ "$jobs" = 1 ] || [ "$cli_rate" -gt "$cli_best" ]; then cli_best=$cli_rate; fi
 done
-printf 'service batches / CLI --jobs 2:      %s%%\n' \
-    "$(awk -v a="$batch_rate" -v b="$cli2" 'BEGIN { printf "%.0f", 100 * a / b }')"
+printf 'service batches / best CLI:          %s%% (target: at least 80%%)\n' \
+    "$(awk -v a="$batch_rate" -v b="$cli_best" 'BEGIN { printf "%.0f", 100 * a / b }')"
+echo "(loopback; wrk, nginx and the CLI share the machine's cores: figures move with its load)"

@@ -156,7 +156,11 @@ function M.add(path, name, scopes)
   d, err = M.digest(key)
   if not d then return nil, err end
   local old = io.open(path, "rb")
-  if old then old:close() else os.execute("umask 077 && : > '" .. path .. "'") end
+  if old then
+    old:close()
+  else
+    os.execute("umask 077 && : > '" .. path:gsub("'", "'\\''") .. "'")
+  end
   local f
   f, err = io.open(path, "ab")
   if not f then return nil, "keys file: " .. tostring(err) end

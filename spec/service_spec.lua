@@ -187,7 +187,7 @@ describe("bhclaim serve #service", function()
     key = add_key("alice", "check,export,derive,codes,metrics")
     codes_key = add_key("bob", "codes")
     rate_key = add_key("carol", "check")
-    main = start("main", "--workers 2")
+    main = start("main", "--workers 2 --rate 0")
     tight = start("tight", "--workers 1 --max-body 4000 --max-claims 3 --rate 5 "
       .. "--idle-timeout 1 --request-timeout 3")
   end)

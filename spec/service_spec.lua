@@ -402,6 +402,21 @@ describe("bhclaim serve #service", function()
     assert.equal(200, (call(main, "/healthz")))
   end)
 
+  it("stops nginx when the bhclaim process gets SIGTERM", function()
+    local s = start("term", "--workers 1")
+    local master = master_pid(s)
+    assert.truthy(master)
+    os.execute("kill -TERM " .. s.launcher)
+    for _ = 1, 50 do
+      if not master_pid(s) then break end
+      sleep(0.1)
+    end
+    assert.falsy(master_pid(s))
+    -- Gone, or a zombie its parent's death left for init to reap.
+    local stat = sh("ps -o stat= -p " .. master .. " 2>/dev/null")
+    assert.truthy(stat == "" or stat:find("^%s*Z"), stat)
+  end)
+
   it("takes a new key on --reload without stopping", function()
     local dave = add_key("dave", "codes")
     local code = call(main, "/v1/codes/90853", { key = dave })

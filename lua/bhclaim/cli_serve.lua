@@ -296,7 +296,11 @@ local function start(o, env, dir)
     s.tls_cert and "https" or "http", s.listen, s.workers, dir))
   env.stderr:flush()
   -- exec: nginx takes the shell's place, so Ctrl-C reaches it and its exit
-  -- status is the command's.
+  -- status is the command's. Lua cannot catch signals: with setpriv
+  -- (util-linux), nginx gets SIGTERM when this process dies, so a SIGTERM
+  -- to bhclaim stops nginx too instead of leaving it running.
+  local pdeath = os.execute("command -v setpriv >/dev/null 2>&1")
+  if pdeath == true or pdeath == 0 then nginx = "setpriv --pdeathsig TERM " .. nginx end
   local r1, _, code = os.execute("exec " .. nginx)
   if r1 == true or r1 == 0 then return 0 end
   return tonumber(code) or 2

@@ -3,7 +3,8 @@
 #  1. build (warnings are errors under CI), tables and rockspec consistency,
 #     luacheck;
 #  2. C unit tests, then the busted specs on every installed Lua (the
-#     ledger specs start a private PostgreSQL cluster, spec/ledger_support.lua);
+#     ledger specs start a private PostgreSQL cluster, spec/ledger_support.lua),
+#     then the check service's specs against a real nginx;
 #  3. the same under AddressSanitizer + UndefinedBehaviorSanitizer, and a
 #     GC-stress pass (the ledger on SQLite only: its code is Lua);
 #  4. the libFuzzer harnesses (fuzz/): every corpus and crash file replayed,
@@ -68,6 +69,19 @@ step "busted specs"
 for l in $(interpreters); do
     run_tap "specs on $l" busted --lua="$l" -o TAP
 done
+
+step "check service (nginx + Lua module, spec/service_spec.lua)"
+# Real nginx on loopback ports over TLS; curl is the client.
+nginx_lua="${BHCLAIM_NGINX_MODULES:-/usr/lib/nginx/modules}/ngx_http_lua_module.so"
+if command -v nginx >/dev/null 2>&1 && [ -e "$nginx_lua" ]; then
+    client=luajit
+    command -v luajit >/dev/null 2>&1 || client=lua5.4
+    run_tap "service specs (client $client)" \
+        busted --lua="$client" -o TAP --exclude-tags=slow,fuzz --tags=service \
+        spec/service_spec.lua
+else
+    not_ok "service specs: nginx or $nginx_lua missing (scripts/install-deps.sh installs them)"
+fi
 
 step "sanitizers (ASan + UBSan)"
 if make --no-print-directory asan >/dev/null 2>&1; then

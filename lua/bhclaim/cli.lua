@@ -52,6 +52,7 @@ commands:
   eligibility request|read 270 out, 271 in (coverage before the session)
   status  request|read     276 out, 277 in (claim status)
   ledger  SUBCOMMAND ...   the claim ledger: submit, ack, post, ar, worklist...
+  serve   [OPTIONS]        the check service: nginx, HTTPS, API keys (docs/service.md)
   help    [COMMAND]        this text, or a command's
 
 options for every command: --help, --today YYYY-MM-DD
@@ -534,7 +535,7 @@ local function new_context(a, env, mode)
   -- terminal, stdout is line-buffered and the progress line is erased
   -- before each report, so it never cuts a report line.
   local _, err_tty, same = core.process_terminals()
-  ctx.show_progress = not ctx.part and env.stderr == io.stderr and err_tty
+  ctx.show_progress = not ctx.part and not env.quiet and env.stderr == io.stderr and err_tty
   ctx.share_terminal = ctx.show_progress and same and env.stdout == io.stdout
   if ctx.share_terminal then io.stdout:setvbuf("line") end
   return ctx
@@ -1195,6 +1196,33 @@ local function run_checks(a, env, mode)
   return exit_status(ctx)
 end
 
+--- Runs `check` over one open source, as `check` does over a file: the
+-- service (bhclaim.service) hands its request body here so that its answer
+-- is the command line's, line for line.
+-- @tparam table opts the check options by name (format, today, profile, rules, lenient)
+-- @tparam table src {name, fh}: fh has the file methods read(n), read("*l"),
+--   read("*a") and lines()
+-- @tparam table env stdout, stderr (objects with write); quiet = true
+-- @tparam[opt] table check_opts more options for bhclaim.check (disable, ncci)
+-- @treturn number|nil exit status as `check` gives it (or nil, message)
+-- @treturn table the summary (reports.summary)
+function M.check_source(opts, src, env, check_opts)
+  -- What M.main sets up for a run: checked output, the run's own state
+  -- (temporary directory, children), removed when the source is done.
+  env.out = env.out or checked(env.stdout, "(stdout)")
+  env.run = env.run or { children = {} }
+  local ctx, msg = new_context({ opts = opts, args = {}, lists = {} }, env, "check")
+  if not ctx then return nil, msg end
+  for k, v in pairs(check_opts or {}) do ctx.check_opts[k] = v end
+  local ok, err = pcall(function()
+    run_source(ctx, src)
+    finish(ctx)
+  end)
+  clean_up(env.run)
+  if not ok then error(err, 0) end
+  return exit_status(ctx), ctx.stats
+end
+
 -- {====================================================================
 -- export
 -- =====================================================================
@@ -1521,6 +1549,7 @@ cli_eligibility.register_commands(COMMANDS, HELP)
 
 local function help(env, topic)
   local text = HELP[topic or "main"]
+  if topic == "serve" then text = require("bhclaim.cli_serve").HELP end
   if not text then
     env.stderr:write("bhclaim: no help for '" .. tostring(topic) .. "'\n")
     return 2
@@ -1574,6 +1603,7 @@ end
 function M.main(argv, env)
   env = env or {}
   env.stdout, env.stderr = env.stdout or io.stdout, env.stderr or io.stderr
+  if argv[1] == "serve" then return require("bhclaim.cli_serve").main(argv, env) end
   if env.signals then core.process_catch() end
   env.out = checked(env.stdout, "(stdout)")
   env.run = { children = {} }

@@ -46,7 +46,7 @@ HEADERS  = $(wildcard csrc/*.h)
 
 core_objs = $(patsubst csrc/%.c,$(1)/obj/%.o,$(CORE_SRC) $(DATA_SRC))
 
-.PHONY: print-c-tests all deps lib modules test test-lua test-c test-asan lint check-rockspec \
+.PHONY: print-c-tests print-fuzz-budget all deps lib modules test test-lua test-c test-asan lint check-rockspec \
         check-tables demo repl bench doc install clean help asan tables \
         fuzz fuzz-build fuzz-merge fuzz-test
 
@@ -122,6 +122,9 @@ C_TESTS = $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 print-c-tests:
 	@echo $(C_TESTS)
 
+print-fuzz-budget:
+	@echo $(FUZZ_BUDGET)
+
 test: deps
 	@sh scripts/run-tests.sh
 
@@ -163,7 +166,7 @@ fuzz-merge: fuzz-build
 
 # What make test runs: replay corpora and crashes, then FUZZ_BUDGET seconds
 # per harness.
-FUZZ_BUDGET ?= 15
+FUZZ_BUDGET ?= 6
 fuzz-test: fuzz-build
 	@FUZZ_BUILD=$(FUZZ_BUILD) sh scripts/fuzz.sh test $(FUZZ_BUDGET)
 

@@ -227,6 +227,18 @@ for _, backend in ipairs(backends) do
       assert.are.equal(0, st)
       assert.matches("45.00  no answer     CLM%-D", out)
       assert.matches("due 2026%-07%-30 %(106 days left%)", out)
+      -- The 276 for what had no answer: CLM-D only.
+      out, err, st = run({ "status", "request", "--envelope", "examples/envelope.lua", "--db", url,
+        "--as-of", "2026-04-15" })
+      assert.are.equal(0, st, err)
+      assert.matches("ST*276*", out, 1, true)
+      assert.matches("TRN*1*CLM-D", out, 1, true)
+      assert.is_nil(out:find("CLM-A", 1, true))
+      out, err, st = run({ "status", "request", "--envelope", "examples/envelope.lua", "--db", url,
+        "--as-of", "2026-03-06" })
+      assert.are.equal(0, st, err)
+      assert.are.equal("", out)
+      assert.matches("no claim waiting", err)
       out, _, st = run({ "ledger", "show", "CLM-B", "--db", url })
       assert.are.equal(0, st)
       assert.matches("partly paid", out)

@@ -40,13 +40,17 @@ that is not a 270/271.]]
 
 M.HELP.status = [[
 usage: bhclaim status request --envelope FILE.lua [INPUT]
+       bhclaim status request --envelope FILE.lua --db URL [--as-of DATE]
        bhclaim status read [--format text|json|csv] [FILE.277]
 
 request: writes one 276 (005010X212) for INPUT: inquiries as docs/status.md
   describes, or claims in the claim JSON form (claim id as trace and
   patient control number, total charge, dates of service, lines). The
   information receiver (2100B) is the envelope's submitter_name and
-  submitter_id.
+  submitter_id. With --db (and no INPUT) it asks about the claims the
+  ledger's worklist lists as having had no answer past the payer's usual
+  days, as of --as-of (default today); nothing to ask about is exit 0
+  with nothing written and a note on stderr.
 read: prints each claim's status: category and code with their meaning,
   dates, amounts, payer claim number, and line-level status.
   csv: one row per status code (claim and line level).
@@ -63,7 +67,7 @@ function M.register_options(options, allowed_list)
   table.insert(allowed_list.audit, "coverage")
   local shared = { "envelope", "sender", "receiver", "usage", "control", "time", "format" }
   allowed_list.eligibility = { "service-type" }
-  allowed_list.status = {}
+  allowed_list.status = { "db", "as-of" }
   for _, name in ipairs(shared) do
     allowed_list.eligibility[#allowed_list.eligibility + 1] = name
     allowed_list.status[#allowed_list.status + 1] = name
@@ -343,15 +347,42 @@ local function fail(env, msg, status)
   return status
 end
 
+-- The ledger's claims with no answer past the payer's usual days.
+local function unanswered_claims(a)
+  local ledger = require("bhclaim.ledger")
+  local as_of = a.opts["as-of"] or a.opts.today or os.date("%Y-%m-%d")
+  if not ledger.day(as_of) then return nil, "--as-of " .. as_of .. ": YYYY-MM-DD expected" end
+  local lg, err = ledger.open(a.opts.db)
+  if not lg then return nil, err end
+  local claims, msg = lg:unanswered({ as_of = as_of })
+  lg:close()
+  if not claims then return nil, msg end
+  return claims
+end
+
 local function run_request(a, env, family)
   if #a.args > 2 then return nil, "request takes at most one INPUT" end
   local envelope, full = load_envelope(a)
   if not envelope then return nil, full end
   local name = a.args[2] or "standard input"
-  local text, err = read_input(a.args[2])
-  if not text then return fail(env, err, 2) end
-  local records, rerr = read_records(text, name)
-  if not records then return fail(env, rerr, 2) end
+  local records
+  if a.opts.db and family == "status" then
+    if a.args[2] then return nil, "status request takes INPUT or --db, not both" end
+    local rerr
+    name = a.opts.db
+    records, rerr = unanswered_claims(a)
+    if not records then return fail(env, rerr, 2) end
+    if #records == 0 then
+      env.stderr:write("bhclaim: the ledger has no claim waiting past its usual days\n")
+      return 0
+    end
+  else
+    local text, err = read_input(a.args[2])
+    if not text then return fail(env, err, 2) end
+    local rerr
+    records, rerr = read_records(text, name)
+    if not records then return fail(env, rerr, 2) end
+  end
   local service_types = a.opts["service-type"] and split_codes(a.opts["service-type"])
   -- A group session stands for the claims of its present participants.
   local expanded = {}

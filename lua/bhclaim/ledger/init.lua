@@ -910,6 +910,28 @@ function ledger_mt:worklist(opts)
   end)
 end
 
+--- The claims the worklist says have had no answer past the payer's usual
+-- days, as the claim tables that were submitted: what a 276 claim-status
+-- request asks about (`bhclaim status request --db`).
+-- @tparam[opt] table opts as for worklist: `as_of`, `terms`
+-- @treturn[1] table claim tables, most money first
+-- @return[2] nil, message, id
+function ledger_mt:unanswered(opts)
+  local items, msg, id = self:worklist(opts)
+  if not items then return nil, msg, id end
+  local bhclaim = require("bhclaim")
+  return guarded(function()
+    local out = {}
+    for _, it in ipairs(items) do
+      if it.kind == "no answer" then
+        local doc = need_claim(self.db, it.claim_id).document
+        out[#out + 1] = assert(bhclaim.decode(doc))
+      end
+    end
+    return out
+  end)
+end
+
 --- A claim's lines, payments and history.
 -- @tparam string id
 -- @treturn[1] table `{claim, lines, payments = {{..., lines, adjustments}}, events}`

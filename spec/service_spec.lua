@@ -184,7 +184,7 @@ describe("bhclaim serve #service", function()
         .. "-days 1 -extfile ext" }, " && ")
     local _, status = sh("(" .. gen .. ") >/dev/null 2>&1")
     assert(status == 0, "openssl could not make the test certificates")
-    key = add_key("alice", "check,export,derive,codes,metrics")
+    key = add_key("alice", "check,export,derive,codes,metrics,remit,eligibility")
     codes_key = add_key("bob", "codes")
     rate_key = add_key("carol", "check")
     main = start("main", "--workers 2 --rate 0")
@@ -308,6 +308,29 @@ describe("bhclaim serve #service", function()
     code, body = call(main, "/v1/codes/a%20b", { key = codes_key })
     assert.equal(400, code)
     assert.equal("bad_request", error_code(body))
+  end)
+
+  it("reads an 835 and a 271 as bhclaim remit and eligibility read do", function()
+    for _, case in ipairs({
+      { "/v1/remit", "spec/fixtures/remit/group_therapy.835", "remit --format json" },
+      { "/v1/eligibility/read", "spec/fixtures/x12-samples/271_lfh_subscriber.271",
+        "eligibility read --format json" } }) do
+      local code, body = call(main, case[1], { key = key, data = ROOT .. "/" .. case[2] })
+      assert.equal(200, code, body)
+      local v = assert(bhclaim.decode(body))
+      local lines = {}
+      for line in cli(case[3] .. " " .. case[2]):gmatch("[^\n]+") do
+        lines[#lines + 1] = bhclaim.decode(line)
+      end
+      assert.is_true(#lines > 0)
+      assert.are.same(lines, v.entries)
+    end
+    local code, body = call(main, "/v1/remit", { key = codes_key,
+      data = ROOT .. "/spec/fixtures/remit/group_therapy.835" })
+    assert.equal(403, code, body)
+    code, body = call(main, "/v1/remit", { key = key,
+      data = write_file(TMP .. "/not835.txt", "ISA*this is no 835~") })
+    assert.is_true(code == 200 or code == 400, body)
   end)
 
   it("answers 401 without a key or with a wrong one, 403 without the scope", function()

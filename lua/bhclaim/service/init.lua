@@ -329,6 +329,50 @@ local function codes(code)
   return send_json(200, format('{"code":%s,"results":[%s]}', js(code), concat(results, ",")))
 end
 
+-- The whole body as text (an X12 file), or a failure already sent.
+local function text_body()
+  local reader = body_reader()
+  local ok, text = pcall(reader.read, reader, "*a")
+  if not ok then
+    if type(text) == "table" and text.body_error then
+      return fail(body_error_status(text), text.body_error, text.message)
+    end
+    error(text, 0)
+  end
+  if not text or not text:match("%S") then return fail(400, "bad_request", "body: empty") end
+  return text
+end
+
+-- Runs a command of the command line on the body (written to a private
+-- file that is removed on every path) and answers with its JSON lines:
+-- POST /v1/remit is `bhclaim remit --format json`, POST
+-- /v1/eligibility/read is `bhclaim eligibility read --format json`.
+local function file_command(scope, words)
+  return function()
+    authorize(scope)
+    local text = text_body()
+    local path = os.tmpname()
+    local f = io.open(path, "wb")
+    local ok, status, out, err = pcall(function()
+      assert(f, "cannot write a temporary file")
+      f:write(text)
+      f:close()
+      local argv = {}
+      for i, w in ipairs(words) do argv[i] = w end
+      argv[#argv + 1] = path
+      return run_cli(argv)
+    end)
+    os.remove(path)
+    if not ok then error(status, 0) end
+    if status == 2 then
+      return fail(400, "bad_request", (usage_message(err):gsub(path, "body", 1)))
+    end
+    local lines = {}
+    for line in out:gmatch("[^\n]+") do lines[#lines + 1] = line end
+    return send_json(200, format('{"status":%d,"entries":[%s]}', status, concat(lines, ",")))
+  end
+end
+
 -- {====================================================================
 -- Routing
 -- =====================================================================
@@ -337,6 +381,9 @@ local ROUTES = {
   ["/v1/check"] = { "POST", "check", check },
   ["/v1/export/837p"] = { "POST", "export", export_837p },
   ["/v1/derive"] = { "POST", "derive", derive },
+  ["/v1/remit"] = { "POST", "remit", file_command("remit", { "remit", "--format", "json" }) },
+  ["/v1/eligibility/read"] = { "POST", "eligibility",
+    file_command("eligibility", { "eligibility", "read", "--format", "json" }) },
   ["/metrics"] = { "GET", "metrics", function()
     authorize("metrics")
     ngx.header["Content-Type"] = "text/plain; version=0.0.4"

@@ -9,9 +9,10 @@ local M = {}
 local format, concat = string.format, table.concat
 
 --- Every scope a key may carry; a key without a scope is refused that endpoint.
-M.SCOPES = { check = true, export = true, derive = true, codes = true, metrics = true }
+M.SCOPES = { check = true, export = true, derive = true, codes = true, metrics = true,
+  remit = true, eligibility = true }
 --- The scopes a new key gets when none are named.
-M.DEFAULT_SCOPES = { "check", "export", "derive", "codes" }
+M.DEFAULT_SCOPES = { "check", "export", "derive", "codes", "remit", "eligibility" }
 
 local function hex(bytes)
   return (bytes:gsub(".", function(c) return format("%02x", c:byte()) end))

@@ -15,7 +15,8 @@ usage: bhclaim serve [--listen ADDR:PORT] [--workers N] [--dir RUNDIR] [--keys F
                      [--profile NAME|FILE] [--rules FILE] [--ncci-ptp FILE] [--ncci-mue FILE]
                      [--max-body BYTES] [--max-claims N] [--rate N]
                      [--request-timeout S] [--idle-timeout S]
-       bhclaim serve --add-key NAME [--scopes check,export,derive,codes,remit,eligibility,metrics] [--keys FILE]
+       bhclaim serve --add-key NAME [--keys FILE]
+             [--scopes check,export,derive,codes,remit,eligibility,metrics]
        bhclaim serve --reload|--stop [--dir RUNDIR]
 
 Runs the check service (docs/service.md): nginx with its Lua module, in the

@@ -37,25 +37,36 @@ static void add(x12_checker *c, const char *rule, bh_severity sev, const char *w
 ** x12.text
 ** ===================================================================== */
 
+/* Adds a finding whose path is block + field ("subscriber" ".name.first")
+** and whose source names the guide's loop (+ segments); both are formatted
+** only here, when a finding is made, since most fields are clean. */
+static void add_at(x12_checker *c, const char *rule, bh_severity sev, const char *block,
+                   const char *field, const char *hint, const char *loop, const char *segs,
+                   const char *message) {
+    char where[96], src[112];
+    snprintf(where, sizeof where, "%s%s", block, field);
+    snprintf(src, sizeof src, "%s, loop %s%s", SRC_IG, loop, segs);
+    add(c, rule, sev, where, hint, src, message);
+}
+
 static void check_text(x12_checker *c, const char *text, size_t max, int keep_case,
-                       const char *where, const char *loop) {
-    char out[BH_X12_MAX_ELEMENT_LEN + 1], msg[400], src[96];
+                       const char *block, const char *field, const char *loop) {
+    char out[BH_X12_MAX_ELEMENT_LEN + 1], msg[400];
     size_t n;
     int folded = 0;
     if (text == NULL || text[0] == '\0') return;
-    snprintf(src, sizeof src, "%s, loop %s", SRC_IG, loop);
     switch (bh_x12_fold(text, default_seps, keep_case, out, max, &n, &folded)) {
     case BH_FOLD_BAD_CHAR:
         snprintf(msg, sizeof msg, "Byte %lu is a character the 837P cannot carry and that has "
                  "no folding to its character set; the claim would be refused.",
                  (unsigned long)n + 1);
-        add(c, "x12.text", BH_SEV_ERROR, where,
-            "Spell it with Latin letters, digits and plain punctuation.", src, msg);
+        add_at(c, "x12.text", BH_SEV_ERROR, block, field,
+               "Spell it with Latin letters, digits and plain punctuation.", loop, "", msg);
         return;
     case BH_FOLD_TOO_LONG:
         snprintf(msg, sizeof msg, "Longer than the %lu characters its 837P element holds; "
                  "the claim would be refused, not cut.", (unsigned long)max);
-        add(c, "x12.text", BH_SEV_ERROR, where, "Shorten it.", src, msg);
+        add_at(c, "x12.text", BH_SEV_ERROR, block, field, "Shorten it.", loop, "", msg);
         return;
     default:
         break;
@@ -63,22 +74,18 @@ static void check_text(x12_checker *c, const char *text, size_t max, int keep_ca
     if (!folded) return;
     snprintf(msg, sizeof msg, "Will be sent as \"%.300s\" (folded to the X12 character set).",
              out);
-    add(c, "x12.text", BH_SEV_WARNING, where,
-        "Check the folded spelling; write it that way to silence this.", src, msg);
+    add_at(c, "x12.text", BH_SEV_WARNING, block, field,
+           "Check the folded spelling; write it that way to silence this.", loop, "", msg);
 }
 
 static void check_name(x12_checker *c, const bh_name *name, const char *block, const char *loop) {
-    char where[64];
     int person = name->first != NULL && name->first[0] != '\0';
-    snprintf(where, sizeof where, "%s.name%s", block, person ? ".last" : "");
-    check_text(c, name->last, BH_X12_LEN_NAME_LAST, 0, where, loop);
+    check_text(c, name->last, BH_X12_LEN_NAME_LAST, 0, block, person ? ".name.last" : ".name",
+               loop);
     if (!person) return;
-    snprintf(where, sizeof where, "%s.name.first", block);
-    check_text(c, name->first, BH_X12_LEN_NAME_FIRST, 0, where, loop);
-    snprintf(where, sizeof where, "%s.name.middle", block);
-    check_text(c, name->middle, BH_X12_LEN_NAME_MIDDLE, 0, where, loop);
-    snprintf(where, sizeof where, "%s.name.suffix", block);
-    check_text(c, name->suffix, BH_X12_LEN_NAME_SUFFIX, 0, where, loop);
+    check_text(c, name->first, BH_X12_LEN_NAME_FIRST, 0, block, ".name.first", loop);
+    check_text(c, name->middle, BH_X12_LEN_NAME_MIDDLE, 0, block, ".name.middle", loop);
+    check_text(c, name->suffix, BH_X12_LEN_NAME_SUFFIX, 0, block, ".name.suffix", loop);
 }
 
 /* {====================================================================
@@ -93,34 +100,30 @@ static int has_address(const bh_address *a) {
 ** provider's ZIP must carry its +4. */
 static void check_address(x12_checker *c, const bh_address *a, const char *block,
                           const char *loop, int zip9) {
-    char where[64], src[96], zip[10];
+    char zip[10];
     int n;
     if (!has_address(a)) return;
-    snprintf(src, sizeof src, "%s, loop %s N3/N4", SRC_IG, loop);
-    snprintf(where, sizeof where, "%s.address.line1", block);
-    check_text(c, a->line1, BH_X12_LEN_ADDRESS, 0, where, loop);
-    snprintf(where, sizeof where, "%s.address.line2", block);
-    check_text(c, a->line2, BH_X12_LEN_ADDRESS, 0, where, loop);
-    snprintf(where, sizeof where, "%s.address.city", block);
+    check_text(c, a->line1, BH_X12_LEN_ADDRESS, 0, block, ".address.line1", loop);
+    check_text(c, a->line2, BH_X12_LEN_ADDRESS, 0, block, ".address.line2", loop);
     if (a->city == NULL || a->city[0] == '\0')
-        add(c, "x12.address", BH_SEV_ERROR, where, "Add the city.", src,
-            "The 837P requires the city (N401) of this address.");
+        add_at(c, "x12.address", BH_SEV_ERROR, block, ".address.city", "Add the city.", loop,
+               " N3/N4", "The 837P requires the city (N401) of this address.");
     else
-        check_text(c, a->city, BH_X12_LEN_CITY, 0, where, loop);
-    snprintf(where, sizeof where, "%s.address.state", block);
+        check_text(c, a->city, BH_X12_LEN_CITY, 0, block, ".address.city", loop);
     if (!bh_x12_state_valid(a->state))
-        add(c, "x12.state", BH_SEV_ERROR, where,
-            "Use the two-letter USPS code of the state or territory, upper case.", src,
-            a->state == NULL ? "The state (N402) is missing."
-                             : "Not a US state, territory or military post office code.");
-    snprintf(where, sizeof where, "%s.address.zip", block);
+        add_at(c, "x12.state", BH_SEV_ERROR, block, ".address.state",
+               "Use the two-letter USPS code of the state or territory, upper case.", loop,
+               " N3/N4",
+               a->state == NULL ? "The state (N402) is missing."
+                                : "Not a US state, territory or military post office code.");
     n = bh_x12_zip_digits(a->zip, zip);
     if (n < 0)
-        add(c, "x12.zip", BH_SEV_ERROR, where, "Give 5 digits, 9 digits or NNNNN-NNNN.", src,
-            a->zip == NULL ? "The ZIP code (N403) is missing." : "Not a 5- or 9-digit ZIP code.");
+        add_at(c, "x12.zip", BH_SEV_ERROR, block, ".address.zip",
+               "Give 5 digits, 9 digits or NNNNN-NNNN.", loop, " N3/N4",
+               a->zip == NULL ? "The ZIP code (N403) is missing." : "Not a 5- or 9-digit ZIP code.");
     else if (zip9 && n != 9)
-        add(c, "x12.zip", BH_SEV_ERROR, where, "Add the ZIP+4 (NNNNN-NNNN).", src,
-            "The billing provider's ZIP code must have 9 digits (2010AA N403).");
+        add_at(c, "x12.zip", BH_SEV_ERROR, block, ".address.zip", "Add the ZIP+4 (NNNNN-NNNN).",
+               loop, " N3/N4", "The billing provider's ZIP code must have 9 digits (2010AA N403).");
 }
 
 static void check_addresses(x12_checker *c) {
@@ -175,19 +178,24 @@ static void check_case(x12_checker *c, const char *code, const char *where) {
             "A lower-case code: the 837P writer sends codes as given, so it refuses this one.");
 }
 
+/* Paths are formatted only for a code that has a lower-case letter. */
 static void check_codes(x12_checker *c) {
     const bh_claim *cl = c->claim;
     char where[48];
     int i, j;
     for (i = 0; i < cl->n_diagnoses; i++) {
+        if (!has_lower(cl->diagnoses[i])) continue;
         snprintf(where, sizeof where, "diagnoses[%d]", i + 1);
         check_case(c, cl->diagnoses[i], where);
     }
     for (i = 0; i < cl->n_lines; i++) {
         const bh_line *l = &cl->lines[i];
-        snprintf(where, sizeof where, "lines[%d].code", i + 1);
-        check_case(c, l->code, where);
+        if (has_lower(l->code)) {
+            snprintf(where, sizeof where, "lines[%d].code", i + 1);
+            check_case(c, l->code, where);
+        }
         for (j = 0; j < l->n_modifiers; j++) {
+            if (!has_lower(l->modifiers[j])) continue;
             snprintf(where, sizeof where, "lines[%d].modifiers[%d]", i + 1, j + 1);
             check_case(c, l->modifiers[j], where);
         }
@@ -233,8 +241,10 @@ static void check_listed_codes(x12_checker *c) {
     }
     for (i = 0; i < cl->n_lines; i++) {
         const bh_line *l = &cl->lines[i];
-        snprintf(where, sizeof where, "lines[%d].unit_type", i + 1);
-        check_listed(c, l->unit_type, BH_X12_UNIT_TYPE, where, "SV103", "UN, MJ");
+        if (l->unit_type != NULL) {
+            snprintf(where, sizeof where, "lines[%d].unit_type", i + 1);
+            check_listed(c, l->unit_type, BH_X12_UNIT_TYPE, where, "SV103", "UN, MJ");
+        }
         if (l->date_end != 0 && l->date != 0 && l->date_end < l->date) {
             snprintf(where, sizeof where, "lines[%d].date_end", i + 1);
             add(c, "date.order", BH_SEV_ERROR, where, "Check the range's dates.",
@@ -263,8 +273,8 @@ bh_status bh_check_x12_rules(const bh_claim *claim, bh_report *report) {
         check_name(&c, &claim->rendering_provider.name, "rendering_provider", "2310B");
     check_name(&c, &claim->subscriber.name, "subscriber", "2010BA");
     if (claim->patient.state == BH_FIELD_OK) check_name(&c, &claim->patient.name, "patient", "2010CA");
-    check_text(&c, claim->payer.name, BH_X12_LEN_NAME_LAST, 0, "payer.name", "2010BB");
-    check_text(&c, claim->note, BH_X12_LEN_NOTE, 1, "note", "2300 NTE");
+    check_text(&c, claim->payer.name, BH_X12_LEN_NAME_LAST, 0, "payer.name", "", "2010BB");
+    check_text(&c, claim->note, BH_X12_LEN_NOTE, 1, "note", "", "2300 NTE");
     check_addresses(&c);
     check_frequency(&c);
     check_codes(&c);

@@ -120,6 +120,7 @@ $CC $CFLAGS -O2 -std=c99 -Icsrc -o "$OUT/bench_271" bench/bench_271.c \
 # array, 837P, NDJSON of the same claims).
 if [ -f bench/bench_memory.sh ]; then
     BUILD="$BUILD" sh bench/bench_memory.sh
+fi
 
 # The check service under wrk (bench_service.sh), when nginx's Lua module is there.
 if [ -e "${BHCLAIM_NGINX_MODULES:-/usr/lib/nginx/modules}/ngx_http_lua_module.so" ] &&

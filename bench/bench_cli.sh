@@ -108,7 +108,8 @@ return { sender_id = "BENCHSENDER", receiver_id = "BENCHRECEIVER",
   date = "2026-11-26", time = "0930" }
 EOF
 t0=$(now)
-cli "$first_lua" export --to 837p --envelope "$ENVELOPE" "$CLAIMS" >"$X12"
+# The planted mistakes are refused (one stderr line each): counted, not shown.
+cli "$first_lua" export --to 837p --envelope "$ENVELOPE" "$CLAIMS" >"$X12" 2>"$OUT/export.err"
 t1=$(now)
 cli "$first_lua" check --format json --today "$TODAY" "$X12" >/dev/null
 t2=$(now)
@@ -120,6 +121,7 @@ printf 'export --to 837p (NDJSON in, 837P out)  %7s s  %7s claims/s  %6s MB/s of
 printf 'check on the 837P (read + check)        %7s s  %7s claims/s  %6s MB/s of 837P read\n' \
     "$sr" "$(rate "$sr" "$n_claims")" "$(mbps "$sr" "$x12_bytes")"
 echo "837P file: $X12, $(mbps 1 "$x12_bytes") MB"
+echo "claims refused by the export's check: $(grep -c 'refused by check' "$OUT/export.err")"
 
 heading "C API and Lua API: the same 837P read into checked claims"
 ${CC:-cc} -O2 -std=c99 -Icsrc -o "$OUT/bench_x12" bench/bench_x12.c "$BUILD/libbhclaim.a" \

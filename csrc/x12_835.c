@@ -611,12 +611,7 @@ static int body_segment(bh_remit_reader *r) {
 bh_remit_reader *bh_remit_reader_new(const char *data, size_t len, bh_error *err) {
     bh_remit_reader *r = calloc(1, sizeof *r);
     if (r == NULL) {
-        if (err != NULL) {
-            memset(err, 0, sizeof *err);
-            err->code = BH_ERR_NOMEM;
-            strcpy(err->id, "x12.nomem");
-            strcpy(err->message, "out of memory");
-        }
+        bh_seg_nomem(err);
         return NULL;
     }
     r->set_arena = bh_arena_new(16384);
@@ -624,12 +619,7 @@ bh_remit_reader *bh_remit_reader_new(const char *data, size_t len, bh_error *err
     r->env.arena = bh_arena_new(1024);
     if (r->set_arena == NULL || r->claim_arena == NULL || r->env.arena == NULL) {
         bh_remit_reader_free(r);
-        if (err != NULL) {
-            memset(err, 0, sizeof *err);
-            err->code = BH_ERR_NOMEM;
-            strcpy(err->id, "x12.nomem");
-            strcpy(err->message, "out of memory");
-        }
+        bh_seg_nomem(err);
         return NULL;
     }
     if (bh_seg_init(&r->seg, data, len, err) < 0) {

@@ -424,12 +424,7 @@ bh_ack_reader *bh_ack_reader_new(const char *data, size_t len, bh_error *err) {
     }
     if (r == NULL || r->arena == NULL || r->env.arena == NULL) {
         bh_ack_reader_free(r);
-        if (err != NULL) {
-            memset(err, 0, sizeof *err);
-            err->code = BH_ERR_NOMEM;
-            strcpy(err->id, "x12.nomem");
-            strcpy(err->message, "out of memory");
-        }
+        bh_seg_nomem(err);
         return NULL;
     }
     if (bh_seg_init(&r->seg, data, len, err) < 0) {

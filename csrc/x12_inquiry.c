@@ -870,14 +870,6 @@ static int step(iq *q) {
     return 1;
 }
 
-static void set_nomem(bh_error *err) {
-    if (err == NULL) return;
-    memset(err, 0, sizeof *err);
-    err->code = BH_ERR_NOMEM;
-    strcpy(err->id, "x12.nomem");
-    strcpy(err->message, "out of memory");
-}
-
 cJSON *bh_inquiry_read(bh_inquiry_family family, const char *data, size_t len,
                        bh_error *err) {
     iq q;
@@ -898,7 +890,7 @@ cJSON *bh_inquiry_read(bh_inquiry_family family, const char *data, size_t len,
     q.env.arena = bh_arena_new(1024);
     q.sets = cJSON_CreateArray();
     if (q.arena == NULL || q.env.arena == NULL || q.sets == NULL) {
-        set_nomem(err);
+        bh_seg_nomem(err);
         rc = -2;
     } else if (bh_seg_init(&q.r, data, len, err) < 0) {
         rc = -2;

@@ -18,6 +18,14 @@ static int is_blank(char c) {
     return c == '\r' || c == '\n' || c == ' ' || c == '\t';
 }
 
+void bh_seg_nomem(bh_error *err) {
+    if (err == NULL) return;
+    memset(err, 0, sizeof *err);
+    err->code = BH_ERR_NOMEM;
+    strcpy(err->id, "x12.nomem");
+    strcpy(err->message, "out of memory");
+}
+
 int bh_seg_fail(bh_seg_reader *r, bh_status code, const char *id, const char *fmt, ...) {
     char what[160];
     va_list ap;

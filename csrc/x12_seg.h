@@ -61,6 +61,10 @@ int bh_seg_ncomp(const bh_seg_reader *r, bh_span s);
 /* Whether the span equals the literal. */
 int bh_seg_is(bh_span s, const char *lit);
 
+/* Fills err (when not NULL) for a reader that could not be made: out of
+** memory before any segment was read. */
+void bh_seg_nomem(bh_error *err);
+
 /* Records an error "segment N (ID): what" with the id and returns -1. The
 ** first failure sticks. */
 int bh_seg_fail(bh_seg_reader *r, bh_status code, const char *id, const char *fmt, ...)

@@ -11,7 +11,6 @@ local core = require("bhclaim.core")
 local reports = require("bhclaim.reports")
 local cli_remit = require("bhclaim.cli_remit")
 local report_mod = require("bhclaim.report")
-local payer_mod = require("bhclaim.payer")
 local cli_ledger = require("bhclaim.cli_ledger")
 
 local M = {}
@@ -737,19 +736,10 @@ local function count_lines(s)
 end
 
 -- The arguments core x12 stream checks take, resolved as bhclaim.x12.check
--- resolves them: the date, the compiled profile by payer kind (--profile
--- for every kind), the module's NCCI table and the report metatables.
+-- resolves them: the date, the compiled profiles by payer kind (--profile
+-- for every kind) and the module's NCCI table.
 local function x12_check_args(ctx)
-  local by_kind
-  if ctx.profile then
-    local c = ctx.profile:compiled()
-    by_kind = { medicare = c, medicaid = c, commercial = c }
-  else
-    by_kind = { medicare = payer_mod.for_kind("medicare"):compiled(),
-      medicaid = payer_mod.for_kind("medicaid"):compiled(),
-      commercial = payer_mod.for_kind("commercial"):compiled() }
-  end
-  return ctx.today, by_kind, bhclaim.ncci.table()
+  return ctx.today, bhclaim.x12.profiles(ctx.profile), bhclaim.ncci.table()
 end
 
 -- Checks (or hands to the export) the claims of an 837P stream, a batch at

@@ -468,6 +468,17 @@ function M.x12.read(text, opts)
   return claims, env
 end
 
+--- The compiled profiles an 837P check applies, by payer kind: the given
+-- profile for every kind, else each kind's built-in one. The command
+-- line's streamed 837P check takes the same.
+-- @param[opt] profile a profile from bhclaim.payer
+-- @treturn table `{ medicare =, medicaid =, commercial = }`
+function M.x12.profiles(profile)
+  if not profile then return profiles_by_kind() end
+  local c = profile:compiled()
+  return { medicare = c, medicaid = c, commercial = c }
+end
+
 --- Reads an 837P interchange and checks every claim in it, in one pass in
 -- the core (no claim tables are built unless opts.rules needs them).
 -- @tparam string text
@@ -500,12 +511,7 @@ function M.x12.check(text, opts)
   end
   local date
   date, check_opts = check_options(check_opts)
-  local profile = resolve_payer(check_opts.payer)
-  local by_kind = profiles_by_kind()
-  if profile then
-    local c = profile:compiled()
-    by_kind = { medicare = c, medicaid = c, commercial = c }
-  end
+  local by_kind = M.x12.profiles(resolve_payer(check_opts.payer))
   local disabled = resolve_disabled(check_opts.disable, nil)
   if next(disabled) == nil then
     -- The core builds the finished reports: nothing to filter in Lua.

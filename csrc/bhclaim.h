@@ -1172,12 +1172,17 @@ bh_status bh_x12_write_837p(const bh_claim *const *claims, size_t n_claims,
 ** Reader
 ** ===================================================================== */
 
+/* Claims per 837P transaction set when writing: the implementation guide
+** recommends no more than 5000, and it bounds the claim models held. */
+#define BH_X12_CLAIMS_PER_SET 5000
+
 /* A writer of one interchange made of several transaction sets, so a large
 ** batch need not be in memory at once: bh_x12_writer_new writes ISA and
 ** GS, each bh_x12_writer_add writes one ST..SE set (HL numbering and SE01
 ** computed per set, ST02 counting up from opt->transaction_control), and
 ** bh_x12_writer_finish writes GE (with the number of sets) and IEA. The
-** 837P guide recommends at most 5000 claims per transaction set.
+** 837P guide recommends at most 5000 claims per transaction set
+** (BH_X12_CLAIMS_PER_SET, what the Lua writers put in each set).
 ** opt and out must outlive the writer. new returns NULL with err filled on
 ** bad options; add writes a set whole or not at all and returns BH_ERR_ARG
 ** (err names the claim and field) or BH_ERR_NOMEM; after a failure the

@@ -1800,9 +1800,6 @@ typedef struct batch_ud {
     bh_x12_writer *writer;  /* while writing, else NULL */
 } batch_ud;
 
-/* Claims per 837P transaction set when writing: the implementation guide
-** recommends no more than 5000, and it bounds the claim models held. */
-#define CLAIMS_PER_SET 5000
 
 static int batch_gc(lua_State *L) {
     batch_ud *b = luaL_checkudata(L, 1, BATCH_MT);
@@ -1926,7 +1923,7 @@ static int l_x12_write(lua_State *L) {
     read_x12_options(L, 2, &options);
     n = (size_t)bhc_rawlen(L, 1);
     b = new_batch(L);
-    held = n < CLAIMS_PER_SET ? n : CLAIMS_PER_SET;
+    held = n < BH_X12_CLAIMS_PER_SET ? n : BH_X12_CLAIMS_PER_SET;
     b->claims = calloc(held ? held : 1, sizeof *b->claims);
     if (b->claims == NULL) return luaL_error(L, "bhclaim: out of memory");
     for (i = 0; i < held; i++) {
@@ -1940,7 +1937,7 @@ static int l_x12_write(lua_State *L) {
         lua_pushstring(L, "x12.claim");
         return 3;
     }
-    /* One transaction set per CLAIMS_PER_SET claims, reusing the models. */
+    /* One transaction set per BH_X12_CLAIMS_PER_SET claims, reusing the models. */
     while (done < n) {
         size_t k, in_set = n - done < held ? n - done : held;
         for (k = 0; k < in_set; k++) {
@@ -2531,6 +2528,8 @@ int luaopen_bhclaim_core(lua_State *L) {
     lua_setfield(L, -2, "null");
     lua_pushstring(L, BH_VERSION);
     lua_setfield(L, -2, "version");
+    lua_pushinteger(L, BH_X12_CLAIMS_PER_SET);
+    lua_setfield(L, -2, "x12_claims_per_set");
     bhl_open_process(L);
     bhl_open_stream(L);
     return 1;

@@ -1311,9 +1311,9 @@ local function claim_csv(claim)
   return concat(rows)
 end
 
--- Claims in one 837P transaction set: the 837P guide recommends at most
--- 5000, as bhclaim.x12.write writes them.
-local SET_CLAIMS = 5000
+-- Claims in one 837P transaction set: the core's BH_X12_CLAIMS_PER_SET,
+-- as bhclaim.x12.write writes them.
+local SET_CLAIMS = core.x12_claims_per_set
 
 -- Writes the pending claims as one transaction set. Claims the 837P cannot
 -- carry go to the reject file, and the set waits for others to fill their

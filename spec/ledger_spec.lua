@@ -4,7 +4,7 @@
 -- installed. Nothing is mocked: real databases, real posting processes.
 local S = dofile("spec/ledger_support.lua")
 local ledger = require("bhclaim.ledger")
-local cli = require("bhclaim.cli")
+local support = require("spec.support")
 local bhclaim = require("bhclaim")
 
 local backends = S.backends()
@@ -19,22 +19,7 @@ end
 -- Child processes use the plain build and no sanitizer preload.
 local CHILD_ENV = "env -u LD_PRELOAD BHCLAIM_BUILD=build BHCLAIM_GC_STRESS= "
 
-local function buffer()
-  local b = { parts = {} }
-  function b.write(self, ...)
-    for _, s in ipairs({ ... }) do self.parts[#self.parts + 1] = s end
-    return self
-  end
-  function b.flush() end
-  function b.text(self) return table.concat(self.parts) end
-  return b
-end
-
-local function run(argv)
-  local out, err = buffer(), buffer()
-  local status = cli.main(argv, { stdout = out, stderr = err })
-  return out:text(), err:text(), status
-end
+local run = support.run_cli
 
 local function kinds(items)
   local out = {}

@@ -3,41 +3,16 @@
 -- X12: the mirrored samples (spec/fixtures/x12-samples) and the
 -- group-therapy remittance spec/fixtures/remit/group_therapy.835.
 local bhclaim = require("bhclaim")
-local cli = require("bhclaim.cli")
+local support = require("spec.support")
 
 local SAMPLES = "spec/fixtures/x12-samples/"
 local GROUP_THERAPY = "spec/fixtures/remit/group_therapy.835"
 
-local function buffer()
-  local b = { parts = {} }
-  function b.write(self, ...)
-    for _, s in ipairs({ ... }) do self.parts[#self.parts + 1] = s end
-    return self
-  end
-  function b.flush() end
-  function b.text(self) return table.concat(self.parts) end
-  return b
-end
+local run = support.run_cli
 
--- Runs the command line; returns stdout, stderr, exit status.
-local function run(argv)
-  local out, err = buffer(), buffer()
-  local status = cli.main(argv, { stdout = out, stderr = err })
-  return out:text(), err:text(), status
-end
+local read_file = support.read_file
 
-local function read_file(path)
-  local f = assert(io.open(path, "rb"))
-  local text = f:read("*a")
-  f:close()
-  return text
-end
-
-local function lines(text)
-  local out = {}
-  for l in text:gmatch("[^\n]+") do out[#out + 1] = l end
-  return out
-end
+local lines = support.lines
 
 local function write_temp(text)
   local path = os.tmpname()

@@ -5,32 +5,13 @@
 -- denied one, a payment for a claim never sent and a sent claim with no
 -- answer.
 local bhclaim = require("bhclaim")
-local cli = require("bhclaim.cli")
+local support = require("spec.support")
 
 local ANSWER = "spec/fixtures/remit/e2e_medicare.835"
 
-local function buffer()
-  local b = { parts = {} }
-  function b.write(self, ...)
-    for _, s in ipairs({ ... }) do self.parts[#self.parts + 1] = s end
-    return self
-  end
-  function b.flush() end
-  function b.text(self) return table.concat(self.parts) end
-  return b
-end
+local run = support.run_cli
 
-local function run(argv)
-  local out, err = buffer(), buffer()
-  local status = cli.main(argv, { stdout = out, stderr = err })
-  return out:text(), err:text(), status
-end
-
-local function lines(text)
-  local out = {}
-  for l in text:gmatch("[^\n]+") do out[#out + 1] = l end
-  return out
-end
+local lines = support.lines
 
 local function copy(v)
   if type(v) ~= "table" then return v end

@@ -4,7 +4,7 @@
 -- with every required field, the CSV one row per service line. A few
 -- samples are also checked claim by claim against what the files say.
 local bhclaim = require("bhclaim")
-local cli = require("bhclaim.cli")
+local support = require("spec.support")
 
 local SAMPLES = "spec/fixtures/x12-samples/"
 
@@ -18,35 +18,11 @@ local FILES = {
 for i, name in ipairs(FILES) do FILES[i] = SAMPLES .. name end
 FILES[#FILES + 1] = "spec/fixtures/remit/group_therapy.835"
 
-local function read_file(path)
-  local f = assert(io.open(path, "rb"))
-  local text = f:read("*a")
-  f:close()
-  return text
-end
+local read_file = support.read_file
 
-local function buffer()
-  local b = { parts = {} }
-  function b.write(self, ...)
-    for _, s in ipairs({ ... }) do self.parts[#self.parts + 1] = s end
-    return self
-  end
-  function b.flush() end
-  function b.text(self) return table.concat(self.parts) end
-  return b
-end
+local run = support.run_cli
 
-local function run(argv)
-  local out, err = buffer(), buffer()
-  local status = cli.main(argv, { stdout = out, stderr = err })
-  return out:text(), err:text(), status
-end
-
-local function lines(text)
-  local out = {}
-  for l in text:gmatch("[^\n]+") do out[#out + 1] = l end
-  return out
-end
+local lines = support.lines
 
 -- The number of CLP segments in X12 text, counted here independently of
 -- the reader: the separators come from the ISA (element at 4, segment

@@ -158,4 +158,36 @@ local function contains(s, part)
 end
 M.contains = contains
 
+-- A writer that keeps what is written (for the command line's stdout and
+-- stderr in specs).
+local function buffer()
+  local b = { parts = {} }
+  function b.write(self, ...)
+    for _, part in ipairs({ ... }) do self.parts[#self.parts + 1] = part end
+    return self
+  end
+  function b.flush() end
+  function b.text(self) return table.concat(self.parts) end
+  return b
+end
+
+--- Runs the command line in this process (bhclaim.cli.main).
+-- @treturn string stdout
+-- @treturn string stderr
+-- @treturn number exit status
+local function run_cli(argv)
+  local out, err = buffer(), buffer()
+  local status = require("bhclaim.cli").main(argv, { stdout = out, stderr = err })
+  return out:text(), err:text(), status
+end
+M.run_cli = run_cli
+
+--- The non-empty lines of a text.
+local function lines(text)
+  local out = {}
+  for l in text:gmatch("[^\n]+") do out[#out + 1] = l end
+  return out
+end
+M.lines = lines
+
 return M

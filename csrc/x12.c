@@ -2648,8 +2648,10 @@ static int add_claim_date(bh_x12_reader *r) {
                     BH_MAX_CLAIM_DATES);
     d = &c->claim_dates[c->n_claim_dates++];
     d->qualifier = dup(r, E(r, 1));
-    to.p = v.p + 9;
-    to.n = 8;
+    /* The range's second half exists only when DTP03 has its 17 bytes;
+       an empty element has no pointer to offset. */
+    to.p = v.n == 17 ? v.p + 9 : NULL;
+    to.n = v.n == 17 ? 8 : 0;
     if (!((is(f, "D8") && v.n == 8 && parse_date(v, &d->date)) ||
           (is(f, "RD8") && v.n == 17 && v.p[8] == '-' && parse_date(v, &d->date) &&
            parse_date(to, &d->date_end) && d->date_end >= d->date)))

@@ -6,6 +6,7 @@
 #   fuzz.sh merge         add to fuzz/corpus/<name>/ the scratch inputs that
 #                         reach new edges (-merge=1, hit counts ignored)
 #   fuzz.sh minimize      rebuild fuzz/corpus/<name>/ from scratch, minimized
+#   fuzz.sh seeded SECONDS  the fuzzing of `test` (seed 1), for SECONDS each
 #   fuzz.sh test SECONDS  what `make test` runs: replays every corpus and
 #                         crash file, then fuzzes each harness for SECONDS;
 #                         prints one TAP line per replay and per run
@@ -33,6 +34,19 @@ files_of() {
 
 status=0
 n=0
+
+# What a failed run found, readable in a CI log that outlives the machine:
+# the sanitizer's verdict, the first frames, and the input itself (base64,
+# when small) so it can be replayed and added to fuzz/crashes/.
+report_crash() {    # report_crash LOG ARTIFACT_DIR
+    grep -E 'runtime error|ERROR: |SUMMARY|^ +#[0-5] ' "$1" | head -14 | sed 's/^/    /'
+    for f in $(files_of "$2"); do
+        if [ "$(wc -c < "$f")" -le 8192 ]; then
+            echo "    $(basename "$f") (base64):"
+            base64 "$f" | sed 's/^/    /'
+        fi
+    done
+}
 tap() {     # tap OK|FAIL description
     n=$((n + 1))
     if [ "$1" = OK ]; then printf 'ok %d - %s\n' "$n" "$2"
@@ -90,18 +104,38 @@ test)
             tap FAIL "fuzz_$name replays its corpus and crash files"
             tail -30 "$log"
         fi
+        # A fresh scratch corpus each time, as on a clean clone.
+        rm -rf "$build/test-corpus/$name"
         mkdir -p "$build/test-corpus/$name" "$build/test-crashes/$name"
-        if "$bin" -max_total_time="$seconds" -artifact_prefix="$build/test-crashes/$name/" \
+        # A fixed seed makes this run a prefix of `fuzz.sh seeded`'s longer
+        # one with the same seed: what CI would find can be found first here.
+        if "$bin" -seed=1 -max_total_time="$seconds" -artifact_prefix="$build/test-crashes/$name/" \
             "$build/test-corpus/$name" "fuzz/corpus/$name" >> "$log" 2>&1; then
             tap OK "fuzz_$name runs ${seconds}s without a crash"
         else
             tap FAIL "fuzz_$name runs ${seconds}s without a crash (input in $build/test-crashes/$name/)"
-            tail -30 "$log"
+            report_crash "$log" "$build/test-crashes/$name"
+        fi
+    done
+    ;;
+seeded)
+    # The fuzzing part of `test`, with its seed, for longer: run it before
+    # a push so the CI's short run retraces ground already covered here.
+    for name in $(names); do
+        rm -rf "$build/seeded-corpus/$name"
+        mkdir -p "$build/seeded-corpus/$name" "fuzz/crashes/$name"
+        if "$build/fuzz_$name" -seed=1 -max_total_time="$seconds" \
+            -artifact_prefix="fuzz/crashes/$name/" "$build/seeded-corpus/$name" \
+            "fuzz/corpus/$name" > "$build/fuzz_$name.seeded.log" 2>&1; then
+            tap OK "fuzz_$name, seed 1, runs ${seconds}s without a crash"
+        else
+            tap FAIL "fuzz_$name, seed 1, crashed (input in fuzz/crashes/$name/)"
+            grep -E 'runtime error|ERROR: |SUMMARY|^ +#[0-5] ' "$build/fuzz_$name.seeded.log" | head -14
         fi
     done
     ;;
 *)
-    echo "usage: fuzz.sh run SECONDS | merge | minimize | test SECONDS" >&2
+    echo "usage: fuzz.sh run SECONDS | seeded SECONDS | merge | minimize | test SECONDS" >&2
     exit 2
     ;;
 esac

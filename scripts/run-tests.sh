@@ -35,7 +35,7 @@ run_tap() {
     p=$(printf '%s\n' "$out" | grep -c '^ok ')
     f=$(printf '%s\n' "$out" | grep -c '^not ok ')
     if [ "$rc" != 0 ] && [ "$f" = 0 ]; then f=1; printf '%s\n' "$out" | tail -20; fi
-    [ "$f" != 0 ] && printf '%s\n' "$out" | grep -A8 '^not ok ' | head -60
+    [ "$f" != 0 ] && printf '%s\n' "$out" | grep -A40 '^not ok ' | head -120
     passed=$((passed + p)); failed=$((failed + f))
     printf '%-44s %4d passed, %d failed\n' "$name" "$p" "$f"
 }

@@ -6,8 +6,15 @@
 #ifndef BH_CORE_H
 #define BH_CORE_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include "bhclaim.h"
+
+/* Fills err (NULL-safe) with code, rule-like id, the position given (0
+** when none) and a formatted message cut to the message buffer. */
+void bh_error_setv(bh_error *err, bh_status code, const char *id, long line, long byte,
+                   const char *fmt, va_list ap);
+void bh_error_set(bh_error *err, bh_status code, const char *id, const char *fmt, ...);
 
 /* A bump allocator for strings that live as long as one claim or report.
 ** Blocks are chained; reset keeps the first block so a batch reuses it. */

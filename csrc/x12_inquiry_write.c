@@ -1,9 +1,10 @@
 /*
 ** x12_inquiry_write.c: the 270 (005010X279A1) and 276 (005010X212)
-** writers (bh_inquiry_write in x12_inquiry.h). The envelope follows the
-** 837P writer's rules (x12.c): the same options, the same refusals (ids
-** and codes written as given or refused, never altered; names cleaned and
-** upper-cased), and the output is all or nothing.
+** writers (bh_inquiry_write in x12_inquiry.h), on the segment writer the
+** 837P writer uses (x12_emit.c): the same options and envelope, the same
+** refusals (ids and codes written as given or refused, never altered;
+** names folded by the one transliteration or refused, never cut), and the
+** output is all or nothing.
 ** The inquiries come as a cJSON array whose fields are documented in
 ** docs/eligibility.md and docs/status.md.
 ** SPDX-License-Identifier: MIT
@@ -12,85 +13,41 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "core.h"
+#include "x12_emit.h"
 #include "x12_inquiry.h"
 
 #define VERSION_270 "005010X279A1"
 #define VERSION_276 "005010X212"
 
 typedef struct iw {
-    bh_buffer *out;
-    const bh_x12_options *opt;
+    bh_emit e;              /* first member: on_fail casts the emitter back */
     bh_error *err;
-    bh_status status;       /* first failure; later writes do nothing */
-    int pending;            /* empty elements held back */
-    long segments;          /* since ST, ST included */
     int item;               /* 1-based item number for messages, 0: options */
     long hl;                /* last HL number */
 } iw;
 
+/* Words a failure for the item being written, or for the options. */
+static void on_fail(bh_emit *e, bh_status code, const char *field, const char *what) {
+    iw *w = (iw *)e;
+    char text[200];
+    if (w->err == NULL) return;
+    memset(w->err, 0, sizeof *w->err);
+    snprintf(text, sizeof text, "%s%s%s", field ? field : "", field ? " " : "", what);
+    if (w->item > 0)
+        bh_error_set(w->err, code, code == BH_ERR_NOMEM ? "x12.nomem" : "x12.write",
+                     "item %d: %s", w->item, text);
+    else
+        bh_error_set(w->err, code, code == BH_ERR_NOMEM ? "x12.nomem" : "x12.write",
+                     "options: %s", text);
+}
+
 static void iw_fail(iw *w, bh_status code, const char *fmt, ...) {
     char what[160];
     va_list ap;
-    if (w->status != BH_OK) return;
-    w->status = code;
-    if (w->err == NULL) return;
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
-    memset(w->err, 0, sizeof *w->err);
-    w->err->code = code;
-    snprintf(w->err->id, sizeof w->err->id, "%s",
-             code == BH_ERR_NOMEM ? "x12.nomem" : "x12.write");
-    if (w->item > 0)
-        snprintf(w->err->message, sizeof w->err->message, "item %d: %s", w->item, what);
-    else
-        snprintf(w->err->message, sizeof w->err->message, "options: %s", what);
-}
-
-static void raw(iw *w, const char *s, size_t n) {
-    if (w->status != BH_OK) return;
-    if (bh_buffer_append(w->out, s, n) != BH_OK) iw_fail(w, BH_ERR_NOMEM, "out of memory");
-}
-
-static int is_sep(const bh_x12_options *o, char c) {
-    return c == o->element_sep || c == o->component_sep || c == o->repetition_sep ||
-           c == o->segment_term;
-}
-
-static void seg_begin(iw *w, const char *id) {
-    raw(w, id, strlen(id));
-    w->pending = 0;
-}
-
-static void seg_end(iw *w) {
-    char term[2];
-    term[0] = w->opt->segment_term;
-    term[1] = '\n';
-    raw(w, term, w->opt->newline ? 2 : 1);
-    w->pending = 0;
-    w->segments++;
-}
-
-/* Empty elements are held back so that trailing ones vanish. */
-static void el(iw *w, const char *s) {
-    size_t n = s ? strlen(s) : 0;
-    w->pending++;
-    if (n == 0) return;
-    while (w->pending > 0) {
-        raw(w, &w->opt->element_sep, 1);
-        w->pending--;
-    }
-    raw(w, s, n);
-}
-
-/* An identifier or code: printable, no separator, 1..max characters. */
-static int id_ok(const bh_x12_options *o, const char *s, size_t max) {
-    size_t n = 0;
-    for (; s[n]; n++)
-        if ((unsigned char)s[n] < 0x20 || (unsigned char)s[n] > 0x7e || is_sep(o, s[n]))
-            return 0;
-    return n >= 1 && n <= max;
+    bh_emit_fail(&w->e, code, NULL, what);
 }
 
 /* {--- reading the item's fields --- */
@@ -107,49 +64,6 @@ static const char *field(iw *w, const cJSON *obj, const char *path, const char *
     return v->valuestring[0] ? v->valuestring : NULL;
 }
 
-static void id_el(iw *w, const char *s, size_t max, int required, const char *what) {
-    if (s == NULL) {
-        if (required) iw_fail(w, BH_ERR_ARG, "%s is missing", what);
-        el(w, "");
-        return;
-    }
-    if (!id_ok(w->opt, s, max)) {
-        iw_fail(w, BH_ERR_ARG, "%s is longer than %lu characters or holds a separator or "
-                "a control character", what, (unsigned long)max);
-        return;
-    }
-    el(w, s);
-}
-
-/* A name: runs of blanks made one space, characters outside printable
-** ASCII and the separators dropped, upper-cased, cut to max (the 837P's
-** rule for free text). */
-static void text_el(iw *w, const char *s, size_t max, int required, const char *what) {
-    char buf[BH_X12_MAX_ELEMENT_LEN + 1];
-    size_t n = 0;
-    int space = 0;
-    if (max > BH_X12_MAX_ELEMENT_LEN) max = BH_X12_MAX_ELEMENT_LEN;
-    for (; s != NULL && *s && n < max; s++) {
-        char c = *s;
-        if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-            space = n > 0;
-            continue;
-        }
-        if ((unsigned char)c < 0x21 || (unsigned char)c > 0x7e || is_sep(w->opt, c)) continue;
-        if (space) {
-            if (n + 1 >= max) break;
-            buf[n++] = ' ';
-            space = 0;
-        }
-        buf[n++] = BH_TO_UPPER(c);
-    }
-    buf[n] = '\0';
-    if (n == 0 && required)
-        iw_fail(w, BH_ERR_ARG, "%s %s", what,
-                s == NULL ? "is missing" : "has no character X12 can carry");
-    el(w, buf);
-}
-
 /* "YYYY-MM-DD" into CCYYMMDD, refused unless a real date. */
 static int date_digits(const char *s, char out[9]) {
     bh_date d;
@@ -162,14 +76,14 @@ static void date_el(iw *w, const char *s, int required, const char *what) {
     char buf[9];
     if (s == NULL) {
         if (required) iw_fail(w, BH_ERR_ARG, "%s is missing", what);
-        el(w, "");
+        bh_emit_els(&w->e, "");
         return;
     }
     if (!date_digits(s, buf)) {
         iw_fail(w, BH_ERR_ARG, "%s is not a date YYYY-MM-DD", what);
         return;
     }
-    el(w, buf);
+    bh_emit_els(&w->e, buf);
 }
 
 /* An amount as decimal text: refused unless bh_money_parse takes it;
@@ -177,141 +91,24 @@ static void date_el(iw *w, const char *s, int required, const char *what) {
 static void amount_el(iw *w, const char *s, const char *what) {
     int64_t cents;
     char buf[32];
-    uint64_t u;
-    int n;
     if (s == NULL) return;
     if (!bh_money_parse(s, strlen(s), &cents)) {
         iw_fail(w, BH_ERR_ARG, "%s is not an amount", what);
         return;
     }
-    u = cents < 0 ? (uint64_t)0 - (uint64_t)cents : (uint64_t)cents;
-    n = snprintf(buf, sizeof buf, "%s%llu", cents < 0 ? "-" : "", (unsigned long long)(u / 100));
-    if (u % 100) {
-        if (u % 10) snprintf(buf + n, sizeof buf - (size_t)n, ".%02u", (unsigned)(u % 100));
-        else snprintf(buf + n, sizeof buf - (size_t)n, ".%u", (unsigned)(u % 100 / 10));
-    }
-    el(w, buf);
+    bh_emit_el(&w->e, buf, bh_emit_format_amount(cents, buf));
 }
 
 /* {--- the envelope --- */
 
-static int date_ok(bh_date d) {
-    char buf[11];
-    bh_date back;
-    if (d <= 0) return 0;
-    bh_date_format(d, buf);
-    return bh_date_parse(buf, 10, &back) && back == d;
-}
-
 static int check_options(iw *w, const char *version) {
-    const bh_x12_options *o = w->opt;
-    char seps[4];
-    int i, j;
-    seps[0] = o->element_sep;
-    seps[1] = o->component_sep;
-    seps[2] = o->repetition_sep;
-    seps[3] = o->segment_term;
-    for (i = 0; i < 4; i++) {
-        char c = seps[i];
-        if ((unsigned char)c < 0x21 || (unsigned char)c > 0x7e || BH_IS_DIGIT(c) ||
-            BH_IS_UPPER(c) || BH_IS_LOWER(c)) {
-            iw_fail(w, BH_ERR_ARG, "separators must be printable punctuation");
-            return 0;
-        }
-        for (j = 0; j < i; j++)
-            if (seps[j] == c) {
-                iw_fail(w, BH_ERR_ARG, "separators must be four different characters");
-                return 0;
-            }
-    }
-    if (o->sender_qualifier == NULL || o->receiver_qualifier == NULL ||
-        !id_ok(o, o->sender_qualifier, 2) || !id_ok(o, o->receiver_qualifier, 2) ||
-        strlen(o->sender_qualifier) != 2 || strlen(o->receiver_qualifier) != 2) {
-        iw_fail(w, BH_ERR_ARG, "sender_qualifier/receiver_qualifier must be 2 characters");
-        return 0;
-    }
-    if (o->sender_id == NULL || !id_ok(o, o->sender_id, 15) || o->receiver_id == NULL ||
-        !id_ok(o, o->receiver_id, 15) || (o->app_sender && !id_ok(o, o->app_sender, 15)) ||
-        (o->app_receiver && !id_ok(o, o->app_receiver, 15))) {
-        iw_fail(w, BH_ERR_ARG, "sender_id, receiver_id, app_sender and app_receiver must be "
-                "1-15 characters without a separator");
-        return 0;
-    }
+    const bh_x12_options *o = w->e.opt;
+    if (!bh_emit_check_envelope(&w->e)) return 0;
     if (o->version != NULL && strcmp(o->version, version) != 0) {
         iw_fail(w, BH_ERR_ARG, "version must be %s", version);
         return 0;
     }
-    if (o->interchange_control < 1 || o->interchange_control > 999999999L ||
-        o->group_control < 1 || o->group_control > 999999999L ||
-        o->transaction_control < 1 || o->transaction_control > 999999999L) {
-        iw_fail(w, BH_ERR_ARG, "control numbers must be from 1 to 999999999");
-        return 0;
-    }
-    if (o->usage != 'T' && o->usage != 'P') {
-        iw_fail(w, BH_ERR_ARG, "usage must be T or P");
-        return 0;
-    }
-    if (o->ack_requested != '0' && o->ack_requested != '1') {
-        iw_fail(w, BH_ERR_ARG, "ack_requested must be '0' or '1'");
-        return 0;
-    }
-    if (!date_ok(o->date)) {
-        iw_fail(w, BH_ERR_ARG, "date is missing or not a real date");
-        return 0;
-    }
-    if (o->time < 0 || o->time > 2359 || o->time % 100 > 59) {
-        iw_fail(w, BH_ERR_ARG, "time is not HHMM");
-        return 0;
-    }
     return 1;
-}
-
-static void write_isa_gs(iw *w, const char *functional_id, const char *version) {
-    const bh_x12_options *o = w->opt;
-    char buf[160];
-    char e = o->element_sep;
-    int n = snprintf(buf, sizeof buf,
-                     "ISA%c00%c          %c00%c          %c%s%c%-15s%c%s%c%-15s%c%06ld%c%04d%c%c"
-                     "%c00501%c%09ld%c%c%c%c%c%c",
-                     e, e, e, e, e, o->sender_qualifier, e, o->sender_id, e,
-                     o->receiver_qualifier, e, o->receiver_id, e, (long)(o->date % 1000000), e,
-                     o->time, e, o->repetition_sep, e, e, o->interchange_control, e,
-                     o->ack_requested, e, o->usage, e, o->component_sep);
-    raw(w, buf, (size_t)n);
-    seg_end(w);
-    seg_begin(w, "GS");
-    el(w, functional_id);
-    el(w, o->app_sender ? o->app_sender : o->sender_id);
-    el(w, o->app_receiver ? o->app_receiver : o->receiver_id);
-    snprintf(buf, sizeof buf, "%08ld", (long)o->date);
-    el(w, buf);
-    snprintf(buf, sizeof buf, "%04d", o->time);
-    el(w, buf);
-    snprintf(buf, sizeof buf, "%ld", o->group_control);
-    el(w, buf);
-    el(w, "X");
-    el(w, version);
-    seg_end(w);
-}
-
-static void write_trailer(iw *w) {
-    char count[24], control[24];
-    snprintf(count, sizeof count, "%ld", w->segments + 1);
-    snprintf(control, sizeof control, "%04ld", w->opt->transaction_control);
-    seg_begin(w, "SE");
-    el(w, count);
-    el(w, control);
-    seg_end(w);
-    snprintf(control, sizeof control, "%ld", w->opt->group_control);
-    seg_begin(w, "GE");
-    el(w, "1");
-    el(w, control);
-    seg_end(w);
-    snprintf(control, sizeof control, "%09ld", w->opt->interchange_control);
-    seg_begin(w, "IEA");
-    el(w, "1");
-    el(w, control);
-    seg_end(w);
 }
 
 /* {--- the hierarchy --- */
@@ -321,17 +118,37 @@ static long hl(iw *w, long parent, const char *level, int has_children) {
     w->hl++;
     snprintf(id, sizeof id, "%ld", w->hl);
     snprintf(pid, sizeof pid, "%ld", parent);
-    seg_begin(w, "HL");
-    el(w, id);
-    el(w, parent ? pid : "");
-    el(w, level);
-    el(w, has_children ? "1" : "0");
-    seg_end(w);
+    bh_emit_begin(&w->e, "HL");
+    bh_emit_els(&w->e, id);
+    bh_emit_els(&w->e, parent ? pid : "");
+    bh_emit_els(&w->e, level);
+    bh_emit_els(&w->e, has_children ? "1" : "0");
+    bh_emit_end(&w->e);
     return w->hl;
 }
 
 /* NM1 for an organisation or person: { name } or { last, first, middle,
 ** suffix }, with id and id_qualifier. */
+/* A person's NM103-NM107 (last, first, middle, prefix left empty,
+** suffix), each folded or refused and named path.key in a refusal. */
+static void person_name(iw *w, const cJSON *p, const char *path, int last_required) {
+    static const struct { const char *key; size_t max; } parts[] = {
+        {"last", BH_X12_LEN_NAME_LAST}, {"first", BH_X12_LEN_NAME_FIRST},
+        {"middle", BH_X12_LEN_NAME_MIDDLE}, {NULL, 0}, {"suffix", BH_X12_LEN_NAME_SUFFIX}
+    };
+    char what[64];
+    size_t i;
+    for (i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        if (parts[i].key == NULL) {
+            bh_emit_els(&w->e, "");
+            continue;
+        }
+        snprintf(what, sizeof what, "%s.%s", path, parts[i].key);
+        bh_emit_text(&w->e, field(w, p, path, parts[i].key), parts[i].max, i == 0 && last_required,
+                     what, 0);
+    }
+}
+
 static void nm1(iw *w, const char *entity, const cJSON *p, const char *path,
                 const char *default_qualifier, int id_required) {
     const char *name = field(w, p, path, "name"), *last = field(w, p, path, "last");
@@ -339,31 +156,26 @@ static void nm1(iw *w, const char *entity, const cJSON *p, const char *path,
     const char *qual = field(w, p, path, "id_qualifier");
     char what[64];
     if (qual == NULL) qual = default_qualifier;
-    seg_begin(w, "NM1");
-    el(w, entity);
+    bh_emit_begin(&w->e, "NM1");
+    bh_emit_els(&w->e, entity);
     if (name != NULL && last == NULL) {
-        el(w, "2");
+        bh_emit_els(&w->e, "2");
         snprintf(what, sizeof what, "%s.name", path);
-        text_el(w, name, 60, 1, what);
-        el(w, "");
-        el(w, "");
-        el(w, "");
-        el(w, "");
+        bh_emit_text(&w->e, name, BH_X12_LEN_NAME_LAST, 1, what, 0);
+        bh_emit_els(&w->e, "");
+        bh_emit_els(&w->e, "");
+        bh_emit_els(&w->e, "");
+        bh_emit_els(&w->e, "");
     } else {
-        el(w, "1");
-        snprintf(what, sizeof what, "%s.last", path);
-        text_el(w, last, 60, 1, what);
-        text_el(w, field(w, p, path, "first"), 35, 0, what);
-        text_el(w, field(w, p, path, "middle"), 25, 0, what);
-        el(w, "");
-        text_el(w, field(w, p, path, "suffix"), 10, 0, what);
+        bh_emit_els(&w->e, "1");
+        person_name(w, p, path, 1);
     }
     snprintf(what, sizeof what, "%s.id_qualifier", path);
-    if (id != NULL) id_el(w, qual, 2, 1, what);
-    else el(w, "");
+    if (id != NULL) bh_emit_id(&w->e, qual, 2, 1, what);
+    else bh_emit_els(&w->e, "");
     snprintf(what, sizeof what, "%s.id", path);
-    id_el(w, id, 80, id_required, what);
-    seg_end(w);
+    bh_emit_id(&w->e, id, 80, id_required, what);
+    bh_emit_end(&w->e);
 }
 
 static const cJSON *object_at(iw *w, const cJSON *obj, const char *key, int required) {
@@ -390,14 +202,14 @@ static void dmg(iw *w, const cJSON *p, const char *path) {
     char what[64];
     if (birth == NULL && gender == NULL) return;
     snprintf(what, sizeof what, "%s.birth_date", path);
-    seg_begin(w, "DMG");
-    el(w, "D8");
+    bh_emit_begin(&w->e, "DMG");
+    bh_emit_els(&w->e, "D8");
     date_el(w, birth, 1, what);
     snprintf(what, sizeof what, "%s.gender", path);
     if (gender != NULL && strcmp(gender, "M") && strcmp(gender, "F") && strcmp(gender, "U"))
         iw_fail(w, BH_ERR_ARG, "%s must be M, F or U", what);
-    el(w, gender);
-    seg_end(w);
+    bh_emit_els(&w->e, gender);
+    bh_emit_end(&w->e);
 }
 
 /* A date or range: { date } or { from, to } under the item. */
@@ -405,10 +217,10 @@ static void dtp(iw *w, const char *qualifier, const char *date, const char *from
                 const char *to, const char *what) {
     char a[9], b[9], range[20];
     if (date == NULL && from == NULL) return;
-    seg_begin(w, "DTP");
-    el(w, qualifier);
+    bh_emit_begin(&w->e, "DTP");
+    bh_emit_els(&w->e, qualifier);
     if (date != NULL) {
-        el(w, "D8");
+        bh_emit_els(&w->e, "D8");
         date_el(w, date, 1, what);
     } else {
         if (!date_digits(from, a) || !date_digits(to ? to : from, b)) {
@@ -419,30 +231,30 @@ static void dtp(iw *w, const char *qualifier, const char *date, const char *from
             iw_fail(w, BH_ERR_ARG, "%s from is after to", what);
             return;
         }
-        el(w, "RD8");
+        bh_emit_els(&w->e, "RD8");
         snprintf(range, sizeof range, "%s-%s", a, b);
-        el(w, range);
+        bh_emit_els(&w->e, range);
     }
-    seg_end(w);
+    bh_emit_end(&w->e);
 }
 
 static void ref(iw *w, const char *qualifier, const char *value, const char *what) {
     if (value == NULL) return;
-    seg_begin(w, "REF");
-    el(w, qualifier);
-    id_el(w, value, 50, 1, what);
-    seg_end(w);
+    bh_emit_begin(&w->e, "REF");
+    bh_emit_els(&w->e, qualifier);
+    bh_emit_id(&w->e, value, 50, 1, what);
+    bh_emit_end(&w->e);
 }
 
 static void trn(iw *w, const cJSON *item, int with_originator) {
     const cJSON *t = object_at(w, item, "trace", 1);
     if (t == NULL) return;
-    seg_begin(w, "TRN");
-    el(w, "1");
-    id_el(w, field(w, t, "trace", "number"), 50, 1, "trace.number");
-    id_el(w, field(w, t, "trace", "originator"), 10, with_originator, "trace.originator");
-    id_el(w, field(w, t, "trace", "supplement"), 50, 0, "trace.supplement");
-    seg_end(w);
+    bh_emit_begin(&w->e, "TRN");
+    bh_emit_els(&w->e, "1");
+    bh_emit_id(&w->e, field(w, t, "trace", "number"), 50, 1, "trace.number");
+    bh_emit_id(&w->e, field(w, t, "trace", "originator"), 10, with_originator, "trace.originator");
+    bh_emit_id(&w->e, field(w, t, "trace", "supplement"), 50, 0, "trace.supplement");
+    bh_emit_end(&w->e);
 }
 
 /* {--- 270 --- */
@@ -453,7 +265,7 @@ static void service_types_el(iw *w, const cJSON *item) {
     size_t n = 0;
     int count = 0;
     if (list == NULL) {
-        el(w, "30");    /* the guide's generic inquiry: health benefit plan coverage */
+        bh_emit_els(&w->e, "30");    /* the guide's generic inquiry: health benefit plan coverage */
         return;
     }
     if (!cJSON_IsArray(list) || cJSON_GetArraySize(list) == 0) {
@@ -466,18 +278,18 @@ static void service_types_el(iw *w, const cJSON *item) {
     }
     cJSON_ArrayForEach(v, list) {
         size_t len;
-        if (!cJSON_IsString(v) || !id_ok(w->opt, v->valuestring, 2)) {
+        if (!cJSON_IsString(v) || !bh_emit_id_ok(w->e.opt, v->valuestring, 2)) {
             iw_fail(w, BH_ERR_ARG, "service_types[%d] is not a 1-2 character code", count + 1);
             return;
         }
         len = strlen(v->valuestring);
-        if (count > 0) buf[n++] = w->opt->repetition_sep;
+        if (count > 0) buf[n++] = w->e.opt->repetition_sep;
         memcpy(buf + n, v->valuestring, len);
         n += len;
         count++;
     }
     buf[n] = '\0';
-    el(w, buf);
+    bh_emit_els(&w->e, buf);
 }
 
 /* 2100C/D name, demographics, date, and one EQ for the item. */
@@ -490,26 +302,21 @@ static void write_270_member(iw *w, const cJSON *item, const cJSON *p, const cha
     {
         const char *id = field(w, p, path, "member_id");
         char what[64];
-        seg_begin(w, "NM1");
-        el(w, entity);
-        el(w, "1");
-        snprintf(what, sizeof what, "%s.last", path);
-        text_el(w, field(w, p, path, "last"), 60, strcmp(entity, "IL") == 0 || id == NULL, what);
-        text_el(w, field(w, p, path, "first"), 35, 0, what);
-        text_el(w, field(w, p, path, "middle"), 25, 0, what);
-        el(w, "");
-        text_el(w, field(w, p, path, "suffix"), 10, 0, what);
+        bh_emit_begin(&w->e, "NM1");
+        bh_emit_els(&w->e, entity);
+        bh_emit_els(&w->e, "1");
+        person_name(w, p, path, strcmp(entity, "IL") == 0 || id == NULL);
         snprintf(what, sizeof what, "%s.member_id", path);
-        if (id != NULL) el(w, "MI");
-        else el(w, "");
-        id_el(w, id, 80, 0, what);
-        seg_end(w);
+        if (id != NULL) bh_emit_els(&w->e, "MI");
+        else bh_emit_els(&w->e, "");
+        bh_emit_id(&w->e, id, 80, 0, what);
+        bh_emit_end(&w->e);
     }
     dmg(w, p, path);
     dtp(w, "291", date, from, to, "date");
-    seg_begin(w, "EQ");
+    bh_emit_begin(&w->e, "EQ");
     service_types_el(w, item);
-    seg_end(w);
+    bh_emit_end(&w->e);
 }
 
 static void write_270_item(iw *w, const cJSON *item, const cJSON *prev, long *hl_a,
@@ -521,7 +328,7 @@ static void write_270_item(iw *w, const cJSON *item, const cJSON *prev, long *hl
     const cJSON *ppayer = prev ? cJSON_GetObjectItemCaseSensitive(prev, "payer") : NULL;
     const cJSON *pprov = prev ? cJSON_GetObjectItemCaseSensitive(prev, "provider") : NULL;
     long hl_c;
-    if (w->status != BH_OK) return;
+    if (w->e.status != BH_OK) return;
     if (prev == NULL || !same_party(payer, ppayer)) {
         *hl_a = hl(w, 0, "20", 1);
         nm1(w, "PR", payer, "payer", "PI", 1);
@@ -539,17 +346,13 @@ static void write_270_item(iw *w, const cJSON *item, const cJSON *prev, long *hl
     {
         /* The subscriber carries the member id; the inquiry is the dependent's. */
         const char *id = field(w, sub, "subscriber", "member_id");
-        seg_begin(w, "NM1");
-        el(w, "IL");
-        el(w, "1");
-        text_el(w, field(w, sub, "subscriber", "last"), 60, 1, "subscriber.last");
-        text_el(w, field(w, sub, "subscriber", "first"), 35, 0, "subscriber.first");
-        text_el(w, field(w, sub, "subscriber", "middle"), 25, 0, "subscriber.middle");
-        el(w, "");
-        text_el(w, field(w, sub, "subscriber", "suffix"), 10, 0, "subscriber.suffix");
-        el(w, "MI");
-        id_el(w, id, 80, 1, "subscriber.member_id");
-        seg_end(w);
+        bh_emit_begin(&w->e, "NM1");
+        bh_emit_els(&w->e, "IL");
+        bh_emit_els(&w->e, "1");
+        person_name(w, sub, "subscriber", 1);
+        bh_emit_els(&w->e, "MI");
+        bh_emit_id(&w->e, id, 80, 1, "subscriber.member_id");
+        bh_emit_end(&w->e);
         dmg(w, sub, "subscriber");
     }
     hl(w, hl_c, "23", 0);
@@ -566,16 +369,16 @@ static void write_276_line(iw *w, const cJSON *line, int index) {
     size_t n;
     int k = 0;
     snprintf(what, sizeof what, "claim.lines[%d].code", index);
-    if (code == NULL || !id_ok(w->opt, code, 48)) {
+    if (code == NULL || !bh_emit_id_ok(w->e.opt, code, 48)) {
         iw_fail(w, BH_ERR_ARG, "%s is missing or not a code", what);
         return;
     }
     if (qual == NULL) qual = "HC";
-    if (!id_ok(w->opt, qual, 2)) {
+    if (!bh_emit_id_ok(w->e.opt, qual, 2)) {
         iw_fail(w, BH_ERR_ARG, "claim.lines[%d].code_qualifier is not a code", index);
         return;
     }
-    n = (size_t)snprintf(comp, sizeof comp, "%s%c%s", qual, w->opt->component_sep, code);
+    n = (size_t)snprintf(comp, sizeof comp, "%s%c%s", qual, w->e.opt->component_sep, code);
     if (mods != NULL && !(cJSON_IsObject(mods) && mods->child == NULL)) {
         if (!cJSON_IsArray(mods) || cJSON_GetArraySize(mods) > 4) {
             iw_fail(w, BH_ERR_ARG, "claim.lines[%d].modifiers must be a list of at most 4",
@@ -584,31 +387,31 @@ static void write_276_line(iw *w, const cJSON *line, int index) {
         }
         cJSON_ArrayForEach(m, mods) {
             k++;
-            if (!cJSON_IsString(m) || !id_ok(w->opt, m->valuestring, 2)) {
+            if (!cJSON_IsString(m) || !bh_emit_id_ok(w->e.opt, m->valuestring, 2)) {
                 iw_fail(w, BH_ERR_ARG, "claim.lines[%d].modifiers[%d] is not a modifier", index,
                         k);
                 return;
             }
-            n += (size_t)snprintf(comp + n, sizeof comp - n, "%c%s", w->opt->component_sep,
+            n += (size_t)snprintf(comp + n, sizeof comp - n, "%c%s", w->e.opt->component_sep,
                                   m->valuestring);
         }
     }
-    seg_begin(w, "SVC");
-    el(w, comp);
+    bh_emit_begin(&w->e, "SVC");
+    bh_emit_els(&w->e, comp);
     snprintf(what, sizeof what, "claim.lines[%d].charge", index);
     amount_el(w, field(w, line, "line", "charge"), what);
     if (field(w, line, "line", "charge") == NULL) iw_fail(w, BH_ERR_ARG, "%s is missing", what);
-    el(w, "");
-    el(w, "");
-    el(w, "");
-    el(w, "");
+    bh_emit_els(&w->e, "");
+    bh_emit_els(&w->e, "");
+    bh_emit_els(&w->e, "");
+    bh_emit_els(&w->e, "");
     {
         const char *units = field(w, line, "line", "units");
         snprintf(what, sizeof what, "claim.lines[%d].units", index);
-        if (units != NULL) id_el(w, units, 15, 0, what);
-        else el(w, "");
+        if (units != NULL) bh_emit_id(&w->e, units, 15, 0, what);
+        else bh_emit_els(&w->e, "");
     }
-    seg_end(w);
+    bh_emit_end(&w->e);
     snprintf(what, sizeof what, "claim.lines[%d].control_number", index);
     ref(w, "FJ", field(w, line, "line", "control_number"), what);
     snprintf(what, sizeof what, "claim.lines[%d].date", index);
@@ -626,10 +429,10 @@ static void write_276_claim(iw *w, const cJSON *item) {
     ref(w, "EJ", field(w, c, "claim", "patient_control_number"),
         "claim.patient_control_number");
     if (field(w, c, "claim", "charge") != NULL) {
-        seg_begin(w, "AMT");
-        el(w, "T3");
+        bh_emit_begin(&w->e, "AMT");
+        bh_emit_els(&w->e, "T3");
         amount_el(w, field(w, c, "claim", "charge"), "claim.charge");
-        seg_end(w);
+        bh_emit_end(&w->e);
     }
     dtp(w, "472", field(w, c, "claim", "date"), field(w, c, "claim", "from"),
         field(w, c, "claim", "to"), "claim.date");
@@ -658,7 +461,7 @@ static void write_276_item(iw *w, const cJSON *item, const cJSON *prev, long *hl
     const cJSON *dep = object_at(w, item, "dependent", 0);
     int k, changed = prev == NULL;
     long hl_d;
-    if (w->status != BH_OK) return;
+    if (w->e.status != BH_OK) return;
     for (k = 0; k < 3; k++) {
         const cJSON *party = object_at(w, item, keys[k], 1);
         if (party == NULL) return;
@@ -673,30 +476,22 @@ static void write_276_item(iw *w, const cJSON *item, const cJSON *prev, long *hl
     dmg(w, sub, "subscriber");
     {
         const char *id = field(w, sub, "subscriber", "member_id");
-        seg_begin(w, "NM1");
-        el(w, "IL");
-        el(w, "1");
-        text_el(w, field(w, sub, "subscriber", "last"), 60, 1, "subscriber.last");
-        text_el(w, field(w, sub, "subscriber", "first"), 35, 0, "subscriber.first");
-        text_el(w, field(w, sub, "subscriber", "middle"), 25, 0, "subscriber.middle");
-        el(w, "");
-        text_el(w, field(w, sub, "subscriber", "suffix"), 10, 0, "subscriber.suffix");
-        el(w, "MI");
-        id_el(w, id, 80, 1, "subscriber.member_id");
-        seg_end(w);
+        bh_emit_begin(&w->e, "NM1");
+        bh_emit_els(&w->e, "IL");
+        bh_emit_els(&w->e, "1");
+        person_name(w, sub, "subscriber", 1);
+        bh_emit_els(&w->e, "MI");
+        bh_emit_id(&w->e, id, 80, 1, "subscriber.member_id");
+        bh_emit_end(&w->e);
     }
     if (dep != NULL) {
         hl(w, hl_d, "23", 0);
         dmg(w, dep, "dependent");
-        seg_begin(w, "NM1");
-        el(w, "QC");
-        el(w, "1");
-        text_el(w, field(w, dep, "dependent", "last"), 60, 1, "dependent.last");
-        text_el(w, field(w, dep, "dependent", "first"), 35, 0, "dependent.first");
-        text_el(w, field(w, dep, "dependent", "middle"), 25, 0, "dependent.middle");
-        el(w, "");
-        text_el(w, field(w, dep, "dependent", "suffix"), 10, 0, "dependent.suffix");
-        seg_end(w);
+        bh_emit_begin(&w->e, "NM1");
+        bh_emit_els(&w->e, "QC");
+        bh_emit_els(&w->e, "1");
+        person_name(w, dep, "dependent", 1);
+        bh_emit_end(&w->e);
     }
     write_276_claim(w, item);
 }
@@ -708,23 +503,23 @@ static void write_set(iw *w, bh_inquiry_family family, const cJSON *items,
     const cJSON *item, *prev = NULL;
     char control[24], ref_id[24], date[9], time[8];
     long hls[3] = {0, 0, 0};
-    snprintf(control, sizeof control, "%04ld", w->opt->transaction_control);
-    w->segments = 0;
-    seg_begin(w, "ST");
-    el(w, family == BH_INQ_ELIGIBILITY ? "270" : "276");
-    el(w, control);
-    el(w, version);
-    seg_end(w);
-    snprintf(ref_id, sizeof ref_id, "%ld", w->opt->transaction_control);
-    snprintf(date, sizeof date, "%08ld", (long)w->opt->date);
-    snprintf(time, sizeof time, "%04d", w->opt->time);
-    seg_begin(w, "BHT");
-    el(w, family == BH_INQ_ELIGIBILITY ? "0022" : "0010");
-    el(w, "13");
-    el(w, ref_id);
-    el(w, date);
-    el(w, time);
-    seg_end(w);
+    snprintf(control, sizeof control, "%04ld", w->e.opt->transaction_control);
+    w->e.segments = 0;
+    bh_emit_begin(&w->e, "ST");
+    bh_emit_els(&w->e, family == BH_INQ_ELIGIBILITY ? "270" : "276");
+    bh_emit_els(&w->e, control);
+    bh_emit_els(&w->e, version);
+    bh_emit_end(&w->e);
+    snprintf(ref_id, sizeof ref_id, "%ld", w->e.opt->transaction_control);
+    snprintf(date, sizeof date, "%08ld", (long)w->e.opt->date);
+    snprintf(time, sizeof time, "%04d", w->e.opt->time);
+    bh_emit_begin(&w->e, "BHT");
+    bh_emit_els(&w->e, family == BH_INQ_ELIGIBILITY ? "0022" : "0010");
+    bh_emit_els(&w->e, "13");
+    bh_emit_els(&w->e, ref_id);
+    bh_emit_els(&w->e, date);
+    bh_emit_els(&w->e, time);
+    bh_emit_end(&w->e);
     w->item = 0;
     cJSON_ArrayForEach(item, items) {
         w->item++;
@@ -734,7 +529,7 @@ static void write_set(iw *w, bh_inquiry_family family, const cJSON *items,
         }
         if (family == BH_INQ_ELIGIBILITY) write_270_item(w, item, prev, &hls[0], &hls[1]);
         else write_276_item(w, item, prev, hls);
-        if (w->status != BH_OK) return;
+        if (w->e.status != BH_OK) return;
         prev = item;
     }
     w->item = 0;
@@ -746,26 +541,26 @@ bh_status bh_inquiry_write(bh_inquiry_family family, const cJSON *items,
     size_t start;
     const char *version = family == BH_INQ_ELIGIBILITY ? VERSION_270 : VERSION_276;
     memset(&w, 0, sizeof w);
-    w.out = out;
-    w.opt = opt;
+    bh_emit_init(&w.e, out, opt, on_fail);
     w.err = err;
     if (err != NULL) memset(err, 0, sizeof *err);
     if (items == NULL || opt == NULL || out == NULL) {
         iw_fail(&w, BH_ERR_ARG, "NULL argument");
-        return w.status;
+        return w.e.status;
     }
     if (!cJSON_IsArray(items) || cJSON_GetArraySize(items) == 0) {
         iw_fail(&w, BH_ERR_ARG, "the inquiries must be a non-empty list");
-        return w.status;
+        return w.e.status;
     }
-    if (!check_options(&w, version)) return w.status;
+    if (!check_options(&w, version)) return w.e.status;
     start = out->len;
-    write_isa_gs(&w, family == BH_INQ_ELIGIBILITY ? "HS" : "HR", version);
+    bh_emit_isa_gs(&w.e, family == BH_INQ_ELIGIBILITY ? "HS" : "HR", version);
     write_set(&w, family, items, version);
-    write_trailer(&w);
-    if (w.status != BH_OK) {
+    bh_emit_se(&w.e, opt->transaction_control);
+    bh_emit_ge_iea(&w.e, 1);
+    if (w.e.status != BH_OK) {
         out->len = start;
         if (out->data != NULL) out->data[start] = '\0';
     }
-    return w.status;
+    return w.e.status;
 }

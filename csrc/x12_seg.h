@@ -3,7 +3,7 @@
 ** TA1, 277CA). It takes any separators, several interchanges (each ISA
 ** declares its own), an ST..SE set with no envelope, and counts segments
 ** for error messages "segment N (ID): ...". Core-internal: no Lua headers.
-** The 837P reader in x12.c has its own tokenizer tied to its loop state.
+** The 837P reader in x12_read.c has its own tokenizer tied to its loop state.
 ** SPDX-License-Identifier: MIT
 */
 #ifndef BH_X12_SEG_H

@@ -69,7 +69,7 @@ describe("eligibility.request (270)", function()
       d.dates)
     assert.same({ { service_types = { "30" } } }, d.inquiries, "30 when none is asked")
     local s3 = set.payers[2].receivers[1].subscribers[1]
-    assert.equal("O'NEIL", s3.name.last, "names lose characters X12 cannot carry")
+    assert.equal("O'NEIL E", s3.name.last, "names fold as the 837P's do, never drop")
     assert.equal("SAM JR", s3.name.first)
     assert.same({ entity = "1P", entity_type = "1", last = "DOE", first = "JANE",
       id_qualifier = "XX", id = "1245319599" }, set.payers[2].receivers[1].name)
@@ -94,6 +94,10 @@ describe("eligibility.request (270)", function()
       { function(i) i[3].payer = nil end, "item 3: payer is missing" },
       { function(i) i[1].subscriber.last = nil end, "item 1: subscriber.last is missing" },
       { function(i) i[1].subscriber.member_id = 12 end, "must be a string" },
+      { function(i) i[1].subscriber.last = "Snow\226\152\131man" end,
+        "item 1: subscriber.last holds a character %(byte 5%) that X12 cannot carry" },
+      { function(i) i[1].subscriber.first = string.rep("A", 36) end,
+        "item 1: subscriber.first is longer than the element's 35 characters" },
     }
     for _, c in ipairs(cases) do
       local items = inquiries()

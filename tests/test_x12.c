@@ -1,5 +1,5 @@
 /*
-** test_x12.c: tests of the X12 837P writer and reader (csrc/x12.h), no Lua.
+** test_x12.c: tests of the X12 837P writer and reader (csrc/x12_write.c, csrc/x12_read.c), no Lua.
 ** Prints TAP ("ok N - name" / "not ok N - name", then "1..N") and exits 1 on
 ** any failure. Reads spec/fixtures/x12/ and /work/shared/x12-samples/.
 ** SPDX-License-Identifier: MIT

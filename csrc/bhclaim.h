@@ -201,6 +201,8 @@ typedef enum bh_payer_kind {
     BH_PAYER_OTHER
 } bh_payer_kind;
 
+#define BH_PAYER_KIND_COUNT 5
+
 /* A person's or an organisation's name. An organisation, or a name given as
 ** one string, has only `last`. Strings are NULL when absent. */
 typedef struct bh_name {
@@ -359,6 +361,8 @@ typedef enum bh_modality {
     BH_MODALITY_UNKNOWN = 0, BH_MODALITY_IN_PERSON, BH_MODALITY_VIDEO, BH_MODALITY_AUDIO_ONLY
 } bh_modality;
 
+#define BH_MODALITY_COUNT 4
+
 /* What behavioral-health checks need about the encounter. Optional: a claim
 ** read from an 837P has none (state BH_FIELD_ABSENT). */
 typedef struct bh_session {
@@ -509,6 +513,8 @@ typedef enum bh_patient_location {
     BH_LOCATION_OTHER
 } bh_patient_location;
 
+#define BH_LOCATION_COUNT 4
+
 /* How far a fact is established, as the rules reference marks it. */
 typedef enum bh_confidence {
     BH_CONFIRMED = 0,       /* stated by the cited source (CMS, MAC, statute, payer) */
@@ -526,6 +532,25 @@ typedef enum bh_in_person_state {
     BH_IN_PERSON_UNKNOWN             /* in force; visit date or first-service flag unknown */
 } bh_in_person_state;
 
+/* The one list of names of each enumeration (names.c), indexed by enum
+** value and NULL-terminated. Entry 0 of the payer-kind, patient-location and
+** modality tables is "unknown": the value of an absent field, never an input
+** name, so readers of input skip it (names + 1). */
+extern const char *const bh_payer_kind_names[];        /* "unknown", "medicare", ... */
+extern const char *const bh_provider_kind_names[];     /* "practitioner", "fqhc", ... */
+extern const char *const bh_patient_location_names[];  /* "unknown", "home", ... */
+extern const char *const bh_modality_names[];          /* "unknown", "in_person", ... */
+
+/* The index of the len bytes of text in a NULL-terminated name table, or -1
+** (also for a NULL text). */
+int bh_name_index(const char *const *names, const char *text, size_t len);
+
+/* Names: "unknown", "medicare", "medicaid", "commercial", "other". */
+const char *bh_payer_kind_name(bh_payer_kind kind);
+/* Reads "medicare", "medicaid", "commercial" or "other" into *out. Returns 1
+** when known. */
+int bh_payer_kind_parse(const char *text, size_t len, bh_payer_kind *out);
+
 /* Names: "practitioner", "fqhc", "rhc", "cah_method_ii", "hospital_outpatient". */
 const char *bh_provider_kind_name(bh_provider_kind kind);
 /* Reads a provider-kind name of len bytes into *out. Returns 1 when known. */
@@ -535,6 +560,11 @@ int bh_provider_kind_parse(const char *text, size_t len, bh_provider_kind *out);
 const char *bh_patient_location_name(bh_patient_location location);
 /* Reads "home", "facility" or "other" into *out. Returns 1 when known. */
 int bh_patient_location_parse(const char *text, size_t len, bh_patient_location *out);
+
+/* Names: "unknown", "in_person", "video", "audio_only". */
+const char *bh_modality_name(bh_modality modality);
+/* Reads "in_person", "video" or "audio_only" into *out. Returns 1 when known. */
+int bh_modality_parse(const char *text, size_t len, bh_modality *out);
 
 /* Names: "confirmed", "secondary", "unconfirmed". */
 const char *bh_confidence_name(bh_confidence confidence);

@@ -971,7 +971,7 @@ static int read_person(reader *r, const jpath *at, bh_person *person, int is_sub
     return 1;
 }
 
-static const char *const payer_kinds[] = {"medicare", "medicaid", "commercial", "other", NULL};
+static const char *const *const payer_kinds = bh_payer_kind_names + 1;
 
 typedef struct payer_ctx {
     bh_payer *payer;
@@ -1372,8 +1372,8 @@ static int line_element(reader *r, const jpath *at, int index, void *ctx) {
 }
 
 static const char *const session_kinds[] = {"individual", "group", "family", NULL};
-static const char *const modalities[] = {"in_person", "video", "audio_only", NULL};
-static const char *const patient_locations[] = {"home", "facility", "other", NULL};
+static const char *const *const modalities = bh_modality_names + 1;
+static const char *const *const patient_locations = bh_patient_location_names + 1;
 
 static int field_time(reader *r, const jpath *at, int *minutes) {
     const char *s;

@@ -172,7 +172,7 @@ describe("the payer profile schema on every path", function()
     if type(v) ~= "table" then return tostring(v) end
     local parts = {}
     for k, x in pairs(v) do
-      local key = type(k) == "number" and ("[" .. k .. "]") or ("[" .. string.format("%q", k) .. "]")
+      local key = "[" .. (type(k) == "number" and k or string.format("%q", k)) .. "]"
       parts[#parts + 1] = key .. " = " .. source(x)
     end
     return "{ " .. table.concat(parts, ", ") .. " }"

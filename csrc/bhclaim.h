@@ -474,14 +474,52 @@ void *bh_claim_alloc(bh_claim *claim, size_t n, size_t size);
 bh_status bh_claim_parse_json(bh_claim *claim, const char *json, size_t len,
                               bh_report *report, bh_error *err);
 
-struct cJSON;
+/* Any JSON text read whole, for callers that want every value (the
+** binding's decode). The representation stays inside the core (json.c):
+** callers walk the values through the functions below. */
+typedef struct bh_json bh_json;                 /* a parsed text, owning its values */
+typedef struct bh_json_value bh_json_value;     /* one value in it */
 
-/* Parses any JSON text into a cJSON tree with the core's error positions:
-** NUL characters (raw or \u0000) are refused, only white space may follow
-** the value, and a failure is classed as "json.syntax", "json.depth"
-** (deeper than BH_MAX_DEPTH) or "json.nul" with its line and byte. Returns
-** a tree the caller frees with cJSON_Delete, or NULL with err filled. */
-struct cJSON *bh_json_parse(const char *json, size_t len, bh_error *err);
+typedef enum bh_json_kind {
+    BH_JSON_NULL = 0, BH_JSON_FALSE, BH_JSON_TRUE, BH_JSON_NUMBER, BH_JSON_STRING,
+    BH_JSON_ARRAY, BH_JSON_OBJECT
+} bh_json_kind;
+
+/* Reads any JSON text. The text is accepted or refused by the claim reader
+** (bh_claim_parse_json), so a text refused here gets the same err (message,
+** line, byte, id "json.syntax", "json.depth" or "json.nul") as when it is
+** checked as a claim. Returns the values (free with bh_json_free), or NULL
+** with err filled (BH_ERR_NOMEM when memory ran out). err may be NULL. */
+bh_json *bh_json_parse(const char *json, size_t len, bh_error *err);
+
+/* Frees the values. NULL-safe. */
+void bh_json_free(bh_json *json);
+
+/* The top value of a parsed text. */
+const bh_json_value *bh_json_root(const bh_json *json);
+
+/* What a value is. */
+bh_json_kind bh_json_kind_of(const bh_json_value *v);
+
+/* The first member of an object or element of an array, in text order;
+** NULL when empty or not a container. */
+const bh_json_value *bh_json_first(const bh_json_value *v);
+
+/* The member or element after v, or NULL. */
+const bh_json_value *bh_json_next(const bh_json_value *v);
+
+/* The number of members or elements (0 for a scalar). */
+int bh_json_count(const bh_json_value *v);
+
+/* An object member's key (never holds a NUL: the reader refuses them);
+** NULL for an array element or the top value. */
+const char *bh_json_key(const bh_json_value *v);
+
+/* A string value's text (NUL-free), or NULL when v is no string. */
+const char *bh_json_string(const bh_json_value *v);
+
+/* A number value as a double (0 when v is no number). */
+double bh_json_number(const bh_json_value *v);
 
 
 

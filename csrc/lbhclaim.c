@@ -481,40 +481,63 @@ static bh_status report_unsupported(const converter *cv, bh_report *report) {
 }
 
 /* {====================================================================
-** cJSON -> Lua value
+** JSON text -> Lua value
 ** ===================================================================== */
 
-static void push_tree(lua_State *L, const cJSON *item) {
+#define JSON_MT "bhclaim.Json"
+
+/* Values read by the core, owned by a userdata while they become Lua
+** values, so a raise halfway (memory) leaks nothing. */
+typedef struct json_ud {
+    bh_json *json;              /* NULL once freed */
+} json_ud;
+
+static int json_gc(lua_State *L) {
+    json_ud *u = luaL_checkudata(L, 1, JSON_MT);
+    bh_json_free(u->json);
+    u->json = NULL;
+    return 0;
+}
+
+static void push_value(lua_State *L, const bh_json_value *v) {
+    const bh_json_value *child;
+    int i = 0;
+    double d;
     luaL_checkstack(L, 4, "JSON nested too deeply");
-    if (cJSON_IsObject(item)) {
-        const cJSON *child;
-        lua_createtable(L, 0, cJSON_GetArraySize(item));
-        cJSON_ArrayForEach(child, item) {
-            push_tree(L, child);
-            lua_setfield(L, -2, child->string);
+    switch (bh_json_kind_of(v)) {
+    case BH_JSON_OBJECT:
+        lua_createtable(L, 0, bh_json_count(v));
+        for (child = bh_json_first(v); child != NULL; child = bh_json_next(child)) {
+            push_value(L, child);
+            lua_setfield(L, -2, bh_json_key(child));
         }
-    } else if (cJSON_IsArray(item)) {
-        const cJSON *child;
-        int i = 0;
-        lua_createtable(L, cJSON_GetArraySize(item), 0);
-        cJSON_ArrayForEach(child, item) {
-            push_tree(L, child);
+        break;
+    case BH_JSON_ARRAY:
+        lua_createtable(L, bh_json_count(v), 0);
+        for (child = bh_json_first(v); child != NULL; child = bh_json_next(child)) {
+            push_value(L, child);
             lua_rawseti(L, -2, ++i);
         }
         lua_pushlightuserdata(L, (void *)&array_mt_key);
         lua_rawget(L, LUA_REGISTRYINDEX);
         lua_setmetatable(L, -2);
-    } else if (cJSON_IsString(item)) {
-        lua_pushstring(L, item->valuestring);
-    } else if (cJSON_IsNumber(item)) {
-        double d = item->valuedouble;
+        break;
+    case BH_JSON_STRING:
+        lua_pushstring(L, bh_json_string(v));
+        break;
+    case BH_JSON_NUMBER:
+        d = bh_json_number(v);
         /* Whole numbers within 2^53 are exact: make them integers on 5.3+. */
         if (d == floor(d) && fabs(d) < 9007199254740992.0) lua_pushinteger(L, (lua_Integer)d);
         else lua_pushnumber(L, d);
-    } else if (cJSON_IsBool(item)) {
-        lua_pushboolean(L, cJSON_IsTrue(item));
-    } else {
+        break;
+    case BH_JSON_TRUE:
+    case BH_JSON_FALSE:
+        lua_pushboolean(L, bh_json_kind_of(v) == BH_JSON_TRUE);
+        break;
+    case BH_JSON_NULL:
         lua_pushlightuserdata(L, NULL);
+        break;
     }
 }
 
@@ -537,14 +560,24 @@ the array metatable, null to bhclaim.null).
 @treturn[2] string error id: "json.syntax", "json.depth" or "json.nul"
 */
 static int l_decode(lua_State *L) {
-    scratch *s = get_scratch(L);
     size_t len;
     const char *json = luaL_checklstring(L, 1, &len);
     bh_error err;
-    s->tree = bh_json_parse(json, len, &err);
-    if (s->tree == NULL) return push_fail(L, &err);
-    push_tree(L, s->tree);
-    scratch_drop_tree(s);
+    json_ud *u = lua_newuserdata(L, sizeof *u);
+    u->json = NULL;
+    if (luaL_newmetatable(L, JSON_MT)) {
+        lua_pushcfunction(L, json_gc);
+        lua_setfield(L, -2, "__gc");
+    }
+    lua_setmetatable(L, -2);
+    u->json = bh_json_parse(json, len, &err);
+    if (u->json == NULL) {
+        if (err.code == BH_ERR_NOMEM) return luaL_error(L, "bhclaim.decode: out of memory");
+        return push_fail(L, &err);
+    }
+    push_value(L, bh_json_root(u->json));
+    bh_json_free(u->json);
+    u->json = NULL;
     return 1;
 }
 

@@ -26,61 +26,33 @@ int bh_name_index(const char *const *names, const char *text, size_t len) {
     return -1;
 }
 
-/* The name at index i of a NULL-terminated table of n names, or "unknown". */
+/* The name at index i of a table of n names, or "unknown". */
 static const char *name_at(const char *const *names, int n, unsigned i) {
     return i < (unsigned)n ? names[i] : "unknown";
 }
 
-/* Reads text into *out by its index in names, skipping the first `skip`
-** entries (the "unknown" an absent field stands for is not an input value). */
-static int parse_name(const char *const *names, int skip, const char *text, size_t len,
-                      int *out) {
+/* The index of text in names, skipping the first `skip` entries (the
+** "unknown" an absent field stands for is not an input value); -1 if none. */
+static int parse_name(const char *const *names, int skip, const char *text, size_t len) {
     int i = bh_name_index(names + skip, text, len);
-    if (i < 0) return 0;
-    *out = i + skip;
-    return 1;
+    return i < 0 ? -1 : i + skip;
 }
 
-const char *bh_payer_kind_name(bh_payer_kind kind) {
-    return name_at(bh_payer_kind_names, BH_PAYER_KIND_COUNT, (unsigned)kind);
-}
+/* bh_<enum>_name and bh_<enum>_parse for each table: one body for all. */
+#define NAME_FUNCTIONS(type, fn, names, count, skip)                          \
+    const char *fn##_name(type value) {                                      \
+        return name_at(names, count, (unsigned)value);                       \
+    }                                                                        \
+    int fn##_parse(const char *text, size_t len, type *out) {                \
+        int i = parse_name(names, skip, text, len);                          \
+        if (i < 0) return 0;                                                 \
+        if (out != NULL) *out = (type)i;                                     \
+        return 1;                                                            \
+    }
 
-int bh_payer_kind_parse(const char *text, size_t len, bh_payer_kind *out) {
-    int i;
-    if (!parse_name(bh_payer_kind_names, 1, text, len, &i)) return 0;
-    if (out != NULL) *out = (bh_payer_kind)i;
-    return 1;
-}
-
-const char *bh_provider_kind_name(bh_provider_kind kind) {
-    return name_at(bh_provider_kind_names, BH_PROVIDER_KIND_COUNT, (unsigned)kind);
-}
-
-int bh_provider_kind_parse(const char *text, size_t len, bh_provider_kind *out) {
-    int i;
-    if (!parse_name(bh_provider_kind_names, 0, text, len, &i)) return 0;
-    if (out != NULL) *out = (bh_provider_kind)i;
-    return 1;
-}
-
-const char *bh_patient_location_name(bh_patient_location location) {
-    return name_at(bh_patient_location_names, BH_LOCATION_COUNT, (unsigned)location);
-}
-
-int bh_patient_location_parse(const char *text, size_t len, bh_patient_location *out) {
-    int i;
-    if (!parse_name(bh_patient_location_names, 1, text, len, &i)) return 0;
-    if (out != NULL) *out = (bh_patient_location)i;
-    return 1;
-}
-
-const char *bh_modality_name(bh_modality modality) {
-    return name_at(bh_modality_names, BH_MODALITY_COUNT, (unsigned)modality);
-}
-
-int bh_modality_parse(const char *text, size_t len, bh_modality *out) {
-    int i;
-    if (!parse_name(bh_modality_names, 1, text, len, &i)) return 0;
-    if (out != NULL) *out = (bh_modality)i;
-    return 1;
-}
+NAME_FUNCTIONS(bh_payer_kind, bh_payer_kind, bh_payer_kind_names, BH_PAYER_KIND_COUNT, 1)
+NAME_FUNCTIONS(bh_provider_kind, bh_provider_kind, bh_provider_kind_names,
+               BH_PROVIDER_KIND_COUNT, 0)
+NAME_FUNCTIONS(bh_patient_location, bh_patient_location, bh_patient_location_names,
+               BH_LOCATION_COUNT, 1)
+NAME_FUNCTIONS(bh_modality, bh_modality, bh_modality_names, BH_MODALITY_COUNT, 1)

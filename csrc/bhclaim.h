@@ -579,6 +579,12 @@ extern const char *const bh_provider_kind_names[];     /* "practitioner", "fqhc"
 extern const char *const bh_patient_location_names[];  /* "unknown", "home", ... */
 extern const char *const bh_modality_names[];          /* "unknown", "in_person", ... */
 
+/* The input names of a table as a message lists them: "home, facility or
+** other" (for "must be ..." messages). */
+extern const char bh_payer_kind_choices[];
+extern const char bh_patient_location_choices[];
+extern const char bh_modality_choices[];
+
 /* The index of the len bytes of text in a NULL-terminated name table, or -1
 ** (also for a NULL text). */
 int bh_name_index(const char *const *names, const char *text, size_t len);

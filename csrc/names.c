@@ -18,6 +18,12 @@ const char *const bh_provider_kind_names[] = {
 const char *const bh_patient_location_names[] = {"unknown", "home", "facility", "other", NULL};
 const char *const bh_modality_names[] = {"unknown", "in_person", "video", "audio_only", NULL};
 
+/* The input names as messages state them; test_names checks each against
+** its table, so the two cannot drift apart. */
+const char bh_payer_kind_choices[] = "medicare, medicaid, commercial or other";
+const char bh_patient_location_choices[] = "home, facility or other";
+const char bh_modality_choices[] = "in_person, video or audio_only";
+
 int bh_name_index(const char *const *names, const char *text, size_t len) {
     int i;
     if (text == NULL) return -1;

@@ -66,6 +66,29 @@ static void test_unknown(void) {
            bh_name_index(bh_payer_kind_names, "medicaid", 7) == -1, "bh_name_index");
 }
 
+/* "a, b or c" from the input names of a table (from index first on). */
+static void choices(const char *const *names, int first, char *out, size_t size) {
+    int i, n = count(names);
+    size_t len = 0;
+    out[0] = '\0';
+    for (i = first; i < n; i++) {
+        const char *sep = i == first ? "" : i == n - 1 ? " or " : ", ";
+        len += (size_t)snprintf(out + len, size - len, "%s%s", sep, names[i]);
+    }
+}
+
+static void test_choices(void) {
+    char text[128];
+    int ok;
+    choices(bh_payer_kind_names, BH_PAYER_MEDICARE, text, sizeof text);
+    ok = strcmp(text, bh_payer_kind_choices) == 0;
+    choices(bh_patient_location_names, BH_LOCATION_HOME, text, sizeof text);
+    ok = ok && strcmp(text, bh_patient_location_choices) == 0;
+    choices(bh_modality_names, BH_MODALITY_IN_PERSON, text, sizeof text);
+    ok = ok && strcmp(text, bh_modality_choices) == 0;
+    expect(ok, "the messages' lists of names are the tables'");
+}
+
 /* The claim reader takes its payer kinds and modalities from the tables. */
 static void test_claim_reader(void) {
     static const char claim_json[] =
@@ -86,6 +109,7 @@ static void test_claim_reader(void) {
 int main(void) {
     test_round_trips();
     test_unknown();
+    test_choices();
     test_claim_reader();
     printf("1..%d\n", n_run);
     return n_failed > 0;

@@ -201,6 +201,8 @@ typedef enum bh_payer_kind {
     BH_PAYER_OTHER
 } bh_payer_kind;
 
+#define BH_PAYER_KIND_COUNT 5
+
 /* A person's or an organisation's name. An organisation, or a name given as
 ** one string, has only `last`. Strings are NULL when absent. */
 typedef struct bh_name {
@@ -359,6 +361,8 @@ typedef enum bh_modality {
     BH_MODALITY_UNKNOWN = 0, BH_MODALITY_IN_PERSON, BH_MODALITY_VIDEO, BH_MODALITY_AUDIO_ONLY
 } bh_modality;
 
+#define BH_MODALITY_COUNT 4
+
 /* What behavioral-health checks need about the encounter. Optional: a claim
 ** read from an 837P has none (state BH_FIELD_ABSENT). */
 typedef struct bh_session {
@@ -470,14 +474,52 @@ void *bh_claim_alloc(bh_claim *claim, size_t n, size_t size);
 bh_status bh_claim_parse_json(bh_claim *claim, const char *json, size_t len,
                               bh_report *report, bh_error *err);
 
-struct cJSON;
+/* Any JSON text read whole, for callers that want every value (the
+** binding's decode). The representation stays inside the core (json.c):
+** callers walk the values through the functions below. */
+typedef struct bh_json bh_json;                 /* a parsed text, owning its values */
+typedef struct bh_json_value bh_json_value;     /* one value in it */
 
-/* Parses any JSON text into a cJSON tree with the core's error positions:
-** NUL characters (raw or \u0000) are refused, only white space may follow
-** the value, and a failure is classed as "json.syntax", "json.depth"
-** (deeper than BH_MAX_DEPTH) or "json.nul" with its line and byte. Returns
-** a tree the caller frees with cJSON_Delete, or NULL with err filled. */
-struct cJSON *bh_json_parse(const char *json, size_t len, bh_error *err);
+typedef enum bh_json_kind {
+    BH_JSON_NULL = 0, BH_JSON_FALSE, BH_JSON_TRUE, BH_JSON_NUMBER, BH_JSON_STRING,
+    BH_JSON_ARRAY, BH_JSON_OBJECT
+} bh_json_kind;
+
+/* Reads any JSON text. The text is accepted or refused by the claim reader
+** (bh_claim_parse_json), so a text refused here gets the same err (message,
+** line, byte, id "json.syntax", "json.depth" or "json.nul") as when it is
+** checked as a claim. Returns the values (free with bh_json_free), or NULL
+** with err filled (BH_ERR_NOMEM when memory ran out). err may be NULL. */
+bh_json *bh_json_parse(const char *json, size_t len, bh_error *err);
+
+/* Frees the values. NULL-safe. */
+void bh_json_free(bh_json *json);
+
+/* The top value of a parsed text. */
+const bh_json_value *bh_json_root(const bh_json *json);
+
+/* What a value is. */
+bh_json_kind bh_json_kind_of(const bh_json_value *v);
+
+/* The first member of an object or element of an array, in text order;
+** NULL when empty or not a container. */
+const bh_json_value *bh_json_first(const bh_json_value *v);
+
+/* The member or element after v, or NULL. */
+const bh_json_value *bh_json_next(const bh_json_value *v);
+
+/* The number of members or elements (0 for a scalar). */
+int bh_json_count(const bh_json_value *v);
+
+/* An object member's key (never holds a NUL: the reader refuses them);
+** NULL for an array element or the top value. */
+const char *bh_json_key(const bh_json_value *v);
+
+/* A string value's text (NUL-free), or NULL when v is no string. */
+const char *bh_json_string(const bh_json_value *v);
+
+/* A number value as a double (0 when v is no number). */
+double bh_json_number(const bh_json_value *v);
 
 
 
@@ -509,6 +551,8 @@ typedef enum bh_patient_location {
     BH_LOCATION_OTHER
 } bh_patient_location;
 
+#define BH_LOCATION_COUNT 4
+
 /* How far a fact is established, as the rules reference marks it. */
 typedef enum bh_confidence {
     BH_CONFIRMED = 0,       /* stated by the cited source (CMS, MAC, statute, payer) */
@@ -526,6 +570,31 @@ typedef enum bh_in_person_state {
     BH_IN_PERSON_UNKNOWN             /* in force; visit date or first-service flag unknown */
 } bh_in_person_state;
 
+/* The one list of names of each enumeration (names.c), indexed by enum
+** value and NULL-terminated. Entry 0 of the payer-kind, patient-location and
+** modality tables is "unknown": the value of an absent field, never an input
+** name, so readers of input skip it (names + 1). */
+extern const char *const bh_payer_kind_names[];        /* "unknown", "medicare", ... */
+extern const char *const bh_provider_kind_names[];     /* "practitioner", "fqhc", ... */
+extern const char *const bh_patient_location_names[];  /* "unknown", "home", ... */
+extern const char *const bh_modality_names[];          /* "unknown", "in_person", ... */
+
+/* The input names of a table as a message lists them: "home, facility or
+** other" (for "must be ..." messages). */
+extern const char bh_payer_kind_choices[];
+extern const char bh_patient_location_choices[];
+extern const char bh_modality_choices[];
+
+/* The index of the len bytes of text in a NULL-terminated name table, or -1
+** (also for a NULL text). */
+int bh_name_index(const char *const *names, const char *text, size_t len);
+
+/* Names: "unknown", "medicare", "medicaid", "commercial", "other". */
+const char *bh_payer_kind_name(bh_payer_kind kind);
+/* Reads "medicare", "medicaid", "commercial" or "other" into *out. Returns 1
+** when known. */
+int bh_payer_kind_parse(const char *text, size_t len, bh_payer_kind *out);
+
 /* Names: "practitioner", "fqhc", "rhc", "cah_method_ii", "hospital_outpatient". */
 const char *bh_provider_kind_name(bh_provider_kind kind);
 /* Reads a provider-kind name of len bytes into *out. Returns 1 when known. */
@@ -535,6 +604,11 @@ int bh_provider_kind_parse(const char *text, size_t len, bh_provider_kind *out);
 const char *bh_patient_location_name(bh_patient_location location);
 /* Reads "home", "facility" or "other" into *out. Returns 1 when known. */
 int bh_patient_location_parse(const char *text, size_t len, bh_patient_location *out);
+
+/* Names: "unknown", "in_person", "video", "audio_only". */
+const char *bh_modality_name(bh_modality modality);
+/* Reads "in_person", "video" or "audio_only" into *out. Returns 1 when known. */
+int bh_modality_parse(const char *text, size_t len, bh_modality *out);
 
 /* Names: "confirmed", "secondary", "unconfirmed". */
 const char *bh_confidence_name(bh_confidence confidence);

@@ -971,7 +971,7 @@ static int read_person(reader *r, const jpath *at, bh_person *person, int is_sub
     return 1;
 }
 
-static const char *const payer_kinds[] = {"medicare", "medicaid", "commercial", "other", NULL};
+static const char *const *const payer_kinds = bh_payer_kind_names + 1;
 
 typedef struct payer_ctx {
     bh_payer *payer;
@@ -995,7 +995,7 @@ static int payer_member(reader *r, const jpath *at, const char *key, void *ctx) 
     }
     if (KEY_IS(key, "kind")) {
         pc->kind_seen = peek(r) != 'n';
-        ok = field_choice(r, at, payer_kinds, "medicare, medicaid, commercial or other", &kind,
+        ok = field_choice(r, at, payer_kinds, bh_payer_kind_choices, &kind,
                           &p->kind_text);
         p->kind = kind < 0 ? BH_PAYER_UNKNOWN : (bh_payer_kind)(kind + 1);
         return ok;
@@ -1372,8 +1372,8 @@ static int line_element(reader *r, const jpath *at, int index, void *ctx) {
 }
 
 static const char *const session_kinds[] = {"individual", "group", "family", NULL};
-static const char *const modalities[] = {"in_person", "video", "audio_only", NULL};
-static const char *const patient_locations[] = {"home", "facility", "other", NULL};
+static const char *const *const modalities = bh_modality_names + 1;
+static const char *const *const patient_locations = bh_patient_location_names + 1;
 
 static int field_time(reader *r, const jpath *at, int *minutes) {
     const char *s;
@@ -1408,12 +1408,12 @@ static int session_member(reader *r, const jpath *at, const char *key, void *ctx
     if (KEY_IS(key, "minutes_present")) return field_int(r, at, 0, 1440, &s->minutes_present);
     if (KEY_IS(key, "patients_present")) return field_int(r, at, 0, 1000, &s->patients_present);
     if (KEY_IS(key, "modality")) {
-        ok = field_choice(r, at, modalities, "in_person, video or audio_only", &idx, NULL);
+        ok = field_choice(r, at, modalities, bh_modality_choices, &idx, NULL);
         s->modality = idx < 0 ? BH_MODALITY_UNKNOWN : (bh_modality)(idx + 1);
         return ok;
     }
     if (KEY_IS(key, "patient_location"))
-        return field_choice(r, at, patient_locations, "home, facility or other", &idx,
+        return field_choice(r, at, patient_locations, bh_patient_location_choices, &idx,
                             &s->patient_location);
     if (KEY_IS(key, "provider_location"))
         return field_string(r, at, 0, &s->provider_location, NULL);

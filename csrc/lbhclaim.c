@@ -18,18 +18,10 @@ telehealth and X12. Scripts use the `bhclaim` module built on it.
 #include "core.h"
 #include "lcompat.h"
 #include "lua/areas.h"
+#include "lua/profile.h"
 
 #define SCRATCH_MT "bhclaim.Scratch"
-#define PROFILE_MT "bhclaim.Profile"
 #define NCCI_MT "bhclaim.Ncci"
-
-/* A compiled payer profile: the C struct plus an arena owning its strings
-** and arrays, so it lives exactly as long as the Lua value. */
-typedef struct profile_ud {
-    bh_profile profile;
-    bh_telehealth_profile telehealth; /* profile.telehealth points here when set */
-    bh_arena *arena;            /* NULL once collected */
-} profile_ud;
 
 typedef struct ncci_ud {
     bh_ncci *ncci;              /* NULL once collected */
@@ -489,40 +481,63 @@ static bh_status report_unsupported(const converter *cv, bh_report *report) {
 }
 
 /* {====================================================================
-** cJSON -> Lua value
+** JSON text -> Lua value
 ** ===================================================================== */
 
-static void push_tree(lua_State *L, const cJSON *item) {
+#define JSON_MT "bhclaim.Json"
+
+/* Values read by the core, owned by a userdata while they become Lua
+** values, so a raise halfway (memory) leaks nothing. */
+typedef struct json_ud {
+    bh_json *json;              /* NULL once freed */
+} json_ud;
+
+static int json_gc(lua_State *L) {
+    json_ud *u = luaL_checkudata(L, 1, JSON_MT);
+    bh_json_free(u->json);
+    u->json = NULL;
+    return 0;
+}
+
+static void push_value(lua_State *L, const bh_json_value *v) {
+    const bh_json_value *child;
+    int i = 0;
+    double d;
     luaL_checkstack(L, 4, "JSON nested too deeply");
-    if (cJSON_IsObject(item)) {
-        const cJSON *child;
-        lua_createtable(L, 0, cJSON_GetArraySize(item));
-        cJSON_ArrayForEach(child, item) {
-            push_tree(L, child);
-            lua_setfield(L, -2, child->string);
+    switch (bh_json_kind_of(v)) {
+    case BH_JSON_OBJECT:
+        lua_createtable(L, 0, bh_json_count(v));
+        for (child = bh_json_first(v); child != NULL; child = bh_json_next(child)) {
+            push_value(L, child);
+            lua_setfield(L, -2, bh_json_key(child));
         }
-    } else if (cJSON_IsArray(item)) {
-        const cJSON *child;
-        int i = 0;
-        lua_createtable(L, cJSON_GetArraySize(item), 0);
-        cJSON_ArrayForEach(child, item) {
-            push_tree(L, child);
+        break;
+    case BH_JSON_ARRAY:
+        lua_createtable(L, bh_json_count(v), 0);
+        for (child = bh_json_first(v); child != NULL; child = bh_json_next(child)) {
+            push_value(L, child);
             lua_rawseti(L, -2, ++i);
         }
         lua_pushlightuserdata(L, (void *)&array_mt_key);
         lua_rawget(L, LUA_REGISTRYINDEX);
         lua_setmetatable(L, -2);
-    } else if (cJSON_IsString(item)) {
-        lua_pushstring(L, item->valuestring);
-    } else if (cJSON_IsNumber(item)) {
-        double d = item->valuedouble;
+        break;
+    case BH_JSON_STRING:
+        lua_pushstring(L, bh_json_string(v));
+        break;
+    case BH_JSON_NUMBER:
+        d = bh_json_number(v);
         /* Whole numbers within 2^53 are exact: make them integers on 5.3+. */
         if (d == floor(d) && fabs(d) < 9007199254740992.0) lua_pushinteger(L, (lua_Integer)d);
         else lua_pushnumber(L, d);
-    } else if (cJSON_IsBool(item)) {
-        lua_pushboolean(L, cJSON_IsTrue(item));
-    } else {
+        break;
+    case BH_JSON_TRUE:
+    case BH_JSON_FALSE:
+        lua_pushboolean(L, bh_json_kind_of(v) == BH_JSON_TRUE);
+        break;
+    case BH_JSON_NULL:
         lua_pushlightuserdata(L, NULL);
+        break;
     }
 }
 
@@ -545,14 +560,24 @@ the array metatable, null to bhclaim.null).
 @treturn[2] string error id: "json.syntax", "json.depth" or "json.nul"
 */
 static int l_decode(lua_State *L) {
-    scratch *s = get_scratch(L);
     size_t len;
     const char *json = luaL_checklstring(L, 1, &len);
     bh_error err;
-    s->tree = bh_json_parse(json, len, &err);
-    if (s->tree == NULL) return push_fail(L, &err);
-    push_tree(L, s->tree);
-    scratch_drop_tree(s);
+    json_ud *u = lua_newuserdata(L, sizeof *u);
+    u->json = NULL;
+    if (luaL_newmetatable(L, JSON_MT)) {
+        lua_pushcfunction(L, json_gc);
+        lua_setfield(L, -2, "__gc");
+    }
+    lua_setmetatable(L, -2);
+    u->json = bh_json_parse(json, len, &err);
+    if (u->json == NULL) {
+        if (err.code == BH_ERR_NOMEM) return luaL_error(L, "bhclaim.decode: out of memory");
+        return push_fail(L, &err);
+    }
+    push_value(L, bh_json_root(u->json));
+    bh_json_free(u->json);
+    u->json = NULL;
     return 1;
 }
 
@@ -1110,41 +1135,6 @@ static int l_taxonomy_valid(lua_State *L) { return check_identifier(L, bh_taxono
 ** ===================================================================== */
 
 
-static int profile_gc(lua_State *L) {
-    profile_ud *u = luaL_checkudata(L, 1, PROFILE_MT);
-    bh_arena_free(u->arena);
-    u->arena = NULL;
-    return 0;
-}
-
-static int profile_tostring(lua_State *L) {
-    profile_ud *u = luaL_checkudata(L, 1, PROFILE_MT);
-    lua_pushfstring(L, "bhclaim.Profile (%s)", u->profile.name ? u->profile.name : "?");
-    return 1;
-}
-
-/* Copies the string field `key` of the table at idx into the arena. */
-static const char *get_str(lua_State *L, profile_ud *u, int idx, const char *key) {
-    const char *out = NULL;
-    size_t len;
-    lua_getfield(L, idx, key);
-    if (lua_type(L, -1) == LUA_TSTRING) {
-        const char *v = lua_tolstring(L, -1, &len);
-        out = bh_arena_strndup(u->arena, v, len);
-        if (out == NULL) luaL_error(L, "bhclaim: out of memory");
-    }
-    lua_pop(L, 1);
-    return out;
-}
-
-static int get_int(lua_State *L, int idx, const char *key, int fallback) {
-    int out = fallback;
-    lua_getfield(L, idx, key);
-    if (lua_type(L, -1) == LUA_TNUMBER) out = (int)lua_tonumber(L, -1);
-    lua_pop(L, 1);
-    return out;
-}
-
 static int get_bool(lua_State *L, int idx, const char *key) {
     int out;
     lua_getfield(L, idx, key);
@@ -1163,255 +1153,6 @@ static bh_date get_date(lua_State *L, int idx, const char *key) {
     }
     lua_pop(L, 1);
     return d;
-}
-
-/* A {value=, source=, unconfirmed=} entry of the profile table. */
-static void get_number(lua_State *L, profile_ud *u, int idx, const char *key,
-                       bh_profile_number *out) {
-    out->value = -1;
-    out->unconfirmed = 0;
-    out->source = NULL;
-    lua_getfield(L, idx, key);
-    if (lua_type(L, -1) == LUA_TTABLE) {
-        int t = lua_gettop(L);
-        out->value = get_int(L, t, "value", -1);
-        out->unconfirmed = get_bool(L, t, "unconfirmed");
-        out->source = get_str(L, u, t, "source");
-    }
-    lua_pop(L, 1);
-}
-
-static void *arena_array(lua_State *L, profile_ud *u, size_t n, size_t size) {
-    void *p = n == 0 ? NULL : bh_arena_alloc(u->arena, n * size);
-    if (n > 0 && p == NULL) luaL_error(L, "bhclaim: out of memory");
-    if (p != NULL) memset(p, 0, n * size);
-    return p;
-}
-
-static void copy_code(char dst[6], const char *src) {
-    size_t n = src ? strlen(src) : 0;
-    memset(dst, 0, 6);
-    memcpy(dst, src ? src : "", n > 5 ? 5 : n);
-}
-
-/* Reads the list at field `key` of the table at idx into an arena array
-** of `size`-byte items, calling read_item with each element's stack index.
-** Returns the array (NULL when empty) and its length in *count. */
-typedef void (*item_reader)(lua_State *L, profile_ud *u, int e, void *item);
-
-static void *compile_list(lua_State *L, profile_ud *u, int idx, const char *key, size_t size,
-                          item_reader read_item, int *count) {
-    int i, n;
-    char *list;
-    lua_getfield(L, idx, key);
-    n = lua_type(L, -1) == LUA_TTABLE ? (int)bhc_rawlen(L, -1) : 0;
-    list = arena_array(L, u, (size_t)n, size);
-    for (i = 0; i < n; i++) {
-        lua_rawgeti(L, -1, i + 1);
-        read_item(L, u, lua_gettop(L), list + (size_t)i * size);
-        lua_pop(L, 1);
-    }
-    lua_pop(L, 1);
-    *count = n;
-    return list;
-}
-
-static void read_credential(lua_State *L, profile_ud *u, int e, void *item) {
-    bh_credential *c = item;
-    c->credential = get_str(L, u, e, "credential");
-    c->modifier = get_str(L, u, e, "modifier");
-    c->from = get_date(L, e, "from");
-}
-
-static void read_mue(lua_State *L, profile_ud *u, int e, void *item) {
-    bh_mue_edit *m = item;
-    copy_code(m->code, get_str(L, u, e, "code"));
-    m->value = get_int(L, e, "value", 0);
-    m->mai = get_int(L, e, "mai", 1);
-    m->from = get_date(L, e, "from");
-    m->to = get_date(L, e, "to");
-    m->source = get_str(L, u, e, "source");
-    m->unconfirmed = get_bool(L, e, "unconfirmed");
-}
-
-static void read_ptp(lua_State *L, profile_ud *u, int e, void *item) {
-    bh_ptp_edit *p = item;
-    copy_code(p->column1, get_str(L, u, e, "column1"));
-    copy_code(p->column2, get_str(L, u, e, "column2"));
-    p->modifier_indicator = get_int(L, e, "modifier_indicator", 0);
-    p->from = get_date(L, e, "from");
-    p->to = get_date(L, e, "to");
-    p->source = get_str(L, u, e, "source");
-    p->unconfirmed = get_bool(L, e, "unconfirmed");
-}
-
-static void compile_credentials(lua_State *L, profile_ud *u, int idx) {
-    bh_profile *p = &u->profile;
-    lua_getfield(L, idx, "credentials");
-    if (lua_type(L, -1) == LUA_TTABLE) {
-        int t = lua_gettop(L);
-        p->credentials_source = get_str(L, u, t, "source");
-        p->credentials_unconfirmed = get_bool(L, t, "unconfirmed");
-        p->credentials = compile_list(L, u, t, "accepted", sizeof(bh_credential),
-                                      read_credential, &p->n_credentials);
-        /* an empty list still means "check credentials": none is accepted */
-        if (p->credentials == NULL) p->credentials = arena_array(L, u, 1, sizeof(bh_credential));
-    }
-    lua_pop(L, 1);
-}
-
-static void compile_edits(lua_State *L, profile_ud *u, int idx) {
-    bh_profile *p = &u->profile;
-    p->mue = compile_list(L, u, idx, "mue", sizeof(bh_mue_edit), read_mue, &p->n_mue);
-    p->ptp = compile_list(L, u, idx, "ptp", sizeof(bh_ptp_edit), read_ptp, &p->n_ptp);
-}
-
-static void compile_placeholders(lua_State *L, profile_ud *u, int idx) {
-    int i, n;
-    lua_getfield(L, idx, "placeholders");
-    n = lua_type(L, -1) == LUA_TTABLE ? (int)bhc_rawlen(L, -1) : 0;
-    {
-        const char **list = arena_array(L, u, (size_t)n, sizeof *list);
-        for (i = 0; i < n; i++) {
-            size_t len;
-            const char *v;
-            lua_rawgeti(L, -1, i + 1);
-            v = lua_tolstring(L, -1, &len);
-            list[i] = v ? bh_arena_strndup(u->arena, v, len) : "";
-            lua_pop(L, 1);
-        }
-        u->profile.placeholders = list;
-        u->profile.n_placeholders = n;
-    }
-    lua_pop(L, 1);
-}
-
-/* A {codes = {...}, source =, unconfirmed =} list of the profile table. */
-static void compile_code_list(lua_State *L, profile_ud *u, int idx, const char *key,
-                              bh_code_list *out) {
-    memset(out, 0, sizeof *out);
-    lua_getfield(L, idx, key);
-    if (lua_type(L, -1) == LUA_TTABLE) {
-        int t = lua_gettop(L), i, n;
-        const char **list;
-        out->source = get_str(L, u, t, "source");
-        out->unconfirmed = get_bool(L, t, "unconfirmed");
-        lua_getfield(L, t, "codes");
-        n = lua_type(L, -1) == LUA_TTABLE ? (int)bhc_rawlen(L, -1) : 0;
-        list = arena_array(L, u, (size_t)n + 1, sizeof *list);  /* never NULL: a list */
-        for (i = 0; i < n; i++) {
-            size_t len;
-            const char *v;
-            lua_rawgeti(L, -1, i + 1);
-            v = lua_tolstring(L, -1, &len);
-            list[i] = v ? bh_arena_strndup(u->arena, v, len) : "";
-            lua_pop(L, 1);
-        }
-        lua_pop(L, 1);
-        out->codes = list;
-        out->n = n;
-    }
-    lua_pop(L, 1);
-}
-
-/* The payer edits' fields: timely_filing, prior_auth, not_paid, dx_allowed. */
-static void compile_payer_edits(lua_State *L, profile_ud *u, int idx) {
-    get_number(L, u, idx, "timely_filing", &u->profile.timely_filing);
-    lua_getfield(L, idx, "timely_filing");
-    if (lua_type(L, -1) == LUA_TTABLE) {
-        lua_getfield(L, -1, "unit");
-        u->profile.timely_filing_in_days =
-            lua_type(L, -1) == LUA_TSTRING && strcmp(lua_tostring(L, -1), "days") == 0;
-        lua_pop(L, 1);
-    }
-    lua_pop(L, 1);
-    compile_code_list(L, u, idx, "prior_auth", &u->profile.prior_auth);
-    compile_code_list(L, u, idx, "not_paid", &u->profile.not_paid);
-    compile_code_list(L, u, idx, "dx_allowed", &u->profile.dx_allowed);
-}
-
-static bh_payer_kind payer_kind_of(const char *kind) {
-    if (kind == NULL) return BH_PAYER_UNKNOWN;
-    if (strcmp(kind, "medicare") == 0) return BH_PAYER_MEDICARE;
-    if (strcmp(kind, "medicaid") == 0) return BH_PAYER_MEDICAID;
-    if (strcmp(kind, "commercial") == 0) return BH_PAYER_COMMERCIAL;
-    if (strcmp(kind, "other") == 0) return BH_PAYER_OTHER;
-    return BH_PAYER_UNKNOWN;
-}
-
-/* The profile's telehealth table, over the defaults for its payer kind: a
-** state program sets only what differs from the template. */
-static void compile_telehealth(lua_State *L, profile_ud *u, int idx) {
-    bh_telehealth_profile *t = &u->telehealth;
-    const char *v;
-    int tt;
-    lua_getfield(L, idx, "telehealth");
-    if (lua_type(L, -1) != LUA_TTABLE) {
-        lua_pop(L, 1);
-        return;
-    }
-    tt = lua_gettop(L);
-    bh_telehealth_profile_default(payer_kind_of(get_str(L, u, idx, "kind")), t);
-    t->name = u->profile.name;
-    if ((v = get_str(L, u, tt, "video_modifier")) != NULL) t->video_modifier = v;
-    if ((v = get_str(L, u, tt, "audio_modifier")) != NULL) t->audio_modifier = v;
-    if ((v = get_str(L, u, tt, "pos_home")) != NULL) t->pos_home = v;
-    if ((v = get_str(L, u, tt, "pos_other")) != NULL) t->pos_other = v;
-    if ((v = get_str(L, u, tt, "group_modifier")) != NULL) t->group_modifier = v;
-    if ((v = get_str(L, u, tt, "source")) != NULL) t->source = v;
-    lua_getfield(L, tt, "audio_only_covered");
-    if (lua_type(L, -1) == LUA_TBOOLEAN) t->audio_only_covered = lua_toboolean(L, -1);
-    lua_pop(L, 1);
-    lua_getfield(L, tt, "video_modifier");
-    if (lua_type(L, -1) == LUA_TBOOLEAN && !lua_toboolean(L, -1)) t->video_modifier = NULL;
-    lua_pop(L, 1);
-    t->from = get_date(L, tt, "from");
-    t->to = get_date(L, tt, "to");
-    t->unconfirmed = get_bool(L, tt, "unconfirmed");
-    u->profile.telehealth = t;
-    lua_pop(L, 1);
-}
-
-/***
-Compiles a validated payer profile table (see bhclaim.payer) for the core.
-@function profile
-@tparam table profile
-@treturn userdata bhclaim.Profile
-*/
-static int l_profile(lua_State *L) {
-    profile_ud *u;
-    luaL_checktype(L, 1, LUA_TTABLE);
-    u = lua_newuserdata(L, sizeof *u);
-    memset(u, 0, sizeof *u);
-    if (luaL_newmetatable(L, PROFILE_MT)) {
-        lua_pushcfunction(L, profile_gc);
-        lua_setfield(L, -2, "__gc");
-        lua_pushcfunction(L, profile_tostring);
-        lua_setfield(L, -2, "__tostring");
-    }
-    lua_setmetatable(L, -2);
-    u->arena = bh_arena_new(2048);
-    if (u->arena == NULL) return luaL_error(L, "bhclaim: out of memory");
-    u->profile.name = get_str(L, u, 1, "name");
-    get_number(L, u, 1, "min_participants", &u->profile.min_participants);
-    get_number(L, u, 1, "max_participants", &u->profile.max_participants);
-    get_number(L, u, 1, "min_minutes", &u->profile.min_minutes);
-    get_number(L, u, 1, "min_share_percent", &u->profile.min_share_percent);
-    get_number(L, u, 1, "doc_min_chars", &u->profile.doc_min_chars);
-    compile_credentials(L, u, 1);
-    lua_getfield(L, 1, "group_modifier");
-    if (lua_type(L, -1) == LUA_TTABLE) {
-        int t = lua_gettop(L);
-        u->profile.group_modifier = get_str(L, u, t, "value");
-        u->profile.group_modifier_source = get_str(L, u, t, "source");
-        u->profile.group_modifier_unconfirmed = get_bool(L, t, "unconfirmed");
-    }
-    lua_pop(L, 1);
-    compile_placeholders(L, u, 1);
-    compile_edits(L, u, 1);
-    compile_telehealth(L, u, 1);
-    compile_payer_edits(L, u, 1);
-    return 1;
 }
 
 static int ncci_gc(lua_State *L) {
@@ -1673,8 +1414,6 @@ static int l_similar_pairs(lua_State *L) {
 ** Telehealth derivation
 ** ===================================================================== */
 
-static const char *const modality_names[] = {"in_person", "video", "audio_only", NULL};
-
 /* Reads an enumerated string field of the table at idx, raising
 ** "bad argument #1 to 'derive' (field 'x' ...)" when it is not one of names. */
 static int field_option(lua_State *L, int idx, const char *key, const char *const *names,
@@ -1722,11 +1461,6 @@ Derives place of service, modifiers and whether a service is allowed.
   audio_alternative, rate, in_person, in_person_since, reasons}
 */
 static int l_telehealth_derive(lua_State *L) {
-    static const char *const payers[] = {"unknown", "medicare", "medicaid", "commercial",
-                                         "other", NULL};
-    static const char *const locations[] = {"unknown", "home", "facility", "other", NULL};
-    static const char *const providers[] = {"practitioner", "fqhc", "rhc", "cah_method_ii",
-                                            "hospital_outpatient", NULL};
     bh_telehealth_query q;
     bh_telehealth_answer a;
     size_t len;
@@ -1744,11 +1478,13 @@ static int l_telehealth_derive(lua_State *L) {
     if (date_text == NULL || !bh_date_parse(date_text, len, &q.date))
         return luaL_error(L, "bad argument #1 to 'derive' (field 'date' expected as YYYY-MM-DD)");
     lua_pop(L, 1);
-    q.payer = (bh_payer_kind)field_option(L, 1, "payer", payers, 0);
-    q.modality = (bh_modality)(field_option(L, 1, "modality", modality_names, 0) + 1);
+    q.payer = (bh_payer_kind)field_option(L, 1, "payer", bh_payer_kind_names, 0);
+    /* an absent modality is in person; "unknown" is no input name */
+    q.modality = (bh_modality)(field_option(L, 1, "modality", bh_modality_names + 1, 0) + 1);
     q.patient_location = (bh_patient_location)field_option(L, 1, "patient_location",
-                                                           locations, 0);
-    q.provider_kind = (bh_provider_kind)field_option(L, 1, "provider_kind", providers, 0);
+                                                           bh_patient_location_names, 0);
+    q.provider_kind = (bh_provider_kind)field_option(L, 1, "provider_kind",
+                                                     bh_provider_kind_names, 0);
     q.last_in_person = get_date(L, 1, "last_in_person");
     lua_getfield(L, 1, "first_telehealth");
     q.first_telehealth = lua_isnil(L, -1) ? -1 : lua_toboolean(L, -1);
@@ -2199,7 +1935,6 @@ static void push_line(lua_State *L, const bh_line *l) {
 
 /* A claim model as a table of the claim JSON form. */
 static void push_claim(lua_State *L, const bh_claim *c) {
-    static const char *const kinds[] = {NULL, "medicare", "medicaid", "commercial", "other"};
     int i;
     luaL_checkstack(L, 16, "claim too deep");
     lua_createtable(L, 0, 14);
@@ -2207,7 +1942,8 @@ static void push_claim(lua_State *L, const bh_claim *c) {
     lua_createtable(L, 0, 3);
     set_string(L, "id", c->payer.id);
     set_string(L, "name", c->payer.name);
-    set_string(L, "kind", kinds[c->payer.kind]);
+    if (c->payer.kind != BH_PAYER_UNKNOWN)
+        set_string(L, "kind", bh_payer_kind_name(c->payer.kind));
     set_string(L, "responsibility", c->payer.responsibility);
     set_string(L, "filing_code", c->payer.filing_code);
     set_string(L, "group_number", c->payer.group_number);
@@ -2470,7 +2206,6 @@ static const luaL_Reg core_functions[] = {
     {"npi_valid", l_npi_valid},
     {"tin_valid", l_tin_valid},
     {"taxonomy_valid", l_taxonomy_valid},
-    {"profile", l_profile},
     {"ncci", l_ncci},
     {"note_similarity", l_note_similarity},
     {"similar_pairs", l_similar_pairs},
@@ -2512,6 +2247,7 @@ int luaopen_bhclaim_core(lua_State *L) {
     bhl_open_rules(L);
     bhl_open_credential(L);
     bhl_open_eligibility(L);
+    bhl_open_profile(L);
     lua_pushlightuserdata(L, (void *)&array_mt_key);
     lua_rawget(L, LUA_REGISTRYINDEX);
     if (lua_isnil(L, -1)) {

@@ -336,45 +336,10 @@ const bh_telehealth_rule *bh_telehealth_rules(size_t *count) {
 ** Names
 ** ===================================================================== */
 
-static const char *const provider_names[] = {
-    "practitioner", "fqhc", "rhc", "cah_method_ii", "hospital_outpatient"
-};
-static const char *const location_names[] = {"unknown", "home", "facility", "other"};
 static const char *const confidence_names[] = {"confirmed", "secondary", "unconfirmed"};
 static const char *const in_person_names[] = {
     "not_applicable", "not_enforced", "met", "not_met", "unknown"
 };
-
-static int name_index(const char *const *names, int n, const char *text, size_t len) {
-    int i;
-    if (text == NULL) return -1;
-    for (i = 0; i < n; i++)
-        if (strlen(names[i]) == len && memcmp(names[i], text, len) == 0) return i;
-    return -1;
-}
-
-const char *bh_provider_kind_name(bh_provider_kind kind) {
-    return (unsigned)kind < BH_PROVIDER_KIND_COUNT ? provider_names[kind] : "unknown";
-}
-
-int bh_provider_kind_parse(const char *text, size_t len, bh_provider_kind *out) {
-    int i = name_index(provider_names, BH_PROVIDER_KIND_COUNT, text, len);
-    if (i < 0) return 0;
-    if (out != NULL) *out = (bh_provider_kind)i;
-    return 1;
-}
-
-const char *bh_patient_location_name(bh_patient_location location) {
-    return (unsigned)location <= BH_LOCATION_OTHER ? location_names[location] : "unknown";
-}
-
-int bh_patient_location_parse(const char *text, size_t len, bh_patient_location *out) {
-    /* "unknown" is not an input value: an absent location is. */
-    int i = name_index(location_names + 1, 3, text, len);
-    if (i < 0) return 0;
-    if (out != NULL) *out = (bh_patient_location)(i + 1);
-    return 1;
-}
 
 const char *bh_confidence_name(bh_confidence confidence) {
     return (unsigned)confidence <= BH_UNCONFIRMED ? confidence_names[confidence] : "unknown";

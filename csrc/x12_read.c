@@ -440,7 +440,6 @@ static bh_payer_kind payer_kind(span s) {
 
 static void start_claim(bh_x12_reader *r) {
     bh_claim *c = r->claim;
-    static const char *const kinds[] = {NULL, "medicare", "medicaid", "commercial", "other"};
     bh_claim_reset(c);
     c->billing_provider.state = BH_FIELD_OK;
     fill_name(r, &c->billing_provider.name, &r->billing);
@@ -453,7 +452,8 @@ static void start_claim(bh_x12_reader *r) {
     c->payer.name = dup(r, r->payer.last);
     c->payer.id = dup(r, r->payer.id);
     c->payer.kind = payer_kind(r->sbr09);
-    if (kinds[c->payer.kind] != NULL) c->payer.kind_text = dup_lit(r, kinds[c->payer.kind]);
+    if (c->payer.kind != BH_PAYER_UNKNOWN)
+        c->payer.kind_text = dup_lit(r, bh_payer_kind_name(c->payer.kind));
     c->payer.responsibility = dup(r, r->sbr01);
     c->payer.group_number = dup(r, r->sbr03);
     c->payer.group_name = dup(r, r->sbr04);

@@ -47,6 +47,8 @@ build = {
             "csrc/lua/eligibility.c",
             "csrc/lua/process.c",
             "csrc/lua/stream.c",
+            "csrc/lua/profile.c",
+            "csrc/names.c",
             "csrc/ncci.c",
             "csrc/payer_rules.c",
             "csrc/report.c",

@@ -161,6 +161,81 @@ describe("bhclaim.payer", function()
   end)
 end)
 
+-- One schema (csrc/lua/profile.c) checks a profile on every path: the
+-- Lua builder, the core's compiler and a profile file for --profile.
+describe("the payer profile schema on every path", function()
+  local core = require("bhclaim.core")
+
+  -- A profile table as Lua source for a profile file.
+  local function source(v)
+    if type(v) == "string" then return string.format("%q", v) end
+    if type(v) ~= "table" then return tostring(v) end
+    local parts = {}
+    for k, x in pairs(v) do
+      local key = "[" .. (type(k) == "number" and k or string.format("%q", k)) .. "]"
+      parts[#parts + 1] = key .. " = " .. source(x)
+    end
+    return "{ " .. table.concat(parts, ", ") .. " }"
+  end
+  local BAD = {
+    { "a misspelt key", { extends = "medicare", min_minute = { value = 45 } },
+      "unknown field 'min_minute'" },
+    { "a bad date", { extends = "medicare", name = "x",
+        mue = { { code = "90853", value = 1, from = "2024-02-30" } } },
+      "profile 'x': field 'mue[1].from' must be a date YYYY-MM-DD" },
+    { "a bad telehealth key", { extends = "medicaid", telehealth = { pos_hom = "10" } },
+      "unknown field 'telehealth.pos_hom'" },
+    { "an ill-typed telehealth value", { extends = "medicaid",
+        telehealth = { audio_only_covered = "yes" } },
+      "field 'telehealth.audio_only_covered' must be a boolean, got string" },
+    { "a bad telehealth date", { extends = "medicaid", telehealth = { from = "2022-3-1" } },
+      "field 'telehealth.from' must be a date YYYY-MM-DD" },
+    { "a code longer than a procedure code", { extends = "medicare",
+        ptp = { { column1 = "908530", column2 = "90791", modifier_indicator = 0 } } },
+      "field 'ptp[1].column1' must be a procedure code of 5 characters at most" },
+  }
+
+  for _, case in ipairs(BAD) do
+    local what, t, message = case[1], case[2], case[3]
+
+    it("refuses " .. what .. " in bhclaim.payer", function()
+      raises(function() bhclaim.payer(t) end, "bad argument #1 to 'payer' (" .. message .. ")")
+    end)
+
+    it("refuses " .. what .. " in core.profile", function()
+      local plain = {}
+      for k, v in pairs(t) do if k ~= "extends" then plain[k] = v end end
+      raises(function() core.profile(plain) end, message)
+      local ok, msg = core.profile_check(plain)
+      assert.is_nil(ok)
+      assert.are.equal(message, msg)
+    end)
+
+    it("refuses " .. what .. " in a profile file given to --profile", function()
+      local path = os.tmpname()
+      local f = assert(io.open(path, "wb"))
+      f:write("return ", source(t), "\n")
+      f:close()
+      local claim = os.tmpname()
+      f = assert(io.open(claim, "wb"))
+      f:write(support.read_file("spec/fixtures/base_claim.json"))
+      f:close()
+      local out, err, status = support.run_cli({ "check", "--profile", path, claim })
+      os.remove(path)
+      os.remove(claim)
+      assert.are.equal(2, status, out .. err)
+      assert.is_truthy(contains(err, message), err)
+    end)
+  end
+
+  it("compiles the built-in profiles and a file profile", function()
+    for _, kind in ipairs(core.names.payer_kind) do
+      assert.are.equal("userdata", type(bhclaim.payer { extends = kind == "other"
+        and "commercial" or kind }:compiled()))
+    end
+  end)
+end)
+
 describe("bhclaim.payers.load", function()
   local paths = {}
 

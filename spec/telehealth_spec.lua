@@ -246,3 +246,29 @@ describe("video group sessions", function()
     assert.matches("FQ", table.concat(phone.lines[1].modifiers, " "))
   end)
 end)
+
+describe("bhclaim.telehealth.add_modifier", function()
+  local add_modifier = require("bhclaim.telehealth").add_modifier
+
+  it("adds a modifier once, in order, for the session hooks of both modules", function()
+    local line = { modifiers = { "HQ" } }
+    add_modifier(line, "95")
+    add_modifier(line, "HQ")
+    add_modifier(line, "95")
+    assert.are.same({ "HQ", "95" }, line.modifiers)
+  end)
+
+  it("keeps a fifth modifier for the check to refuse, never drops it", function()
+    local line = { modifiers = { "HQ", "HO", "95", "GT" } }
+    add_modifier(line, "93")
+    assert.are.same({ "HQ", "HO", "95", "GT", "93" }, line.modifiers)
+    local claim = assert(bhclaim.decode(read("spec/fixtures/base_claim.json")))
+    claim.lines[1].modifiers = setmetatable(line.modifiers, bhclaim.array_mt)
+    local report = bhclaim.check(claim, { today = TODAY })
+    local refused = false
+    for _, f in ipairs(report.findings) do
+      if f.rule == "claim.schema" and f.path == "lines[1].modifiers" then refused = true end
+    end
+    assert.is_true(refused)
+  end)
+end)

@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cjson/cJSON.h>
 #include "bhclaim.h"
 
 #ifndef FUZZ_ROUNDS
@@ -89,14 +88,14 @@ static int one_claim(const char *data, size_t len, bh_claim *claim, bh_report *r
     bh_check_options options;
     bh_error err;
     bh_status st;
-    cJSON *tree;
+    bh_json *values;
     memset(&options, 0, sizeof options);
     options.today = 20261126;
     bh_report_reset(report);
     st = bh_claim_parse_json(claim, data, len, report, &err);
     if (st == BH_OK) st = bh_claim_check(claim, &options, report);
-    tree = bh_json_parse(data, len, &err);
-    cJSON_Delete(tree);
+    values = bh_json_parse(data, len, &err);
+    bh_json_free(values);
     return st == BH_OK || st == BH_ERR_SYNTAX || st == BH_ERR_LIMIT;
 }
 

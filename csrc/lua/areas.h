@@ -50,6 +50,11 @@ void bhl_open_process(lua_State *L);
 ** json_array_scanner). */
 void bhl_open_stream(lua_State *L);
 
+/* core.profile, core.profile_check (one payer profile schema for both) and
+** core.names, the core's name tables as lists {payer_kind, provider_kind,
+** patient_location, modality} of input names (profile.c). */
+void bhl_open_profile(lua_State *L);
+
 /* From lbhclaim.c, for the areas. */
 
 /* Pushes a claim model as a table of the claim JSON form (as x12_read). */

@@ -80,7 +80,6 @@ static int l_rule_known(lua_State *L) {
 }
 
 void bhl_push_claim_keys(lua_State *L, const bh_claim *claim) {
-    static const char *const kinds[] = {"", "medicare", "medicaid", "commercial", "other"};
     char key[256];
     int i;
     if (bh_claim_patient_key(claim, key, sizeof key) == 0) return;
@@ -94,8 +93,8 @@ void bhl_push_claim_keys(lua_State *L, const bh_claim *claim) {
     }
     lua_setfield(L, -2, "line_keys");
     set_field(L, "frequency", claim->frequency);
-    if ((unsigned)claim->payer.kind < sizeof kinds / sizeof kinds[0])
-        set_field(L, "payer_kind", kinds[claim->payer.kind][0] ? kinds[claim->payer.kind] : NULL);
+    if (claim->payer.kind != BH_PAYER_UNKNOWN)
+        set_field(L, "payer_kind", bh_payer_kind_name(claim->payer.kind));
 }
 
 /* {====================================================================

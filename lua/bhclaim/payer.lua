@@ -10,19 +10,11 @@ local args = require("bhclaim.args")
 
 local M = {}
 
-local BUILTIN = { medicare = true, medicaid = true, commercial = true }
-
--- What each field holds. "number" fields are {value=, source=, unconfirmed=}.
-local SCHEMA = {
-  name = "string", kind = "string", description = "string", extends = "extends",
-  min_participants = "number", max_participants = "number", min_minutes = "number",
-  min_share_percent = "number", doc_min_chars = "number",
-  group_modifier = "string_value", credentials = "credentials",
-  placeholders = "strings", mue = "mue", ptp = "ptp", telehealth = "table",
-  timely_filing = "filing", prior_auth = "codes", not_paid = "codes", dx_allowed = "codes",
-  frequency = "frequency",
-}
-local KINDS = { medicare = true, medicaid = true, commercial = true, other = true }
+-- The built-in profiles (lua/bhclaim/payers/), one per payer kind but other.
+local BUILTIN = {}
+for _, kind in ipairs(core.names.payer_kind) do
+  if kind ~= "other" then BUILTIN[kind] = true end
+end
 
 -- Raised without position: the public functions re-raise it as a bad
 -- argument at their caller, payer.load returns it.
@@ -31,173 +23,12 @@ local function fail(profile_name, msg)
     ("profile '" .. profile_name .. "': ") or "", msg), 0)
 end
 
-local function expect_type(pname, where, value, wanted)
-  if type(value) ~= wanted then
-    fail(pname, string.format("field '%s' must be a %s, got %s", where, wanted, type(value)))
-  end
-end
-
-local function check_keys(pname, where, t, allowed)
-  for k in pairs(t) do
-    if not allowed[k] then
-      fail(pname, string.format("unknown field '%s%s'", where ~= "" and (where .. ".") or "",
-        tostring(k)))
-    end
-  end
-end
-
-local function check_date(pname, where, v)
-  if v ~= nil and (type(v) ~= "string" or not v:match("^%d%d%d%d%-%d%d%-%d%d$")) then
-    fail(pname, string.format("field '%s' must be a date YYYY-MM-DD", where))
-  end
-end
-
-local VALUE_KEYS = { value = true, source = true, unconfirmed = true }
-
-local function check_value(pname, key, v, value_type)
-  expect_type(pname, key, v, "table")
-  check_keys(pname, key, v, VALUE_KEYS)
-  expect_type(pname, key .. ".value", v.value, value_type)
-  if value_type == "number" and (v.value < 0 or v.value ~= math.floor(v.value)) then
-    fail(pname, string.format("field '%s.value' must be a whole number >= 0", key))
-  end
-  if v.source ~= nil then expect_type(pname, key .. ".source", v.source, "string") end
-  if v.unconfirmed ~= nil then
-    expect_type(pname, key .. ".unconfirmed", v.unconfirmed, "boolean")
-  end
-end
-
-local CRED_KEYS = { source = true, unconfirmed = true, accepted = true }
-local CRED_ENTRY = { credential = true, modifier = true, from = true }
-local MUE_KEYS = { code = true, value = true, mai = true, from = true, to = true,
-  source = true, unconfirmed = true }
-local PTP_KEYS = { column1 = true, column2 = true, modifier_indicator = true, from = true,
-  to = true, source = true, unconfirmed = true }
-
-local function check_list(pname, key, list, keys, each)
-  expect_type(pname, key, list, "table")
-  for i, e in ipairs(list) do
-    local where = string.format("%s[%d]", key, i)
-    expect_type(pname, where, e, "table")
-    check_keys(pname, where, e, keys)
-    each(where, e)
-  end
-end
-
-local FILING_KEYS = { value = true, unit = true, source = true, unconfirmed = true }
-local CODES_KEYS = { codes = true, source = true, unconfirmed = true }
-local FREQUENCY_KEYS = { code = true, max = true, days = true, months = true, source = true,
-  unconfirmed = true }
-
-local function check_flags(pname, where, v)
-  if v.source ~= nil then expect_type(pname, where .. ".source", v.source, "string") end
-  if v.unconfirmed ~= nil then
-    expect_type(pname, where .. ".unconfirmed", v.unconfirmed, "boolean")
-  end
-end
-
-local function whole(pname, where, v, least)
-  if type(v) ~= "number" or v < least or v ~= math.floor(v) then
-    fail(pname, string.format("field '%s' must be a whole number >= %d", where, least))
-  end
-end
-
-local CHECKERS = {
-  -- { value = 12, unit = "months" | "days", source =, unconfirmed = }
-  filing = function(pname, key, v)
-    expect_type(pname, key, v, "table")
-    check_keys(pname, key, v, FILING_KEYS)
-    whole(pname, key .. ".value", v.value, 1)
-    if v.unit ~= "months" and v.unit ~= "days" then
-      fail(pname, "field '" .. key .. ".unit' must be \"months\" or \"days\"")
-    end
-    check_flags(pname, key, v)
-  end,
-  -- { codes = { "90853", "H" (a prefix) }, source =, unconfirmed = }
-  codes = function(pname, key, v)
-    expect_type(pname, key, v, "table")
-    check_keys(pname, key, v, CODES_KEYS)
-    expect_type(pname, key .. ".codes", v.codes, "table")
-    for i, code in ipairs(v.codes) do
-      local where = key .. ".codes[" .. i .. "]"
-      expect_type(pname, where, code, "string")
-      if not code:match("^[%w.]+$") then
-        fail(pname, "field '" .. where .. "' must be a code or a code prefix")
-      end
-    end
-    check_flags(pname, key, v)
-  end,
-  -- { { code = "90791", max = 1, months = 6 }, { code = "90853", max = 3, days = 7 } }
-  frequency = function(pname, key, v)
-    check_list(pname, key, v, FREQUENCY_KEYS, function(where, e)
-      expect_type(pname, where .. ".code", e.code, "string")
-      whole(pname, where .. ".max", e.max, 1)
-      if (e.days == nil) == (e.months == nil) then
-        fail(pname, "field '" .. where .. "' needs one of days or months")
-      end
-      if e.days ~= nil then whole(pname, where .. ".days", e.days, 1) end
-      if e.months ~= nil then whole(pname, where .. ".months", e.months, 1) end
-      check_flags(pname, where, e)
-    end)
-  end,
-  string = function(pname, key, v) expect_type(pname, key, v, "string") end,
-  number = function(pname, key, v) check_value(pname, key, v, "number") end,
-  string_value = function(pname, key, v) check_value(pname, key, v, "string") end,
-  table = function(pname, key, v) expect_type(pname, key, v, "table") end,
-  extends = function(pname, key, v)
-    if type(v) ~= "string" and type(v) ~= "table" then
-      fail(pname, "field '" .. key .. "' must name a profile or be one")
-    end
-  end,
-  strings = function(pname, key, v)
-    expect_type(pname, key, v, "table")
-    for i, s in ipairs(v) do expect_type(pname, key .. "[" .. i .. "]", s, "string") end
-  end,
-  credentials = function(pname, key, v)
-    expect_type(pname, key, v, "table")
-    check_keys(pname, key, v, CRED_KEYS)
-    check_list(pname, key .. ".accepted", v.accepted or {}, CRED_ENTRY, function(where, e)
-      expect_type(pname, where .. ".credential", e.credential, "string")
-      if e.modifier ~= nil then expect_type(pname, where .. ".modifier", e.modifier, "string") end
-      check_date(pname, where .. ".from", e.from)
-    end)
-  end,
-  mue = function(pname, key, v)
-    check_list(pname, key, v, MUE_KEYS, function(where, e)
-      expect_type(pname, where .. ".code", e.code, "string")
-      expect_type(pname, where .. ".value", e.value, "number")
-      if e.mai ~= nil and e.mai ~= 1 and e.mai ~= 2 and e.mai ~= 3 then
-        fail(pname, "field '" .. where .. ".mai' must be 1, 2 or 3")
-      end
-      check_date(pname, where .. ".from", e.from)
-      check_date(pname, where .. ".to", e.to)
-    end)
-  end,
-  ptp = function(pname, key, v)
-    check_list(pname, key, v, PTP_KEYS, function(where, e)
-      expect_type(pname, where .. ".column1", e.column1, "string")
-      expect_type(pname, where .. ".column2", e.column2, "string")
-      local mi = e.modifier_indicator
-      if mi ~= 0 and mi ~= 1 and mi ~= 9 then
-        fail(pname, "field '" .. where .. ".modifier_indicator' must be 0, 1 or 9")
-      end
-      check_date(pname, where .. ".from", e.from)
-      check_date(pname, where .. ".to", e.to)
-    end)
-  end,
-}
-
+-- The fields, their types, ranges and allowed values are the core's one
+-- profile schema (csrc/lua/profile.c), which also compiles the profile.
 local function validate(t)
-  local pname = type(t) == "table" and type(t.name) == "string" and t.name or nil
   if type(t) ~= "table" then fail(nil, "a profile is a table, got " .. type(t)) end
-  for k, v in pairs(t) do
-    local kind = SCHEMA[k]
-    if not kind then fail(pname, string.format("unknown field '%s'", tostring(k))) end
-    CHECKERS[kind](pname, k, v)
-  end
-  if t.kind ~= nil and not KINDS[t.kind] then
-    fail(pname, "field 'kind' must be medicare, medicaid, commercial or other")
-  end
+  local ok, msg = core.profile_check(t)
+  if not ok then error(msg, 0) end
   return t
 end
 

@@ -249,12 +249,8 @@ local function claim_options(opts, p)
   return out
 end
 
-local function add_modifier(line, m)
-  for _, have in ipairs(line.modifiers) do
-    if have == m then return end
-  end
-  line.modifiers[#line.modifiers + 1] = m
-end
+local telehealth = require("bhclaim.telehealth")
+local add_modifier = telehealth.add_modifier
 
 -- The credential modifier a profile wants for a credential as written
 -- ("LCSW-R", "Ph.D.") on a date, or false, as the core matches it (one
@@ -296,7 +292,7 @@ local function in_person_hook(_, _, claim, profile)
   end
 end
 M.line_hooks[1] = in_person_hook
-M.line_hooks[2] = require("bhclaim.telehealth").session_hook
+M.line_hooks[2] = telehealth.session_hook
 
 --- The claims of the session: one per present participant, in order.
 -- @tparam[opt] table opts `payer` to use one profile for every claim, or

@@ -94,12 +94,18 @@ function M.derive(q)
   return setmetatable(answer, answer_mt)
 end
 
-local function add_modifier(line, m)
+--- Adds modifier m to a claim line's modifiers unless the line has it. The
+-- one way the session hooks add modifiers. A fifth modifier is kept, never
+-- dropped: the check refuses the line (claim.schema: the 837P allows 4).
+-- @tparam table line a claim line with a `modifiers` list
+-- @tparam string m
+function M.add_modifier(line, m)
   for _, have in ipairs(line.modifiers) do
     if have == m then return end
   end
-  if #line.modifiers < 4 then line.modifiers[#line.modifiers + 1] = m end
+  line.modifiers[#line.modifiers + 1] = m
 end
+local add_modifier = M.add_modifier
 
 --- The session hook: a participant seen by video or by phone gets the place
 -- of service and modifiers the payer wants on each line of the claim.

@@ -290,6 +290,22 @@ static long sequence_length(lua_State *L, int idx) {
     return (double)count == max ? count : -1;
 }
 
+int bhl_table_shape(lua_State *L, int idx, const char *key, long *n) {
+    long len;
+    if (idx < 0) idx = lua_gettop(L) + idx + 1;
+    *n = sequence_length(L, idx);
+    if (*n > 0) return '[';     /* the array metatable changes nothing here */
+    if (*n == 0) return is_array_key(key) ? '[' : '{';
+    /* Not a sequence: with the array metatable, its raw length counts. The
+    ** metatable is looked up only here, not for every table. */
+    len = (long)bhc_rawlen(L, idx);
+    if ((len > 0 || is_array_key(key)) && has_array_mt(L, idx)) {
+        *n = len;
+        return '[';
+    }
+    return '{';
+}
+
 static cJSON *convert_array(converter *cv, int idx, long n, int depth) {
     cJSON *arr = cJSON_CreateArray();
     long i;
@@ -677,8 +693,7 @@ static int text_table_body(scratch *s, converter *cv, int idx, int depth, const 
     lua_State *L = cv->L;
     long n, i;
     int first = 1;
-    n = has_array_mt(L, idx) ? (long)bhc_rawlen(L, idx) : sequence_length(L, idx);
-    if (n > 0 || (n == 0 && is_array_key(key))) {
+    if (bhl_table_shape(L, idx, key, &n) == '[') {
         if (!text_put(s, "[", 1)) return 0;
         for (i = 1; i <= n; i++) {
             size_t old = path_push(cv, NULL, i);
@@ -945,6 +960,9 @@ static int l_check(lua_State *L) {
     } else {
         converter cv;
         luaL_checktype(L, 1, LUA_TTABLE);
+        status = bhl_read_claim_table(L, 1, s->claim, s->report);
+        if (status != BH_ERR_LIMIT) goto read;
+        /* What JSON cannot hold (or a cycle): the text path names it. */
         if (!table_to_text(L, s, 1, &cv)) {
             if (cv.error != NULL) return raise_walk_error(L, &cv, "check", 1, "");
             return luaL_error(L, "bhclaim.check: out of memory");
@@ -954,6 +972,7 @@ static int l_check(lua_State *L) {
         unsupported = (size_t)cv.n_unsupported;
         status = bh_claim_parse_json(s->claim, s->text, s->text_len, s->report, &err);
     }
+read:
     if (status == BH_ERR_SYNTAX || status == BH_ERR_LIMIT) return push_fail(L, &err);
     if (options.profile == NULL && lua_type(L, 5) == LUA_TTABLE)
         options.profile = profile_for_kind(L, 5, s->claim->payer.kind);

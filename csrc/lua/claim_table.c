@@ -117,8 +117,12 @@ static int source_kind(void *ctx) {
 
 static int source_skip(void *ctx) {
     table_source *ts = ctx;
-    int ok = walk_value(ts, lua_gettop(ts->L), ts->key, ts->n_frames);
-    lua_pop(ts->L, 1);
+    lua_State *L = ts->L;
+    int type = lua_type(L, -1), ok = 1;
+    /* Most values skipped are strings just read: nothing to walk. */
+    if (type != LUA_TSTRING && type != LUA_TBOOLEAN && type != LUA_TNIL)
+        ok = walk_value(ts, lua_gettop(L), ts->key, ts->n_frames);
+    lua_pop(L, 1);
     return ok;
 }
 

@@ -21,10 +21,13 @@ typedef struct table_frame {
     long next, n;           /* array: last element handed out, element count */
 } table_frame;
 
-/* The source's state. The current value is always at the top of the stack. */
+/* The source's state. The current value is always at the top of the stack;
+** the reader never asks about it once consumed, so `type`, `key` and
+** `shape` describe it until the next member or element. */
 typedef struct table_source {
     lua_State *L;
     const char *key;        /* member key of the current value; NULL otherwise */
+    int type;               /* the current value's Lua type, read once */
     int shape;              /* the current table's '[' or '{', 0 until asked */
     long shape_n;           /* its element count when '[' */
     table_frame frames[BH_MAX_DEPTH + 2];
@@ -53,10 +56,10 @@ static void table_leave(table_source *ts) {
     ts->n_open--;
 }
 
-/* The kind of a scalar at idx as its JSON text would start, '?' for what
-** JSON cannot hold. */
-static int scalar_kind(lua_State *L, int idx) {
-    switch (lua_type(L, idx)) {
+/* The kind of a scalar at idx, of Lua type `type`, as its JSON text would
+** start; '?' for what JSON cannot hold. */
+static int scalar_kind(lua_State *L, int idx, int type) {
+    switch (type) {
     case LUA_TSTRING: return '"';
     case LUA_TBOOLEAN: return lua_toboolean(L, idx) ? 't' : 'f';
     case LUA_TNIL: return 'n';
@@ -77,8 +80,9 @@ static int skip_table(table_source *ts, int idx, const char *key, int depth);
 /* Walks the value at idx without reading it: 0 when it holds something
 ** JSON cannot (so the text path must name it). */
 static int walk_value(table_source *ts, int idx, const char *key, int depth) {
-    if (lua_type(ts->L, idx) == LUA_TTABLE) return skip_table(ts, idx, key, depth);
-    return scalar_kind(ts->L, idx) != '?';
+    int type = lua_type(ts->L, idx);
+    if (type == LUA_TTABLE) return skip_table(ts, idx, key, depth);
+    return scalar_kind(ts->L, idx, type) != '?';
 }
 
 static int skip_table(table_source *ts, int idx, const char *key, int depth) {
@@ -110,7 +114,7 @@ static int skip_table(table_source *ts, int idx, const char *key, int depth) {
 ** costs a walk of its keys, is worked out once. */
 static int source_kind(void *ctx) {
     table_source *ts = ctx;
-    if (lua_type(ts->L, -1) != LUA_TTABLE) return scalar_kind(ts->L, -1);
+    if (ts->type != LUA_TTABLE) return scalar_kind(ts->L, -1, ts->type);
     if (ts->shape == 0) ts->shape = bhl_table_shape(ts->L, -1, ts->key, &ts->shape_n);
     return ts->shape;
 }
@@ -118,7 +122,7 @@ static int source_kind(void *ctx) {
 static int source_skip(void *ctx) {
     table_source *ts = ctx;
     lua_State *L = ts->L;
-    int type = lua_type(L, -1), ok = 1;
+    int type = ts->type, ok = 1;
     /* Most values skipped are strings just read: nothing to walk. */
     if (type != LUA_TSTRING && type != LUA_TBOOLEAN && type != LUA_TNIL)
         ok = walk_value(ts, lua_gettop(L), ts->key, ts->n_frames);
@@ -186,6 +190,7 @@ static int source_next_member(void *ctx, const char **key, size_t *len) {
     while (lua_next(L, t) != 0) {
         if (lua_type(L, -2) == LUA_TSTRING) {
             *key = ts->key = lua_tolstring(L, -2, len);
+            ts->type = lua_type(L, -1);
             ts->shape = 0;
             return 1;
         }
@@ -200,6 +205,7 @@ static int source_next_element(void *ctx) {
     if (f->next >= f->n) return source_close(ts);
     lua_rawgeti(ts->L, f->idx, (int)++f->next);
     ts->key = NULL;
+    ts->type = lua_type(ts->L, -1);
     ts->shape = 0;
     return 1;
 }
@@ -225,6 +231,7 @@ bh_status bhl_read_claim_table(lua_State *L, int idx, bh_claim *claim, bh_report
     ts.n_open = 0;
     if (!lua_checkstack(L, 8)) return BH_ERR_LIMIT;
     lua_pushvalue(L, idx);
+    ts.type = lua_type(L, -1);
     status = bh_claim_parse_source(claim, &src, report);
     lua_settop(L, top);
     return status;

@@ -5,7 +5,9 @@
 ** it. This is what keeps checking close to the cost of parsing alone.
 ** Wrong types, missing required fields and malformed values become
 ** claim.schema (or date.invalid) findings; malformed JSON is an error with
-** line and byte. Core layer: no Lua headers, no cJSON.
+** line and byte. The same schema code also reads values a host holds
+** through a bh_value_source (core.h): the Lua binding's claim tables give
+** the findings their JSON text would. Core layer: no Lua headers, no cJSON.
 ** SPDX-License-Identifier: MIT
 */
 #include <math.h>
@@ -680,11 +682,11 @@ static int field_money(reader *r, const jpath *at, int64_t *cents, bh_field_stat
 
 typedef int (*member_fn)(reader *r, const jpath *at, const char *key, void *ctx);
 
+static int source_members(reader *r, const jpath *at, member_fn fn, void *ctx);
+
 /* Reads an object, calling fn for each member with the key unescaped and
 ** the cursor on the value. fn must consume the value. An object that is
 ** null is "absent" (returns 1, *present = 0). */
-static int source_members(reader *r, const jpath *at, member_fn fn, void *ctx);
-
 static int read_members(reader *r, const jpath *at, member_fn fn, void *ctx) {
     int first = 1;
     if (r->src != NULL) return source_members(r, at, fn, ctx);
@@ -747,10 +749,10 @@ static void too_many_entries(reader *r, const jpath *at, int max) {
     schema(r, at, msg);
 }
 
-/* Reads an array, calling fn per element (1-based index); at most `max`
-** elements are handed to fn, the rest are skipped after one finding. */
 static int source_elements(reader *r, const jpath *at, int max, element_fn fn, void *ctx);
 
+/* Reads an array, calling fn per element (1-based index); at most `max`
+** elements are handed to fn, the rest are skipped after one finding. */
 static int read_elements(reader *r, const jpath *at, int max, element_fn fn, void *ctx) {
     int first = 1, count = 0;
     if (r->src != NULL) return source_elements(r, at, max, fn, ctx);

@@ -5,7 +5,9 @@
 ** it. This is what keeps checking close to the cost of parsing alone.
 ** Wrong types, missing required fields and malformed values become
 ** claim.schema (or date.invalid) findings; malformed JSON is an error with
-** line and byte. Core layer: no Lua headers, no cJSON.
+** line and byte. The same schema code also reads values a host holds
+** through a bh_value_source (core.h): the Lua binding's claim tables give
+** the findings their JSON text would. Core layer: no Lua headers, no cJSON.
 ** SPDX-License-Identifier: MIT
 */
 #include <math.h>
@@ -51,7 +53,20 @@ typedef struct reader {
     bh_claim *claim;
     bh_report *report;
     bh_status status;       /* BH_ERR_NOMEM once an allocation failed */
+    const bh_value_source *src; /* values held by a host instead of text, or NULL */
 } reader;
+
+/* A host's source stopped the read: it fails as a whole, like bad text. */
+static int source_stop(reader *r) {
+    r->failed = 1;
+    r->err_code = BH_ERR_LIMIT;
+    return 0;
+}
+
+/* Consumes the source's current value; 0 when the source stopped. */
+static int source_skip(reader *r) {
+    return r->src->skip(r->src->ctx) ? 1 : source_stop(r);
+}
 
 static void syntax_error(reader *r, bh_status code, const char *id, const char *what) {
     size_t offset = (size_t)(r->p - r->start), i;
@@ -87,6 +102,7 @@ static void skip_ws(reader *r) {
 }
 
 static int peek(reader *r) {
+    if (r->src != NULL) return r->src->kind(r->src->ctx);
     skip_ws(r);
     return r->p < r->end ? (unsigned char)*r->p : -1;
 }
@@ -98,6 +114,7 @@ static int consume(reader *r, char c) {
 }
 
 static int consume_word(reader *r, const char *word, size_t len) {
+    if (r->src != NULL) return source_skip(r);     /* peek saw the word's kind */
     if ((size_t)(r->end - r->p) < len || memcmp(r->p, word, len) != 0) {
         unexpected(r, "true, false or null");
         return 0;
@@ -289,6 +306,10 @@ static int read_number_token(reader *r, double *value) {
     const char *p = r->p;
     double mantissa = 0;
     int negative = 0, exp10 = 0, digits = 0;
+    if (r->src != NULL) {
+        *value = r->src->number(r->src->ctx);
+        return 1;
+    }
     if (p < r->end && *p == '-') {
         negative = 1;
         p++;
@@ -392,6 +413,7 @@ static int skip_container(reader *r, char close) {
 
 static int skip_value(reader *r) {
     double d;
+    if (r->src != NULL) return source_skip(r);
     switch (peek(r)) {
     case '{': return skip_container(r, '}');
     case '[': return skip_container(r, ']');
@@ -457,6 +479,25 @@ static void missing(reader *r, const jpath *parent, const char *key) {
 ** key's colon), records findings, and returns 0 only on a syntax error.
 ** ===================================================================== */
 
+/* The source's current string copied into the claim's arena (*out NULL
+** when out of memory) and consumed. *control: it holds a byte JSON text
+** would carry escaped as a control character (below 0x20, or DEL). */
+static int source_string(reader *r, char **out, size_t *len, int *control) {
+    const char *bytes = r->src->string(r->src->ctx, len);
+    size_t i;
+    *control = 0;
+    *out = bh_arena_alloc(r->claim->arena, *len + 1);
+    if (*out == NULL) {
+        r->status = BH_ERR_NOMEM;
+        return source_skip(r);
+    }
+    for (i = 0; i < *len; i++)
+        if ((unsigned char)bytes[i] < 0x20 || bytes[i] == 0x7f) *control = 1;
+    memcpy(*out, bytes, *len);
+    (*out)[*len] = '\0';
+    return source_skip(r);
+}
+
 /* A string field. *out is NULL when null, wrong type, or unusable; *state
 ** says which. required: an empty string is a finding. */
 static int field_string(reader *r, const jpath *at, int required, const char **out,
@@ -474,6 +515,11 @@ static int field_string(reader *r, const jpath *at, int required, const char **o
     }
     *state = BH_FIELD_BAD;
     if (c != '"') return wrong_type(r, at, "a string");
+    if (r->src != NULL) {
+        if (!source_string(r, &buf, &len, &control)) return 0;
+        if (buf == NULL) return 1;
+        goto copied;
+    }
     {
         const char *start = r->p + 1, *stop = plain_run_end(start, r->end);
         if (stop < r->end && *stop == '"') {     /* no escapes: one copy */
@@ -636,11 +682,14 @@ static int field_money(reader *r, const jpath *at, int64_t *cents, bh_field_stat
 
 typedef int (*member_fn)(reader *r, const jpath *at, const char *key, void *ctx);
 
+static int source_members(reader *r, const jpath *at, member_fn fn, void *ctx);
+
 /* Reads an object, calling fn for each member with the key unescaped and
 ** the cursor on the value. fn must consume the value. An object that is
 ** null is "absent" (returns 1, *present = 0). */
 static int read_members(reader *r, const jpath *at, member_fn fn, void *ctx) {
     int first = 1;
+    if (r->src != NULL) return source_members(r, at, fn, ctx);
     if (!enter(r)) return 0;
     r->p++;     /* the '{' */
     for (;;) {
@@ -693,10 +742,20 @@ have_key:
 
 typedef int (*element_fn)(reader *r, const jpath *at, int index, void *ctx);
 
+/* The one finding for an array longer than the 837P allows. */
+static void too_many_entries(reader *r, const jpath *at, int max) {
+    char msg[80];
+    snprintf(msg, sizeof msg, "The 837P allows at most %d entries here.", max);
+    schema(r, at, msg);
+}
+
+static int source_elements(reader *r, const jpath *at, int max, element_fn fn, void *ctx);
+
 /* Reads an array, calling fn per element (1-based index); at most `max`
 ** elements are handed to fn, the rest are skipped after one finding. */
 static int read_elements(reader *r, const jpath *at, int max, element_fn fn, void *ctx) {
     int first = 1, count = 0;
+    if (r->src != NULL) return source_elements(r, at, max, fn, ctx);
     if (!enter(r)) return 0;
     r->p++;     /* the '[' */
     for (;;) {
@@ -712,11 +771,7 @@ static int read_elements(reader *r, const jpath *at, int max, element_fn fn, voi
         }
         count++;
         if (count > max) {
-            if (count == max + 1) {
-                char msg[80];
-                snprintf(msg, sizeof msg, "The 837P allows at most %d entries here.", max);
-                schema(r, at, msg);
-            }
+            if (count == max + 1) too_many_entries(r, at, max);
             if (!skip_value(r)) return 0;
         } else {
             element.parent = at;
@@ -728,6 +783,52 @@ static int read_elements(reader *r, const jpath *at, int max, element_fn fn, voi
     }
     r->depth--;
     return 1;
+}
+
+/* read_members over a host's source. A key longer than any known one, or
+** holding a NUL, matches none, as its JSON text would not. */
+static int source_members(reader *r, const jpath *at, member_fn fn, void *ctx) {
+    const bh_value_source *src = r->src;
+    if (!src->open(src->ctx)) return source_stop(r);
+    for (;;) {
+        char key[KEY_MAX + 1];
+        const char *k;
+        size_t len;
+        jpath member;
+        int more = src->next_member(src->ctx, &k, &len);
+        if (more == 0) return 1;
+        if (more < 0) return source_stop(r);
+        if (len > KEY_MAX || memchr(k, '\0', len) != NULL) len = 0;
+        memcpy(key, k, len);
+        key[len] = '\0';
+        member.parent = at;
+        member.key = key;
+        member.index = 0;
+        if (!fn(r, &member, key, ctx)) return 0;
+    }
+}
+
+/* read_elements over a host's source. */
+static int source_elements(reader *r, const jpath *at, int max, element_fn fn, void *ctx) {
+    const bh_value_source *src = r->src;
+    int count = 0;
+    if (!src->open(src->ctx)) return source_stop(r);
+    for (;;) {
+        jpath element;
+        int more = src->next_element(src->ctx);
+        if (more == 0) return 1;
+        if (more < 0) return source_stop(r);
+        count++;
+        if (count > max) {
+            if (count == max + 1) too_many_entries(r, at, max);
+            if (!source_skip(r)) return 0;
+            continue;
+        }
+        element.parent = at;
+        element.key = NULL;
+        element.index = count;
+        if (!fn(r, &element, count, ctx)) return 0;
+    }
 }
 
 /* An object-valued field: calls fn per member when it is an object.
@@ -757,7 +858,11 @@ static int field_array(reader *r, const jpath *at, int max, element_fn fn, void 
         *state = BH_FIELD_ABSENT;
         return consume_word(r, "null", 4);
     }
-    if (c == '{') {
+    if (c == '{' && r->src != NULL && r->src->empty(r->src->ctx)) {
+        *state = BH_FIELD_ABSENT;
+        return source_skip(r);
+    }
+    if (c == '{' && r->src == NULL) {
         const char *save = r->p;
         r->p++;
         if (consume(r, '}')) {
@@ -1604,11 +1709,47 @@ static void report_missing_top(reader *r, const claim_ctx *cc) {
         missing(r, NULL, "patient");
 }
 
+/* The claim at the reader's cursor: an object of claim members. */
+static void read_claim(reader *r, bh_claim *claim) {
+    claim_ctx cc;
+    int c = peek(r);
+    memset(&cc, 0, sizeof cc);
+    cc.claim = claim;
+    if (c == -1) {
+        syntax_error(r, BH_ERR_SYNTAX, "json.syntax", "empty input: expected a JSON value");
+    } else if (c != '{') {
+        /* Valid JSON but not a claim: one finding, like any wrong type. */
+        if (wrong_type(r, NULL, "a claim object")) {
+            claim->lines_state = claim->diagnoses_state = BH_FIELD_BAD;
+        }
+    } else if (read_members(r, NULL, claim_member, &cc)) {
+        report_missing_top(r, &cc);
+    }
+}
+
+bh_status bh_claim_parse_source(bh_claim *claim, const bh_value_source *src,
+                                bh_report *report) {
+    reader r;
+    size_t findings_before;
+    if (claim == NULL || src == NULL || report == NULL) return BH_ERR_ARG;
+    findings_before = bh_report_count(report);
+    bh_claim_reset(claim);
+    memset(&r, 0, sizeof r);
+    r.src = src;
+    r.claim = claim;
+    r.report = report;
+    read_claim(&r, claim);
+    if (r.failed) {
+        bh_report_truncate(report, findings_before);
+        bh_claim_reset(claim);
+        return r.err_code;
+    }
+    return r.status;
+}
+
 bh_status bh_claim_parse_json(bh_claim *claim, const char *json, size_t len,
                               bh_report *report, bh_error *err) {
     reader r;
-    claim_ctx cc;
-    int c;
     size_t findings_before;
     if (claim == NULL || json == NULL || report == NULL) return BH_ERR_ARG;
     findings_before = bh_report_count(report);
@@ -1620,19 +1761,7 @@ bh_status bh_claim_parse_json(bh_claim *claim, const char *json, size_t len,
     r.err = err;
     r.claim = claim;
     r.report = report;
-    memset(&cc, 0, sizeof cc);
-    cc.claim = claim;
-    c = peek(&r);
-    if (c == -1) {
-        syntax_error(&r, BH_ERR_SYNTAX, "json.syntax", "empty input: expected a JSON value");
-    } else if (c != '{') {
-        /* Valid JSON but not a claim: one finding, like any wrong type. */
-        if (wrong_type(&r, NULL, "a claim object")) {
-            claim->lines_state = claim->diagnoses_state = BH_FIELD_BAD;
-        }
-    } else if (read_members(&r, NULL, claim_member, &cc)) {
-        report_missing_top(&r, &cc);
-    }
+    read_claim(&r, claim);
     if (!r.failed && peek(&r) != -1)
         syntax_error(&r, BH_ERR_SYNTAX, "json.syntax",
                      "expected the end of input after the JSON value");

@@ -177,4 +177,46 @@ typedef enum bh_x12_code_kind {
 /* 1 when s is a code of that list (005010X222A1). */
 int bh_x12_code_valid(bh_x12_code_kind kind, const char *s);
 
+/* {====================================================================
+** Claims read from another host's values (a Lua table) instead of text
+** ===================================================================== */
+
+/* A cursor over a tree of values held by a host (the Lua binding's table
+** walk), for bh_claim_parse_source: the claim reader runs the same schema
+** code on it as on JSON text, so every finding, path and message is the
+** one the text would give. One value is "current"; the reader consumes it
+** with one of the calls below. A call returning 0 stops the read (the
+** host met something it prefers to hand over another way: the read then
+** returns BH_ERR_LIMIT and leaves claim and report as they were). */
+typedef struct bh_value_source {
+    void *ctx;
+    /* The current value's kind as its JSON text would start: '{', '[',
+    ** '"', 't', 'f', 'n', '-' (a negative number) or '0' (another number);
+    ** anything else for a value JSON cannot hold. */
+    int (*kind)(void *ctx);
+    /* Consumes the current value unread (nested values are still walked,
+    ** so the host can refuse what it cannot convert); 0 stops. */
+    int (*skip)(void *ctx);
+    /* The current number; consumes it. */
+    double (*number)(void *ctx);
+    /* The current string's bytes (alive until the next call); the caller
+    ** consumes it with skip. */
+    const char *(*string)(void *ctx, size_t *len);
+    /* 1 when the current object has no members (an empty Lua table). */
+    int (*empty)(void *ctx);
+    /* Enters the current object or array; 0 stops. */
+    int (*open)(void *ctx);
+    /* Next member of the entered object: 1 with its value current and the
+    ** key in *key and *len, 0 at the end (the object is consumed), -1 to stop. */
+    int (*next_member)(void *ctx, const char **key, size_t *len);
+    /* Next element of the entered array, as next_member. */
+    int (*next_element)(void *ctx);
+} bh_value_source;
+
+/* Reads the claim held by src (its current value) as bh_claim_parse_json
+** reads JSON text: same findings, same paths, same messages. BH_ERR_LIMIT
+** when src stopped the read (claim reset, report as it was). */
+bh_status bh_claim_parse_source(bh_claim *claim, const bh_value_source *src,
+                                bh_report *report);
+
 #endif

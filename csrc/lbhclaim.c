@@ -244,8 +244,10 @@ static int is_array_key(const char *key) {
                                        "participants", "findings", NULL};
     int i;
     if (key == NULL) return 0;
+    /* Asked for every object a claim holds: the first letter rules out most. */
+    if (strchr("dlmpf", key[0]) == NULL || key[0] == '\0') return 0;
     for (i = 0; keys[i] != NULL; i++)
-        if (strcmp(key, keys[i]) == 0) return 1;
+        if (key[0] == keys[i][0] && strcmp(key, keys[i]) == 0) return 1;
     return 0;
 }
 
@@ -280,6 +282,22 @@ static long sequence_length(lua_State *L, int idx) {
         count++;
     }
     return (double)count == max ? count : -1;
+}
+
+int bhl_table_shape(lua_State *L, int idx, const char *key, long *n) {
+    long len;
+    if (idx < 0) idx = lua_gettop(L) + idx + 1;
+    *n = sequence_length(L, idx);
+    if (*n > 0) return '[';     /* the array metatable changes nothing here */
+    if (*n == 0) return is_array_key(key) ? '[' : '{';
+    /* Not a sequence: with the array metatable, its raw length counts. The
+    ** metatable is looked up only here, not for every table. */
+    len = (long)bhc_rawlen(L, idx);
+    if ((len > 0 || is_array_key(key)) && has_array_mt(L, idx)) {
+        *n = len;
+        return '[';
+    }
+    return '{';
 }
 
 static cJSON *convert_array(converter *cv, int idx, long n, int depth) {
@@ -702,8 +720,7 @@ static int text_table_body(scratch *s, converter *cv, int idx, int depth, const 
     lua_State *L = cv->L;
     long n, i;
     int first = 1;
-    n = has_array_mt(L, idx) ? (long)bhc_rawlen(L, idx) : sequence_length(L, idx);
-    if (n > 0 || (n == 0 && is_array_key(key))) {
+    if (bhl_table_shape(L, idx, key, &n) == '[') {
         if (!text_put(s, "[", 1)) return 0;
         for (i = 1; i <= n; i++) {
             size_t old = path_push(cv, NULL, i);
@@ -845,26 +862,110 @@ static bh_provider_kind opt_provider_kind(lua_State *L, int arg) {
     return kind;
 }
 
-/* A report table as lua/bhclaim/report.lua builds it: {ok, claim_id,
-** findings (errors, then warnings, then notes, each in the order found),
-** counts, summary}, with report_mt and finding_mt (stack indices, 0 for
-** none) set. For batches, where building it in Lua costs more than the
-** check. */
+/* How a report table is built: the one builder for check, x12_check and
+** the 837P stream. */
+typedef struct report_style {
+    int report_mt, finding_mt;  /* stack indices of the metatables, 0 for none */
+    int disabled;               /* stack index of {rule = reason}, 0 for none */
+    int with_disabled;          /* set report.disabled, a list even when empty */
+    int with_summary;           /* set report.summary */
+    size_t unsupported;         /* leading findings later ones may repeat */
+} report_style;
+
+static int compare_rules(const void *a, const void *b) {
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Pushes report.disabled, one record {rule, reason, suppressed = 0} per
+** entry of the table at `disabled`, sorted by rule id, then a table from
+** rule id to its record for counting what each rule suppressed. */
+static void push_disabled_records(lua_State *L, int disabled) {
+    size_t n = 0, i;
+    const char **rules;
+    lua_pushnil(L);
+    while (lua_next(L, disabled) != 0) {
+        lua_pop(L, 1);
+        if (lua_type(L, -1) == LUA_TSTRING) n++;
+    }
+    /* A userdata, not malloc: a Lua error below cannot leak it. The rule
+    ** strings stay alive as keys of the disabled table. */
+    rules = lua_newuserdata(L, (n ? n : 1) * sizeof *rules);
+    i = 0;
+    lua_pushnil(L);
+    while (lua_next(L, disabled) != 0) {
+        lua_pop(L, 1);
+        if (lua_type(L, -1) == LUA_TSTRING && i < n) rules[i++] = lua_tostring(L, -1);
+    }
+    qsort(rules, i, sizeof *rules, compare_rules);
+    lua_createtable(L, (int)i, 0);          /* records */
+    lua_createtable(L, 0, (int)i);          /* rule -> record */
+    for (n = 0; n < i; n++) {
+        lua_createtable(L, 0, 3);
+        lua_pushstring(L, rules[n]);
+        lua_setfield(L, -2, "rule");
+        lua_pushstring(L, rules[n]);
+        lua_rawget(L, disabled);
+        lua_setfield(L, -2, "reason");
+        lua_pushinteger(L, 0);
+        lua_setfield(L, -2, "suppressed");
+        lua_pushvalue(L, -1);
+        lua_rawseti(L, -4, (int)n + 1);
+        lua_setfield(L, -2, rules[n]);
+    }
+    lua_remove(L, -3);                      /* the userdata */
+}
+
+/* 1 when the finding's rule is turned off: its record (in the table at
+** `by_rule`, 0 for none) counts it. */
+static int suppressed(lua_State *L, int by_rule, const char *rule) {
+    lua_Integer count;
+    if (by_rule == 0) return 0;
+    lua_getfield(L, by_rule, rule);
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        return 0;
+    }
+    lua_getfield(L, -1, "suppressed");
+    count = lua_tointeger(L, -1) + 1;
+    lua_pop(L, 1);
+    lua_pushinteger(L, count);
+    lua_setfield(L, -2, "suppressed");
+    lua_pop(L, 1);
+    return 1;
+}
+
+/* Pushes a report as lua/bhclaim/report.lua describes it: {ok, claim_id,
+** findings (errors, then warnings, then notes, each in the order found;
+** those of disabled rules left out and counted), counts, disabled,
+** summary}, with the metatables of st. */
 static void push_report(lua_State *L, const bh_claim *claim, const bh_report *report,
-                        int report_mt, int finding_mt) {
+                        const report_style *st) {
     size_t i, n = bh_report_count(report);
-    int out = 0, sev;
+    int out = 0, sev, by_rule = 0;
     size_t counts[3] = {0, 0, 0};
-    lua_createtable(L, 0, 6);
+    if (st->disabled) {
+        push_disabled_records(L, st->disabled);     /* records, by rule */
+        lua_insert(L, -2);
+        by_rule = lua_gettop(L) - 1;
+    }
+    lua_createtable(L, 0, 7);
+    if (st->disabled) {
+        lua_insert(L, -2);
+        lua_setfield(L, -2, "disabled");
+    } else if (st->with_disabled) {
+        lua_newtable(L);
+        lua_setfield(L, -2, "disabled");
+    }
     lua_createtable(L, (int)n, 0);
     for (sev = BH_SEV_ERROR; sev >= BH_SEV_INFO; sev--) {
         for (i = 0; i < n; i++) {
             const bh_finding *f = bh_report_get(report, i);
-            if ((int)f->severity != sev) continue;
+            if ((int)f->severity != sev || repeats_path(report, i, st->unsupported)) continue;
+            if (suppressed(L, by_rule, f->rule)) continue;
             counts[sev]++;
             push_finding(L, f);
-            if (finding_mt) {
-                lua_pushvalue(L, finding_mt);
+            if (st->finding_mt) {
+                lua_pushvalue(L, st->finding_mt);
                 lua_setmetatable(L, -2);
             }
             lua_rawseti(L, -2, ++out);
@@ -882,12 +983,15 @@ static void push_report(lua_State *L, const bh_claim *claim, const bh_report *re
     lua_pushboolean(L, counts[BH_SEV_ERROR] == 0);
     lua_setfield(L, -2, "ok");
     set_string(L, "claim_id", claim->id);
-    push_summary(L, claim);
-    lua_setfield(L, -2, "summary");
-    if (report_mt) {
-        lua_pushvalue(L, report_mt);
+    if (st->with_summary) {
+        push_summary(L, claim);
+        lua_setfield(L, -2, "summary");
+    }
+    if (st->report_mt) {
+        lua_pushvalue(L, st->report_mt);
         lua_setmetatable(L, -2);
     }
+    if (by_rule) lua_remove(L, by_rule);
 }
 
 static bh_date opt_date(lua_State *L, int arg) {
@@ -904,8 +1008,17 @@ Checks one claim with the core rules.
 @function check
 @param claim a table of the claim JSON form, or its JSON text
 @tparam[opt] string today "YYYY-MM-DD" for date.future; nil turns it off
-@treturn[1] table findings, each {rule, severity, path, message, hint, source}
-@treturn[1] string the claim id, when it has one
+@param[opt] profile a compiled payer profile
+@param[opt] ncci NCCI tables
+@tparam[opt] table profiles compiled profiles by payer kind, when no profile
+@tparam[opt] string provider_kind
+@tparam[opt] boolean summary true: the report carries its summary
+@tparam[opt] table disabled {rule = reason}: their findings are left out
+and counted in report.disabled
+@tparam[opt] table report_mt the report's metatable
+@tparam[opt] table finding_mt each finding's metatable
+@treturn[1] table report {ok, claim_id, findings (errors, warnings, then
+notes), counts, disabled, summary}
 @return[2] nil (the JSON text did not parse)
 @treturn[2] string message naming line and byte
 @treturn[2] string error id
@@ -970,6 +1083,9 @@ static int l_check(lua_State *L) {
     } else {
         converter cv;
         luaL_checktype(L, 1, LUA_TTABLE);
+        status = bhl_read_claim_table(L, 1, s->claim, s->report);
+        if (status != BH_ERR_LIMIT) goto read;
+        /* What JSON cannot hold (or a cycle): the text path names it. */
         if (!table_to_text(L, s, 1, &cv)) {
             if (cv.error != NULL) return raise_walk_error(L, &cv, "check", 1, "");
             return luaL_error(L, "bhclaim.check: out of memory");
@@ -979,17 +1095,23 @@ static int l_check(lua_State *L) {
         unsupported = (size_t)cv.n_unsupported;
         status = bh_claim_parse_json(s->claim, s->text, s->text_len, s->report, &err);
     }
+read:
     if (status == BH_ERR_SYNTAX || status == BH_ERR_LIMIT) return push_fail(L, &err);
     if (options.profile == NULL && lua_type(L, 5) == LUA_TTABLE)
         options.profile = profile_for_kind(L, 5, s->claim->payer.kind);
     if (status == BH_OK) status = bh_claim_check(s->claim, &options, s->report);
     if (status != BH_OK) return luaL_error(L, "bhclaim.check: out of memory");
-    push_findings(L, s->report, unsupported);
-    if (s->claim->id != NULL) lua_pushstring(L, s->claim->id);
-    else lua_pushnil(L);
-    if (!lua_toboolean(L, 7)) return 2;
-    push_summary(L, s->claim);
-    return 3;
+    {
+        report_style st;
+        st.with_summary = lua_toboolean(L, 7);
+        st.disabled = lua_type(L, 8) == LUA_TTABLE ? 8 : 0;
+        st.with_disabled = 1;
+        st.report_mt = lua_type(L, 9) == LUA_TTABLE ? 9 : 0;
+        st.finding_mt = lua_type(L, 10) == LUA_TTABLE ? 10 : 0;
+        st.unsupported = unsupported;
+        push_report(L, s->claim, s->report, &st);
+    }
+    return 1;
 }
 
 /* {====================================================================
@@ -2094,6 +2216,8 @@ building claim tables: what a batch check of an 837P file needs.
 @tparam[opt] table report_mt when given, each result is a finished report
   ({ok, claim_id, findings, counts, summary}) with this metatable
 @tparam[opt] table finding_mt the metatable of each finding then
+@tparam[opt] table disabled with report_mt, {rule = reason}: those rules'
+  findings are left out and counted in report.disabled
 @treturn table results: {id =, findings =, summary =} per claim, or reports;
   on an error, those of the claims before it
 @treturn table envelope
@@ -2133,7 +2257,13 @@ static int l_x12_check(lua_State *L) {
         if (bh_claim_check(s->claim, &options, s->report) != BH_OK)
             return luaL_error(L, "bhclaim: out of memory");
         if (report_mt) {
-            push_report(L, s->claim, s->report, report_mt, finding_mt);
+            report_style st;
+            memset(&st, 0, sizeof st);
+            st.report_mt = report_mt;
+            st.finding_mt = finding_mt;
+            st.disabled = lua_type(L, 9) == LUA_TTABLE ? 9 : 0;
+            st.with_summary = 1;
+            push_report(L, s->claim, s->report, &st);
         } else {
             lua_createtable(L, 0, 3);
             set_string(L, "id", s->claim->id);
@@ -2180,7 +2310,12 @@ void bhl_push_x12_check(lua_State *L, int opts, const bh_claim *claim, bh_report
     if (bh_claim_check(claim, &options, report) != BH_OK)
         luaL_error(L, "bhclaim: out of memory");
     if (report_mt) {
-        push_report(L, claim, report, report_mt, finding_mt);
+        report_style st;
+        memset(&st, 0, sizeof st);
+        st.report_mt = report_mt;
+        st.finding_mt = finding_mt;
+        st.with_summary = 1;
+        push_report(L, claim, report, &st);
         return;
     }
     lua_createtable(L, 0, 3);

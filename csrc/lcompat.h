@@ -12,7 +12,7 @@
 
 #if LUA_VERSION_NUM < 502
 /* luaL_setfuncs with shared upvalues, as 5.2 has it. */
-static void bhc_setfuncs(lua_State *L, const luaL_Reg *l, int nup) {
+static inline void bhc_setfuncs(lua_State *L, const luaL_Reg *l, int nup) {
     luaL_checkstack(L, nup + 1, "too many upvalues");
     for (; l->name != NULL; l++) {
         int i;

@@ -49,6 +49,7 @@ build = {
             "csrc/lua/stream.c",
             "csrc/lua/profile.c",
             "csrc/names.c",
+            "csrc/lua/claim_table.c",
             "csrc/ncci.c",
             "csrc/payer_rules.c",
             "csrc/report.c",

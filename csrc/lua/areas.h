@@ -64,6 +64,19 @@ void bhl_push_claim(lua_State *L, const bh_claim *claim);
 ** into the table, which must outlive their use. */
 void bhl_read_x12_options(lua_State *L, int idx, bh_x12_options *opt);
 
+/* The shape the JSON form gives the table at idx, held under member `key`
+** (NULL for an array element or a root): '[' with *n elements (keys 1..n;
+** an empty table under a key the claim contract makes an array; or a table
+** with bhclaim.array_mt, its raw length) or '{' (string-keyed members). */
+int bhl_table_shape(lua_State *L, int idx, const char *key, long *n);
+
+/* Reads the claim table at idx into `claim` (claim_table.c), findings into
+** `report`, as bh_claim_parse_json reads the table's JSON text. BH_ERR_LIMIT
+** when it holds something JSON cannot (a function, NaN, a cycle, nesting
+** too deep): claim and report are then as they were, and the caller takes
+** the JSON text path, which names the value. */
+bh_status bhl_read_claim_table(lua_State *L, int idx, bh_claim *claim, bh_report *report);
+
 /* Checks `claim` into `report` (reset first) and pushes the result as
 ** x12_check does, with x12_check's options 3..8 (today, profiles by kind,
 ** ncci, provider_kind, report_mt, finding_mt) at stack indices

@@ -184,7 +184,7 @@ local function check_options(opts)
       argerror("check", 2, "unknown option '" .. tostring(k) .. "'", 1)
     end
   end
-  local date = os.date("%Y-%m-%d")
+  local date
   if opts.provider_kind ~= nil and not PROVIDER_KINDS[opts.provider_kind] then
     argerror("check", 2, "field 'provider_kind' must be practitioner, fqhc, rhc, "
       .. "cah_method_ii or hospital_outpatient", 1)
@@ -199,32 +199,10 @@ local function check_options(opts)
       argerror("check", 2, "field 'today' must be a date as YYYY-MM-DD or false", 1)
     end
     if date == false then date = nil end
+  else
+    date = os.date("%Y-%m-%d")
   end
   return date, opts
-end
-
--- Drops the findings of disabled rules, recording each rule once with its
--- reason and how many findings it would have made.
-local function apply_disabled(findings, disabled)
-  local kept, records, seen = {}, {}, {}
-  for _, f in ipairs(findings) do
-    if disabled[f.rule] then
-      if not seen[f.rule] then
-        seen[f.rule] = { rule = f.rule, reason = disabled[f.rule], suppressed = 0 }
-        records[#records + 1] = seen[f.rule]
-      end
-      seen[f.rule].suppressed = seen[f.rule].suppressed + 1
-    else
-      kept[#kept + 1] = f
-    end
-  end
-  for rule, reason in pairs(disabled) do
-    if not seen[rule] then
-      records[#records + 1] = { rule = rule, reason = reason, suppressed = 0 }
-    end
-  end
-  table.sort(records, function(a, b) return a.rule < b.rule end)
-  return kept, records
 end
 
 --- Checks one claim.
@@ -262,16 +240,11 @@ function M.check(claim, opts)
   local disabled = resolve_disabled(opts.disable, sets)
   -- A cyclic claim table raises in the core; re-raised here so the error
   -- points at the caller's line.
-  local ok, findings, claim_id, extra = pcall(core.check, claim, date,
+  local ok, r, msg, id = pcall(core.check, claim, date,
     profile and profile:compiled() or nil, opts.ncci or ncci_table(), profiles_by_kind(),
-    opts.provider_kind, opts.summary == true)
-  if not ok then error(findings, 2) end
-  if findings == nil then return nil, claim_id, extra end
-  local records
-  if next(disabled) ~= nil then findings, records = apply_disabled(findings, disabled) end
-  local r = report.new(findings, claim_id)
-  r.disabled = records or {}
-  if opts.summary == true then r.summary = extra end
+    opts.provider_kind, opts.summary == true, disabled, report.report_mt, report.finding_mt)
+  if not ok then error(r, 2) end
+  if r == nil then return nil, msg, id end
   local claim_table = claim
   if kind == "string" and (#sets > 0 or claim:find('"coverage"', 1, true)) then
     claim_table = core.decode(claim)
@@ -513,24 +486,10 @@ function M.x12.check(text, opts)
   date, check_opts = check_options(check_opts)
   local by_kind = M.x12.profiles(resolve_payer(check_opts.payer))
   local disabled = resolve_disabled(check_opts.disable, nil)
-  if next(disabled) == nil then
-    -- The core builds the finished reports: nothing to filter in Lua.
-    local out, env, msg, id = core.x12_check(text, lenient, date, by_kind,
-      check_opts.ncci or ncci_table(), check_opts.provider_kind, report.report_mt,
-      report.finding_mt)
-    if msg ~= nil then return x12_fail(msg, id, "reports", out, env) end
-    return out, env
-  end
-  local results, env, msg, id = core.x12_check(text, lenient, date, by_kind,
-    check_opts.ncci or ncci_table(), check_opts.provider_kind)
-  local out = {}
-  for i, res in ipairs(results) do
-    local findings, records = apply_disabled(res.findings, disabled)
-    local r = report.new(findings, res.id)
-    r.disabled = records
-    r.summary = res.summary
-    out[i] = r
-  end
+  -- The core builds the finished reports, disabled rules left out.
+  local out, env, msg, id = core.x12_check(text, lenient, date, by_kind,
+    check_opts.ncci or ncci_table(), check_opts.provider_kind, report.report_mt,
+    report.finding_mt, next(disabled) ~= nil and disabled or nil)
   if msg ~= nil then return x12_fail(msg, id, "reports", out, env) end
   return out, env
 end

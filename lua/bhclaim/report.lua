@@ -1,6 +1,8 @@
 --- Reports: the findings of one claim, readable at a prompt and by scripts.
 -- A report is a plain table (`ok`, `claim_id`, `findings`, `counts`) with a
 -- metatable for `tostring`; each finding is a plain table with its own.
+-- The core builds reports (bhclaim.core check and x12_check, given these
+-- metatables); this module holds their methods and printing.
 -- @module bhclaim.report
 -- SPDX-License-Identifier: MIT
 
@@ -111,29 +113,6 @@ function report_mt:add(finding)
   self.counts[finding.severity] = (self.counts[finding.severity] or 0) + 1
   if finding.severity == "error" then self.ok = false end
   return finding
-end
-
---- Builds a report from the core's findings (errors first, then warnings,
--- then notes; within a severity, in the order the checks found them).
-function M.new(findings, claim_id)
-  local counts = { error = 0, warning = 0, info = 0 }
-  for i, f in ipairs(findings) do
-    setmetatable(f, finding_mt)
-    f.order = i
-    counts[f.severity] = counts[f.severity] + 1
-  end
-  table.sort(findings, function(a, b)
-    local sa, sb = SEVERITY_ORDER[a.severity], SEVERITY_ORDER[b.severity]
-    if sa ~= sb then return sa < sb end
-    return a.order < b.order
-  end)
-  for _, f in ipairs(findings) do f.order = nil end
-  return setmetatable({
-    ok = counts.error == 0,
-    claim_id = claim_id,
-    findings = findings,
-    counts = counts,
-  }, report_mt)
 end
 
 M.finding_mt = finding_mt

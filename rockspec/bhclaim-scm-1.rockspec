@@ -17,6 +17,7 @@ findings that name the rule, the field and the fix.
 }
 dependencies = {
   "lua >= 5.1, < 5.5",
+  "argparse >= 0.7",   -- the command line's parser (Debian: lua-argparse)
 }
 external_dependencies = {
   CJSON = {

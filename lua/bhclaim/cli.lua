@@ -11,6 +11,7 @@
 -- @module bhclaim.cli
 -- SPDX-License-Identifier: MIT
 
+local argparse = require("argparse")
 local bhclaim = require("bhclaim")
 local core = require("bhclaim.core")
 local cli_remit = require("bhclaim.cli_remit")
@@ -125,47 +126,58 @@ local function set_option(a, name, value)
   a.order[#a.order + 1] = { name, value }
 end
 
--- Reads one option at argv[i]; returns the next index or nil, message.
-local function take_option(a, argv, i)
-  local word = argv[i]
-  local name, inline = word:match("^%-%-([%w%-]+)=(.*)$")
-  name = name or word:match("^%-%-([%w%-]+)$")
-  if word == "-h" then name = "help" end
-  local kind = name and OPTIONS[name]
-  if not kind then return nil, "unknown option '" .. word .. "'" end
-  if kind == "flag" then
-    if inline then return nil, "option --" .. name .. " takes no value" end
-    set_option(a, name, true)
-    return i + 1
-  end
-  local value = inline or argv[i + 1]
-  if value == nil then return nil, "option --" .. name .. " needs a value" end
-  set_option(a, name, value)
-  return inline and i + 1 or i + 2
+local function sorted_keys(t)
+  local keys = {}
+  for k in pairs(t) do keys[#keys + 1] = k end
+  table.sort(keys)
+  return keys
 end
 
---- Parses the command line.
+-- The option words of a name: -h is --help's short form.
+local function option_words(name)
+  if name == "help" then return "-h --help" end
+  return "--" .. name
+end
+
+-- An argparse parser of the whole command line. Every option is declared
+-- once, on the top level, so that options may come before or after the
+-- command and its files; each option's action records it into `a` in the
+-- order given (a repeated value option keeps its last value, a list option
+-- each one), and parse() then refuses an option the command does not take.
+-- Commands take their words as `args`; serve parses its own (cli_serve).
+local function new_parser(a)
+  local parser = argparse("bhclaim"):add_help(false):command_target("command")
+    :require_command(false)
+  for _, name in ipairs(sorted_keys(OPTIONS)) do
+    local kind = OPTIONS[name]
+    local option = kind == "flag" and parser:flag(option_words(name))
+      or parser:option(option_words(name)):args(1)
+    option:target(name):count("*"):action(function(_, _, value)
+      set_option(a, name, kind == "flag" or value)
+    end)
+  end
+  local commands = sorted_keys(ALLOWED)
+  commands[#commands + 1] = "help"
+  for _, command in ipairs(commands) do
+    parser:command(command):add_help(false):argument("args"):args("*")
+  end
+  return parser
+end
+
+--- Parses the command line (argparse).
 -- @tparam table argv arguments (arg[1..n])
--- @treturn table {command, opts, lists, args} or {usage_error = msg}
+-- @treturn table {command, opts, lists, args, order} or {usage_error = msg}
 function M.parse(argv)
   local a = { opts = {}, lists = {}, args = {}, order = {} }
-  local i, n, rest = 1, #argv, false
-  while i <= n do
-    local word = argv[i]
-    if rest or word == "-" or word:sub(1, 1) ~= "-" then
-      if a.command == nil then a.command = word else a.args[#a.args + 1] = word end
-      i = i + 1
-    elseif word == "--" then
-      rest, i = true, i + 1
-    else
-      local nxt, msg = take_option(a, argv, i)
-      if not nxt then return usage_error(msg) end
-      i = nxt
-    end
+  local words = {}
+  for i = 1, #argv do words[i] = argv[i] end
+  local ok, result = new_parser(a):pparse(words)
+  if not ok then
+    -- One line: argparse puts its "Did you mean" tip on a line of its own.
+    local msg = tostring(result):gsub("\nDid you mean (.-)%?$", " (did you mean %1?)")
+    return usage_error((msg:gsub("\n", " ")))
   end
-  if a.command and a.command ~= "help" and not ALLOWED[a.command] then
-    return usage_error("unknown command '" .. a.command .. "'")
-  end
+  a.command, a.args = result.command, result.args or {}
   if a.command and ALLOWED[a.command] then
     for _, pair in ipairs(a.order) do
       if not ALLOWED[a.command][pair[1]] and pair[1] ~= "version" then

@@ -79,17 +79,24 @@ end
 local function child_argv(ctx, path, range, files)
   local o = ctx.args.opts
   local words = self_command(ctx.env)
-  local function add(...)
-    for _, w in ipairs({ ... }) do words[#words + 1] = w end
+  -- As --name=value, so that a value starting with "-" (a file named
+  -- "-x.ndjson") is read as the value, not as an option.
+  local function add(name, value)
+    if value then words[#words + 1] = "--" .. name .. "=" .. value end
   end
-  add(ctx.mode, "--part", files.stats, "--range", range.from .. ":" .. range.to,
-    "--name", files.name, "--today", ctx.today, "--progress", files.progress)
-  if ctx.mode == "check" then add("--format", ctx.format) end
-  if o.profile then add("--profile", o.profile) end
-  if o.rules then add("--rules", o.rules) end
-  if o.coverage then add("--coverage", o.coverage) end
-  if ctx.reject then add("--reject", files.reject) end
-  add("--", path)
+  words[#words + 1] = ctx.mode
+  add("part", files.stats)
+  add("range", range.from .. ":" .. range.to)
+  add("name", files.name)
+  add("today", ctx.today)
+  add("progress", files.progress)
+  if ctx.mode == "check" then add("format", ctx.format) end
+  add("profile", o.profile)
+  add("rules", o.rules)
+  add("coverage", o.coverage)
+  if ctx.reject then add("reject", files.reject) end
+  words[#words + 1] = "--"
+  words[#words + 1] = path
   return words
 end
 

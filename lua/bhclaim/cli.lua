@@ -80,19 +80,19 @@ local OPTIONS = {
   icd10 = "list", cpt = "list", modifier = "list", pos = "list", version = "flag",
   part = "value", range = "value", ["first-line"] = "value", name = "value",
   unchecked = "flag",
-  progress = "value",
+  progress = "value", ["ncci-ptp"] = "value", ["ncci-mue"] = "value", ["ncci-mue-from"] = "value",
 }
 for name, kind in pairs(cli_remit.OPTIONS) do OPTIONS[name] = kind end
 for name, kind in pairs(cli_ledger.OPTIONS) do OPTIONS[name] = kind end
 
 local COMMON = { "help", "today" }
 local CHECKING = { "format", "profile", "rules", "reject", "jobs", "lenient", "part",
-  "range", "first-line", "name", "progress" }
+  "range", "first-line", "name", "progress", "ncci-ptp", "ncci-mue", "ncci-mue-from" }
 local ALLOWED_LIST = {
   check = CHECKING,
   audit = { "top" },
   export = { "to", "profile", "envelope", "sender", "receiver", "usage", "control", "time",
-    "reject", "lenient", "unchecked" },
+    "reject", "lenient", "unchecked", "ncci-ptp", "ncci-mue", "ncci-mue-from" },
   codes = { "date", "icd10", "cpt", "modifier", "pos", "format" },
   derive = { "code", "date", "payer", "profile", "modality", "patient-location",
     "provider-kind", "last-in-person", "group", "first-telehealth", "format" },

@@ -94,6 +94,9 @@ local function child_argv(ctx, path, range, files)
   add("profile", o.profile)
   add("rules", o.rules)
   add("coverage", o.coverage)
+  add("ncci-ptp", o["ncci-ptp"])
+  add("ncci-mue", o["ncci-mue"])
+  add("ncci-mue-from", o["ncci-mue-from"])
   if ctx.reject then add("reject", files.reject) end
   words[#words + 1] = "--"
   words[#words + 1] = path

@@ -100,7 +100,8 @@ describe("bhclaim command line: arguments (argparse)", function()
   -- Each is a usage error: exit 2, nothing on stdout, one line naming the
   -- problem and one pointing at --help.
   local usage_cases = {
-    { { "check", "--formt", "json", claim }, "unknown option '--formt' (did you mean '--format'?)" },
+    { { "check", "--formt", "json", claim },
+      "unknown option '--formt' (did you mean '--format'?)" },
     { { "check", "--bogus", claim }, "unknown option '--bogus'" },
     { { "check", claim, "--format" }, "option '--format' requires an argument" },
     { { "check", "--lenient=yes", claim }, "option '--lenient' does not take arguments" },
@@ -180,13 +181,15 @@ describe("bhclaim command line: --ncci-ptp, --ncci-mue", function()
       "examples/envelope.lua", "--today", TODAY, "--ncci-ptp", ptp, file })
     assert.equal(1, status, err)
     assert.truthy(err:find("refused by check: ncci.ptp", 1, true), err)
+    assert.falsy(out:find("CLM*", 1, true), out)
   end)
 
   local refusals = {
     { { "--ncci-ptp", "/nonexistent/ptp.TXT" }, "--ncci-ptp: " },
     { { "--ncci-mue", "/nonexistent/mue_Eff_01-01-2026.csv" }, "--ncci-mue: " },
     { { "--ncci-mue-from", "2026-01-01" }, "--ncci-mue-from wants --ncci-mue" },
-    { { "--ncci-mue", "MUE.csv", "--ncci-mue-from", "2026-02-30" }, "--ncci-mue-from wants a real" },
+    { { "--ncci-mue", "MUE.csv", "--ncci-mue-from", "2026-02-30" },
+      "--ncci-mue-from wants a real" },
   }
   for _, case in ipairs(refusals) do
     it("is a usage error: " .. table.concat(case[1], " "), function()

@@ -359,6 +359,22 @@ function M.batch_tracker(opts)
   return batch_tracker(opts or {}, "batch_tracker")
 end
 
+--- What a report makes its claim: "clean" (no error and no warning; notes
+-- do not count), "with_warnings" or "with_errors". The one definition of
+-- a clean claim (bhclaim.reports.outcome): the command line's totals and
+-- session:check's counts use it too.
+-- @tparam table report a report from bhclaim.check
+-- @treturn string
+function M.outcome(r)
+  local t = type(r)
+  local counts = (t == "table" or t == "userdata") and r.counts or nil
+  if type(counts) ~= "table" then
+    argerror("outcome", 1, "report expected, got "
+      .. (t == "table" and "a table without counts" or t))
+  end
+  return require("bhclaim.reports").outcome(counts)
+end
+
 --- Payer profiles: bhclaim.payer{ extends = "medicaid", ... } builds one,
 -- bhclaim.payers.load(path) reads one from a file.
 M.payer = payer.new

@@ -79,6 +79,7 @@ build = {
     ["bhclaim.cli_export"] = "lua/bhclaim/cli_export.lua",
     ["bhclaim.cli_codes"] = "lua/bhclaim/cli_codes.lua",
     ["bhclaim.cli_derive"] = "lua/bhclaim/cli_derive.lua",
+    ["bhclaim.help"] = "lua/bhclaim/help.lua",
     ["bhclaim.reports"] = "lua/bhclaim/reports.lua",
     ["bhclaim.payer"] = "lua/bhclaim/payer.lua",
     ["bhclaim.rules"] = "lua/bhclaim/rules.lua",

@@ -656,29 +656,15 @@ function M.encode(value)
   return result
 end
 
-local HELP = [[
-bhclaim %s - check behavioral-health claims before they are sent
-
-  report = bhclaim.check(claim [, {today="YYYY-MM-DD"}])
-      claim: a table or JSON text (docs/claim-json.md); print(report)
-      report.ok, report.findings[i].rule/.severity/.path/.message/.hint
-  claim = bhclaim.decode(json)        json = bhclaim.encode(claim)
-  bhclaim.codes.icd10("F33.1" [, date])   bhclaim.codes.cpt("90853")
-  bhclaim.codes.pos("10")                 bhclaim.codes.modifier("95")
-  bhclaim.npi.valid("1234567893")         bhclaim.tin.valid("12-3456789")
-  bhclaim.taxonomy.valid("1041C0700X")
-  rs = bhclaim.remit.read(text_835); print(rs[1])   acks = bhclaim.ack.read(text)
-  bhclaim.fees.expected{code="90853", date="2026-03-02", place_of_service="11"}
-  sets = bhclaim.eligibility.read(text_271)   print(sets)
-  claim.coverage = bhclaim.eligibility.members(sets)[1]   (coverage.* rules)
-  bhclaim.status.read(text_277)   bhclaim.eligibility.request / status.request
-
-Rule ids and what they mean: docs/rules.md; remittances: docs/remit.md]]
-
---- A short guide to the module.
+--- A short guide to the module, or to one topic: check, codes, session,
+-- telehealth, payers, rules, ncci, x12, remit, eligibility (help() lists
+-- them). The texts are in lua/bhclaim/help.lua.
+-- @tparam[opt] string topic
 -- @treturn string
-function M.help()
-  return string.format(HELP, core.version)
+-- @raise bad argument when topic is not a string or not a topic
+function M.help(topic)
+  local text = require("bhclaim.help").text(topic, core.version)
+  return text  -- not a tail call: help's errors name the caller of M.help
 end
 
 return M

@@ -44,8 +44,9 @@ local function run_examples(topic)
     printed[#printed + 1] = table.concat(parts, "\t")
   end }, { __index = _G })
   local chunk, err
+  local setfenv = rawget(_G, "setfenv")   -- Lua 5.1 and LuaJIT
   if setfenv then
-    chunk, err = loadstring(chunk_text, "=help " .. topic)
+    chunk, err = rawget(_G, "loadstring")(chunk_text, "=help " .. topic)
     if chunk then setfenv(chunk, env) end
   else
     chunk, err = load(chunk_text, "=help " .. topic, "t", env)

@@ -164,13 +164,38 @@ local function new_parser(a)
   return parser
 end
 
+-- The words for argparse: "--name VALUE" of an option that takes a value
+-- becomes "--name=VALUE", so that the word after such an option is its
+-- value whatever it looks like ("--top -1" is a bad --top, not an unknown
+-- option "-1"; "--reject -r.ndjson" names a file), as the command line
+-- has always read it. Words after "--" are left as they are.
+local function joined_values(argv)
+  local words, i = {}, 1
+  while i <= #argv do
+    local word = argv[i]
+    local name = type(word) == "string" and word:match("^%-%-([%w%-]+)$")
+    local kind = name and OPTIONS[name]
+    if (kind == "value" or kind == "list") and argv[i + 1] ~= nil then
+      words[#words + 1] = word .. "=" .. argv[i + 1]
+      i = i + 2
+    else
+      words[#words + 1] = word
+      i = i + 1
+      if word == "--" then
+        for k = i, #argv do words[#words + 1] = argv[k] end
+        break
+      end
+    end
+  end
+  return words
+end
+
 --- Parses the command line (argparse).
 -- @tparam table argv arguments (arg[1..n])
 -- @treturn table {command, opts, lists, args, order} or {usage_error = msg}
 function M.parse(argv)
   local a = { opts = {}, lists = {}, args = {}, order = {} }
-  local words = {}
-  for i = 1, #argv do words[i] = argv[i] end
+  local words = joined_values(argv)
   local ok, result = new_parser(a):pparse(words)
   if not ok then
     -- One line: argparse puts its "Did you mean" tip on a line of its own.

@@ -618,7 +618,10 @@ function M.check_source(opts, src, env, check_opts)
   -- (temporary directory, children), removed when the source is done.
   env.out = env.out or checked(env.stdout, "(stdout)")
   env.run = env.run or { children = {} }
-  local ctx, msg = new_context({ opts = opts, args = {}, lists = {} }, env, "check")
+  local order = {}   -- as parse gives it (what --jobs children are handed)
+  for name, value in pairs(opts) do order[#order + 1] = { name, value } end
+  local ctx, msg = new_context({ opts = opts, args = {}, lists = {}, order = order }, env,
+    "check")
   if not ctx then return nil, msg end
   for k, v in pairs(check_opts or {}) do ctx.check_opts[k] = v end
   local ok, err = pcall(function()

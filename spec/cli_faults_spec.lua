@@ -194,6 +194,8 @@ local function interrupt(words, ready, signal, input)
 end
 
 -- Whether some process still has `token` in its command line.
+-- `token` is a path under this spec file's own DIR: a bare file name
+-- would also match the same spec run at once from another checkout.
 local function running(token)
   if sh("command -v pgrep") == "" then return false end
   -- "[f]oo" matches foo but not the shell running this pgrep.
@@ -228,7 +230,7 @@ describe("bhclaim signals", function()
     assert.equal(130, status)
     assert.matches("bhclaim: interrupted\n$", err)
     assert.equal("", leftovers())
-    assert.is_false(running("faults-jobs-int"))
+    assert.is_false(running(input))
   end)
 end)
 
@@ -256,7 +258,7 @@ describe("bhclaim and a closed pipe", function()
     assert.equal(141, status)
     assert.matches('^{"claim_id":"F%-00001"', line)
     assert.equal("", leftovers())
-    assert.is_false(running("faults-jobs-pipe"))
+    assert.is_false(running(input))
   end)
 
   it("--jobs over standard input leaves no spooled copy", function()

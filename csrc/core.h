@@ -35,6 +35,12 @@ void *bh_arena_alloc(bh_arena *arena, size_t n);
 /* Copies len bytes and a NUL into the arena; NULL on OOM. */
 char *bh_arena_strndup(bh_arena *arena, const char *text, size_t len);
 
+/* Puts the findings from index `from` on in path order (digit runs by
+** value, so lines[2] before lines[10]; same path: by rule), keeping the
+** order of equals. For a reader whose host walks members in no fixed order
+** (a Lua table), so one claim always gives one report. */
+void bh_report_sort_by_path(bh_report *report, size_t from);
+
 /* Drops the findings added after the first `count` (their strings stay in
 ** the arena until the next reset). */
 void bh_report_truncate(bh_report *report, size_t count);

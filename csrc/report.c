@@ -47,6 +47,42 @@ void bh_report_truncate(bh_report *report, size_t count) {
     if (count < report->count) report->count = count;
 }
 
+/* Compares paths as a reader would list them: runs of digits by value, so
+** lines[2] comes before lines[10]. */
+static int path_order(const char *a, const char *b) {
+    while (*a && *b) {
+        if (BH_IS_DIGIT(*a) && BH_IS_DIGIT(*b)) {
+            const char *ea = a, *eb = b;
+            while (*a == '0' && BH_IS_DIGIT(a[1])) a++;
+            while (*b == '0' && BH_IS_DIGIT(b[1])) b++;
+            for (ea = a; BH_IS_DIGIT(*ea); ea++) {}
+            for (eb = b; BH_IS_DIGIT(*eb); eb++) {}
+            if (ea - a != eb - b) return ea - a < eb - b ? -1 : 1;
+            for (; a < ea; a++, b++)
+                if (*a != *b) return *a < *b ? -1 : 1;
+            continue;
+        }
+        if (*a != *b) return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
+        a++;
+        b++;
+    }
+    return *a ? 1 : *b ? -1 : 0;
+}
+
+void bh_report_sort_by_path(bh_report *report, size_t from) {
+    size_t i, j;
+    for (i = from + 1; i < report->count; i++) {
+        bh_finding f = report->items[i];
+        for (j = i; j > from; j--) {
+            const bh_finding *prev = &report->items[j - 1];
+            int c = path_order(prev->path, f.path);
+            if (c < 0 || (c == 0 && strcmp(prev->rule, f.rule) <= 0)) break;
+            report->items[j] = *prev;
+        }
+        report->items[j] = f;
+    }
+}
+
 size_t bh_report_count(const bh_report *report) {
     return report->count;
 }

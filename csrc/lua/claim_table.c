@@ -214,6 +214,7 @@ bh_status bhl_read_claim_table(lua_State *L, int idx, bh_claim *claim, bh_report
     table_source ts;
     bh_value_source src;
     int top = lua_gettop(L);
+    size_t first;
     bh_status status;
     src.ctx = &ts;
     src.kind = source_kind;
@@ -232,7 +233,11 @@ bh_status bhl_read_claim_table(lua_State *L, int idx, bh_claim *claim, bh_report
     if (!lua_checkstack(L, 8)) return BH_ERR_LIMIT;
     lua_pushvalue(L, idx);
     ts.type = lua_type(L, -1);
+    first = bh_report_count(report);
     status = bh_claim_parse_source(claim, &src, report);
     lua_settop(L, top);
+    /* lua_next's order differs from run to run: the read's findings go in
+    ** path order so one table always gives one report. */
+    if (status == BH_OK) bh_report_sort_by_path(report, first);
     return status;
 }

@@ -50,6 +50,7 @@ build = {
             "csrc/ncci.c",
             "csrc/payer_rules.c",
             "csrc/report.c",
+            "csrc/report_write.c",
             "csrc/rules_catalog.c",
             "csrc/telehealth.c",
             "csrc/values.c",

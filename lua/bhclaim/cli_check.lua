@@ -1,0 +1,604 @@
+--- `bhclaim check` and `bhclaim audit`: the run context, the record loop
+-- (good records checked, bad ones counted and written out) and the readers
+-- of every input kind (NDJSON, JSON, a JSON array, an 837P). `export`
+-- reads its input through the same context and readers.
+-- @module bhclaim.cli_check
+-- SPDX-License-Identifier: MIT
+
+local bhclaim = require("bhclaim")
+local core = require("bhclaim.core")
+local reports = require("bhclaim.reports")
+local report_mod = require("bhclaim.report")
+local cli_eligibility = require("bhclaim.cli_eligibility")
+local cli_jobs = require("bhclaim.cli_jobs")
+local U = require("bhclaim.cli_util")
+
+local M = {}
+
+local format, concat = string.format, table.concat
+local poll_signal, checked = U.poll_signal, U.checked
+local temp_path, copy_from = U.temp_path, U.copy_from
+local valid_date, date_error, whole, choice_error = U.valid_date, U.date_error, U.whole,
+  U.choice_error
+local load_profile, show_progress, erase_progress = U.load_profile, U.show_progress,
+  U.erase_progress
+local is_object, count_lines, clean_up = U.is_object, U.count_lines, U.clean_up
+local run_jobs, run_part, write_part_stats = cli_jobs.run_jobs, cli_jobs.run_part,
+  cli_jobs.write_part_stats
+
+-- Records after which a progress line is shown (when stderr is a terminal).
+local PROGRESS_EVERY = 1000
+-- Bytes read at once to detect the kind of an input.
+local PEEK = 65536
+-- Bytes read at once when streaming a JSON array.
+local CHUNK = U.CHUNK
+-- Claims an 837P stream hands over at once.
+local X12_BATCH = 500
+
+local HELP = {}
+
+local INPUT_HELP = [[
+input: FILEs or standard input ('-' or none); the kind is detected by
+content: a JSON object (a claim, or a group session when it has
+"participants"), a JSON array of them, NDJSON (one object per line), or an
+X12 837P interchange (starts with ISA).]]
+
+local CHECK_OPTIONS = [[
+  --format text|json|csv   text for people (default); json: one object per
+                           claim per line; csv: one row per finding
+  --profile NAME|FILE      payer profile for every claim: medicare, medicaid,
+                           commercial or a Lua profile file (default: by
+                           each claim's payer.kind)
+  --rules FILE.lua         custom Lua rules (bhclaim.rules.load)
+  --coverage FILE.271      the payer's 271: each claim gets the answer for
+                           its member id and the coverage.* rules run
+  --today YYYY-MM-DD       the date future-date checks compare with
+  --reject FILE            write bad records there, one JSON object per line:
+                           {"source","line","reason","error","record"}
+  --jobs N                 split a large NDJSON input over N processes
+                           (same output as one)
+  --lenient                read 837P segment-count mismatches leniently]]
+
+HELP.check = "usage: bhclaim check [OPTIONS] [FILE...]\n\n"
+  .. "Checks every claim and prints its findings.\n\n" .. INPUT_HELP .. "\n\noptions:\n"
+  .. CHECK_OPTIONS .. "\n\nexit status: 0 no error finding, 1 an error finding or a bad "
+  .. "record, 2 usage\nor unreadable input."
+
+HELP.audit = "usage: bhclaim audit [OPTIONS] [FILE...]\n\n"
+  .. "Checks every claim and prints the batch summary: claims checked, clean,\n"
+  .. "with errors, with warnings, bad records, charges at risk, findings by rule\n"
+  .. "and the top findings.\n\n" .. INPUT_HELP .. "\n\noptions: as for check, and\n"
+  .. "  --top N                  how many top findings to show (default 10)\n"
+  .. CHECK_OPTIONS:gsub("text for people %(default%); json: one object per\n"
+    .. "%s+claim per line; csv: one row per finding", "summary as text, one JSON object,\n"
+    .. "                           or CSV by rule")
+
+-- {====================================================================
+-- The run context: options resolved once, output, totals
+-- =====================================================================
+
+local FORMATS = { "text", "json", "csv" }
+-- --jobs beyond this is a typing mistake, not a machine.
+local MAX_JOBS = 256
+
+
+-- Resolves --profile, --rules, --today, --format, --jobs, --top.
+local function resolve(a, ctx)
+  local o = a.opts
+  if o.today and not valid_date(o.today) then return date_error("--today", o.today) end
+  ctx.today = o.today or os.date("%Y-%m-%d")
+  ctx.format = o.format or "text"
+  local msg = choice_error("--format", ctx.format, FORMATS)
+  if msg then return msg end
+  ctx.jobs = whole(o.jobs or "1", 1, MAX_JOBS)
+  if not ctx.jobs then
+    return format("--jobs wants a whole number from 1 to %d, not '%s'", MAX_JOBS, o.jobs)
+  end
+  ctx.top = whole(o.top or "10", 0, 1e9)
+  if not ctx.top then
+    return format("--top wants a whole number of at least 0, not '%s'", o.top)
+  end
+  if o.range and not o.range:match("^%d+:%d+$") then return "--range wants FROM:TO" end
+  ctx.check_opts = { today = ctx.today }
+  if o.profile then
+    local p, err = load_profile(o.profile)
+    if not p then return err end
+    ctx.profile, ctx.check_opts.payer = p, p
+  end
+  if o.rules then
+    local set, err = bhclaim.rules.load(o.rules)
+    if not set then return "--rules: " .. tostring(err) end
+    ctx.check_opts.rules = set
+  end
+  -- claim.duplicate and code.frequency across the records of this run
+  -- (of this process: with --jobs, each part on its own).
+  ctx.check_opts.summary = true
+  ctx.tracker = bhclaim.batch_tracker({ payer = ctx.profile })
+  return cli_eligibility.resolve_coverage(a, ctx)
+end
+
+-- Adds the findings that need the run's earlier claims to a report.
+local function track(ctx, report)
+  if ctx.tracker then ctx.tracker:add(report) end
+  return report
+end
+
+local function new_context(a, env, mode)
+  local ctx = { mode = mode, args = a, env = env, out = env.out, err = env.stderr,
+    run = env.run, stats = reports.summary(), records = 0, unreadable = false,
+    part = a.opts.part, lenient = a.opts.lenient and true or false }
+  local msg = resolve(a, ctx)
+  if msg then return nil, msg end
+  if a.opts.reject then
+    local f, err = io.open(a.opts.reject, "wb")
+    if not f then return nil, "--reject: cannot write " .. tostring(err) end
+    ctx.reject = checked(f, a.opts.reject)
+  end
+  -- Progress goes to a terminal on stderr. When stdout is that same
+  -- terminal, stdout is line-buffered and the progress line is erased
+  -- before each report, so it never cuts a report line.
+  local _, err_tty, same = core.process_terminals()
+  ctx.show_progress = not ctx.part and not env.quiet and env.stderr == io.stderr and err_tty
+  ctx.share_terminal = ctx.show_progress and same and env.stdout == io.stdout
+  if ctx.share_terminal then io.stdout:setvbuf("line") end
+  return ctx
+end
+
+-- {====================================================================
+-- Records: good ones are checked, bad ones counted and written out
+-- =====================================================================
+
+-- Counts a record and looks for a signal; every PROGRESS_EVERY records
+-- shows the count (or, in a --jobs child, leaves it for the parent).
+local function progress(ctx)
+  ctx.records = ctx.records + 1
+  poll_signal()
+  if ctx.records % PROGRESS_EVERY ~= 0 then return end
+  if ctx.show_progress and ctx.records > 1000 then show_progress(ctx, ctx.records) end
+  local path = ctx.args.opts.progress
+  if path then
+    local f = io.open(path, "wb")
+    if f then
+      f:write(ctx.records)
+      f:close()
+    end
+  end
+end
+
+local function where_text(where)
+  local s = where.name
+  if where.line then s = s .. ":" .. where.line end
+  if where.element then s = s .. " (element " .. where.element .. ")" end
+  return s
+end
+
+--- Counts a bad record, tells stderr, and writes it whole to the reject file.
+local function bad_record(ctx, where, raw, reason, id)
+  ctx.stats.bad_records = ctx.stats.bad_records + 1
+  progress(ctx)
+  erase_progress(ctx)
+  ctx.err:write(format("bhclaim: %s: bad record skipped: %s\n", where_text(where), reason))
+  if ctx.reject then
+    local j = reports.json_string
+    ctx.reject:write(format('{"source":%s,"line":%s,"element":%s,"reason":%s,"error":%s,'
+      .. '"record":%s}\n', j(where.name), where.line and format("%d", where.line) or "null",
+      where.element and format("%d", where.element) or "null", j(reason), j(id or "bad"),
+      j(raw)))
+  end
+end
+
+local function emit(ctx, e)
+  reports.summary_add(ctx.stats, e)
+  progress(ctx)
+  local fmt = ctx.mode == "check" and ctx.format or nil
+  if ctx.share_terminal then erase_progress(ctx) end
+  if fmt == "text" then
+    ctx.out:write(reports.text(e), "\n")
+  elseif fmt == "json" then
+    ctx.out:write(reports.json(e), "\n")
+  elseif fmt == "csv" then
+    ctx.out:write(reports.csv(e))
+  end
+end
+
+-- A claim: checked (or collected, when exporting).
+local function claim_record(ctx, claim, text, where)
+  if ctx.sink then return ctx.sink(ctx, claim, where) end
+  if ctx.coverage and cli_eligibility.attach_coverage(ctx, claim) then text = nil end
+  local input = (text and not ctx.check_opts.rules) and text or claim
+  local report, msg, id = bhclaim.check(input, ctx.check_opts)
+  if not report then return bad_record(ctx, where, text or "", msg, id) end
+  emit(ctx, reports.entry(claim, track(ctx, report)))
+end
+
+local function session_record(ctx, value, where)
+  local session = bhclaim.session(value)
+  if ctx.sink then
+    local claims = session:claims(ctx.profile and { payer = ctx.profile } or nil)
+    for _, claim in ipairs(claims) do ctx.sink(ctx, claim, where) end
+    return
+  end
+  if ctx.coverage then cli_eligibility.attach_session_coverage(ctx, value) end
+  local r = session:check(ctx.check_opts)
+  if #r.findings > 0 then emit(ctx, reports.session_entry(value, r.findings)) end
+  for _, c in ipairs(r.claims) do emit(ctx, reports.entry(c.claim, track(ctx, c.report))) end
+end
+
+-- One JSON value that should be an object (a claim or a session).
+local function value_record(ctx, value, text, where)
+  if not is_object(value) then
+    local kind = type(value) == "table" and "an array" or ("a " .. type(value))
+    if value == core.null then kind = "null" end
+    local ok, encoded = pcall(bhclaim.encode, value)
+    local raw = text or (ok and encoded) or tostring(value)
+    return bad_record(ctx, where, raw, format("%s, not an object", kind), "not.object")
+  end
+  if value.participants ~= nil then return session_record(ctx, value, where) end
+  return claim_record(ctx, value, text, where)
+end
+
+-- "line 1, byte 57: ..." from decoding one line becomes "line 17, byte 57: ...".
+local function rebase(msg, line)
+  msg = tostring(msg)
+  local rel, tail = msg:match("^line (%d+)(.*)$")
+  if rel then return format("line %d%s", line + tonumber(rel) - 1, tail) end
+  return format("line %d: %s", line, msg)
+end
+
+local WHITE = { [9] = true, [10] = true, [13] = true, [32] = true }
+
+-- A whole JSON object on one line: "{" first and "}" last, white space
+-- aside. Looks at the two ends byte by byte: a pattern anchored at the end
+-- would walk the whole (long) line.
+local function object_line(line)
+  local i, j = 1, #line
+  while i <= j and WHITE[line:byte(i)] do i = i + 1 end
+  while j >= i and WHITE[line:byte(j)] do j = j - 1 end
+  return j > i and line:byte(i) == 123 and line:byte(j) == 125   -- "{" and "}"
+end
+
+--- One NDJSON line. A claim object goes to the core as text (with a
+-- summary for the report), so the line is parsed once; sessions and
+-- anything else are decoded first.
+local function ndjson_line(ctx, text, where)
+  if not ctx.sink and not ctx.coverage and object_line(text)
+      and not text:find('"participants"', 1, true) then
+    local report, msg, id = bhclaim.check(text, ctx.check_opts)
+    if not report then return bad_record(ctx, where, text, rebase(msg, where.line), id) end
+    return emit(ctx, reports.entry(nil, track(ctx, report)))
+  end
+  if ctx.sink and ctx.raw_claims and object_line(text)
+      and not text:find('"participants"', 1, true) then
+    return ctx.sink(ctx, text, where)   -- 837P export reads the JSON text itself
+  end
+  local value, msg, id = core.decode(text)
+  if value == nil then return bad_record(ctx, where, text, rebase(msg, where.line), id) end
+  return value_record(ctx, value, text, where)
+end
+
+-- {====================================================================
+-- Inputs: detection and reading
+-- =====================================================================
+
+-- A line holding one whole JSON object: the mark of NDJSON.
+-- Runs NDJSON records from `pending` (text already read, starting at line
+-- `first`) then from the file, stopping after `limit` bytes when given.
+local function ndjson_stream(ctx, src, pending, first, limit)
+  local lineno, pos = first - 1, 1
+  local fh = src.fh
+  local function handle(line)
+    lineno = lineno + 1
+    if line:find("%S") then ndjson_line(ctx, line, { name = src.name, line = lineno }) end
+  end
+  while true do
+    local nl = pending:find("\n", pos, true)
+    if not nl then break end
+    handle(pending:sub(pos, nl - 1))
+    pos = nl + 1
+  end
+  local tail = pending:sub(pos)
+  local used = #pending
+  local more = fh and (limit == nil or used < limit) and fh:read("*l")
+  if more then
+    handle(tail .. more)
+    used = used + #more + 1
+  elseif tail ~= "" then
+    return handle(tail)
+  end
+  if not more then return end
+  for line in fh:lines() do
+    if limit and used >= limit then break end
+    used = used + #line + 1
+    handle(line)
+  end
+end
+
+local function first_line_of(text)
+  return text:match("^[^\n]*")
+end
+
+
+-- The arguments core x12 stream checks take, resolved as bhclaim.x12.check
+-- resolves them: the date, the compiled profiles by payer kind (--profile
+-- for every kind) and the module's NCCI table.
+local function x12_check_args(ctx)
+  return ctx.today, bhclaim.x12.profiles(ctx.profile), bhclaim.ncci.table()
+end
+
+-- Checks (or hands to the export) the claims of an 837P stream, a batch at
+-- a time, so neither the file nor its claims are held whole.
+local function x12_claims(ctx, src, stream, first)
+  local n, state, batch = 0, nil, nil  -- luacheck: ignore 311
+  local today, by_kind, ncci = x12_check_args(ctx)
+  local opts = ctx.check_opts
+  repeat
+    poll_signal()
+    if ctx.sink or ctx.coverage or opts.rules then
+      batch, state = stream:read(X12_BATCH)
+      for _, claim in ipairs(batch) do
+        n = n + 1
+        if ctx.sink or ctx.coverage then
+          -- The export takes claim tables; --coverage attaches the 271
+          -- answer to each claim before checking it.
+          claim_record(ctx, claim, nil, { name = src.name, line = first, element = n })
+        else
+          -- Lua rules read claim tables, as bhclaim.x12.check does then.
+          emit(ctx, reports.entry(nil, track(ctx, bhclaim.check(claim, { today = opts.today,
+            payer = opts.payer, rules = opts.rules, summary = true }))))
+        end
+      end
+    else
+      batch, state = stream:check(X12_BATCH, today, by_kind, ncci, nil, report_mod.report_mt,
+        report_mod.finding_mt)
+      for _, r in ipairs(batch) do
+        n = n + 1
+        emit(ctx, reports.entry(nil, track(ctx, r)))
+      end
+    end
+  until state ~= "more"
+  return n, state
+end
+
+-- An 837P: mapped and read claim by claim (standard input is spooled to
+-- the run's temporary directory first).
+local function x12_input(ctx, src, block)
+  local path = src.path
+  if not path then
+    path = temp_path(ctx.run, "stdin.837")
+    local f = checked(assert(io.open(path, "wb")), path)
+    f:write(block)
+    copy_from(src.fh, f, nil)
+    f:close()
+  end
+  local stream, msg, line, raw = core.x12_stream(path, ctx.lenient)
+  if not stream then
+    bad_record(ctx, { name = src.name, line = line ~= 0 and line or nil }, raw, msg, "x12")
+    ctx.unreadable = true
+    return
+  end
+  local lead = block:find("ISA", 1, true) or 1
+  local n, state = x12_claims(ctx, src, stream, count_lines(block:sub(1, lead - 1)) + 1)
+  if state == "error" then
+    local err, err_line, segment = stream:error()
+    bad_record(ctx, { name = src.name, line = err_line }, segment, err, "x12")
+    if n == 0 then ctx.unreadable = true end
+  end
+  stream:close()
+  if not src.path then os.remove(path) end
+end
+
+-- A JSON array, streamed: its elements are split out as the text comes
+-- and each is one record (a claim object is checked from its text, as an
+-- NDJSON line is). A broken array structure ends the input as unreadable.
+local function array_input(ctx, src, text)
+  local scanner = core.json_array_scanner(src.first)
+  local n = 0
+  while text do
+    local elements, lines = scanner:feed(text)
+    if not elements then
+      bad_record(ctx, { name = src.name, line = src.first }, "", lines, "json.array")
+      ctx.unreadable = true
+      return
+    end
+    for i, element in ipairs(elements) do
+      n = n + 1
+      ndjson_line(ctx, element, { name = src.name, line = lines[i], element = n })
+    end
+    poll_signal()
+    text = src.fh:read(CHUNK)
+  end
+  local count, msg = scanner:finish()
+  if not count then
+    bad_record(ctx, { name = src.name, line = src.first }, scanner:rest(), msg, "json.array")
+    ctx.unreadable = true
+  end
+end
+
+-- A whole JSON text that is not an array: an object, or (failing that)
+-- NDJSON whose first line is broken, or one bad record.
+local function json_input(ctx, src, text, first)
+  local value, msg, id = core.decode(text)
+  if value ~= nil then
+    if is_object(value) then return value_record(ctx, value, nil, { name = src.name,
+      line = first }) end
+    for i, v in ipairs(value) do
+      value_record(ctx, v, nil, { name = src.name, line = first, element = i })
+    end
+    return
+  end
+  local lines = 0
+  for line in text:gmatch("[^\n]+") do
+    if object_line(line) then lines = lines + 1 end
+    if lines >= 2 then return ndjson_stream(ctx, { name = src.name }, text .. "\n", 1) end
+  end
+  bad_record(ctx, { name = src.name, line = first }, text, rebase(msg, 1), id)
+  ctx.unreadable = true
+end
+
+
+-- Reads on until `block` holds a line break after `from` (or the input
+-- ends). Each read is searched alone and the pieces joined once: looking
+-- through the whole block after every read made a long line quadratic.
+local function read_line_end(src, block, from)
+  if block:find("\n", from, true) then return block end
+  local parts = { block }
+  while true do
+    local more = src.fh:read(PEEK)
+    if not more then break end
+    parts[#parts + 1] = more
+    if more:find("\n", 1, true) then break end
+  end
+  return concat(parts)
+end
+
+local function rest_of(src)
+  return src.fh:read("*a") or ""
+end
+
+-- Reads the first block, decides what the input is, and runs it.
+local function run_source(ctx, src)
+  local block = src.fh:read(PEEK) or ""
+  if block:sub(1, 3) == "\239\187\191" then block = block:sub(4) end
+  local lead, blank_lines = block:find("%S"), 0
+  while not lead do
+    -- Only white space so far: read on (a blank head of a large file).
+    local more = src.fh:read(PEEK)
+    if not more then
+      poll_signal()   -- a read cut short by Ctrl-C looks like the end
+      ctx.err:write(format("bhclaim: %s: no records\n", src.name))
+      ctx.unreadable = true
+      return
+    end
+    blank_lines = blank_lines + count_lines(block)
+    block = more
+    lead = block:find("%S")
+  end
+  local first = blank_lines + count_lines(block:sub(1, lead - 1)) + 1
+  local c = block:sub(lead, lead)
+  if c == "{" then
+    block = read_line_end(src, block, lead)
+    if object_line(first_line_of(block:sub(lead))) then
+      if ctx.jobs > 1 and not ctx.part and not ctx.sink then return run_jobs(ctx, src, block) end
+      return ndjson_stream(ctx, src, block, blank_lines + 1)
+    end
+    return json_input(ctx, src, block .. rest_of(src), first)
+  elseif c == "[" then
+    src.first = first
+    return array_input(ctx, src, block)
+  elseif block:sub(lead, lead + 2) == "ISA" then
+    return x12_input(ctx, src, block)
+  end
+  ctx.err:write(format("bhclaim: %s: not JSON, NDJSON or X12 837P (it does not start "
+    .. "with '{', '[' or 'ISA')\n", src.name))
+  ctx.unreadable = true
+end
+
+local function open_source(ctx, name)
+  if name == "-" then return { name = "(stdin)", fh = io.stdin } end
+  local fh, err = io.open(name, "rb")
+  if not fh then
+    ctx.err:write("bhclaim: cannot read " .. tostring(err) .. "\n")
+    ctx.unreadable = true
+    return nil
+  end
+  return { name = name, fh = fh, path = name }
+end
+
+local function run_sources(ctx, files)
+  if #files == 0 then files = { "-" } end
+  for _, name in ipairs(files) do
+    local src = open_source(ctx, name)
+    if src then
+      run_source(ctx, src)
+      if src.fh ~= io.stdin then src.fh:close() end
+    end
+  end
+end
+
+-- {====================================================================
+-- check and audit
+-- =====================================================================
+
+local function summary_line(s)
+  return format("%d claim%s: %d clean, %d with errors, %d with warnings; %d bad record%s; "
+    .. "charges at risk %s\n", s.claims, s.claims == 1 and "" or "s", s.clean, s.with_errors,
+    s.with_warnings, s.bad_records, s.bad_records == 1 and "" or "s",
+    reports.money(s.cents_at_risk))
+end
+
+local function finish(ctx)
+  erase_progress(ctx)
+  if ctx.reject then ctx.reject:close() end
+  if ctx.part then return write_part_stats(ctx) end
+  local s = ctx.stats
+  if ctx.mode == "audit" then
+    if ctx.format == "json" then
+      ctx.out:write(reports.summary_json(s, ctx.top))
+    elseif ctx.format == "csv" then
+      ctx.out:write(reports.summary_csv(s))
+    else
+      ctx.out:write(reports.summary_text(s, ctx.top))
+    end
+  elseif ctx.format == "text" then
+    ctx.out:write(summary_line(s))
+  end
+end
+
+local function exit_status(ctx)
+  if ctx.unreadable then return 2 end
+  local s = ctx.stats
+  if s.with_errors > 0 or s.bad_records > 0 then return 1 end
+  for _, r in pairs(s.rules) do
+    if r.severity == "error" then return 1 end
+  end
+  return 0
+end
+
+--- Runs `check` or `audit` (mode) over the command line's files (a: the
+-- parsed command line; env: as cli.main's).
+function M.run(a, env, mode)
+  local ctx, msg = new_context(a, env, mode)
+  if not ctx then return nil, msg end
+  if ctx.mode == "check" and ctx.format == "csv" and not ctx.part then
+    ctx.out:write(reports.csv_header())
+  end
+  if ctx.part then
+    run_part(ctx, a.args[1], ndjson_stream)
+  else
+    run_sources(ctx, a.args)
+  end
+  finish(ctx)
+  return exit_status(ctx)
+end
+
+--- Runs `check` over one open source, as `check` does over a file: the
+-- service (bhclaim.service) hands its request body here so that its answer
+-- is the command line's, line for line.
+-- @tparam table opts the check options by name (format, today, profile, rules, lenient)
+-- @tparam table src {name, fh}: fh has the file methods read(n), read("*l"),
+--   read("*a") and lines()
+-- @tparam table env stdout, stderr (objects with write); quiet = true
+-- @tparam[opt] table check_opts more options for bhclaim.check (disable, ncci)
+-- @treturn number|nil exit status as `check` gives it (or nil, message)
+-- @treturn table the summary (reports.summary)
+function M.check_source(opts, src, env, check_opts)
+  -- What M.main sets up for a run: checked output, the run's own state
+  -- (temporary directory, children), removed when the source is done.
+  env.out = env.out or checked(env.stdout, "(stdout)")
+  env.run = env.run or { children = {} }
+  local ctx, msg = new_context({ opts = opts, args = {}, lists = {} }, env, "check")
+  if not ctx then return nil, msg end
+  for k, v in pairs(check_opts or {}) do ctx.check_opts[k] = v end
+  local ok, err = pcall(function()
+    run_source(ctx, src)
+    finish(ctx)
+  end)
+  clean_up(env.run)
+  if not ok then error(err, 0) end
+  return exit_status(ctx), ctx.stats
+end
+
+M.HELP = HELP
+M.new_context, M.run_sources, M.bad_record = new_context, run_sources, bad_record
+
+return M

@@ -34,7 +34,8 @@ typedef struct batch {
     bh_finding *extra;          /* claim.duplicate findings of one claim */
 } batch;
 
-typedef enum out_format { OUT_TEXT, OUT_JSON, OUT_CSV } out_format;
+/* none: audit, which prints only the summary */
+typedef enum out_format { OUT_TEXT, OUT_JSON, OUT_CSV, OUT_NONE } out_format;
 
 /* What one call needs, resolved once; stack indices of the Lua values. */
 typedef struct run {
@@ -257,6 +258,7 @@ static void flush_summary(lua_State *L, const run *r, int stats) {
 static void write_entry(lua_State *L, batch *b, const run *r, size_t n, long line) {
     bh_report_entry e;
     bh_status st;
+    if (r->format == OUT_NONE) return;
     e.claim_id = b->claim->id;
     e.claim = b->claim;
     e.findings = b->order;
@@ -320,7 +322,8 @@ static out_format format_arg(lua_State *L, int opts) {
     if (strcmp(f, "json") == 0) return OUT_JSON;
     if (strcmp(f, "csv") == 0) return OUT_CSV;
     if (strcmp(f, "text") == 0) return OUT_TEXT;
-    luaL_argerror(L, opts, "format must be text, json or csv");
+    if (strcmp(f, "none") == 0) return OUT_NONE;
+    luaL_argerror(L, opts, "format must be text, json, csv or none");
     return OUT_TEXT;
 }
 
@@ -369,7 +372,7 @@ static void open_run(lua_State *L, run *r, int opts, int stats) {
 /* Pushes the call's answers: output, then what the caller passes on. */
 static void close_run(lua_State *L, batch *b, const run *r, int tracker_at, int stats) {
     lua_getfield(L, tracker_at, "tracker");
-    lua_pushnumber(L, r->tracker_n);
+    lua_pushinteger(L, (lua_Integer)r->tracker_n);
     lua_setfield(L, -2, "n");
     lua_pop(L, 1);
     flush_summary(L, r, stats);
@@ -384,7 +387,7 @@ check does, until the text ends or a record needs the Lua path.
 @tparam string text whole lines ("\n" after each but perhaps the last)
 @tparam integer pos 1-based byte where a line starts
 @tparam integer line that line's number
-@tparam table opts format, today, source, ncci, by_kind (compiled profiles
+@tparam table opts format (text, json, csv, none), today, source, ncci, by_kind (compiled profiles
   by payer kind), limited ({kind = {code = true}}: codes under a frequency
   limit), tracker (bhclaim.batch's)
 @tparam table stats the run's summary (reports.summary), added to

@@ -148,12 +148,16 @@ end
 -- Records: good ones are checked, bad ones counted and written out
 -- =====================================================================
 
--- Counts a record and looks for a signal; every PROGRESS_EVERY records
--- shows the count (or, in a --jobs child, leaves it for the parent).
-local function progress(ctx)
-  ctx.records = ctx.records + 1
+-- Counts n records (default 1) and looks for a signal; every
+-- PROGRESS_EVERY records shows the count (or, in a --jobs child, leaves it
+-- for the parent).
+local function progress(ctx, n)
+  local before = ctx.records
+  ctx.records = before + (n or 1)
   poll_signal()
-  if ctx.records % PROGRESS_EVERY ~= 0 then return end
+  if math.floor(ctx.records / PROGRESS_EVERY) == math.floor(before / PROGRESS_EVERY) then
+    return
+  end
   if ctx.show_progress and ctx.records > 1000 then show_progress(ctx, ctx.records) end
   local path = ctx.args.opts.progress
   if path then
@@ -187,7 +191,7 @@ local function bad_record(ctx, where, raw, reason, id)
   end
 end
 
-local function emit(ctx, e)
+local function emit(ctx, e, where)
   reports.summary_add(ctx.stats, e)
   progress(ctx)
   local fmt = ctx.mode == "check" and ctx.format or nil
@@ -197,7 +201,7 @@ local function emit(ctx, e)
   elseif fmt == "json" then
     ctx.out:write(reports.json(e), "\n")
   elseif fmt == "csv" then
-    ctx.out:write(reports.csv(e))
+    ctx.out:write(reports.csv(e, where))
   end
 end
 
@@ -208,7 +212,7 @@ local function claim_record(ctx, claim, text, where)
   local input = (text and not ctx.check_opts.rules) and text or claim
   local report, msg, id = bhclaim.check(input, ctx.check_opts)
   if not report then return bad_record(ctx, where, text or "", msg, id) end
-  emit(ctx, reports.entry(claim, track(ctx, report)))
+  emit(ctx, reports.entry(claim, track(ctx, report)), where)
 end
 
 local function session_record(ctx, value, where)
@@ -220,8 +224,10 @@ local function session_record(ctx, value, where)
   end
   if ctx.coverage then cli_eligibility.attach_session_coverage(ctx, value) end
   local r = session:check(ctx.check_opts)
-  if #r.findings > 0 then emit(ctx, reports.session_entry(value, r.findings)) end
-  for _, c in ipairs(r.claims) do emit(ctx, reports.entry(c.claim, track(ctx, c.report))) end
+  if #r.findings > 0 then emit(ctx, reports.session_entry(value, r.findings), where) end
+  for _, c in ipairs(r.claims) do
+    emit(ctx, reports.entry(c.claim, track(ctx, c.report)), where)
+  end
 end
 
 -- One JSON value that should be an object (a claim or a session).
@@ -265,7 +271,7 @@ local function ndjson_line(ctx, text, where)
       and not text:find('"participants"', 1, true) then
     local report, msg, id = bhclaim.check(text, ctx.check_opts)
     if not report then return bad_record(ctx, where, text, rebase(msg, where.line), id) end
-    return emit(ctx, reports.entry(nil, track(ctx, report)))
+    return emit(ctx, reports.entry(nil, track(ctx, report)), where)
   end
   if ctx.sink and ctx.raw_claims and object_line(text)
       and not text:find('"participants"', 1, true) then
@@ -277,6 +283,101 @@ local function ndjson_line(ctx, text, where)
 end
 
 -- {====================================================================
+-- The batch path: records checked and reported in C (core.check_batch),
+-- a chunk at a time; a record that needs Lua comes back to ndjson_line
+-- -- see csrc/lua/check_batch.c for which. Output and summary are the
+-- Lua path's, byte for byte.
+-- =====================================================================
+
+-- check_opts keys the batch path takes as bhclaim.check does; any other
+-- (rules, disable, provider_kind...) keeps the run on the Lua path.
+local BATCH_CHECK_OPTS = { today = true, payer = true, summary = true, ncci = true }
+local PAYER_KINDS = { "", "medicare", "medicaid", "commercial", "other" }
+
+-- Codes under a code.frequency limit, by payer kind ("" unknown), as the
+-- tracker finds the profile of each kind: claims with one go to Lua.
+local function limited_codes(tracker)
+  local limited = {}
+  for _, kind in ipairs(PAYER_KINDS) do
+    local profile = tracker.profile_for and tracker.profile_for(kind ~= "" and kind or nil)
+    local by_code = profile and tracker:limits_of(profile)
+    if by_code then
+      limited[kind] = {}
+      for code in pairs(by_code) do limited[kind][code] = true end
+    end
+  end
+  return limited
+end
+
+-- The options of core.check_batch's calls for this run, or false when the
+-- run cannot take the batch path (export, --coverage, --rules...).
+local function batch_options(ctx)
+  if ctx.batch_opts ~= nil then return ctx.batch_opts end
+  local usable = not ctx.sink and not ctx.coverage and ctx.tracker ~= nil
+  for k in pairs(ctx.check_opts) do
+    if not BATCH_CHECK_OPTS[k] then usable = false end
+  end
+  if not usable then
+    ctx.batch_opts = false
+    return false
+  end
+  ctx.batch = core.check_batch()
+  ctx.batch_opts = { format = ctx.mode == "check" and ctx.format or "none", today = ctx.today,
+    ncci = ctx.check_opts.ncci or bhclaim.ncci.table(),
+    by_kind = bhclaim.x12.profiles(ctx.profile), limited = limited_codes(ctx.tracker),
+    tracker = ctx.tracker }
+  return ctx.batch_opts
+end
+
+local function batch_output(ctx, out, records)
+  progress(ctx, records)
+  if out ~= "" then
+    if ctx.share_terminal then erase_progress(ctx) end
+    ctx.out:write(out)
+  end
+end
+
+-- Runs the whole lines of text (and its last line too when final) from
+-- line number `line` on; returns the unrun rest and its line number.
+local function batch_lines(ctx, bopts, src, text, line, final)
+  local stop = final and #text or (text:match("^.*()\n") or 0)
+  local body = stop == #text and text or text:sub(1, stop)
+  local pos = 1
+  bopts.source = src.name
+  while pos <= #body do
+    local out, next_pos, next_line, records, handed = ctx.batch:lines(body, pos, line, bopts,
+      ctx.stats)
+    batch_output(ctx, out, records)
+    pos, line = next_pos, next_line
+    if handed then
+      local nl = body:find("\n", pos, true) or #body + 1
+      ndjson_line(ctx, body:sub(pos, nl - 1), { name = src.name, line = line })
+      pos, line = nl + 1, line + 1
+    end
+  end
+  return text:sub(stop + 1), line
+end
+
+-- ndjson_stream on the batch path: the input is read a chunk at a time.
+local function ndjson_batch(ctx, bopts, src, pending, first, limit)
+  local fh, used = src.fh, #pending
+  local tail, line = batch_lines(ctx, bopts, src, pending, first, fh == nil)
+  while fh and (limit == nil or used < limit) do
+    local more = fh:read(limit and math.min(CHUNK, limit - used) or CHUNK)
+    if not more then break end
+    used = used + #more
+    poll_signal()
+    tail, line = batch_lines(ctx, bopts, src, tail .. more, line, false)
+  end
+  if fh and limit and tail ~= "" then
+    -- the range ends inside a line: the line is this range's, whole
+    local rest = fh:read("*l")
+    if rest then tail = tail .. rest end
+  end
+  if tail ~= "" then batch_lines(ctx, bopts, src, tail, line, true) end
+end
+
+-- {====================================================================
 -- Inputs: detection and reading
 -- =====================================================================
 
@@ -284,6 +385,8 @@ end
 -- Runs NDJSON records from `pending` (text already read, starting at line
 -- `first`) then from the file, stopping after `limit` bytes when given.
 local function ndjson_stream(ctx, src, pending, first, limit)
+  local bopts = batch_options(ctx)
+  if bopts then return ndjson_batch(ctx, bopts, src, pending, first, limit) end
   local lineno, pos = first - 1, 1
   local fh = src.fh
   local function handle(line)
@@ -340,11 +443,13 @@ local function x12_claims(ctx, src, stream, first)
         if ctx.sink or ctx.coverage then
           -- The export takes claim tables; --coverage attaches the 271
           -- answer to each claim before checking it.
-          claim_record(ctx, claim, nil, { name = src.name, line = first, element = n })
+          claim_record(ctx, claim, nil, { name = src.name, line = first, element = n,
+            x12_claim = n })
         else
           -- Lua rules read claim tables, as bhclaim.x12.check does then.
           emit(ctx, reports.entry(nil, track(ctx, bhclaim.check(claim, { today = opts.today,
-            payer = opts.payer, rules = opts.rules, summary = true }))))
+            payer = opts.payer, rules = opts.rules, summary = true }))),
+            { name = src.name, x12_claim = n })
         end
       end
     else
@@ -352,7 +457,7 @@ local function x12_claims(ctx, src, stream, first)
         report_mod.finding_mt)
       for _, r in ipairs(batch) do
         n = n + 1
-        emit(ctx, reports.entry(nil, track(ctx, r)))
+        emit(ctx, reports.entry(nil, track(ctx, r)), { name = src.name, x12_claim = n })
       end
     end
   until state ~= "more"
@@ -400,9 +505,19 @@ local function array_input(ctx, src, text)
       ctx.unreadable = true
       return
     end
-    for i, element in ipairs(elements) do
-      n = n + 1
-      ndjson_line(ctx, element, { name = src.name, line = lines[i], element = n })
+    local bopts, i = batch_options(ctx), 1
+    if bopts then bopts.source = src.name end
+    while i <= #elements do
+      if bopts then
+        local out, next_i, records = ctx.batch:texts(elements, lines, i, bopts, ctx.stats)
+        batch_output(ctx, out, records)
+        n, i = n + next_i - i, next_i
+      end
+      if i <= #elements then
+        n = n + 1
+        ndjson_line(ctx, elements[i], { name = src.name, line = lines[i], element = n })
+        i = i + 1
+      end
     end
     poll_signal()
     text = src.fh:read(CHUNK)

@@ -123,6 +123,32 @@ describe("check's batch path", function()
     end
   end
 
+  it("writes what the Lua path writes for an 837P", function()
+    local claims = {}
+    local env = dofile("examples/envelope.lua")
+    env.date, env.time, env.unchecked = "2026-05-01", "1200", true
+    for _, text in ipairs(objects) do
+      local t = bhclaim.decode(text)
+      -- the claims an 837P can carry
+      if t and t.participants == nil and bhclaim.x12.write({ t }, env) then
+        claims[#claims + 1] = t
+      end
+    end
+    local x12 = tmpfile(assert(bhclaim.x12.write(claims, env)))
+    for _, fmt in ipairs({ "text", "json", "csv" }) do
+      local out_c, err_c, status_c, stats_c = run(x12, fmt, false)
+      local out_l, err_l, status_l, stats_l = run(x12, fmt, true)
+      assert.equal(out_l, out_c)
+      assert.equal(err_l, err_c)
+      assert.equal(status_l, status_c)
+      assert.same(stats_l, stats_c)
+      assert.truthy(stats_c.claims >= 10, stats_c.claims)
+    end
+    local csv = run(x12, "csv", false)
+    assert.truthy(csv:find(",in,1\r\n", 1, true))
+    assert.truthy(csv:find("code.frequency", 1, true))
+  end)
+
   it("finds claim.duplicate and code.frequency as the Lua path does", function()
     local out = run(ndjson, "json", false)
     assert.truthy(out:find('"rule":"claim.duplicate"', 1, true))

@@ -75,6 +75,11 @@ void bhl_read_x12_options(lua_State *L, int idx, bh_x12_options *opt);
 const bh_profile *bhl_profile_for_kind(lua_State *L, int idx, bh_payer_kind kind);
 bh_ncci *bhl_check_ncci(lua_State *L, int idx);
 
+/* Reads the next claim of the core.x12_stream at idx: 1 with *claim (valid
+** until the next read), 0 at the end, -1 after a structural error (the
+** stream's error method tells it). Raises on a closed stream. stream.c. */
+int bhl_x12_stream_next(lua_State *L, int idx, const bh_claim **claim);
+
 /* The check command's batch path (check_batch.c). */
 void bhl_open_check_batch(lua_State *L);
 

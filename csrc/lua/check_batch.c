@@ -134,8 +134,8 @@ static int frequency_limited(lua_State *L, const run *r, const bh_claim *c) {
 /* Adds the claim to the tracker (its number and label) and appends its
 ** claim.duplicate findings to b->extra, their messages pushed on the stack.
 ** Returns how many. */
-static int track_duplicates(lua_State *L, batch *b, run *r, const char *patient, size_t plen) {
-    const bh_claim *c = b->claim;
+static int track_duplicates(lua_State *L, batch *b, run *r, const bh_claim *c,
+                            const char *patient, size_t plen) {
     char key[512];
     int i, n = 0;
     lua_Number number = ++r->tracker_n;
@@ -255,12 +255,13 @@ static void flush_summary(lua_State *L, const run *r, int stats) {
 ** One record
 ** ===================================================================== */
 
-static void write_entry(lua_State *L, batch *b, const run *r, size_t n, long line) {
+static void write_entry(lua_State *L, batch *b, const run *r, const bh_claim *c, size_t n,
+                        long line) {
     bh_report_entry e;
     bh_status st;
     if (r->format == OUT_NONE) return;
-    e.claim_id = b->claim->id;
-    e.claim = b->claim;
+    e.claim_id = c->id;
+    e.claim = c;
     e.findings = b->order;
     e.n_findings = n;
     e.source = r->source;
@@ -271,29 +272,21 @@ static void write_entry(lua_State *L, batch *b, const run *r, size_t n, long lin
     if (st != BH_OK) luaL_error(L, "bhclaim: out of memory");
 }
 
-/* Checks one record and writes its report line: 1, or 0 when the record is
-** for the Lua path (nothing of the run has changed then). */
-static int check_record(lua_State *L, batch *b, run *r, const char *p, size_t len, long line) {
+/* Checks a claim and writes its report line: 1, or 0 when the claim is for
+** the Lua path (a code under a frequency limit; nothing of the run has
+** changed then). The report holds what parsing found. */
+static int check_claim(lua_State *L, batch *b, run *r, const bh_claim *c, long line) {
     bh_check_options options;
-    bh_error err;
-    bh_status st;
     char patient[256];
-    size_t plen, ncore, n;
+    size_t plen = bh_claim_patient_key(c, patient, sizeof patient), ncore, n;
     int i, top = lua_gettop(L), extra = 0;
-    if (!object_line(p, len) || contains(p, len, "\"participants\"")) return 0;
-    bh_report_reset(b->report);
-    st = bh_claim_parse_json(b->claim, p, len, b->report, &err);
-    if (st == BH_ERR_SYNTAX || st == BH_ERR_LIMIT) return 0;
-    if (st != BH_OK) luaL_error(L, "bhclaim: out of memory");
-    plen = bh_claim_patient_key(b->claim, patient, sizeof patient);
-    if (plen > 0 && frequency_limited(L, r, b->claim)) return 0;
+    if (plen > 0 && frequency_limited(L, r, c)) return 0;
     memset(&options, 0, sizeof options);
     options.today = r->today;
-    options.profile = bhl_profile_for_kind(L, r->by_kind, b->claim->payer.kind);
+    options.profile = bhl_profile_for_kind(L, r->by_kind, c->payer.kind);
     options.ncci = r->ncci;
     options.provider_kind = BH_PROVIDER_PRACTITIONER;
-    if (bh_claim_check(b->claim, &options, b->report) != BH_OK)
-        luaL_error(L, "bhclaim: out of memory");
+    if (bh_claim_check(c, &options, b->report) != BH_OK) luaL_error(L, "bhclaim: out of memory");
     ncore = bh_report_count(b->report);
     {
         const bh_finding **order = realloc(b->order, (ncore + BH_MAX_LINES) * sizeof *order);
@@ -301,13 +294,26 @@ static int check_record(lua_State *L, batch *b, run *r, const char *p, size_t le
         b->order = order;
     }
     n = bh_report_order(b->report, ncore, b->order);
-    if (plen > 0) extra = track_duplicates(L, b, r, patient, plen);
+    if (plen > 0) extra = track_duplicates(L, b, r, c, patient, plen);
     for (i = 0; i < extra; i++) b->order[n++] = &b->extra[i];
-    summary_add(L, r, b->claim, b->order, n);
-    write_entry(L, b, r, n, line);
+    summary_add(L, r, c, b->order, n);
+    write_entry(L, b, r, c, n, line);
     lua_settop(L, top);
     r->records++;
     return 1;
+}
+
+/* Parses and checks one JSON record: 1, or 0 when it is for the Lua path
+** (not one object on its line, a session, or JSON that does not parse). */
+static int check_record(lua_State *L, batch *b, run *r, const char *p, size_t len, long line) {
+    bh_error err;
+    bh_status st;
+    if (!object_line(p, len) || contains(p, len, "\"participants\"")) return 0;
+    bh_report_reset(b->report);
+    st = bh_claim_parse_json(b->claim, p, len, b->report, &err);
+    if (st == BH_ERR_SYNTAX || st == BH_ERR_LIMIT) return 0;
+    if (st != BH_OK) luaL_error(L, "bhclaim: out of memory");
+    return check_claim(L, b, r, b->claim, line);
 }
 
 /* {====================================================================
@@ -470,9 +476,63 @@ static int batch_texts(lua_State *L) {
     return 4;
 }
 
+/* Pushes the claim's report as stream:check does (report_mt, finding_mt,
+** summary), for the Lua path. */
+static void push_x12_report(lua_State *L, batch *b, int opts, const bh_claim *c) {
+    static const char *const keys[] = {"today", "by_kind", "ncci", "provider_kind",
+                                       "report_mt", "finding_mt"};
+    int i, at = lua_gettop(L) + 1;
+    luaL_checkstack(L, 8, "x12 report");
+    for (i = 0; i < 6; i++) lua_getfield(L, opts, keys[i]);
+    bhl_push_x12_check(L, at, c, b->report);
+    lua_replace(L, at);
+    lua_settop(L, at);
+}
+
+/***
+Reads up to max claims of an 837P stream (core.x12_stream) and checks
+each, as batch:lines does; a claim for the Lua path ends the call and
+comes back as stream:check's report.
+@function batch:x12
+@tparam userdata stream
+@tparam integer max
+@tparam integer done claims of the stream before these (the CSV's position)
+@tparam table opts as for batch:lines, and report_mt, finding_mt
+@tparam table stats as for batch:lines
+@treturn string the report lines
+@treturn integer claims done here
+@treturn string "more", "end" or "error" (then see stream:error)
+@treturn[opt] table the report of the claim for the Lua path, the claim
+  after those done here
+*/
+static int batch_x12(lua_State *L) {
+    batch *b = check_batch(L);
+    lua_Integer max = luaL_checkinteger(L, 3), before = luaL_checkinteger(L, 4), done = 0;
+    const bh_claim *c;
+    int rc = 1, handed = 0;
+    run r;
+    open_run(L, &r, 5, 6);
+    while (done < max && (rc = bhl_x12_stream_next(L, 2, &c)) == 1) {
+        bh_report_reset(b->report);
+        if (!check_claim(L, b, &r, c, (long)(before + done + 1))) {
+            handed = lua_gettop(L) + 1;
+            push_x12_report(L, b, 5, c);
+            break;
+        }
+        done++;
+    }
+    close_run(L, b, &r, 5, 6);
+    lua_pushinteger(L, done);
+    lua_pushstring(L, rc == 1 ? "more" : rc == 0 ? "end" : "error");
+    if (!handed) return 3;
+    lua_pushvalue(L, handed);
+    return 4;
+}
+
 static const luaL_Reg batch_methods[] = {
     {"lines", batch_lines},
     {"texts", batch_texts},
+    {"x12", batch_x12},
     {NULL, NULL}
 };
 

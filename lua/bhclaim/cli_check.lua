@@ -452,6 +452,18 @@ local function x12_claims(ctx, src, stream, first)
             { name = src.name, x12_claim = n })
         end
       end
+    elseif batch_options(ctx) then
+      local bopts = batch_options(ctx)
+      local out, done, report
+      bopts.source, bopts.report_mt, bopts.finding_mt = src.name, report_mod.report_mt,
+        report_mod.finding_mt
+      out, done, state, report = ctx.batch:x12(stream, X12_BATCH, n, bopts, ctx.stats)
+      batch_output(ctx, out, done)
+      n = n + done
+      if report then
+        n = n + 1
+        emit(ctx, reports.entry(nil, track(ctx, report)), { name = src.name, x12_claim = n })
+      end
     else
       batch, state = stream:check(X12_BATCH, today, by_kind, ncci, nil, report_mod.report_mt,
         report_mod.finding_mt)

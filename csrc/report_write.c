@@ -133,10 +133,20 @@ static void count(const bh_report_entry *e, size_t counts[3]) {
 ** Text
 ** ===================================================================== */
 
+/* A count in decimal digits (snprintf costs more than the rest of a line). */
+static bh_status put_count(bh_buffer *out, size_t n) {
+    char digits[24];
+    size_t i = sizeof digits;
+    do {
+        digits[--i] = (char)('0' + n % 10);
+        n /= 10;
+    } while (n > 0);
+    return bh_buffer_append(out, digits + i, sizeof digits - i);
+}
+
 static bh_status put_plural(bh_buffer *out, size_t n, const char *word) {
-    char num[32];
-    snprintf(num, sizeof num, "%lu ", (unsigned long)n);
-    if (put(out, num) != BH_OK || put(out, word) != BH_OK) return BH_ERR_NOMEM;
+    if (put_count(out, n) != BH_OK || put(out, " ") != BH_OK || put(out, word) != BH_OK)
+        return BH_ERR_NOMEM;
     return n == 1 ? BH_OK : put(out, "s");
 }
 
@@ -224,18 +234,18 @@ static bh_status put_patient_json(bh_buffer *out, const bh_claim *c) {
 }
 
 bh_status bh_report_write_json(bh_buffer *out, const bh_report_entry *e) {
-    char date[11], text[128];
+    char date[11];
     size_t counts[3], i;
     int ok;
     count(e, counts);
     ok = put(out, "{\"claim_id\":") == BH_OK && json_or_null(out, e->claim_id) == BH_OK &&
          put(out, ",\"patient\":") == BH_OK && put_patient_json(out, e->claim) == BH_OK &&
-         put(out, ",\"date\":") == BH_OK && json_or_null(out, first_date(e->claim, date)) == BH_OK;
-    snprintf(text, sizeof text,
-             ",\"ok\":%s,\"counts\":{\"error\":%lu,\"warning\":%lu,\"info\":%lu},\"findings\":[",
-             counts[BH_SEV_ERROR] == 0 ? "true" : "false", (unsigned long)counts[BH_SEV_ERROR],
-             (unsigned long)counts[BH_SEV_WARNING], (unsigned long)counts[BH_SEV_INFO]);
-    ok = ok && put(out, text) == BH_OK;
+         put(out, ",\"date\":") == BH_OK && json_or_null(out, first_date(e->claim, date)) == BH_OK &&
+         put(out, counts[BH_SEV_ERROR] == 0 ? ",\"ok\":true" : ",\"ok\":false") == BH_OK &&
+         put(out, ",\"counts\":{\"error\":") == BH_OK &&
+         put_count(out, counts[BH_SEV_ERROR]) == BH_OK && put(out, ",\"warning\":") == BH_OK &&
+         put_count(out, counts[BH_SEV_WARNING]) == BH_OK && put(out, ",\"info\":") == BH_OK &&
+         put_count(out, counts[BH_SEV_INFO]) == BH_OK && put(out, "},\"findings\":[") == BH_OK;
     for (i = 0; ok && i < e->n_findings; i++)
         ok = (i == 0 || put(out, ",") == BH_OK) && put_finding_json(out, e->findings[i]) == BH_OK;
     return ok ? put(out, "]}\n") : BH_ERR_NOMEM;

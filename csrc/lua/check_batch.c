@@ -32,6 +32,7 @@ typedef struct batch {
     bh_buffer out;              /* report lines of the current call */
     const bh_finding **order;   /* findings in print order */
     bh_finding *extra;          /* claim.duplicate findings of one claim */
+    unsigned char shift[256];   /* for has_session_key */
 } batch;
 
 /* none: audit, which prints only the summary */
@@ -96,14 +97,26 @@ static int object_line(const char *p, size_t n) {
     return j > i + 1 && p[i] == '{' && p[j - 1] == '}';
 }
 
-static int contains(const char *p, size_t n, const char *word) {
-    size_t w = strlen(word);
-    const char *end = p + n;
-    while ((size_t)(end - p) >= w) {
-        const char *q = memchr(p, word[0], (size_t)(end - p) - w + 1);
-        if (q == NULL) return 0;
-        if (memcmp(q, word, w) == 0) return 1;
-        p = q + 1;
+/* The mark of a session record: cli.lua hands a line holding it to Lua. */
+static const char SESSION_KEY[] = "\"participants\"";
+#define SESSION_KEY_LEN (sizeof SESSION_KEY - 1)
+
+/* Horspool's shift table for SESSION_KEY: a JSON line has a quote every
+** few bytes, so looking for the first byte and comparing is slow. */
+static void session_shifts(unsigned char shift[256]) {
+    size_t i;
+    for (i = 0; i < 256; i++) shift[i] = (unsigned char)SESSION_KEY_LEN;
+    for (i = 0; i + 1 < SESSION_KEY_LEN; i++)
+        shift[(unsigned char)SESSION_KEY[i]] = (unsigned char)(SESSION_KEY_LEN - 1 - i);
+}
+
+/* 1 when the line holds "participants" (with its quotes) anywhere. */
+static int has_session_key(const unsigned char shift[256], const char *p, size_t n) {
+    size_t at = 0;
+    while (n >= SESSION_KEY_LEN && at <= n - SESSION_KEY_LEN) {
+        unsigned char last = (unsigned char)p[at + SESSION_KEY_LEN - 1];
+        if (last == '"' && memcmp(p + at, SESSION_KEY, SESSION_KEY_LEN) == 0) return 1;
+        at += shift[last];
     }
     return 0;
 }
@@ -308,7 +321,7 @@ static int check_claim(lua_State *L, batch *b, run *r, const bh_claim *c, long l
 static int check_record(lua_State *L, batch *b, run *r, const char *p, size_t len, long line) {
     bh_error err;
     bh_status st;
-    if (!object_line(p, len) || contains(p, len, "\"participants\"")) return 0;
+    if (!object_line(p, len) || has_session_key(b->shift, p, len)) return 0;
     bh_report_reset(b->report);
     st = bh_claim_parse_json(b->claim, p, len, b->report, &err);
     if (st == BH_ERR_SYNTAX || st == BH_ERR_LIMIT) return 0;
@@ -390,13 +403,16 @@ static void close_run(lua_State *L, batch *b, const run *r, int tracker_at, int 
 Checks the NDJSON lines of text from byte pos on, as the command line's
 check does, until the text ends or a record needs the Lua path.
 @function batch:lines
-@tparam string text whole lines ("\n" after each but perhaps the last)
+@tparam string text lines, each ended by "\n"; a last line without one
+  waits for more text unless final
 @tparam integer pos 1-based byte where a line starts
 @tparam integer line that line's number
 @tparam table opts format (text, json, csv, none), today, source, ncci, by_kind (compiled profiles
   by payer kind), limited ({kind = {code = true}}: codes under a frequency
   limit), tracker (bhclaim.batch's)
 @tparam table stats the run's summary (reports.summary), added to
+@tparam[opt] boolean final the text ends the input: its last line is done
+  too, with or without "\n"
 @treturn string the report lines
 @treturn integer pos of the first line not done (#text + 1 at the end)
 @treturn integer its line number
@@ -409,13 +425,14 @@ static int batch_lines(lua_State *L) {
     const char *text = luaL_checklstring(L, 2, &len);
     size_t pos = (size_t)luaL_checkinteger(L, 3) - 1;
     long line = (long)luaL_checkinteger(L, 4);
-    int handed = 0;
+    int handed = 0, final = lua_toboolean(L, 7);
     run r;
     if (pos > len) luaL_argerror(L, 3, "beyond the text");
     open_run(L, &r, 5, 6);
     while (pos < len) {
         const char *p = text + pos, *nl = memchr(p, '\n', len - pos);
         size_t n = nl ? (size_t)(nl - p) : len - pos;
+        if (nl == NULL && !final) break;   /* the rest of the line is still to come */
         if (!blank(p, n) && !check_record(L, b, &r, p, n, line)) {
             handed = 1;
             break;
@@ -555,6 +572,7 @@ static int l_check_batch(lua_State *L) {
     b->claim = bh_claim_new();
     b->report = bh_report_new();
     b->extra = malloc(BH_MAX_LINES * sizeof *b->extra);
+    session_shifts(b->shift);
     if (b->claim == NULL || b->report == NULL || b->extra == NULL)
         return luaL_error(L, "bhclaim: out of memory");
     return 1;

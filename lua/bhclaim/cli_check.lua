@@ -337,38 +337,47 @@ local function batch_output(ctx, out, records)
   end
 end
 
--- Runs the whole lines of text (and its last line too when final) from
--- line number `line` on; returns the unrun rest and its line number.
+-- Bytes the batch path reads at once: below LuaJIT's threshold for
+-- allocating a string with its own mmap, so reading allocates no pages.
+local BATCH_CHUNK = 65536
+
+-- Runs the lines of text (its last line too when final, else only lines
+-- ended by "\n") from line number `line` on; returns the unrun rest and its
+-- line number.
 local function batch_lines(ctx, bopts, src, text, line, final)
-  local stop = final and #text or (text:match("^.*()\n") or 0)
-  local body = stop == #text and text or text:sub(1, stop)
-  local pos = 1
+  local pos, len = 1, #text
   bopts.source = src.name
-  while pos <= #body do
-    local out, next_pos, next_line, records, handed = ctx.batch:lines(body, pos, line, bopts,
-      ctx.stats)
+  while pos <= len do
+    local out, next_pos, next_line, records, handed = ctx.batch:lines(text, pos, line, bopts,
+      ctx.stats, final)
     batch_output(ctx, out, records)
     pos, line = next_pos, next_line
-    if handed then
-      local nl = body:find("\n", pos, true) or #body + 1
-      ndjson_line(ctx, body:sub(pos, nl - 1), { name = src.name, line = line })
-      pos, line = nl + 1, line + 1
-    end
+    if not handed then break end
+    local nl = text:find("\n", pos, true) or len + 1
+    ndjson_line(ctx, text:sub(pos, nl - 1), { name = src.name, line = line })
+    pos, line = nl + 1, line + 1
   end
-  return text:sub(stop + 1), line
+  return pos <= len and text:sub(pos) or "", line
 end
 
 -- ndjson_stream on the batch path: the input is read a chunk at a time.
 local function ndjson_batch(ctx, bopts, src, pending, first, limit)
   local fh, used = src.fh, #pending
   local tail, line = batch_lines(ctx, bopts, src, pending, first, fh == nil)
+  local parts = { tail }   -- a line longer than a chunk is joined once
   while fh and (limit == nil or used < limit) do
-    local more = fh:read(limit and math.min(CHUNK, limit - used) or CHUNK)
+    local more = fh:read(limit and math.min(BATCH_CHUNK, limit - used) or BATCH_CHUNK)
     if not more then break end
     used = used + #more
-    poll_signal()
-    tail, line = batch_lines(ctx, bopts, src, tail .. more, line, false)
+    parts[#parts + 1] = more
+    if more:find("\n", 1, true) then
+      poll_signal()
+      local text = parts[1] == "" and #parts == 2 and more or concat(parts)
+      tail, line = batch_lines(ctx, bopts, src, text, line, false)
+      parts = { tail }
+    end
   end
+  tail = concat(parts)
   if fh and limit and tail ~= "" then
     -- the range ends inside a line: the line is this range's, whole
     local rest = fh:read("*l")

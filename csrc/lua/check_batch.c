@@ -44,7 +44,9 @@ typedef struct run {
     bh_date today;
     bh_ncci *ncci;
     const char *source;
-    int by_kind, seen, labels, limited, rules;
+    int by_kind, seen, labels, rules;
+    int limited[BH_PAYER_OTHER + 1];            /* per kind: {code = true}, 0: none */
+    const bh_profile *profile[BH_PAYER_OTHER + 1]; /* per kind, from by_kind */
     lua_Number tracker_n;
     lua_Integer claims, clean, with_errors, with_warnings, records;
     lua_Number cents_at_risk;
@@ -121,19 +123,20 @@ static int has_session_key(const unsigned char shift[256], const char *p, size_t
     return 0;
 }
 
+static int kind_of(const bh_claim *c) {
+    return (unsigned)c->payer.kind <= BH_PAYER_OTHER ? (int)c->payer.kind : 0;
+}
+
 /* 1 when a line of the claim has a code its profile limits (code.frequency,
 ** run by the Lua tracker): limited[kind][code] is true. */
 static int frequency_limited(lua_State *L, const run *r, const bh_claim *c) {
-    int i, hit = 0;
-    if (!r->limited) return 0;
-    lua_getfield(L, r->limited, kind_names[c->payer.kind <= BH_PAYER_OTHER ? c->payer.kind : 0]);
-    for (i = 0; i < c->n_lines && !hit && lua_istable(L, -1); i++) {
+    int i, hit = 0, codes = r->limited[kind_of(c)];
+    for (i = 0; codes && i < c->n_lines && !hit; i++) {
         if (c->lines[i].code == NULL) continue;
-        lua_getfield(L, -1, c->lines[i].code);
+        lua_getfield(L, codes, c->lines[i].code);
         hit = lua_toboolean(L, -1);
         lua_pop(L, 1);
     }
-    lua_pop(L, 1);
     return hit;
 }
 
@@ -296,7 +299,7 @@ static int check_claim(lua_State *L, batch *b, run *r, const bh_claim *c, long l
     if (plen > 0 && frequency_limited(L, r, c)) return 0;
     memset(&options, 0, sizeof options);
     options.today = r->today;
-    options.profile = bhl_profile_for_kind(L, r->by_kind, c->payer.kind);
+    options.profile = r->profile[kind_of(c)];
     options.ncci = r->ncci;
     options.provider_kind = BH_PROVIDER_PRACTITIONER;
     if (bh_claim_check(c, &options, b->report) != BH_OK) luaL_error(L, "bhclaim: out of memory");
@@ -358,10 +361,11 @@ static int table_field(lua_State *L, int t, const char *key, int optional) {
 
 /* Reads opts (at index opts) and stats into r; leaves the values on the stack. */
 static void open_run(lua_State *L, run *r, int opts, int stats) {
-    int tracker;
+    int tracker, limited, k;
     size_t len;
     const char *today;
     memset(r, 0, sizeof *r);
+    luaL_checkstack(L, 24, "check_batch");
     luaL_checktype(L, opts, LUA_TTABLE);
     luaL_checktype(L, stats, LUA_TTABLE);
     r->format = format_arg(L, opts);
@@ -376,8 +380,14 @@ static void open_run(lua_State *L, run *r, int opts, int stats) {
     lua_getfield(L, opts, "ncci");
     if (!lua_isnil(L, -1)) r->ncci = bhl_check_ncci(L, lua_gettop(L));
     r->by_kind = table_field(L, opts, "by_kind", 0);
-    r->limited = table_field(L, opts, "limited", 1);
-    if (!r->limited) lua_pop(L, 1);
+    limited = table_field(L, opts, "limited", 1);
+    if (!limited) lua_pop(L, 1);
+    for (k = 0; k <= BH_PAYER_OTHER; k++) {
+        /* the profiles by_kind keeps alive; the code sets stay on the stack */
+        r->profile[k] = bhl_profile_for_kind(L, r->by_kind, (bh_payer_kind)k);
+        r->limited[k] = limited ? table_field(L, limited, kind_names[k], 1) : 0;
+        if (limited && !r->limited[k]) lua_pop(L, 1);
+    }
     tracker = table_field(L, opts, "tracker", 0);
     lua_getfield(L, tracker, "seen");
     r->seen = lua_gettop(L);

@@ -69,25 +69,11 @@ local function records()
   }
 end
 
-local function tmpfile(text)
-  local name = os.tmpname()
-  local f = assert(io.open(name, "wb"))
-  f:write(text)
-  f:close()
-  return name
-end
-
-local function sink()
-  local parts = {}
-  return { write = function(_, ...)
-    for _, s in ipairs({ ... }) do parts[#parts + 1] = s end
-  end, flush = function() end, text = function() return table.concat(parts) end }
-end
-
+local tmpfile = support.write_temp
 -- Runs check over the file with the given format; lua = true forces the
 -- Lua path. Returns output, stderr, status, summary.
 local function run(path, fmt, lua, opts)
-  local out, err = sink(), sink()
+  local out, err = support.buffer(), support.buffer()
   local f = assert(io.open(path, "rb"))
   local o = { format = fmt, today = TODAY }
   for k, v in pairs(opts or {}) do o[k] = v end
@@ -95,7 +81,7 @@ local function run(path, fmt, lua, opts)
     { stdout = out, stderr = err, quiet = true },
     lua and { provider_kind = "practitioner" } or nil)
   f:close()
-  return out.text(), err.text(), status, stats
+  return out:text(), err:text(), status, stats
 end
 
 describe("check's batch path", function()

@@ -47,6 +47,7 @@ build = {
             "csrc/lua/eligibility.c",
             "csrc/lua/process.c",
             "csrc/lua/stream.c",
+            "csrc/lua/check_batch.c",
             "csrc/ncci.c",
             "csrc/payer_rules.c",
             "csrc/report.c",

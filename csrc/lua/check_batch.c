@@ -146,6 +146,18 @@ static int frequency_limited(lua_State *L, const run *r, const bh_claim *c) {
 
 #define SRC_DUPLICATE "rules-reference 6: CARC 18 (exact duplicate claim/service); a " \
     "replacement or void (frequency 7/8) is not a duplicate of the claim it replaces"
+#define HINT_DUPLICATE "Send the service once; to correct the first claim, send a " \
+    "replacement (frequency 7) instead."
+
+/* Pushes the message and the path of a claim.duplicate finding on line i
+** (1-based) whose service was first seen on line `first_line` of the claim
+** labelled `first_label`. The one wording, for the batch path and
+** bhclaim.batch's tracker (core.duplicate_finding). */
+static void push_duplicate(lua_State *L, const char *first_label, int first_line, int i) {
+    lua_pushfstring(L, "The same patient, code, modifiers and date of service as claim %s "
+                    "(line %d), an original claim of this batch.", first_label, first_line);
+    lua_pushfstring(L, "lines[%d]", i);
+}
 
 /* Adds the claim to the tracker (its number and label) and appends its
 ** claim.duplicate findings to b->extra, their messages pushed on the stack.
@@ -166,19 +178,15 @@ static int track_duplicates(lua_State *L, batch *b, run *r, const bh_claim *c,
                                           &first))
             continue;
         if (floor(first / 64) == number) continue;  /* lines of one claim */
-        luaL_checkstack(L, 2, "claim.duplicate");
+        luaL_checkstack(L, 3, "claim.duplicate");
         lua_rawgeti(L, r->labels, (int)floor(first / 64));
-        lua_pushfstring(L, "The same patient, code, modifiers and date of service as claim %s "
-                        "(line %d), an original claim of this batch.", lua_tostring(L, -1),
-                        (int)fmod(first, 64));
-        lua_remove(L, -2);
-        lua_pushfstring(L, "lines[%d]", i + 1);
+        push_duplicate(L, lua_tostring(L, -1), (int)fmod(first, 64), i + 1);
+        lua_remove(L, -3);   /* the label: the message holds it */
         b->extra[n].rule = "claim.duplicate";
         b->extra[n].severity = BH_SEV_ERROR;
         b->extra[n].path = lua_tostring(L, -1);
         b->extra[n].message = lua_tostring(L, -2);
-        b->extra[n].hint = "Send the service once; to correct the first claim, send a "
-                           "replacement (frequency 7) instead.";
+        b->extra[n].hint = HINT_DUPLICATE;
         b->extra[n].source = SRC_DUPLICATE;
         n++;
     }
@@ -588,7 +596,37 @@ static int l_check_batch(lua_State *L) {
     return 1;
 }
 
+/***
+The claim.duplicate finding of line i, first seen on line first_line of
+the claim labelled first_label (for bhclaim.batch's tracker: the batch
+path writes the same).
+@function duplicate_finding
+@tparam string first_label
+@tparam integer first_line
+@tparam integer i
+@treturn table {rule, severity, path, message, hint, source}
+*/
+static int l_duplicate_finding(lua_State *L) {
+    const char *label = luaL_checkstring(L, 1);
+    int first_line = (int)luaL_checkinteger(L, 2), i = (int)luaL_checkinteger(L, 3);
+    lua_createtable(L, 0, 6);
+    push_duplicate(L, label, first_line, i);
+    lua_setfield(L, -3, "path");
+    lua_setfield(L, -2, "message");
+    lua_pushstring(L, "claim.duplicate");
+    lua_setfield(L, -2, "rule");
+    lua_pushstring(L, "error");
+    lua_setfield(L, -2, "severity");
+    lua_pushstring(L, HINT_DUPLICATE);
+    lua_setfield(L, -2, "hint");
+    lua_pushstring(L, SRC_DUPLICATE);
+    lua_setfield(L, -2, "source");
+    return 1;
+}
+
 void bhl_open_check_batch(lua_State *L) {
     lua_pushcfunction(L, l_check_batch);
     lua_setfield(L, -2, "check_batch");
+    lua_pushcfunction(L, l_duplicate_finding);
+    lua_setfield(L, -2, "duplicate_finding");
 }

@@ -35,9 +35,11 @@ for _, name in ipairs(names) do
     print("   not JSON: " .. err)
   else
     print(tostring(report))
-    if report.counts.error > 0 then
+    -- clean: no error and no warning, as `bhclaim audit` counts (bhclaim.outcome)
+    local outcome = bhclaim.outcome(report)
+    if outcome == "with_errors" then
       with_errors = with_errors + 1
-    elseif report.counts.warning > 0 then
+    elseif outcome == "with_warnings" then
       with_warnings = with_warnings + 1
     else
       clean = clean + 1

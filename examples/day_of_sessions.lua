@@ -14,7 +14,7 @@ f:close()
 local practice_rules = assert(bhclaim.rules.load("examples/rules/practice.lua"))
 local alaska = assert(bhclaim.payers.load("examples/payers/medicaid_alaska.lua"))
 
-local totals = { claims = 0, clean = 0, with_errors = 0, absent = 0 }
+local totals = { claims = 0, clean = 0, with_warnings = 0, with_errors = 0 }
 local by_rule = {}
 for _, data in ipairs(sessions) do
   local session = bhclaim.session(data)
@@ -33,7 +33,9 @@ for _, data in ipairs(sessions) do
   end
   print()
   totals.claims = totals.claims + #report.claims
+  -- clean: no error and no warning (bhclaim.outcome), as `bhclaim audit` counts
   totals.clean = totals.clean + report.clean
+  totals.with_warnings = totals.with_warnings + report.with_warnings
   totals.with_errors = totals.with_errors + report.with_errors
   for _, finding in ipairs(report.findings) do
     by_rule[finding.rule] = (by_rule[finding.rule] or 0) + 1
@@ -45,8 +47,8 @@ for _, data in ipairs(sessions) do
   end
 end
 
-print(string.format("%d sessions, %d claims: %d clean, %d with errors", #sessions,
-  totals.claims, totals.clean, totals.with_errors))
+print(string.format("%d sessions, %d claims: %d clean, %d with errors, %d with warnings",
+  #sessions, totals.claims, totals.clean, totals.with_errors, totals.with_warnings))
 local rules = {}
 for rule in pairs(by_rule) do rules[#rules + 1] = rule end
 table.sort(rules)

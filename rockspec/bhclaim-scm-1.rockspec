@@ -17,6 +17,7 @@ findings that name the rule, the field and the fix.
 }
 dependencies = {
   "lua >= 5.1, < 5.5",
+  "argparse >= 0.7",   -- the command line's parser (Debian: lua-argparse)
 }
 external_dependencies = {
   CJSON = {
@@ -80,6 +81,7 @@ build = {
     ["bhclaim.cli_export"] = "lua/bhclaim/cli_export.lua",
     ["bhclaim.cli_codes"] = "lua/bhclaim/cli_codes.lua",
     ["bhclaim.cli_derive"] = "lua/bhclaim/cli_derive.lua",
+    ["bhclaim.help"] = "lua/bhclaim/help.lua",
     ["bhclaim.reports"] = "lua/bhclaim/reports.lua",
     ["bhclaim.payer"] = "lua/bhclaim/payer.lua",
     ["bhclaim.rules"] = "lua/bhclaim/rules.lua",

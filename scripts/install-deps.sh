@@ -21,6 +21,7 @@ lua5.4 liblua5.4-dev
 libcjson-dev lua-busted lua-check luarocks lua-ldoc
 clang libclang-rt-14-dev
 time procps
+lua-argparse
 lua-sql-sqlite3 lua-sql-postgres postgresql sqlite3
 nginx libnginx-mod-http-lua lua-resty-core wrk openssl"
 

@@ -260,6 +260,35 @@ describe("bhclaim CLI: check", function()
     assert.equal(a1, a3)
     assert.equal(40, assert(bhclaim.decode(a1)).claims)
   end)
+
+  it("hands --ncci-ptp to every --jobs child", function()
+    local ptp = tmpfile(table.concat({ "Practitioner PTP Edits v321r0", "",
+      "Column 1\tColumn 2\t*=in existence prior to 1996\tEffective Date\t"
+        .. "Deletion Date *=no data\tModifier 0=not allowed 1=allowed 9=not applicable\t"
+        .. "PTP Edit Rationale",
+      "90853\t90785\t\t20250101\t*\t0\tMisuse of column two code with column one code" },
+      "\r\n") .. "\r\n")
+    local records = {}
+    for i = 1, 30 do
+      local claim = assert(bhclaim.decode(read_file("spec/fixtures/base_claim.json")))
+      claim.id = string.format("P-%03d", i)
+      claim.subscriber.member_id = string.format("M%03d", i)
+      claim.lines[2] = { code = "90785", modifiers = setmetatable({ "59" }, bhclaim.array_mt),
+        units = 1, charge = "20.00", date = "2026-03-02",
+        dx_pointers = setmetatable({ 1 }, bhclaim.array_mt) }
+      records[i] = bhclaim.encode(claim)
+    end
+    local input = tmpfile(table.concat(records, "\n") .. "\n")
+    local words = "check --format json --today " .. TODAY .. " --ncci-ptp " .. ptp
+    local out1, _, s1 = run(words .. " --jobs 1 " .. input)
+    local out3, _, s3 = run(words .. " --jobs 3 " .. input)
+    assert.equal(1, s1)
+    assert.equal(1, s3)
+    assert.equal(out1, out3)
+    local reports = lines_of(out3)
+    assert.equal(30, #reports)
+    for _, line in ipairs(reports) do assert.truthy(line:find('"rule":"ncci.ptp"', 1, true)) end
+  end)
 end)
 
 describe("bhclaim CLI: 837P input", function()

@@ -11,6 +11,7 @@
 -- @module bhclaim.cli
 -- SPDX-License-Identifier: MIT
 
+local argparse = require("argparse")
 local bhclaim = require("bhclaim")
 local core = require("bhclaim.core")
 local cli_remit = require("bhclaim.cli_remit")
@@ -79,19 +80,19 @@ local OPTIONS = {
   icd10 = "list", cpt = "list", modifier = "list", pos = "list", version = "flag",
   part = "value", range = "value", ["first-line"] = "value", name = "value",
   unchecked = "flag",
-  progress = "value",
+  progress = "value", ["ncci-ptp"] = "value", ["ncci-mue"] = "value", ["ncci-mue-from"] = "value",
 }
 for name, kind in pairs(cli_remit.OPTIONS) do OPTIONS[name] = kind end
 for name, kind in pairs(cli_ledger.OPTIONS) do OPTIONS[name] = kind end
 
 local COMMON = { "help", "today" }
 local CHECKING = { "format", "profile", "rules", "reject", "jobs", "lenient", "part",
-  "range", "first-line", "name", "progress" }
+  "range", "first-line", "name", "progress", "ncci-ptp", "ncci-mue", "ncci-mue-from" }
 local ALLOWED_LIST = {
   check = CHECKING,
   audit = { "top" },
   export = { "to", "profile", "envelope", "sender", "receiver", "usage", "control", "time",
-    "reject", "lenient", "unchecked" },
+    "reject", "lenient", "unchecked", "ncci-ptp", "ncci-mue", "ncci-mue-from" },
   codes = { "date", "icd10", "cpt", "modifier", "pos", "format" },
   derive = { "code", "date", "payer", "profile", "modality", "patient-location",
     "provider-kind", "last-in-person", "group", "first-telehealth", "format" },
@@ -125,47 +126,83 @@ local function set_option(a, name, value)
   a.order[#a.order + 1] = { name, value }
 end
 
--- Reads one option at argv[i]; returns the next index or nil, message.
-local function take_option(a, argv, i)
-  local word = argv[i]
-  local name, inline = word:match("^%-%-([%w%-]+)=(.*)$")
-  name = name or word:match("^%-%-([%w%-]+)$")
-  if word == "-h" then name = "help" end
-  local kind = name and OPTIONS[name]
-  if not kind then return nil, "unknown option '" .. word .. "'" end
-  if kind == "flag" then
-    if inline then return nil, "option --" .. name .. " takes no value" end
-    set_option(a, name, true)
-    return i + 1
-  end
-  local value = inline or argv[i + 1]
-  if value == nil then return nil, "option --" .. name .. " needs a value" end
-  set_option(a, name, value)
-  return inline and i + 1 or i + 2
+local function sorted_keys(t)
+  local keys = {}
+  for k in pairs(t) do keys[#keys + 1] = k end
+  table.sort(keys)
+  return keys
 end
 
---- Parses the command line.
--- @tparam table argv arguments (arg[1..n])
--- @treturn table {command, opts, lists, args} or {usage_error = msg}
-function M.parse(argv)
-  local a = { opts = {}, lists = {}, args = {}, order = {} }
-  local i, n, rest = 1, #argv, false
-  while i <= n do
+-- The option words of a name: -h is --help's short form.
+local function option_words(name)
+  if name == "help" then return "-h --help" end
+  return "--" .. name
+end
+
+-- An argparse parser of the whole command line. Every option is declared
+-- once, on the top level, so that options may come before or after the
+-- command and its files; each option's action records it into `a` in the
+-- order given (a repeated value option keeps its last value, a list option
+-- each one), and parse() then refuses an option the command does not take.
+-- Commands take their words as `args`; serve parses its own (cli_serve).
+local function new_parser(a)
+  local parser = argparse("bhclaim"):add_help(false):command_target("command")
+    :require_command(false)
+  for _, name in ipairs(sorted_keys(OPTIONS)) do
+    local kind = OPTIONS[name]
+    local option = kind == "flag" and parser:flag(option_words(name))
+      or parser:option(option_words(name)):args(1)
+    option:target(name):count("*"):action(function(_, _, value)
+      set_option(a, name, kind == "flag" or value)
+    end)
+  end
+  local commands = sorted_keys(ALLOWED)
+  commands[#commands + 1] = "help"
+  for _, command in ipairs(commands) do
+    parser:command(command):add_help(false):argument("args"):args("*")
+  end
+  return parser
+end
+
+-- The words for argparse: "--name VALUE" of an option that takes a value
+-- becomes "--name=VALUE", so that the word after such an option is its
+-- value whatever it looks like ("--top -1" is a bad --top, not an unknown
+-- option "-1"; "--reject -r.ndjson" names a file), as the command line
+-- has always read it. Words after "--" are left as they are.
+local function joined_values(argv)
+  local words, i = {}, 1
+  while i <= #argv do
     local word = argv[i]
-    if rest or word == "-" or word:sub(1, 1) ~= "-" then
-      if a.command == nil then a.command = word else a.args[#a.args + 1] = word end
-      i = i + 1
-    elseif word == "--" then
-      rest, i = true, i + 1
+    local name = type(word) == "string" and word:match("^%-%-([%w%-]+)$")
+    local kind = name and OPTIONS[name]
+    if (kind == "value" or kind == "list") and argv[i + 1] ~= nil then
+      words[#words + 1] = word .. "=" .. argv[i + 1]
+      i = i + 2
     else
-      local nxt, msg = take_option(a, argv, i)
-      if not nxt then return usage_error(msg) end
-      i = nxt
+      words[#words + 1] = word
+      i = i + 1
+      if word == "--" then
+        for k = i, #argv do words[#words + 1] = argv[k] end
+        break
+      end
     end
   end
-  if a.command and a.command ~= "help" and not ALLOWED[a.command] then
-    return usage_error("unknown command '" .. a.command .. "'")
+  return words
+end
+
+--- Parses the command line (argparse).
+-- @tparam table argv arguments (arg[1..n])
+-- @treturn table {command, opts, lists, args, order} or {usage_error = msg}
+function M.parse(argv)
+  local a = { opts = {}, lists = {}, args = {}, order = {} }
+  local words = joined_values(argv)
+  local ok, result = new_parser(a):pparse(words)
+  if not ok then
+    -- One line: argparse puts its "Did you mean" tip on a line of its own.
+    local msg = tostring(result):gsub("\nDid you mean (.-)%?$", " (did you mean %1?)")
+    return usage_error((msg:gsub("\n", " ")))
   end
+  a.command, a.args = result.command, result.args or {}
   if a.command and ALLOWED[a.command] then
     for _, pair in ipairs(a.order) do
       if not ALLOWED[a.command][pair[1]] and pair[1] ~= "version" then

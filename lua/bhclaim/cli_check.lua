@@ -53,6 +53,11 @@ local CHECK_OPTIONS = [[
   --coverage FILE.271      the payer's 271: each claim gets the answer for
                            its member id and the coverage.* rules run
   --today YYYY-MM-DD       the date future-date checks compare with
+  --ncci-ptp FILE          CMS's practitioner PTP file (a .TXT) and
+  --ncci-mue FILE          practitioner MUE file (a .csv), used with the
+                           compiled-in edits (bhclaim.ncci.load)
+  --ncci-mue-from DATE     the MUE file's effective date, when its name has
+                           no Eff_MM-DD-YYYY
   --reject FILE            write bad records there, one JSON object per line:
                            {"source","line","reason","error","record"}
   --jobs N                 split a large NDJSON input over N processes
@@ -82,7 +87,31 @@ local FORMATS = { "text", "json", "csv" }
 local MAX_JOBS = 256
 
 
--- Resolves --profile, --rules, --today, --format, --jobs, --top.
+-- --ncci-ptp and --ncci-mue: CMS's files loaded (bhclaim.ncci.load) into a
+-- table of this run's own, with the compiled-in edits; nil when neither is
+-- given (the module's table then). Returns the table or nil, message.
+local function load_ncci(o)
+  if o["ncci-mue-from"] then
+    if not o["ncci-mue"] then return nil, "--ncci-mue-from wants --ncci-mue" end
+    if not valid_date(o["ncci-mue-from"]) then
+      return nil, date_error("--ncci-mue-from", o["ncci-mue-from"])
+    end
+  end
+  if not o["ncci-ptp"] and not o["ncci-mue"] then return nil end
+  local ncci = bhclaim.ncci.new()
+  if o["ncci-ptp"] then
+    local ok, err = bhclaim.ncci.load({ ptp = o["ncci-ptp"], into = ncci })
+    if not ok then return nil, "--ncci-ptp: " .. tostring(err) end
+  end
+  if o["ncci-mue"] then
+    local ok, err = bhclaim.ncci.load({ mue = o["ncci-mue"], mue_from = o["ncci-mue-from"],
+      into = ncci })
+    if not ok then return nil, "--ncci-mue: " .. tostring(err) end
+  end
+  return ncci
+end
+
+-- Resolves --profile, --rules, --ncci-*, --today, --format, --jobs, --top.
 local function resolve(a, ctx)
   local o = a.opts
   if o.today and not valid_date(o.today) then return date_error("--today", o.today) end
@@ -110,6 +139,9 @@ local function resolve(a, ctx)
     if not set then return "--rules: " .. tostring(err) end
     ctx.check_opts.rules = set
   end
+  local ncci, ncci_error = load_ncci(o)
+  if ncci_error then return ncci_error end
+  ctx.check_opts.ncci = ncci
   -- claim.duplicate and code.frequency across the records of this run
   -- (of this process: with --jobs, each part on its own).
   ctx.check_opts.summary = true
@@ -432,9 +464,9 @@ end
 
 -- The arguments core x12 stream checks take, resolved as bhclaim.x12.check
 -- resolves them: the date, the compiled profiles by payer kind (--profile
--- for every kind) and the module's NCCI table.
+-- for every kind) and the NCCI table (--ncci-* or the module's).
 local function x12_check_args(ctx)
-  return ctx.today, bhclaim.x12.profiles(ctx.profile), bhclaim.ncci.table()
+  return ctx.today, bhclaim.x12.profiles(ctx.profile), ctx.check_opts.ncci or bhclaim.ncci.table()
 end
 
 -- Checks (or hands to the export) the claims of an 837P stream, a batch at
@@ -457,7 +489,7 @@ local function x12_claims(ctx, src, stream, first)
         else
           -- Lua rules read claim tables, as bhclaim.x12.check does then.
           emit(ctx, reports.entry(nil, track(ctx, bhclaim.check(claim, { today = opts.today,
-            payer = opts.payer, rules = opts.rules, summary = true }))),
+            payer = opts.payer, rules = opts.rules, ncci = opts.ncci, summary = true }))),
             { name = src.name, x12_claim = n })
         end
       end
@@ -722,7 +754,10 @@ function M.check_source(opts, src, env, check_opts)
   -- (temporary directory, children), removed when the source is done.
   env.out = env.out or checked(env.stdout, "(stdout)")
   env.run = env.run or { children = {} }
-  local ctx, msg = new_context({ opts = opts, args = {}, lists = {} }, env, "check")
+  local order = {}   -- as parse gives it (what --jobs children are handed)
+  for name, value in pairs(opts) do order[#order + 1] = { name, value } end
+  local ctx, msg = new_context({ opts = opts, args = {}, lists = {}, order = order }, env,
+    "check")
   if not ctx then return nil, msg end
   for k, v in pairs(check_opts or {}) do ctx.check_opts[k] = v end
   local ok, err = pcall(function()

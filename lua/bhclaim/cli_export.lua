@@ -42,6 +42,8 @@ options:
   --sender ID, --receiver ID, --usage T|P, --control N, --time HHMM
                            override the envelope's values
   --today YYYY-MM-DD       the interchange date (default: today)
+  --ncci-ptp FILE, --ncci-mue FILE, --ncci-mue-from DATE
+                           CMS NCCI files for the 837p check, as for check
   --reject FILE            bad records (and claims 837P cannot carry)
   --lenient                read 837P input leniently
   --unchecked              837p: skip the check (the writer still refuses

@@ -76,20 +76,33 @@ local function line_at(fh, upto)
   return line
 end
 
+-- Options the parent gives each child itself (its range and files, the
+-- run's resolved date and format); every other option given on the
+-- command line (--profile, --rules, --coverage, --ncci-*...) is passed on
+-- as it came, so a child checks as the parent would.
+local SET_FOR_CHILD = { jobs = true, reject = true, today = true, format = true, part = true,
+  range = true, name = true, ["first-line"] = true, progress = true }
+
 local function child_argv(ctx, path, range, files)
-  local o = ctx.args.opts
   local words = self_command(ctx.env)
-  local function add(...)
-    for _, w in ipairs({ ... }) do words[#words + 1] = w end
+  -- As --name=value, so that a value starting with "-" (a file named
+  -- "-x.ndjson") is read as the value, not as an option.
+  local function add(name, value)
+    words[#words + 1] = value == true and ("--" .. name) or ("--" .. name .. "=" .. value)
   end
-  add(ctx.mode, "--part", files.stats, "--range", range.from .. ":" .. range.to,
-    "--name", files.name, "--today", ctx.today, "--progress", files.progress)
-  if ctx.mode == "check" then add("--format", ctx.format) end
-  if o.profile then add("--profile", o.profile) end
-  if o.rules then add("--rules", o.rules) end
-  if o.coverage then add("--coverage", o.coverage) end
-  if ctx.reject then add("--reject", files.reject) end
-  add("--", path)
+  words[#words + 1] = ctx.mode
+  add("part", files.stats)
+  add("range", range.from .. ":" .. range.to)
+  add("name", files.name)
+  add("today", ctx.today)
+  add("progress", files.progress)
+  if ctx.mode == "check" then add("format", ctx.format) end
+  if ctx.reject then add("reject", files.reject) end
+  for _, pair in ipairs(ctx.args.order) do
+    if not SET_FOR_CHILD[pair[1]] then add(pair[1], pair[2]) end
+  end
+  words[#words + 1] = "--"
+  words[#words + 1] = path
   return words
 end
 

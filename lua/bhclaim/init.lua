@@ -359,6 +359,22 @@ function M.batch_tracker(opts)
   return batch_tracker(opts or {}, "batch_tracker")
 end
 
+--- What a report makes its claim: "clean" (no error and no warning; notes
+-- do not count), "with_warnings" or "with_errors". The one definition of
+-- a clean claim (bhclaim.reports.outcome): the command line's totals and
+-- session:check's counts use it too.
+-- @tparam table report a report from bhclaim.check
+-- @treturn string
+function M.outcome(r)
+  local t = type(r)
+  local counts = (t == "table" or t == "userdata") and r.counts or nil
+  if type(counts) ~= "table" then
+    argerror("outcome", 1, "report expected, got "
+      .. (t == "table" and "a table without counts" or t))
+  end
+  return require("bhclaim.reports").outcome(counts)
+end
+
 --- Payer profiles: bhclaim.payer{ extends = "medicaid", ... } builds one,
 -- bhclaim.payers.load(path) reads one from a file.
 M.payer = payer.new
@@ -640,29 +656,15 @@ function M.encode(value)
   return result
 end
 
-local HELP = [[
-bhclaim %s - check behavioral-health claims before they are sent
-
-  report = bhclaim.check(claim [, {today="YYYY-MM-DD"}])
-      claim: a table or JSON text (docs/claim-json.md); print(report)
-      report.ok, report.findings[i].rule/.severity/.path/.message/.hint
-  claim = bhclaim.decode(json)        json = bhclaim.encode(claim)
-  bhclaim.codes.icd10("F33.1" [, date])   bhclaim.codes.cpt("90853")
-  bhclaim.codes.pos("10")                 bhclaim.codes.modifier("95")
-  bhclaim.npi.valid("1234567893")         bhclaim.tin.valid("12-3456789")
-  bhclaim.taxonomy.valid("1041C0700X")
-  rs = bhclaim.remit.read(text_835); print(rs[1])   acks = bhclaim.ack.read(text)
-  bhclaim.fees.expected{code="90853", date="2026-03-02", place_of_service="11"}
-  sets = bhclaim.eligibility.read(text_271)   print(sets)
-  claim.coverage = bhclaim.eligibility.members(sets)[1]   (coverage.* rules)
-  bhclaim.status.read(text_277)   bhclaim.eligibility.request / status.request
-
-Rule ids and what they mean: docs/rules.md; remittances: docs/remit.md]]
-
---- A short guide to the module.
+--- A short guide to the module, or to one topic: check, codes, session,
+-- telehealth, payers, rules, ncci, x12, remit, eligibility (help() lists
+-- them). The texts are in lua/bhclaim/help.lua.
+-- @tparam[opt] string topic
 -- @treturn string
-function M.help()
-  return string.format(HELP, core.version)
+-- @raise bad argument when topic is not a string or not a topic
+function M.help(topic)
+  local text = require("bhclaim.help").text(topic, core.version)
+  return text  -- not a tail call: help's errors name the caller of M.help
 end
 
 return M

@@ -407,9 +407,23 @@ local function count_rules(s, e)
   end
 end
 
---- Adds an entry: a claim counts as clean (no error, no warning), with
--- errors, or with warnings (warnings but no error); a claim with errors
--- adds its line charges to the charges at risk.
+--- What a claim's finding counts make it: the one definition of a clean
+-- claim, used by the command line's totals, session:check and
+-- bhclaim.outcome. "with_errors" (an error finding), "with_warnings"
+-- (warnings but no error) or "clean" (no error and no warning; notes do
+-- not count): a warning is a likely denial, so a claim with one is not
+-- clean. The names are the summary's counters.
+-- @tparam table counts {error = n, warning = n, info = n} (missing: 0)
+-- @treturn string "clean", "with_warnings" or "with_errors"
+function M.outcome(counts)
+  if (counts.error or 0) > 0 then return "with_errors" end
+  if (counts.warning or 0) > 0 then return "with_warnings" end
+  return "clean"
+end
+
+--- Adds an entry: a claim counts as clean, with errors or with warnings
+-- (M.outcome); a claim with errors adds its line charges to the charges
+-- at risk.
 -- @tparam table s summary
 -- @tparam table e entry
 function M.summary_add(s, e)
@@ -419,15 +433,9 @@ function M.summary_add(s, e)
     return
   end
   s.claims = s.claims + 1
-  local c = e.counts
-  if (c.error or 0) > 0 then
-    s.with_errors = s.with_errors + 1
-    s.cents_at_risk = s.cents_at_risk + (e.cents or 0)
-  elseif (c.warning or 0) > 0 then
-    s.with_warnings = s.with_warnings + 1
-  else
-    s.clean = s.clean + 1
-  end
+  local outcome = M.outcome(e.counts)
+  s[outcome] = s[outcome] + 1
+  if outcome == "with_errors" then s.cents_at_risk = s.cents_at_risk + (e.cents or 0) end
 end
 
 --- Adds summary b into a (b's examples only for rules a has not seen, so

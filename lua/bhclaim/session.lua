@@ -9,6 +9,7 @@ local core = require("bhclaim.core")
 local payer = require("bhclaim.payer")
 local report_mod = require("bhclaim.report")
 local args = require("bhclaim.args")
+local reports = require("bhclaim.reports")
 
 local M = {}
 
@@ -376,8 +377,9 @@ local session_report_mt = {}
 session_report_mt.__index = session_report_mt
 
 function session_report_mt.__tostring(r)
-  local out = { string.format("session %s: %d claim%s, %d clean, %d with errors",
-    tostring(r.session_id), #r.claims, #r.claims == 1 and "" or "s", r.clean, r.with_errors) }
+  local out = { string.format("session %s: %d claim%s, %d clean, %d with errors, "
+    .. "%d with warnings", tostring(r.session_id), #r.claims, #r.claims == 1 and "" or "s",
+    r.clean, r.with_errors, r.with_warnings) }
   for _, f in ipairs(r.findings) do out[#out + 1] = "  " .. tostring(f) end
   for _, c in ipairs(r.claims) do
     out[#out + 1] = tostring(c.report):gsub("\n", "\n  ")
@@ -390,7 +392,8 @@ end
 --   ncci), plus `profiles` as for session:claims
 -- @treturn table session report: `ok`, `findings` (session-level:
 --   shape problems, absentees), `claims` (each {claim=, report=}), counts
---   `clean` and `with_errors`; prints as text
+--   `clean`, `with_warnings` and `with_errors` (bhclaim.outcome of each
+--   claim's report: clean means no error and no warning); prints as text
 function session_mt:check(opts)
   opts = method_args("check", self, opts)
   local bhclaim = require("bhclaim")
@@ -400,7 +403,7 @@ function session_mt:check(opts)
   for _, f in ipairs(absent) do findings[#findings + 1] = f end
   local clones = is_table(d.participants) and cloned_notes(d) or {}
   local result = setmetatable({ session_id = d.id, findings = findings, claims = {},
-    clean = 0, with_errors = 0 }, session_report_mt)
+    clean = 0, with_warnings = 0, with_errors = 0 }, session_report_mt)
   local disabled = opts and opts.disable or {}
   local claim_index = 0
   for i, p in ipairs(is_table(d.participants) and d.participants or {}) do
@@ -412,11 +415,8 @@ function session_mt:check(opts)
         for _, f in ipairs(clones[i] or {}) do r:add(f) end
       end
       result.claims[#result.claims + 1] = { claim = claim, report = r, participant = i }
-      if r.ok then
-        result.clean = result.clean + 1
-      else
-        result.with_errors = result.with_errors + 1
-      end
+      local outcome = reports.outcome(r.counts)   -- the command line's "clean"
+      result[outcome] = result[outcome] + 1
     end
   end
   for _, f in ipairs(findings) do

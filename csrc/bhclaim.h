@@ -1615,4 +1615,43 @@ int bh_ack_reader_next(bh_ack_reader *reader, const bh_ack **ack, bh_error *err)
 /* Frees the reader and every string it handed out. NULL-safe. */
 void bh_ack_reader_free(bh_ack_reader *reader);
 
+/* {====================================================================
+** Report lines: what `bhclaim check` prints for one claim (report_write.c)
+** ===================================================================== */
+
+/* One checked claim as a report line shows it. Everything is borrowed. */
+typedef struct bh_report_entry {
+    const char *claim_id;               /* NULL: the claim has none */
+    const bh_claim *claim;              /* patient, first date, line codes */
+    const bh_finding *const *findings;  /* in print order (bh_report_order) */
+    size_t n_findings;
+    const char *source;                 /* CSV: the input's name; NULL: "" */
+    long line;                          /* CSV: the record's line (an 837P's claim
+                                           position); 0: none */
+} bh_report_entry;
+
+/* Points out[0..n) at the first n findings of the report in print order:
+** errors, then warnings, then notes, each in the order found (out holds n
+** pointers; n beyond the report's count is its count). Returns the count. */
+size_t bh_report_order(const bh_report *report, size_t n, const bh_finding **out);
+
+/* Appends a JSON string literal: " \ and control bytes (0-31, 127)
+** escaped, \b \f \n \r \t by name, others as \u00XX; other bytes as
+** given. Returns BH_OK or BH_ERR_NOMEM. */
+bh_status bh_json_write_string(bh_buffer *out, const char *s, size_t len);
+
+/* Appends one CSV field (RFC 4180: quoted when it holds , " CR or LF, with
+** " doubled). Returns BH_OK or BH_ERR_NOMEM. */
+bh_status bh_csv_write_field(bh_buffer *out, const char *s, size_t len);
+
+/* Append the report of one claim as `bhclaim check --format text|json|csv`
+** prints it (docs/cli.md): text is a head line and two to four lines per
+** finding; json one object on one line; csv one CRLF row per finding, or
+** one row with empty finding columns for a clean claim. Each ends with its
+** line break. Return BH_OK or BH_ERR_NOMEM (the buffer may then hold part
+** of the report). */
+bh_status bh_report_write_text(bh_buffer *out, const bh_report_entry *entry);
+bh_status bh_report_write_json(bh_buffer *out, const bh_report_entry *entry);
+bh_status bh_report_write_csv(bh_buffer *out, const bh_report_entry *entry);
+
 #endif

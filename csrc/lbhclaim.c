@@ -2296,6 +2296,14 @@ void bhl_read_x12_options(lua_State *L, int idx, bh_x12_options *opt) {
     read_x12_options(L, idx, opt);
 }
 
+const bh_profile *bhl_profile_for_kind(lua_State *L, int idx, bh_payer_kind kind) {
+    return profile_for_kind(L, idx, kind);
+}
+
+bh_ncci *bhl_check_ncci(lua_State *L, int idx) {
+    return check_ncci(L, idx);
+}
+
 void bhl_push_x12_check(lua_State *L, int opts, const bh_claim *claim, bh_report *report) {
     int report_mt = lua_type(L, opts + 4) == LUA_TTABLE ? opts + 4 : 0;
     int finding_mt = lua_type(L, opts + 5) == LUA_TTABLE ? opts + 5 : 0;
@@ -2403,5 +2411,6 @@ int luaopen_bhclaim_core(lua_State *L) {
     lua_setfield(L, -2, "x12_claims_per_set");
     bhl_open_process(L);
     bhl_open_stream(L);
+    bhl_open_check_batch(L);
     return 1;
 }

@@ -156,9 +156,19 @@ describe("bhclaim CLI: check", function()
     local csv = run("check --format csv --today " .. TODAY .. " " .. files)
     local rows = lines_of(csv)
     assert.equal("claim_id,patient,date,code,rule,severity,path,message,hint,"
-      .. "denial_group,denial_carc,denial_rarc\r", rows[1])
+      .. "denial_group,denial_carc,denial_rarc,source,line\r", rows[1])
     assert.truthy(csv:find('CLM-2026-0198,"Albright, Nora",2026-02-16,', 1, true))
     assert.truthy(#rows > 17)
+    -- every claim has a row: a clean one with its finding columns empty;
+    -- the last two columns name the file and line of the record
+    local clean = run("check --format csv --today " .. TODAY
+      .. " examples/claims/clean_commercial.json")
+    local crow = lines_of(clean)[2]
+    assert.truthy(crow:find(",90853,,,,,,,,,examples/claims/clean_commercial.json,1\r$"), crow)
+    for _, line in ipairs(lines_of(json)) do
+      local id = assert(bhclaim.decode(line)).claim_id
+      assert.truthy(csv:find(id, 1, true), id)
+    end
   end)
 
   it("reads standard input, JSON arrays and sessions", function()

@@ -14,13 +14,7 @@ local read_file = support.read_file
 
 local lines = support.lines
 
-local function write_temp(text)
-  local path = os.tmpname()
-  local f = assert(io.open(path, "wb"))
-  f:write(text)
-  f:close()
-  return path
-end
+local write_temp = support.write_temp
 
 local function ack_sample(name)
   return assert(bhclaim.ack.read(read_file(SAMPLES .. name)))

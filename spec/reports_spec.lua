@@ -163,19 +163,24 @@ describe("reports: CSV", function()
     assert.equal("a,,3\r\n", reports.csv_row({ "a", nil, 3 }, 3))
   end)
 
-  it("writes the header and one row per finding with the line's code", function()
+  it("writes the header and one row per finding with the line's code and source", function()
     assert.equal("claim_id,patient,date,code,rule,severity,path,message,hint,"
-      .. "denial_group,denial_carc,denial_rarc\r\n", reports.csv_header())
+      .. "denial_group,denial_carc,denial_rarc,source,line\r\n", reports.csv_header())
     local npi = finding("npi.checksum", "error", "billing_provider.npi", "Bad NPI", "")
     npi.denial = { group = "CO", carc = "16", rarc = "N257" }
     local e = fake_entry(two_line_claim(), {
       finding("line.charge", "error", "lines[2].charge", 'Charge "0.10", too low', "Raise"),
       npi })
     assert.equal('C-1,"Roe, Sam",2026-03-02,90785,line.charge,error,lines[2].charge,'
-      .. '"Charge ""0.10"", too low",Raise,,,\r\n'
+      .. '"Charge ""0.10"", too low",Raise,,,,in.ndjson,7\r\n'
       .. 'C-1,"Roe, Sam",2026-03-02,90853,npi.checksum,error,billing_provider.npi,'
-      .. "Bad NPI,,CO,16,N257\r\n", reports.csv(e))
-    assert.equal("", reports.csv(fake_entry(two_line_claim(), {})))
+      .. "Bad NPI,,CO,16,N257,in.ndjson,7\r\n",
+      reports.csv(e, { name = "in.ndjson", line = 7 }))
+    assert.equal('C-1,"Roe, Sam",2026-03-02,90853,,,,,,,,,"a,b.837",3\r\n',
+      reports.csv(fake_entry(two_line_claim(), {}), { name = "a,b.837", line = 1,
+        x12_claim = 3 }))
+    assert.equal('C-1,"Roe, Sam",2026-03-02,90853,,,,,,,,,,\r\n',
+      reports.csv(fake_entry(two_line_claim(), {})))
   end)
 end)
 

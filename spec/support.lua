@@ -171,6 +171,19 @@ local function buffer()
   return b
 end
 
+M.buffer = buffer
+
+--- Writes text to a new temporary file.
+-- @treturn string its path
+local function write_temp(text)
+  local path = os.tmpname()
+  local f = assert(io.open(path, "wb"))
+  f:write(text)
+  f:close()
+  return path
+end
+M.write_temp = write_temp
+
 --- Runs the command line in this process (bhclaim.cli.main).
 -- @treturn string stdout
 -- @treturn string stderr

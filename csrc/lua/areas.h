@@ -37,6 +37,12 @@ void bhl_push_claim_keys(lua_State *L, const bh_claim *claim);
 ** eligibility and 276/277 claim status (eligibility.c). */
 void bhl_open_eligibility(lua_State *L);
 
+/* A key set of core.key_set at idx: stores value under key and returns 0,
+** or returns 1 with *old the value the key already had (kept). Raises on
+** out of memory. */
+int bhl_key_set_put(lua_State *L, int idx, const char *key, size_t len, lua_Number value,
+                    lua_Number *old);
+
 /* Fills *o from the envelope table at idx, as core.x12_write reads it
 ** (lbhclaim.c); defaults from bh_x12_options_default. */
 void read_x12_options(lua_State *L, int idx, bh_x12_options *o);
@@ -81,6 +87,20 @@ bh_status bhl_read_claim_table(lua_State *L, int idx, bh_claim *claim, bh_report
 ** x12_check does, with x12_check's options 3..8 (today, profiles by kind,
 ** ncci, provider_kind, report_mt, finding_mt) at stack indices
 ** opts..opts+5. Raises on bad options or no memory. */
+/* The compiled profile for a payer kind from the table {medicare=,
+** medicaid=, commercial=} at idx (other and unknown kinds: commercial), or
+** NULL; the NCCI table at idx (raises when it is not one). lbhclaim.c. */
+const bh_profile *bhl_profile_for_kind(lua_State *L, int idx, bh_payer_kind kind);
+bh_ncci *bhl_check_ncci(lua_State *L, int idx);
+
+/* Reads the next claim of the core.x12_stream at idx: 1 with *claim (valid
+** until the next read), 0 at the end, -1 after a structural error (the
+** stream's error method tells it). Raises on a closed stream. stream.c. */
+int bhl_x12_stream_next(lua_State *L, int idx, const bh_claim **claim);
+
+/* The check command's batch path (check_batch.c). */
+void bhl_open_check_batch(lua_State *L);
+
 void bhl_push_x12_check(lua_State *L, int opts, const bh_claim *claim, bh_report *report);
 
 #endif

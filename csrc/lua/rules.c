@@ -160,30 +160,37 @@ static int keyset_gc(lua_State *L) {
     return 0;
 }
 
-/* set:put(key, value) -> the value the key already had (and keeps), or nil
-** after storing value. */
-static int keyset_put(lua_State *L) {
-    keyset *k = luaL_checkudata(L, 1, KEYSET_MT);
-    size_t len;
-    const char *key = luaL_checklstring(L, 2, &len);
-    lua_Number value = luaL_checknumber(L, 3);
+int bhl_key_set_put(lua_State *L, int idx, const char *key, size_t len, lua_Number value,
+                    lua_Number *old) {
+    keyset *k = luaL_checkudata(L, idx, KEYSET_MT);
     unsigned long h = fnv1a(key, len);
     keyset_entry *e;
     if ((k->count + 1) * 2 > k->cap && !keyset_grow(k))
         return luaL_error(L, "bhclaim: out of memory");
     e = keyset_slot(k, key, len, h);
     if (e->key != NULL) {
-        lua_pushnumber(L, e->value);
+        *old = e->value;
         return 1;
     }
     e->key = malloc(len + 1);
     if (e->key == NULL) return luaL_error(L, "bhclaim: out of memory");
-    memcpy(e->key, key, len + 1);
+    memcpy(e->key, key, len);
+    e->key[len] = '\0';
     e->len = len;
     e->hash = h;
     e->value = value;
     k->count++;
-    lua_pushnil(L);
+    return 0;
+}
+
+/* set:put(key, value) -> the value the key already had (and keeps), or nil
+** after storing value. */
+static int keyset_put(lua_State *L) {
+    size_t len;
+    const char *key = luaL_checklstring(L, 2, &len);
+    lua_Number value = luaL_checknumber(L, 3), old;
+    if (bhl_key_set_put(L, 1, key, len, value, &old)) lua_pushnumber(L, old);
+    else lua_pushnil(L);
     return 1;
 }
 

@@ -179,6 +179,13 @@ static int stream_next(lua_State *L, x12_stream *s) {
     return rc;
 }
 
+int bhl_x12_stream_next(lua_State *L, int idx, const bh_claim **claim) {
+    x12_stream *s = luaL_checkudata(L, idx, X12_STREAM_MT);
+    if (s->reader == NULL) luaL_error(L, "attempt to use a closed bhclaim.X12Stream");
+    *claim = s->claim;
+    return stream_next(L, s);
+}
+
 static int push_state(lua_State *L, const x12_stream *s) {
     lua_pushstring(L, s->state == 1 ? "more" : s->state == 0 ? "end" : "error");
     return 2;

@@ -12,9 +12,6 @@ local core = require("bhclaim.core")
 
 local M = {}
 
-local SRC_DUPLICATE = "rules-reference 6: CARC 18 (exact duplicate claim/service); a "
-  .. "replacement or void (frequency 7/8) is not a duplicate of the claim it replaces"
-
 -- Days since 1970-01-01 of a YYYY-MM-DD date (proleptic Gregorian).
 local function day_number(date)
   local y, m, d = date:match("^(%d%d%d%d)%-(%d%d)%-(%d%d)$")
@@ -88,13 +85,9 @@ function tracker_mt:duplicates(report, s, n)
       local first = seen:put(patient .. key, n * 64 + i)
       -- the lines of one claim are not duplicates of each other
       if first ~= nil and math.floor(first / 64) ~= n then
-        add_finding(self, report, { rule = "claim.duplicate", severity = "error",
-          path = string.format("lines[%d]", i),
-          message = string.format("The same patient, code, modifiers and date of service as "
-            .. "claim %s (line %d), an original claim of this batch.",
-            self.labels[math.floor(first / 64)], first % 64),
-          hint = "Send the service once; to correct the first claim, send a replacement "
-            .. "(frequency 7) instead.", source = SRC_DUPLICATE })
+        -- the finding's wording is the core's, as the command line's batch path writes it
+        add_finding(self, report, core.duplicate_finding(self.labels[math.floor(first / 64)],
+          first % 64, i))
       end
     end
   end

@@ -180,12 +180,16 @@ end
 -- Records: good ones are checked, bad ones counted and written out
 -- =====================================================================
 
--- Counts a record and looks for a signal; every PROGRESS_EVERY records
--- shows the count (or, in a --jobs child, leaves it for the parent).
-local function progress(ctx)
-  ctx.records = ctx.records + 1
+-- Counts n records (default 1) and looks for a signal; every
+-- PROGRESS_EVERY records shows the count (or, in a --jobs child, leaves it
+-- for the parent).
+local function progress(ctx, n)
+  local before = ctx.records
+  ctx.records = before + (n or 1)
   poll_signal()
-  if ctx.records % PROGRESS_EVERY ~= 0 then return end
+  if math.floor(ctx.records / PROGRESS_EVERY) == math.floor(before / PROGRESS_EVERY) then
+    return
+  end
   if ctx.show_progress and ctx.records > 1000 then show_progress(ctx, ctx.records) end
   local path = ctx.args.opts.progress
   if path then
@@ -219,7 +223,7 @@ local function bad_record(ctx, where, raw, reason, id)
   end
 end
 
-local function emit(ctx, e)
+local function emit(ctx, e, where)
   reports.summary_add(ctx.stats, e)
   progress(ctx)
   local fmt = ctx.mode == "check" and ctx.format or nil
@@ -229,7 +233,7 @@ local function emit(ctx, e)
   elseif fmt == "json" then
     ctx.out:write(reports.json(e), "\n")
   elseif fmt == "csv" then
-    ctx.out:write(reports.csv(e))
+    ctx.out:write(reports.csv(e, where))
   end
 end
 
@@ -240,7 +244,7 @@ local function claim_record(ctx, claim, text, where)
   local input = (text and not ctx.check_opts.rules) and text or claim
   local report, msg, id = bhclaim.check(input, ctx.check_opts)
   if not report then return bad_record(ctx, where, text or "", msg, id) end
-  emit(ctx, reports.entry(claim, track(ctx, report)))
+  emit(ctx, reports.entry(claim, track(ctx, report)), where)
 end
 
 local function session_record(ctx, value, where)
@@ -252,8 +256,10 @@ local function session_record(ctx, value, where)
   end
   if ctx.coverage then cli_eligibility.attach_session_coverage(ctx, value) end
   local r = session:check(ctx.check_opts)
-  if #r.findings > 0 then emit(ctx, reports.session_entry(value, r.findings)) end
-  for _, c in ipairs(r.claims) do emit(ctx, reports.entry(c.claim, track(ctx, c.report))) end
+  if #r.findings > 0 then emit(ctx, reports.session_entry(value, r.findings), where) end
+  for _, c in ipairs(r.claims) do
+    emit(ctx, reports.entry(c.claim, track(ctx, c.report)), where)
+  end
 end
 
 -- One JSON value that should be an object (a claim or a session).
@@ -297,7 +303,7 @@ local function ndjson_line(ctx, text, where)
       and not text:find('"participants"', 1, true) then
     local report, msg, id = bhclaim.check(text, ctx.check_opts)
     if not report then return bad_record(ctx, where, text, rebase(msg, where.line), id) end
-    return emit(ctx, reports.entry(nil, track(ctx, report)))
+    return emit(ctx, reports.entry(nil, track(ctx, report)), where)
   end
   if ctx.sink and ctx.raw_claims and object_line(text)
       and not text:find('"participants"', 1, true) then
@@ -309,6 +315,110 @@ local function ndjson_line(ctx, text, where)
 end
 
 -- {====================================================================
+-- The batch path: records checked and reported in C (core.check_batch),
+-- a chunk at a time; a record that needs Lua comes back to ndjson_line
+-- -- see csrc/lua/check_batch.c for which. Output and summary are the
+-- Lua path's, byte for byte.
+-- =====================================================================
+
+-- check_opts keys the batch path takes as bhclaim.check does; any other
+-- (rules, disable, provider_kind...) keeps the run on the Lua path.
+local BATCH_CHECK_OPTS = { today = true, payer = true, summary = true, ncci = true }
+local PAYER_KINDS = { "", "medicare", "medicaid", "commercial", "other" }
+
+-- Codes under a code.frequency limit, by payer kind ("" unknown), as the
+-- tracker finds the profile of each kind: claims with one go to Lua.
+local function limited_codes(tracker)
+  local limited = {}
+  for _, kind in ipairs(PAYER_KINDS) do
+    local profile = tracker.profile_for and tracker.profile_for(kind ~= "" and kind or nil)
+    local by_code = profile and tracker:limits_of(profile)
+    if by_code then
+      limited[kind] = {}
+      for code in pairs(by_code) do limited[kind][code] = true end
+    end
+  end
+  return limited
+end
+
+-- The options of core.check_batch's calls for this run, or false when the
+-- run cannot take the batch path (export, --coverage, --rules...).
+local function batch_options(ctx)
+  if ctx.batch_opts ~= nil then return ctx.batch_opts end
+  local usable = not ctx.sink and not ctx.coverage and ctx.tracker ~= nil
+  for k in pairs(ctx.check_opts) do
+    if not BATCH_CHECK_OPTS[k] then usable = false end
+  end
+  if not usable then
+    ctx.batch_opts = false
+    return false
+  end
+  ctx.batch = core.check_batch()
+  ctx.batch_opts = { format = ctx.mode == "check" and ctx.format or "none", today = ctx.today,
+    ncci = ctx.check_opts.ncci or bhclaim.ncci.table(),
+    by_kind = bhclaim.x12.profiles(ctx.profile), limited = limited_codes(ctx.tracker),
+    tracker = ctx.tracker }
+  return ctx.batch_opts
+end
+
+local function batch_output(ctx, out, records)
+  progress(ctx, records)
+  if out ~= "" then
+    if ctx.share_terminal then erase_progress(ctx) end
+    ctx.out:write(out)
+  end
+end
+
+-- Bytes the batch path reads at once: below LuaJIT's threshold for
+-- allocating a string with its own mmap, so reading allocates no pages.
+local BATCH_CHUNK = 65536
+
+-- Runs the lines of text (its last line too when final, else only lines
+-- ended by "\n") from line number `line` on; returns the unrun rest and its
+-- line number.
+local function batch_lines(ctx, bopts, src, text, line, final)
+  local pos, len = 1, #text
+  bopts.source = src.name
+  while pos <= len do
+    local out, next_pos, next_line, records, handed = ctx.batch:lines(text, pos, line, bopts,
+      ctx.stats, final)
+    batch_output(ctx, out, records)
+    pos, line = next_pos, next_line
+    if not handed then break end
+    local nl = text:find("\n", pos, true) or len + 1
+    ndjson_line(ctx, text:sub(pos, nl - 1), { name = src.name, line = line })
+    pos, line = nl + 1, line + 1
+  end
+  return pos <= len and text:sub(pos) or "", line
+end
+
+-- ndjson_stream on the batch path: the input is read a chunk at a time.
+local function ndjson_batch(ctx, bopts, src, pending, first, limit)
+  local fh, used = src.fh, #pending
+  local tail, line = batch_lines(ctx, bopts, src, pending, first, fh == nil)
+  local parts = { tail }   -- a line longer than a chunk is joined once
+  while fh and (limit == nil or used < limit) do
+    local more = fh:read(limit and math.min(BATCH_CHUNK, limit - used) or BATCH_CHUNK)
+    if not more then break end
+    used = used + #more
+    parts[#parts + 1] = more
+    if more:find("\n", 1, true) then
+      poll_signal()
+      local text = parts[1] == "" and #parts == 2 and more or concat(parts)
+      tail, line = batch_lines(ctx, bopts, src, text, line, false)
+      parts = { tail }
+    end
+  end
+  tail = concat(parts)
+  if fh and limit and tail ~= "" then
+    -- the range ends inside a line: the line is this range's, whole
+    local rest = fh:read("*l")
+    if rest then tail = tail .. rest end
+  end
+  if tail ~= "" then batch_lines(ctx, bopts, src, tail, line, true) end
+end
+
+-- {====================================================================
 -- Inputs: detection and reading
 -- =====================================================================
 
@@ -316,6 +426,8 @@ end
 -- Runs NDJSON records from `pending` (text already read, starting at line
 -- `first`) then from the file, stopping after `limit` bytes when given.
 local function ndjson_stream(ctx, src, pending, first, limit)
+  local bopts = batch_options(ctx)
+  if bopts then return ndjson_batch(ctx, bopts, src, pending, first, limit) end
   local lineno, pos = first - 1, 1
   local fh = src.fh
   local function handle(line)
@@ -372,19 +484,33 @@ local function x12_claims(ctx, src, stream, first)
         if ctx.sink or ctx.coverage then
           -- The export takes claim tables; --coverage attaches the 271
           -- answer to each claim before checking it.
-          claim_record(ctx, claim, nil, { name = src.name, line = first, element = n })
+          claim_record(ctx, claim, nil, { name = src.name, line = first, element = n,
+            x12_claim = n })
         else
           -- Lua rules read claim tables, as bhclaim.x12.check does then.
           emit(ctx, reports.entry(nil, track(ctx, bhclaim.check(claim, { today = opts.today,
-            payer = opts.payer, rules = opts.rules, ncci = opts.ncci, summary = true }))))
+            payer = opts.payer, rules = opts.rules, ncci = opts.ncci, summary = true }))),
+            { name = src.name, x12_claim = n })
         end
+      end
+    elseif batch_options(ctx) then
+      local bopts = batch_options(ctx)
+      local out, done, report
+      bopts.source, bopts.report_mt, bopts.finding_mt = src.name, report_mod.report_mt,
+        report_mod.finding_mt
+      out, done, state, report = ctx.batch:x12(stream, X12_BATCH, n, bopts, ctx.stats)
+      batch_output(ctx, out, done)
+      n = n + done
+      if report then
+        n = n + 1
+        emit(ctx, reports.entry(nil, track(ctx, report)), { name = src.name, x12_claim = n })
       end
     else
       batch, state = stream:check(X12_BATCH, today, by_kind, ncci, nil, report_mod.report_mt,
         report_mod.finding_mt)
       for _, r in ipairs(batch) do
         n = n + 1
-        emit(ctx, reports.entry(nil, track(ctx, r)))
+        emit(ctx, reports.entry(nil, track(ctx, r)), { name = src.name, x12_claim = n })
       end
     end
   until state ~= "more"
@@ -432,9 +558,19 @@ local function array_input(ctx, src, text)
       ctx.unreadable = true
       return
     end
-    for i, element in ipairs(elements) do
-      n = n + 1
-      ndjson_line(ctx, element, { name = src.name, line = lines[i], element = n })
+    local bopts, i = batch_options(ctx), 1
+    if bopts then bopts.source = src.name end
+    while i <= #elements do
+      if bopts then
+        local out, next_i, records = ctx.batch:texts(elements, lines, i, bopts, ctx.stats)
+        batch_output(ctx, out, records)
+        n, i = n + next_i - i, next_i
+      end
+      if i <= #elements then
+        n = n + 1
+        ndjson_line(ctx, elements[i], { name = src.name, line = lines[i], element = n })
+        i = i + 1
+      end
     end
     poll_signal()
     text = src.fh:read(CHUNK)

@@ -346,7 +346,7 @@ function M.csv_row(values, n)
 end
 
 M.CSV_COLUMNS = { "claim_id", "patient", "date", "code", "rule", "severity", "path",
-  "message", "hint", "denial_group", "denial_carc", "denial_rarc" }
+  "message", "hint", "denial_group", "denial_carc", "denial_rarc", "source", "line" }
 
 --- The header record of the findings CSV.
 -- @treturn string
@@ -354,15 +354,25 @@ function M.csv_header()
   return M.csv_row(M.CSV_COLUMNS)
 end
 
---- The CSV records of an entry, one per finding ("" for a clean claim).
+--- The CSV records of an entry: one per finding, or one with the finding
+-- columns empty for a clean claim; the last two columns say where the
+-- record came from: the input's name and the record's line (for an 837P,
+-- the claim's position in the interchange: 1 for the first claim).
 -- @tparam table e entry
+-- @tparam[opt] table where {name, line} or {name, x12_claim}
 -- @treturn string
-function M.csv(e)
+function M.csv(e, where)
+  where = where or {}
+  local source, line = where.name, where.x12_claim or where.line
+  if #e.findings == 0 then
+    return M.csv_row({ e.claim_id, e.patient, e.date, entry_code(e, nil), nil, nil, nil, nil,
+      nil, nil, nil, nil, source, line }, 14)
+  end
   local out = {}
   for i, f in ipairs(e.findings) do
     local d = type(f.denial) == "table" and f.denial or {}
     out[i] = M.csv_row({ e.claim_id, e.patient, e.date, entry_code(e, f.path),
-      f.rule, f.severity, f.path, f.message, f.hint, d.group, d.carc, d.rarc }, 12)
+      f.rule, f.severity, f.path, f.message, f.hint, d.group, d.carc, d.rarc, source, line }, 14)
   end
   return concat(out)
 end

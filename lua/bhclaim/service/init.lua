@@ -187,8 +187,16 @@ local function answer_writer()
   w.stdout = { write = function(self, a, b, ...)
     local s = a
     if b then s = select("#", ...) == 0 and (a .. b) or concat({ a, b, ... }) end
-    if s:byte(1) == 123 then count() end   -- "{": a claim's line
-    add(s)
+    -- The command line's batch path writes many report lines at once:
+    -- each line is added (and counted) on its own.
+    local at = 1
+    while at <= #s do
+      local nl = s:find("\n", at, true) or #s
+      local line = (at == 1 and nl == #s) and s or s:sub(at, nl)
+      if line:byte(1) == 123 then count() end   -- "{": a claim's line
+      add(line)
+      at = nl + 1
+    end
     return self
   end, flush = function() end }
   -- The command line's messages on stderr: a bad record becomes a line of

@@ -1,0 +1,632 @@
+/*
+** check_batch.c: the check command's batch path. One call takes a chunk of
+** NDJSON lines (or the element texts of a JSON array), and for each record
+** parses, checks with the profile of its payer kind, applies claim.duplicate
+** with the run's tracker (lua/bhclaim/batch.lua: the same key set, labels
+** and claim count), adds to the run's summary and writes the report line
+** (core report_write.c) into one output string: no Lua table per claim.
+**
+** A record that needs Lua stops the call and is handed back, so the
+** command line runs it on its Lua path and calls again after it: a line
+** that is not one JSON object, a session ("participants"), JSON that does
+** not parse (the bad-record path), and a claim with a code under a
+** code.frequency limit of its profile (the tracker's frequency part is Lua).
+** Stopping keeps the order of output and summary exactly the Lua path's.
+** SPDX-License-Identifier: MIT
+*/
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "areas.h"
+
+#define CHECK_BATCH_MT "bhclaim.CheckBatch"
+
+/* The payer kind names of a claim summary (bhl_push_claim_keys), "" for an
+** unknown kind, by bh_payer_kind. */
+static const char *const kind_names[] = {"", "medicare", "medicaid", "commercial", "other"};
+
+typedef struct batch {
+    bh_claim *claim;            /* reused for each record */
+    bh_report *report;
+    bh_buffer out;              /* report lines of the current call */
+    const bh_finding **order;   /* findings in print order */
+    bh_finding *extra;          /* claim.duplicate findings of one claim */
+    unsigned char shift[256];   /* for has_session_key */
+} batch;
+
+/* none: audit, which prints only the summary */
+typedef enum out_format { OUT_TEXT, OUT_JSON, OUT_CSV, OUT_NONE } out_format;
+
+/* What one call needs, resolved once; stack indices of the Lua values. */
+typedef struct run {
+    out_format format;
+    bh_date today;
+    bh_ncci *ncci;
+    const char *source;
+    int by_kind, seen, labels, rules;
+    int limited[BH_PAYER_OTHER + 1];            /* per kind: {code = true}, 0: none */
+    const bh_profile *profile[BH_PAYER_OTHER + 1]; /* per kind, from by_kind */
+    lua_Number tracker_n;
+    lua_Integer claims, clean, with_errors, with_warnings, records;
+    lua_Number cents_at_risk;
+} run;
+
+static int batch_gc(lua_State *L) {
+    batch *b = luaL_checkudata(L, 1, CHECK_BATCH_MT);
+    bh_claim_free(b->claim);
+    bh_report_free(b->report);
+    bh_buffer_free(&b->out);
+    free(b->order);
+    free(b->extra);
+    b->claim = NULL;
+    b->report = NULL;
+    b->order = NULL;
+    b->extra = NULL;
+    return 0;
+}
+
+static batch *check_batch(lua_State *L) {
+    batch *b = luaL_checkudata(L, 1, CHECK_BATCH_MT);
+    if (b->claim == NULL) luaL_argerror(L, 1, "a closed batch");
+    return b;
+}
+
+/* {====================================================================
+** Which records stay in C
+** ===================================================================== */
+
+static int is_white(char c) {   /* object_line's white space (cli.lua) */
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static int is_space(char c) {   /* Lua's %s */
+    return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+static int blank(const char *p, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (!is_space(p[i])) return 0;
+    return 1;
+}
+
+/* "{" first and "}" last, white space aside (cli.lua's object_line). */
+static int object_line(const char *p, size_t n) {
+    size_t i = 0, j = n;
+    while (i < j && is_white(p[i])) i++;
+    while (j > i && is_white(p[j - 1])) j--;
+    return j > i + 1 && p[i] == '{' && p[j - 1] == '}';
+}
+
+/* The mark of a session record: cli.lua hands a line holding it to Lua. */
+static const char SESSION_KEY[] = "\"participants\"";
+#define SESSION_KEY_LEN (sizeof SESSION_KEY - 1)
+
+/* Horspool's shift table for SESSION_KEY: a JSON line has a quote every
+** few bytes, so looking for the first byte and comparing is slow. */
+static void session_shifts(unsigned char shift[256]) {
+    size_t i;
+    for (i = 0; i < 256; i++) shift[i] = (unsigned char)SESSION_KEY_LEN;
+    for (i = 0; i + 1 < SESSION_KEY_LEN; i++)
+        shift[(unsigned char)SESSION_KEY[i]] = (unsigned char)(SESSION_KEY_LEN - 1 - i);
+}
+
+/* 1 when the line holds "participants" (with its quotes) anywhere. */
+static int has_session_key(const unsigned char shift[256], const char *p, size_t n) {
+    size_t at = 0;
+    while (n >= SESSION_KEY_LEN && at <= n - SESSION_KEY_LEN) {
+        unsigned char last = (unsigned char)p[at + SESSION_KEY_LEN - 1];
+        if (last == '"' && memcmp(p + at, SESSION_KEY, SESSION_KEY_LEN) == 0) return 1;
+        at += shift[last];
+    }
+    return 0;
+}
+
+static int kind_of(const bh_claim *c) {
+    return (unsigned)c->payer.kind <= BH_PAYER_OTHER ? (int)c->payer.kind : 0;
+}
+
+/* 1 when a line of the claim has a code its profile limits (code.frequency,
+** run by the Lua tracker): limited[kind][code] is true. */
+static int frequency_limited(lua_State *L, const run *r, const bh_claim *c) {
+    int i, hit = 0, codes = r->limited[kind_of(c)];
+    for (i = 0; codes && i < c->n_lines && !hit; i++) {
+        if (c->lines[i].code == NULL) continue;
+        lua_getfield(L, codes, c->lines[i].code);
+        hit = lua_toboolean(L, -1);
+        lua_pop(L, 1);
+    }
+    return hit;
+}
+
+/* {====================================================================
+** claim.duplicate, as bhclaim.batch's tracker:duplicates
+** ===================================================================== */
+
+#define SRC_DUPLICATE "rules-reference 6: CARC 18 (exact duplicate claim/service); a " \
+    "replacement or void (frequency 7/8) is not a duplicate of the claim it replaces"
+#define HINT_DUPLICATE "Send the service once; to correct the first claim, send a " \
+    "replacement (frequency 7) instead."
+
+/* Pushes the message and the path of a claim.duplicate finding on line i
+** (1-based) whose service was first seen on line `first_line` of the claim
+** labelled `first_label`. The one wording, for the batch path and
+** bhclaim.batch's tracker (core.duplicate_finding). */
+static void push_duplicate(lua_State *L, const char *first_label, int first_line, int i) {
+    lua_pushfstring(L, "The same patient, code, modifiers and date of service as claim %s "
+                    "(line %d), an original claim of this batch.", first_label, first_line);
+    lua_pushfstring(L, "lines[%d]", i);
+}
+
+/* Adds the claim to the tracker (its number and label) and appends its
+** claim.duplicate findings to b->extra, their messages pushed on the stack.
+** Returns how many. */
+static int track_duplicates(lua_State *L, batch *b, run *r, const bh_claim *c,
+                            const char *patient, size_t plen) {
+    char key[512];
+    int i, n = 0;
+    lua_Number number = ++r->tracker_n;
+    lua_pushstring(L, c->id ? c->id : "(claim without id)");
+    lua_rawseti(L, r->labels, (int)number);
+    if (c->frequency != NULL && strcmp(c->frequency, "1") != 0) return 0;
+    memcpy(key, patient, plen);
+    for (i = 0; i < c->n_lines; i++) {
+        lua_Number first;
+        size_t klen = bh_line_key(&c->lines[i], key + plen, 256);
+        if (klen == 0 || !bhl_key_set_put(L, r->seen, key, plen + klen, number * 64 + (i + 1),
+                                          &first))
+            continue;
+        if (floor(first / 64) == number) continue;  /* lines of one claim */
+        luaL_checkstack(L, 3, "claim.duplicate");
+        lua_rawgeti(L, r->labels, (int)floor(first / 64));
+        push_duplicate(L, lua_tostring(L, -1), (int)fmod(first, 64), i + 1);
+        lua_remove(L, -3);   /* the label: the message holds it */
+        b->extra[n].rule = "claim.duplicate";
+        b->extra[n].severity = BH_SEV_ERROR;
+        b->extra[n].path = lua_tostring(L, -1);
+        b->extra[n].message = lua_tostring(L, -2);
+        b->extra[n].hint = HINT_DUPLICATE;
+        b->extra[n].source = SRC_DUPLICATE;
+        n++;
+    }
+    return n;
+}
+
+/* {====================================================================
+** The run's summary (reports.summary_add)
+** ===================================================================== */
+
+static void add_number(lua_State *L, int t, const char *key, lua_Integer by) {
+    lua_getfield(L, t, key);
+    lua_pushinteger(L, lua_tointeger(L, -1) + by);
+    lua_setfield(L, t, key);
+    lua_pop(L, 1);
+}
+
+static void set_str(lua_State *L, const char *key, const char *value) {
+    if (value == NULL) return;
+    lua_pushstring(L, value);
+    lua_setfield(L, -2, key);
+}
+
+/* count_rules: each finding counts for its rule; a claim once per rule. */
+static void count_rules(lua_State *L, const run *r, const char *claim_id,
+                        const bh_finding *const *f, size_t n) {
+    size_t i, j;
+    for (i = 0; i < n; i++) {
+        int again = 0;
+        for (j = 0; j < i && !again; j++) again = strcmp(f[j]->rule, f[i]->rule) == 0;
+        lua_getfield(L, r->rules, f[i]->rule);
+        if (lua_isnil(L, -1)) {
+            lua_pop(L, 1);
+            lua_createtable(L, 0, 6);
+            lua_pushinteger(L, 0);
+            lua_setfield(L, -2, "count");
+            lua_pushinteger(L, 0);
+            lua_setfield(L, -2, "claims");
+            set_str(L, "severity", bh_severity_name(f[i]->severity));
+            set_str(L, "message", f[i]->message);
+            set_str(L, "hint", f[i]->hint);
+            set_str(L, "claim_id", claim_id);
+            lua_pushvalue(L, -1);
+            lua_setfield(L, r->rules, f[i]->rule);
+        }
+        add_number(L, lua_gettop(L), "count", 1);
+        if (!again) add_number(L, lua_gettop(L), "claims", 1);
+        lua_pop(L, 1);
+    }
+}
+
+static void summary_add(lua_State *L, run *r, const bh_claim *c, const bh_finding *const *f,
+                        size_t n) {
+    size_t i, errors = 0, warnings = 0;
+    int k;
+    count_rules(L, r, c->id, f, n);
+    for (i = 0; i < n; i++) {
+        errors += f[i]->severity == BH_SEV_ERROR;
+        warnings += f[i]->severity == BH_SEV_WARNING;
+    }
+    r->claims++;
+    if (errors > 0) {
+        int64_t cents = 0;
+        for (k = 0; k < c->n_lines; k++)
+            if (c->lines[k].charge_state == BH_FIELD_OK) cents += c->lines[k].charge;
+        r->with_errors++;
+        r->cents_at_risk += (lua_Number)cents;
+    } else if (warnings > 0) {
+        r->with_warnings++;
+    } else {
+        r->clean++;
+    }
+}
+
+/* Adds the call's counts to the summary table at idx. */
+static void flush_summary(lua_State *L, const run *r, int stats) {
+    add_number(L, stats, "claims", r->claims);
+    add_number(L, stats, "clean", r->clean);
+    add_number(L, stats, "with_errors", r->with_errors);
+    add_number(L, stats, "with_warnings", r->with_warnings);
+    if (r->cents_at_risk != 0) {
+        lua_getfield(L, stats, "cents_at_risk");
+        lua_pushnumber(L, lua_tonumber(L, -1) + r->cents_at_risk);
+        lua_setfield(L, stats, "cents_at_risk");
+        lua_pop(L, 1);
+    }
+}
+
+/* {====================================================================
+** One record
+** ===================================================================== */
+
+static void write_entry(lua_State *L, batch *b, const run *r, const bh_claim *c, size_t n,
+                        long line) {
+    bh_report_entry e;
+    bh_status st;
+    if (r->format == OUT_NONE) return;
+    e.claim_id = c->id;
+    e.claim = c;
+    e.findings = b->order;
+    e.n_findings = n;
+    e.source = r->source;
+    e.line = line;
+    st = r->format == OUT_JSON ? bh_report_write_json(&b->out, &e)
+       : r->format == OUT_CSV  ? bh_report_write_csv(&b->out, &e)
+                               : bh_report_write_text(&b->out, &e);
+    if (st != BH_OK) luaL_error(L, "bhclaim: out of memory");
+}
+
+/* Checks a claim and writes its report line: 1, or 0 when the claim is for
+** the Lua path (a code under a frequency limit; nothing of the run has
+** changed then). The report holds what parsing found. */
+static int check_claim(lua_State *L, batch *b, run *r, const bh_claim *c, long line) {
+    bh_check_options options;
+    char patient[256];
+    size_t plen = bh_claim_patient_key(c, patient, sizeof patient), ncore, n;
+    int i, top = lua_gettop(L), extra = 0;
+    if (plen > 0 && frequency_limited(L, r, c)) return 0;
+    memset(&options, 0, sizeof options);
+    options.today = r->today;
+    options.profile = r->profile[kind_of(c)];
+    options.ncci = r->ncci;
+    options.provider_kind = BH_PROVIDER_PRACTITIONER;
+    if (bh_claim_check(c, &options, b->report) != BH_OK) luaL_error(L, "bhclaim: out of memory");
+    ncore = bh_report_count(b->report);
+    {
+        const bh_finding **order = realloc(b->order, (ncore + BH_MAX_LINES) * sizeof *order);
+        if (order == NULL) luaL_error(L, "bhclaim: out of memory");
+        b->order = order;
+    }
+    n = bh_report_order(b->report, ncore, b->order);
+    if (plen > 0) extra = track_duplicates(L, b, r, c, patient, plen);
+    for (i = 0; i < extra; i++) b->order[n++] = &b->extra[i];
+    summary_add(L, r, c, b->order, n);
+    write_entry(L, b, r, c, n, line);
+    lua_settop(L, top);
+    r->records++;
+    return 1;
+}
+
+/* Parses and checks one JSON record: 1, or 0 when it is for the Lua path
+** (not one object on its line, a session, or JSON that does not parse). */
+static int check_record(lua_State *L, batch *b, run *r, const char *p, size_t len, long line) {
+    bh_error err;
+    bh_status st;
+    if (!object_line(p, len) || has_session_key(b->shift, p, len)) return 0;
+    bh_report_reset(b->report);
+    st = bh_claim_parse_json(b->claim, p, len, b->report, &err);
+    if (st == BH_ERR_SYNTAX || st == BH_ERR_LIMIT) return 0;
+    if (st != BH_OK) luaL_error(L, "bhclaim: out of memory");
+    return check_claim(L, b, r, b->claim, line);
+}
+
+/* {====================================================================
+** Calls
+** ===================================================================== */
+
+static out_format format_arg(lua_State *L, int opts) {
+    const char *f;
+    lua_getfield(L, opts, "format");
+    f = luaL_optstring(L, -1, "text");
+    lua_pop(L, 1);
+    if (strcmp(f, "json") == 0) return OUT_JSON;
+    if (strcmp(f, "csv") == 0) return OUT_CSV;
+    if (strcmp(f, "text") == 0) return OUT_TEXT;
+    if (strcmp(f, "none") == 0) return OUT_NONE;
+    luaL_argerror(L, opts, "format must be text, json, csv or none");
+    return OUT_TEXT;
+}
+
+/* Pushes opts[key] and returns its index (a table required unless nil is
+** allowed). */
+static int table_field(lua_State *L, int t, const char *key, int optional) {
+    lua_getfield(L, t, key);
+    if (optional && lua_isnil(L, -1)) return 0;
+    if (!lua_istable(L, -1))
+        luaL_error(L, "bad argument #%d to 'check' (%s must be a table)", t - 1, key);
+    return lua_gettop(L);
+}
+
+/* Reads opts (at index opts) and stats into r; leaves the values on the stack. */
+static void open_run(lua_State *L, run *r, int opts, int stats) {
+    int tracker, limited, k;
+    size_t len;
+    const char *today;
+    memset(r, 0, sizeof *r);
+    luaL_checkstack(L, 24, "check_batch");
+    luaL_checktype(L, opts, LUA_TTABLE);
+    luaL_checktype(L, stats, LUA_TTABLE);
+    r->format = format_arg(L, opts);
+    lua_getfield(L, opts, "today");
+    today = lua_tolstring(L, -1, &len);
+    if (today != NULL && !bh_date_parse(today, len, &r->today))
+        luaL_argerror(L, opts, "today must be YYYY-MM-DD");
+    lua_pop(L, 1);
+    lua_getfield(L, opts, "source");
+    r->source = lua_tostring(L, -1);    /* opts keeps it alive */
+    lua_pop(L, 1);
+    lua_getfield(L, opts, "ncci");
+    if (!lua_isnil(L, -1)) r->ncci = bhl_check_ncci(L, lua_gettop(L));
+    r->by_kind = table_field(L, opts, "by_kind", 0);
+    limited = table_field(L, opts, "limited", 1);
+    if (!limited) lua_pop(L, 1);
+    for (k = 0; k <= BH_PAYER_OTHER; k++) {
+        /* the profiles by_kind keeps alive; the code sets stay on the stack */
+        r->profile[k] = bhl_profile_for_kind(L, r->by_kind, (bh_payer_kind)k);
+        r->limited[k] = limited ? table_field(L, limited, kind_names[k], 1) : 0;
+        if (limited && !r->limited[k]) lua_pop(L, 1);
+    }
+    tracker = table_field(L, opts, "tracker", 0);
+    lua_getfield(L, tracker, "seen");
+    r->seen = lua_gettop(L);
+    r->labels = table_field(L, tracker, "labels", 0);
+    lua_getfield(L, tracker, "n");
+    r->tracker_n = lua_tonumber(L, -1);
+    lua_pop(L, 1);
+    r->rules = table_field(L, stats, "rules", 0);
+}
+
+/* Pushes the call's answers: output, then what the caller passes on. */
+static void close_run(lua_State *L, batch *b, const run *r, int tracker_at, int stats) {
+    lua_getfield(L, tracker_at, "tracker");
+    lua_pushinteger(L, (lua_Integer)r->tracker_n);
+    lua_setfield(L, -2, "n");
+    lua_pop(L, 1);
+    flush_summary(L, r, stats);
+    lua_pushlstring(L, b->out.data ? b->out.data : "", b->out.len);
+    b->out.len = 0;
+}
+
+/***
+Checks the NDJSON lines of text from byte pos on, as the command line's
+check does, until the text ends or a record needs the Lua path.
+@function batch:lines
+@tparam string text lines, each ended by "\n"; a last line without one
+  waits for more text unless final
+@tparam integer pos 1-based byte where a line starts
+@tparam integer line that line's number
+@tparam table opts format (text, json, csv, none), today, source, ncci, by_kind (compiled profiles
+  by payer kind), limited ({kind = {code = true}}: codes under a frequency
+  limit), tracker (bhclaim.batch's)
+@tparam table stats the run's summary (reports.summary), added to
+@tparam[opt] boolean final the text ends the input: its last line is done
+  too, with or without "\n"
+@treturn string the report lines
+@treturn integer pos of the first line not done (#text + 1 at the end)
+@treturn integer its line number
+@treturn integer records done here
+@treturn boolean true when the line at pos is for the Lua path
+*/
+static int batch_lines(lua_State *L) {
+    batch *b = check_batch(L);
+    size_t len;
+    const char *text = luaL_checklstring(L, 2, &len);
+    size_t pos = (size_t)luaL_checkinteger(L, 3) - 1;
+    long line = (long)luaL_checkinteger(L, 4);
+    int handed = 0, final = lua_toboolean(L, 7);
+    run r;
+    if (pos > len) luaL_argerror(L, 3, "beyond the text");
+    open_run(L, &r, 5, 6);
+    while (pos < len) {
+        const char *p = text + pos, *nl = memchr(p, '\n', len - pos);
+        size_t n = nl ? (size_t)(nl - p) : len - pos;
+        if (nl == NULL && !final) break;   /* the rest of the line is still to come */
+        if (!blank(p, n) && !check_record(L, b, &r, p, n, line)) {
+            handed = 1;
+            break;
+        }
+        pos += n + (nl != NULL);
+        line++;
+    }
+    close_run(L, b, &r, 5, 6);
+    lua_pushinteger(L, (lua_Integer)pos + 1);
+    lua_pushinteger(L, line);
+    lua_pushinteger(L, r.records);
+    lua_pushboolean(L, handed);
+    return 5;
+}
+
+/***
+Checks the element texts of a JSON array from index i on, as batch:lines
+checks lines.
+@function batch:texts
+@tparam table texts element texts
+@tparam table lines the line each element starts on
+@tparam integer i first index to do
+@tparam table opts as for batch:lines
+@tparam table stats as for batch:lines
+@treturn string the report lines
+@treturn integer the first index not done (#texts + 1 at the end)
+@treturn integer records done here
+@treturn boolean true when the element at that index is for the Lua path
+*/
+static int batch_texts(lua_State *L) {
+    batch *b = check_batch(L);
+    int i = (int)luaL_checkinteger(L, 4), n, handed = 0;
+    run r;
+    luaL_checktype(L, 2, LUA_TTABLE);
+    luaL_checktype(L, 3, LUA_TTABLE);
+    n = (int)bhc_rawlen(L, 2);
+    open_run(L, &r, 5, 6);
+    for (; i <= n; i++) {
+        size_t len;
+        const char *p;
+        long line;
+        lua_rawgeti(L, 2, i);
+        lua_rawgeti(L, 3, i);
+        p = luaL_checklstring(L, -2, &len);
+        line = (long)lua_tointeger(L, -1);
+        lua_pop(L, 1);   /* the text stays on the stack while it is read */
+        if (!check_record(L, b, &r, p, len, line)) {
+            lua_pop(L, 1);
+            handed = 1;
+            break;
+        }
+        lua_pop(L, 1);
+    }
+    close_run(L, b, &r, 5, 6);
+    lua_pushinteger(L, i);
+    lua_pushinteger(L, r.records);
+    lua_pushboolean(L, handed);
+    return 4;
+}
+
+/* Pushes the claim's report as stream:check does (report_mt, finding_mt,
+** summary), for the Lua path. */
+static void push_x12_report(lua_State *L, batch *b, int opts, const bh_claim *c) {
+    static const char *const keys[] = {"today", "by_kind", "ncci", "provider_kind",
+                                       "report_mt", "finding_mt"};
+    int i, at = lua_gettop(L) + 1;
+    luaL_checkstack(L, 8, "x12 report");
+    for (i = 0; i < 6; i++) lua_getfield(L, opts, keys[i]);
+    bhl_push_x12_check(L, at, c, b->report);
+    lua_replace(L, at);
+    lua_settop(L, at);
+}
+
+/***
+Reads up to max claims of an 837P stream (core.x12_stream) and checks
+each, as batch:lines does; a claim for the Lua path ends the call and
+comes back as stream:check's report.
+@function batch:x12
+@tparam userdata stream
+@tparam integer max
+@tparam integer done claims of the stream before these (the CSV's position)
+@tparam table opts as for batch:lines, and report_mt, finding_mt
+@tparam table stats as for batch:lines
+@treturn string the report lines
+@treturn integer claims done here
+@treturn string "more", "end" or "error" (then see stream:error)
+@treturn[opt] table the report of the claim for the Lua path, the claim
+  after those done here
+*/
+static int batch_x12(lua_State *L) {
+    batch *b = check_batch(L);
+    lua_Integer max = luaL_checkinteger(L, 3), before = luaL_checkinteger(L, 4), done = 0;
+    const bh_claim *c;
+    int rc = 1, handed = 0;
+    run r;
+    open_run(L, &r, 5, 6);
+    while (done < max && (rc = bhl_x12_stream_next(L, 2, &c)) == 1) {
+        bh_report_reset(b->report);
+        if (!check_claim(L, b, &r, c, (long)(before + done + 1))) {
+            handed = lua_gettop(L) + 1;
+            push_x12_report(L, b, 5, c);
+            break;
+        }
+        done++;
+    }
+    close_run(L, b, &r, 5, 6);
+    lua_pushinteger(L, done);
+    lua_pushstring(L, rc == 1 ? "more" : rc == 0 ? "end" : "error");
+    if (!handed) return 3;
+    lua_pushvalue(L, handed);
+    return 4;
+}
+
+static const luaL_Reg batch_methods[] = {
+    {"lines", batch_lines},
+    {"texts", batch_texts},
+    {"x12", batch_x12},
+    {NULL, NULL}
+};
+
+/***
+A batch for the check command's records (batch:lines, batch:texts).
+@function check_batch
+@treturn userdata
+*/
+static int l_check_batch(lua_State *L) {
+    batch *b = lua_newuserdata(L, sizeof *b);
+    memset(b, 0, sizeof *b);
+    if (luaL_newmetatable(L, CHECK_BATCH_MT)) {
+        lua_pushcfunction(L, batch_gc);
+        lua_setfield(L, -2, "__gc");
+        lua_newtable(L);
+        bhc_setfuncs(L, batch_methods, 0);
+        lua_setfield(L, -2, "__index");
+    }
+    lua_setmetatable(L, -2);
+    b->claim = bh_claim_new();
+    b->report = bh_report_new();
+    b->extra = malloc(BH_MAX_LINES * sizeof *b->extra);
+    session_shifts(b->shift);
+    if (b->claim == NULL || b->report == NULL || b->extra == NULL)
+        return luaL_error(L, "bhclaim: out of memory");
+    return 1;
+}
+
+/***
+The claim.duplicate finding of line i, first seen on line first_line of
+the claim labelled first_label (for bhclaim.batch's tracker: the batch
+path writes the same).
+@function duplicate_finding
+@tparam string first_label
+@tparam integer first_line
+@tparam integer i
+@treturn table {rule, severity, path, message, hint, source}
+*/
+static int l_duplicate_finding(lua_State *L) {
+    const char *label = luaL_checkstring(L, 1);
+    int first_line = (int)luaL_checkinteger(L, 2), i = (int)luaL_checkinteger(L, 3);
+    lua_createtable(L, 0, 6);
+    push_duplicate(L, label, first_line, i);
+    lua_setfield(L, -3, "path");
+    lua_setfield(L, -2, "message");
+    lua_pushstring(L, "claim.duplicate");
+    lua_setfield(L, -2, "rule");
+    lua_pushstring(L, "error");
+    lua_setfield(L, -2, "severity");
+    lua_pushstring(L, HINT_DUPLICATE);
+    lua_setfield(L, -2, "hint");
+    lua_pushstring(L, SRC_DUPLICATE);
+    lua_setfield(L, -2, "source");
+    return 1;
+}
+
+void bhl_open_check_batch(lua_State *L) {
+    lua_pushcfunction(L, l_check_batch);
+    lua_setfield(L, -2, "check_batch");
+    lua_pushcfunction(L, l_duplicate_finding);
+    lua_setfield(L, -2, "duplicate_finding");
+}

@@ -1,0 +1,161 @@
+-- The check command's batch path (core.check_batch, csrc/lua/check_batch.c
+-- with the report writers of csrc/report_write.c) against its Lua path
+-- (bhclaim.check, the tracker of bhclaim.batch, lua/bhclaim/reports.lua):
+-- the same records give the same bytes, messages, summary and exit status.
+-- The Lua path is forced by a check option the batch path leaves to Lua
+-- (provider_kind, given as its default).
+local bhclaim = require("bhclaim")
+local cli = require("bhclaim.cli")
+local support = require("spec.support")
+
+local TODAY = support.TODAY
+
+local function encode(claim)
+  return assert(bhclaim.encode(claim))
+end
+
+local function variant(edit)
+  local c = support.base_claim()
+  edit(c)
+  return encode(c)
+end
+
+local function records()
+  local session = support.read_file("spec/fixtures/session_group.json"):gsub("\n%s*", "")
+  return {
+    encode(support.base_claim()),
+    variant(function(c) c.id = 'A"\\\1\127\195\169,x\ty' end),  -- refused by claim.schema
+    variant(function(c) c.id = 'Q"B\\C,\195\169' end),
+    variant(function(c) c.id = nil end),
+    variant(function(c)
+      c.patient = bhclaim.null
+      c.subscriber.name = { first = "Only" }
+    end),
+    variant(function(c)
+      c.id = "N-LAST"
+      c.patient = bhclaim.null
+      c.subscriber.name = { last = "" }
+    end),
+    variant(function(c) c.subscriber.name = { last = "Roe, Jr.", first = 'Sam "S"\nX' } end),
+    variant(function(c) c.subscriber.name = { last = 'O"Hara, Jr.', first = "S\195\169" } end),
+    variant(function(c) c.lines[1].modifiers = { 'H"\\' } end),
+    encode(support.base_claim()),                    -- claim.duplicate of the first
+    variant(function(c) c.frequency = "7" end),   -- a replacement: not a duplicate
+    variant(function(c)                           -- code.frequency: the Lua tracker's part
+      c.id = "EVAL-1"
+      c.payer.kind = "commercial"
+      c.lines[1].code = "90791"
+    end),
+    variant(function(c)
+      c.id = "EVAL-2"
+      c.payer.kind = "commercial"
+      c.lines[1].code = "90791"
+    end),
+    variant(function(c)
+      c.id = "TWO"
+      c.lines[2] = { code = "90785", date = c.lines[1].date, charge = "0.00", units = 1,
+        dx_pointers = { 1 } }
+      c.lines[1].charge = "12.34"
+    end),
+    variant(function(c) c.payer.kind = "other" end),
+    variant(function(c) c.payer.kind = "medicaid" end),
+    session,
+    '{"id": "broken", ',
+    "[1, 2]",
+    "   ",
+    "",
+    encode(support.base_claim()) .. "\r",
+    "  " .. variant(function(c) c.id = "SPACED" end) .. "  ",
+  }
+end
+
+local tmpfile = support.write_temp
+-- Runs check over the file with the given format; lua = true forces the
+-- Lua path. Returns output, stderr, status, summary.
+local function run(path, fmt, lua, opts)
+  local out, err = support.buffer(), support.buffer()
+  local f = assert(io.open(path, "rb"))
+  local o = { format = fmt, today = TODAY }
+  for k, v in pairs(opts or {}) do o[k] = v end
+  local status, stats = cli.check_source(o, { name = "in", fh = f },
+    { stdout = out, stderr = err, quiet = true },
+    lua and { provider_kind = "practitioner" } or nil)
+  f:close()
+  return out:text(), err:text(), status, stats
+end
+
+describe("check's batch path", function()
+  local list = records()
+  local ndjson = tmpfile(table.concat(list, "\n") .. "\n")
+  local objects = {}
+  for _, r in ipairs(list) do
+    if r:find("%S") and r ~= '{"id": "broken", ' then objects[#objects + 1] = r end
+  end
+  local array = tmpfile("[\n" .. table.concat(objects, ",\n") .. "\n]\n")
+  local oneline = tmpfile("[" .. table.concat(objects, ",") .. "]")
+
+  for _, input in ipairs({ { "NDJSON", ndjson }, { "a JSON array", array },
+      { "a one-line array", oneline } }) do
+    for _, fmt in ipairs({ "text", "json", "csv" }) do
+      it("writes what the Lua path writes: " .. input[1] .. ", " .. fmt, function()
+        local out_c, err_c, status_c, stats_c = run(input[2], fmt, false)
+        local out_l, err_l, status_l, stats_l = run(input[2], fmt, true)
+        assert.equal(out_l, out_c)
+        assert.equal(err_l, err_c)
+        assert.equal(status_l, status_c)
+        assert.same(stats_l, stats_c)
+        assert.truthy(stats_c.claims >= 15)
+      end)
+    end
+  end
+
+  it("writes what the Lua path writes for an 837P", function()
+    local claims = {}
+    local env = dofile("examples/envelope.lua")
+    env.date, env.time, env.unchecked = "2026-05-01", "1200", true
+    for _, text in ipairs(objects) do
+      local t = bhclaim.decode(text)
+      -- the claims an 837P can carry
+      if t and t.participants == nil and bhclaim.x12.write({ t }, env) then
+        claims[#claims + 1] = t
+      end
+    end
+    local x12 = tmpfile(assert(bhclaim.x12.write(claims, env)))
+    for _, fmt in ipairs({ "text", "json", "csv" }) do
+      local out_c, err_c, status_c, stats_c = run(x12, fmt, false)
+      local out_l, err_l, status_l, stats_l = run(x12, fmt, true)
+      assert.equal(out_l, out_c)
+      assert.equal(err_l, err_c)
+      assert.equal(status_l, status_c)
+      assert.same(stats_l, stats_c)
+      assert.truthy(stats_c.claims >= 10, stats_c.claims)
+    end
+    local csv = run(x12, "csv", false)
+    assert.truthy(csv:find(",in,1\r\n", 1, true))
+    assert.truthy(csv:find("code.frequency", 1, true))
+  end)
+
+  it("finds claim.duplicate and code.frequency as the Lua path does", function()
+    local out = run(ndjson, "json", false)
+    assert.truthy(out:find('"rule":"claim.duplicate"', 1, true))
+    assert.truthy(out:find('"rule":"code.frequency"', 1, true))
+    assert.truthy(out:find('"claim_id":"Q\\"B\\\\C,\195\169"', 1, true))
+  end)
+
+  it("gives the same with a profile for every claim", function()
+    for _, fmt in ipairs({ "text", "json" }) do
+      local out_c, err_c = run(ndjson, fmt, false, { profile = "commercial" })
+      local out_l, err_l = run(ndjson, fmt, true, { profile = "commercial" })
+      assert.equal(out_l, out_c)
+      assert.equal(err_l, err_c)
+    end
+  end)
+
+  it("refuses a bad format or options table", function()
+    local core = require("bhclaim.core")
+    local b = core.check_batch()
+    assert.has_error(function() b:lines("{}", 1, 1, { format = "xml" }, {}) end)
+    assert.has_error(function() b:lines("{}", 1, 1, nil, {}) end)
+    assert.has_error(function() b:lines("{}", 5, 1, {}, {}) end)
+  end)
+end)

@@ -1,0 +1,145 @@
+/*
+** test_report_write.c: tests of the report-line writers (csrc/report_write.c):
+** JSON string escaping, CSV fields, and one claim's text, JSON and CSV
+** lines byte for byte as lua/bhclaim/reports.lua prints them (the Lua side
+** is compared with these writers in spec/report_write_spec.lua). No Lua.
+** Prints TAP and exits 1 on any failure.
+** SPDX-License-Identifier: MIT
+*/
+#include <stdio.h>
+#include <string.h>
+#include "bhclaim.h"
+
+static int n_run, n_failed;
+
+static void expect(int condition, const char *name) {
+    n_run++;
+    if (!condition) n_failed++;
+    printf("%sok %d - %s\n", condition ? "" : "not ", n_run, name);
+}
+
+/* Compares the buffer with want, shows both when they differ, empties it. */
+static void expect_text(bh_buffer *b, const char *want, const char *name) {
+    int same = b->len == strlen(want) && memcmp(b->data, want, b->len) == 0;
+    expect(same, name);
+    if (!same) printf("# got:  [%.*s]\n# want: [%s]\n", (int)b->len, b->data, want);
+    b->len = 0;
+}
+
+static void test_json_string(bh_buffer *b) {
+    static const char in[] = "a\"b\\c\b\f\n\r\t\001\037\177\303\251";
+    expect(bh_json_write_string(b, in, sizeof in - 1) == BH_OK, "json string written");
+    expect_text(b, "\"a\\\"b\\\\c\\b\\f\\n\\r\\t\\u0001\\u001f\\u007f\303\251\"",
+                "json string: quotes, backslashes, controls and DEL escaped, UTF-8 kept");
+    bh_json_write_string(b, "", 0);
+    expect_text(b, "\"\"", "json string: empty");
+    bh_json_write_string(b, "x\0y", 3);
+    expect_text(b, "\"x\\u0000y\"", "json string: NUL escaped");
+}
+
+static void test_csv_field(bh_buffer *b) {
+    bh_csv_write_field(b, "plain", 5);
+    expect_text(b, "plain", "csv field: plain");
+    bh_csv_write_field(b, "Roe, Sam", 8);
+    expect_text(b, "\"Roe, Sam\"", "csv field: comma quoted");
+    bh_csv_write_field(b, "say \"hi\"", 8);
+    expect_text(b, "\"say \"\"hi\"\"\"", "csv field: quotes doubled");
+    bh_csv_write_field(b, "two\r\nlines", 10);
+    expect_text(b, "\"two\r\nlines\"", "csv field: CR LF quoted");
+}
+
+static const char CLAIM[] =
+    "{\"id\":\"C-1\",\"patient\":null,"
+    "\"subscriber\":{\"name\":{\"last\":\"Roe\",\"first\":\"Sam\"}},"
+    "\"lines\":[{\"code\":\"90853\",\"date\":\"2026-03-02\",\"charge\":\"45.00\"},"
+    "{\"code\":\"90785\",\"date\":\"2026-03-02\",\"charge\":\"0.10\"}]}";
+
+/* A report of three findings added out of severity order. */
+static void fill_report(bh_report *r) {
+    bh_report_add(r, "doc.plan", BH_SEV_WARNING, "", "", "src", "No plan");
+    bh_report_add(r, "line.charge", BH_SEV_ERROR, "lines[2].charge", "Raise", "src",
+                  "Charge \"%s\", too low", "0.10");
+    bh_report_add(r, "npi.checksum", BH_SEV_ERROR, "billing_provider.npi", "", "", "Bad NPI");
+}
+
+static void test_lines(bh_buffer *b) {
+    bh_claim *claim = bh_claim_new();
+    bh_report *report = bh_report_new(), *parsed = bh_report_new();
+    const bh_finding *order[3];
+    bh_report_entry e;
+    bh_error err;
+    expect(bh_claim_parse_json(claim, CLAIM, sizeof CLAIM - 1, parsed, &err) == BH_OK,
+           "claim parsed");
+    fill_report(report);
+    memset(&e, 0, sizeof e);
+    e.claim_id = claim->id;
+    e.claim = claim;
+    e.findings = order;
+    e.n_findings = bh_report_order(report, 3, order);
+    e.source = "in.ndjson";
+    e.line = 7;
+    expect(e.n_findings == 3 && strcmp(order[0]->rule, "line.charge") == 0 &&
+           strcmp(order[1]->rule, "npi.checksum") == 0 && strcmp(order[2]->rule, "doc.plan") == 0,
+           "order: errors first, each severity in the order found");
+    bh_report_write_text(b, &e);
+    expect_text(b,
+        "C-1  Roe, Sam  2026-03-02: 2 errors, 1 warning, 0 notes\n"
+        "  error   line.charge            lines[2].charge\n"
+        "          Charge \"0.10\", too low\n"
+        "          fix: Raise\n"
+        "          denial: CO-16 MA130\n"
+        "  error   npi.checksum           billing_provider.npi\n"
+        "          Bad NPI\n"
+        "          denial: CO-16 N257\n"
+        "  warning doc.plan               (claim)\n"
+        "          No plan\n"
+        "          denial: CO-50\n", "text: head, findings, hints and denials");
+    bh_report_write_json(b, &e);
+    expect_text(b,
+        "{\"claim_id\":\"C-1\",\"patient\":\"Roe, Sam\",\"date\":\"2026-03-02\",\"ok\":false,"
+        "\"counts\":{\"error\":2,\"warning\":1,\"info\":0},\"findings\":["
+        "{\"rule\":\"line.charge\",\"severity\":\"error\",\"path\":\"lines[2].charge\","
+        "\"message\":\"Charge \\\"0.10\\\", too low\",\"hint\":\"Raise\",\"source\":\"src\","
+        "\"denial\":{\"group\":\"CO\",\"carc\":\"16\",\"rarc\":\"MA130\"}},"
+        "{\"rule\":\"npi.checksum\",\"severity\":\"error\",\"path\":\"billing_provider.npi\","
+        "\"message\":\"Bad NPI\",\"hint\":\"\",\"source\":\"\","
+        "\"denial\":{\"group\":\"CO\",\"carc\":\"16\",\"rarc\":\"N257\"}},"
+        "{\"rule\":\"doc.plan\",\"severity\":\"warning\",\"path\":\"\",\"message\":\"No plan\","
+        "\"hint\":\"\",\"source\":\"src\",\"denial\":{\"group\":\"CO\",\"carc\":\"50\","
+        "\"rarc\":null}}]}\n", "json: one object on one line");
+    bh_report_write_csv(b, &e);
+    expect_text(b,
+        "C-1,\"Roe, Sam\",2026-03-02,90785,line.charge,error,lines[2].charge,"
+        "\"Charge \"\"0.10\"\", too low\",Raise,CO,16,MA130,in.ndjson,7\r\n"
+        "C-1,\"Roe, Sam\",2026-03-02,90853,npi.checksum,error,billing_provider.npi,"
+        "Bad NPI,,CO,16,N257,in.ndjson,7\r\n"
+        "C-1,\"Roe, Sam\",2026-03-02,90853,doc.plan,warning,,No plan,,CO,50,,in.ndjson,7\r\n",
+        "csv: a row per finding, the code of the line the path names");
+    e.n_findings = 0;
+    e.claim_id = NULL;
+    e.source = NULL;
+    e.line = 0;
+    bh_report_write_text(b, &e);
+    expect_text(b, "(no id)  Roe, Sam  2026-03-02: clean\n", "text: a clean claim");
+    bh_report_write_json(b, &e);
+    expect_text(b, "{\"claim_id\":null,\"patient\":\"Roe, Sam\",\"date\":\"2026-03-02\","
+                   "\"ok\":true,\"counts\":{\"error\":0,\"warning\":0,\"info\":0},"
+                   "\"findings\":[]}\n", "json: a clean claim without id");
+    bh_report_write_csv(b, &e);
+    expect_text(b, ",\"Roe, Sam\",2026-03-02,90853,,,,,,,,,,\r\n",
+                "csv: a clean claim has its row");
+    bh_claim_free(claim);
+    bh_report_free(report);
+    bh_report_free(parsed);
+}
+
+int main(void) {
+    bh_buffer b;
+    bh_buffer_init(&b);
+    test_json_string(&b);
+    test_csv_field(&b);
+    test_lines(&b);
+    bh_buffer_free(&b);
+    printf("1..%d\n", n_run);
+    return n_failed ? 1 : 0;
+}

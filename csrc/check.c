@@ -44,8 +44,17 @@ static void add(checker *c, const char *rule, bh_severity sev, const char *where
         c->status = BH_ERR_NOMEM;
 }
 
+/* Paths are spelt out only when a finding is made: most lines have none,
+** and formatting every field's path cost more than checking it. */
 static void line_path(path *p, int index, const char *field) {
     snprintf(p->text, sizeof p->text, "lines[%d].%s", index, field);
+}
+
+static void add_at_line(checker *c, const char *rule, int index, const char *field,
+                        const char *hint, const char *message) {
+    path p;
+    line_path(&p, index, field);
+    add(c, rule, BH_SEV_ERROR, p.text, hint, SRC_FRONT_END, message);
 }
 
 /* {====================================================================
@@ -90,7 +99,6 @@ static int describe_bad_diagnosis(const char *code, char *msg, size_t size) {
 static void check_one_diagnosis(checker *c, const char *code, int index, bh_date date) {
     bh_icd10_info info;
     char msg[400], where[32];
-    snprintf(where, sizeof where, "diagnoses[%d]", index);
     switch (bh_icd10_lookup(code, strlen(code), date, &info)) {
     case BH_ICD10_BILLABLE:
         return;
@@ -104,6 +112,7 @@ static void check_one_diagnosis(checker *c, const char *code, int index, bh_date
         if (info.billable_in_other_year && n > 0 && (size_t)n < sizeof msg)
             snprintf(msg + n, sizeof msg - (size_t)n, " It is billable in FY%d.",
                      info.billable_in_other_year);
+        snprintf(where, sizeof where, "diagnoses[%d]", index);
         add(c, "code.icd10.header", BH_SEV_ERROR, where,
             "Code to the full number of characters: choose the billable code under this "
             "category that the record supports.",
@@ -127,6 +136,7 @@ static void check_one_diagnosis(checker *c, const char *code, int index, bh_date
                 snprintf(msg + n, sizeof msg - (size_t)n,
                          " It is a category in FY%d.", info.header_in_other_year);
         }
+        snprintf(where, sizeof where, "diagnoses[%d]", index);
         add(c, "code.icd10.invalid", BH_SEV_ERROR, where,
             "Use a code valid on the date of service (FY runs October 1 to September 30).",
             info.fiscal_year == 2026 ? "ICD-10-CM FY2026 (CMS/NCHS)" : "ICD-10-CM FY2027 (CMS/NCHS)",
@@ -214,17 +224,28 @@ static void check_providers(checker *c) {
             SRC_TAXONOMY, "The taxonomy code does not have the NUCC shape.");
 }
 
-static void check_pos(checker *c, const char *pos, const char *where, bh_date date) {
+/* line_no 0: the claim's own place of service; else the line's (1-based),
+** whose path is spelt out only when a finding is made. */
+static void check_pos(checker *c, const char *pos, int line_no, bh_date date) {
     bh_pos_info info;
     char msg[200];
+    path at;
+    const char *where = "place_of_service";
     if (pos == NULL) return;
-    if (!bh_pos_lookup(pos, strlen(pos), &info)) {
+    if (bh_pos_lookup(pos, strlen(pos), &info) &&
+        (info.from == 0 || date == 0 || date >= info.from))
+        return;
+    if (line_no > 0) {
+        line_path(&at, line_no, "place_of_service");
+        where = at.text;
+    }
+    if (!info.known) {
         add(c, "code.pos.unknown", BH_SEV_ERROR, where,
             "Use a two-digit CMS place-of-service code, e.g. 11 office, 02 or 10 telehealth.",
             SRC_POS, "This is not a CMS place-of-service code.");
         return;
     }
-    if (info.from != 0 && date != 0 && date < info.from) {
+    {   /* known, but not yet in effect on the date */
         char d[11];
         bh_date_format(info.from, d);
         snprintf(msg, sizeof msg, "Place of service %s (%s) is in effect only from %s.", pos,
@@ -286,8 +307,8 @@ static void check_code(checker *c, const bh_line *line, int index) {
     path p;
     char msg[300];
     if (line->code == NULL) return;
-    line_path(&p, index, "code");
     if (!bh_procedure_lookup(line->code, strlen(line->code), &info)) {
+        line_path(&p, index, "code");
         if (info.kind == BH_CODE_BAD_SHAPE)
             add(c, "code.cpt.format", BH_SEV_ERROR, p.text,
                 "A procedure code is five characters: CPT 90853, 3016F, 0362T or HCPCS H0004.",
@@ -311,6 +332,7 @@ static void check_code(checker *c, const bh_line *line, int index) {
         if (info.to) bh_date_format(info.to, to);
         snprintf(msg, sizeof msg, "%s is not valid on the date of service (in effect %s%s%s%s).",
                  line->code, info.from ? "from " : "", from, info.to ? " through " : "", to);
+        line_path(&p, index, "code");
         add(c, "code.cpt.unknown", BH_SEV_ERROR, p.text,
             "Use the code that replaced it for this date of service.",
             info.source ? info.source : SRC_CPT, msg);
@@ -333,9 +355,7 @@ static void check_modifiers(checker *c, const bh_line *line, int index) {
 }
 
 static void check_units(checker *c, const bh_line *line, int index) {
-    path p;
     const char *msg = NULL;
-    line_path(&p, index, "units");
     if (line->units_state == BH_FIELD_BAD) return;
     if (line->units_state == BH_FIELD_ABSENT) msg = "The line has no units.";
     else if (line->units <= 0) msg = "Units must be more than zero.";
@@ -343,21 +363,19 @@ static void check_units(checker *c, const bh_line *line, int index) {
         msg = line->units > MAX_UNITS ? "Units over 9,999 on one line are a keying error."
                                       : "Units must be a whole number.";
     if (msg != NULL)
-        add(c, "line.units", BH_SEV_ERROR, p.text,
-            "Bill whole units: one per patient per group session for 90853.", SRC_FRONT_END, msg);
+        add_at_line(c, "line.units", index, "units",
+                    "Bill whole units: one per patient per group session for 90853.", msg);
 }
 
 static void check_charge(checker *c, const bh_line *line, int index) {
-    path p;
     const char *msg = NULL;
-    line_path(&p, index, "charge");
     if (line->charge_state == BH_FIELD_BAD) return;
     if (line->charge_state == BH_FIELD_ABSENT) msg = "The line has no charge.";
     else if (line->charge <= 0) msg = "The charge must be more than zero.";
     else if (line->charge > MAX_CHARGE_CENTS) msg = "The charge is implausibly large.";
     if (msg != NULL)
-        add(c, "line.charge", BH_SEV_ERROR, p.text,
-            "Enter the practice's usual charge for the code, e.g. \"45.00\".", SRC_FRONT_END, msg);
+        add_at_line(c, "line.charge", index, "charge",
+                    "Enter the practice's usual charge for the code, e.g. \"45.00\".", msg);
 }
 
 static void check_pointers(checker *c, const bh_line *line, int index) {
@@ -365,17 +383,15 @@ static void check_pointers(checker *c, const bh_line *line, int index) {
     int j, k;
     if (line->dx_pointers_state == BH_FIELD_BAD) return;
     if (line->n_dx_pointers == 0) {
-        line_path(&p, index, "dx_pointers");
-        add(c, "line.dx_pointer", BH_SEV_ERROR, p.text,
-            "Point the line at the diagnosis (1-4) it treats.", SRC_FRONT_END,
-            "The line points to no diagnosis.");
+        add_at_line(c, "line.dx_pointer", index, "dx_pointers",
+                    "Point the line at the diagnosis (1-4) it treats.",
+                    "The line points to no diagnosis.");
         return;
     }
     for (j = 0; j < line->n_dx_pointers; j++) {
         int ptr = line->dx_pointers[j];
         const char *msg = NULL;
         char text[120];
-        snprintf(p.text, sizeof p.text, "lines[%d].dx_pointers[%d]", index, j + 1);
         if (c->claim->diagnoses_state == BH_FIELD_OK &&
             (ptr < 1 || ptr > c->claim->n_diagnoses)) {
             snprintf(text, sizeof text, "Pointer %d refers to no diagnosis (the claim has %d).",
@@ -384,20 +400,18 @@ static void check_pointers(checker *c, const bh_line *line, int index) {
         }
         for (k = 0; k < j && msg == NULL; k++)
             if (line->dx_pointers[k] == ptr) msg = "The same diagnosis pointer is listed twice.";
-        if (msg != NULL)
-            add(c, "line.dx_pointer", BH_SEV_ERROR, p.text,
+        if (msg == NULL) continue;
+        snprintf(p.text, sizeof p.text, "lines[%d].dx_pointers[%d]", index, j + 1);
+        add(c, "line.dx_pointer", BH_SEV_ERROR, p.text,
                 "Each pointer is the 1-based position of a diagnosis in the claim's list.",
                 SRC_FRONT_END, msg);
     }
 }
 
 static void check_line_date(checker *c, const bh_line *line, int index) {
-    path p;
     if (line->date == 0 || c->today == 0 || line->date <= c->today) return;
-    line_path(&p, index, "date");
-    add(c, "date.future", BH_SEV_ERROR, p.text,
-        "Bill a service after it has taken place.", SRC_FRONT_END,
-        "The date of service is in the future.");
+    add_at_line(c, "date.future", index, "date", "Bill a service after it has taken place.",
+                "The date of service is in the future.");
 }
 
 static void check_lines(checker *c) {
@@ -416,11 +430,7 @@ static void check_lines(checker *c) {
         check_charge(c, line, i + 1);
         check_pointers(c, line, i + 1);
         check_line_date(c, line, i + 1);
-        if (line->place_of_service != NULL) {
-            path p;
-            line_path(&p, i + 1, "place_of_service");
-            check_pos(c, line->place_of_service, p.text, line->date);
-        }
+        check_pos(c, line->place_of_service, i + 1, line->date);
         if (line->charge_state == BH_FIELD_OK) total += line->charge;
         else all_charges = 0;
     }
@@ -462,7 +472,7 @@ bh_status bh_claim_check(const bh_claim *claim, const bh_check_options *options,
     c.status = BH_OK;
     check_diagnoses(&c);
     check_providers(&c);
-    check_pos(&c, claim->place_of_service, "place_of_service", c.first_service);
+    check_pos(&c, claim->place_of_service, 0, c.first_service);
     check_dates(&c);
     check_lines(&c);
     /* The claim's own billing_provider.kind wins over the option: the

@@ -86,6 +86,22 @@ typedef enum bh_money_result {
 /* bh_money_parse, telling why it refused; *cents is set only on OK. */
 bh_money_result bh_money_parse_why(const char *text, size_t len, int64_t *cents);
 
+/* The calendar, defined once for the core (values.c). Days in month m
+** (1-12) of year y, proleptic Gregorian: February has 29 in leap years. */
+int bh_days_in_month(int y, int m);
+
+/* 1 when d is a real calendar date YYYYMMDD in the years bh_date_parse
+** accepts (BH_DATE_MIN_YEAR..BH_DATE_MAX_YEAR). */
+int bh_date_valid(long d);
+
+/* The same day `months` later (earlier when negative), on the month's last
+** day when it has fewer: 2024-02-29 + 12 months is 2025-02-28. d must be a
+** valid date. */
+bh_date bh_date_add_months(bh_date d, int months);
+
+/* The day before a valid date. */
+bh_date bh_date_previous_day(bh_date d);
+
 /* Parses "HH:MM" (00:00-23:59) into minutes after midnight; -1 if not. */
 int bh_time_parse(const char *text);
 

@@ -164,17 +164,6 @@ static int parse_yyyymmdd(const char *s, bh_date *out) {
     return bh_date_parse(iso, 10, out);
 }
 
-/* The day before a date (a CMS deletion date is the first day an edit no
-** longer applies). */
-static bh_date day_before(bh_date d) {
-    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int y = d / 10000, m = d / 100 % 100, day = d % 100;
-    if (day > 1) return d - 1;
-    if (m == 1) return (y - 1) * 10000 + 1231;
-    m--;
-    day = days[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
-    return y * 10000 + m * 100 + day;
-}
 
 static void line_error(bh_error *err, long line, const char *what) {
     if (err == NULL) return;
@@ -259,7 +248,8 @@ static int ptp_line(void *ctx, char *line, long number) {
             line_error(ld->err, number, "the deletion date is neither YYYYMMDD nor *");
             return -1;
         }
-        e.to = day_before(deleted);
+        /* a CMS deletion date is the first day the edit no longer applies */
+        e.to = bh_date_previous_day(deleted);
     }
     if (strlen(f[5]) != 1 || (f[5][0] != '0' && f[5][0] != '1' && f[5][0] != '9')) {
         line_error(ld->err, number, "the modifier indicator is not 0, 1 or 9");

@@ -72,17 +72,9 @@ static void fill_error(bh_error *err, bh_status code, const char *id, const char
     va_end(ap);
 }
 
-static int days_in_month(int y, int m) {
-    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 29;
-    return days[m - 1];
-}
-
 /* 1 when d is a real calendar date YYYYMMDD in 1800-2999 (bh_date's range). */
 static int date_ok(long d) {
-    int y = (int)(d / 10000), m = (int)(d / 100 % 100), day = (int)(d % 100);
-    return y >= 1800 && y <= 2999 && m >= 1 && m <= 12 && day >= 1 &&
-           day <= days_in_month(y, m);
+    return bh_date_valid(d);
 }
 
 /* {====================================================================

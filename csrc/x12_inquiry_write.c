@@ -196,11 +196,7 @@ static void amount_el(iw *w, const char *s, const char *what) {
 /* {--- the envelope --- */
 
 static int date_ok(bh_date d) {
-    char buf[11];
-    bh_date back;
-    if (d <= 0) return 0;
-    bh_date_format(d, buf);
-    return bh_date_parse(buf, 10, &back) && back == d;
+    return bh_date_valid(d);
 }
 
 static int check_options(iw *w, const char *version) {

@@ -66,10 +66,25 @@ int bh_date_parse(const char *text, size_t len, bh_date *out) {
     return bh_date_parse_why(text, len, out) == BH_DATE_OK;
 }
 
+/* Writes n decimal digits of v, zero-padded, most significant first. */
+static void put_digits(char *out, unsigned v, int n) {
+    while (n-- > 0) {
+        out[n] = (char)('0' + v % 10);
+        v /= 10;
+    }
+}
+
+/* By hand rather than snprintf: the rules format dates on every claim, and
+** "%04u-%02u-%02u" cost more than the checks around it. Same text: the
+** year is value / 10000 % 10000, month and day two digits each. */
 void bh_date_format(bh_date date, char buf[11]) {
     unsigned value = date > 0 ? (unsigned)date : 0u;
-    snprintf(buf, 11, "%04u-%02u-%02u", value / 10000 % 10000, value / 100 % 100,
-             value % 100);
+    put_digits(buf, value / 10000 % 10000, 4);
+    buf[4] = '-';
+    put_digits(buf + 5, value / 100 % 100, 2);
+    buf[7] = '-';
+    put_digits(buf + 8, value % 100, 2);
+    buf[10] = '\0';
 }
 
 /* Days since 0000-03-01 in the proleptic Gregorian calendar. */

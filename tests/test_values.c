@@ -6,6 +6,7 @@
 ** SPDX-License-Identifier: MIT
 */
 #include <stdio.h>
+#include <string.h>
 #include "core.h"
 
 static int n_run, n_failed;
@@ -47,7 +48,24 @@ static void test_month_arithmetic(void) {
            bh_date_previous_day(20260515) == 20260514, "the day before a year, month and day");
 }
 
+/* bh_date_format must write what "%04u-%02u-%02u" of the year (mod 10000),
+** month and day writes, for every value a bh_date can hold. */
+static void test_date_format(void) {
+    static const long samples[] = {20260302, 18000101, 29991231, 0, -5, 1, 99, 100000000L,
+                                   2147483647L, 123456789L, 20261399, 10101};
+    size_t i, bad = 0;
+    for (i = 0; i < sizeof samples / sizeof samples[0]; i++) {
+        char got[11], want[24];
+        unsigned v = samples[i] > 0 ? (unsigned)samples[i] : 0u;
+        bh_date_format((bh_date)samples[i], got);
+        snprintf(want, sizeof want, "%04u-%02u-%02u", v / 10000 % 10000, v / 100 % 100, v % 100);
+        if (strcmp(got, want) != 0) bad++;
+    }
+    expect(bad == 0, "date format writes YYYY-MM-DD for every bh_date value");
+}
+
 int main(void) {
+    test_date_format();
     test_days_in_month();
     test_date_valid();
     test_month_arithmetic();

@@ -156,6 +156,53 @@ static size_t put_utf8(char *out, unsigned cp) {
     return 4;
 }
 
+/* 1 when one of the eight bytes in w is a quote, a backslash or below 0x20
+** (the "haszero" and "hasless" word tricks: a byte's high bit survives only
+** where it matched; bytes of 0x80 and above never match). */
+static int word_ends_run(uint64_t w) {
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
+    uint64_t found = ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash) |
+                     ((w - ones * 0x20) & ~w);
+    return (found & highs) != 0;
+}
+
+/* 1 for a byte that continues a plain run: not a quote, a backslash or a
+** control character. */
+static const unsigned char plain_byte[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
+
+/* The first byte at or after p that ends a plain run of a string: a quote,
+** a backslash or a control character (or end). Most claim strings have no
+** escapes, so one scan finds their end and a memcpy copies them; the scan
+** tests eight bytes at a time, then finds the byte one by one. */
+static const char *plain_run_end(const char *p, const char *end) {
+    while (end - p >= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        if (word_ends_run(w)) break;
+        p += 8;
+    }
+    while (p < end && plain_byte[(unsigned char)*p]) p++;
+    return p;
+}
+
 /* Reads a string token. With `out` (cap bytes of text plus a NUL; the
 ** caller sizes it from raw_string_length, since unescaping only shrinks),
 ** writes the unescaped text and a NUL; *len gets its length and *control
@@ -171,7 +218,7 @@ static int read_string_token(reader *r, char *out, size_t cap, size_t *len, int 
     for (;;) {
         const char *run = p;
         /* Copy plain runs in one go: most claim strings have no escapes. */
-        while (p < r->end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20) p++;
+        p = plain_run_end(p, r->end);
         if (out != NULL && p > run) {
             if ((size_t)(p - run) > cap - n) return string_overrun(r, p);
             memcpy(out + n, run, (size_t)(p - run));
@@ -258,14 +305,6 @@ static int read_string_token(reader *r, char *out, size_t cap, size_t *len, int 
     if (control != NULL) *control = ctl;
     r->p = p + 1;
     return 1;
-}
-
-/* The first byte at or after p that ends a plain run of a string: a quote,
-** a backslash or a control character (or end). Most claim strings have no
-** escapes, so one scan finds their end and a memcpy copies them. */
-static const char *plain_run_end(const char *p, const char *end) {
-    while (p < end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20) p++;
-    return p;
 }
 
 /* Returned by raw_string_length for a string with no closing quote. */

@@ -38,14 +38,26 @@ typedef struct path {
     char text[96];
 } path;
 
-static void add(checker *c, const char *rule, bh_severity sev, const char *where,
-                const char *hint, const char *source, const char *message) {
-    if (bh_report_add(c->report, rule, sev, where, hint, source, "%s", message) != BH_OK)
-        c->status = BH_ERR_NOMEM;
+static void add(checker *c, const bh_finding *f) {
+    if (bh_report_put(c->report, f) != BH_OK) c->status = BH_ERR_NOMEM;
 }
 
+/* Paths are spelt out only when a finding is made: most lines have none,
+** and formatting every field's path cost more than checking it. */
 static void line_path(path *p, int index, const char *field) {
     snprintf(p->text, sizeof p->text, "lines[%d].%s", index, field);
+}
+
+static void add_at_line(checker *c, const char *rule, int index, const char *field,
+                        const char *hint, const char *message) {
+    path p;
+    line_path(&p, index, field);
+    add(c, &(bh_finding){
+        .rule = rule, .severity = BH_SEV_ERROR,
+        .path = p.text,
+        .hint = hint,
+        .source = SRC_FRONT_END,
+        .message = message});
 }
 
 /* {====================================================================
@@ -87,10 +99,13 @@ static int describe_bad_diagnosis(const char *code, char *msg, size_t size) {
     return snprintf(msg, size, "\"%s\" is not an ICD-10-CM code (%s).", code, shape);
 }
 
+static const char *icd10_source(int fiscal_year) {
+    return fiscal_year == 2026 ? "ICD-10-CM FY2026 (CMS/NCHS)" : "ICD-10-CM FY2027 (CMS/NCHS)";
+}
+
 static void check_one_diagnosis(checker *c, const char *code, int index, bh_date date) {
     bh_icd10_info info;
     char msg[400], where[32];
-    snprintf(where, sizeof where, "diagnoses[%d]", index);
     switch (bh_icd10_lookup(code, strlen(code), date, &info)) {
     case BH_ICD10_BILLABLE:
         return;
@@ -104,11 +119,14 @@ static void check_one_diagnosis(checker *c, const char *code, int index, bh_date
         if (info.billable_in_other_year && n > 0 && (size_t)n < sizeof msg)
             snprintf(msg + n, sizeof msg - (size_t)n, " It is billable in FY%d.",
                      info.billable_in_other_year);
-        add(c, "code.icd10.header", BH_SEV_ERROR, where,
-            "Code to the full number of characters: choose the billable code under this "
-            "category that the record supports.",
-            info.fiscal_year == 2026 ? "ICD-10-CM FY2026 (CMS/NCHS)" : "ICD-10-CM FY2027 (CMS/NCHS)",
-            msg);
+        snprintf(where, sizeof where, "diagnoses[%d]", index);
+        add(c, &(bh_finding){
+            .rule = "code.icd10.header", .severity = BH_SEV_ERROR,
+            .path = where,
+            .hint = "Code to the full number of characters: choose the billable code under this "
+                    "category that the record supports.",
+            .source = icd10_source(info.fiscal_year),
+            .message = msg});
         return;
     }
     default: {
@@ -127,10 +145,13 @@ static void check_one_diagnosis(checker *c, const char *code, int index, bh_date
                 snprintf(msg + n, sizeof msg - (size_t)n,
                          " It is a category in FY%d.", info.header_in_other_year);
         }
-        add(c, "code.icd10.invalid", BH_SEV_ERROR, where,
-            "Use a code valid on the date of service (FY runs October 1 to September 30).",
-            info.fiscal_year == 2026 ? "ICD-10-CM FY2026 (CMS/NCHS)" : "ICD-10-CM FY2027 (CMS/NCHS)",
-            msg);
+        snprintf(where, sizeof where, "diagnoses[%d]", index);
+        add(c, &(bh_finding){
+            .rule = "code.icd10.invalid", .severity = BH_SEV_ERROR,
+            .path = where,
+            .hint = "Use a code valid on the date of service (FY runs October 1 to September 30).",
+            .source = icd10_source(info.fiscal_year),
+            .message = msg});
     }
     }
 }
@@ -161,9 +182,12 @@ static void check_diagnoses(checker *c) {
             snprintf(msg, sizeof msg, "The date of service %s is outside the ICD-10-CM years "
                      "carried (FY2026 and FY2027); diagnoses were checked against FY%d.",
                      d, info.fiscal_year);
-            add(c, "code.icd10.year", BH_SEV_INFO, "diagnoses",
-                "Check these codes against the code set of the year of service.",
-                "ICD-10-CM fiscal years (CMS/NCHS)", msg);
+            add(c, &(bh_finding){
+                .rule = "code.icd10.year", .severity = BH_SEV_INFO,
+                .path = "diagnoses",
+                .hint = "Check these codes against the code set of the year of service.",
+                .source = "ICD-10-CM fiscal years (CMS/NCHS)",
+                .message = msg});
         }
     }
     for (i = 0; i < claim->n_diagnoses; i++) {
@@ -175,8 +199,12 @@ static void check_diagnoses(checker *c) {
                 char msg[160], where[32];
                 snprintf(where, sizeof where, "diagnoses[%d]", i + 1);
                 snprintf(msg, sizeof msg, "This diagnosis repeats diagnoses[%d].", j + 1);
-                add(c, "code.icd10.duplicate", BH_SEV_ERROR, where,
-                    "List each diagnosis once and point lines at it.", SRC_FRONT_END, msg);
+                add(c, &(bh_finding){
+                    .rule = "code.icd10.duplicate", .severity = BH_SEV_ERROR,
+                    .path = where,
+                    .hint = "List each diagnosis once and point lines at it.",
+                    .source = SRC_FRONT_END,
+                    .message = msg});
                 break;
             }
         }
@@ -189,11 +217,14 @@ static void check_diagnoses(checker *c) {
 
 static void check_npi(checker *c, const char *npi, const char *where) {
     if (npi == NULL || bh_npi_valid(npi, strlen(npi))) return;
-    add(c, "npi.checksum", BH_SEV_ERROR, where,
-        "Copy the NPI from NPPES; an NPI is 10 digits starting with 1 or 2 and its last "
-        "digit is a check digit.", SRC_NPI,
-        strlen(npi) == 10 ? "The NPI fails its check digit."
-                          : "The NPI is not ten digits.");
+    add(c, &(bh_finding){
+        .rule = "npi.checksum", .severity = BH_SEV_ERROR,
+        .path = where,
+        .hint = "Copy the NPI from NPPES; an NPI is 10 digits starting with 1 or 2 and its last "
+                "digit is a check digit.",
+        .source = SRC_NPI,
+        .message = strlen(npi) == 10 ? "The NPI fails its check digit."
+                   : "The NPI is not ten digits."});
 }
 
 static void check_providers(checker *c) {
@@ -201,36 +232,63 @@ static void check_providers(checker *c) {
     check_npi(c, b->npi, "billing_provider.npi");
     check_npi(c, r->npi, "rendering_provider.npi");
     if (b->tin != NULL && !bh_tin_valid(b->tin, strlen(b->tin)))
-        add(c, "tin.format", BH_SEV_ERROR, "billing_provider.tin",
-            "Write the EIN as nine digits, with or without the hyphen (12-3456789).", SRC_TIN,
-            "The tax id is not nine digits in an EIN or SSN layout.");
+        add(c, &(bh_finding){
+            .rule = "tin.format", .severity = BH_SEV_ERROR,
+            .path = "billing_provider.tin",
+            .hint = "Write the EIN as nine digits, with or without the hyphen (12-3456789).",
+            .source = SRC_TIN,
+            .message = "The tax id is not nine digits in an EIN or SSN layout."});
     if (b->taxonomy != NULL && !bh_taxonomy_valid(b->taxonomy, strlen(b->taxonomy)))
-        add(c, "taxonomy.format", BH_SEV_ERROR, "billing_provider.taxonomy",
-            "A taxonomy code is ten characters ending in X, upper case, e.g. 261QM0801X.",
-            SRC_TAXONOMY, "The taxonomy code does not have the NUCC shape.");
+        add(c, &(bh_finding){
+            .rule = "taxonomy.format", .severity = BH_SEV_ERROR,
+            .path = "billing_provider.taxonomy",
+            .hint = "A taxonomy code is ten characters ending in X, upper case, e.g. 261QM0801X.",
+            .source = SRC_TAXONOMY,
+            .message = "The taxonomy code does not have the NUCC shape."});
     if (r->taxonomy != NULL && !bh_taxonomy_valid(r->taxonomy, strlen(r->taxonomy)))
-        add(c, "taxonomy.format", BH_SEV_ERROR, "rendering_provider.taxonomy",
-            "A taxonomy code is ten characters ending in X, upper case, e.g. 1041C0700X.",
-            SRC_TAXONOMY, "The taxonomy code does not have the NUCC shape.");
+        add(c, &(bh_finding){
+            .rule = "taxonomy.format", .severity = BH_SEV_ERROR,
+            .path = "rendering_provider.taxonomy",
+            .hint = "A taxonomy code is ten characters ending in X, upper case, e.g. 1041C0700X.",
+            .source = SRC_TAXONOMY,
+            .message = "The taxonomy code does not have the NUCC shape."});
 }
 
-static void check_pos(checker *c, const char *pos, const char *where, bh_date date) {
+/* line_no 0: the claim's own place of service; else the line's (1-based),
+** whose path is spelt out only when a finding is made. */
+static void check_pos(checker *c, const char *pos, int line_no, bh_date date) {
     bh_pos_info info;
     char msg[200];
+    path at;
+    const char *where = "place_of_service";
     if (pos == NULL) return;
-    if (!bh_pos_lookup(pos, strlen(pos), &info)) {
-        add(c, "code.pos.unknown", BH_SEV_ERROR, where,
-            "Use a two-digit CMS place-of-service code, e.g. 11 office, 02 or 10 telehealth.",
-            SRC_POS, "This is not a CMS place-of-service code.");
+    if (bh_pos_lookup(pos, strlen(pos), &info) &&
+        (info.from == 0 || date == 0 || date >= info.from))
+        return;
+    if (line_no > 0) {
+        line_path(&at, line_no, "place_of_service");
+        where = at.text;
+    }
+    if (!info.known) {
+        add(c, &(bh_finding){
+            .rule = "code.pos.unknown", .severity = BH_SEV_ERROR,
+            .path = where,
+            .hint = "Use a two-digit CMS place-of-service code, e.g. 11 office, 02 or 10 telehealth.",
+            .source = SRC_POS,
+            .message = "This is not a CMS place-of-service code."});
         return;
     }
-    if (info.from != 0 && date != 0 && date < info.from) {
+    {   /* known, but not yet in effect on the date */
         char d[11];
         bh_date_format(info.from, d);
         snprintf(msg, sizeof msg, "Place of service %s (%s) is in effect only from %s.", pos,
                  info.name, d);
-        add(c, "code.pos.unknown", BH_SEV_ERROR, where,
-            "Use the place-of-service code in effect on the date of service.", info.source, msg);
+        add(c, &(bh_finding){
+            .rule = "code.pos.unknown", .severity = BH_SEV_ERROR,
+            .path = where,
+            .hint = "Use the place-of-service code in effect on the date of service.",
+            .source = info.source,
+            .message = msg});
     }
 }
 
@@ -243,20 +301,32 @@ static void check_person_dates(checker *c, const bh_person *person, const char *
     bh_date service = c->first_service ? c->first_service : c->today;
     if (person->birth_date == 0) return;
     if (c->today != 0 && person->birth_date > c->today) {
-        add(c, "date.future", BH_SEV_ERROR, where, "Check the birth date.", SRC_FRONT_END,
-            "The birth date is in the future.");
+        add(c, &(bh_finding){
+            .rule = "date.future", .severity = BH_SEV_ERROR,
+            .path = where,
+            .hint = "Check the birth date.",
+            .source = SRC_FRONT_END,
+            .message = "The birth date is in the future."});
         return;
     }
     if (c->first_service != 0 && person->birth_date > c->first_service) {
         bh_date_format(c->first_service, d);
         snprintf(msg, sizeof msg, "The birth date falls after the date of service %s.", d);
-        add(c, "date.order", BH_SEV_ERROR, where, "Check the birth date and the service date.",
-            SRC_FRONT_END, msg);
+        add(c, &(bh_finding){
+            .rule = "date.order", .severity = BH_SEV_ERROR,
+            .path = where,
+            .hint = "Check the birth date and the service date.",
+            .source = SRC_FRONT_END,
+            .message = msg});
         return;
     }
     if (service != 0 && bh_date_diff_days(person->birth_date, service) > MAX_AGE_DAYS)
-        add(c, "date.invalid", BH_SEV_ERROR, where, "Check the birth date's year.",
-            SRC_FRONT_END, "The birth date is more than 150 years before the service.");
+        add(c, &(bh_finding){
+            .rule = "date.invalid", .severity = BH_SEV_ERROR,
+            .path = where,
+            .hint = "Check the birth date's year.",
+            .source = SRC_FRONT_END,
+            .message = "The birth date is more than 150 years before the service."});
 }
 
 static void check_dates(checker *c) {
@@ -266,15 +336,19 @@ static void check_dates(checker *c) {
     check_person_dates(c, &claim->subscriber, "subscriber.birth_date");
     check_person_dates(c, &claim->patient, "patient.birth_date");
     if (s->start >= 0 && s->end >= 0 && s->end < s->start)
-        add(c, "date.order", BH_SEV_ERROR, "session.end",
-            "Record the session's start and end times as the clock read (24-hour).",
-            "CMS documentation of time (MAC psychotherapy checklists)",
-            "The session ends before it starts.");
+        add(c, &(bh_finding){
+            .rule = "date.order", .severity = BH_SEV_ERROR,
+            .path = "session.end",
+            .hint = "Record the session's start and end times as the clock read (24-hour).",
+            .source = "CMS documentation of time (MAC psychotherapy checklists)",
+            .message = "The session ends before it starts."});
     if (sig->date != 0 && c->first_service != 0 && sig->date < c->first_service)
-        add(c, "date.order", BH_SEV_ERROR, "documentation.signature.date",
-            "The note is signed on or after the date of service; check both dates.",
-            "CMS signature requirements (Program Integrity Manual ch. 3)",
-            "The note is signed before the service took place.");
+        add(c, &(bh_finding){
+            .rule = "date.order", .severity = BH_SEV_ERROR,
+            .path = "documentation.signature.date",
+            .hint = "The note is signed on or after the date of service; check both dates.",
+            .source = "CMS signature requirements (Program Integrity Manual ch. 3)",
+            .message = "The note is signed before the service took place."});
 }
 
 /* {====================================================================
@@ -286,22 +360,31 @@ static void check_code(checker *c, const bh_line *line, int index) {
     path p;
     char msg[300];
     if (line->code == NULL) return;
-    line_path(&p, index, "code");
     if (!bh_procedure_lookup(line->code, strlen(line->code), &info)) {
+        line_path(&p, index, "code");
         if (info.kind == BH_CODE_BAD_SHAPE)
-            add(c, "code.cpt.format", BH_SEV_ERROR, p.text,
-                "A procedure code is five characters: CPT 90853, 3016F, 0362T or HCPCS H0004.",
-                SRC_CPT, "This is not a CPT or HCPCS code shape.");
+            add(c, &(bh_finding){
+                .rule = "code.cpt.format", .severity = BH_SEV_ERROR,
+                .path = p.text,
+                .hint = "A procedure code is five characters: CPT 90853, 3016F, 0362T or HCPCS H0004.",
+                .source = SRC_CPT,
+                .message = "This is not a CPT or HCPCS code shape."});
         else if (info.kind == BH_CODE_HCPCS)
-            add(c, "code.cpt.unknown", BH_SEV_ERROR, p.text,
-                "Check the code against the current HCPCS Level II file.", SRC_HCPCS,
-                "This HCPCS Level II code is not in the CMS HCPCS file.");
+            add(c, &(bh_finding){
+                .rule = "code.cpt.unknown", .severity = BH_SEV_ERROR,
+                .path = p.text,
+                .hint = "Check the code against the current HCPCS Level II file.",
+                .source = SRC_HCPCS,
+                .message = "This HCPCS Level II code is not in the CMS HCPCS file."});
         else
-            add(c, "code.cpt.unknown", BH_SEV_WARNING, p.text,
-                "Confirm the code in the current CPT code set; bhclaim carries only the "
-                "behavioral-health codes.", SRC_CPT,
-                "This CPT code is not in the behavioral-health catalogue, so it cannot be "
-                "confirmed here.");
+            add(c, &(bh_finding){
+                .rule = "code.cpt.unknown", .severity = BH_SEV_WARNING,
+                .path = p.text,
+                .hint = "Confirm the code in the current CPT code set; bhclaim carries only the "
+                        "behavioral-health codes.",
+                .source = SRC_CPT,
+                .message = "This CPT code is not in the behavioral-health catalogue, so it cannot be "
+                           "confirmed here."});
         return;
     }
     if (line->date != 0 && ((info.from && line->date < info.from) ||
@@ -311,9 +394,13 @@ static void check_code(checker *c, const bh_line *line, int index) {
         if (info.to) bh_date_format(info.to, to);
         snprintf(msg, sizeof msg, "%s is not valid on the date of service (in effect %s%s%s%s).",
                  line->code, info.from ? "from " : "", from, info.to ? " through " : "", to);
-        add(c, "code.cpt.unknown", BH_SEV_ERROR, p.text,
-            "Use the code that replaced it for this date of service.",
-            info.source ? info.source : SRC_CPT, msg);
+        line_path(&p, index, "code");
+        add(c, &(bh_finding){
+            .rule = "code.cpt.unknown", .severity = BH_SEV_ERROR,
+            .path = p.text,
+            .hint = "Use the code that replaced it for this date of service.",
+            .source = info.source ? info.source : SRC_CPT,
+            .message = msg});
     }
 }
 
@@ -325,17 +412,18 @@ static void check_modifiers(checker *c, const bh_line *line, int index) {
         path p;
         if (m == NULL || bh_modifier_lookup(m, strlen(m), &info)) continue;
         snprintf(p.text, sizeof p.text, "lines[%d].modifiers[%d]", index, j + 1);
-        add(c, "code.modifier.unknown", BH_SEV_ERROR, p.text,
-            "Use a CPT modifier (two digits, e.g. 95) or a HCPCS modifier (e.g. HQ), in upper "
-            "case.", "CPT modifiers; CMS HCPCS Level II modifiers, January 2026",
-            "This is not a known CPT or HCPCS modifier.");
+        add(c, &(bh_finding){
+            .rule = "code.modifier.unknown", .severity = BH_SEV_ERROR,
+            .path = p.text,
+            .hint = "Use a CPT modifier (two digits, e.g. 95) or a HCPCS modifier (e.g. HQ), in upper "
+                    "case.",
+            .source = "CPT modifiers; CMS HCPCS Level II modifiers, January 2026",
+            .message = "This is not a known CPT or HCPCS modifier."});
     }
 }
 
 static void check_units(checker *c, const bh_line *line, int index) {
-    path p;
     const char *msg = NULL;
-    line_path(&p, index, "units");
     if (line->units_state == BH_FIELD_BAD) return;
     if (line->units_state == BH_FIELD_ABSENT) msg = "The line has no units.";
     else if (line->units <= 0) msg = "Units must be more than zero.";
@@ -343,21 +431,19 @@ static void check_units(checker *c, const bh_line *line, int index) {
         msg = line->units > MAX_UNITS ? "Units over 9,999 on one line are a keying error."
                                       : "Units must be a whole number.";
     if (msg != NULL)
-        add(c, "line.units", BH_SEV_ERROR, p.text,
-            "Bill whole units: one per patient per group session for 90853.", SRC_FRONT_END, msg);
+        add_at_line(c, "line.units", index, "units",
+                    "Bill whole units: one per patient per group session for 90853.", msg);
 }
 
 static void check_charge(checker *c, const bh_line *line, int index) {
-    path p;
     const char *msg = NULL;
-    line_path(&p, index, "charge");
     if (line->charge_state == BH_FIELD_BAD) return;
     if (line->charge_state == BH_FIELD_ABSENT) msg = "The line has no charge.";
     else if (line->charge <= 0) msg = "The charge must be more than zero.";
     else if (line->charge > MAX_CHARGE_CENTS) msg = "The charge is implausibly large.";
     if (msg != NULL)
-        add(c, "line.charge", BH_SEV_ERROR, p.text,
-            "Enter the practice's usual charge for the code, e.g. \"45.00\".", SRC_FRONT_END, msg);
+        add_at_line(c, "line.charge", index, "charge",
+                    "Enter the practice's usual charge for the code, e.g. \"45.00\".", msg);
 }
 
 static void check_pointers(checker *c, const bh_line *line, int index) {
@@ -365,17 +451,15 @@ static void check_pointers(checker *c, const bh_line *line, int index) {
     int j, k;
     if (line->dx_pointers_state == BH_FIELD_BAD) return;
     if (line->n_dx_pointers == 0) {
-        line_path(&p, index, "dx_pointers");
-        add(c, "line.dx_pointer", BH_SEV_ERROR, p.text,
-            "Point the line at the diagnosis (1-4) it treats.", SRC_FRONT_END,
-            "The line points to no diagnosis.");
+        add_at_line(c, "line.dx_pointer", index, "dx_pointers",
+                    "Point the line at the diagnosis (1-4) it treats.",
+                    "The line points to no diagnosis.");
         return;
     }
     for (j = 0; j < line->n_dx_pointers; j++) {
         int ptr = line->dx_pointers[j];
         const char *msg = NULL;
         char text[120];
-        snprintf(p.text, sizeof p.text, "lines[%d].dx_pointers[%d]", index, j + 1);
         if (c->claim->diagnoses_state == BH_FIELD_OK &&
             (ptr < 1 || ptr > c->claim->n_diagnoses)) {
             snprintf(text, sizeof text, "Pointer %d refers to no diagnosis (the claim has %d).",
@@ -384,20 +468,21 @@ static void check_pointers(checker *c, const bh_line *line, int index) {
         }
         for (k = 0; k < j && msg == NULL; k++)
             if (line->dx_pointers[k] == ptr) msg = "The same diagnosis pointer is listed twice.";
-        if (msg != NULL)
-            add(c, "line.dx_pointer", BH_SEV_ERROR, p.text,
-                "Each pointer is the 1-based position of a diagnosis in the claim's list.",
-                SRC_FRONT_END, msg);
+        if (msg == NULL) continue;
+        snprintf(p.text, sizeof p.text, "lines[%d].dx_pointers[%d]", index, j + 1);
+        add(c, &(bh_finding){
+            .rule = "line.dx_pointer", .severity = BH_SEV_ERROR,
+            .path = p.text,
+            .hint = "Each pointer is the 1-based position of a diagnosis in the claim's list.",
+            .source = SRC_FRONT_END,
+            .message = msg});
     }
 }
 
 static void check_line_date(checker *c, const bh_line *line, int index) {
-    path p;
     if (line->date == 0 || c->today == 0 || line->date <= c->today) return;
-    line_path(&p, index, "date");
-    add(c, "date.future", BH_SEV_ERROR, p.text,
-        "Bill a service after it has taken place.", SRC_FRONT_END,
-        "The date of service is in the future.");
+    add_at_line(c, "date.future", index, "date", "Bill a service after it has taken place.",
+                "The date of service is in the future.");
 }
 
 static void check_lines(checker *c) {
@@ -416,11 +501,7 @@ static void check_lines(checker *c) {
         check_charge(c, line, i + 1);
         check_pointers(c, line, i + 1);
         check_line_date(c, line, i + 1);
-        if (line->place_of_service != NULL) {
-            path p;
-            line_path(&p, i + 1, "place_of_service");
-            check_pos(c, line->place_of_service, p.text, line->date);
-        }
+        check_pos(c, line->place_of_service, i + 1, line->date);
         if (line->charge_state == BH_FIELD_OK) total += line->charge;
         else all_charges = 0;
     }
@@ -431,8 +512,12 @@ static void check_lines(checker *c) {
         bh_money_format(total, sum);
         snprintf(msg, sizeof msg, "The stated total %s is not the sum of the lines, %s.",
                  stated, sum);
-        add(c, "claim.total", BH_SEV_ERROR, "total_charge",
-            "Make the total the sum of the line charges, or leave it out.", SRC_FRONT_END, msg);
+        add(c, &(bh_finding){
+            .rule = "claim.total", .severity = BH_SEV_ERROR,
+            .path = "total_charge",
+            .hint = "Make the total the sum of the line charges, or leave it out.",
+            .source = SRC_FRONT_END,
+            .message = msg});
     }
 }
 
@@ -462,7 +547,7 @@ bh_status bh_claim_check(const bh_claim *claim, const bh_check_options *options,
     c.status = BH_OK;
     check_diagnoses(&c);
     check_providers(&c);
-    check_pos(&c, claim->place_of_service, "place_of_service", c.first_service);
+    check_pos(&c, claim->place_of_service, 0, c.first_service);
     check_dates(&c);
     check_lines(&c);
     /* The claim's own billing_provider.kind wins over the option: the

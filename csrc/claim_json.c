@@ -173,6 +173,53 @@ static size_t put_utf8(char *out, unsigned cp) {
     return 4;
 }
 
+/* 1 when one of the eight bytes in w is a quote, a backslash or below 0x20
+** (the "haszero" and "hasless" word tricks: a byte's high bit survives only
+** where it matched; bytes of 0x80 and above never match). */
+static int word_ends_run(uint64_t w) {
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
+    uint64_t found = ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash) |
+                     ((w - ones * 0x20) & ~w);
+    return (found & highs) != 0;
+}
+
+/* 1 for a byte that continues a plain run: not a quote, a backslash or a
+** control character. */
+static const unsigned char plain_byte[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
+
+/* The first byte at or after p that ends a plain run of a string: a quote,
+** a backslash or a control character (or end). Most claim strings have no
+** escapes, so one scan finds their end and a memcpy copies them; the scan
+** tests eight bytes at a time, then finds the byte one by one. */
+static const char *plain_run_end(const char *p, const char *end) {
+    while (end - p >= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        if (word_ends_run(w)) break;
+        p += 8;
+    }
+    while (p < end && plain_byte[(unsigned char)*p]) p++;
+    return p;
+}
+
 /* Reads a string token. With `out` (cap bytes of text plus a NUL; the
 ** caller sizes it from raw_string_length, since unescaping only shrinks),
 ** writes the unescaped text and a NUL; *len gets its length and *control
@@ -188,7 +235,7 @@ static int read_string_token(reader *r, char *out, size_t cap, size_t *len, int 
     for (;;) {
         const char *run = p;
         /* Copy plain runs in one go: most claim strings have no escapes. */
-        while (p < r->end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20) p++;
+        p = plain_run_end(p, r->end);
         if (out != NULL && p > run) {
             if ((size_t)(p - run) > cap - n) return string_overrun(r, p);
             memcpy(out + n, run, (size_t)(p - run));
@@ -275,14 +322,6 @@ static int read_string_token(reader *r, char *out, size_t cap, size_t *len, int 
     if (control != NULL) *control = ctl;
     r->p = p + 1;
     return 1;
-}
-
-/* The first byte at or after p that ends a plain run of a string: a quote,
-** a backslash or a control character (or end). Most claim strings have no
-** escapes, so one scan finds their end and a memcpy copies them. */
-static const char *plain_run_end(const char *p, const char *end) {
-    while (p < end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20) p++;
-    return p;
 }
 
 /* Returned by raw_string_length for a string with no closing quote. */
@@ -680,7 +719,14 @@ static int field_money(reader *r, const jpath *at, int64_t *cents, bh_field_stat
 /* Longest key we dispatch on; longer keys are unknown by construction. */
 #define KEY_MAX 40
 
-typedef int (*member_fn)(reader *r, const jpath *at, const char *key, void *ctx);
+/* A member's key, unescaped, with its length (up to its first NUL, as the
+** key was always matched), so dispatch compares lengths before bytes. */
+typedef struct jkey {
+    const char *text;       /* NUL-terminated */
+    size_t len;
+} jkey;
+
+typedef int (*member_fn)(reader *r, const jpath *at, const jkey *key, void *ctx);
 
 static int source_members(reader *r, const jpath *at, member_fn fn, void *ctx);
 
@@ -696,6 +742,7 @@ static int read_members(reader *r, const jpath *at, member_fn fn, void *ctx) {
         char key[KEY_MAX + 1];
         size_t raw;
         jpath member;
+        jkey k;
         if (consume(r, '}')) break;
         if (!first && !consume(r, ',')) {
             unexpected(r, "',' or '}'");
@@ -708,8 +755,9 @@ static int read_members(reader *r, const jpath *at, member_fn fn, void *ctx) {
         {
             const char *start = r->p + 1, *stop = plain_run_end(start, r->end);
             if (stop < r->end && *stop == '"' && (size_t)(stop - start) <= KEY_MAX) {
-                memcpy(key, start, (size_t)(stop - start));
-                key[stop - start] = '\0';
+                k.len = (size_t)(stop - start);    /* a plain run holds no NUL */
+                memcpy(key, start, k.len);
+                key[k.len] = '\0';
                 r->p = stop + 1;
                 goto have_key;
             }
@@ -721,6 +769,7 @@ static int read_members(reader *r, const jpath *at, member_fn fn, void *ctx) {
         } else if (!read_string_token(r, key, KEY_MAX, NULL, NULL)) {
             return 0;
         }
+        k.len = strlen(key);   /* an escaped \u0000 ends the key, as it always did */
 have_key:
         if (!consume(r, ':')) {
             unexpected(r, "':' after the key");
@@ -733,7 +782,8 @@ have_key:
             unexpected(r, "a JSON value");
             return 0;
         }
-        if (!fn(r, &member, key, ctx)) return 0;
+        k.text = key;
+        if (!fn(r, &member, &k, ctx)) return 0;
         first = 0;
     }
     r->depth--;
@@ -795,6 +845,7 @@ static int source_members(reader *r, const jpath *at, member_fn fn, void *ctx) {
         const char *k;
         size_t len;
         jpath member;
+        jkey jk;
         int more = src->next_member(src->ctx, &k, &len);
         if (more == 0) return 1;
         if (more < 0) return source_stop(r);
@@ -804,7 +855,9 @@ static int source_members(reader *r, const jpath *at, member_fn fn, void *ctx) {
         member.parent = at;
         member.key = key;
         member.index = 0;
-        if (!fn(r, &member, key, ctx)) return 0;
+        jk.text = key;
+        jk.len = len;
+        if (!fn(r, &member, &jk, ctx)) return 0;
     }
 }
 
@@ -879,13 +932,15 @@ static int field_array(reader *r, const jpath *at, int max, element_fn fn, void 
     return read_elements(r, at, max, fn, ctx);
 }
 
-#define KEY_IS(k, lit) (strcmp((k), (lit)) == 0)
+/* Length first: most keys differ from most candidates in length, and a
+** memcmp of a constant size compiles to a few loads. */
+#define KEY_IS(k, lit) ((k)->len == sizeof(lit) - 1 && memcmp((k)->text, (lit), sizeof(lit) - 1) == 0)
 
 /* {====================================================================
 ** Blocks of the claim
 ** ===================================================================== */
 
-static int name_member(reader *r, const jpath *at, const char *key, void *ctx) {
+static int name_member(reader *r, const jpath *at, const jkey *key, void *ctx) {
     bh_name *name = ctx;
     if (KEY_IS(key, "last")) return field_string(r, at, 1, &name->last, NULL);
     if (KEY_IS(key, "first")) return field_string(r, at, 0, &name->first, NULL);
@@ -918,7 +973,7 @@ typedef struct address_ctx {
     int required;
 } address_ctx;
 
-static int address_member(reader *r, const jpath *at, const char *key, void *ctx) {
+static int address_member(reader *r, const jpath *at, const jkey *key, void *ctx) {
     bh_address *a = ((address_ctx *)ctx)->addr;
     if (KEY_IS(key, "line1")) return field_string(r, at, 1, &a->line1, NULL);
     if (KEY_IS(key, "line2")) return field_string(r, at, 0, &a->line2, NULL);
@@ -969,7 +1024,7 @@ static int field_provider_kind(reader *r, const jpath *at, bh_provider *p) {
     return 1;
 }
 
-static int provider_member(reader *r, const jpath *at, const char *key, void *ctx) {
+static int provider_member(reader *r, const jpath *at, const jkey *key, void *ctx) {
     provider_ctx *pc = ctx;
     bh_provider *p = pc->prov;
     bh_field_state st = BH_FIELD_ABSENT;
@@ -1026,7 +1081,7 @@ typedef struct person_ctx {
     int name_seen, member_seen, birth_seen, sex_seen, rel_seen;
 } person_ctx;
 
-static int person_member(reader *r, const jpath *at, const char *key, void *ctx) {
+static int person_member(reader *r, const jpath *at, const jkey *key, void *ctx) {
     person_ctx *pc = ctx;
     bh_person *p = pc->person;
     bh_field_state st = BH_FIELD_ABSENT;
@@ -1083,7 +1138,7 @@ typedef struct payer_ctx {
     int id_seen, name_seen, kind_seen;
 } payer_ctx;
 
-static int payer_member(reader *r, const jpath *at, const char *key, void *ctx) {
+static int payer_member(reader *r, const jpath *at, const jkey *key, void *ctx) {
     payer_ctx *pc = ctx;
     bh_payer *p = pc->payer;
     bh_field_state st = BH_FIELD_ABSENT;
@@ -1169,7 +1224,7 @@ typedef struct adjustments_ctx {
     int *n;
 } adjustments_ctx;
 
-static int adjustment_member(reader *r, const jpath *at, const char *key, void *ctx) {
+static int adjustment_member(reader *r, const jpath *at, const jkey *key, void *ctx) {
     bh_adjustment *a = ctx;
     bh_field_state st;
     if (KEY_IS(key, "group")) return field_string(r, at, 1, &a->group, NULL);
@@ -1199,7 +1254,7 @@ static int field_adjustments(reader *r, const jpath *at, bh_adjustment *list, in
     return field_array(r, at, BH_MAX_ADJUSTMENTS, adjustment_element, &ac, &st);
 }
 
-static int other_subscriber_member(reader *r, const jpath *at, const char *key, void *ctx) {
+static int other_subscriber_member(reader *r, const jpath *at, const jkey *key, void *ctx) {
     bh_other_payer *o = ctx;
     bh_field_state st;
     int seen;
@@ -1209,14 +1264,14 @@ static int other_subscriber_member(reader *r, const jpath *at, const char *key, 
     return skip_value(r);
 }
 
-static int other_payer_block(reader *r, const jpath *at, const char *key, void *ctx) {
+static int other_payer_block(reader *r, const jpath *at, const jkey *key, void *ctx) {
     bh_other_payer *o = ctx;
     if (KEY_IS(key, "name")) return field_string(r, at, 1, &o->payer_name, NULL);
     if (KEY_IS(key, "id")) return field_string(r, at, 1, &o->payer_id, NULL);
     return skip_value(r);
 }
 
-static int other_payer_member(reader *r, const jpath *at, const char *key, void *ctx) {
+static int other_payer_member(reader *r, const jpath *at, const jkey *key, void *ctx) {
     bh_other_payer *o = ctx;
     bh_field_state st;
     if (KEY_IS(key, "responsibility")) return field_string(r, at, 1, &o->responsibility, NULL);
@@ -1271,7 +1326,7 @@ static int adj_modifier_element(reader *r, const jpath *at, int index, void *ctx
     return field_string(r, at, 1, &a->modifiers[a->n_modifiers++], &st);
 }
 
-static int adjudication_member(reader *r, const jpath *at, const char *key, void *ctx) {
+static int adjudication_member(reader *r, const jpath *at, const jkey *key, void *ctx) {
     bh_adjudication *a = ctx;
     bh_field_state st;
     if (KEY_IS(key, "payer_id")) return field_string(r, at, 1, &a->payer_id, NULL);
@@ -1314,7 +1369,7 @@ static int field_adjudications(reader *r, const jpath *at, bh_line *l) {
     return field_array(r, at, BH_MAX_ADJUDICATIONS, adjudication_element, l, &st);
 }
 
-static int claim_date_member(reader *r, const jpath *at, const char *key, void *ctx) {
+static int claim_date_member(reader *r, const jpath *at, const jkey *key, void *ctx) {
     bh_claim_date *d = ctx;
     bh_field_state st;
     const char *text;
@@ -1335,7 +1390,7 @@ static int claim_date_element(reader *r, const jpath *at, int index, void *ctx) 
     return 1;
 }
 
-static int claim_reference_member(reader *r, const jpath *at, const char *key, void *ctx) {
+static int claim_reference_member(reader *r, const jpath *at, const jkey *key, void *ctx) {
     bh_claim_reference *ref = ctx;
     if (KEY_IS(key, "qualifier")) return field_string(r, at, 1, &ref->qualifier, NULL);
     if (KEY_IS(key, "value")) return field_string(r, at, 1, &ref->value, NULL);
@@ -1379,11 +1434,11 @@ typedef struct line_ctx {
     int code_seen, date_seen;
 } line_ctx;
 
-static int line_member(reader *r, const jpath *at, const char *key, void *ctx) {
+static int line_member(reader *r, const jpath *at, const jkey *key, void *ctx) {
     line_ctx *lc = ctx;
     bh_line *l = lc->line;
     bh_field_state st;
-    switch (key[0]) {
+    switch (key->text[0]) {
     case 'c':
         if (KEY_IS(key, "code")) {
             lc->code_seen = peek(r) != 'n';
@@ -1497,7 +1552,7 @@ static void session_reset(bh_session *s) {
     s->start = s->end = s->minutes = s->patients_present = s->minutes_present = -1;
 }
 
-static int session_member(reader *r, const jpath *at, const char *key, void *ctx) {
+static int session_member(reader *r, const jpath *at, const jkey *key, void *ctx) {
     bh_session *s = ctx;
     bh_field_state st;
     int idx, ok;
@@ -1527,7 +1582,7 @@ static int session_member(reader *r, const jpath *at, const char *key, void *ctx
     return skip_value(r);
 }
 
-static int signature_member(reader *r, const jpath *at, const char *key, void *ctx) {
+static int signature_member(reader *r, const jpath *at, const jkey *key, void *ctx) {
     bh_signature *sig = ctx;
     bh_field_state st;
     if (KEY_IS(key, "name")) return field_string(r, at, 0, &sig->name, NULL);
@@ -1536,7 +1591,7 @@ static int signature_member(reader *r, const jpath *at, const char *key, void *c
     return skip_value(r);
 }
 
-static int documentation_member(reader *r, const jpath *at, const char *key, void *ctx) {
+static int documentation_member(reader *r, const jpath *at, const jkey *key, void *ctx) {
     bh_documentation *d = ctx;
     if (KEY_IS(key, "purpose")) return field_string(r, at, 0, &d->purpose, NULL);
     if (KEY_IS(key, "participation")) return field_string(r, at, 0, &d->participation, NULL);
@@ -1559,12 +1614,12 @@ typedef struct claim_ctx {
 
 static const char *const code_sets[] = {"icd10", "icd9", NULL};
 
-static int claim_member(reader *r, const jpath *at, const char *key, void *ctx) {
+static int claim_member(reader *r, const jpath *at, const jkey *key, void *ctx) {
     claim_ctx *cc = ctx;
     bh_claim *c = cc->claim;
     bh_field_state st = BH_FIELD_ABSENT;
     int ok, idx;
-    switch (key[0]) {
+    switch (key->text[0]) {
     case 'i':
         if (KEY_IS(key, "id")) {
             ok = field_string(r, at, 1, &c->id, &st);

@@ -1,7 +1,9 @@
 /*
 ** codes.c: look-ups in the compiled code sets: ICD-10-CM by fiscal year,
 ** CPT and HCPCS Level II procedure codes, modifiers, places of service.
-** Binary search over sorted generated tables (csrc/data/): O(log n), no I/O.
+** Each generated table (csrc/data/) comes with a hash index, so a code is
+** found with one hash and a probe or two; the tables stay sorted for the
+** prefix scans a header code needs. No I/O.
 ** Core layer: no Lua headers.
 ** SPDX-License-Identifier: MIT
 */
@@ -22,10 +24,27 @@ static size_t lower_bound(const void *base, size_t count, size_t size, const cha
     return lo;
 }
 
-static const void *find_exact(const void *base, size_t count, size_t size, const char *key) {
-    size_t i = lower_bound(base, count, size, key);
-    const char *code = (const char *)base + i * size;
-    return i < count && strcmp(code, key) == 0 ? code : NULL;
+/* The generator's hash (scripts/gen_tables.lua, code_hash): the two must
+** agree, which tests/test_codes.c checks by finding every table code. */
+static uint32_t code_hash(const char *key, uint32_t n_slots) {
+    uint32_t h = 0;
+    for (; *key != '\0'; key++) h = (h * 131u + (unsigned char)*key) % n_slots;
+    return h;
+}
+
+/* The first record of the table whose code (its first member) is key, found
+** through the table's index; NULL when absent. */
+static const void *find_exact(const bh_code_index *index, const void *base, size_t size,
+                              const char *key) {
+    uint32_t s = code_hash(key, index->n_slots);
+    for (;;) {
+        uint32_t row = index->slots[s];
+        const char *code;
+        if (row == 0) return NULL;
+        code = (const char *)base + (size_t)(row - 1) * size;
+        if (strcmp(code, key) == 0) return code;
+        s = s + 1 == index->n_slots ? 0 : s + 1;
+    }
 }
 
 /* {====================================================================
@@ -65,30 +84,47 @@ static size_t icd10_normalise(const char *code, size_t len, char out[8]) {
     return n;
 }
 
-/* 1 when some billable code of `bit` years extends the prefix. */
-static int has_billable_under(const char *prefix, size_t n, int bit) {
+/* The years (BH_FY* bits) in which some billable code extends the prefix:
+** a prefix scan of the sorted table. */
+static int billable_under(const char *prefix, size_t n) {
     size_t i = lower_bound(bh_icd10_codes, bh_icd10_codes_count,
                            sizeof bh_icd10_codes[0], prefix);
+    int years = 0;
     for (; i < bh_icd10_codes_count; i++) {
         const bh_icd10_code *c = &bh_icd10_codes[i];
         if (strncmp(c->code, prefix, n) != 0) break;
-        if (c->code[n] != '\0' && (c->years & bit)) return 1;
+        if (c->code[n] != '\0') years |= c->years;
     }
-    return 0;
+    return years;
 }
 
-static bh_icd10_status status_in_year(const char *code, size_t n, int bit) {
-    const bh_icd10_code *c = find_exact(bh_icd10_codes, bh_icd10_codes_count,
+/* What a normalised code is in each year: `billable` and `under` are the
+** BH_FY* bits of the code itself and of the codes extending it. */
+typedef struct icd10_years {
+    int billable, under;
+} icd10_years;
+
+static icd10_years icd10_years_of(const char *code, size_t n) {
+    const bh_icd10_code *c = find_exact(&bh_icd10_codes_index, bh_icd10_codes,
                                         sizeof bh_icd10_codes[0], code);
-    if (c != NULL && (c->years & bit)) return BH_ICD10_BILLABLE;
-    return has_billable_under(code, n, bit) ? BH_ICD10_HEADER : BH_ICD10_INVALID;
+    icd10_years y;
+    y.billable = c != NULL ? c->years : 0;
+    /* The scan is needed only for a year the code is not billable in. */
+    y.under = y.billable == (BH_FY2026 | BH_FY2027) ? 0 : billable_under(code, n);
+    return y;
+}
+
+static bh_icd10_status status_in_year(icd10_years y, int bit) {
+    if (y.billable & bit) return BH_ICD10_BILLABLE;
+    return y.under & bit ? BH_ICD10_HEADER : BH_ICD10_INVALID;
 }
 
 static const char *icd10_title(const char *code, int bit) {
-    size_t i = lower_bound(bh_icd10_titles, bh_icd10_titles_count,
-                           sizeof bh_icd10_titles[0], code);
-    for (; i < bh_icd10_titles_count && strcmp(bh_icd10_titles[i].code, code) == 0; i++)
-        if (bh_icd10_titles[i].years & bit) return bh_icd10_titles[i].title;
+    const bh_icd10_title *t = find_exact(&bh_icd10_titles_index, bh_icd10_titles,
+                                         sizeof bh_icd10_titles[0], code);
+    const bh_icd10_title *end = bh_icd10_titles + bh_icd10_titles_count;
+    for (; t != NULL && t < end && strcmp(t->code, code) == 0; t++)
+        if (t->years & bit) return t->title;
     return NULL;
 }
 
@@ -96,6 +132,7 @@ bh_icd10_status bh_icd10_lookup(const char *code, size_t len, bh_date date,
                                 bh_icd10_info *info) {
     size_t n;
     int bit, other_year, other_bit;
+    icd10_years years;
     memset(info, 0, sizeof *info);
     info->fiscal_year = bh_icd10_fiscal_year(date);
     info->in_range = date == 0 || (date >= FY2026_START && date < FY2028_START);
@@ -114,8 +151,9 @@ bh_icd10_status bh_icd10_lookup(const char *code, size_t len, bh_date date,
     bit = year_bit(info->fiscal_year);
     other_year = info->fiscal_year == 2026 ? 2027 : 2026;
     other_bit = year_bit(other_year);
-    info->status = status_in_year(info->code, n, bit);
-    switch (status_in_year(info->code, n, other_bit)) {
+    years = icd10_years_of(info->code, n);
+    info->status = status_in_year(years, bit);
+    switch (status_in_year(years, other_bit)) {
     case BH_ICD10_BILLABLE: info->billable_in_other_year = other_year; break;
     case BH_ICD10_HEADER: info->header_in_other_year = other_year; break;
     default: break;
@@ -126,7 +164,7 @@ bh_icd10_status bh_icd10_lookup(const char *code, size_t len, bh_date date,
         const bh_icd10_category *cat;
         memcpy(category, info->code, 3);
         category[3] = '\0';
-        cat = find_exact(bh_icd10_categories, bh_icd10_categories_count,
+        cat = find_exact(&bh_icd10_categories_index, bh_icd10_categories,
                          sizeof bh_icd10_categories[0], category);
         if (cat != NULL) info->category_title = cat->title;
         if (n == 3 && info->description == NULL && info->status != BH_ICD10_INVALID)
@@ -160,7 +198,7 @@ int bh_procedure_lookup(const char *code, size_t len, bh_procedure_info *info) {
     memcpy(key, code, 5);
     key[5] = '\0';
     if (info->kind == BH_CODE_HCPCS) {
-        const bh_hcpcs_code *h = find_exact(bh_hcpcs_codes, bh_hcpcs_codes_count,
+        const bh_hcpcs_code *h = find_exact(&bh_hcpcs_codes_index, bh_hcpcs_codes,
                                             sizeof bh_hcpcs_codes[0], key);
         if (h == NULL) return 0;
         info->known = 1;
@@ -168,7 +206,7 @@ int bh_procedure_lookup(const char *code, size_t len, bh_procedure_info *info) {
         info->short_description = h->short_description;
         info->source = "CMS HCPCS Level II, January 2026";
     } else {
-        const bh_cpt_code *c = find_exact(bh_cpt_codes, bh_cpt_codes_count,
+        const bh_cpt_code *c = find_exact(&bh_cpt_codes_index, bh_cpt_codes,
                                           sizeof bh_cpt_codes[0], key);
         if (c == NULL) return 0;
         info->known = 1;
@@ -195,7 +233,7 @@ int bh_modifier_lookup(const char *code, size_t len, bh_modifier_info *info) {
     const bh_modifier *m;
     memset(info, 0, sizeof *info);
     if (!two_char_key(code, len, key)) return 0;
-    m = find_exact(bh_modifiers, bh_modifiers_count, sizeof bh_modifiers[0], key);
+    m = find_exact(&bh_modifiers_index, bh_modifiers, sizeof bh_modifiers[0], key);
     if (m == NULL) return 0;
     info->known = 1;
     info->is_cpt = m->is_cpt;
@@ -209,7 +247,7 @@ int bh_pos_lookup(const char *code, size_t len, bh_pos_info *info) {
     const bh_pos *p;
     memset(info, 0, sizeof *info);
     if (!two_char_key(code, len, key)) return 0;
-    p = find_exact(bh_pos_codes, bh_pos_codes_count, sizeof bh_pos_codes[0], key);
+    p = find_exact(&bh_pos_codes_index, bh_pos_codes, sizeof bh_pos_codes[0], key);
     if (p == NULL) return 0;
     info->known = 1;
     info->name = p->name;

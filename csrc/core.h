@@ -58,6 +58,32 @@ void bh_report_truncate(bh_report *report, size_t count);
 bh_status bh_check_group_rules(const bh_claim *claim, const bh_check_options *options,
                                bh_date service, bh_report *report);
 
+/* The NCCI edits applied to a claim (ncci.c: ncci.ptp, ncci.mue,
+** modifier.bypass): the loaded table in options->ncci (or the compiled-in
+** edits) and the profile's own pairs and MUE values. Run by the group rules
+** after the add-on check. */
+bh_status bh_check_ncci(const bh_claim *claim, const bh_check_options *options,
+                        bh_report *report);
+
+/* {=== wording a finding (rule_text.c), shared by the rule files === */
+
+/* Adds f to the report as bh_report_add does (every string copied, the
+** message taken as it is and cut at 400 bytes). The rule files name each
+** field at the call: `&(bh_finding){.rule = ..., .message = ...}`. */
+bh_status bh_report_put(bh_report *report, const bh_finding *f);
+
+/* BH_SEV_WARNING for a value a profile flags unconfirmed, else BH_SEV_ERROR. */
+bh_severity bh_severity_for(int unconfirmed);
+
+/* s, or fallback when s is NULL or empty. */
+const char *bh_or_default(const char *s, const char *fallback);
+
+/* "payer profile NAME: SOURCE" into buf (size bytes), SOURCE being
+** fallback when source is NULL or empty, with " (unconfirmed profile
+** value)" appended when unconfirmed. Returns buf. */
+const char *bh_profile_source(const bh_profile *p, const char *source, const char *fallback,
+                              int unconfirmed, char *buf, size_t size);
+
 /* The payer edits of payer_rules.c (code.dx_procedure, code.setting,
 ** claim.timely_filing, payer.prior_auth), run by bh_claim_check with the
 ** provider kind that applies to the claim (its billing_provider.kind, else
@@ -98,6 +124,22 @@ typedef enum bh_money_result {
 
 /* bh_money_parse, telling why it refused; *cents is set only on OK. */
 bh_money_result bh_money_parse_why(const char *text, size_t len, int64_t *cents);
+
+/* The calendar, defined once for the core (values.c). Days in month m
+** (1-12) of year y, proleptic Gregorian: February has 29 in leap years. */
+int bh_days_in_month(int y, int m);
+
+/* 1 when d is a real calendar date YYYYMMDD in the years bh_date_parse
+** accepts (BH_DATE_MIN_YEAR..BH_DATE_MAX_YEAR). */
+int bh_date_valid(long d);
+
+/* The same day `months` later (earlier when negative), on the month's last
+** day when it has fewer: 2024-02-29 + 12 months is 2025-02-28. d must be a
+** valid date. */
+bh_date bh_date_add_months(bh_date d, int months);
+
+/* The day before a valid date. */
+bh_date bh_date_previous_day(bh_date d);
 
 /* Parses "HH:MM" (00:00-23:59) into minutes after midnight; -1 if not. */
 int bh_time_parse(const char *text);

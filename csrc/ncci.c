@@ -2,8 +2,9 @@
 ** ncci.c: NCCI procedure-to-procedure (PTP) and medically unlikely edits
 ** (MUE), effective-dated. A table starts with the few edits our sources
 ** confirm (compiled in, each with its source) and takes CMS's quarterly
-** practitioner files on top; loaded edits win over compiled-in ones.
-** Core layer: no Lua headers.
+** practitioner files on top; loaded edits win over compiled-in ones. The
+** last part applies the edits to a claim (bh_check_ncci, run with the group
+** rules). Core layer: no Lua headers.
 ** SPDX-License-Identifier: MIT
 */
 #include <stdio.h>
@@ -164,17 +165,6 @@ static int parse_yyyymmdd(const char *s, bh_date *out) {
     return bh_date_parse(iso, 10, out);
 }
 
-/* The day before a date (a CMS deletion date is the first day an edit no
-** longer applies). */
-static bh_date day_before(bh_date d) {
-    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int y = d / 10000, m = d / 100 % 100, day = d % 100;
-    if (day > 1) return d - 1;
-    if (m == 1) return (y - 1) * 10000 + 1231;
-    m--;
-    day = days[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
-    return y * 10000 + m * 100 + day;
-}
 
 static void line_error(bh_error *err, long line, const char *what) {
     if (err == NULL) return;
@@ -259,7 +249,8 @@ static int ptp_line(void *ctx, char *line, long number) {
             line_error(ld->err, number, "the deletion date is neither YYYYMMDD nor *");
             return -1;
         }
-        e.to = day_before(deleted);
+        /* a CMS deletion date is the first day the edit no longer applies */
+        e.to = bh_date_previous_day(deleted);
     }
     if (strlen(f[5]) != 1 || (f[5][0] != '0' && f[5][0] != '1' && f[5][0] != '9')) {
         line_error(ld->err, number, "the modifier indicator is not 0, 1 or 9");
@@ -450,4 +441,220 @@ const bh_mue_edit *bh_ncci_find_mue(const bh_ncci *ncci, const char *code, bh_da
     for (i = lo; i < ncci->n_mue && strcmp(ncci->mue[i].code, code) == 0; i++)
         if (date == 0 || ncci->mue[i].from <= date) best = &ncci->mue[i];
     return best;
+}
+
+/* {====================================================================
+** Applying the edits to a claim: ncci.ptp, ncci.mue, modifier.bypass
+** ===================================================================== */
+
+typedef struct applier {
+    const bh_claim *claim;
+    const bh_profile *profile;      /* may be NULL: no payer pairs or MUE values */
+    const bh_ncci *ncci;            /* may be NULL: compiled-in edits only */
+    bh_report *report;
+    bh_status status;               /* BH_ERR_NOMEM once a finding could not be added */
+} applier;
+
+static void add(applier *r, const bh_finding *f) {
+    if (bh_report_put(r->report, f) != BH_OK) r->status = BH_ERR_NOMEM;
+}
+
+
+static const char *const bypass_modifiers[] = {"59", "XE", "XP", "XS", "XU", NULL};
+
+static int has_bypass(const bh_line *line) {
+    int i, k;
+    for (i = 0; i < line->n_modifiers; i++)
+        for (k = 0; line->modifiers[i] != NULL && bypass_modifiers[k] != NULL; k++)
+            if (strcmp(line->modifiers[i], bypass_modifiers[k]) == 0) return 1;
+    return 0;
+}
+
+/* The profile's own pair for two codes on a date, either order. */
+static const bh_ptp_edit *profile_pair(const bh_profile *p, const char *a, const char *b,
+                                       bh_date date) {
+    int i;
+    if (p == NULL) return NULL;
+    for (i = 0; i < p->n_ptp; i++) {
+        const bh_ptp_edit *e = &p->ptp[i];
+        int match = (strcmp(e->column1, a) == 0 && strcmp(e->column2, b) == 0) ||
+                    (strcmp(e->column1, b) == 0 && strcmp(e->column2, a) == 0);
+        if (match && (e->from == 0 || date >= e->from) && (e->to == 0 || date <= e->to))
+            return e;
+    }
+    return NULL;
+}
+
+#define SRC_BYPASS "NCCI-associated modifiers: not to be added solely to bypass an edit " \
+                   "(findacode restating CMS, rules-reference 2); XE/XS/XP/XU by their HCPCS " \
+                   "meaning (rules-reference 7.7); 59 only where no X modifier fits (NCCI " \
+                   "policy manual, not in the rules reference)"
+
+/* 1 when a code is a psychiatric service (908xx): one without a separate
+** anatomic structure. */
+static int is_psychiatric(const char *code) {
+    return strncmp(code, "908", 3) == 0;
+}
+
+/* modifier.bypass: a bypass modifier that cannot describe the pair. XS
+** ("separate structure") never fits two psychiatric services; 59 where an
+** X modifier would (XE separate encounter, XP separate practitioner, XU
+** unusual non-overlapping service) draws review. */
+static void check_bypass(applier *r, const bh_ptp_edit *e, const bh_line *col2, int col2_no) {
+    char where[48], msg[300];
+    int k;
+    for (k = 0; k < col2->n_modifiers; k++) {
+        const char *m = col2->modifiers[k];
+        if (m == NULL) continue;
+        snprintf(where, sizeof where, "lines[%d].modifiers[%d]", col2_no, k + 1);
+        if (strcmp(m, "XS") == 0 && is_psychiatric(e->column1) && is_psychiatric(e->column2)) {
+            snprintf(msg, sizeof msg, "XS (separate structure) bypasses the %s/%s pair, but "
+                     "psychotherapy services have no separate structure.", e->column1,
+                     e->column2);
+            add(r, &(bh_finding){
+                .rule = "modifier.bypass", .severity = BH_SEV_WARNING,
+                .path = where,
+                .hint = "Use XE for a separate session (encounter) on the same day, XP for a different "
+                        "practitioner, and document it; otherwise remove the line.",
+                .source = SRC_BYPASS,
+                .message = msg});
+        } else if (strcmp(m, "59") == 0) {
+            snprintf(msg, sizeof msg, "59 bypasses the %s/%s pair where an X modifier (XE, "
+                     "XP, XU) says what made the services distinct.", e->column1, e->column2);
+            add(r, &(bh_finding){
+                .rule = "modifier.bypass", .severity = BH_SEV_WARNING,
+                .path = where,
+                .hint = "Replace 59 with XE (separate encounter), XP (separate practitioner) or XU "
+                        "(non-overlapping service), whichever the record supports.",
+                .source = SRC_BYPASS,
+                .message = msg});
+        }
+    }
+}
+
+static void report_pair(applier *r, const bh_ptp_edit *e, int i, int j, int from_profile) {
+    const bh_claim *c = r->claim;
+    const bh_line *col2 = strcmp(c->lines[i].code, e->column2) == 0 ? &c->lines[i] : &c->lines[j];
+    int col2_no = col2 == &c->lines[i] ? i + 1 : j + 1;
+    char where[32], msg[300], src[400];
+    if (e->modifier_indicator == 9) return;
+    if (e->modifier_indicator == 1 && has_bypass(col2)) {
+        check_bypass(r, e, col2, col2_no);
+        return;
+    }
+    snprintf(where, sizeof where, "lines[%d].code", col2_no);
+    if (e->modifier_indicator == 0)
+        snprintf(msg, sizeof msg, "%s is bundled into %s on the same date and may never be "
+                 "billed with it.", e->column2, e->column1);
+    else
+        snprintf(msg, sizeof msg, "%s is bundled into %s on the same date unless it was a "
+                 "separate session, shown by 59, XE, XP, XS or XU.", e->column2, e->column1);
+    if (from_profile)
+        bh_profile_source(r->profile, e->source, "payer pair", e->unconfirmed, src, sizeof src);
+    else
+        snprintf(src, sizeof src, "%s", bh_or_default(e->source, "NCCI PTP"));
+    add(r, &(bh_finding){
+        .rule = "ncci.ptp", .severity = bh_severity_for(e->unconfirmed),
+        .path = where,
+        .hint = e->modifier_indicator == 0
+                ? "Remove the bundled code; it is paid as part of the other."
+                : "If the sessions were separate, add XE (or 59) to this line and document both "
+                "sessions; otherwise remove it.",
+        .source = src,
+        .message = msg});
+}
+
+static void check_ptp(applier *r) {
+    const bh_claim *c = r->claim;
+    int i, j;
+    for (i = 0; i < c->n_lines; i++) {
+        for (j = i + 1; j < c->n_lines; j++) {
+            const bh_line *a = &c->lines[i], *b = &c->lines[j];
+            const bh_ptp_edit *e;
+            if (a->code == NULL || b->code == NULL || a->date != b->date ||
+                strcmp(a->code, b->code) == 0)
+                continue;
+            e = bh_ncci_find_ptp(r->ncci, a->code, b->code, a->date);
+            if (e != NULL) report_pair(r, e, i, j, 0);
+            e = profile_pair(r->profile, a->code, b->code, a->date);
+            if (e != NULL) report_pair(r, e, i, j, 1);
+        }
+    }
+}
+
+static const bh_mue_edit *profile_mue(const bh_profile *p, const char *code, bh_date date) {
+    int i;
+    if (p == NULL) return NULL;
+    for (i = 0; i < p->n_mue; i++) {
+        const bh_mue_edit *e = &p->mue[i];
+        if (strcmp(e->code, code) == 0 && (e->from == 0 || date >= e->from) &&
+            (e->to == 0 || date <= e->to))
+            return e;
+    }
+    return NULL;
+}
+
+static void report_mue(applier *r, const bh_mue_edit *e, int line_no, double units,
+                       int from_profile) {
+    char where[32], msg[300], src[400];
+    snprintf(where, sizeof where, "lines[%d].units", line_no);
+    snprintf(msg, sizeof msg, "%g units of %s %s exceed the medically unlikely edit of %d.",
+             units, e->code, e->mai == 1 ? "on this line" : "on this date", e->value);
+    if (from_profile)
+        bh_profile_source(r->profile, e->source, "MUE value", e->unconfirmed, src, sizeof src);
+    else
+        snprintf(src, sizeof src, "%s (MAI %d)", bh_or_default(e->source, "NCCI MUE"), e->mai);
+    add(r, &(bh_finding){
+        .rule = "ncci.mue", .severity = bh_severity_for(e->unconfirmed),
+        .path = where,
+        .hint = "Bill no more units than the edit allows; units over it are denied and cannot be "
+                "billed to the patient.",
+        .source = src,
+        .message = msg});
+}
+
+static void check_mue(applier *r) {
+    const bh_claim *c = r->claim;
+    int i, j;
+    for (i = 0; i < c->n_lines; i++) {
+        const bh_line *line = &c->lines[i];
+        const bh_mue_edit *e;
+        int from_profile = 0, seen_before = 0, last = i;
+        double total = 0;
+        if (line->code == NULL || line->units_state != BH_FIELD_OK) continue;
+        e = bh_ncci_find_mue(r->ncci, line->code, line->date);
+        if (e == NULL) {
+            e = profile_mue(r->profile, line->code, line->date);
+            from_profile = 1;
+        }
+        if (e == NULL) continue;
+        if (e->mai == 1) {
+            if (line->units > e->value) report_mue(r, e, i + 1, line->units, from_profile);
+            continue;
+        }
+        /* MAI 2 and 3: units of the code on one date add up across lines. */
+        for (j = 0; j < c->n_lines; j++) {
+            const bh_line *other = &c->lines[j];
+            if (other->code == NULL || other->units_state != BH_FIELD_OK ||
+                strcmp(other->code, line->code) != 0 || other->date != line->date)
+                continue;
+            if (j < i) seen_before = 1;
+            total += other->units;
+            last = j;
+        }
+        if (!seen_before && total > e->value) report_mue(r, e, last + 1, total, from_profile);
+    }
+}
+
+bh_status bh_check_ncci(const bh_claim *claim, const bh_check_options *options,
+                        bh_report *report) {
+    applier r;
+    r.claim = claim;
+    r.profile = options != NULL ? options->profile : NULL;
+    r.ncci = options != NULL ? options->ncci : NULL;
+    r.report = report;
+    r.status = BH_OK;
+    check_ptp(&r);
+    check_mue(&r);
+    return r.status;
 }

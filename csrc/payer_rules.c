@@ -192,22 +192,6 @@ static void check_setting(checker *c) {
 ** claim.timely_filing
 ** ===================================================================== */
 
-static int days_in_month(int y, int m) {
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return m == 2 && leap ? 29 : days[m - 1];
-}
-
-/* The same day `months` later, on the month's last day when it has fewer
-** (a 29 February service plus 12 months is 28 February). */
-static bh_date add_months(bh_date d, int months) {
-    int y = d / 10000, m = d / 100 % 100, day = d % 100, total = y * 12 + (m - 1) + months;
-    y = total / 12;
-    m = total % 12 + 1;
-    if (day > days_in_month(y, m)) day = days_in_month(y, m);
-    return (bh_date)(y * 10000 + m * 100 + day);
-}
-
 /* Days before the limit at which a warning starts. */
 #define FILING_WARN_DAYS 30
 
@@ -230,7 +214,7 @@ static void check_timely_filing(checker *c) {
         left = limit->value - bh_date_diff_days(claim->lines[first].date, c->today);
         snprintf(due, sizeof due, "%d days", limit->value);
     } else {
-        bh_date deadline = add_months(claim->lines[first].date, limit->value);
+        bh_date deadline = bh_date_add_months(claim->lines[first].date, limit->value);
         left = bh_date_diff_days(c->today, deadline);
         bh_date_format(deadline, due);
     }

@@ -32,12 +32,24 @@ typedef struct bh_icd10_category {
     const char *title;      /* CMS tabular title of the category */
 } bh_icd10_category;
 
+/* An open-addressing hash index over one table's codes (generated with
+** the table): slots[code_hash(code) + k] for the first k >= 0 whose slot is
+** 0 (absent) or names the code holds 1 + the index of the code's first row.
+** n_slots is a prime; the table is at most 70% full. codes.c reads it. */
+typedef struct bh_code_index {
+    const uint32_t *slots;
+    uint32_t n_slots;
+} bh_code_index;
+
 extern const bh_icd10_code bh_icd10_codes[];
 extern const size_t bh_icd10_codes_count;
 extern const bh_icd10_title bh_icd10_titles[];
 extern const size_t bh_icd10_titles_count;
 extern const bh_icd10_category bh_icd10_categories[];
 extern const size_t bh_icd10_categories_count;
+extern const bh_code_index bh_icd10_codes_index;
+extern const bh_code_index bh_icd10_titles_index;
+extern const bh_code_index bh_icd10_categories_index;
 
 typedef struct bh_hcpcs_code {
     char code[6];           /* letter and four digits */
@@ -76,5 +88,9 @@ extern const bh_modifier bh_modifiers[];
 extern const size_t bh_modifiers_count;
 extern const bh_pos bh_pos_codes[];
 extern const size_t bh_pos_codes_count;
+extern const bh_code_index bh_hcpcs_codes_index;
+extern const bh_code_index bh_cpt_codes_index;
+extern const bh_code_index bh_modifiers_index;
+extern const bh_code_index bh_pos_codes_index;
 
 #endif

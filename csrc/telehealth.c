@@ -353,31 +353,11 @@ const char *bh_in_person_state_name(bh_in_person_state state) {
 ** Dates
 ** ===================================================================== */
 
-static int days_in_month(int y, int m) {
-    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 29;
-    return days[m - 1];
-}
-
-/* The years bh_date_parse accepts. */
-static int valid_date(bh_date d) {
-    int y = d / 10000, m = d / 100 % 100, day = d % 100;
-    return y >= 1800 && y <= 2999 && m >= 1 && m <= 12 && day >= 1 &&
-           day <= days_in_month(y, m);
-}
-
 /* The same day `months` earlier, clamped to the month's end (2026-08-31
 ** minus 6 months is 2026-02-28): "within 6 months before" counts whole
 ** calendar months (NGS FAQ 1744449). */
 static bh_date months_before(bh_date d, int months) {
-    int y = d / 10000, m = d / 100 % 100, day = d % 100;
-    int index = y * 12 + (m - 1) - months;
-    int dim;
-    y = index / 12;
-    m = index % 12 + 1;
-    dim = days_in_month(y, m);
-    if (day > dim) day = dim;
-    return (bh_date)(y * 10000 + m * 100 + day);
+    return bh_date_add_months(d, -months);
 }
 
 /* {====================================================================
@@ -496,7 +476,7 @@ static void in_person_window(deriver *d, const bh_telehealth_rule *r) {
     twelve = months_before(q->date, 12);
     /* First service: 6 months; later ones: 12; unknown: 6 surely meets it. */
     a->in_person_since = q->first_telehealth == 0 ? twelve : six;
-    if (last == 0 || !valid_date(last) || last > q->date)
+    if (last == 0 || !bh_date_valid(last) || last > q->date)
         a->in_person = BH_IN_PERSON_UNKNOWN;
     else if (last >= six)
         a->in_person = BH_IN_PERSON_MET;
@@ -667,7 +647,7 @@ bh_status bh_telehealth_derive(const bh_telehealth_query *query, bh_telehealth_a
     const bh_telehealth_rule *r;
     if (query == NULL || answer == NULL) return BH_ERR_ARG;
     memset(answer, 0, sizeof *answer);
-    if (query->code == NULL || !valid_date(query->date)) return BH_ERR_ARG;
+    if (query->code == NULL || !bh_date_valid(query->date)) return BH_ERR_ARG;
     {
         /* An unknown or malformed code has no rules: answering for it would
         ** be a guess (ABC once came out "allowed, POS 10"). */

@@ -12,9 +12,30 @@ static int is_leap(int y) {
     return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
-static int days_in_month(int y, int m) {
+int bh_days_in_month(int y, int m) {
     static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     return m == 2 && is_leap(y) ? 29 : days[m - 1];
+}
+
+int bh_date_valid(long d) {
+    long y = d / 10000, m = d / 100 % 100, day = d % 100;
+    return y >= BH_DATE_MIN_YEAR && y <= BH_DATE_MAX_YEAR && m >= 1 && m <= 12 && day >= 1 &&
+           day <= bh_days_in_month((int)y, (int)m);
+}
+
+bh_date bh_date_add_months(bh_date d, int months) {
+    int y = d / 10000, m = d / 100 % 100, day = d % 100, total = y * 12 + (m - 1) + months;
+    y = total / 12;
+    m = total % 12 + 1;
+    if (day > bh_days_in_month(y, m)) day = bh_days_in_month(y, m);
+    return (bh_date)(y * 10000 + m * 100 + day);
+}
+
+bh_date bh_date_previous_day(bh_date d) {
+    int y = d / 10000, m = d / 100 % 100, day = d % 100;
+    if (day > 1) return d - 1;
+    if (m == 1) return (y - 1) * 10000 + 1231;
+    return y * 10000 + (m - 1) * 100 + bh_days_in_month(y, m - 1);
 }
 
 static int digits_value(const char *s, int n) {
@@ -34,7 +55,7 @@ bh_date_result bh_date_parse_why(const char *text, size_t len, bh_date *out) {
     m = digits_value(text + 5, 2);
     d = digits_value(text + 8, 2);
     if (y < 0 || m < 0 || d < 0) return BH_DATE_MALFORMED;
-    if (m < 1 || m > 12 || d < 1 || d > days_in_month(y, m)) return BH_DATE_IMPOSSIBLE;
+    if (m < 1 || m > 12 || d < 1 || d > bh_days_in_month(y, m)) return BH_DATE_IMPOSSIBLE;
     /* Years outside the range are typing slips, not claims. */
     if (y < BH_DATE_MIN_YEAR || y > BH_DATE_MAX_YEAR) return BH_DATE_RANGE;
     *out = (bh_date)(y * 10000 + m * 100 + d);
@@ -45,10 +66,25 @@ int bh_date_parse(const char *text, size_t len, bh_date *out) {
     return bh_date_parse_why(text, len, out) == BH_DATE_OK;
 }
 
+/* Writes n decimal digits of v, zero-padded, most significant first. */
+static void put_digits(char *out, unsigned v, int n) {
+    while (n-- > 0) {
+        out[n] = (char)('0' + v % 10);
+        v /= 10;
+    }
+}
+
+/* By hand rather than snprintf: the rules format dates on every claim, and
+** "%04u-%02u-%02u" cost more than the checks around it. Same text: the
+** year is value / 10000 % 10000, month and day two digits each. */
 void bh_date_format(bh_date date, char buf[11]) {
     unsigned value = date > 0 ? (unsigned)date : 0u;
-    snprintf(buf, 11, "%04u-%02u-%02u", value / 10000 % 10000, value / 100 % 100,
-             value % 100);
+    put_digits(buf, value / 10000 % 10000, 4);
+    buf[4] = '-';
+    put_digits(buf + 5, value / 100 % 100, 2);
+    buf[7] = '-';
+    put_digits(buf + 8, value % 100, 2);
+    buf[10] = '\0';
 }
 
 /* Days since 0000-03-01 in the proleptic Gregorian calendar. */

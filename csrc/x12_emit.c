@@ -7,18 +7,6 @@
 #include <string.h>
 #include "x12_emit.h"
 
-static int days_in_month(int y, int m) {
-    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 29;
-    return days[m - 1];
-}
-
-int bh_x12_date_ok(long d) {
-    int y = (int)(d / 10000), m = (int)(d / 100 % 100), day = (int)(d % 100);
-    return y >= BH_DATE_MIN_YEAR && y <= BH_DATE_MAX_YEAR && m >= 1 && m <= 12 && day >= 1 &&
-           day <= days_in_month(y, m);
-}
-
 void bh_emit_init(bh_emit *e, bh_buffer *out, const bh_x12_options *opt, bh_emit_fail_fn on_fail) {
     memset(e, 0, sizeof *e);
     e->out = out;
@@ -206,7 +194,7 @@ int bh_emit_check_envelope(bh_emit *e) {
         bh_emit_fail(e, BH_ERR_ARG, "ack_requested", "must be '0' or '1'");
         return 0;
     }
-    if (!bh_x12_date_ok(o->date)) {
+    if (!bh_date_valid(o->date)) {
         bh_emit_fail(e, BH_ERR_ARG, "date", "is missing or not a real date");
         return 0;
     }

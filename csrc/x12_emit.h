@@ -15,9 +15,6 @@
 #define BH_837P_VERSION_A1 "005010X222A1"
 #define BH_837P_VERSION_A2 "005010X222A2"
 
-/* 1 when d is a real calendar date YYYYMMDD in bh_date's range (1800-2999). */
-int bh_x12_date_ok(long d);
-
 typedef struct bh_emit bh_emit;
 
 /* Called once, on the first failure, to word the error: field names what

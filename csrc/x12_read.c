@@ -214,7 +214,7 @@ static int parse_date(span s, bh_date *out) {
         if (!BH_IS_DIGIT(s.p[i])) return 0;
         v = v * 10 + (s.p[i] - '0');
     }
-    if (!bh_x12_date_ok(v)) return 0;
+    if (!bh_date_valid(v)) return 0;
     *out = (bh_date)v;
     return 1;
 }

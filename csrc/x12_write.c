@@ -61,7 +61,7 @@ static void w_text(writer *w, const char *s, size_t max, int required, const cha
 ** reader refused is called what it is rather than missing. */
 static void w_date(writer *w, bh_date d, const char *text, const char *field) {
     char buf[16];
-    if (!bh_x12_date_ok(d)) {
+    if (!bh_date_valid(d)) {
         if (d == 0 && text != NULL && text[0] != '\0') {
             bh_date ignored;
             switch (bh_date_parse_why(text, strlen(text), &ignored)) {
@@ -545,7 +545,7 @@ static void w_line_dates(writer *w, const bh_line *l, int index) {
         return;
     }
     bh_emit_els(&w->e, "RD8");
-    if (!bh_x12_date_ok(l->date) || !bh_x12_date_ok(l->date_end)) {
+    if (!bh_date_valid(l->date) || !bh_date_valid(l->date_end)) {
         w_fail(w, field, "or date_end is missing or not a real date");
         return;
     }
@@ -699,7 +699,7 @@ static void w_claim_dates(writer *w, const bh_claim *c) {
             if (d->date_end == 0) {
                 bh_emit_els(&w->e, "D8");
                 w_date(w, d->date, NULL, field);
-            } else if (!bh_x12_date_ok(d->date) || !bh_x12_date_ok(d->date_end) || d->date_end < d->date) {
+            } else if (!bh_date_valid(d->date) || !bh_date_valid(d->date_end) || d->date_end < d->date) {
                 w_fail(w, field, "or date_end is not a real range");
                 return;
             } else {

@@ -105,6 +105,59 @@ local function sorted_keys(t)
   return keys
 end
 
+-- {=== hash indexes: codes.c finds a code with one hash and a probe or two
+-- instead of a binary search. The hash must stay the one codes.c computes
+-- (code_hash there); tests/test_codes.c looks every table code up through
+-- the index, so a drift between the two fails the build's tests.
+
+local function is_prime(n)
+  if n < 2 then return false end
+  local d = 2
+  while d * d <= n do
+    if n % d == 0 then return false end
+    d = d + 1
+  end
+  return true
+end
+
+-- A prime slot count for n codes, the table at most 70% full.
+local function slot_count(n)
+  local s = math.floor(n * 10 / 7) + 1
+  if s < 7 then s = 7 end
+  while not is_prime(s) do s = s + 1 end
+  return s
+end
+
+-- Polynomial hash of the code's bytes modulo the slot count. Every value
+-- stays below 2^32, so Lua 5.1's doubles and C's uint32_t agree.
+local function code_hash(code, n_slots)
+  local h = 0
+  for i = 1, #code do h = (h * 131 + code:byte(i)) % n_slots end
+  return h
+end
+
+-- Emits `const bh_code_index NAME` over codes (the table's order, sorted):
+-- slot holds 1 + the index of the first row with that code, linear probing.
+local function index_body(name, codes)
+  local n_slots = slot_count(#codes)
+  local slots = {}
+  for i = 0, n_slots - 1 do slots[i] = 0 end
+  for i, code in ipairs(codes) do
+    if i == 1 or codes[i - 1] ~= code then
+      local s = code_hash(code, n_slots)
+      while slots[s] ~= 0 do s = (s + 1) % n_slots end
+      slots[s] = i
+    end
+  end
+  local out = { "static const uint32_t " .. name .. "_slots[] = {\n" }
+  for i = 0, n_slots - 1 do
+    out[#out + 1] = slots[i] .. ((i % 16 == 15 or i == n_slots - 1) and ",\n" or ",")
+  end
+  out[#out + 1] = string.format("};\nconst bh_code_index %s = {%s_slots, %d};\n\n",
+                                name, name, n_slots)
+  return table.concat(out)
+end
+
 local function write_table_file(file, sources, body)
   local path = out_dir .. "/" .. file
   local f, err = io.open(path, "wb")
@@ -135,6 +188,7 @@ local function gen_icd10()
     out[#out + 1] = string.format('{"%s",%d},\n', code, years[code])
   end
   out[#out + 1] = "};\nconst size_t bh_icd10_codes_count = " .. #codes .. ";\n\n"
+  out[#out + 1] = index_body("bh_icd10_codes_index", codes)
 
   -- Code titles: the data carries them only for codes in the FY2027 change
   -- lists, so every other code has none (never invented).
@@ -160,6 +214,9 @@ local function gen_icd10()
     out[#out + 1] = string.format('{"%s",%d,%s},\n', t.code, t.mask, cstr(t.text))
   end
   out[#out + 1] = "};\nconst size_t bh_icd10_titles_count = " .. #keys .. ";\n\n"
+  local title_codes = {}
+  for i, k in ipairs(keys) do title_codes[i] = titles[k].code end
+  out[#out + 1] = index_body("bh_icd10_titles_index", title_codes)
 
   local cats = {}
   for _, r in ipairs(read_csv("icd10cm-categories-April-1-2026.csv")) do
@@ -173,7 +230,8 @@ local function gen_icd10()
   for _, code in ipairs(ckeys) do
     out[#out + 1] = string.format('{"%s",%s},\n', code, cstr(cats[code]))
   end
-  out[#out + 1] = "};\nconst size_t bh_icd10_categories_count = " .. #ckeys .. ";\n"
+  out[#out + 1] = "};\nconst size_t bh_icd10_categories_count = " .. #ckeys .. ";\n\n"
+  out[#out + 1] = index_body("bh_icd10_categories_index", ckeys)
   write_table_file("icd10_tables.c", {
     "data/icd10cm_codes_2026.txt", "data/icd10cm_codes_2027.txt",
     "data/icd10cm-categories-April-1-2026.csv", "data/icd10cm_fy2027_changes/",
@@ -202,6 +260,7 @@ local function gen_procedures()
       cstr(r.SHORT_DESCRIPTION), cstr(r.LONG_DESCRIPTION))
   end
   out[#out + 1] = "};\nconst size_t bh_hcpcs_codes_count = " .. #keys .. ";\n\n"
+  out[#out + 1] = index_body("bh_hcpcs_codes_index", keys)
 
   local cpt = optional_csv("cpt_behavioral_health.csv") or {}
   local cpt_rows = {}
@@ -219,6 +278,7 @@ local function gen_procedures()
   end
   if #keys == 0 then out[#out + 1] = '{"",0,0,0,NULL,NULL},\n' end
   out[#out + 1] = "};\nconst size_t bh_cpt_codes_count = " .. #keys .. ";\n\n"
+  out[#out + 1] = index_body("bh_cpt_codes_index", keys)
 
   for _, r in ipairs(optional_csv("cpt_modifiers.csv") or {}) do
     modifiers[r.modifier] = { is_cpt = 1, text = r.description, source = r.source }
@@ -230,7 +290,8 @@ local function gen_procedures()
     out[#out + 1] = string.format('{"%s",%d,%s,%s},\n', code, m.is_cpt,
       cstr(m.text), cstr(m.source))
   end
-  out[#out + 1] = "};\nconst size_t bh_modifiers_count = " .. #keys .. ";\n"
+  out[#out + 1] = "};\nconst size_t bh_modifiers_count = " .. #keys .. ";\n\n"
+  out[#out + 1] = index_body("bh_modifiers_index", keys)
   write_table_file("procedure_tables.c", {
     "data/hcpcs_level2_2026_jan.csv", "data/cpt_behavioral_health.csv",
     "data/cpt_modifiers.csv",
@@ -260,7 +321,8 @@ local function gen_pos()
     out[#out + 1] = string.format('{"%s",%s,%d,%s,%s},\n', code, date_int(p.from, code),
       p.telehealth, cstr(p.name), cstr(p.source))
   end
-  out[#out + 1] = "};\nconst size_t bh_pos_codes_count = " .. #keys .. ";\n"
+  out[#out + 1] = "};\nconst size_t bh_pos_codes_count = " .. #keys .. ";\n\n"
+  out[#out + 1] = index_body("bh_pos_codes_index", keys)
   write_table_file("pos_tables.c", { "data/place_of_service_cms.json",
     "data/place_of_service_dates.csv" }, table.concat(out))
 end

@@ -56,3 +56,13 @@ const bh_pos bh_pos_codes[] = {
 {"99",0,0,"Other Place of Service","CMS Place of Service code set (data/place_of_service_cms.json)"},
 };
 const size_t bh_pos_codes_count = 52;
+
+static const uint32_t bh_pos_codes_index_slots[] = {
+34,0,0,0,0,0,0,0,0,0,0,0,44,45,46,28,
+29,1,2,3,4,5,6,7,8,9,30,31,47,48,52,0,
+0,0,0,0,0,0,51,35,36,20,21,22,23,24,25,26,
+27,37,38,39,40,41,42,43,0,0,0,0,0,0,0,0,
+0,49,50,32,10,11,12,13,14,15,16,17,18,19,33,
+};
+const bh_code_index bh_pos_codes_index = {bh_pos_codes_index_slots, 79};
+

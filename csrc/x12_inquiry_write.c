@@ -149,6 +149,17 @@ static void person_name(iw *w, const cJSON *p, const char *path, int last_requir
     }
 }
 
+/* The subscriber's NM1 (IL) with the member id (MI), required. */
+static void subscriber_nm1(iw *w, const cJSON *sub) {
+    bh_emit_begin(&w->e, "NM1");
+    bh_emit_els(&w->e, "IL");
+    bh_emit_els(&w->e, "1");
+    person_name(w, sub, "subscriber", 1);
+    bh_emit_els(&w->e, "MI");
+    bh_emit_id(&w->e, field(w, sub, "subscriber", "member_id"), 80, 1, "subscriber.member_id");
+    bh_emit_end(&w->e);
+}
+
 static void nm1(iw *w, const char *entity, const cJSON *p, const char *path,
                 const char *default_qualifier, int id_required) {
     const char *name = field(w, p, path, "name"), *last = field(w, p, path, "last");
@@ -343,18 +354,9 @@ static void write_270_item(iw *w, const cJSON *item, const cJSON *prev, long *hl
         write_270_member(w, item, sub, "subscriber", "IL");
         return;
     }
-    {
-        /* The subscriber carries the member id; the inquiry is the dependent's. */
-        const char *id = field(w, sub, "subscriber", "member_id");
-        bh_emit_begin(&w->e, "NM1");
-        bh_emit_els(&w->e, "IL");
-        bh_emit_els(&w->e, "1");
-        person_name(w, sub, "subscriber", 1);
-        bh_emit_els(&w->e, "MI");
-        bh_emit_id(&w->e, id, 80, 1, "subscriber.member_id");
-        bh_emit_end(&w->e);
-        dmg(w, sub, "subscriber");
-    }
+    /* The subscriber carries the member id; the inquiry is the dependent's. */
+    subscriber_nm1(w, sub);
+    dmg(w, sub, "subscriber");
     hl(w, hl_c, "23", 0);
     write_270_member(w, item, dep, "dependent", "03");
 }
@@ -474,16 +476,7 @@ static void write_276_item(iw *w, const cJSON *item, const cJSON *prev, long *hl
     }
     hl_d = hl(w, hls[2], "22", dep != NULL);
     dmg(w, sub, "subscriber");
-    {
-        const char *id = field(w, sub, "subscriber", "member_id");
-        bh_emit_begin(&w->e, "NM1");
-        bh_emit_els(&w->e, "IL");
-        bh_emit_els(&w->e, "1");
-        person_name(w, sub, "subscriber", 1);
-        bh_emit_els(&w->e, "MI");
-        bh_emit_id(&w->e, id, 80, 1, "subscriber.member_id");
-        bh_emit_end(&w->e);
-    }
+    subscriber_nm1(w, sub);
     if (dep != NULL) {
         hl(w, hl_d, "23", 0);
         dmg(w, dep, "dependent");

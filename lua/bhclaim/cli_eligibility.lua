@@ -7,6 +7,7 @@
 
 local bhclaim = require("bhclaim")
 local reports = require("bhclaim.reports")
+local U = require("bhclaim.cli_util")
 
 local M = {}
 local format, concat = string.format, table.concat
@@ -115,16 +116,8 @@ local function read_records(text, name)
 end
 
 local function load_envelope(a)
-  local env = {}
-  if a.opts.envelope then
-    local chunk, err = loadfile(a.opts.envelope)
-    if not chunk then return nil, "--envelope: " .. tostring(err) end
-    local ok, t = pcall(chunk)
-    if not ok or type(t) ~= "table" then
-      return nil, "--envelope: " .. a.opts.envelope .. " must return a table"
-    end
-    for k, v in pairs(t) do env[k] = v end
-  end
+  local env, err = U.envelope_file(a.opts.envelope)
+  if not env then return nil, err end
   local o = a.opts
   env.sender_id = o.sender or env.sender_id
   env.receiver_id = o.receiver or env.receiver_id

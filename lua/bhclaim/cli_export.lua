@@ -62,16 +62,8 @@ local function valid_time(s)
 end
 
 local function envelope(a, today)
-  local env = {}
-  if a.opts.envelope then
-    local chunk, err = loadfile(a.opts.envelope)
-    if not chunk then return nil, "--envelope: " .. tostring(err) end
-    local ok, t = pcall(chunk)
-    if not ok or type(t) ~= "table" then
-      return nil, "--envelope: " .. a.opts.envelope .. " must return a table"
-    end
-    for k, v in pairs(t) do env[k] = v end
-  end
+  local env, err = U.envelope_file(a.opts.envelope)
+  if not env then return nil, err end
   local o = a.opts
   for _, option in ipairs({ "sender", "receiver" }) do
     if o[option] and not o[option]:match("^[%w ]+$") or o[option] and #o[option] > 15 then

@@ -241,6 +241,24 @@ local function plain(t)
   return out
 end
 
+-- The table an --envelope FILE returns (its fields copied), or an empty
+-- table without the option; nil and a message naming the option when the
+-- file does not load or return a table.
+local function envelope_file(path)
+  local env = {}
+  if path then
+    local chunk, err = loadfile(path)
+    if not chunk then return nil, "--envelope: " .. tostring(err) end
+    local ok, t = pcall(chunk)
+    if not ok or type(t) ~= "table" then
+      return nil, "--envelope: " .. path .. " must return a table"
+    end
+    for k, v in pairs(t) do env[k] = v end
+  end
+  return env
+end
+
+M.envelope_file = envelope_file
 M.is_object, M.Fault, M.fault, M.poll_signal = is_object, Fault, fault, poll_signal
 M.checked, M.copy_from, M.copy_lines_from, M.copy_file_to = checked, copy_from,
   copy_lines_from, copy_file_to

@@ -13,21 +13,22 @@
 # does not count: in-process for the passes (best of RUNS), whole process for
 # the CLI (start-up, reading and writing included).
 # Writes one row per path to $RESULTS (bench/table.lua prints the table).
-# Env: BUILD, CC, CLAIMS (NDJSON), RUNS (passes, default 3), LUAS (default
-# "lua5.4 luajit"), RESULTS (default bench/out/results.tsv).
+# Env: BUILD, CC, CLAIMS (NDJSON), X12 (the same claims as an 837P, written
+# by bench_cli.sh; default CLAIMS with .837 for .ndjson), RUNS (passes,
+# default 3), LUAS (default "lua5.4 luajit"), RESULTS (default
+# bench/out/results.tsv).
 # SPDX-License-Identifier: MIT
 set -eu
-set -f  # lua_env's words hold "?": never file name patterns here
 
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 CC=${CC:-cc}
 OUT=bench/out
-CLAIMS=${CLAIMS:-$OUT/claims.ndjson}
+CLAIMS=${CLAIMS:-$OUT/claims-100000.ndjson}
 RUNS=${RUNS:-3}
 LUAS=${LUAS:-"lua5.4 luajit"}
 RESULTS=${RESULTS:-$OUT/results.tsv}
-X12=$OUT/paths.837
+X12=${X12:-${CLAIMS%.ndjson}.837}
 TODAY=2026-11-26
 TIMES=$OUT/paths-time.txt
 LOG=$OUT/paths-log.txt
@@ -42,10 +43,13 @@ abi_of() {
     esac
 }
 
-# lua_env ABI: the env(1) arguments that put the in-tree module on the paths
-# (bhclaim.core built for that Lua ABI), so GNU time can run the command.
-lua_env() {
-    echo "LUA_PATH=lua/?.lua;lua/?/init.lua;; LUA_CPATH=$BUILD/$1/?.so;;"
+# The in-tree Lua layer for every Lua run here; cpath ABI: the env(1)
+# argument that adds bhclaim.core built for that Lua ABI (env, so that GNU
+# time can run the command).
+LUA_PATH="lua/?.lua;lua/?/init.lua;;"
+export LUA_PATH
+cpath() {
+    echo "LUA_CPATH=$BUILD/$1/?.so;;"
 }
 
 if [ ! -x /usr/bin/time ]; then
@@ -81,7 +85,7 @@ timed() {
 cli_timed() {
     id=$1 lua=$2 input=$3
     status=0
-    /usr/bin/time -f "%U %S %M" -o "$TIMES" env $(lua_env "$(abi_of "$lua")") \
+    /usr/bin/time -f "%U %S %M" -o "$TIMES" env "$(cpath "$(abi_of "$lua")")" \
         "$lua" scripts/bhclaim check --format json \
         --today "$TODAY" --jobs 1 "$input" >"$OUT/paths-cli.json" || status=$?
     if [ "$status" -gt 1 ]; then
@@ -92,6 +96,7 @@ cli_timed() {
     with=$(grep -c '"findings":\[{' "$OUT/paths-cli.json" || true)
     bytes=$(wc -c <"$input" | tr -d ' ')
     rm -f "$OUT/paths-cli.json"
+    # shellcheck disable=SC2046 # three words: user, system, KiB
     set -- $(tail -n 1 "$TIMES")
     printf '%s bhclaim check --format json --jobs 1 %s: %s claims, %s with a finding, ' \
         "$lua" "$input" "$claims" "$with"
@@ -107,7 +112,7 @@ for b in bench_core bench_x12; do
         $(pkg-config --cflags --libs libcjson lua5.4) -lm
 done
 timed core.parse "$OUT/bench_core" "$CLAIMS" parse "$RUNS"
-timed core.check env $(lua_env 5.4) "$OUT/bench_core" "$CLAIMS" check "$RUNS"
+timed core.check env "$(cpath 5.4)" "$OUT/bench_core" "$CLAIMS" check "$RUNS"
 
 for lua in $LUAS; do
     command -v "$lua" >/dev/null 2>&1 || continue
@@ -117,34 +122,20 @@ for lua in $LUAS; do
     fi
     heading "Same work side by side: $lua, Lua API and command line"
     for mode in decode check-table check-json; do
-        timed "$lua:$mode" env $(lua_env "$(abi_of "$lua")") "$lua" bench/bench_lua.lua "$CLAIMS" "$mode" "$RUNS"
+        timed "$lua:$mode" env "$(cpath "$(abi_of "$lua")")" "$lua" bench/bench_lua.lua "$CLAIMS" "$mode" "$RUNS"
     done
     cli_timed "$lua:cli.ndjson" "$lua" "$CLAIMS"
 done
 
 heading "Same work side by side: an 837P of the same claims"
-# The 837P is the CLI's own export of the batch (the claims its check
-# refuses are left out, one stderr line each).
-if [ ! -s "$X12" ] || [ -n "$(find "$CLAIMS" -newer "$X12")" ]; then
-    cat >"$OUT/paths-envelope.lua" <<'EOF'
--- bench envelope (written by bench/paths.sh)
-return { sender_id = "BENCHSENDER", receiver_id = "BENCHRECEIVER",
-  submitter_name = "Bench Submitter", submitter_id = "BS0001",
-  contact_name = "Bench Contact", contact_phone = "6145550100",
-  receiver_name = "Bench Receiver", receiver_id_1000b = "BR0001",
-  date = "2026-11-26", time = "0930" }
-EOF
-    status=0
-    env $(lua_env 5.4) lua5.4 scripts/bhclaim export --to 837p --envelope "$OUT/paths-envelope.lua" \
-        "$CLAIMS" >"$X12.tmp" 2>"$OUT/paths-export.err" || status=$?
-    if [ "$status" -gt 1 ]; then
-        echo "paths.sh: export --to 837p exited $status" >&2
-        exit 1
-    fi
-    mv "$X12.tmp" "$X12"
+# The 837P is the CLI's own export of the batch (bench_cli.sh; the claims
+# its check refuses are left out).
+if [ ! -s "$X12" ]; then
+    echo "paths.sh: $X12 missing; bench/bench_cli.sh writes it" >&2
+    exit 1
 fi
 echo "837P: $X12, $(wc -c <"$X12" | tr -d ' ') bytes"
-timed core.x12.check env $(lua_env 5.4) "$OUT/bench_x12" "$X12"
+timed core.x12.check env "$(cpath 5.4)" "$OUT/bench_x12" "$X12"
 
 cat >"$OUT/paths_x12.lua" <<'LUA'
 -- bhclaim.x12.check on one 837P, best of RUNS (os.clock); written by bench/paths.sh
@@ -172,7 +163,7 @@ for lua in $LUAS; do
     command -v "$lua" >/dev/null 2>&1 || continue
     [ -f "$BUILD/$(abi_of "$lua")/bhclaim/core.so" ] || continue
     printf '%s: ' "$lua"
-    timed "$lua:x12.check" env $(lua_env "$(abi_of "$lua")") "$lua" "$OUT/paths_x12.lua" "$X12" "$RUNS"
+    timed "$lua:x12.check" env "$(cpath "$(abi_of "$lua")")" "$lua" "$OUT/paths_x12.lua" "$X12" "$RUNS"
     cli_timed "$lua:cli.x12" "$lua" "$X12"
 done
 
@@ -190,7 +181,8 @@ if [ ! -d "$OUT/node/node_modules/node-x12" ]; then
 fi
 cat >"$OUT/node/paths_parse.js" <<'EOF'
 // node-x12's X12Parser.parse (its documented API, README "Examples") on one
-// file, best of RUNS by CPU time (process.cpuUsage); written by bench/paths.sh.
+// file, best of RUNS by CPU time (process.cpuUsage), the previous pass's
+// objects collected first (node --expose-gc); written by bench/paths.sh.
 const fs = require('fs')
 const path = require('path')
 const { X12Parser } = require(path.resolve(process.argv[2], 'node_modules/node-x12'))
@@ -201,6 +193,7 @@ let best = Infinity
 let segments = 0
 let claims = 0
 for (let r = 0; r < runs; r++) {
+  global.gc()
   const t0 = process.cpuUsage()
   const interchange = new X12Parser(true).parse(text)
   const used = process.cpuUsage(t0)
@@ -218,4 +211,4 @@ console.log(`node-x12 X12Parser.parse on ${file}: ${claims} CLM, ${segments} seg
   `${best.toFixed(3)} s, ${(text.length / 1e6 / best).toFixed(1)} MB/s`)
 console.log(['RESULT', 'node.x12', claims, text.length, best.toFixed(6), -1, -1].join('\t'))
 EOF
-timed node.x12 node --max-old-space-size=8192 "$OUT/node/paths_parse.js" "$OUT/node" "$X12" "$RUNS"
+timed node.x12 node --expose-gc --max-old-space-size=8192 "$OUT/node/paths_parse.js" "$OUT/node" "$X12" "$RUNS"

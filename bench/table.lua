@@ -121,4 +121,6 @@ line(rule)
 for _, cells in ipairs(out) do line(cells) end
 print("finding: share of claims with any finding (same share = same work; the 837P's")
 print("claims all carry check.skipped). Ratio: path throughput / peer throughput, CPU")
-print("time (user + system), best of the passes; CLI rows are whole processes.")
+print("time (user + system), best of the passes; CLI rows are whole processes (start-up,")
+print("reading, report lines written). Peak RSS: GNU time %M of each process, the input")
+print("held in memory included (check(table): the decoded claim tables too).")

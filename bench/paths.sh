@@ -167,18 +167,8 @@ for lua in $LUAS; do
     cli_timed "$lua:cli.x12" "$lua" "$X12"
 done
 
-# node-x12, installed from npm into bench/out/node (as bench_remit.sh does).
-if ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
-    echo "npm or node is absent: node-x12 not measured"
-    exit 0
-fi
-if [ ! -d "$OUT/node/node_modules/node-x12" ]; then
-    echo "installing node-x12 into $OUT/node (npm install --prefix $OUT/node node-x12)"
-    if ! npm install --silent --no-audit --no-fund --prefix "$OUT/node" node-x12 >/dev/null 2>&1; then
-        echo "npm install node-x12 failed (offline?): node-x12 not measured"
-        exit 0
-    fi
-fi
+# node-x12, installed from npm into bench/out/node on first use.
+sh bench/node_x12.sh || exit 0
 cat >"$OUT/node/paths_parse.js" <<'EOF'
 // node-x12's X12Parser.parse (its documented API, README "Examples") on one
 // file, best of RUNS by CPU time (process.cpuUsage), the previous pass's

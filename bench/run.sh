@@ -69,10 +69,19 @@ abi_of() {
     case $1 in lua5.4) echo 5.4 ;; *) echo 5.1 ;; esac
 }
 
+# with_rss COMMAND...: runs COMMAND under GNU time, then prints its peak memory.
+with_rss() {
+    /usr/bin/time -f "%M" -o "$OUT/run-rss.txt" "$@"
+    awk '{ k = $1 } END { printf "peak RSS of this process: %.1f MB\n", k / 1024 }' \
+        "$OUT/run-rss.txt"
+}
+
+# in_tree LUA ARGS...: LUA with the in-tree module on its paths, under with_rss.
 in_tree() {
     lua=$1
     shift
-    LUA_PATH="lua/?.lua;lua/?/init.lua;;" LUA_CPATH="$BUILD/$(abi_of "$lua")/?.so;;" "$lua" "$@"
+    LUA_PATH="lua/?.lua;lua/?/init.lua;;" LUA_CPATH="$BUILD/$(abi_of "$lua")/?.so;;" \
+        with_rss "$lua" "$@"
 }
 
 heading "sizes"
@@ -135,7 +144,7 @@ heading "C core: 271 read (bh_inquiry_read)"
 # shellcheck disable=SC2086,SC2046 # CFLAGS and pkg-config output are word lists
 $CC $CFLAGS -O2 -std=c99 -Icsrc -o "$OUT/bench_271" bench/bench_271.c \
     "$BUILD/libbhclaim.a" $(pkg-config --cflags --libs libcjson) -lm
-"$OUT/bench_271" "$N_271"
+with_rss "$OUT/bench_271" "$N_271"
 
 # Time and peak memory of the command line on large inputs (one-line JSON
 # array, 837P, NDJSON of the same claims) at two sizes.

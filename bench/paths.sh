@@ -7,8 +7,8 @@
 #   C API, bhclaim.x12.check, CLI on 837P   vs node-x12 X12Parser.parse
 # under Lua 5.4 and LuaJIT. Every check uses the built-in profile of each
 # claim's payer kind (what bhclaim.check and the CLI do by default), and
-# every check path reports its share of claims with a finding, so equal work
-# shows. Each path runs in its own process under GNU time for its peak RSS.
+# every check path reports its share of claims with an error or a warning,
+# so equal work shows. Each path runs in its own process under GNU time for its peak RSS.
 # Times are CPU seconds (user + system) so that other load on a shared machine
 # does not count: in-process for the passes (best of RUNS), whole process for
 # the CLI (start-up, reading and writing included).
@@ -80,8 +80,8 @@ timed() {
 
 # cli_timed ID LUA INPUT: the command line's check --format json on INPUT
 # (exit 1, some claim with an error finding, is expected). CPU seconds and
-# peak RSS of the whole process; claims and those with a finding counted
-# from its report lines.
+# peak RSS of the whole process; claims and those with an error or a
+# warning counted from its report lines.
 cli_timed() {
     id=$1 lua=$2 input=$3
     status=0
@@ -93,12 +93,12 @@ cli_timed() {
         exit 1
     fi
     claims=$(wc -l <"$OUT/paths-cli.json" | tr -d ' ')
-    with=$(grep -c '"findings":\[{' "$OUT/paths-cli.json" || true)
+    with=$(grep -vc '"counts":{"error":0,"warning":0,' "$OUT/paths-cli.json" || true)
     bytes=$(wc -c <"$input" | tr -d ' ')
     rm -f "$OUT/paths-cli.json"
     # shellcheck disable=SC2046 # three words: user, system, KiB
     set -- $(tail -n 1 "$TIMES")
-    printf '%s bhclaim check --format json --jobs 1 %s: %s claims, %s with a finding, ' \
+    printf '%s bhclaim check --format json --jobs 1 %s: %s claims, %s with an error or a warning, ' \
         "$lua" "$input" "$claims" "$with"
     awk -v u="$1" -v s="$2" -v k="$3" 'BEGIN { printf "%.3f s CPU, peak RSS %.1f MB\n", u + s, k / 1024 }'
     printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$id" "$claims" "$bytes" \
@@ -144,20 +144,21 @@ local file, runs = arg[1], tonumber(arg[2]) or 3
 local f = assert(io.open(file, "rb"))
 local text = f:read("*a")
 f:close()
-local best, claims, with_finding = math.huge, 0, 0
+local best, claims, flagged = math.huge, 0, 0
 for _ = 1, runs do
   collectgarbage("collect")
   local t = os.clock()
   local reports = assert(bhclaim.x12.check(text, { today = "2026-11-26" }))
   best = math.min(best, os.clock() - t)
-  claims, with_finding = #reports, 0
+  claims, flagged = #reports, 0
   for i = 1, #reports do
-    if #reports[i].findings > 0 then with_finding = with_finding + 1 end
+    local counts = reports[i].counts
+    if counts.error + counts.warning > 0 then flagged = flagged + 1 end
   end
 end
-print(string.format("bhclaim.x12.check on %s: %d claims, %d with a finding, %.3f s, %.1f MB/s",
-  file, claims, with_finding, best, #text / 1e6 / best))
-print(string.format("RESULT\tx12.check\t%d\t%d\t%.6f\t%d\t-1", claims, #text, best, with_finding))
+print(string.format("bhclaim.x12.check on %s: %d claims, %d with an error or a warning, "
+  .. "%.3f s, %.1f MB/s", file, claims, flagged, best, #text / 1e6 / best))
+print(string.format("RESULT\tx12.check\t%d\t%d\t%.6f\t%d\t-1", claims, #text, best, flagged))
 LUA
 for lua in $LUAS; do
     command -v "$lua" >/dev/null 2>&1 || continue

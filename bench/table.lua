@@ -1,10 +1,11 @@
 -- table.lua: the closing table of `make bench`: each path of issue 10's table
 -- next to its peer measured in the same run (rows written by bench/paths.sh),
 -- the ratio of their throughputs, the issue's target for it, the share of
--- claims with a finding (the same on every check path when they do the same
--- work) and the peak RSS of each process.
+-- claims with an error or a warning (the same on every check path when they
+-- do the same work) and the peak RSS of each process.
 -- Usage: lua bench/table.lua RESULTS.tsv
--- Rows: id, claims, bytes, CPU seconds, claims with a finding (-1: no check),
+-- Rows: id, claims, bytes, CPU seconds, claims with an error or a warning
+-- (-1: no check),
 -- peak RSS in KiB (-1: unknown), tab-separated.
 -- SPDX-License-Identifier: MIT
 
@@ -13,11 +14,11 @@ local format = string.format
 local rows, luas, seen = {}, {}, {}
 local f = assert(io.open(arg[1] or "bench/out/results.tsv", "r"))
 for line in f:lines() do
-  local id, claims, bytes, seconds, with, rss =
+  local id, claims, bytes, seconds, flagged, rss =
     line:match("^([^\t]+)\t(%d+)\t(%d+)\t([%d.]+)\t(%-?%d+)\t(%-?%d+)$")
   if not id then error("table.lua: malformed row: " .. line) end
   rows[id] = { claims = tonumber(claims), bytes = tonumber(bytes), seconds = tonumber(seconds),
-    with = tonumber(with), rss = tonumber(rss) }
+    flagged = tonumber(flagged), rss = tonumber(rss) }
   local lua = id:match("^([^:]+):")
   if lua and not seen[lua] then
     seen[lua] = true
@@ -63,8 +64,8 @@ local function show_throughput(value, unit)
 end
 
 local function show_share(row)
-  if row.with < 0 then return "-" end
-  return format("%.1f%%", 100 * row.with / row.claims)
+  if row.flagged < 0 then return "-" end
+  return format("%.1f%%", 100 * row.flagged / row.claims)
 end
 
 local function show_rss(row)
@@ -84,7 +85,7 @@ local function show_ratio(ratio, target)
   return text
 end
 
-local head = { "path", "throughput", "finding", "peer", "peer throughput", "ratio", "target",
+local head = { "path", "throughput", "flagged", "peer", "peer throughput", "ratio", "target",
   "peak RSS (path / peer)" }
 local out = {}
 for _, p in ipairs(pairs_) do
@@ -119,8 +120,9 @@ local rule = {}
 for i = 1, #head do rule[i] = string.rep("-", width[i]) end
 line(rule)
 for _, cells in ipairs(out) do line(cells) end
-print("finding: share of claims with any finding (same share = same work; the 837P's")
-print("claims all carry check.skipped). Ratio: path throughput / peer throughput, CPU")
-print("time (user + system), best of the passes; CLI rows are whole processes (start-up,")
-print("reading, report lines written). Peak RSS: GNU time %M of each process, the input")
-print("held in memory included (check(table): the decoded claim tables too).")
+print("flagged: share of claims with an error or a warning finding (same share = same")
+print("work; the 837P holds the claims the export's check let through). Ratio: path")
+print("throughput / peer throughput, CPU time (user + system), best of the passes; CLI")
+print("rows are whole processes (start-up, reading, report lines written). Peak RSS: GNU")
+print("time %M of each process, the input held in memory included (check(table): the")
+print("decoded claim tables too).")

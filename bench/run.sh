@@ -7,7 +7,8 @@
 # Env (sizes; BENCH_QUICK=1 makes every default small, for a run of a few
 # minutes): BUILD (holds libbhclaim.a and <ver>/bhclaim/core.so), CC, CFLAGS,
 # N (claims in the batch, default 100000; quick 20000), RUNS (passes per
-# timed path, best kept, default 3), SESSIONS_N (10000; 2000), N835 and
+# timed path, best kept, default 3), NODE_RUNS (node-x12's passes, 1),
+# SESSIONS_N (10000; 2000), N835 and
 # REMIT_N (claim payments read and matched, 100000; 20000), LEDGER_N and
 # LEDGER_LINES (the ledger bench, 100000 and 1000000; 2000 and 20000),
 # N_271 (5000; 1000), MEM_N and ARRAY_N (bench_memory.sh, 300000 and 40000;
@@ -32,6 +33,7 @@ CC=${CC:-cc}
 CFLAGS=${CFLAGS:-}
 N=${N:-$(size 100000 20000)}
 RUNS=${RUNS:-3}
+NODE_RUNS=${NODE_RUNS:-1}
 SESSIONS_N=${SESSIONS_N:-$(size 10000 2000)}
 N835=${N835:-$(size 100000 20000)}
 REMIT_N=${REMIT_N:-$(size 100000 20000)}
@@ -44,7 +46,7 @@ OUT=bench/out
 CLAIMS=$OUT/claims-$N.ndjson
 X12=$OUT/claims-$N.837
 SECS=${SECS:-$(size 10 3)}
-export BUILD CC CFLAGS RUNS N835 MEM_N ARRAY_N SECS
+export BUILD CC CFLAGS RUNS NODE_RUNS N835 MEM_N ARRAY_N SECS
 
 mkdir -p "$OUT"
 
@@ -86,7 +88,7 @@ in_tree() {
 
 heading "sizes"
 if [ "$q" = 1 ]; then echo "BENCH_QUICK=1: small defaults"; fi
-echo "N=$N RUNS=$RUNS SESSIONS_N=$SESSIONS_N N835=$N835 REMIT_N=$REMIT_N LEDGER_N=$LEDGER_N"
+echo "N=$N RUNS=$RUNS NODE_RUNS=$NODE_RUNS SESSIONS_N=$SESSIONS_N N835=$N835 REMIT_N=$REMIT_N LEDGER_N=$LEDGER_N"
 echo "LEDGER_LINES=$LEDGER_LINES N_271=$N_271 MEM_N=$MEM_N ARRAY_N=$ARRAY_N SECS=$SECS"
 echo "machine: $(uname -m), $(getconf _NPROCESSORS_ONLN 2>/dev/null || echo '?') cores," \
     "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)," \

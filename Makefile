@@ -56,7 +56,7 @@ help:
 	@echo "make demo    install what is missing, build, run the example workflow"
 	@echo "make test    install what is missing, build, run every test (sanitizers too)"
 	@echo "make repl    a Lua prompt with bhclaim loaded"
-	@echo "make bench   benchmarks (figures printed)"
+	@echo "make bench   benchmarks (figures printed; BENCH_QUICK=1: small sizes, bench/run.sh)"
 	@echo "make fuzz    libFuzzer harnesses, FUZZ_SECONDS (default 180) each"
 	@echo "make doc     the API reference in doc/ (LDoc)"
 	@echo "make install install with luarocks (rockspec/bhclaim-scm-1.rockspec)"

@@ -1,13 +1,25 @@
--- bench_lua.lua: times bhclaim.check through the Lua binding, on claims already
--- decoded into tables (what a script holds) and on their JSON text.
--- Runs on Lua 5.1-5.4 and LuaJIT; bench/run.sh sets LUA_PATH and LUA_CPATH.
--- Usage: lua bench/bench_lua.lua FILE.ndjson [MAX_CLAIMS]
+-- bench_lua.lua: one Lua path over an NDJSON batch, best of RUNS passes:
+--   decode       lua-cjson's cjson.decode of each line: the peer;
+--   check-table  bhclaim.check on claims already decoded into tables (what a
+--                script holds; decoded by bhclaim.decode before the clock);
+--   check-json   bhclaim.check on each line's JSON text.
+-- Each check uses the built-in profile of the claim's payer kind (no opts.payer),
+-- as the command line does. One path per process, so bench/run.sh can take its
+-- peak memory (GNU time %M); check-table's includes the tables it holds.
+-- Times are os.clock (CPU seconds). Runs on Lua 5.1-5.4 and LuaJIT; bench/run.sh
+-- sets LUA_PATH and LUA_CPATH. Prints the figures, then one tab-separated
+-- "RESULT" line for bench/table.lua.
+-- Usage: lua bench/bench_lua.lua FILE.ndjson decode|check-table|check-json [RUNS=3]
 -- SPDX-License-Identifier: MIT
 
-local bhclaim = require("bhclaim")
+local path, mode = arg[1], arg[2]
+local runs = tonumber(arg[3] or "3")
+local MODES = { decode = true, ["check-table"] = true, ["check-json"] = true }
+if not path or not MODES[mode] or not runs or runs < 1 then
+  io.stderr:write("usage: bench_lua.lua FILE.ndjson decode|check-table|check-json [RUNS=3]\n")
+  os.exit(2)
+end
 
-local path = arg[1] or "bench/out/claims.ndjson"
-local max_claims = tonumber(arg[2])
 local opts = { today = "2026-11-26" }   -- fixed, so date.future never depends on the day
 
 local function read_lines(file_name)
@@ -17,67 +29,83 @@ local function read_lines(file_name)
     if line ~= "" then
       lines[#lines + 1] = line
       bytes = bytes + #line
-      if max_claims and #lines >= max_claims then break end
     end
   end
   f:close()
   return lines, bytes
 end
 
--- Not timed: the tables a script would already hold before checking.
-local function decode_all(lines)
-  local tables = {}
-  for i = 1, #lines do
-    local t, msg = bhclaim.decode(lines[i])
-    if t == nil then error("line " .. i .. ": " .. tostring(msg)) end
-    tables[i] = t
-  end
-  return tables
-end
-
--- One timed pass. The tally (reports with an error, findings) shows the
--- checks really ran; it costs a few table reads per claim.
-local function timed(inputs)
-  local failed, with_errors, findings = 0, 0, 0
+-- One timed pass of bhclaim.check. The tally (claims with an error or a
+-- warning) shows the checks ran and that every path did the same work.
+local function check_pass(check, inputs)
+  local failed, flagged = 0, 0
   collectgarbage("collect")
   local start = os.clock()
   for i = 1, #inputs do
-    local report = bhclaim.check(inputs[i], opts)
+    local report = check(inputs[i], opts)
     if report == nil then
       failed = failed + 1
-    else
-      findings = findings + #report.findings
-      if not report.ok then with_errors = with_errors + 1 end
+    elseif report.counts.error + report.counts.warning > 0 then
+      flagged = flagged + 1
     end
   end
-  local seconds = os.clock() - start
-  return seconds, { failed = failed, with_errors = with_errors, findings = findings }
+  return os.clock() - start, flagged, failed
 end
 
-local function show(label, seconds, n, bytes, seen)
-  print(label)
-  print(string.format("      %.3f s   %10.0f claims/s   %7.1f MB/s", seconds,
-    n / seconds, bytes / 1e6 / seconds))
-  print(string.format("      findings %d; claims with errors %d (%.2f%%); failed %d",
-    seen.findings, seen.with_errors, 100 * seen.with_errors / n, seen.failed))
+-- One timed pass of cjson.decode; the tables are dropped as made.
+local function decode_pass(decode, lines)
+  local failed = 0
+  collectgarbage("collect")
+  local start = os.clock()
+  for i = 1, #lines do
+    if type(decode(lines[i])) ~= "table" then failed = failed + 1 end
+  end
+  return os.clock() - start, -1, failed
 end
 
 local lines, bytes = read_lines(path)
 local n = #lines
 local version = type(jit) == "table" and jit.version or _VERSION  -- luacheck: ignore jit
-print(string.format("%s on %s: %d claims, %.1f MB of JSON (os.clock, one pass each)",
-  bhclaim._VERSION, version, n, bytes / 1e6))
 
-local decode_start = os.clock()
-local tables = decode_all(lines)
-print(string.format("  (decode into tables, untimed setup: %.3f s)", os.clock() - decode_start))
+local pass, inputs, label
+if mode == "decode" then
+  local cjson = require("cjson")
+  label = "lua-cjson " .. tostring(cjson._VERSION) .. " cjson.decode(json_string)"
+  pass, inputs = function(list) return decode_pass(cjson.decode, list) end, lines
+else
+  local bhclaim = require("bhclaim")
+  if mode == "check-table" then
+    label = "bhclaim.check(table, opts)"
+    inputs = {}
+    for i = 1, n do
+      local t, msg = bhclaim.decode(lines[i])
+      if t == nil then error("line " .. i .. ": " .. tostring(msg)) end
+      inputs[i] = t
+    end
+    lines = nil  -- luacheck: ignore lines
+  else
+    label = "bhclaim.check(json_string, opts)"
+    inputs = lines
+  end
+  pass = function(list) return check_pass(bhclaim.check, list) end
+end
 
-local t_seconds, t_seen = timed(tables)
-show("(c) bhclaim.check(table, opts)", t_seconds, n, bytes, t_seen)
-tables = nil  -- luacheck: ignore tables
-collectgarbage("collect")
+local best, flagged, failed = math.huge, -1, 0
+for _ = 1, runs do
+  local seconds
+  seconds, flagged, failed = pass(inputs)
+  if seconds < best then best = seconds end
+end
 
-local j_seconds, j_seen = timed(lines)
-show("(d) bhclaim.check(json_string, opts)", j_seconds, n, bytes, j_seen)
-print(string.format("table input runs at %.0f%% of JSON-string input throughput",
-  100 * j_seconds / t_seconds))
+print(string.format("%s on %s: %d claims, %.1f MB of JSON, best of %d (os.clock)",
+  label, version, n, bytes / 1e6, runs))
+print(string.format("      %.3f s   %10.0f claims/s   %7.1f MB/s", best, n / best,
+  bytes / 1e6 / best))
+if flagged >= 0 then
+  print(string.format("      claims with an error or a warning %d (%.2f%%)", flagged,
+    100 * flagged / n))
+end
+if failed > 0 then print(string.format("      failed: %d", failed)) end
+-- peak memory: -1 here, bench/run.sh takes it from GNU time
+print(string.format("RESULT\t%s\t%d\t%d\t%.6f\t%d\t-1", mode, n, bytes, best, flagged))
+if failed > 0 then os.exit(1) end

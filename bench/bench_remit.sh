@@ -58,17 +58,7 @@ for lua in lua5.4 luajit; do
         "$(awk -v s="$sl" -v b="$bytes" 'BEGIN { printf "%.1f", b / 1e6 / s }')"
 done
 
-if ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
-    echo "npm or node is absent: node-x12 not measured"
-    exit 0
-fi
-if [ ! -d "$OUT/node/node_modules/node-x12" ]; then
-    echo "installing node-x12 into $OUT/node (npm install --prefix $OUT/node node-x12)"
-    if ! npm install --silent --no-audit --no-fund --prefix "$OUT/node" node-x12 >/dev/null 2>&1; then
-        echo "npm install node-x12 failed (offline?): node-x12 not measured"
-        exit 0
-    fi
-fi
+sh bench/node_x12.sh || exit 0
 cat >"$OUT/node/parse_835.js" <<'EOF'
 // Times node-x12's X12Parser.parse (its documented API) on one file, and
 // reports its peak resident memory.

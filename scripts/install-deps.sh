@@ -18,7 +18,7 @@ set -eu
 packages="build-essential pkg-config
 lua5.1 liblua5.1-0-dev lua5.2 liblua5.2-dev lua5.3 liblua5.3-dev
 lua5.4 liblua5.4-dev
-libcjson-dev lua-busted lua-check luarocks lua-ldoc
+libcjson-dev lua-cjson lua-busted lua-check luarocks lua-ldoc
 clang libclang-rt-14-dev
 time procps
 lua-argparse

@@ -1630,6 +1630,12 @@ typedef struct bh_report_entry {
                                            position); 0: none */
 } bh_report_entry;
 
+/* Appends the name a report shows for the claim: "Last, First", "Last",
+** "First" or nothing, of the patient, or of the subscriber when the patient
+** has no last name (the subscriber is the patient). The one definition for
+** report lines and check's summary. Returns BH_OK or BH_ERR_NOMEM. */
+bh_status bh_claim_write_patient(bh_buffer *out, const bh_claim *c);
+
 /* Points out[0..n) at the first n findings of the report in print order:
 ** errors, then warnings, then notes, each in the order found (out holds n
 ** pointers; n beyond the report's count is its count). Returns the count. */

@@ -1027,15 +1027,18 @@ notes), counts, disabled, summary}
 ** {patient = "Last, First", date = first line's date, codes = {line codes},
 ** cents = sum of the usable line charges}. */
 static void push_summary(lua_State *L, const bh_claim *c) {
-    const bh_person *person = c->patient.name.last != NULL ? &c->patient : &c->subscriber;
     int64_t cents = 0;
     int i;
+    bh_buffer name;
     lua_createtable(L, 0, 4);
-    if (person->name.last != NULL && person->name.first != NULL)
-        lua_pushfstring(L, "%s, %s", person->name.last, person->name.first);
-    else
-        lua_pushstring(L, person->name.last ? person->name.last
-                          : person->name.first ? person->name.first : "");
+    bh_buffer_init(&name);
+    if (bh_claim_write_patient(&name, c) != BH_OK) {
+        bh_buffer_free(&name);
+        luaL_error(L, "bhclaim: out of memory");
+        return;
+    }
+    lua_pushlstring(L, name.data ? name.data : "", name.len);
+    bh_buffer_free(&name);
     lua_setfield(L, -2, "patient");
     if (c->n_lines > 0 && c->lines[0].date != 0) set_date(L, "date", c->lines[0].date);
     else set_string(L, "date", "");

@@ -82,8 +82,7 @@ static const bh_name *shown_name(const bh_claim *c) {
     return c->patient.name.last != NULL ? &c->patient.name : &c->subscriber.name;
 }
 
-/* "Last, First", "Last", "First" or "" (length 0). */
-static bh_status put_patient(bh_buffer *out, const bh_claim *c) {
+bh_status bh_claim_write_patient(bh_buffer *out, const bh_claim *c) {
     const bh_name *n = shown_name(c);
     if (n->last != NULL && n->first != NULL)
         return put(out, n->last) == BH_OK && put(out, ", ") == BH_OK ? put(out, n->first)
@@ -185,7 +184,7 @@ bh_status bh_report_write_text(bh_buffer *out, const bh_report_entry *e) {
     char date[11];
     size_t counts[3], i;
     int ok = put(out, e->claim_id ? e->claim_id : "(no id)") == BH_OK;
-    if (ok && has_patient(c)) ok = put(out, "  ") == BH_OK && put_patient(out, c) == BH_OK;
+    if (ok && has_patient(c)) ok = put(out, "  ") == BH_OK && bh_claim_write_patient(out, c) == BH_OK;
     if (ok && first_date(c, date)[0]) ok = put(out, "  ") == BH_OK && put(out, date) == BH_OK;
     if (ok) ok = put(out, ": ") == BH_OK;
     if (!ok) return BH_ERR_NOMEM;
@@ -280,7 +279,7 @@ static bh_status csv_claim(bh_buffer *out, const bh_report_entry *e, const char 
     char date[11];
     int ok;
     bh_buffer_init(&name);
-    ok = csv_text(out, e->claim_id, 0) == BH_OK && put_patient(&name, e->claim) == BH_OK &&
+    ok = csv_text(out, e->claim_id, 0) == BH_OK && bh_claim_write_patient(&name, e->claim) == BH_OK &&
          bh_csv_write_field(out, name.data ? name.data : "", name.len) == BH_OK &&
          put(out, ",") == BH_OK && csv_text(out, first_date(e->claim, date), 0) == BH_OK &&
          csv_text(out, code, 0) == BH_OK;

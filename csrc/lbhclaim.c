@@ -1057,8 +1057,8 @@ static void push_summary(lua_State *L, const bh_claim *c) {
 /* The profile for the claim's payer kind from a table {medicare=, medicaid=,
 ** commercial=} of compiled profiles; other and unknown kinds use commercial. */
 static const bh_profile *profile_for_kind(lua_State *L, int idx, bh_payer_kind kind) {
-    const char *name = kind == BH_PAYER_MEDICARE ? "medicare"
-                     : kind == BH_PAYER_MEDICAID ? "medicaid" : "commercial";
+    const char *name = kind == BH_PAYER_MEDICARE || kind == BH_PAYER_MEDICAID
+                           ? bh_payer_kind_name(kind) : bh_payer_kind_name(BH_PAYER_COMMERCIAL);
     const bh_profile *p = NULL;
     lua_getfield(L, idx, name);
     if (lua_type(L, -1) == LUA_TUSERDATA)

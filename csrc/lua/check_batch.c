@@ -22,9 +22,11 @@
 
 #define CHECK_BATCH_MT "bhclaim.CheckBatch"
 
-/* The payer kind names of a claim summary (bhl_push_claim_keys), "" for an
-** unknown kind, by bh_payer_kind. */
-static const char *const kind_names[] = {"", "medicare", "medicaid", "commercial", "other"};
+/* A payer kind's name as the Lua layer keys its code sets: "" for an
+** unknown kind, else the core's name (bhclaim.h). */
+static const char *kind_key(bh_payer_kind kind) {
+    return kind == BH_PAYER_UNKNOWN ? "" : bh_payer_kind_name(kind);
+}
 
 typedef struct batch {
     bh_claim *claim;            /* reused for each record */
@@ -393,7 +395,7 @@ static void open_run(lua_State *L, run *r, int opts, int stats) {
     for (k = 0; k <= BH_PAYER_OTHER; k++) {
         /* the profiles by_kind keeps alive; the code sets stay on the stack */
         r->profile[k] = bhl_profile_for_kind(L, r->by_kind, (bh_payer_kind)k);
-        r->limited[k] = limited ? table_field(L, limited, kind_names[k], 1) : 0;
+        r->limited[k] = limited ? table_field(L, limited, kind_key((bh_payer_kind)k), 1) : 0;
         if (limited && !r->limited[k]) lua_pop(L, 1);
     }
     tracker = table_field(L, opts, "tracker", 0);

@@ -324,7 +324,9 @@ end
 -- check_opts keys the batch path takes as bhclaim.check does; any other
 -- (rules, disable, provider_kind...) keeps the run on the Lua path.
 local BATCH_CHECK_OPTS = { today = true, payer = true, summary = true, ncci = true }
-local PAYER_KINDS = { "", "medicare", "medicaid", "commercial", "other" }
+-- "" (unknown) and the core's payer kind names.
+local PAYER_KINDS = { "" }
+for _, kind in ipairs(core.names.payer_kind) do PAYER_KINDS[#PAYER_KINDS + 1] = kind end
 
 -- Codes under a code.frequency limit, by payer kind ("" unknown), as the
 -- tracker finds the profile of each kind: claims with one go to Lua.

@@ -2,38 +2,15 @@
 -- a subprocess under the interpreter running the specs.
 -- SPDX-License-Identifier: MIT
 local bhclaim = require("bhclaim")
-
-local LUA = type(rawget(_G, "jit")) == "table" and "luajit"
-  or ("lua" .. _VERSION:match("(%d+%.%d+)"))
-
-local temps = {}
-local function tmpfile(text)
-  local path = os.tmpname()
-  temps[#temps + 1] = path
-  if text then
-    local f = assert(io.open(path, "wb"))
-    f:write(text)
-    f:close()
-  end
-  return path
-end
-
-local function read_file(path)
-  local f = assert(io.open(path, "rb"))
-  local text = f:read("*a")
-  f:close()
-  return text
-end
+local support = require("spec.support")
+local LUA, read_file = support.LUA, support.read_file
+local tmpfile, remove_temps = support.temp_files()
 
 local function run(words, stdin)
   local err = tmpfile()
-  local cmd = LUA .. " scripts/bhclaim " .. words .. (stdin and (" <'" .. stdin .. "'") or "")
-    .. " 2>'" .. err .. "'; echo \"exit=$?\""
-  local pipe = assert(io.popen(cmd, "r"))
-  local out = pipe:read("*a")
-  pipe:close()
-  local body, status = out:match("^(.-)exit=(%d+)\n?$")
-  return body, read_file(err), tonumber(status)
+  local body, status = support.sh_status(LUA .. " scripts/bhclaim " .. words
+    .. (stdin and (" <" .. support.quote(stdin)) or "") .. " 2>" .. support.quote(err))
+  return body, read_file(err), status
 end
 
 local ENVELOPE = tmpfile([[
@@ -41,9 +18,7 @@ return { sender_id = "RIVERBEND", receiver_id = "PAYER01", submitter_name = "Riv
   submitter_id = "RB0001", date = "2026-03-02", time = "0730", interchange_control = 7 }]])
 local SAMPLES = "spec/fixtures/x12-samples/"
 
-teardown(function()
-  for _, p in ipairs(temps) do os.remove(p) end
-end)
+teardown(remove_temps)
 
 describe("bhclaim eligibility", function()
   it("request writes a 270 for claims that reads back", function()

@@ -5,29 +5,12 @@
 -- private TMPDIR so that a temporary file left behind is seen.
 
 local bhclaim = require("bhclaim")
+local support = require("spec.support")
+local LUA, read_file, write_file, quote = support.LUA, support.read_file, support.write_file,
+  support.quote
 
-local LUA = type(rawget(_G, "jit")) == "table" and "luajit"
-  or ("lua" .. _VERSION:match("(%d+%.%d+)"))
 local TODAY = "2026-11-26"
 local CLI = LUA .. " scripts/bhclaim"
-
-local function read_file(path)
-  local f = assert(io.open(path, "rb"))
-  local text = f:read("*a")
-  f:close()
-  return text
-end
-
-local function write_file(path, text)
-  local f = assert(io.open(path, "wb"))
-  f:write(text)
-  f:close()
-  return path
-end
-
-local function quote(s)
-  return "'" .. s:gsub("'", "'\\''") .. "'"
-end
 
 local function sh(cmd)
   local pipe = assert(io.popen(cmd, "r"))
@@ -55,11 +38,9 @@ end
 -- stdout, stderr, exit status.
 local function run(words, stdin)
   local err = path("stderr")
-  local cmd = "TMPDIR=" .. quote(TMP) .. " " .. CLI .. " " .. words
-    .. (stdin and (" <" .. quote(stdin)) or "") .. " 2>" .. quote(err) .. "; echo \"exit=$?\""
-  local out = sh(cmd)
-  local body, status = out:match("^(.-)exit=(%d+)\n?$")
-  return body, read_file(err), tonumber(status)
+  local body, status = support.sh_status("TMPDIR=" .. quote(TMP) .. " " .. CLI .. " " .. words
+    .. (stdin and (" <" .. quote(stdin)) or "") .. " 2>" .. quote(err))
+  return body, read_file(err), status
 end
 
 -- NDJSON of n claims made from the examples, ids made unique.

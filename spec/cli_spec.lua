@@ -3,48 +3,19 @@
 -- detection, --reject, --jobs, codes, derive, export, help.
 
 local bhclaim = require("bhclaim")
+local support = require("spec.support")
+local LUA, read_file, quote = support.LUA, support.read_file, support.quote
+local tmpfile, remove_temps = support.temp_files()
 
-local LUA = type(rawget(_G, "jit")) == "table" and "luajit"
-  or ("lua" .. _VERSION:match("(%d+%.%d+)"))
 local TODAY = "2026-11-26"
-
-local function read_file(path)
-  local f = assert(io.open(path, "rb"))
-  local text = f:read("*a")
-  f:close()
-  return text
-end
-
-local function write_file(path, text)
-  local f = assert(io.open(path, "wb"))
-  f:write(text)
-  f:close()
-  return path
-end
-
-local temps = {}
-local function tmpfile(text)
-  local path = os.tmpname()
-  temps[#temps + 1] = path
-  if text then write_file(path, text) end
-  return path
-end
-
-local function quote(s)
-  return "'" .. s:gsub("'", "'\\''") .. "'"
-end
 
 -- Runs scripts/bhclaim with the words given (already shell words) and an
 -- optional stdin file; returns stdout, stderr, exit status.
 local function run(words, stdin)
   local err = tmpfile()
-  local cmd = LUA .. " scripts/bhclaim " .. words .. (stdin and (" <" .. quote(stdin)) or "")
-    .. " 2>" .. quote(err) .. "; echo \"exit=$?\""
-  local pipe = assert(io.popen(cmd, "r"))
-  local out = pipe:read("*a")
-  pipe:close()
-  local body, status = out:match("^(.-)exit=(%d+)\n?$")
-  return body, read_file(err), tonumber(status)
+  local body, status = support.sh_status(LUA .. " scripts/bhclaim " .. words
+    .. (stdin and (" <" .. quote(stdin)) or "") .. " 2>" .. quote(err))
+  return body, read_file(err), status
 end
 
 local function lines_of(text)
@@ -78,9 +49,7 @@ return { sender_id = "RIVERBEND", receiver_id = "CLEARHOUSE",
   date = "2026-11-26", time = "0930", interchange_control = 7 }
 ]]
 
-teardown(function()
-  for _, p in ipairs(temps) do os.remove(p) end
-end)
+teardown(remove_temps)
 
 describe("bhclaim CLI: usage", function()
   it("prints help for the tool and each command, exit 0", function()

@@ -7,32 +7,11 @@ local bhclaim = require("bhclaim")
 local core = require("bhclaim.core")
 local report = require("bhclaim.report")
 local payer = require("bhclaim.payer")
+local support = require("spec.support")
+local read_file, write_file = support.read_file, support.write_file
+local tmpfile, remove_temps = support.temp_files()
 
-local function read_file(path)
-  local f = assert(io.open(path, "rb"))
-  local text = f:read("*a")
-  f:close()
-  return text
-end
-
-local function write_file(path, text)
-  local f = assert(io.open(path, "wb"))
-  f:write(text)
-  f:close()
-  return path
-end
-
-local temps = {}
-local function tmpfile(text)
-  local path = os.tmpname()
-  temps[#temps + 1] = path
-  if text then write_file(path, text) end
-  return path
-end
-
-teardown(function()
-  for _, p in ipairs(temps) do os.remove(p) end
-end)
+teardown(remove_temps)
 
 describe("json_array_scanner", function()
   local text = ' [ {"a":"x,]\\"}[","b":[1,{"c":2}]}, 42 ,\n"s\\\\",null,[[]] ]  \n'

@@ -2,13 +2,7 @@
 -- worked figures of rules-reference 5.3, locality GPCIs from a fixture in
 -- CMS's GPCI file layout, practitioner reductions, payer CSV schedules.
 local fees = require("bhclaim").fees
-
-local function read_file(path)
-  local f = assert(io.open(path, "rb"))
-  local text = f:read("*a")
-  f:close()
-  return text
-end
+local read_file = require("spec.support").read_file
 
 local function factor(factors, name)
   for _, f in ipairs(factors) do

@@ -3,15 +3,9 @@
 
 local bhclaim = require("bhclaim")
 local reports = require("bhclaim.reports")
+local read_file = require("spec.support").read_file
 
 local OPTS = { today = "2026-11-26" }
-
-local function read_file(path)
-  local f = assert(io.open(path, "rb"))
-  local text = f:read("*a")
-  f:close()
-  return text
-end
 
 local function claim_from(path)
   return assert(bhclaim.decode(read_file(path)))

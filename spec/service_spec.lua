@@ -6,37 +6,13 @@
 -- goes to 127.0.0.1 only and every wait is bounded.
 
 local bhclaim = require("bhclaim")
-
-local LUA = type(rawget(_G, "jit")) == "table" and "luajit"
-  or ("lua" .. _VERSION:match("(%d+%.%d+)"))
-local TODAY = "2026-11-26"
-
-local function quote(s)
-  return "'" .. tostring(s):gsub("'", "'\\''") .. "'"
-end
-
-local function read_file(path)
-  local f = assert(io.open(path, "rb"))
-  local text = f:read("*a")
-  f:close()
-  return text
-end
-
-local function write_file(path, text)
-  local f = assert(io.open(path, "wb"))
-  f:write(text)
-  f:close()
-  return path
-end
-
+local support = require("spec.support")
+local LUA, quote, read_file, write_file = support.LUA, support.quote, support.read_file,
+  support.write_file
 -- Runs a shell command; its stdout and exit status.
-local function sh(cmd)
-  local p = assert(io.popen(cmd .. "; echo \"exit=$?\"", "r"))
-  local out = p:read("*a")
-  p:close()
-  local body, status = out:match("^(.-)exit=(%d+)\n?$")
-  return body, tonumber(status)
-end
+local sh = support.sh_status
+
+local TODAY = "2026-11-26"
 
 local function sleep(s) os.execute("sleep " .. s) end
 

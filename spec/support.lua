@@ -20,6 +20,51 @@ local function read_file(path)
 end
 M.read_file = read_file
 
+--- Writes text to path (binary); returns path.
+local function write_file(path, text)
+  local f = assert(io.open(path, "wb"))
+  f:write(text)
+  f:close()
+  return path
+end
+M.write_file = write_file
+
+--- The interpreter running the specs, as a command ("lua5.4", "luajit"),
+-- for specs that run the command line as a subprocess.
+M.LUA = type(rawget(_G, "jit")) == "table" and "luajit"
+  or ("lua" .. _VERSION:match("(%d+%.%d+)"))
+
+--- s (or tostring(s)) as one POSIX shell word.
+function M.quote(s)
+  return "'" .. tostring(s):gsub("'", "'\\''") .. "'"
+end
+
+--- Runs a shell command; returns its stdout and its exit status.
+function M.sh_status(cmd)
+  local pipe = assert(io.popen(cmd .. "; echo \"exit=$?\"", "r"))
+  local out = pipe:read("*a")
+  pipe:close()
+  local body, status = out:match("^(.-)exit=(%d+)\n?$")
+  return body, tonumber(status)
+end
+
+--- Temporary files for one spec file: tmpfile(text) makes one (holding
+-- text when given) and remembers it; remove_all() removes every one, for
+-- the file's teardown.
+function M.temp_files()
+  local made = {}
+  local function tmpfile(text)
+    local path = os.tmpname()
+    made[#made + 1] = path
+    if text then write_file(path, text) end
+    return path
+  end
+  local function remove_all()
+    for _, path in ipairs(made) do os.remove(path) end
+  end
+  return tmpfile, remove_all
+end
+
 local BASE = assert(bhclaim.decode(read_file(BASE_PATH)))
 M.BASE = BASE
 
@@ -176,11 +221,7 @@ M.buffer = buffer
 --- Writes text to a new temporary file.
 -- @treturn string its path
 local function write_temp(text)
-  local path = os.tmpname()
-  local f = assert(io.open(path, "wb"))
-  f:write(text)
-  f:close()
-  return path
+  return write_file(os.tmpname(), text)
 end
 M.write_temp = write_temp
 

@@ -86,7 +86,10 @@ $(BUILD)/obj/%.o: csrc/%.c $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
+# Built afresh: `ar r` into an old archive would keep the objects of source
+# files since removed or renamed, and the linker could take their symbols.
 $(BUILD)/libbhclaim.a: $(call core_objs,$(BUILD))
+	rm -f $@
 	$(AR) rcs $@ $^
 
 # {=== one Lua module per ABI: build/<ver>/bhclaim/core.so ===

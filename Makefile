@@ -116,8 +116,8 @@ asan:
 	    $(addprefix $(ASAN_BUILD)/,$(C_TESTS))
 
 # {=== tests ===
-$(BUILD)/test_%: tests/test_%.c $(BUILD)/libbhclaim.a
-	$(CC) $(ALL_CFLAGS) -Icsrc -o $@ $< $(BUILD)/libbhclaim.a $(CJSON_LIBS) -lm
+$(BUILD)/test_%: tests/test_%.c tests/tap.c tests/tap.h $(BUILD)/libbhclaim.a
+	$(CC) $(ALL_CFLAGS) -Icsrc -Itests -o $@ $< tests/tap.c $(BUILD)/libbhclaim.a $(CJSON_LIBS) -lm
 
 # Every tests/test_*.c is a C test program: the files are the list.
 C_TESTS = $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))

@@ -11,14 +11,7 @@
 #include <string.h>
 #include "core.h"
 #include "tables.h"
-
-static int n_run, n_failed;
-
-static void expect(int condition, const char *name) {
-    n_run++;
-    if (!condition) n_failed++;
-    printf("%sok %d - %s\n", condition ? "" : "not ", n_run, name);
-}
+#include "tap.h"
 
 /* {=== a reference answer from the sorted table, by binary search === */
 
@@ -145,6 +138,5 @@ int main(void) {
     test_icd10_near_misses();
     test_icd10_titles_and_categories();
     test_procedures();
-    printf("1..%d\n", n_run);
-    return n_failed > 0;
+    return tap_done();
 }

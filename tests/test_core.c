@@ -7,14 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "bhclaim.h"
-
-static int n_run, n_failed;
-
-static void expect(int condition, const char *name) {
-    n_run++;
-    if (!condition) n_failed++;
-    printf("%sok %d - %s\n", condition ? "" : "not ", n_run, name);
-}
+#include "tap.h"
 
 static void test_dates(void) {
     bh_date d = 0;
@@ -149,6 +142,5 @@ int main(void) {
     test_identifiers();
     test_codes();
     test_claims();
-    printf("1..%d\n", n_run);
-    return n_failed == 0 ? 0 : 1;
+    return tap_done();
 }

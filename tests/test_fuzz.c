@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "bhclaim.h"
+#include "tap.h"
 
 #ifndef FUZZ_ROUNDS
 #define FUZZ_ROUNDS 20000
@@ -25,27 +26,6 @@ static unsigned rng(unsigned n) {
     rng_state ^= rng_state >> 7;
     rng_state ^= rng_state << 17;
     return (unsigned)(rng_state % n);
-}
-
-static char *read_file(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    long n;
-    if (f == NULL) return NULL;
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    buf = malloc((size_t)n + 1);
-    if (buf != NULL && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    if (buf != NULL) {
-        buf[n] = '\0';
-        *len = (size_t)n;
-    }
-    return buf;
 }
 
 /* Writes a mutation of seed into out (room for 2 * n + 64); returns its length. */

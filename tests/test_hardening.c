@@ -10,35 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "bhclaim.h"
-
-static int n_run, n_failed;
-
-static void expect(int condition, const char *name) {
-    n_run++;
-    if (!condition) n_failed++;
-    printf("%sok %d - %s\n", condition ? "" : "not ", n_run, name);
-}
-
-static char *read_file(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    long n;
-    if (f == NULL) return NULL;
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    buf = malloc((size_t)n + 1);
-    if (buf != NULL && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    if (buf != NULL) {
-        buf[n] = '\0';
-        *len = (size_t)n;
-    }
-    return buf;
-}
+#include "tap.h"
 
 /* Replaces the first `from` in text by `to`; returns a new string. */
 static char *replace(const char *text, const char *from, const char *to) {
@@ -436,6 +408,5 @@ int main(void) {
     test_export_zip();
     test_long_credential();
     test_derive_unknown_code();
-    printf("1..%d\n", n_run);
-    return n_failed == 0 ? 0 : 1;
+    return tap_done();
 }

@@ -9,33 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "x12_inquiry.h"
-
-static int n_test, n_failed;
-
-static void ok(int cond, const char *what) {
-    n_test++;
-    if (!cond) n_failed++;
-    printf("%sok %d - %s\n", cond ? "" : "not ", n_test, what);
-}
-
-static char *read_file(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    long n;
-    if (f == NULL) return NULL;
-    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
-        buf = malloc((size_t)n + 1);
-        if (buf != NULL && fread(buf, 1, (size_t)n, f) == (size_t)n) {
-            buf[n] = '\0';
-            *len = (size_t)n;
-        } else {
-            free(buf);
-            buf = NULL;
-        }
-    }
-    fclose(f);
-    return buf;
-}
+#include "tap.h"
 
 /* Follows a path of object keys and array indexes ("payers", "0", ...). */
 static const cJSON *at(const cJSON *v, const char *const *path) {
@@ -78,13 +52,13 @@ static void test_samples(void) {
                                       &err)
                     : NULL;
         snprintf(what, sizeof what, "%s reads", name);
-        ok(sets != NULL && cJSON_GetArraySize(sets) == 1, what);
+        expect(sets != NULL && cJSON_GetArraySize(sets) == 1, what);
         if (sets && strcmp(name, "271_lfh_subscriber.271") == 0)
-            ok(str_at(sets, copay, "10.00"), "271 co-payment EB07 as 10.00");
+            expect(str_at(sets, copay, "10.00"), "271 co-payment EB07 as 10.00");
         if (sets && strcmp(name, "271_lfh_error.271") == 0)
-            ok(str_at(sets, reason, "Provider Ineligible for Inquiries"), "AAA03 50 explained");
+            expect(str_at(sets, reason, "Provider Ineligible for Inquiries"), "AAA03 50 explained");
         if (sets && strcmp(name, "277_lfh_claim_level.277") == 0)
-            ok(str_at(sets, stc, "P3"), "277 STC01-1 P3");
+            expect(str_at(sets, stc, "P3"), "277 STC01-1 P3");
         if (sets && len > 40) {
             /* every prefix of the file fails cleanly (or reads, when whole) */
             size_t cut;
@@ -97,7 +71,7 @@ static void test_samples(void) {
                 cJSON_Delete(part);
             }
             snprintf(what, sizeof what, "%s: every truncation fails with a message", name);
-            ok(clean, what);
+            expect(clean, what);
         }
         cJSON_Delete(sets);
         free(text);
@@ -106,15 +80,15 @@ static void test_samples(void) {
 
 static void test_bad_input(void) {
     bh_error err;
-    ok(bh_inquiry_read(BH_INQ_ELIGIBILITY, NULL, 0, &err) == NULL && err.code == BH_ERR_ARG,
+    expect(bh_inquiry_read(BH_INQ_ELIGIBILITY, NULL, 0, &err) == NULL && err.code == BH_ERR_ARG,
        "NULL data is BH_ERR_ARG");
-    ok(bh_inquiry_read(BH_INQ_STATUS, "hello", 5, &err) == NULL && err.code == BH_ERR_SYNTAX,
+    expect(bh_inquiry_read(BH_INQ_STATUS, "hello", 5, &err) == NULL && err.code == BH_ERR_SYNTAX,
        "text that is not X12 is BH_ERR_SYNTAX");
-    ok(bh_inquiry_read(BH_INQ_STATUS, "", 0, NULL) == NULL, "empty input with err NULL");
-    ok(bh_inquiry_meaning("service_type", "A6") != NULL &&
+    expect(bh_inquiry_read(BH_INQ_STATUS, "", 0, NULL) == NULL, "empty input with err NULL");
+    expect(bh_inquiry_meaning("service_type", "A6") != NULL &&
            strcmp(bh_inquiry_meaning("service_type", "A6"), "Psychotherapy") == 0,
        "service type A6 is Psychotherapy");
-    ok(bh_inquiry_meaning("service_type", "Q9") == NULL && bh_inquiry_meaning(NULL, "1") == NULL,
+    expect(bh_inquiry_meaning("service_type", "Q9") == NULL && bh_inquiry_meaning(NULL, "1") == NULL,
        "unknown codes and lists have no meaning");
 }
 
@@ -149,22 +123,22 @@ static void test_round_trip(void) {
     opt.time = 730;
     bh_buffer_init(&out);
     st = bh_inquiry_write(BH_INQ_ELIGIBILITY, items, &opt, &out, &err);
-    ok(st == BH_OK, "a 270 is written");
+    expect(st == BH_OK, "a 270 is written");
     sets = st == BH_OK ? bh_inquiry_read(BH_INQ_ELIGIBILITY, out.data, out.len, &err) : NULL;
-    ok(str_at(sets, eq, "A6"), "the 270 reads back with EQ01 MH^A6");
+    expect(str_at(sets, eq, "A6"), "the 270 reads back with EQ01 MH^A6");
     cJSON_Delete(sets);
     cJSON_Delete(items);
     out.len = 0;
     items = cJSON_Parse(items276);
     st = bh_inquiry_write(BH_INQ_STATUS, items, &opt, &out, &err);
-    ok(st == BH_OK, "a 276 is written");
+    expect(st == BH_OK, "a 276 is written");
     sets = st == BH_OK ? bh_inquiry_read(BH_INQ_STATUS, out.data, out.len, &err) : NULL;
-    ok(str_at(sets, trn, "C1"), "the 276 reads back with its trace");
+    expect(str_at(sets, trn, "C1"), "the 276 reads back with its trace");
     cJSON_Delete(sets);
     opt.sender_id = "TOO-LONG-A-SENDER-ID";
     out.len = 0;
     st = bh_inquiry_write(BH_INQ_STATUS, items, &opt, &out, &err);
-    ok(st == BH_ERR_ARG && out.len == 0 && strstr(err.message, "sender_id") != NULL,
+    expect(st == BH_ERR_ARG && out.len == 0 && strstr(err.message, "sender_id") != NULL,
        "a bad envelope is refused, nothing written");
     cJSON_Delete(items);
     bh_buffer_free(&out);
@@ -174,6 +148,5 @@ int main(void) {
     test_samples();
     test_bad_input();
     test_round_trip();
-    printf("1..%d\n", n_test);
-    return n_failed ? 1 : 0;
+    return tap_done();
 }

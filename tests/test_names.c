@@ -9,14 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "bhclaim.h"
-
-static int n_run, n_failed;
-
-static void expect(int condition, const char *name) {
-    n_run++;
-    if (!condition) n_failed++;
-    printf("%sok %d - %s\n", condition ? "" : "not ", n_run, name);
-}
+#include "tap.h"
 
 static int count(const char *const *names) {
     int n = 0;
@@ -111,6 +104,5 @@ int main(void) {
     test_unknown();
     test_choices();
     test_claim_reader();
-    printf("1..%d\n", n_run);
-    return n_failed > 0;
+    return tap_done();
 }

@@ -8,18 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include "bhclaim.h"
+#include "tap.h"
 
 #ifndef SAMPLES
 #define SAMPLES "spec/fixtures/x12-samples/"
 #endif
-
-static int n_run, n_failed;
-
-static void expect(int condition, const char *name) {
-    n_run++;
-    if (!condition) n_failed++;
-    printf("%sok %d - %s\n", condition ? "" : "not ", n_run, name);
-}
 
 static int streq(const char *a, const char *b) {
     return a != NULL && b != NULL && strcmp(a, b) == 0;
@@ -304,6 +297,5 @@ int main(void) {
     test_malformed();
     test_acks();
     test_mutations();
-    printf("1..%d\n", n_run);
-    return n_failed ? 1 : 0;
+    return tap_done();
 }

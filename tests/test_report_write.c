@@ -9,14 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "bhclaim.h"
-
-static int n_run, n_failed;
-
-static void expect(int condition, const char *name) {
-    n_run++;
-    if (!condition) n_failed++;
-    printf("%sok %d - %s\n", condition ? "" : "not ", n_run, name);
-}
+#include "tap.h"
 
 /* Compares the buffer with want, shows both when they differ, empties it. */
 static void expect_text(bh_buffer *b, const char *want, const char *name) {
@@ -140,6 +133,5 @@ int main(void) {
     test_csv_field(&b);
     test_lines(&b);
     bh_buffer_free(&b);
-    printf("1..%d\n", n_run);
-    return n_failed ? 1 : 0;
+    return tap_done();
 }

@@ -10,14 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "bhclaim.h"
-
-static int n_run, n_failed;
-
-static void expect(int condition, const char *name) {
-    n_run++;
-    if (!condition) n_failed++;
-    printf("%sok %d - %s\n", condition ? "" : "not ", n_run, name);
-}
+#include "tap.h"
 
 /* {====================================================================
 ** The decision table of docs/telehealth.md
@@ -34,25 +27,6 @@ static const char *const header[N_COLUMNS] = {
 typedef struct row {
     char cell[N_COLUMNS][160];
 } row;
-
-static char *read_file(const char *name) {
-    FILE *f = fopen(name, "rb");
-    char *text;
-    long n;
-    if (f == NULL) return NULL;
-    if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
-        fclose(f);
-        return NULL;
-    }
-    text = malloc((size_t)n + 1);
-    if (text != NULL && fread(text, 1, (size_t)n, f) != (size_t)n) {
-        free(text);
-        text = NULL;
-    }
-    if (text != NULL) text[n] = '\0';
-    fclose(f);
-    return text;
-}
 
 /* Splits one "| a | b |" line into trimmed cells; returns the cell count. */
 static int split_cells(const char *line, size_t len, char cells[][160], int max) {
@@ -180,7 +154,8 @@ static bh_date add_days(bh_date d, int days) {
 
 static void test_table(const char *path) {
     static row rows[MAX_ROWS];
-    char *text = read_file(path);
+    size_t len;
+    char *text = read_file(path, &len);
     char name[300];
     int n, i, header_ok = 0;
     size_t n_rules, r;
@@ -762,6 +737,5 @@ int main(int argc, char **argv) {
     test_names();
     test_derive();
     test_check();
-    printf("1..%d\n", n_run);
-    return n_failed == 0 ? 0 : 1;
+    return tap_done();
 }

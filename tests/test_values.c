@@ -8,14 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "core.h"
-
-static int n_run, n_failed;
-
-static void expect(int condition, const char *name) {
-    n_run++;
-    if (!condition) n_failed++;
-    printf("%sok %d - %s\n", condition ? "" : "not ", n_run, name);
-}
+#include "tap.h"
 
 static void test_days_in_month(void) {
     expect(bh_days_in_month(2024, 2) == 29 && bh_days_in_month(2026, 2) == 28,
@@ -69,6 +62,5 @@ int main(void) {
     test_days_in_month();
     test_date_valid();
     test_month_arithmetic();
-    printf("1..%d\n", n_run);
-    return n_failed > 0;
+    return tap_done();
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 #include "bhclaim.h"
+#include "tap.h"
 
 #ifndef FIXTURES
 #define FIXTURES "spec/fixtures/x12/"
@@ -18,14 +19,6 @@
 #ifndef SAMPLES
 #define SAMPLES "spec/fixtures/x12-samples/"
 #endif
-
-static int n_run, n_failed;
-
-static void expect(int condition, const char *name) {
-    n_run++;
-    if (!condition) n_failed++;
-    printf("%sok %d - %s\n", condition ? "" : "not ", n_run, name);
-}
 
 static int streq(const char *a, const char *b) {
     return a != NULL && b != NULL && strcmp(a, b) == 0;
@@ -817,6 +810,5 @@ int main(void) {
     test_fixtures();
     test_samples();
     test_speed();
-    printf("1..%d\n", n_run);
-    return n_failed ? 1 : 0;
+    return tap_done();
 }

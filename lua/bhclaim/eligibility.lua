@@ -7,19 +7,16 @@
 -- SPDX-License-Identifier: MIT
 
 local core = require("bhclaim.core")
+local args = require("bhclaim.args")
 
 local M = {}
-
-local function argerror(fname, n, msg)
-  error(string.format("bad argument #%d to '%s' (%s)", n, fname, msg), 3)
-end
 
 --- The meaning of a code in one of the readers' lists ("eb_kind",
 -- "service_type", "coverage_level", "time_period", "quantity", "network",
 -- "authorization", "reject_reason", "follow_up", "status_category",
 -- "status_code"), or nil when the code is not kept.
 function M.meaning(list, code)
-  if type(list) ~= "string" then argerror("meaning", 1, "string expected") end
+  if type(list) ~= "string" then args.argerror("meaning", 1, "string expected") end
   if type(code) ~= "string" then return nil end
   return core.inquiry_meaning(list, code)
 end
@@ -101,16 +98,6 @@ local function level_lines(out, lv, indent)
   end
 end
 
-local set_mt = {}
-set_mt.__index = set_mt
-function set_mt.__tostring(set)
-  local out = { string.format("%s set %s (%s)", set.kind, set.set_control_number or "?",
-    set.implementation or "") }
-  for _, p in ipairs(set.payers or {}) do level_lines(out, p, "  ") end
-  return table.concat(out, "\n")
-end
-M.set_mt = set_mt
-
 local list_mt = {}
 function list_mt.__tostring(list)
   local out = {}
@@ -119,17 +106,45 @@ function list_mt.__tostring(list)
 end
 M.list_mt = list_mt
 
+--- What the two inquiry families ("eligibility" here, "status" in
+-- bhclaim.status) share: the metatable of a set, printed with
+-- lines_of(out, level, indent) for each payer, and the family's
+-- reader and writer (read and request below).
+-- @treturn table set metatable
+-- @treturn function read(text)
+-- @treturn function request(items, envelope)
+function M.inquiry_family(family, lines_of)
+  local set_mt = {}
+  set_mt.__index = set_mt
+  function set_mt.__tostring(set)
+    local out = { string.format("%s set %s (%s)", set.kind, set.set_control_number or "?",
+      set.implementation or "") }
+    for _, p in ipairs(set.payers or {}) do lines_of(out, p, "  ") end
+    return table.concat(out, "\n")
+  end
+  local function read(text)
+    args.check_type("read", 1, text, "string")
+    local sets, msg, id = core.inquiry_read(family, text)
+    if sets == nil then return nil, msg, id end
+    for _, s in ipairs(sets) do setmetatable(s, set_mt) end
+    return setmetatable(sets, list_mt)
+  end
+  local function request(items, envelope)
+    args.check_type("request", 1, items, "table")
+    args.check_type("request", 2, envelope, "table")
+    return core.inquiry_write(family, items, envelope)
+  end
+  return set_mt, read, request
+end
+
+local set_mt, read, request = M.inquiry_family("eligibility", level_lines)
+M.set_mt = set_mt
+
 --- Reads every 270 or 271 set of an X12 text.
 -- @string text
 -- @treturn[1] table list of sets (each prints readably)
 -- @return[2] nil, message naming the segment, id ("x12.syntax", "x12.value")
-function M.read(text)
-  if type(text) ~= "string" then argerror("read", 1, "string expected, got " .. type(text)) end
-  local sets, msg, id = core.inquiry_read("eligibility", text)
-  if sets == nil then return nil, msg, id end
-  for _, s in ipairs(sets) do setmetatable(s, set_mt) end
-  return setmetatable(sets, list_mt)
-end
+M.read = read
 
 --- One view per subscriber and per dependent of every set, in order:
 -- `{ kind, level, member, subscriber, receiver, payer, errors }` where
@@ -290,12 +305,6 @@ end
 --   date, time, control numbers, separators...)
 -- @treturn[1] string the interchange
 -- @return[2] nil, message naming the item and field, "x12.write"
-function M.request(items, envelope)
-  if type(items) ~= "table" then argerror("request", 1, "table expected, got " .. type(items)) end
-  if type(envelope) ~= "table" then
-    argerror("request", 2, "table expected, got " .. type(envelope))
-  end
-  return core.inquiry_write("eligibility", items, envelope)
-end
+M.request = request
 
 return M

@@ -4,14 +4,9 @@
 -- @module bhclaim.status
 -- SPDX-License-Identifier: MIT
 
-local core = require("bhclaim.core")
 local eligibility = require("bhclaim.eligibility")
 
 local M = {}
-
-local function argerror(fname, n, msg)
-  error(string.format("bad argument #%d to '%s' (%s)", n, fname, msg), 3)
-end
 
 local person_text = eligibility.person_text
 
@@ -67,27 +62,14 @@ local function level_lines(out, lv, indent)
   end
 end
 
-local set_mt = {}
-set_mt.__index = set_mt
-function set_mt.__tostring(set)
-  local out = { string.format("%s set %s (%s)", set.kind, set.set_control_number or "?",
-    set.implementation or "") }
-  for _, p in ipairs(set.payers or {}) do level_lines(out, p, "  ") end
-  return table.concat(out, "\n")
-end
+local set_mt, read, request = eligibility.inquiry_family("status", level_lines)
 M.set_mt = set_mt
 
 --- Reads every 276 or 277 set of an X12 text.
 -- @string text
 -- @treturn[1] table list of sets (each prints readably)
 -- @return[2] nil, message naming the segment, id ("x12.syntax", "x12.value")
-function M.read(text)
-  if type(text) ~= "string" then argerror("read", 1, "string expected, got " .. type(text)) end
-  local sets, msg, id = core.inquiry_read("status", text)
-  if sets == nil then return nil, msg, id end
-  for _, s in ipairs(sets) do setmetatable(s, set_mt) end
-  return setmetatable(sets, eligibility.list_mt)
-end
+M.read = read
 
 --- One view per claim of every set: `{ kind, claim, patient, subscriber,
 -- provider, receiver, payer, claim_id (TRN02), payer_claim_number
@@ -128,12 +110,6 @@ end
 -- @tparam table envelope as for bhclaim.x12.write
 -- @treturn[1] string the interchange
 -- @return[2] nil, message naming the item and field, "x12.write"
-function M.request(items, envelope)
-  if type(items) ~= "table" then argerror("request", 1, "table expected, got " .. type(items)) end
-  if type(envelope) ~= "table" then
-    argerror("request", 2, "table expected, got " .. type(envelope))
-  end
-  return core.inquiry_write("status", items, envelope)
-end
+M.request = request
 
 return M

@@ -105,8 +105,8 @@ local function body_error_status(e)
   return e.body_error == "timeout" and 408 or 400
 end
 
--- The whole body as one JSON object.
-local function json_body()
+-- The whole body as text, or a failure already sent (too large, too slow).
+local function whole_body()
   local reader = body_reader()
   local ok, text = pcall(reader.read, reader, "*a")
   if not ok then
@@ -115,6 +115,12 @@ local function json_body()
     end
     error(text, 0)
   end
+  return text
+end
+
+-- The whole body as one JSON object.
+local function json_body()
+  local text = whole_body()
   local value, msg = bhclaim.decode(text)
   if type(value) ~= "table" or value[1] ~= nil then
     return fail(400, "bad_json", value == nil and ("body: " .. tostring(msg))
@@ -339,14 +345,7 @@ end
 
 -- The whole body as text (an X12 file), or a failure already sent.
 local function text_body()
-  local reader = body_reader()
-  local ok, text = pcall(reader.read, reader, "*a")
-  if not ok then
-    if type(text) == "table" and text.body_error then
-      return fail(body_error_status(text), text.body_error, text.message)
-    end
-    error(text, 0)
-  end
+  local text = whole_body()
   if not text or not text:match("%S") then return fail(400, "bad_request", "body: empty") end
   return text
 end

@@ -139,7 +139,8 @@ local function follow_child(ctx, job, jobs)
       if ctx.share_terminal then erase_progress(ctx) end
       pos = (status and copy_from or copy_lines_from)(fh, ctx.out, pos)
     end
-    if status then break end
+    -- Shown also once the child has ended: the count stays on screen while
+    -- later children are followed, so a run of fast children shows it too.
     if ctx.show_progress then
       local n = children_progress(jobs)
       if n > 1000 and (n ~= ctx.last_shown or not ctx.progress_shown) then
@@ -147,6 +148,7 @@ local function follow_child(ctx, job, jobs)
         ctx.last_shown = n
       end
     end
+    if status then break end
     core.process_sleep(POLL_MS)
   end
   ctx.run.children[job.pid] = nil
@@ -154,14 +156,28 @@ local function follow_child(ctx, job, jobs)
   return status
 end
 
+-- Copies a child's stderr to ours, erasing the progress line first only
+-- when there is something to write.
+local function copy_err_to(ctx, path)
+  local f = io.open(path, "rb")
+  if not f then return end
+  local first = f:read(1)
+  if first then
+    erase_progress(ctx)
+    f:seek("set", 0)
+    copy_from(f, ctx.err)
+  end
+  f:close()
+end
+
 -- Replays a child's output in order and merges its totals.
 local function collect_child(ctx, job, jobs)
   local status = follow_child(ctx, job, jobs)
-  erase_progress(ctx)
-  copy_file_to(job.files.err, ctx.err)
+  copy_err_to(ctx, job.files.err)
   if ctx.reject then copy_file_to(job.files.reject, ctx.reject) end
   local stats = load_stats(job.files.stats)
   if not stats then
+    erase_progress(ctx)
     ctx.err:write("bhclaim: a --jobs child failed (exit status " .. tostring(status) .. ")\n")
     ctx.unreadable = true
   else

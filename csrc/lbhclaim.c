@@ -2391,6 +2391,7 @@ int luaopen_bhclaim_core(lua_State *L) {
     bhc_setfuncs(L, core_functions, 1);
     bhl_open_remit(L);
     bhl_open_rules(L);
+    bhl_open_key_set(L);
     bhl_open_credential(L);
     bhl_open_eligibility(L);
     bhl_open_profile(L);

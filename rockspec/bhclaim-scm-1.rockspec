@@ -45,6 +45,7 @@ build = {
             "csrc/lua/remit.c",
             "csrc/lua/credential.c",
             "csrc/lua/rules.c",
+            "csrc/lua/key_set.c",
             "csrc/lua/eligibility.c",
             "csrc/lua/process.c",
             "csrc/lua/stream.c",

@@ -37,11 +37,23 @@ void bhl_push_claim_keys(lua_State *L, const bh_claim *claim);
 ** eligibility and 276/277 claim status (eligibility.c). */
 void bhl_open_eligibility(lua_State *L);
 
+/* core.key_set: keys and claim labels held outside the Lua heap, for the
+** rules across claims (key_set.c). */
+void bhl_open_key_set(lua_State *L);
+
 /* A key set of core.key_set at idx: stores value under key and returns 0,
 ** or returns 1 with *old the value the key already had (kept). Raises on
 ** out of memory. */
 int bhl_key_set_put(lua_State *L, int idx, const char *key, size_t len, lua_Number value,
                     lua_Number *old);
+
+/* Names claim number n (1 or more) of the key set at idx: its label, len
+** bytes, is copied. Raises on out of memory. */
+void bhl_key_set_label(lua_State *L, int idx, lua_Integer n, const char *label, size_t len);
+
+/* The label of claim number n of the key set at idx, or NULL when it has
+** none; valid until the set is next changed. */
+const char *bhl_key_set_label_of(lua_State *L, int idx, lua_Integer n);
 
 /* Fills *o from the envelope table at idx, as core.x12_write reads it
 ** (lbhclaim.c); defaults from bh_x12_options_default. */

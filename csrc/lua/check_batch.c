@@ -46,7 +46,7 @@ typedef struct run {
     bh_date today;
     bh_ncci *ncci;
     const char *source;
-    int by_kind, seen, labels, rules;
+    int by_kind, seen, rules;
     int limited[BH_PAYER_OTHER + 1];            /* per kind: {code = true}, 0: none */
     const bh_profile *profile[BH_PAYER_OTHER + 1]; /* per kind, from by_kind */
     lua_Number tracker_n;
@@ -157,7 +157,8 @@ static int frequency_limited(lua_State *L, const run *r, const bh_claim *c) {
 ** bhclaim.batch's tracker (core.duplicate_finding). */
 static void push_duplicate(lua_State *L, const char *first_label, int first_line, int i) {
     lua_pushfstring(L, "The same patient, code, modifiers and date of service as claim %s "
-                    "(line %d), an original claim of this batch.", first_label, first_line);
+                    "(line %d), an original claim of this batch.",
+                    first_label ? first_label : "(claim without id)", first_line);
     lua_pushfstring(L, "lines[%d]", i);
 }
 
@@ -169,8 +170,8 @@ static int track_duplicates(lua_State *L, batch *b, run *r, const bh_claim *c,
     char key[512];
     int i, n = 0;
     lua_Number number = ++r->tracker_n;
-    lua_pushstring(L, c->id ? c->id : "(claim without id)");
-    lua_rawseti(L, r->labels, (int)number);
+    const char *label = c->id ? c->id : "(claim without id)";
+    bhl_key_set_label(L, r->seen, (lua_Integer)number, label, strlen(label));
     if (c->frequency != NULL && strcmp(c->frequency, "1") != 0) return 0;
     memcpy(key, patient, plen);
     for (i = 0; i < c->n_lines; i++) {
@@ -180,10 +181,9 @@ static int track_duplicates(lua_State *L, batch *b, run *r, const bh_claim *c,
                                           &first))
             continue;
         if (floor(first / 64) == number) continue;  /* lines of one claim */
-        luaL_checkstack(L, 3, "claim.duplicate");
-        lua_rawgeti(L, r->labels, (int)floor(first / 64));
-        push_duplicate(L, lua_tostring(L, -1), (int)fmod(first, 64), i + 1);
-        lua_remove(L, -3);   /* the label: the message holds it */
+        luaL_checkstack(L, 2, "claim.duplicate");
+        push_duplicate(L, bhl_key_set_label_of(L, r->seen, (lua_Integer)floor(first / 64)),
+                       (int)fmod(first, 64), i + 1);
         b->extra[n].rule = "claim.duplicate";
         b->extra[n].severity = BH_SEV_ERROR;
         b->extra[n].path = lua_tostring(L, -1);
@@ -401,7 +401,6 @@ static void open_run(lua_State *L, run *r, int opts, int stats) {
     tracker = table_field(L, opts, "tracker", 0);
     lua_getfield(L, tracker, "seen");
     r->seen = lua_gettop(L);
-    r->labels = table_field(L, tracker, "labels", 0);
     lua_getfield(L, tracker, "n");
     r->tracker_n = lua_tonumber(L, -1);
     lua_pop(L, 1);

@@ -56,10 +56,10 @@ tracker_mt.__index = tracker_mt
 --   where code.frequency limits come from (default: none)
 -- @tparam[opt] table disabled rule ids turned off ({ [id] = reason })
 function M.tracker(profile_for, disabled)
-  -- seen: full line key -> claim number * 64 + line, in a set the core
-  -- keeps outside the Lua heap (a batch holds one key per line); labels:
-  -- claim number -> label.
-  return setmetatable({ seen = core.key_set(), labels = {}, n = 0, lines = {}, limits = {},
+  -- seen: full line key -> claim number * 64 + line, and claim number ->
+  -- label, in a set the core keeps outside the Lua heap (a batch holds one
+  -- key per line).
+  return setmetatable({ seen = core.key_set(), n = 0, lines = {}, limits = {},
     profile_for = profile_for, disabled = disabled or {} }, tracker_mt)
 end
 
@@ -86,7 +86,7 @@ function tracker_mt:duplicates(report, s, n)
       -- the lines of one claim are not duplicates of each other
       if first ~= nil and math.floor(first / 64) ~= n then
         -- the finding's wording is the core's, as the command line's batch path writes it
-        add_finding(self, report, core.duplicate_finding(self.labels[math.floor(first / 64)],
+        add_finding(self, report, core.duplicate_finding(seen:label_of(math.floor(first / 64)),
           first % 64, i))
       end
     end
@@ -165,7 +165,7 @@ function tracker_mt:add(report, label)
   if type(s) ~= "table" or not s.patient_key then return report end
   label = label or report.claim_id or "(claim without id)"
   self.n = self.n + 1
-  self.labels[self.n] = label
+  self.seen:label(self.n, label)
   self:duplicates(report, s, self.n)
   self:frequency(report, s, label)
   return report

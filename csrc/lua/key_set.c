@@ -1,0 +1,240 @@
+/*
+** key_set.c (binding): a set of keys held outside the Lua heap, for the
+** rules across claims (lua/bhclaim/batch.lua's tracker and the check
+** command's batch path, check_batch.c). A batch holds one key per service
+** line; as a Lua table of strings that many keys would be traversed by every
+** garbage-collection cycle while the batch is checked.
+**
+** Layout, for a batch of a few hundred thousand lines: keys and labels are
+** appended to one byte arena; entries (hash, key offset and length, value)
+** are dense, in insertion order; the open-addressing table holds only
+** 32-bit entry numbers, so growing it rehashes from the dense hashes without
+** touching a key.
+** SPDX-License-Identifier: MIT
+*/
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "areas.h"
+
+#define KEYSET_MT "bhclaim.KeySet"
+
+/* The most entries (and labels) one set holds: slot numbers are 32-bit. */
+#define KEYSET_MAX 0x3fffffffu
+
+typedef struct keyset_entry {
+    uint64_t hash;
+    size_t key;             /* offset of the key in bytes */
+    size_t len;
+    lua_Number value;
+} keyset_entry;
+
+typedef struct keyset {
+    uint32_t *slots;        /* entry number + 1; 0: empty */
+    size_t cap;             /* a power of two, or 0 */
+    keyset_entry *entries;
+    size_t count, entries_cap;
+    char *bytes;            /* keys, and labels each ended by '\0' */
+    size_t bytes_len, bytes_cap;
+    size_t *labels;         /* label n at bytes + labels[n - 1]; SIZE_MAX: none */
+    size_t n_labels, labels_cap;
+} keyset;
+
+/* A 64-bit hash of a key eight bytes at a time (keys are some 60-100
+** bytes: a byte-at-a-time hash showed in profiles). */
+static uint64_t key_hash(const char *s, size_t n) {
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ (uint64_t)n;
+    while (n >= 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 32;
+        s += 8;
+        n -= 8;
+    }
+    if (n > 0) {
+        uint64_t w = 0;
+        memcpy(&w, s, n);
+        h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+    }
+    h ^= h >> 29;
+    return h;
+}
+
+/* Grows *data (of *cap items of size `size`) to hold at least `need`. */
+static int grow(void **data, size_t *cap, size_t need, size_t size, size_t first) {
+    size_t n = *cap ? *cap : first;
+    void *p;
+    if (need <= *cap) return 1;
+    while (n < need) n *= 2;
+    p = realloc(*data, n * size);
+    if (p == NULL) return 0;
+    *data = p;
+    *cap = n;
+    return 1;
+}
+
+/* The slot of `key`: the one holding it, or the empty one it would go to. */
+static uint32_t *find_slot(const keyset *k, const char *key, size_t len, uint64_t h) {
+    size_t i = (size_t)h & (k->cap - 1);
+    for (;;) {
+        uint32_t at = k->slots[i];
+        const keyset_entry *e;
+        if (at == 0) return &k->slots[i];
+        e = &k->entries[at - 1];
+        if (e->hash == h && e->len == len && memcmp(k->bytes + e->key, key, len) == 0)
+            return &k->slots[i];
+        i = (i + 1) & (k->cap - 1);
+    }
+}
+
+/* Doubles the slot table (load kept at most one half). */
+static int rehash(keyset *k) {
+    size_t cap = k->cap ? k->cap * 2 : 4096, i;
+    uint32_t *slots = calloc(cap, sizeof *slots);
+    if (slots == NULL) return 0;
+    free(k->slots);
+    k->slots = slots;
+    k->cap = cap;
+    for (i = 0; i < k->count; i++) {
+        size_t j = (size_t)k->entries[i].hash & (cap - 1);
+        while (slots[j] != 0) j = (j + 1) & (cap - 1);
+        slots[j] = (uint32_t)(i + 1);
+    }
+    return 1;
+}
+
+/* Appends len bytes (and a '\0' when `ended`) to the arena; its offset, or
+** SIZE_MAX when memory runs out. */
+static size_t arena_add(keyset *k, const char *s, size_t len, int ended) {
+    size_t at = k->bytes_len;
+    if (len > SIZE_MAX / 2 - at - 1 ||
+        !grow((void **)&k->bytes, &k->bytes_cap, at + len + 1, 1, 65536))
+        return SIZE_MAX;
+    memcpy(k->bytes + at, s, len);
+    if (ended) k->bytes[at + len] = '\0';
+    k->bytes_len = at + len + (ended != 0);
+    return at;
+}
+
+static keyset *check_set(lua_State *L, int idx) {
+    return luaL_checkudata(L, idx, KEYSET_MT);
+}
+
+int bhl_key_set_put(lua_State *L, int idx, const char *key, size_t len, lua_Number value,
+                    lua_Number *old) {
+    keyset *k = check_set(L, idx);
+    uint64_t h = key_hash(key, len);
+    uint32_t *slot;
+    keyset_entry *e;
+    if (k->count >= KEYSET_MAX) return luaL_error(L, "bhclaim: too many keys in one batch");
+    if ((k->count + 1) * 2 > k->cap && !rehash(k)) return luaL_error(L, "bhclaim: out of memory");
+    slot = find_slot(k, key, len, h);
+    if (*slot != 0) {
+        *old = k->entries[*slot - 1].value;
+        return 1;
+    }
+    if (!grow((void **)&k->entries, &k->entries_cap, k->count + 1, sizeof *k->entries, 1024))
+        return luaL_error(L, "bhclaim: out of memory");
+    e = &k->entries[k->count];
+    e->key = arena_add(k, key, len, 0);
+    if (e->key == SIZE_MAX) return luaL_error(L, "bhclaim: out of memory");
+    e->hash = h;
+    e->len = len;
+    e->value = value;
+    *slot = (uint32_t)++k->count;
+    return 0;
+}
+
+void bhl_key_set_label(lua_State *L, int idx, lua_Integer n, const char *label, size_t len) {
+    keyset *k = check_set(L, idx);
+    size_t at;
+    if (n < 1 || (lua_Number)n > (lua_Number)KEYSET_MAX)
+        luaL_error(L, "bhclaim: label number %d out of range", (int)n);
+    if (!grow((void **)&k->labels, &k->labels_cap, (size_t)n, sizeof *k->labels, 1024))
+        luaL_error(L, "bhclaim: out of memory");
+    while (k->n_labels < (size_t)n) k->labels[k->n_labels++] = SIZE_MAX;
+    at = arena_add(k, label, len, 1);
+    if (at == SIZE_MAX) luaL_error(L, "bhclaim: out of memory");
+    k->labels[n - 1] = at;
+}
+
+const char *bhl_key_set_label_of(lua_State *L, int idx, lua_Integer n) {
+    keyset *k = check_set(L, idx);
+    if (n < 1 || (size_t)n > k->n_labels || k->labels[n - 1] == SIZE_MAX) return NULL;
+    return k->bytes + k->labels[n - 1];
+}
+
+static int keyset_gc(lua_State *L) {
+    keyset *k = check_set(L, 1);
+    free(k->slots);
+    free(k->entries);
+    free(k->bytes);
+    free(k->labels);
+    memset(k, 0, sizeof *k);
+    return 0;
+}
+
+/* set:put(key, value) -> the value the key already had (and keeps), or nil
+** after storing value. */
+static int keyset_put(lua_State *L) {
+    size_t len;
+    const char *key = luaL_checklstring(L, 2, &len);
+    lua_Number value = luaL_checknumber(L, 3), old;
+    if (bhl_key_set_put(L, 1, key, len, value, &old)) lua_pushnumber(L, old);
+    else lua_pushnil(L);
+    return 1;
+}
+
+/* set:label(n, label): names claim number n. */
+static int keyset_label(lua_State *L) {
+    size_t len;
+    lua_Integer n = luaL_checkinteger(L, 2);
+    const char *label = luaL_checklstring(L, 3, &len);
+    bhl_key_set_label(L, 1, n, label, len);
+    return 0;
+}
+
+/* set:label_of(n) -> the label of claim number n, or nil. */
+static int keyset_label_of(lua_State *L) {
+    const char *label = bhl_key_set_label_of(L, 1, luaL_checkinteger(L, 2));
+    if (label == NULL) lua_pushnil(L);
+    else lua_pushstring(L, label);
+    return 1;
+}
+
+static const luaL_Reg keyset_methods[] = {
+    {"put", keyset_put},
+    {"label", keyset_label},
+    {"label_of", keyset_label_of},
+    {NULL, NULL}
+};
+
+/***
+A set of strings held outside the Lua heap, each with a number, and the
+labels of the claims those numbers name: set:put(key, value) returns the
+number stored earlier for the key, or nil after storing this one;
+set:label(n, label) names claim n; set:label_of(n) gives that name (nil
+when none). For the rules across claims (bhclaim.batch).
+@function key_set
+@treturn userdata
+*/
+static int l_key_set(lua_State *L) {
+    keyset *k = lua_newuserdata(L, sizeof *k);
+    memset(k, 0, sizeof *k);
+    if (luaL_newmetatable(L, KEYSET_MT)) {
+        lua_pushcfunction(L, keyset_gc);
+        lua_setfield(L, -2, "__gc");
+        lua_newtable(L);
+        bhc_setfuncs(L, keyset_methods, 0);
+        lua_setfield(L, -2, "__index");
+    }
+    lua_setmetatable(L, -2);
+    return 1;
+}
+
+void bhl_open_key_set(lua_State *L) {
+    lua_pushcfunction(L, l_key_set);
+    lua_setfield(L, -2, "key_set");
+}

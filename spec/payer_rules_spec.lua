@@ -423,8 +423,29 @@ describe("core.key_set", function()
 
   it("grows past its first size and keeps every key", function()
     local set = core.key_set()
-    for i = 1, 5000 do assert.is_nil(set:put("k" .. i, i)) end
-    for i = 1, 5000, 499 do assert.equal(i, set:put("k" .. i, 0)) end
+    -- keys of every length around the hash's 8-byte words, some sharing prefixes
+    local function key(i) return string.rep("x", i % 19) .. "k" .. i end
+    for i = 1, 30000 do assert.is_nil(set:put(key(i), i)) end
+    for i = 1, 30000 do assert.equal(i, set:put(key(i), 0)) end
+    assert.is_nil(set:put("", 5))
+    assert.equal(5, set:put("", 6))
+  end)
+
+  it("names claims by number, apart from the keys", function()
+    local set = core.key_set()
+    assert.is_nil(set:label_of(1))
+    for n = 1, 3000 do set:label(n, "CLM-" .. n) end
+    set:label(3002, "after a gap")
+    assert.is_nil(set:put("CLM-1", 1))      -- a key equal to a label is still new
+    assert.equal("CLM-1", set:label_of(1))
+    assert.equal("CLM-2999", set:label_of(2999))
+    assert.is_nil(set:label_of(3001))
+    assert.equal("after a gap", set:label_of(3002))
+    assert.is_nil(set:label_of(0))
+    assert.is_nil(set:label_of(4000))
+    set:label(2, "renamed")
+    assert.equal("renamed", set:label_of(2))
+    assert.has_error(function() set:label(0, "x") end)
   end)
 
   it("raises on misuse", function()

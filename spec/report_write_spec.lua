@@ -151,6 +151,55 @@ describe("check's batch path", function()
     end
   end)
 
+  it("writes what the Lua path writes across read chunks, long lines and handed lines", function()
+    -- 64 KiB reads (batch:file_lines) end inside records, sessions and bad
+    -- lines; one record is longer than a read and one has white space
+    -- inside it longer than two.
+    local many = {}
+    for i = 1, 120 do
+      for _, r in ipairs(list) do many[#many + 1] = r end
+      if i % 40 == 0 then
+        many[#many + 1] = list[1]:gsub("^{", "{" .. string.rep(" ", 150000), 1)
+      end
+    end
+    local big = tmpfile(table.concat(many, "\n"))   -- no "\n" after the last line
+    for _, fmt in ipairs({ "json", "csv" }) do
+      local out_c, err_c, status_c, stats_c = run(big, fmt, false)
+      local out_l, err_l, status_l, stats_l = run(big, fmt, true)
+      assert.equal(out_l, out_c)
+      assert.equal(err_l, err_c)
+      assert.equal(status_l, status_c)
+      assert.same(stats_l, stats_c)
+      assert.truthy(stats_c.claims > 2000, stats_c.claims)
+    end
+  end)
+
+  it("file_lines reads an open file and says when reading fails", function()
+    local core = require("bhclaim.core")
+    local b = core.check_batch()
+    local opts = { format = "json", today = TODAY, by_kind = {},
+      tracker = require("bhclaim.batch").tracker() }
+    local stats = { claims = 0, clean = 0, with_errors = 0, with_warnings = 0, rules = {} }
+    local f = assert(io.open(ndjson, "rb"))
+    local out, got, line, records, handed, at_end = b:file_lines(f, 65536, 1, opts, stats)
+    assert.truthy(out:find('"claim_id":', 1, true))
+    assert.equal(#support.read_file(ndjson), got)
+    assert.truthy(records >= 1 and line > 1)
+    assert.is_string(handed)
+    assert.is_false(at_end)
+    f:close()
+    assert.has_error(function() b:file_lines(f, 10, 1, opts, stats) end)
+    assert.has_error(function() b:file_lines({}, 10, 1, opts, stats) end)
+    local dir = io.open(".", "rb")
+    if dir then   -- a directory opens for reading on Linux; reading it fails
+      b:take_input()
+      local nothing, message = b:file_lines(dir, 10, 1, opts, stats)
+      assert.is_nil(nothing)
+      assert.matches("directory", message)
+      dir:close()
+    end
+  end)
+
   it("refuses a bad format or options table", function()
     local core = require("bhclaim.core")
     local b = core.check_batch()

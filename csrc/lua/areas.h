@@ -41,19 +41,24 @@ void bhl_open_eligibility(lua_State *L);
 ** rules across claims (key_set.c). */
 void bhl_open_key_set(lua_State *L);
 
-/* A key set of core.key_set at idx: stores value under key and returns 0,
-** or returns 1 with *old the value the key already had (kept). Raises on
-** out of memory. */
-int bhl_key_set_put(lua_State *L, int idx, const char *key, size_t len, lua_Number value,
-                    lua_Number *old);
+typedef struct bhl_key_set bhl_key_set;
 
-/* Names claim number n (1 or more) of the key set at idx: its label, len
-** bytes, is copied. Raises on out of memory. */
-void bhl_key_set_label(lua_State *L, int idx, lua_Integer n, const char *label, size_t len);
+/* The key set (core.key_set) at idx; raises when it is not one. */
+bhl_key_set *bhl_key_set_check(lua_State *L, int idx);
 
-/* The label of claim number n of the key set at idx, or NULL when it has
-** none; valid until the set is next changed. */
-const char *bhl_key_set_label_of(lua_State *L, int idx, lua_Integer n);
+/* Stores value under key in k and returns 0, or returns 1 with *old the
+** value the key already had (kept). Raises on out of memory. */
+int bhl_key_set_put(lua_State *L, bhl_key_set *k, const char *key, size_t len,
+                    lua_Number value, lua_Number *old);
+
+/* Names claim number n (1 or more) of k: its label, len bytes, is copied.
+** Raises on out of memory. */
+void bhl_key_set_label(lua_State *L, bhl_key_set *k, lua_Integer n, const char *label,
+                       size_t len);
+
+/* The label of claim number n of k, or NULL when it has none; valid until
+** k is next changed. */
+const char *bhl_key_set_label_of(const bhl_key_set *k, lua_Integer n);
 
 /* Fills *o from the envelope table at idx, as core.x12_write reads it
 ** (lbhclaim.c); defaults from bh_x12_options_default. */

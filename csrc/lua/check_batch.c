@@ -14,7 +14,12 @@
 ** Stopping keeps the order of output and summary exactly the Lua path's.
 ** SPDX-License-Identifier: MIT
 */
+/* memmem: glibc declares it only for _GNU_SOURCE; the BSDs, macOS and musl
+** by default. */
+#define _GNU_SOURCE 1
+#include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,7 +39,9 @@ typedef struct batch {
     bh_buffer out;              /* report lines of the current call */
     const bh_finding **order;   /* findings in print order */
     bh_finding *extra;          /* claim.duplicate findings of one claim */
-    unsigned char shift[256];   /* for has_session_key */
+    char *in;                   /* batch:file_lines's input not yet done */
+    size_t in_len, in_cap;
+    size_t in_scanned;          /* in[0..in_scanned) holds no line break */
 } batch;
 
 /* none: audit, which prints only the summary */
@@ -46,7 +53,8 @@ typedef struct run {
     bh_date today;
     bh_ncci *ncci;
     const char *source;
-    int by_kind, seen, rules;
+    int by_kind, rules;
+    bhl_key_set *seen;          /* the tracker's, kept alive by opts */
     int limited[BH_PAYER_OTHER + 1];            /* per kind: {code = true}, 0: none */
     const bh_profile *profile[BH_PAYER_OTHER + 1]; /* per kind, from by_kind */
     lua_Number tracker_n;
@@ -59,6 +67,9 @@ static int batch_gc(lua_State *L) {
     bh_claim_free(b->claim);
     bh_report_free(b->report);
     bh_buffer_free(&b->out);
+    free(b->in);
+    b->in = NULL;
+    b->in_len = b->in_cap = b->in_scanned = 0;
     free(b->order);
     free(b->extra);
     b->claim = NULL;
@@ -105,24 +116,11 @@ static int object_line(const char *p, size_t n) {
 static const char SESSION_KEY[] = "\"participants\"";
 #define SESSION_KEY_LEN (sizeof SESSION_KEY - 1)
 
-/* Horspool's shift table for SESSION_KEY: a JSON line has a quote every
-** few bytes, so looking for the first byte and comparing is slow. */
-static void session_shifts(unsigned char shift[256]) {
-    size_t i;
-    for (i = 0; i < 256; i++) shift[i] = (unsigned char)SESSION_KEY_LEN;
-    for (i = 0; i + 1 < SESSION_KEY_LEN; i++)
-        shift[(unsigned char)SESSION_KEY[i]] = (unsigned char)(SESSION_KEY_LEN - 1 - i);
-}
-
-/* 1 when the line holds "participants" (with its quotes) anywhere. */
-static int has_session_key(const unsigned char shift[256], const char *p, size_t n) {
-    size_t at = 0;
-    while (n >= SESSION_KEY_LEN && at <= n - SESSION_KEY_LEN) {
-        unsigned char last = (unsigned char)p[at + SESSION_KEY_LEN - 1];
-        if (last == '"' && memcmp(p + at, SESSION_KEY, SESSION_KEY_LEN) == 0) return 1;
-        at += shift[last];
-    }
-    return 0;
+/* 1 when the line holds "participants" (with its quotes) anywhere. The C
+** library's memmem: over the bench's 100,000 lines a search by hand
+** (Horspool's) took 0.23 s, memmem 0.04 s. */
+static int has_session_key(const char *p, size_t n) {
+    return memmem(p, n, SESSION_KEY, SESSION_KEY_LEN) != NULL;
 }
 
 static int kind_of(const bh_claim *c) {
@@ -182,7 +180,7 @@ static int track_duplicates(lua_State *L, batch *b, run *r, const bh_claim *c,
             continue;
         if (floor(first / 64) == number) continue;  /* lines of one claim */
         luaL_checkstack(L, 2, "claim.duplicate");
-        push_duplicate(L, bhl_key_set_label_of(L, r->seen, (lua_Integer)floor(first / 64)),
+        push_duplicate(L, bhl_key_set_label_of(r->seen, (lua_Integer)floor(first / 64)),
                        (int)fmod(first, 64), i + 1);
         b->extra[n].rule = "claim.duplicate";
         b->extra[n].severity = BH_SEV_ERROR;
@@ -334,7 +332,7 @@ static int check_claim(lua_State *L, batch *b, run *r, const bh_claim *c, long l
 static int check_record(lua_State *L, batch *b, run *r, const char *p, size_t len, long line) {
     bh_error err;
     bh_status st;
-    if (!object_line(p, len) || has_session_key(b->shift, p, len)) return 0;
+    if (!object_line(p, len) || has_session_key(p, len)) return 0;
     bh_report_reset(b->report);
     st = bh_claim_parse_json(b->claim, p, len, b->report, &err);
     if (st == BH_ERR_SYNTAX || st == BH_ERR_LIMIT) return 0;
@@ -400,7 +398,8 @@ static void open_run(lua_State *L, run *r, int opts, int stats) {
     }
     tracker = table_field(L, opts, "tracker", 0);
     lua_getfield(L, tracker, "seen");
-    r->seen = lua_gettop(L);
+    r->seen = bhl_key_set_check(L, -1);
+    lua_pop(L, 1);
     lua_getfield(L, tracker, "n");
     r->tracker_n = lua_tonumber(L, -1);
     lua_pop(L, 1);
@@ -438,33 +437,179 @@ check does, until the text ends or a record needs the Lua path.
 @treturn integer records done here
 @treturn boolean true when the line at pos is for the Lua path
 */
+/* Checks the lines of text[*pos..len) (the last one only when final, else
+** only lines ended by "\n"), advancing *pos and *line past each. Returns 1
+** when it stops at a line for the Lua path (*pos at its start). */
+static int run_lines(lua_State *L, batch *b, run *r, const char *text, size_t len,
+                     size_t *pos, long *line, int final) {
+    while (*pos < len) {
+        const char *p = text + *pos, *nl = memchr(p, '\n', len - *pos);
+        size_t n = nl ? (size_t)(nl - p) : len - *pos;
+        if (nl == NULL && !final) break;   /* the rest of the line is still to come */
+        if (!blank(p, n) && !check_record(L, b, r, p, n, *line)) return 1;
+        *pos += n + (nl != NULL);
+        (*line)++;
+    }
+    return 0;
+}
+
 static int batch_lines(lua_State *L) {
     batch *b = check_batch(L);
     size_t len;
     const char *text = luaL_checklstring(L, 2, &len);
     size_t pos = (size_t)luaL_checkinteger(L, 3) - 1;
     long line = (long)luaL_checkinteger(L, 4);
-    int handed = 0, final = lua_toboolean(L, 7);
+    int handed, final = lua_toboolean(L, 7);
     run r;
     if (pos > len) luaL_argerror(L, 3, "beyond the text");
     open_run(L, &r, 5, 6);
-    while (pos < len) {
-        const char *p = text + pos, *nl = memchr(p, '\n', len - pos);
-        size_t n = nl ? (size_t)(nl - p) : len - pos;
-        if (nl == NULL && !final) break;   /* the rest of the line is still to come */
-        if (!blank(p, n) && !check_record(L, b, &r, p, n, line)) {
-            handed = 1;
-            break;
-        }
-        pos += n + (nl != NULL);
-        line++;
-    }
+    handed = run_lines(L, b, &r, text, len, &pos, &line, final);
     close_run(L, b, &r, 5, 6);
     lua_pushinteger(L, (lua_Integer)pos + 1);
     lua_pushinteger(L, line);
     lua_pushinteger(L, r.records);
     lua_pushboolean(L, handed);
     return 5;
+}
+
+/* The FILE of an open Lua file at idx. Lua 5.2 on marks a closed file by
+** its luaL_Stream's closef; Lua 5.1 (FILE **) and LuaJIT (whose handle
+** starts with its FILE *) by a NULL FILE. */
+static FILE *file_arg(lua_State *L, int idx) {
+#if LUA_VERSION_NUM >= 502
+    luaL_Stream *s = luaL_checkudata(L, idx, LUA_FILEHANDLE);
+    if (s->closef == NULL || s->f == NULL) luaL_argerror(L, idx, "a closed file");
+    return s->f;
+#else
+    FILE **f = luaL_checkudata(L, idx, "FILE*");   /* lualib.h's LUA_FILEHANDLE */
+    if (*f == NULL) luaL_argerror(L, idx, "a closed file");
+    return *f;
+#endif
+}
+
+/* Makes room for `more` bytes after the held input. */
+static void input_reserve(lua_State *L, batch *b, size_t more) {
+    size_t cap = b->in_cap ? b->in_cap : 65536;
+    char *p;
+    if (b->in_len + more <= b->in_cap) return;
+    while (cap < b->in_len + more) {
+        if (cap > (size_t)-1 / 4) luaL_error(L, "bhclaim: out of memory");
+        cap *= 2;
+    }
+    p = realloc(b->in, cap);
+    if (p == NULL) luaL_error(L, "bhclaim: out of memory");
+    b->in = p;
+    b->in_cap = cap;
+}
+
+/* Reads up to `want` bytes of f after the held input; the count read, or
+** -1 on a read error (errno kept). */
+static long read_more(lua_State *L, batch *b, FILE *f, size_t want) {
+    size_t got;
+    input_reserve(L, b, want);
+    errno = 0;
+    got = fread(b->in + b->in_len, 1, want, f);
+    b->in_len += got;
+    if (got == 0 && ferror(f)) return -1;
+    return (long)got;
+}
+
+/* Drops the first `done` held bytes (lines checked or handed to Lua). */
+static void input_drop(batch *b, size_t done) {
+    if (done == 0) return;
+    memmove(b->in, b->in + done, b->in_len - done);
+    b->in_len -= done;
+    b->in_scanned = b->in_scanned > done ? b->in_scanned - done : 0;
+}
+
+/***
+Reads more of an open file into the batch's input and checks the whole
+lines it holds, as batch:lines does, without a Lua string in between. It
+reads only when no whole line is held, so a line handed to the Lua path is
+followed by the held lines after it.
+@function batch:file_lines
+@tparam file fh a Lua file open for reading, at the byte after the held input
+@tparam integer want bytes to read at most (0: read nothing)
+@tparam integer line the line number of the first held line
+@tparam table opts as for batch:lines
+@tparam table stats as for batch:lines
+@treturn string the report lines, or nil and an error message when reading fails
+@treturn integer bytes read
+@treturn integer the line number of the first line not done
+@treturn integer records done here
+@treturn string|nil the line for the Lua path (taken out of the input), or nil
+@treturn boolean true when a read found the end of the file
+*/
+static int batch_file_lines(lua_State *L) {
+    batch *b = check_batch(L);
+    FILE *f = file_arg(L, 2);
+    lua_Integer want = luaL_checkinteger(L, 3);
+    long line = (long)luaL_checkinteger(L, 4), got = 0;
+    size_t pos = 0;
+    int handed, at_end = 0;
+    run r;
+    luaL_argcheck(L, want >= 0 && want <= 1 << 24, 3, "0 to 16 MiB");
+    if (want > 0 && (b->in_scanned == b->in_len ||
+                     memchr(b->in + b->in_scanned, '\n', b->in_len - b->in_scanned) == NULL)) {
+        b->in_scanned = b->in_len;
+        got = read_more(L, b, f, (size_t)want);
+        if (got < 0) {
+            int e = errno;
+            clearerr(f);
+            lua_pushnil(L);
+            lua_pushstring(L, e ? strerror(e) : "read error");
+            return 2;
+        }
+        at_end = got == 0;
+    }
+    open_run(L, &r, 5, 6);
+    handed = run_lines(L, b, &r, b->in, b->in_len, &pos, &line, 0);
+    close_run(L, b, &r, 5, 6);
+    lua_pushinteger(L, got);
+    lua_pushinteger(L, line);
+    lua_pushinteger(L, r.records);
+    if (handed) {
+        const char *nl = memchr(b->in + pos, '\n', b->in_len - pos);
+        size_t n = (size_t)(nl - (b->in + pos));   /* whole lines only: nl is there */
+        lua_pushlstring(L, b->in + pos, n);
+        pos += n + 1;
+    } else {
+        lua_pushnil(L);
+        b->in_scanned = b->in_len;   /* what is left holds no line break */
+    }
+    input_drop(b, pos);
+    lua_pushboolean(L, at_end);
+    return 6;
+}
+
+/***
+Puts text before the batch's held input (batch:file_lines reads after it).
+@function batch:hold
+@tparam string text
+*/
+static int batch_hold(lua_State *L) {
+    batch *b = check_batch(L);
+    size_t len;
+    const char *text = luaL_checklstring(L, 2, &len);
+    if (len == 0) return 0;
+    input_reserve(L, b, len);
+    memmove(b->in + len, b->in, b->in_len);
+    memcpy(b->in, text, len);
+    b->in_len += len;
+    b->in_scanned = 0;
+    return 0;
+}
+
+/***
+Takes the batch's held input out: the last, unfinished line.
+@function batch:take_input
+@treturn string
+*/
+static int batch_take_input(lua_State *L) {
+    batch *b = check_batch(L);
+    lua_pushlstring(L, b->in ? b->in : "", b->in_len);
+    b->in_len = b->in_scanned = 0;
+    return 1;
 }
 
 /***
@@ -567,6 +712,9 @@ static int batch_x12(lua_State *L) {
 
 static const luaL_Reg batch_methods[] = {
     {"lines", batch_lines},
+    {"file_lines", batch_file_lines},
+    {"hold", batch_hold},
+    {"take_input", batch_take_input},
     {"texts", batch_texts},
     {"x12", batch_x12},
     {NULL, NULL}
@@ -591,7 +739,6 @@ static int l_check_batch(lua_State *L) {
     b->claim = bh_claim_new();
     b->report = bh_report_new();
     b->extra = malloc(BH_MAX_LINES * sizeof *b->extra);
-    session_shifts(b->shift);
     if (b->claim == NULL || b->report == NULL || b->extra == NULL)
         return luaL_error(L, "bhclaim: out of memory");
     return 1;

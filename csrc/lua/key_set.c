@@ -7,9 +7,9 @@
 **
 ** Layout, for a batch of a few hundred thousand lines: keys and labels are
 ** appended to one byte arena; entries (hash, key offset and length, value)
-** are dense, in insertion order; the open-addressing table holds only
-** 32-bit entry numbers, so growing it rehashes from the dense hashes without
-** touching a key.
+** are dense, in insertion order; the open-addressing table holds, per
+** slot, the entry number and the high half of its hash, so a probe past
+** another key reads no entry and growing rehashes without touching a key.
 ** SPDX-License-Identifier: MIT
 */
 #include <stdint.h>
@@ -30,8 +30,8 @@ typedef struct keyset_entry {
     lua_Number value;
 } keyset_entry;
 
-typedef struct keyset {
-    uint32_t *slots;        /* entry number + 1; 0: empty */
+struct bhl_key_set {
+    uint64_t *slots;        /* hash's high 32 bits << 32 | entry number + 1; 0: empty */
     size_t cap;             /* a power of two, or 0 */
     keyset_entry *entries;
     size_t count, entries_cap;
@@ -39,7 +39,9 @@ typedef struct keyset {
     size_t bytes_len, bytes_cap;
     size_t *labels;         /* label n at bytes + labels[n - 1]; SIZE_MAX: none */
     size_t n_labels, labels_cap;
-} keyset;
+};
+
+typedef bhl_key_set keyset;
 
 /* A 64-bit hash of a key eight bytes at a time (keys are some 60-100
 ** bytes: a byte-at-a-time hash showed in profiles). */
@@ -75,16 +77,19 @@ static int grow(void **data, size_t *cap, size_t need, size_t size, size_t first
     return 1;
 }
 
+#define SLOT_TAG(h) ((h) & 0xffffffff00000000ULL)
+
 /* The slot of `key`: the one holding it, or the empty one it would go to. */
-static uint32_t *find_slot(const keyset *k, const char *key, size_t len, uint64_t h) {
+static uint64_t *find_slot(const keyset *k, const char *key, size_t len, uint64_t h) {
     size_t i = (size_t)h & (k->cap - 1);
     for (;;) {
-        uint32_t at = k->slots[i];
-        const keyset_entry *e;
-        if (at == 0) return &k->slots[i];
-        e = &k->entries[at - 1];
-        if (e->hash == h && e->len == len && memcmp(k->bytes + e->key, key, len) == 0)
-            return &k->slots[i];
+        uint64_t slot = k->slots[i];
+        if (slot == 0) return &k->slots[i];
+        if (SLOT_TAG(slot) == SLOT_TAG(h)) {
+            const keyset_entry *e = &k->entries[(slot & 0xffffffffu) - 1];
+            if (e->hash == h && e->len == len && memcmp(k->bytes + e->key, key, len) == 0)
+                return &k->slots[i];
+        }
         i = (i + 1) & (k->cap - 1);
     }
 }
@@ -92,7 +97,7 @@ static uint32_t *find_slot(const keyset *k, const char *key, size_t len, uint64_
 /* Doubles the slot table (load kept at most one half). */
 static int rehash(keyset *k) {
     size_t cap = k->cap ? k->cap * 2 : 4096, i;
-    uint32_t *slots = calloc(cap, sizeof *slots);
+    uint64_t *slots = calloc(cap, sizeof *slots);
     if (slots == NULL) return 0;
     free(k->slots);
     k->slots = slots;
@@ -100,7 +105,7 @@ static int rehash(keyset *k) {
     for (i = 0; i < k->count; i++) {
         size_t j = (size_t)k->entries[i].hash & (cap - 1);
         while (slots[j] != 0) j = (j + 1) & (cap - 1);
-        slots[j] = (uint32_t)(i + 1);
+        slots[j] = SLOT_TAG(k->entries[i].hash) | (uint64_t)(i + 1);
     }
     return 1;
 }
@@ -118,21 +123,20 @@ static size_t arena_add(keyset *k, const char *s, size_t len, int ended) {
     return at;
 }
 
-static keyset *check_set(lua_State *L, int idx) {
+bhl_key_set *bhl_key_set_check(lua_State *L, int idx) {
     return luaL_checkudata(L, idx, KEYSET_MT);
 }
 
-int bhl_key_set_put(lua_State *L, int idx, const char *key, size_t len, lua_Number value,
-                    lua_Number *old) {
-    keyset *k = check_set(L, idx);
+int bhl_key_set_put(lua_State *L, bhl_key_set *k, const char *key, size_t len,
+                    lua_Number value, lua_Number *old) {
     uint64_t h = key_hash(key, len);
-    uint32_t *slot;
+    uint64_t *slot;
     keyset_entry *e;
     if (k->count >= KEYSET_MAX) return luaL_error(L, "bhclaim: too many keys in one batch");
     if ((k->count + 1) * 2 > k->cap && !rehash(k)) return luaL_error(L, "bhclaim: out of memory");
     slot = find_slot(k, key, len, h);
     if (*slot != 0) {
-        *old = k->entries[*slot - 1].value;
+        *old = k->entries[(*slot & 0xffffffffu) - 1].value;
         return 1;
     }
     if (!grow((void **)&k->entries, &k->entries_cap, k->count + 1, sizeof *k->entries, 1024))
@@ -143,12 +147,12 @@ int bhl_key_set_put(lua_State *L, int idx, const char *key, size_t len, lua_Numb
     e->hash = h;
     e->len = len;
     e->value = value;
-    *slot = (uint32_t)++k->count;
+    *slot = SLOT_TAG(h) | (uint64_t)++k->count;
     return 0;
 }
 
-void bhl_key_set_label(lua_State *L, int idx, lua_Integer n, const char *label, size_t len) {
-    keyset *k = check_set(L, idx);
+void bhl_key_set_label(lua_State *L, bhl_key_set *k, lua_Integer n, const char *label,
+                       size_t len) {
     size_t at;
     if (n < 1 || (lua_Number)n > (lua_Number)KEYSET_MAX)
         luaL_error(L, "bhclaim: label number %d out of range", (int)n);
@@ -160,14 +164,13 @@ void bhl_key_set_label(lua_State *L, int idx, lua_Integer n, const char *label, 
     k->labels[n - 1] = at;
 }
 
-const char *bhl_key_set_label_of(lua_State *L, int idx, lua_Integer n) {
-    keyset *k = check_set(L, idx);
+const char *bhl_key_set_label_of(const bhl_key_set *k, lua_Integer n) {
     if (n < 1 || (size_t)n > k->n_labels || k->labels[n - 1] == SIZE_MAX) return NULL;
     return k->bytes + k->labels[n - 1];
 }
 
 static int keyset_gc(lua_State *L) {
-    keyset *k = check_set(L, 1);
+    keyset *k = bhl_key_set_check(L, 1);
     free(k->slots);
     free(k->entries);
     free(k->bytes);
@@ -182,7 +185,8 @@ static int keyset_put(lua_State *L) {
     size_t len;
     const char *key = luaL_checklstring(L, 2, &len);
     lua_Number value = luaL_checknumber(L, 3), old;
-    if (bhl_key_set_put(L, 1, key, len, value, &old)) lua_pushnumber(L, old);
+    if (bhl_key_set_put(L, bhl_key_set_check(L, 1), key, len, value, &old))
+        lua_pushnumber(L, old);
     else lua_pushnil(L);
     return 1;
 }
@@ -192,13 +196,13 @@ static int keyset_label(lua_State *L) {
     size_t len;
     lua_Integer n = luaL_checkinteger(L, 2);
     const char *label = luaL_checklstring(L, 3, &len);
-    bhl_key_set_label(L, 1, n, label, len);
+    bhl_key_set_label(L, bhl_key_set_check(L, 1), n, label, len);
     return 0;
 }
 
 /* set:label_of(n) -> the label of claim number n, or nil. */
 static int keyset_label_of(lua_State *L) {
-    const char *label = bhl_key_set_label_of(L, 1, luaL_checkinteger(L, 2));
+    const char *label = bhl_key_set_label_of(bhl_key_set_check(L, 1), luaL_checkinteger(L, 2));
     if (label == NULL) lua_pushnil(L);
     else lua_pushstring(L, label);
     return 1;

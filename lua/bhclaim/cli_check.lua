@@ -394,12 +394,44 @@ local function batch_lines(ctx, bopts, src, text, line, final)
   return pos <= len and text:sub(pos) or "", line
 end
 
--- ndjson_stream on the batch path: the input is read a chunk at a time.
-local function ndjson_batch(ctx, bopts, src, pending, first, limit)
-  local fh, used = src.fh, #pending
-  local tail, line = batch_lines(ctx, bopts, src, pending, first, fh == nil)
-  local parts = { tail }   -- a line longer than a chunk is joined once
-  while fh and (limit == nil or used < limit) do
+-- Reads a Lua file into the batch (batch:file_lines: no Lua string per
+-- chunk), from `tail` (held input) at line `line` on, `used` bytes of the
+-- range read so far. Returns the unfinished last line, its line number and
+-- the bytes used.
+local function file_batch(ctx, bopts, src, tail, line, used, limit)
+  local batch = ctx.batch
+  batch:hold(tail)
+  bopts.source = src.name
+  while true do
+    local want = limit and math.max(0, math.min(BATCH_CHUNK, limit - used)) or BATCH_CHUNK
+    local out, got, next_line, records, handed, at_end = batch:file_lines(src.fh, want, line,
+      bopts, ctx.stats)
+    if not out then
+      poll_signal()   -- a read cut short by Ctrl-C
+      batch:take_input()
+      ctx.err:write(format("bhclaim: %s: read error: %s\n", src.name, got))
+      ctx.unreadable = true
+      return "", line, used
+    end
+    used = used + got
+    batch_output(ctx, out, records)
+    line = next_line
+    if handed then
+      ndjson_line(ctx, handed, { name = src.name, line = line })
+      line = line + 1
+    elseif at_end or want == 0 then
+      break
+    end
+    poll_signal()
+  end
+  return batch:take_input(), line, used
+end
+
+-- As file_batch for a reader that is not a Lua file (the service's
+-- request body): Lua strings a chunk at a time.
+local function chunk_batch(ctx, bopts, src, tail, line, used, limit)
+  local fh, parts = src.fh, { tail }   -- a line longer than a chunk is joined once
+  while limit == nil or used < limit do
     local more = fh:read(limit and math.min(BATCH_CHUNK, limit - used) or BATCH_CHUNK)
     if not more then break end
     used = used + #more
@@ -411,7 +443,17 @@ local function ndjson_batch(ctx, bopts, src, pending, first, limit)
       parts = { tail }
     end
   end
-  tail = concat(parts)
+  return concat(parts), line, used
+end
+
+-- ndjson_stream on the batch path: the input is read a chunk at a time.
+local function ndjson_batch(ctx, bopts, src, pending, first, limit)
+  local fh, used = src.fh, #pending
+  local tail, line = batch_lines(ctx, bopts, src, pending, first, fh == nil)
+  if fh then
+    local read_chunks = io.type(fh) == "file" and file_batch or chunk_batch
+    tail, line, used = read_chunks(ctx, bopts, src, tail, line, used, limit)
+  end
   if fh and limit and tail ~= "" then
     -- the range ends inside a line: the line is this range's, whole
     local rest = fh:read("*l")

@@ -200,6 +200,21 @@ describe("check's batch path", function()
     end
   end)
 
+  it("file_line_at counts the lines before a byte offset", function()
+    local core = require("bhclaim.core")
+    local text = "a\nbb\n\nccc\n" .. string.rep("x\n", 70000)
+    local f = assert(io.open(tmpfile(text), "rb"))
+    assert.equal(1, core.file_line_at(f, 0))
+    assert.equal(1, core.file_line_at(f, 1))
+    assert.equal(2, core.file_line_at(f, 2))
+    assert.equal(4, core.file_line_at(f, 6))
+    assert.equal(70005, core.file_line_at(f, #text))
+    assert.equal(70005, core.file_line_at(f, #text + 100))   -- the end stops the count
+    f:close()
+    assert.has_error(function() core.file_line_at(f, 0) end)
+    assert.has_error(function() core.file_line_at(io.stdout, -1) end)
+  end)
+
   it("refuses a bad format or options table", function()
     local core = require("bhclaim.core")
     local b = core.check_batch()

@@ -772,7 +772,49 @@ static int l_duplicate_finding(lua_State *L) {
     return 1;
 }
 
+/***
+The line number of byte offset `upto` of an open file (1 at offset 0): the
+line breaks before it are counted in C, for a --jobs child that starts in
+the middle of its input. Leaves the file at `upto` (or at its end).
+@function file_line_at
+@tparam file fh
+@tparam integer upto
+@treturn integer the line number, or nil and a message when reading fails
+*/
+static int l_file_line_at(lua_State *L) {
+    FILE *f = file_arg(L, 1);
+    lua_Integer upto = luaL_checkinteger(L, 2), line = 1, pos = 0;
+    char block[65536];
+    luaL_argcheck(L, upto >= 0, 2, "a byte offset");
+    if (fseek(f, 0, SEEK_SET) != 0) {
+        lua_pushnil(L);
+        lua_pushstring(L, strerror(errno));
+        return 2;
+    }
+    while (pos < upto) {
+        size_t want = upto - pos < (lua_Integer)sizeof block ? (size_t)(upto - pos)
+                                                            : sizeof block;
+        size_t got = fread(block, 1, want, f);
+        const char *p = block, *end = block + got;
+        if (got == 0) {
+            if (!ferror(f)) break;
+            lua_pushnil(L);
+            lua_pushstring(L, strerror(errno));
+            return 2;
+        }
+        while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+            line++;
+            p++;
+        }
+        pos += (lua_Integer)got;
+    }
+    lua_pushinteger(L, line);
+    return 1;
+}
+
 void bhl_open_check_batch(lua_State *L) {
+    lua_pushcfunction(L, l_file_line_at);
+    lua_setfield(L, -2, "file_line_at");
     lua_pushcfunction(L, l_check_batch);
     lua_setfield(L, -2, "check_batch");
     lua_pushcfunction(L, l_duplicate_finding);

@@ -396,8 +396,7 @@ end
 
 -- Reads a Lua file into the batch (batch:file_lines: no Lua string per
 -- chunk), from `tail` (held input) at line `line` on, `used` bytes of the
--- range read so far. Returns the unfinished last line, its line number and
--- the bytes used.
+-- range read so far. Returns the unfinished last line and its line number.
 local function file_batch(ctx, bopts, src, tail, line, used, limit)
   local batch = ctx.batch
   batch:hold(tail)
@@ -411,7 +410,7 @@ local function file_batch(ctx, bopts, src, tail, line, used, limit)
       batch:take_input()
       ctx.err:write(format("bhclaim: %s: read error: %s\n", src.name, got))
       ctx.unreadable = true
-      return "", line, used
+      return "", line
     end
     used = used + got
     batch_output(ctx, out, records)
@@ -424,7 +423,7 @@ local function file_batch(ctx, bopts, src, tail, line, used, limit)
     end
     poll_signal()
   end
-  return batch:take_input(), line, used
+  return batch:take_input(), line
 end
 
 -- As file_batch for a reader that is not a Lua file (the service's
@@ -443,7 +442,7 @@ local function chunk_batch(ctx, bopts, src, tail, line, used, limit)
       parts = { tail }
     end
   end
-  return concat(parts), line, used
+  return concat(parts), line
 end
 
 -- ndjson_stream on the batch path: the input is read a chunk at a time.
@@ -452,7 +451,7 @@ local function ndjson_batch(ctx, bopts, src, pending, first, limit)
   local tail, line = batch_lines(ctx, bopts, src, pending, first, fh == nil)
   if fh then
     local read_chunks = io.type(fh) == "file" and file_batch or chunk_batch
-    tail, line, used = read_chunks(ctx, bopts, src, tail, line, used, limit)
+    tail, line = read_chunks(ctx, bopts, src, tail, line, used, limit)
   end
   if fh and limit and tail ~= "" then
     -- the range ends inside a line: the line is this range's, whole

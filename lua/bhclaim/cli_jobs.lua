@@ -14,8 +14,7 @@ local format, concat = string.format, table.concat  -- luacheck: ignore 211
 local fault, poll_signal, checked = U.fault, U.poll_signal, U.checked
 local temp_path, copy_from, copy_lines_from, copy_file_to = U.temp_path, U.copy_from,
   U.copy_lines_from, U.copy_file_to
-local show_progress, erase_progress, count_lines = U.show_progress, U.erase_progress,
-  U.count_lines
+local show_progress, erase_progress = U.show_progress, U.erase_progress
 
 -- Milliseconds between two looks at running --jobs children.
 local POLL_MS = 20
@@ -64,15 +63,10 @@ local function split_ranges(path, n)
   return ranges
 end
 
--- The line number of byte offset `upto` (1 when it is 0).
-local function line_at(fh, upto)
-  local line, pos = 1, 0
-  fh:seek("set", 0)
-  while pos < upto do
-    local block = fh:read(math.min(1048576, upto - pos))
-    if not block then break end
-    line, pos = line + count_lines(block), pos + #block
-  end
+-- The line number of byte offset `upto` of the file at `path` (1 when it is 0).
+local function line_at(fh, upto, path)
+  local line, err = core.file_line_at(fh, upto)
+  if not line then fault("read", format("cannot read %s: %s", path, err)) end
   return line
 end
 
@@ -218,7 +212,7 @@ function M.run_part(ctx, path, ndjson_stream)
     ctx.unreadable = true
     return
   end
-  local first = tonumber(ctx.args.opts["first-line"]) or line_at(fh, tonumber(from))
+  local first = tonumber(ctx.args.opts["first-line"]) or line_at(fh, tonumber(from), path)
   fh:seek("set", tonumber(from))
   local src = { name = ctx.args.opts.name or path, fh = fh }
   ndjson_stream(ctx, src, "", first, tonumber(to) - tonumber(from))

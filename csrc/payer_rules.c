@@ -158,8 +158,9 @@ static void check_setting(checker *c) {
         const char *pos = line_pos(claim, line);
         char where[40], msg[300], src[400];
         if (line->code == NULL) continue;
-        snprintf(where, sizeof where, "lines[%d].code", i + 1);
+        /* the path only for a finding: most lines have none */
         if (not_paid != NULL && list_has(not_paid, line->code)) {
+            snprintf(where, sizeof where, "lines[%d].code", i + 1);
             snprintf(msg, sizeof msg, "This payer does not pay %s.", line->code);
             add(c, "code.setting", severity_for(not_paid->unconfirmed), where,
                 "Bill the code this payer pays for the service (e.g. the CPT code), or send "
@@ -168,6 +169,7 @@ static void check_setting(checker *c) {
             continue;
         }
         if (!medicare || !in_list(line->code, psychiatric_codes)) continue;
+        snprintf(where, sizeof where, "lines[%d].code", i + 1);
         if (strcmp(line->code, "90853") == 0 && pos != NULL && strcmp(pos, "52") == 0) {
             add(c, "code.setting", BH_SEV_WARNING, where,
                 "A partial hospitalization program bills group psychotherapy as G0410/G0411 on "

@@ -49,12 +49,27 @@ static void add_at(x12_checker *c, const char *rule, bh_severity sev, const char
     add(c, rule, sev, where, hint, src, message);
 }
 
+/* 1 when text is at most max bytes of printable ASCII with no separator:
+** bh_x12_fold then sends it as it is (upper-cased at most), so there is
+** nothing to report. Most names and addresses are; folding each took a
+** tenth of a check. */
+static int sent_as_is(const char *text, size_t max) {
+    size_t i;
+    for (i = 0; text[i] != '\0'; i++) {
+        unsigned char ch = (unsigned char)text[i];
+        if (i >= max || ch < 0x20 || ch > 0x7E || ch == default_seps[0] ||
+            ch == default_seps[1] || ch == default_seps[2] || ch == default_seps[3])
+            return 0;
+    }
+    return 1;
+}
+
 static void check_text(x12_checker *c, const char *text, size_t max, int keep_case,
                        const char *block, const char *field, const char *loop) {
     char out[BH_X12_MAX_ELEMENT_LEN + 1], msg[400];
     size_t n;
     int folded = 0;
-    if (text == NULL || text[0] == '\0') return;
+    if (text == NULL || text[0] == '\0' || sent_as_is(text, max)) return;
     switch (bh_x12_fold(text, default_seps, keep_case, out, max, &n, &folded)) {
     case BH_FOLD_BAD_CHAR:
         snprintf(msg, sizeof msg, "Byte %lu is a character the 837P cannot carry and that has "

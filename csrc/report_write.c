@@ -22,13 +22,29 @@ static int is_control(unsigned char c) {
     return c < 32 || c == 127;
 }
 
-/* The body of a JSON string literal: escaped as reports.json_string does. */
+/* 1 for the bytes a JSON string literal escapes: the quote, the backslash
+** and the control characters (is_control). */
+static const unsigned char escaped_byte[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+};
+
+/* The body of a JSON string literal: escaped as reports.json_string does.
+** Runs of plain bytes, most of every message, are found by the table and
+** copied at once. */
 static bh_status escape(bh_buffer *out, const char *s, size_t len) {
     size_t i, run = 0;
     char esc[8];
     for (i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
         const char *e = NULL;
+        if (!escaped_byte[c]) continue;
         if (c == '"') e = "\\\"";
         else if (c == '\\') e = "\\\\";
         else if (c == '\b') e = "\\b";

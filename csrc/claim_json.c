@@ -13,6 +13,9 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#if defined(__SSE2__) && defined(__GNUC__)
+#include <emmintrin.h>
+#endif
 #include "core.h"
 
 /* {====================================================================
@@ -210,6 +213,21 @@ static const unsigned char plain_byte[256] = {
 ** escapes, so one scan finds their end and a memcpy copies them; the scan
 ** tests eight bytes at a time, then finds the byte one by one. */
 static const char *plain_run_end(const char *p, const char *end) {
+#if defined(__SSE2__) && defined(__GNUC__)
+    /* Sixteen bytes at a time where SSE2 is there (every x86-64): the mask
+    ** gives the first ending byte at once, with no byte-by-byte tail. */
+    const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
+    const __m128i control = _mm_set1_epi8(0x1f);
+    while (end - p >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+        __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
+                                                _mm_cmpeq_epi8(v, backslash)),
+                                   _mm_cmpeq_epi8(_mm_min_epu8(v, control), v));
+        int mask = _mm_movemask_epi8(hit);
+        if (mask != 0) return p + __builtin_ctz((unsigned)mask);
+        p += 16;
+    }
+#endif
     while (end - p >= 8) {
         uint64_t w;
         memcpy(&w, p, 8);

@@ -852,14 +852,6 @@ typedef struct bh_profile_number {
     const char *source;
 } bh_profile_number;
 
-/* A credential the payer accepts for group psychotherapy. */
-typedef struct bh_credential {
-    const char *credential; /* as the profile writes it: "LCSW", "PhD" (matched by
-                               licence class, bh_credential_match) */
-    const char *modifier;   /* the line modifier the payer wants with it, or NULL */
-    bh_date from;           /* first date accepted, 0 = long-standing */
-} bh_credential;
-
 /* Licence classes a written credential maps to (credential.c; sources by
 ** class: bh_licence_class_source). Keep in step with the names there. */
 typedef enum bh_licence_class {
@@ -893,6 +885,23 @@ typedef struct bh_credential_token {
     bh_credential_kind kind;
     bh_licence_class cls;
 } bh_credential_token;
+
+/* A credential the payer accepts for group psychotherapy. */
+typedef struct bh_credential {
+    const char *credential; /* as the profile writes it: "LCSW", "PhD" (matched by
+                               licence class, bh_credential_match) */
+    const char *modifier;   /* the line modifier the payer wants with it, or NULL */
+    bh_date from;           /* first date accepted, 0 = long-standing */
+    /* credential read once by bh_credential_prepare; left 0 (as a zeroed or
+    ** brace-initialised entry has it), matching reads credential each time */
+    int prepared;
+    bh_credential_token token;
+} bh_credential;
+
+/* Reads entry->credential once into entry->token, so that matching a
+** claim's credential does not read the payer's list again (a profile's
+** entries are read when it is compiled). */
+void bh_credential_prepare(bh_credential *entry);
 
 typedef struct bh_credential_parsed {
     bh_credential_token tokens[BH_CREDENTIAL_MAX_TOKENS];

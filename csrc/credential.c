@@ -222,11 +222,26 @@ const char *bh_licence_class_source(bh_licence_class cls) {
 ** Matching against a payer's list
 ** ===================================================================== */
 
-/* The class an accepted entry stands for (NONE when the entry is not a
-** recognised licence: then it matches by its text, in `text`). */
-static bh_licence_class entry_class(const bh_credential *e, bh_credential_token *t) {
-    read_token(e->credential, strlen(e->credential), t);
-    return t->kind == BH_CREDENTIAL_LICENCE ? t->cls : BH_LICENCE_NONE;
+void bh_credential_prepare(bh_credential *entry) {
+    entry->prepared = 0;
+    if (entry->credential == NULL) return;
+    read_token(entry->credential, strlen(entry->credential), &entry->token);
+    entry->prepared = 1;
+}
+
+/* The accepted entry read (prepared, or read now into *scratch), and in
+** *cls the class it stands for (NONE when the entry is not a recognised
+** licence: then it matches by its text). */
+static const bh_credential_token *entry_token(const bh_credential *e,
+                                              bh_credential_token *scratch,
+                                              bh_licence_class *cls) {
+    const bh_credential_token *t = &e->token;
+    if (!e->prepared) {
+        read_token(e->credential, strlen(e->credential), scratch);
+        t = scratch;
+    }
+    *cls = t->kind == BH_CREDENTIAL_LICENCE ? t->cls : BH_LICENCE_NONE;
+    return t;
 }
 
 static int token_matches(const bh_credential_token *t, bh_licence_class cls,
@@ -258,13 +273,14 @@ bh_credential_verdict bh_credential_match(const bh_credential *accepted, int n_a
     }
     for (j = 0; j < n_accepted && parsed.n > 0; j++) {
         const bh_credential *e = &accepted[j];
-        bh_credential_token entry;
+        bh_credential_token scratch;
+        const bh_credential_token *entry;
         bh_licence_class cls;
         if (e->credential == NULL) continue;
-        cls = entry_class(e, &entry);
+        entry = entry_token(e, &scratch, &cls);
         for (i = 0; i < parsed.n; i++) {
             const bh_credential_token *t = &parsed.tokens[i];
-            if (!token_matches(t, cls, &entry)) continue;
+            if (!token_matches(t, cls, entry)) continue;
             if (e->from != 0 && date != 0 && date < e->from) {
                 if (result->not_before == 0) {
                     result->not_before = e->from;

@@ -67,7 +67,8 @@ static void fuzz_walk_report(const bh_report *report) {
 ** documentation, credentials, the group modifier, placeholders, payer MUE
 ** and PTP rows, and a telehealth profile. Static data only. */
 static const bh_credential fuzz_credentials[] = {
-    {"LCSW", NULL, 0}, {"PHD", "AH", 0}, {"LPC", "HO", 20240101}
+    {.credential = "LCSW"}, {.credential = "PHD", .modifier = "AH"},
+    {.credential = "LPC", .modifier = "HO", .from = 20240101}
 };
 static const char *const fuzz_placeholders[] = {"n/a", "see note", "-"};
 static const char *const fuzz_prior_auth[] = {"90853", "90791", "H0004"};

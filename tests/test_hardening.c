@@ -355,7 +355,7 @@ static void test_export_zip(void) {
 }
 
 static void test_long_credential(void) {
-    static const bh_credential accepted[] = {{"ABCDEFGHIJKLMNOPQRSTUVWXYZABCDE", NULL, 0}};
+    static const bh_credential accepted[] = {{.credential = "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDE"}};
     bh_claim *c = bh_claim_new();
     bh_report *r = bh_report_new();
     bh_profile p;

@@ -71,15 +71,23 @@ static void test_credential_parse(void) {
            same(bh_licence_class_name((bh_licence_class)99), "none"), "class names");
 }
 
-static void test_credential_match(void) {
+/* The same verdicts whether the entries are read per match or prepared
+** once (bh_credential_prepare, as a compiled profile's are). */
+static void credential_verdicts(int prepared) {
     bh_credential accepted[3];
     bh_credential_result r;
+    int i;
     memset(accepted, 0, sizeof accepted);
     accepted[0].credential = "LCSW";
     accepted[0].modifier = "HO";
     accepted[1].credential = "LMFT";
     accepted[1].from = 20240101;
     accepted[2].credential = "QMHP";
+    for (i = 0; prepared && i < 3; i++) bh_credential_prepare(&accepted[i]);
+    expect(!prepared || (accepted[0].prepared && accepted[0].token.cls ==
+                         BH_LICENCE_CLINICAL_SOCIAL_WORKER && accepted[2].prepared &&
+                         accepted[2].token.kind == BH_CREDENTIAL_UNKNOWN),
+           "prepared entries hold their reading");
     expect(bh_credential_match(accepted, 3, "LISW-S", 20260302, &r) == BH_CREDENTIAL_ELIGIBLE &&
            r.entry == &accepted[0], "LISW-S matches LCSW by class");
     expect(bh_credential_match(accepted, 3, "LMFT", 20231231, &r) == BH_CREDENTIAL_NOT_YET &&
@@ -101,6 +109,11 @@ static void test_credential_match(void) {
            BH_CREDENTIAL_UNRECOGNISED, "a degree beside an unknown piece: not recognised");
     expect(bh_credential_match(NULL, 0, "LCSW", 0, &r) == BH_CREDENTIAL_NOT_ELIGIBLE,
            "an empty list accepts no licence");
+}
+
+static void test_credential_match(void) {
+    credential_verdicts(0);
+    credential_verdicts(1);
 }
 
 static void test_code_classes(void) {

@@ -80,6 +80,7 @@ static int read_accepted(lua_State *L, int arg, bh_credential *out) {
             bh_date_parse(from, len, &out[n].from);
         }
         lua_pop(L, 4);  /* the list keeps the strings alive */
+        bh_credential_prepare(&out[n]);
         if (out[n].credential != NULL) n++;
     }
     return n;

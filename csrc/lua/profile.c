@@ -607,6 +607,14 @@ static int profile_tostring(lua_State *L) {
     return 1;
 }
 
+/* Reads the accepted credentials once, here, rather than for every claim. */
+static void prepare_credentials(bh_profile *p) {
+    int i;
+    /* the profile's own arena array: const only to the checks */
+    bh_credential *accepted = (bh_credential *)(void *)p->credentials;
+    for (i = 0; i < p->n_credentials; i++) bh_credential_prepare(&accepted[i]);
+}
+
 /***
 Compiles a payer profile table (see bhclaim.payer) for the core, checking
 it against the profile schema first.
@@ -632,6 +640,7 @@ static int l_profile(lua_State *L) {
     u->arena = bh_arena_new(2048);
     if (u->arena == NULL) return luaL_error(L, "bhclaim: out of memory");
     compile_table(L, u, 1, profile_fields, (char *)&u->profile);
+    prepare_credentials(&u->profile);
     return 1;
 }
 

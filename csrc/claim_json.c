@@ -99,12 +99,12 @@ static void unexpected(reader *r, const char *expected) {
     syntax_error(r, BH_ERR_SYNTAX, "json.syntax", what);
 }
 
-static void skip_ws(reader *r) {
+static inline void skip_ws(reader *r) {
     while (r->p < r->end && (*r->p == ' ' || *r->p == '\n' || *r->p == '\r' || *r->p == '\t'))
         r->p++;
 }
 
-static int peek(reader *r) {
+static inline int peek(reader *r) {
     if (r->src != NULL) return r->src->kind(r->src->ctx);
     skip_ws(r);
     return r->p < r->end ? (unsigned char)*r->p : -1;

@@ -47,6 +47,16 @@ typedef struct batch {
 /* none: audit, which prints only the summary */
 typedef enum out_format { OUT_TEXT, OUT_JSON, OUT_CSV, OUT_NONE } out_format;
 
+/* A rule's counts of one call, added to the run's summary table when the
+** call ends: a few Lua table operations per rule and call rather than six
+** per finding. */
+typedef struct rule_tally {
+    char rule[64];
+    lua_Integer count, claims;
+} rule_tally;
+
+#define MAX_TALLIES 32
+
 /* What one call needs, resolved once; stack indices of the Lua values. */
 typedef struct run {
     out_format format;
@@ -60,6 +70,8 @@ typedef struct run {
     lua_Number tracker_n;
     lua_Integer claims, clean, with_errors, with_warnings, records;
     lua_Number cents_at_risk;
+    rule_tally tally[MAX_TALLIES];
+    int n_tally;
 } run;
 
 static int batch_gc(lua_State *L) {
@@ -210,31 +222,57 @@ static void set_str(lua_State *L, const char *key, const char *value) {
     lua_setfield(L, -2, key);
 }
 
+/* Adds the tallies to the summary's rules table (at r->rules) and empties them. */
+static void flush_tallies(lua_State *L, run *r) {
+    int i;
+    for (i = 0; i < r->n_tally; i++) {
+        lua_getfield(L, r->rules, r->tally[i].rule);
+        add_number(L, lua_gettop(L), "count", r->tally[i].count);
+        add_number(L, lua_gettop(L), "claims", r->tally[i].claims);
+        lua_pop(L, 1);
+    }
+    r->n_tally = 0;
+}
+
+/* The tally of a finding's rule, made on its first finding of the call:
+** the summary's entry for the rule is made then if the run has none, from
+** this finding (reports.summary_add keeps the first claim's words). */
+static rule_tally *tally_of(lua_State *L, run *r, const char *claim_id, const bh_finding *f) {
+    int i;
+    size_t len = strlen(f->rule);
+    for (i = 0; i < r->n_tally; i++)
+        if (strcmp(r->tally[i].rule, f->rule) == 0) return &r->tally[i];
+    if (len >= sizeof r->tally[0].rule) luaL_error(L, "bhclaim: rule id too long: %s", f->rule);
+    if (r->n_tally == MAX_TALLIES) flush_tallies(L, r);
+    lua_getfield(L, r->rules, f->rule);
+    if (lua_isnil(L, -1)) {
+        lua_createtable(L, 0, 6);
+        lua_pushinteger(L, 0);
+        lua_setfield(L, -2, "count");
+        lua_pushinteger(L, 0);
+        lua_setfield(L, -2, "claims");
+        set_str(L, "severity", bh_severity_name(f->severity));
+        set_str(L, "message", f->message);
+        set_str(L, "hint", f->hint);
+        set_str(L, "claim_id", claim_id);
+        lua_setfield(L, r->rules, f->rule);
+    }
+    lua_pop(L, 1);
+    memcpy(r->tally[r->n_tally].rule, f->rule, len + 1);
+    r->tally[r->n_tally].count = r->tally[r->n_tally].claims = 0;
+    return &r->tally[r->n_tally++];
+}
+
 /* count_rules: each finding counts for its rule; a claim once per rule. */
-static void count_rules(lua_State *L, const run *r, const char *claim_id,
-                        const bh_finding *const *f, size_t n) {
+static void count_rules(lua_State *L, run *r, const char *claim_id, const bh_finding *const *f,
+                        size_t n) {
     size_t i, j;
     for (i = 0; i < n; i++) {
+        rule_tally *t = tally_of(L, r, claim_id, f[i]);
         int again = 0;
         for (j = 0; j < i && !again; j++) again = strcmp(f[j]->rule, f[i]->rule) == 0;
-        lua_getfield(L, r->rules, f[i]->rule);
-        if (lua_isnil(L, -1)) {
-            lua_pop(L, 1);
-            lua_createtable(L, 0, 6);
-            lua_pushinteger(L, 0);
-            lua_setfield(L, -2, "count");
-            lua_pushinteger(L, 0);
-            lua_setfield(L, -2, "claims");
-            set_str(L, "severity", bh_severity_name(f[i]->severity));
-            set_str(L, "message", f[i]->message);
-            set_str(L, "hint", f[i]->hint);
-            set_str(L, "claim_id", claim_id);
-            lua_pushvalue(L, -1);
-            lua_setfield(L, r->rules, f[i]->rule);
-        }
-        add_number(L, lua_gettop(L), "count", 1);
-        if (!again) add_number(L, lua_gettop(L), "claims", 1);
-        lua_pop(L, 1);
+        t->count++;
+        if (!again) t->claims++;
     }
 }
 
@@ -262,7 +300,8 @@ static void summary_add(lua_State *L, run *r, const bh_claim *c, const bh_findin
 }
 
 /* Adds the call's counts to the summary table at idx. */
-static void flush_summary(lua_State *L, const run *r, int stats) {
+static void flush_summary(lua_State *L, run *r, int stats) {
+    flush_tallies(L, r);
     add_number(L, stats, "claims", r->claims);
     add_number(L, stats, "clean", r->clean);
     add_number(L, stats, "with_errors", r->with_errors);
@@ -407,7 +446,7 @@ static void open_run(lua_State *L, run *r, int opts, int stats) {
 }
 
 /* Pushes the call's answers: output, then what the caller passes on. */
-static void close_run(lua_State *L, batch *b, const run *r, int tracker_at, int stats) {
+static void close_run(lua_State *L, batch *b, run *r, int tracker_at, int stats) {
     lua_getfield(L, tracker_at, "tracker");
     lua_pushinteger(L, (lua_Integer)r->tracker_n);
     lua_setfield(L, -2, "n");

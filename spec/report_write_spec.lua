@@ -190,12 +190,46 @@ describe("check's batch path", function()
     f:close()
     assert.has_error(function() b:file_lines(f, 10, 1, opts, stats) end)
     assert.has_error(function() b:file_lines({}, 10, 1, opts, stats) end)
+    -- written to a file in place of returned: the same bytes
+    local function lines_of(out_file)
+      local fresh = core.check_batch()
+      local o = { format = "json", today = TODAY, by_kind = {},
+        tracker = require("bhclaim.batch").tracker() }
+      local s = { claims = 0, clean = 0, with_errors = 0, with_warnings = 0, rules = {} }
+      local input = assert(io.open(ndjson, "rb"))
+      local text = fresh:file_lines(input, 65536, 1, o, s, out_file)
+      input:close()
+      return text, s.claims
+    end
+    local returned, claims = lines_of(nil)
+    local path = tmpfile("")
+    local sink = assert(io.open(path, "wb"))
+    assert.equal("", (lines_of(sink)))
+    sink:close()
+    assert.equal(returned, support.read_file(path))
+    assert.truthy(claims >= 1)
+    local full = io.open("/dev/full", "wb")
+    if full then
+      full:setvbuf("no")
+      local fresh = core.check_batch()
+      local input = assert(io.open(ndjson, "rb"))
+      local nothing, message, what, code = fresh:file_lines(input, 65536, 1, { format = "json",
+        today = TODAY, by_kind = {}, tracker = require("bhclaim.batch").tracker() },
+        { claims = 0, clean = 0, with_errors = 0, with_warnings = 0, rules = {} }, full)
+      input:close()
+      full:close()
+      assert.is_nil(nothing)
+      assert.matches("space", message)
+      assert.equal("write", what)
+      assert.is_number(code)
+    end
     local dir = io.open(".", "rb")
     if dir then   -- a directory opens for reading on Linux; reading it fails
       b:take_input()
-      local nothing, message = b:file_lines(dir, 10, 1, opts, stats)
+      local nothing, message, what = b:file_lines(dir, 10, 1, opts, stats)
       assert.is_nil(nothing)
       assert.matches("directory", message)
+      assert.equal("read", what)
       dir:close()
     end
   end)

@@ -445,13 +445,18 @@ static void open_run(lua_State *L, run *r, int opts, int stats) {
     r->rules = table_field(L, stats, "rules", 0);
 }
 
-/* Pushes the call's answers: output, then what the caller passes on. */
-static void close_run(lua_State *L, batch *b, run *r, int tracker_at, int stats) {
+/* Ends a call's run: the tracker's count and the summary updated. */
+static void end_run(lua_State *L, run *r, int tracker_at, int stats) {
     lua_getfield(L, tracker_at, "tracker");
     lua_pushinteger(L, (lua_Integer)r->tracker_n);
     lua_setfield(L, -2, "n");
     lua_pop(L, 1);
     flush_summary(L, r, stats);
+}
+
+/* Pushes the call's answers: output, then what the caller passes on. */
+static void close_run(lua_State *L, batch *b, run *r, int tracker_at, int stats) {
+    end_run(L, r, tracker_at, stats);
     lua_pushlstring(L, b->out.data ? b->out.data : "", b->out.len);
     b->out.len = 0;
 }
@@ -561,6 +566,29 @@ static void input_drop(batch *b, size_t done) {
     b->in_scanned = b->in_scanned > done ? b->in_scanned - done : 0;
 }
 
+/* nil, the error's message, "read" or "write", and its number. */
+static void push_failure(lua_State *L, const char *what, int e) {
+    lua_pushnil(L);
+    lua_pushstring(L, e ? strerror(e) : "I/O error");
+    lua_pushstring(L, what);
+    lua_pushinteger(L, e);
+}
+
+/* Writes the call's report lines to out; 1, or 0 after pushing the
+** failure (push_failure). */
+static int write_out(lua_State *L, batch *b, FILE *out) {
+    size_t n = b->out.len;
+    b->out.len = 0;
+    errno = 0;
+    if (n > 0 && fwrite(b->out.data, 1, n, out) != n) {
+        int e = errno;
+        clearerr(out);
+        push_failure(L, "write", e);
+        return 0;
+    }
+    return 1;
+}
+
 /***
 Reads more of an open file into the batch's input and checks the whole
 lines it holds, as batch:lines does, without a Lua string in between. It
@@ -572,7 +600,10 @@ followed by the held lines after it.
 @tparam integer line the line number of the first held line
 @tparam table opts as for batch:lines
 @tparam table stats as for batch:lines
-@treturn string the report lines, or nil and an error message when reading fails
+@tparam[opt] file out a Lua file the report lines are written to, in place of
+  returning them (no Lua string for them)
+@treturn string the report lines ("" when written to out), or nil, a message
+  and "read" or "write" and the error number when reading or writing fails
 @treturn integer bytes read
 @treturn integer the line number of the first line not done
 @treturn integer records done here
@@ -581,7 +612,7 @@ followed by the held lines after it.
 */
 static int batch_file_lines(lua_State *L) {
     batch *b = check_batch(L);
-    FILE *f = file_arg(L, 2);
+    FILE *f = file_arg(L, 2), *out = lua_isnoneornil(L, 7) ? NULL : file_arg(L, 7);
     lua_Integer want = luaL_checkinteger(L, 3);
     long line = (long)luaL_checkinteger(L, 4), got = 0;
     size_t pos = 0;
@@ -595,15 +626,20 @@ static int batch_file_lines(lua_State *L) {
         if (got < 0) {
             int e = errno;
             clearerr(f);
-            lua_pushnil(L);
-            lua_pushstring(L, e ? strerror(e) : "read error");
-            return 2;
+            push_failure(L, "read", e);
+            return 4;
         }
         at_end = got == 0;
     }
     open_run(L, &r, 5, 6);
     handed = run_lines(L, b, &r, b->in, b->in_len, &pos, &line, 0);
-    close_run(L, b, &r, 5, 6);
+    if (out == NULL) {
+        close_run(L, b, &r, 5, 6);
+    } else {
+        end_run(L, &r, 5, 6);
+        if (!write_out(L, b, out)) return 4;
+        lua_pushliteral(L, "");
+    }
     lua_pushinteger(L, got);
     lua_pushinteger(L, line);
     lua_pushinteger(L, r.records);

@@ -399,16 +399,22 @@ end
 -- range read so far. Returns the unfinished last line and its line number.
 local function file_batch(ctx, bopts, src, tail, line, used, limit)
   local batch = ctx.batch
+  -- Report lines go from C straight to stdout's file, unless progress lines
+  -- share its terminal or the caller's writer is not a file.
+  local direct = not ctx.share_terminal and ctx.out.file
+  if io.type(direct) ~= "file" then direct = nil end
   batch:hold(tail)
   bopts.source = src.name
   while true do
     local want = limit and math.max(0, math.min(BATCH_CHUNK, limit - used)) or BATCH_CHUNK
     local out, got, next_line, records, handed, at_end = batch:file_lines(src.fh, want, line,
-      bopts, ctx.stats)
+      bopts, ctx.stats, direct)
     if not out then
+      local message, what, code = got, next_line, records
+      if what == "write" then ctx.out:failed(message, code) end
       poll_signal()   -- a read cut short by Ctrl-C
       batch:take_input()
-      ctx.err:write(format("bhclaim: %s: read error: %s\n", src.name, got))
+      ctx.err:write(format("bhclaim: %s: read error: %s\n", src.name, message))
       ctx.unreadable = true
       return "", line
     end

@@ -73,6 +73,12 @@ function Checked:write(...)
   return self
 end
 
+-- Ends the run for a failed write made to self.file elsewhere (the check
+-- command's batch path writes from C): msg and code as io's files give them.
+function Checked:failed(msg, code)
+  write_failed(self, msg, code)
+end
+
 function Checked:flush()
   local ok, msg, code = self.file:flush()
   if failed(ok, msg) then write_failed(self, msg, code) end

@@ -6,7 +6,8 @@
 ** garbage-collection cycle while the batch is checked.
 **
 ** Layout, for a batch of a few hundred thousand lines: keys and labels are
-** appended to one byte arena; entries (hash, key offset and length, value)
+** copied into blocks that never move (a growing buffer's copies and fresh
+** pages were half the cost of tracking); entries (hash, key, length, value)
 ** are dense, in insertion order; the open-addressing table holds, per
 ** slot, the entry number and the high half of its hash, so a probe past
 ** another key reads no entry and growing rehashes without touching a key.
@@ -25,19 +26,27 @@
 
 typedef struct keyset_entry {
     uint64_t hash;
-    size_t key;             /* offset of the key in bytes */
+    const char *key;        /* in a block */
     size_t len;
     lua_Number value;
 } keyset_entry;
+
+/* Bytes of keys and labels; full blocks stay where they are. */
+typedef struct key_block {
+    struct key_block *next;
+    size_t used, cap;
+    char data[];
+} key_block;
+
+#define KEY_BLOCK_BYTES 262144
 
 struct bhl_key_set {
     uint64_t *slots;        /* hash's high 32 bits << 32 | entry number + 1; 0: empty */
     size_t cap;             /* a power of two, or 0 */
     keyset_entry *entries;
     size_t count, entries_cap;
-    char *bytes;            /* keys, and labels each ended by '\0' */
-    size_t bytes_len, bytes_cap;
-    size_t *labels;         /* label n at bytes + labels[n - 1]; SIZE_MAX: none */
+    key_block *blocks;      /* the one being filled first */
+    const char **labels;    /* label n at labels[n - 1], ended by '\0'; NULL: none */
     size_t n_labels, labels_cap;
 };
 
@@ -50,17 +59,23 @@ static uint64_t key_hash(const char *s, size_t n) {
     while (n >= 8) {
         uint64_t w;
         memcpy(&w, s, 8);
-        h = (h ^ w) * 0xff51afd7ed558ccdULL;
-        h ^= h >> 32;
+        h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+        h ^= h >> 29;
         s += 8;
         n -= 8;
     }
     if (n > 0) {
         uint64_t w = 0;
         memcpy(&w, s, n);
-        h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+        h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
     }
-    h ^= h >> 29;
+    /* murmur3's finaliser: every bit of h reaches the low bits the slot
+    ** index takes and the high bits of the tag */
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
     return h;
 }
 
@@ -87,7 +102,7 @@ static uint64_t *find_slot(const keyset *k, const char *key, size_t len, uint64_
         if (slot == 0) return &k->slots[i];
         if (SLOT_TAG(slot) == SLOT_TAG(h)) {
             const keyset_entry *e = &k->entries[(slot & 0xffffffffu) - 1];
-            if (e->hash == h && e->len == len && memcmp(k->bytes + e->key, key, len) == 0)
+            if (e->hash == h && e->len == len && memcmp(e->key, key, len) == 0)
                 return &k->slots[i];
         }
         i = (i + 1) & (k->cap - 1);
@@ -110,16 +125,25 @@ static int rehash(keyset *k) {
     return 1;
 }
 
-/* Appends len bytes (and a '\0' when `ended`) to the arena; its offset, or
-** SIZE_MAX when memory runs out. */
-static size_t arena_add(keyset *k, const char *s, size_t len, int ended) {
-    size_t at = k->bytes_len;
-    if (len > SIZE_MAX / 2 - at - 1 ||
-        !grow((void **)&k->bytes, &k->bytes_cap, at + len + 1, 1, 65536))
-        return SIZE_MAX;
-    memcpy(k->bytes + at, s, len);
-    if (ended) k->bytes[at + len] = '\0';
-    k->bytes_len = at + len + (ended != 0);
+/* A copy of len bytes (and a '\0' when `ended`) in the set's blocks, or
+** NULL when memory runs out. */
+static const char *block_add(keyset *k, const char *s, size_t len, int ended) {
+    key_block *b = k->blocks;
+    char *at;
+    if (b == NULL || b->cap - b->used < len + 1) {
+        size_t cap = len + 1 > KEY_BLOCK_BYTES ? len + 1 : KEY_BLOCK_BYTES;
+        if (len >= SIZE_MAX - sizeof *b - 1) return NULL;
+        b = malloc(sizeof *b + cap);
+        if (b == NULL) return NULL;
+        b->next = k->blocks;
+        b->used = 0;
+        b->cap = cap;
+        k->blocks = b;
+    }
+    at = b->data + b->used;
+    memcpy(at, s, len);
+    if (ended) at[len] = '\0';
+    b->used += len + (ended != 0);
     return at;
 }
 
@@ -142,8 +166,8 @@ int bhl_key_set_put(lua_State *L, bhl_key_set *k, const char *key, size_t len,
     if (!grow((void **)&k->entries, &k->entries_cap, k->count + 1, sizeof *k->entries, 1024))
         return luaL_error(L, "bhclaim: out of memory");
     e = &k->entries[k->count];
-    e->key = arena_add(k, key, len, 0);
-    if (e->key == SIZE_MAX) return luaL_error(L, "bhclaim: out of memory");
+    e->key = block_add(k, key, len, 0);
+    if (e->key == NULL) return luaL_error(L, "bhclaim: out of memory");
     e->hash = h;
     e->len = len;
     e->value = value;
@@ -153,27 +177,31 @@ int bhl_key_set_put(lua_State *L, bhl_key_set *k, const char *key, size_t len,
 
 void bhl_key_set_label(lua_State *L, bhl_key_set *k, lua_Integer n, const char *label,
                        size_t len) {
-    size_t at;
+    const char *at;
     if (n < 1 || (lua_Number)n > (lua_Number)KEYSET_MAX)
         luaL_error(L, "bhclaim: label number %d out of range", (int)n);
     if (!grow((void **)&k->labels, &k->labels_cap, (size_t)n, sizeof *k->labels, 1024))
         luaL_error(L, "bhclaim: out of memory");
-    while (k->n_labels < (size_t)n) k->labels[k->n_labels++] = SIZE_MAX;
-    at = arena_add(k, label, len, 1);
-    if (at == SIZE_MAX) luaL_error(L, "bhclaim: out of memory");
+    while (k->n_labels < (size_t)n) k->labels[k->n_labels++] = NULL;
+    at = block_add(k, label, len, 1);
+    if (at == NULL) luaL_error(L, "bhclaim: out of memory");
     k->labels[n - 1] = at;
 }
 
 const char *bhl_key_set_label_of(const bhl_key_set *k, lua_Integer n) {
-    if (n < 1 || (size_t)n > k->n_labels || k->labels[n - 1] == SIZE_MAX) return NULL;
-    return k->bytes + k->labels[n - 1];
+    if (n < 1 || (size_t)n > k->n_labels) return NULL;
+    return k->labels[n - 1];
 }
 
 static int keyset_gc(lua_State *L) {
     keyset *k = bhl_key_set_check(L, 1);
+    while (k->blocks != NULL) {
+        key_block *next = k->blocks->next;
+        free(k->blocks);
+        k->blocks = next;
+    }
     free(k->slots);
     free(k->entries);
-    free(k->bytes);
     free(k->labels);
     memset(k, 0, sizeof *k);
     return 0;

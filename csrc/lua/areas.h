@@ -8,6 +8,8 @@
 #ifndef BHCLAIM_LUA_AREAS_H
 #define BHCLAIM_LUA_AREAS_H
 
+#include <stdio.h>
+
 #include "../lcompat.h"
 #include "../bhclaim.h"
 
@@ -64,9 +66,14 @@ const char *bhl_key_set_label_of(const bhl_key_set *k, lua_Integer n);
 ** (lbhclaim.c); defaults from bh_x12_options_default. */
 void read_x12_options(lua_State *L, int idx, bh_x12_options *o);
 
-/* process.c: signals, a private temporary directory, child processes and
-** terminals for the command line (process_* functions). */
+/* process.c: signals, a private temporary directory, child processes,
+** terminals and copying between files for the command line (process_*
+** functions). */
 void bhl_open_process(lua_State *L);
+
+/* The FILE of the open Lua file at idx (io's handle); raises when idx holds
+** no file or a closed one (process.c). */
+FILE *bhl_file_arg(lua_State *L, int idx);
 
 /* stream.c: an 837P file read claim by claim from a memory map, and a JSON
 ** array split element by element as it is read (x12_stream,

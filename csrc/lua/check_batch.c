@@ -516,21 +516,6 @@ static int batch_lines(lua_State *L) {
     return 5;
 }
 
-/* The FILE of an open Lua file at idx. Lua 5.2 on marks a closed file by
-** its luaL_Stream's closef; Lua 5.1 (FILE **) and LuaJIT (whose handle
-** starts with its FILE *) by a NULL FILE. */
-static FILE *file_arg(lua_State *L, int idx) {
-#if LUA_VERSION_NUM >= 502
-    luaL_Stream *s = luaL_checkudata(L, idx, LUA_FILEHANDLE);
-    if (s->closef == NULL || s->f == NULL) luaL_argerror(L, idx, "a closed file");
-    return s->f;
-#else
-    FILE **f = luaL_checkudata(L, idx, "FILE*");   /* lualib.h's LUA_FILEHANDLE */
-    if (*f == NULL) luaL_argerror(L, idx, "a closed file");
-    return *f;
-#endif
-}
-
 /* Makes room for `more` bytes after the held input. */
 static void input_reserve(lua_State *L, batch *b, size_t more) {
     size_t cap = b->in_cap ? b->in_cap : 65536;
@@ -612,7 +597,7 @@ followed by the held lines after it.
 */
 static int batch_file_lines(lua_State *L) {
     batch *b = check_batch(L);
-    FILE *f = file_arg(L, 2), *out = lua_isnoneornil(L, 7) ? NULL : file_arg(L, 7);
+    FILE *f = bhl_file_arg(L, 2), *out = lua_isnoneornil(L, 7) ? NULL : bhl_file_arg(L, 7);
     lua_Integer want = luaL_checkinteger(L, 3);
     long line = (long)luaL_checkinteger(L, 4), got = 0;
     size_t pos = 0;
@@ -857,7 +842,7 @@ the middle of its input. Leaves the file at `upto` (or at its end).
 @treturn integer the line number, or nil and a message when reading fails
 */
 static int l_file_line_at(lua_State *L) {
-    FILE *f = file_arg(L, 1);
+    FILE *f = bhl_file_arg(L, 1);
     lua_Integer upto = luaL_checkinteger(L, 2), line = 1, pos = 0;
     char block[65536];
     luaL_argcheck(L, upto >= 0, 2, "a byte offset");

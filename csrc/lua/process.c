@@ -290,7 +290,79 @@ static int l_terminals(lua_State *L) {
     return 3;
 }
 
+FILE *bhl_file_arg(lua_State *L, int idx) {
+    /* Lua 5.2 on marks a closed file by its luaL_Stream's closef; Lua 5.1
+    ** (FILE **) and LuaJIT (whose handle starts with its FILE *) by a NULL
+    ** FILE. */
+#if LUA_VERSION_NUM >= 502
+    luaL_Stream *s = luaL_checkudata(L, idx, LUA_FILEHANDLE);
+    if (s->closef == NULL || s->f == NULL) luaL_argerror(L, idx, "a closed file");
+    return s->f;
+#else
+    FILE **f = luaL_checkudata(L, idx, "FILE*");   /* lualib.h's LUA_FILEHANDLE */
+    if (*f == NULL) luaL_argerror(L, idx, "a closed file");
+    return *f;
+#endif
+}
+
+/* nil, the error's message, "read" or "write", and its number: 4. */
+static int copy_failed(lua_State *L, FILE *f, const char *what) {
+    int e = errno;
+    clearerr(f);
+    lua_pushnil(L);
+    lua_pushstring(L, e ? strerror(e) : "I/O error");
+    lua_pushstring(L, what);
+    lua_pushinteger(L, e);
+    return 4;
+}
+
+/* The length of the whole lines at the head of p[0..n): up to the last
+** "\n", 0 when there is none. */
+static size_t whole_lines(const char *p, size_t n) {
+    while (n > 0 && p[n - 1] != '\n') n--;
+    return n;
+}
+
+/***
+Copies a file from byte `from` to another file, in C with no Lua string
+in between (a --jobs child's output into the run's). With whole_lines it
+stops after the last line break read, so a half-written line of a running
+child waits for the next copy. Reading starts afresh at `from` (the end of
+file mark cleared), so a file still being written can be followed.
+@function process_copy
+@tparam file from_file
+@tparam file to_file
+@tparam integer from byte offset
+@tparam[opt] boolean whole_lines
+@treturn integer the offset reached, or nil, a message, "read" or "write"
+  and the error number
+*/
+static int l_copy(lua_State *L) {
+    FILE *in = bhl_file_arg(L, 1), *out = bhl_file_arg(L, 2);
+    lua_Integer from = luaL_checkinteger(L, 3);
+    int lines = lua_toboolean(L, 4);
+    char block[65536];
+    luaL_argcheck(L, from >= 0, 3, "a byte offset");
+    errno = 0;
+    if (fseeko(in, (off_t)from, SEEK_SET) != 0) return copy_failed(L, in, "read");
+    for (;;) {
+        size_t got = fread(block, 1, sizeof block, in), keep = got;
+        if (got == 0) {
+            if (ferror(in)) return copy_failed(L, in, "read");
+            break;
+        }
+        if (lines) keep = whole_lines(block, got);
+        errno = 0;
+        if (keep > 0 && fwrite(block, 1, keep, out) != keep) return copy_failed(L, out, "write");
+        from += (lua_Integer)keep;
+        if (keep < got) break;   /* a line still being written */
+    }
+    lua_pushinteger(L, from);
+    return 1;
+}
+
 static const luaL_Reg process_functions[] = {
+    {"process_copy", l_copy},
     {"process_catch", l_catch},
     {"process_signal", l_signal},
     {"process_mkdtemp", l_mkdtemp},

@@ -159,7 +159,7 @@ local function copy_err_to(ctx, path)
   if first then
     erase_progress(ctx)
     f:seek("set", 0)
-    copy_from(f, ctx.err)
+    copy_from(f, ctx.err, 0)
   end
   f:close()
 end

@@ -89,10 +89,34 @@ function Checked:close()
   if failed(ok, msg) then write_failed(self, msg, code) end
 end
 
+-- The Lua file behind `out` (itself, or a checked file's), or nil.
+local function file_of(out)
+  local f = getmetatable(out) == Checked and out.file or out
+  if io.type(f) == "file" then return f end
+  return nil
+end
+
+-- Copies fh from byte `from` to out in C (core.process_copy, no Lua string
+-- per block) when both are Lua files; the offset reached, or nil when they
+-- are not. A failure ends the run as Lua's own reads and writes would.
+local function copy_in_c(fh, out, from, lines)
+  local to = file_of(out)
+  if not to or io.type(fh) ~= "file" then return nil end
+  local pos, msg, what, code = core.process_copy(fh, to, from, lines)
+  if pos then return pos end
+  poll_signal()
+  if what == "write" and getmetatable(out) == Checked then write_failed(out, msg, code) end
+  fault(what, format("%s error: %s", what, tostring(msg)))
+end
+
 -- Copies a file to `out` from byte `from` on; returns the offset reached.
 -- Seeking clears the end-of-file mark, so a file another process is still
 -- writing can be followed. With no `from` (a pipe) it copies what is left.
 local function copy_from(fh, out, from)
+  if from then
+    local reached = copy_in_c(fh, out, from, false)
+    if reached then return reached end
+  end
   local pos = from and fh:seek("set", from) or 0
   while true do
     poll_signal()
@@ -107,6 +131,8 @@ end
 -- As copy_from, but stops after the last whole line: a running child's
 -- half-written line waits, so a progress line never lands inside it.
 local function copy_lines_from(fh, out, from)
+  local reached = copy_in_c(fh, out, from, true)
+  if reached then return reached end
   fh:seek("set", from)
   local pos = from
   while true do
@@ -124,7 +150,7 @@ end
 local function copy_file_to(path, out)
   local f = io.open(path, "rb")
   if not f then return end
-  copy_from(f, out)
+  copy_from(f, out, 0)
   f:close()
 end
 

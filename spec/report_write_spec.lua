@@ -84,6 +84,18 @@ local function run(path, fmt, lua, opts)
   return out:text(), err:text(), status, stats
 end
 
+-- Runs the file both ways and asserts the same output, messages, status
+-- and summary; returns the summary.
+local function same_both_ways(path, fmt, opts)
+  local out_c, err_c, status_c, stats_c = run(path, fmt, false, opts)
+  local out_l, err_l, status_l, stats_l = run(path, fmt, true, opts)
+  assert.equal(out_l, out_c)
+  assert.equal(err_l, err_c)
+  assert.equal(status_l, status_c)
+  assert.same(stats_l, stats_c)
+  return stats_c
+end
+
 describe("check's batch path", function()
   local list = records()
   local ndjson = tmpfile(table.concat(list, "\n") .. "\n")
@@ -98,13 +110,7 @@ describe("check's batch path", function()
       { "a one-line array", oneline } }) do
     for _, fmt in ipairs({ "text", "json", "csv" }) do
       it("writes what the Lua path writes: " .. input[1] .. ", " .. fmt, function()
-        local out_c, err_c, status_c, stats_c = run(input[2], fmt, false)
-        local out_l, err_l, status_l, stats_l = run(input[2], fmt, true)
-        assert.equal(out_l, out_c)
-        assert.equal(err_l, err_c)
-        assert.equal(status_l, status_c)
-        assert.same(stats_l, stats_c)
-        assert.truthy(stats_c.claims >= 15)
+        assert.truthy(same_both_ways(input[2], fmt).claims >= 15)
       end)
     end
   end
@@ -122,13 +128,8 @@ describe("check's batch path", function()
     end
     local x12 = tmpfile(assert(bhclaim.x12.write(claims, env)))
     for _, fmt in ipairs({ "text", "json", "csv" }) do
-      local out_c, err_c, status_c, stats_c = run(x12, fmt, false)
-      local out_l, err_l, status_l, stats_l = run(x12, fmt, true)
-      assert.equal(out_l, out_c)
-      assert.equal(err_l, err_c)
-      assert.equal(status_l, status_c)
-      assert.same(stats_l, stats_c)
-      assert.truthy(stats_c.claims >= 10, stats_c.claims)
+      local claims_read = same_both_ways(x12, fmt).claims
+      assert.truthy(claims_read >= 10, claims_read)
     end
     local csv = run(x12, "csv", false)
     assert.truthy(csv:find(",in,1\r\n", 1, true))
@@ -143,12 +144,7 @@ describe("check's batch path", function()
   end)
 
   it("gives the same with a profile for every claim", function()
-    for _, fmt in ipairs({ "text", "json" }) do
-      local out_c, err_c = run(ndjson, fmt, false, { profile = "commercial" })
-      local out_l, err_l = run(ndjson, fmt, true, { profile = "commercial" })
-      assert.equal(out_l, out_c)
-      assert.equal(err_l, err_c)
-    end
+    for _, fmt in ipairs({ "text", "json" }) do same_both_ways(ndjson, fmt, { profile = "commercial" }) end
   end)
 
   it("writes what the Lua path writes across read chunks, long lines and handed lines", function()
@@ -164,13 +160,8 @@ describe("check's batch path", function()
     end
     local big = tmpfile(table.concat(many, "\n"))   -- no "\n" after the last line
     for _, fmt in ipairs({ "json", "csv" }) do
-      local out_c, err_c, status_c, stats_c = run(big, fmt, false)
-      local out_l, err_l, status_l, stats_l = run(big, fmt, true)
-      assert.equal(out_l, out_c)
-      assert.equal(err_l, err_c)
-      assert.equal(status_l, status_c)
-      assert.same(stats_l, stats_c)
-      assert.truthy(stats_c.claims > 2000, stats_c.claims)
+      local claims_read = same_both_ways(big, fmt).claims
+      assert.truthy(claims_read > 2000, claims_read)
     end
   end)
 
@@ -181,10 +172,10 @@ describe("check's batch path", function()
       tracker = require("bhclaim.batch").tracker() }
     local stats = { claims = 0, clean = 0, with_errors = 0, with_warnings = 0, rules = {} }
     local f = assert(io.open(ndjson, "rb"))
-    local out, got, line, records, handed, at_end = b:file_lines(f, 65536, 1, opts, stats)
+    local out, got, line, done, handed, at_end = b:file_lines(f, 65536, 1, opts, stats)
     assert.truthy(out:find('"claim_id":', 1, true))
     assert.equal(#support.read_file(ndjson), got)
-    assert.truthy(records >= 1 and line > 1)
+    assert.truthy(done >= 1 and line > 1)
     assert.is_string(handed)
     assert.is_false(at_end)
     f:close()
@@ -208,21 +199,14 @@ describe("check's batch path", function()
     sink:close()
     assert.equal(returned, support.read_file(path))
     assert.truthy(claims >= 1)
-    local full = io.open("/dev/full", "wb")
-    if full then
-      full:setvbuf("no")
-      local fresh = core.check_batch()
+    support.assert_write_fails(function(full)
       local input = assert(io.open(ndjson, "rb"))
-      local nothing, message, what, code = fresh:file_lines(input, 65536, 1, { format = "json",
+      local answers = { core.check_batch():file_lines(input, 65536, 1, { format = "json",
         today = TODAY, by_kind = {}, tracker = require("bhclaim.batch").tracker() },
-        { claims = 0, clean = 0, with_errors = 0, with_warnings = 0, rules = {} }, full)
+        { claims = 0, clean = 0, with_errors = 0, with_warnings = 0, rules = {} }, full) }
       input:close()
-      full:close()
-      assert.is_nil(nothing)
-      assert.matches("space", message)
-      assert.equal("write", what)
-      assert.is_number(code)
-    end
+      return answers[1], answers[2], answers[3], answers[4]
+    end)
     local dir = io.open(".", "rb")
     if dir then   -- a directory opens for reading on Linux; reading it fails
       b:take_input()

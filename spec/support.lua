@@ -244,4 +244,20 @@ local function lines(text)
 end
 M.lines = lines
 
+--- Calls write(file) with /dev/full opened unbuffered (every write fails),
+-- and checks that it answered a failed write as the core does: nil, the
+-- message, "write" and the error number. Does nothing where there is no
+-- /dev/full.
+function M.assert_write_fails(write)
+  local full = io.open("/dev/full", "wb")
+  if not full then return end
+  full:setvbuf("no")
+  local nothing, message, what, code = write(full)
+  full:close()
+  assert.is_nil(nothing)
+  assert.matches("space", message)
+  assert.equal("write", what)
+  assert.is_number(code)
+end
+
 return M

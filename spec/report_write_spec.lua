@@ -144,7 +144,9 @@ describe("check's batch path", function()
   end)
 
   it("gives the same with a profile for every claim", function()
-    for _, fmt in ipairs({ "text", "json" }) do same_both_ways(ndjson, fmt, { profile = "commercial" }) end
+    for _, fmt in ipairs({ "text", "json" }) do
+      same_both_ways(ndjson, fmt, { profile = "commercial" })
+    end
   end)
 
   it("writes what the Lua path writes across read chunks, long lines and handed lines", function()

@@ -158,6 +158,12 @@ $(FUZZ_BUILD)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_common.h $(FUZZ_BUILD)/libbhclaim.
 	$(FUZZ_CC) -std=c99 -g -O1 $(FUZZ_SAN) -fsanitize=fuzzer -I$(CJSON_INCDIR) -Icsrc \
 	    -o $@ $< $(FUZZ_BUILD)/libbhclaim.a $(CJSON_LIBS) -lm
 
+# The batch harness drives the binding: its objects built for Lua 5.4 in
+# this tree (fuzz-build's make has BUILD=$(FUZZ_BUILD)), and Lua itself.
+$(FUZZ_BUILD)/fuzz_batch: fuzz/fuzz_batch.c $(call bind_objs,5.4) $(FUZZ_BUILD)/libbhclaim.a
+	$(FUZZ_CC) -std=c99 -g -O1 $(FUZZ_SAN) -fsanitize=fuzzer -I$(LUA54_INCDIR) \
+	    -o $@ $< $(call bind_objs,5.4) $(FUZZ_BUILD)/libbhclaim.a $(CJSON_LIBS) -llua5.4 -lm
+
 # Runs every harness for FUZZ_SECONDS on a scratch copy of its corpus;
 # crashes land in fuzz/crashes/<name>/. `make fuzz-merge` then folds what
 # was found into the committed, minimized fuzz/corpus/<name>/.

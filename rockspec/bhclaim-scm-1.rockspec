@@ -46,6 +46,7 @@ build = {
             "csrc/lua/credential.c",
             "csrc/lua/rules.c",
             "csrc/lua/key_set.c",
+            "csrc/lua/object.c",
             "csrc/lua/eligibility.c",
             "csrc/lua/process.c",
             "csrc/lua/stream.c",

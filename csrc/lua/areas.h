@@ -39,6 +39,12 @@ void bhl_push_claim_keys(lua_State *L, const bh_claim *claim);
 ** eligibility and 276/277 claim status (eligibility.c). */
 void bhl_open_eligibility(lua_State *L);
 
+/* Gives the userdata at the top of the stack the metatable `name` of its
+** class: __gc, __tostring when given, and __index the methods when given
+** (object.c). */
+void bhl_set_class(lua_State *L, const char *name, lua_CFunction gc, lua_CFunction tostring,
+                   const luaL_Reg *methods);
+
 /* core.key_set: keys and claim labels held outside the Lua heap, for the
 ** rules across claims (key_set.c). */
 void bhl_open_key_set(lua_State *L);

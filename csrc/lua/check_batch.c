@@ -788,14 +788,7 @@ A batch for the check command's records (batch:lines, batch:texts).
 static int l_check_batch(lua_State *L) {
     batch *b = lua_newuserdata(L, sizeof *b);
     memset(b, 0, sizeof *b);
-    if (luaL_newmetatable(L, CHECK_BATCH_MT)) {
-        lua_pushcfunction(L, batch_gc);
-        lua_setfield(L, -2, "__gc");
-        lua_newtable(L);
-        bhc_setfuncs(L, batch_methods, 0);
-        lua_setfield(L, -2, "__index");
-    }
-    lua_setmetatable(L, -2);
+    bhl_set_class(L, CHECK_BATCH_MT, batch_gc, NULL, batch_methods);
     b->claim = bh_claim_new();
     b->report = bh_report_new();
     b->extra = malloc(BH_MAX_LINES * sizeof *b->extra);

@@ -28,11 +28,7 @@ static int tree_gc(lua_State *L) {
 static tree_ud *new_tree_ud(lua_State *L) {
     tree_ud *u = (tree_ud *)lua_newuserdata(L, sizeof *u);
     u->tree = NULL;
-    if (luaL_newmetatable(L, TREE_MT)) {
-        lua_pushcfunction(L, tree_gc);
-        lua_setfield(L, -2, "__gc");
-    }
-    lua_setmetatable(L, -2);
+    bhl_set_class(L, TREE_MT, tree_gc, NULL, NULL);
     return u;
 }
 

@@ -255,14 +255,7 @@ when none). For the rules across claims (bhclaim.batch).
 static int l_key_set(lua_State *L) {
     keyset *k = lua_newuserdata(L, sizeof *k);
     memset(k, 0, sizeof *k);
-    if (luaL_newmetatable(L, KEYSET_MT)) {
-        lua_pushcfunction(L, keyset_gc);
-        lua_setfield(L, -2, "__gc");
-        lua_newtable(L);
-        bhc_setfuncs(L, keyset_methods, 0);
-        lua_setfield(L, -2, "__index");
-    }
-    lua_setmetatable(L, -2);
+    bhl_set_class(L, KEYSET_MT, keyset_gc, NULL, keyset_methods);
     return 1;
 }
 

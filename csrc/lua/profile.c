@@ -630,13 +630,7 @@ static int l_profile(lua_State *L) {
     if (!bhl_profile_check(L, 1, msg, sizeof msg)) return luaL_argerror(L, 1, msg);
     u = lua_newuserdata(L, sizeof *u);
     memset(u, 0, sizeof *u);
-    if (luaL_newmetatable(L, PROFILE_MT)) {
-        lua_pushcfunction(L, profile_gc);
-        lua_setfield(L, -2, "__gc");
-        lua_pushcfunction(L, profile_tostring);
-        lua_setfield(L, -2, "__tostring");
-    }
-    lua_setmetatable(L, -2);
+    bhl_set_class(L, PROFILE_MT, profile_gc, profile_tostring, NULL);
     u->arena = bh_arena_new(2048);
     if (u->arena == NULL) return luaL_error(L, "bhclaim: out of memory");
     compile_table(L, u, 1, profile_fields, (char *)&u->profile);

@@ -48,11 +48,7 @@ static reader_ud *new_reader_ud(lua_State *L) {
     reader_ud *u = (reader_ud *)lua_newuserdata(L, sizeof *u);
     u->remit = NULL;
     u->ack = NULL;
-    if (luaL_newmetatable(L, READER_MT)) {
-        lua_pushcfunction(L, reader_gc);
-        lua_setfield(L, -2, "__gc");
-    }
-    lua_setmetatable(L, -2);
+    bhl_set_class(L, READER_MT, reader_gc, NULL, NULL);
     return u;
 }
 

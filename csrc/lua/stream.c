@@ -271,14 +271,7 @@ static const luaL_Reg stream_methods[] = {
 
 /* Sets the stream metatable on the userdata at the top of the stack. */
 static void set_stream_mt(lua_State *L) {
-    if (luaL_newmetatable(L, X12_STREAM_MT)) {
-        lua_pushcfunction(L, stream_gc);
-        lua_setfield(L, -2, "__gc");
-        lua_newtable(L);
-        bhc_setfuncs(L, stream_methods, 0);
-        lua_setfield(L, -2, "__index");
-    }
-    lua_setmetatable(L, -2);
+    bhl_set_class(L, X12_STREAM_MT, stream_gc, NULL, stream_methods);
 }
 
 /* {====================================================================
@@ -458,14 +451,7 @@ static int l_json_array_scanner(lua_State *L) {
     scanner *sc = lua_newuserdata(L, sizeof *sc);
     memset(sc, 0, sizeof *sc);
     sc->line = sc->element_line = (long)line;
-    if (luaL_newmetatable(L, SCANNER_MT)) {
-        lua_pushcfunction(L, scanner_gc);
-        lua_setfield(L, -2, "__gc");
-        lua_newtable(L);
-        bhc_setfuncs(L, scanner_methods, 0);
-        lua_setfield(L, -2, "__index");
-    }
-    lua_setmetatable(L, -2);
+    bhl_set_class(L, SCANNER_MT, scanner_gc, NULL, scanner_methods);
     return 1;
 }
 
@@ -620,14 +606,7 @@ static int l_x12_writer(lua_State *L) {
     w->env_ref = LUA_NOREF;
     bh_buffer_init(&w->out);
     bh_buffer_init(&w->trial);
-    if (luaL_newmetatable(L, X12_WRITER_MT)) {
-        lua_pushcfunction(L, writer_gc);
-        lua_setfield(L, -2, "__gc");
-        lua_newtable(L);
-        bhc_setfuncs(L, writer_methods, 0);
-        lua_setfield(L, -2, "__index");
-    }
-    lua_setmetatable(L, -2);
+    bhl_set_class(L, X12_WRITER_MT, writer_gc, NULL, writer_methods);
     if ((w->report = bh_report_new()) == NULL) return luaL_error(L, "bhclaim: out of memory");
     lua_pushvalue(L, 1);
     w->env_ref = luaL_ref(L, LUA_REGISTRYINDEX);

@@ -169,8 +169,8 @@ static void check_setting(checker *c) {
             continue;
         }
         if (!medicare || !in_list(line->code, psychiatric_codes)) continue;
-        snprintf(where, sizeof where, "lines[%d].code", i + 1);
         if (strcmp(line->code, "90853") == 0 && pos != NULL && strcmp(pos, "52") == 0) {
+            snprintf(where, sizeof where, "lines[%d].code", i + 1);
             add(c, "code.setting", BH_SEV_WARNING, where,
                 "A partial hospitalization program bills group psychotherapy as G0410/G0411 on "
                 "its facility claim; bill 90853 here only for a practitioner's own "
@@ -178,6 +178,7 @@ static void check_setting(checker *c) {
                 SRC_PHP, "90853 at place of service 52 (partial hospitalization) on a Medicare "
                 "claim: the program's group psychotherapy is G0410/G0411.");
         } else if (centre) {
+            snprintf(where, sizeof where, "lines[%d].code", i + 1);
             snprintf(msg, sizeof msg, "%s billed by a%s on a professional claim: Medicare "
                      "pays a centre's mental-health visits through the centre's own claim "
                      "and codes.", line->code,
@@ -211,16 +212,17 @@ static void check_timely_filing(checker *c) {
             (first < 0 || claim->lines[i].date < claim->lines[first].date))
             first = i;
     if (first < 0) return;
-    bh_date_format(claim->lines[first].date, dos);
     if (c->profile->timely_filing_in_days) {
         left = limit->value - bh_date_diff_days(claim->lines[first].date, c->today);
+        if (left > FILING_WARN_DAYS) return;   /* the usual case: nothing formatted */
         snprintf(due, sizeof due, "%d days", limit->value);
     } else {
         bh_date deadline = bh_date_add_months(claim->lines[first].date, limit->value);
         left = bh_date_diff_days(c->today, deadline);
+        if (left > FILING_WARN_DAYS) return;
         bh_date_format(deadline, due);
     }
-    if (left > FILING_WARN_DAYS) return;
+    bh_date_format(claim->lines[first].date, dos);
     snprintf(where, sizeof where, "lines[%d].date", first + 1);
     snprintf(src, sizeof src, "payer profile %s: %s%s", profile_name(c),
              limit->source != NULL && limit->source[0] ? limit->source : "filing limit",

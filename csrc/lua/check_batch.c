@@ -740,7 +740,10 @@ comes back as stream:check's report.
 @tparam integer done claims of the stream before these (the CSV's position)
 @tparam table opts as for batch:lines, and report_mt, finding_mt
 @tparam table stats as for batch:lines
-@treturn string the report lines
+@tparam[opt] file out a Lua file the report lines are written to, as
+  batch:file_lines does
+@treturn string the report lines ("" when written to out), or nil, a message,
+  "write" and the error number when writing fails
 @treturn integer claims done here
 @treturn string "more", "end" or "error" (then see stream:error)
 @treturn[opt] table the report of the claim for the Lua path, the claim
@@ -748,6 +751,7 @@ comes back as stream:check's report.
 */
 static int batch_x12(lua_State *L) {
     batch *b = check_batch(L);
+    FILE *out = lua_isnoneornil(L, 7) ? NULL : bhl_file_arg(L, 7);
     lua_Integer max = luaL_checkinteger(L, 3), before = luaL_checkinteger(L, 4), done = 0;
     const bh_claim *c;
     int rc = 1, handed = 0;
@@ -762,7 +766,13 @@ static int batch_x12(lua_State *L) {
         }
         done++;
     }
-    close_run(L, b, &r, 5, 6);
+    if (out == NULL) {
+        close_run(L, b, &r, 5, 6);
+    } else {
+        end_run(L, &r, 5, 6);
+        if (!write_out(L, b, out)) return 4;
+        lua_pushliteral(L, "");
+    }
     lua_pushinteger(L, done);
     lua_pushstring(L, rc == 1 ? "more" : rc == 0 ? "end" : "error");
     if (!handed) return 3;

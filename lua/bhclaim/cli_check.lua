@@ -394,15 +394,20 @@ local function batch_lines(ctx, bopts, src, text, line, final)
   return pos <= len and text:sub(pos) or "", line
 end
 
+-- The Lua file the batch path writes report lines to from C (stdout's),
+-- or nil when progress lines share its terminal or the caller's writer is
+-- not a file (then the lines come back as a string).
+local function direct_out(ctx)
+  local file = not ctx.share_terminal and ctx.out.file
+  if io.type(file) == "file" then return file end
+  return nil
+end
+
 -- Reads a Lua file into the batch (batch:file_lines: no Lua string per
 -- chunk), from `tail` (held input) at line `line` on, `used` bytes of the
 -- range read so far. Returns the unfinished last line and its line number.
 local function file_batch(ctx, bopts, src, tail, line, used, limit)
-  local batch = ctx.batch
-  -- Report lines go from C straight to stdout's file, unless progress lines
-  -- share its terminal or the caller's writer is not a file.
-  local direct = not ctx.share_terminal and ctx.out.file
-  if io.type(direct) ~= "file" then direct = nil end
+  local batch, direct = ctx.batch, direct_out(ctx)
   batch:hold(tail)
   bopts.source = src.name
   while true do
@@ -547,7 +552,9 @@ local function x12_claims(ctx, src, stream, first)
       local out, done, report
       bopts.source, bopts.report_mt, bopts.finding_mt = src.name, report_mod.report_mt,
         report_mod.finding_mt
-      out, done, state, report = ctx.batch:x12(stream, X12_BATCH, n, bopts, ctx.stats)
+      out, done, state, report = ctx.batch:x12(stream, X12_BATCH, n, bopts, ctx.stats,
+        direct_out(ctx))
+      if not out then ctx.out:failed(done, report) end   -- message, error number
       batch_output(ctx, out, done)
       n = n + done
       if report then

@@ -109,6 +109,21 @@ describe("bhclaim write errors", function()
     end)
   end
 
+  it("fails the same way when the disk fills in the middle of a large check", function()
+    if not has_dev_full() then return pending("no /dev/full here") end
+    local x12 = path("big.837")
+    local _, _, exported = run("export --to 837p --envelope " .. ENVELOPE .. " " .. BIG .. " >"
+      .. x12)
+    assert.is_true(exported <= 1)
+    -- report lines written from C a chunk at a time (NDJSON) or 500 claims at a time (837P)
+    for _, input in ipairs({ BIG, x12 }) do
+      local _, err, status = run("check --today " .. TODAY .. " --format json " .. input
+        .. " >/dev/full")
+      assert.equal(2, status)
+      assert.matches("bhclaim: write error on %(stdout%): No space left on device", err)
+    end
+  end)
+
   it("checks writes to the --reject file too", function()
     if not has_dev_full() then return pending("no /dev/full here") end
     local bad = write_file(path("bad.ndjson"), LINES[1] .. "\n{\"broken\":\n" .. LINES[2] .. "\n")

@@ -574,6 +574,19 @@ static int write_out(lua_State *L, batch *b, FILE *out) {
     return 1;
 }
 
+/* Ends a call: its report lines pushed as a string, or written to out and
+** "" pushed. 1, or 0 after pushing a write's failure (4 values). */
+static int finish_call(lua_State *L, batch *b, run *r, FILE *out) {
+    if (out == NULL) {
+        close_run(L, b, r, 5, 6);
+        return 1;
+    }
+    end_run(L, r, 5, 6);
+    if (!write_out(L, b, out)) return 0;
+    lua_pushliteral(L, "");
+    return 1;
+}
+
 /***
 Reads more of an open file into the batch's input and checks the whole
 lines it holds, as batch:lines does, without a Lua string in between. It
@@ -618,13 +631,7 @@ static int batch_file_lines(lua_State *L) {
     }
     open_run(L, &r, 5, 6);
     handed = run_lines(L, b, &r, b->in, b->in_len, &pos, &line, 0);
-    if (out == NULL) {
-        close_run(L, b, &r, 5, 6);
-    } else {
-        end_run(L, &r, 5, 6);
-        if (!write_out(L, b, out)) return 4;
-        lua_pushliteral(L, "");
-    }
+    if (!finish_call(L, b, &r, out)) return 4;
     lua_pushinteger(L, got);
     lua_pushinteger(L, line);
     lua_pushinteger(L, r.records);
@@ -681,13 +688,17 @@ checks lines.
 @tparam integer i first index to do
 @tparam table opts as for batch:lines
 @tparam table stats as for batch:lines
-@treturn string the report lines
+@tparam[opt] file out a Lua file the report lines are written to, as
+  batch:file_lines does
+@treturn string the report lines ("" when written to out), or nil, a message,
+  "write" and the error number when writing fails
 @treturn integer the first index not done (#texts + 1 at the end)
 @treturn integer records done here
 @treturn boolean true when the element at that index is for the Lua path
 */
 static int batch_texts(lua_State *L) {
     batch *b = check_batch(L);
+    FILE *out = lua_isnoneornil(L, 7) ? NULL : bhl_file_arg(L, 7);
     int i = (int)luaL_checkinteger(L, 4), n, handed = 0;
     run r;
     luaL_checktype(L, 2, LUA_TTABLE);
@@ -710,7 +721,7 @@ static int batch_texts(lua_State *L) {
         }
         lua_pop(L, 1);
     }
-    close_run(L, b, &r, 5, 6);
+    if (!finish_call(L, b, &r, out)) return 4;
     lua_pushinteger(L, i);
     lua_pushinteger(L, r.records);
     lua_pushboolean(L, handed);
@@ -766,13 +777,7 @@ static int batch_x12(lua_State *L) {
         }
         done++;
     }
-    if (out == NULL) {
-        close_run(L, b, &r, 5, 6);
-    } else {
-        end_run(L, &r, 5, 6);
-        if (!write_out(L, b, out)) return 4;
-        lua_pushliteral(L, "");
-    }
+    if (!finish_call(L, b, &r, out)) return 4;
     lua_pushinteger(L, done);
     lua_pushstring(L, rc == 1 ? "more" : rc == 0 ? "end" : "error");
     if (!handed) return 3;

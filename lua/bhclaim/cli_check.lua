@@ -618,7 +618,9 @@ local function array_input(ctx, src, text)
     if bopts then bopts.source = src.name end
     while i <= #elements do
       if bopts then
-        local out, next_i, records = ctx.batch:texts(elements, lines, i, bopts, ctx.stats)
+        local out, next_i, records, code = ctx.batch:texts(elements, lines, i, bopts,
+          ctx.stats, direct_out(ctx))
+        if not out then ctx.out:failed(next_i, code) end   -- the message, the error number
         batch_output(ctx, out, records)
         n, i = n + next_i - i, next_i
       end

@@ -830,14 +830,14 @@ static const char report_keys_key = 'R';
 
 enum report_key {
     RK_OK = 1, RK_CLAIM_ID, RK_FINDINGS, RK_COUNTS, RK_DISABLED, RK_SUMMARY,
-    RK_RULE, RK_SEVERITY, RK_PATH, RK_MESSAGE, RK_HINT, RK_SOURCE, RK_DENIAL,
+    RK_RULE, RK_SEVERITY, RK_PATH, RK_MESSAGE, RK_HINT, RK_SOURCE, RK_DENIAL, RK_ID,
     RK_SEVERITY_NAME,       /* + severity: "info", "warning", "error" */
     RK_END = RK_SEVERITY_NAME + BH_SEV_ERROR + 1
 };
 
 static const char *const report_key_names[RK_SEVERITY_NAME] = {
     NULL, "ok", "claim_id", "findings", "counts", "disabled", "summary",
-    "rule", "severity", "path", "message", "hint", "source", "denial"
+    "rule", "severity", "path", "message", "hint", "source", "denial", "id"
 };
 
 /* Pushes the table of report keys (made on first use) and returns its
@@ -930,6 +930,7 @@ typedef struct report_style {
     int disabled;               /* stack index of {rule = reason}, 0 for none */
     int with_disabled;          /* set report.disabled, a list even when empty */
     int with_summary;           /* set report.summary */
+    int claim_table;            /* stack index of the claim's table, 0 for none */
     size_t unsupported;         /* leading findings later ones may repeat */
 } report_style;
 
@@ -999,6 +1000,21 @@ static int suppressed(lua_State *L, int by_rule, const char *rule) {
 ** findings (errors, then warnings, then notes, each in the order found;
 ** those of disabled rules left out and counted), counts, disabled,
 ** summary}, with the metatables of st. */
+/* Pushes the claim id `id`: the claim table's own id string when it holds
+** the same bytes (a string already made), else a new one. */
+static void push_claim_id(lua_State *L, int keys, const char *id, int claim_table) {
+    if (claim_table) {
+        size_t len;
+        const char *s;
+        lua_rawgeti(L, keys, RK_ID);
+        lua_rawget(L, claim_table);
+        s = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &len) : NULL;
+        if (s != NULL && strlen(id) == len && memcmp(s, id, len) == 0) return;
+        lua_pop(L, 1);
+    }
+    lua_pushstring(L, id);
+}
+
 static void push_report(lua_State *L, const bh_claim *claim, const bh_report *report,
                         const report_style *st) {
     size_t i, n = bh_report_count(report);
@@ -1052,7 +1068,11 @@ static void push_report(lua_State *L, const bh_claim *claim, const bh_report *re
     lua_rawgeti(L, keys, RK_OK);
     lua_pushboolean(L, counts[BH_SEV_ERROR] == 0);
     lua_rawset(L, -3);
-    set_key_string(L, keys, RK_CLAIM_ID, claim->id);
+    if (claim->id != NULL) {
+        lua_rawgeti(L, keys, RK_CLAIM_ID);
+        push_claim_id(L, keys, claim->id, st->claim_table);
+        lua_rawset(L, -3);
+    }
     if (st->with_summary) {
         push_summary(L, claim);
         set_key(L, keys, RK_SUMMARY);
@@ -1182,6 +1202,7 @@ read:
         st.with_disabled = 1;
         st.report_mt = lua_type(L, 9) == LUA_TTABLE ? 9 : 0;
         st.finding_mt = lua_type(L, 10) == LUA_TTABLE ? 10 : 0;
+        st.claim_table = lua_type(L, 1) == LUA_TTABLE ? 1 : 0;
         st.unsupported = unsupported;
         push_report(L, s->claim, s->report, &st);
     }

@@ -822,23 +822,84 @@ static int repeats_path(const bh_report *report, size_t i, size_t first) {
     return 0;
 }
 
+/* The field names of reports and findings, made Lua strings once per Lua
+** state and kept in a registry table under &report_keys_key: a field is then
+** set with lua_rawset of a string already made, where lua_setfield would
+** hash and look up the C string for every field of every report. */
+static const char report_keys_key = 'R';
+
+enum report_key {
+    RK_OK = 1, RK_CLAIM_ID, RK_FINDINGS, RK_COUNTS, RK_DISABLED, RK_SUMMARY,
+    RK_RULE, RK_SEVERITY, RK_PATH, RK_MESSAGE, RK_HINT, RK_SOURCE, RK_DENIAL, RK_ID,
+    RK_SEVERITY_NAME,       /* + severity: "info", "warning", "error" */
+    RK_END = RK_SEVERITY_NAME + BH_SEV_ERROR + 1
+};
+
+static const char *const report_key_names[RK_SEVERITY_NAME] = {
+    NULL, "ok", "claim_id", "findings", "counts", "disabled", "summary",
+    "rule", "severity", "path", "message", "hint", "source", "denial", "id"
+};
+
+/* Pushes the table of report keys (made on first use) and returns its
+** absolute stack index. */
+static int push_report_keys(lua_State *L) {
+    int k;
+    lua_pushlightuserdata(L, (void *)&report_keys_key);
+    lua_rawget(L, LUA_REGISTRYINDEX);
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        lua_createtable(L, RK_END - 1, 0);
+        for (k = RK_OK; k < RK_END; k++) {
+            lua_pushstring(L, k < RK_SEVERITY_NAME ? report_key_names[k]
+                                                   : bh_severity_name((bh_severity)(k - RK_SEVERITY_NAME)));
+            lua_rawseti(L, -2, k);
+        }
+        lua_pushlightuserdata(L, (void *)&report_keys_key);
+        lua_pushvalue(L, -2);
+        lua_rawset(L, LUA_REGISTRYINDEX);
+    }
+    return lua_gettop(L);
+}
+
+/* Sets field `key` of the table at the top to the string `value`; nothing
+** for NULL (the field stays absent, as lua_setfield of nil leaves it). */
+static void set_key_string(lua_State *L, int keys, int key, const char *value) {
+    if (value == NULL) return;
+    lua_rawgeti(L, keys, key);
+    lua_pushstring(L, value);
+    lua_rawset(L, -3);
+}
+
+/* Sets field `key` of the table below the value at the top to that value
+** (popped). */
+static void set_key(lua_State *L, int keys, int key) {
+    lua_rawgeti(L, keys, key);
+    lua_insert(L, -2);
+    lua_rawset(L, -3);
+}
+
+/* One finding as a table {rule, severity, path, message, hint, source,
+** denial}; keys: the stack index of push_report_keys' table. */
+static void push_finding_keyed(lua_State *L, int keys, const bh_finding *f) {
+    lua_createtable(L, 0, 7);
+    set_key_string(L, keys, RK_RULE, f->rule);
+    lua_rawgeti(L, keys, RK_SEVERITY);
+    lua_rawgeti(L, keys, RK_SEVERITY_NAME + (int)f->severity);
+    lua_rawset(L, -3);
+    set_key_string(L, keys, RK_PATH, f->path);
+    set_key_string(L, keys, RK_MESSAGE, f->message);
+    set_key_string(L, keys, RK_HINT, f->hint);
+    set_key_string(L, keys, RK_SOURCE, f->source);
+    bhl_push_denial(L, f->rule, f->path);
+    if (lua_isnil(L, -1)) lua_pop(L, 1);
+    else set_key(L, keys, RK_DENIAL);
+}
+
 /* One finding as a table {rule, severity, path, message, hint, source}. */
 static void push_finding(lua_State *L, const bh_finding *f) {
-    lua_createtable(L, 0, 6);
-    lua_pushstring(L, f->rule);
-    lua_setfield(L, -2, "rule");
-    lua_pushstring(L, bh_severity_name(f->severity));
-    lua_setfield(L, -2, "severity");
-    lua_pushstring(L, f->path);
-    lua_setfield(L, -2, "path");
-    lua_pushstring(L, f->message);
-    lua_setfield(L, -2, "message");
-    lua_pushstring(L, f->hint);
-    lua_setfield(L, -2, "hint");
-    lua_pushstring(L, f->source);
-    lua_setfield(L, -2, "source");
-    bhl_push_denial(L, f->rule, f->path);
-    lua_setfield(L, -2, "denial");
+    int keys = push_report_keys(L);
+    push_finding_keyed(L, keys, f);
+    lua_remove(L, keys);
 }
 
 static void push_findings(lua_State *L, const bh_report *report, size_t unsupported) {
@@ -869,6 +930,7 @@ typedef struct report_style {
     int disabled;               /* stack index of {rule = reason}, 0 for none */
     int with_disabled;          /* set report.disabled, a list even when empty */
     int with_summary;           /* set report.summary */
+    int claim_table;            /* stack index of the claim's table, 0 for none */
     size_t unsupported;         /* leading findings later ones may repeat */
 } report_style;
 
@@ -938,24 +1000,47 @@ static int suppressed(lua_State *L, int by_rule, const char *rule) {
 ** findings (errors, then warnings, then notes, each in the order found;
 ** those of disabled rules left out and counted), counts, disabled,
 ** summary}, with the metatables of st. */
+/* Pushes the claim id `id`: the claim table's own id string when it holds
+** the same bytes (a string already made), else a new one. */
+static void push_claim_id(lua_State *L, int keys, const char *id, int claim_table) {
+    if (claim_table) {
+        size_t len;
+        const char *s;
+        lua_rawgeti(L, keys, RK_ID);
+        lua_rawget(L, claim_table);
+        s = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &len) : NULL;
+        if (s != NULL && strlen(id) == len && memcmp(s, id, len) == 0) return;
+        lua_pop(L, 1);
+    }
+    lua_pushstring(L, id);
+}
+
 static void push_report(lua_State *L, const bh_claim *claim, const bh_report *report,
                         const report_style *st) {
     size_t i, n = bh_report_count(report);
-    int out = 0, sev, by_rule = 0;
+    int out = 0, sev, by_rule = 0, keys = push_report_keys(L);
+    int disabled = st->disabled;
     size_t counts[3] = {0, 0, 0};
-    if (st->disabled) {
-        push_disabled_records(L, st->disabled);     /* records, by rule */
+    if (disabled) {
+        /* An empty {rule = reason} gives what no table gives: no records. */
+        lua_pushnil(L);
+        if (lua_next(L, disabled) == 0) disabled = 0;
+        else lua_pop(L, 2);
+    }
+    if (disabled) {
+        push_disabled_records(L, disabled);     /* records, by rule */
         lua_insert(L, -2);
         by_rule = lua_gettop(L) - 1;
     }
     lua_createtable(L, 0, 7);
-    if (st->disabled) {
+    if (disabled) {
         lua_insert(L, -2);
-        lua_setfield(L, -2, "disabled");
-    } else if (st->with_disabled) {
+        set_key(L, keys, RK_DISABLED);
+    } else if (st->with_disabled || st->disabled) {
         lua_newtable(L);
-        lua_setfield(L, -2, "disabled");
+        set_key(L, keys, RK_DISABLED);
     }
+    lua_rawgeti(L, keys, RK_FINDINGS);
     lua_createtable(L, (int)n, 0);
     for (sev = BH_SEV_ERROR; sev >= BH_SEV_INFO; sev--) {
         for (i = 0; i < n; i++) {
@@ -963,7 +1048,7 @@ static void push_report(lua_State *L, const bh_claim *claim, const bh_report *re
             if ((int)f->severity != sev || repeats_path(report, i, st->unsupported)) continue;
             if (suppressed(L, by_rule, f->rule)) continue;
             counts[sev]++;
-            push_finding(L, f);
+            push_finding_keyed(L, keys, f);
             if (st->finding_mt) {
                 lua_pushvalue(L, st->finding_mt);
                 lua_setmetatable(L, -2);
@@ -971,27 +1056,33 @@ static void push_report(lua_State *L, const bh_claim *claim, const bh_report *re
             lua_rawseti(L, -2, ++out);
         }
     }
-    lua_setfield(L, -2, "findings");
+    lua_rawset(L, -3);
+    lua_rawgeti(L, keys, RK_COUNTS);
     lua_createtable(L, 0, 3);
-    lua_pushinteger(L, (lua_Integer)counts[BH_SEV_ERROR]);
-    lua_setfield(L, -2, "error");
-    lua_pushinteger(L, (lua_Integer)counts[BH_SEV_WARNING]);
-    lua_setfield(L, -2, "warning");
-    lua_pushinteger(L, (lua_Integer)counts[BH_SEV_INFO]);
-    lua_setfield(L, -2, "info");
-    lua_setfield(L, -2, "counts");
+    for (sev = BH_SEV_ERROR; sev >= BH_SEV_INFO; sev--) {
+        lua_rawgeti(L, keys, RK_SEVERITY_NAME + sev);
+        lua_pushinteger(L, (lua_Integer)counts[sev]);
+        lua_rawset(L, -3);
+    }
+    lua_rawset(L, -3);
+    lua_rawgeti(L, keys, RK_OK);
     lua_pushboolean(L, counts[BH_SEV_ERROR] == 0);
-    lua_setfield(L, -2, "ok");
-    set_string(L, "claim_id", claim->id);
+    lua_rawset(L, -3);
+    if (claim->id != NULL) {
+        lua_rawgeti(L, keys, RK_CLAIM_ID);
+        push_claim_id(L, keys, claim->id, st->claim_table);
+        lua_rawset(L, -3);
+    }
     if (st->with_summary) {
         push_summary(L, claim);
-        lua_setfield(L, -2, "summary");
+        set_key(L, keys, RK_SUMMARY);
     }
     if (st->report_mt) {
         lua_pushvalue(L, st->report_mt);
         lua_setmetatable(L, -2);
     }
     if (by_rule) lua_remove(L, by_rule);
+    lua_remove(L, keys);
 }
 
 static bh_date opt_date(lua_State *L, int arg) {
@@ -1111,6 +1202,7 @@ read:
         st.with_disabled = 1;
         st.report_mt = lua_type(L, 9) == LUA_TTABLE ? 9 : 0;
         st.finding_mt = lua_type(L, 10) == LUA_TTABLE ? 10 : 0;
+        st.claim_table = lua_type(L, 1) == LUA_TTABLE ? 1 : 0;
         st.unsupported = unsupported;
         push_report(L, s->claim, s->report, &st);
     }

@@ -85,6 +85,35 @@ describe("check(table) gives the findings of the table's JSON text", function()
     same_as_text(function(c, v) c.payer = v end, { [true] = 1, id = "X" }, '{"id": "X"}')
   end)
 
+  it("for arrays whose keys lua_next gives out of order, with holes, or mixed", function()
+    -- integer keys put into a table with a hash part (whose string keys
+    -- are then removed) stay there, and lua_next gives them in hash order
+    local function hash_ordered(list)
+      local t = { a = 1, b = 2, c = 3, d = 4, e = 5, f = 6, g = 7 }
+      for i = #list, 1, -1 do t[i] = list[i] end
+      for _, k in ipairs({ "a", "b", "c", "d", "e", "f", "g" }) do t[k] = nil end
+      return t
+    end
+    local diagnoses = hash_ordered({ "F32.1", "F41.1", "Z63.0", "F43.10", "F41.1" })
+    same_as_text(set_diagnoses, diagnoses, bhclaim.encode(diagnoses))
+    same_as_text(function(c, v) c.lines[1].dx_pointers = v end, hash_ordered({ 1, 1, 1, 1, 1 }),
+      "[1, 1, 1, 1, 1]")
+    -- a hole: an object without array_mt, an array with null in it with it
+    same_as_text(set_diagnoses, { "F32.1", nil, "F41.1" }, "{}")
+    local holed = setmetatable({ "F32.1", nil, "F41.1" }, core.array_mt)
+    same_as_text(set_diagnoses, holed, bhclaim.encode(holed))
+    -- a first key 1 and a string key: an object, read again when found so
+    local mixed = { "90853" }
+    mixed.code = "90853"
+    same_as_text(function(c, v) c.lines[1] = v end, mixed, '{"code": "90853"}')
+    -- the same deep inside an array read in order
+    local lines = { { code = "90853", units = 1, charge = "75.00", date = "2026-03-02",
+      dx_pointers = { 1, x = 2 } } }
+    same_as_text(set_lines, lines,
+      '[{"code": "90853", "units": 1, "charge": "75.00", "date": "2026-03-02", ' ..
+      '"dx_pointers": {"x": 2}}]')
+  end)
+
   it("for control characters, NUL and DEL in strings", function()
     for _, str in ipairs({ "a\0b", "tab\there", "del\127", "\255\254 not UTF-8" }) do
       local r = same_as_text(function(c, v) c.billing_provider.npi = v end, str,

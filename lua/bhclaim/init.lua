@@ -176,31 +176,42 @@ local function resolve_disabled(value, sets, fname)
   return out
 end
 
+-- What check_options reads when no options are given, and what check
+-- uses when opts has no rules or nothing disabled: shared, never written.
+local NO_OPTIONS, NO_RULE_SETS, NOTHING_DISABLED = {}, {}, {}
+-- The last opts.today found well formed: a caller checking claim after
+-- claim passes the same string, which is then not matched again.
+local last_today
+
+-- Checks opts (read raw: a metatable on the options table never runs in
+-- here) and returns the date for the core and opts itself, to be read raw.
 local function check_options(opts)
-  -- Read raw: a metatable on the options table never runs in here.
-  opts = args.shallow("check", 2, opts, true, 3)
-  for k in pairs(opts) do
+  if opts == nil then
+    opts = NO_OPTIONS
+  else
+    args.check_type("check", 2, opts, "table", false, 3)
+  end
+  for k in next, opts do
     if not OPTION_KEYS[k] then
       argerror("check", 2, "unknown option '" .. tostring(k) .. "'", 1)
     end
   end
-  local date
-  if opts.provider_kind ~= nil and not PROVIDER_KINDS[opts.provider_kind] then
+  local provider_kind, together = rawget(opts, "provider_kind"), rawget(opts, "together")
+  if provider_kind ~= nil and not PROVIDER_KINDS[provider_kind] then
     argerror("check", 2, "field 'provider_kind' must be practitioner, fqhc, rhc, "
       .. "cah_method_ii or hospital_outpatient", 1)
   end
-  if opts.together ~= nil and type(opts.together) ~= "table" then
+  if together ~= nil and type(together) ~= "table" then
     argerror("check", 2, "field 'together' must be a list of claims", 1)
   end
-  if opts.today ~= nil then
-    date = opts.today
-    if date ~= false and (type(date) ~= "string" or
-        not date:match("^%d%d%d%d%-%d%d%-%d%d$")) then
+  local date = rawget(opts, "today")
+  if date == nil then return os.date("%Y-%m-%d"), opts end
+  if date == false then return nil, opts end
+  if date ~= last_today then
+    if type(date) ~= "string" or not date:match("^%d%d%d%d%-%d%d%-%d%d$") then
       argerror("check", 2, "field 'today' must be a date as YYYY-MM-DD or false", 1)
     end
-    if date == false then date = nil end
-  else
-    date = os.date("%Y-%m-%d")
+    last_today = date
   end
   return date, opts
 end
@@ -235,14 +246,19 @@ function M.check(claim, opts)
   end
   local date
   date, opts = check_options(opts)
-  local profile = resolve_payer(opts.payer)
-  local sets = resolve_rule_sets(opts.rules)
-  local disabled = resolve_disabled(opts.disable, sets)
+  -- Each option read once, raw, before any rule runs.
+  local payer_opt, rules_opt, disable_opt = rawget(opts, "payer"), rawget(opts, "rules"),
+    rawget(opts, "disable")
+  local profile = payer_opt ~= nil and resolve_payer(payer_opt) or nil
+  local sets = rules_opt ~= nil and resolve_rule_sets(rules_opt) or NO_RULE_SETS
+  local disabled = disable_opt ~= nil and resolve_disabled(disable_opt, sets)
+    or NOTHING_DISABLED
   -- A cyclic claim table raises in the core; re-raised here so the error
   -- points at the caller's line.
   local ok, r, msg, id = pcall(core.check, claim, date,
-    profile and profile:compiled() or nil, opts.ncci or ncci_table(), profiles_by_kind(),
-    opts.provider_kind, opts.summary == true, disabled, report.report_mt, report.finding_mt)
+    profile and profile:compiled() or nil, rawget(opts, "ncci") or ncci_table(),
+    profiles_by_kind(), rawget(opts, "provider_kind"), rawget(opts, "summary") == true,
+    disabled, report.report_mt, report.finding_mt)
   if not ok then error(r, 2) end
   if r == nil then return nil, msg, id end
   local claim_table = claim
@@ -253,7 +269,7 @@ function M.check(claim, opts)
   -- Coverage rules (lua/bhclaim/coverage.lua) run when the claim carries
   -- the payer's 271 answer.
   if type(claim_table) == "table" and rawget(claim_table, "coverage") ~= nil then
-    for _, f in ipairs(coverage.findings(claim_table, opts.together)) do
+    for _, f in ipairs(coverage.findings(claim_table, rawget(opts, "together"))) do
       if disabled[f.rule] then
         local rec
         for _, d in ipairs(r.disabled) do

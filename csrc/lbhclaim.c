@@ -996,10 +996,6 @@ static int suppressed(lua_State *L, int by_rule, const char *rule) {
     return 1;
 }
 
-/* Pushes a report as lua/bhclaim/report.lua describes it: {ok, claim_id,
-** findings (errors, then warnings, then notes, each in the order found;
-** those of disabled rules left out and counted), counts, disabled,
-** summary}, with the metatables of st. */
 /* Pushes the claim id `id`: the claim table's own id string when it holds
 ** the same bytes (a string already made), else a new one. */
 static void push_claim_id(lua_State *L, int keys, const char *id, int claim_table) {
@@ -1015,6 +1011,10 @@ static void push_claim_id(lua_State *L, int keys, const char *id, int claim_tabl
     lua_pushstring(L, id);
 }
 
+/* Pushes a report as lua/bhclaim/report.lua describes it: {ok, claim_id,
+** findings (errors, then warnings, then notes, each in the order found;
+** those of disabled rules left out and counted), counts, disabled,
+** summary}, with the metatables of st. */
 static void push_report(lua_State *L, const bh_claim *claim, const bh_report *report,
                         const report_style *st) {
     size_t i, n = bh_report_count(report);

@@ -583,11 +583,7 @@ static int l_decode(lua_State *L) {
     bh_error err;
     json_ud *u = lua_newuserdata(L, sizeof *u);
     u->json = NULL;
-    if (luaL_newmetatable(L, JSON_MT)) {
-        lua_pushcfunction(L, json_gc);
-        lua_setfield(L, -2, "__gc");
-    }
-    lua_setmetatable(L, -2);
+    bhl_set_class(L, JSON_MT, json_gc, NULL, NULL);
     u->json = bh_json_parse(json, len, &err);
     if (u->json == NULL) {
         if (err.code == BH_ERR_NOMEM) return luaL_error(L, "bhclaim.decode: out of memory");
@@ -1516,16 +1512,7 @@ A new NCCI edit table holding the compiled-in edits.
 static int l_ncci(lua_State *L) {
     ncci_ud *u = lua_newuserdata(L, sizeof *u);
     u->ncci = NULL;
-    if (luaL_newmetatable(L, NCCI_MT)) {
-        lua_pushcfunction(L, ncci_gc);
-        lua_setfield(L, -2, "__gc");
-        lua_pushcfunction(L, ncci_tostring);
-        lua_setfield(L, -2, "__tostring");
-        lua_newtable(L);
-        bhc_setfuncs(L, ncci_methods, 0);
-        lua_setfield(L, -2, "__index");
-    }
-    lua_setmetatable(L, -2);
+    bhl_set_class(L, NCCI_MT, ncci_gc, ncci_tostring, ncci_methods);
     u->ncci = bh_ncci_new();
     if (u->ncci == NULL) return luaL_error(L, "bhclaim: out of memory");
     return 1;
@@ -1773,11 +1760,7 @@ static batch_ud *new_batch(lua_State *L) {
     batch_ud *b = lua_newuserdata(L, sizeof *b);
     memset(b, 0, sizeof *b);
     bh_buffer_init(&b->out);
-    if (luaL_newmetatable(L, BATCH_MT)) {
-        lua_pushcfunction(L, batch_gc);
-        lua_setfield(L, -2, "__gc");
-    }
-    lua_setmetatable(L, -2);
+    bhl_set_class(L, BATCH_MT, batch_gc, NULL, NULL);
     return b;
 }
 
@@ -2464,11 +2447,7 @@ static scratch *new_scratch(lua_State *L) {
     s->claim = NULL;
     s->report = NULL;
     s->tree = NULL;
-    if (luaL_newmetatable(L, SCRATCH_MT)) {
-        lua_pushcfunction(L, scratch_gc);
-        lua_setfield(L, -2, "__gc");
-    }
-    lua_setmetatable(L, -2);
+    bhl_set_class(L, SCRATCH_MT, scratch_gc, NULL, NULL);
     s->claim = bh_claim_new();
     s->report = bh_report_new();
     if (s->claim == NULL || s->report == NULL) luaL_error(L, "bhclaim: out of memory");

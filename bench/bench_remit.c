@@ -12,30 +12,12 @@
 #include <sys/resource.h>
 #include <time.h>
 #include "bhclaim.h"
+#include "tap.h"   /* read_file (tests/tap.c) */
 
 static double now_seconds(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static char *read_whole(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    long n;
-    if (f == NULL) return NULL;
-    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
-        buf = malloc((size_t)n + 1);
-        if (buf != NULL && fread(buf, 1, (size_t)n, f) == (size_t)n) {
-            buf[n] = '\0';
-            *len = (size_t)n;
-        } else {
-            free(buf);
-            buf = NULL;
-        }
-    }
-    fclose(f);
-    return buf;
 }
 
 /* One pass; returns seconds, or -1 on a read error (printed). */
@@ -76,7 +58,7 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: bench_remit FILE.835\n");
         return 2;
     }
-    text = read_whole(argv[1], &len);
+    text = read_file(argv[1], &len);
     if (text == NULL) {
         fprintf(stderr, "bench_remit: cannot read %s\n", argv[1]);
         return 1;

@@ -30,7 +30,8 @@ fi
 bytes=$(wc -c <"$FILE" | tr -d ' ')
 
 # shellcheck disable=SC2046 # pkg-config output is a word list
-${CC:-cc} -O2 -std=c99 -Icsrc -o "$OUT/bench_remit" bench/bench_remit.c "$BUILD/libbhclaim.a" \
+${CC:-cc} -O2 -std=c99 -Icsrc -Itests -o "$OUT/bench_remit" bench/bench_remit.c tests/tap.c \
+    "$BUILD/libbhclaim.a" \
     $(pkg-config --cflags --libs libcjson) -lm
 "$OUT/bench_remit" "$FILE" | tee "$OUT/bench_remit.txt"
 sc=$(awk '/^C bh_remit_reader/ { print $5 }' "$OUT/bench_remit.txt")

@@ -14,31 +14,13 @@
 #include <time.h>
 #include <sys/resource.h>
 #include "bhclaim.h"
+#include "tap.h"   /* read_file (tests/tap.c) */
 #include "bench_profiles.h"
 
 static double now_seconds(void) {
     struct timespec ts;
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static char *read_whole(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    long n;
-    if (f == NULL) return NULL;
-    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
-        buf = malloc((size_t)n + 1);
-        if (buf != NULL && fread(buf, 1, (size_t)n, f) == (size_t)n) {
-            buf[n] = '\0';
-            *len = (size_t)n;
-        } else {
-            free(buf);
-            buf = NULL;
-        }
-    }
-    fclose(f);
-    return buf;
 }
 
 /* One pass; returns seconds, or -1 on a read error. check: also check. */
@@ -108,7 +90,7 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: bench_x12 FILE.837\n");
         return 2;
     }
-    if ((text = read_whole(argv[1], &len)) == NULL) {
+    if ((text = read_file(argv[1], &len)) == NULL) {
         fprintf(stderr, "bench_x12: cannot read %s\n", argv[1]);
         return 1;
     }

@@ -108,8 +108,8 @@ cli_timed() {
 heading "Same work side by side: the C core on $CLAIMS"
 # shellcheck disable=SC2086,SC2046 # CFLAGS and pkg-config output are word lists
 for b in bench_core bench_x12; do
-    $CC ${CFLAGS:-} -O2 -std=c99 -Icsrc -Ibench -o "$OUT/$b" "bench/$b.c" "$BUILD/libbhclaim.a" \
-        $(pkg-config --cflags --libs libcjson lua5.4) -lm
+    $CC ${CFLAGS:-} -O2 -std=c99 -Icsrc -Ibench -Itests -o "$OUT/$b" "bench/$b.c" tests/tap.c \
+        "$BUILD/libbhclaim.a" $(pkg-config --cflags --libs libcjson lua5.4) -lm
 done
 timed core.parse "$OUT/bench_core" "$CLAIMS" parse "$RUNS"
 timed core.check env "$(cpath 5.4)" "$OUT/bench_core" "$CLAIMS" check "$RUNS"

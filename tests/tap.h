@@ -1,6 +1,7 @@
 /*
 ** tap.h: what every C test program shares (tap.c): TAP output and reading
-** a fixture file. Linked into each tests/test_*.c by the Makefile.
+** a fixture file. Linked into each tests/test_*.c by the Makefile, and into
+** the C benches that read a whole file (bench/bench_x12.c, bench_remit.c).
 ** SPDX-License-Identifier: MIT
 */
 #ifndef BH_TEST_TAP_H

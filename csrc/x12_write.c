@@ -296,7 +296,8 @@ static void w_2000a(writer *w, const bh_claim *c, long hl) {
     w_nm1(w, "85", &p->name, "XX", p->npi, 10, 1, "billing_provider", "billing_provider.npi");
     w_address(w, &p->address, "billing_provider", 1, 9);
     {
-        /* REF02 holds the TIN's digits; an SSN (XXX-XX-XXXX) goes as SY. */
+        /* REF02 holds the TIN's nine digits, qualified EI (an employer
+        ** number) or SY when written as a social security number, 3-2-4. */
         char digits[16];
         size_t n = 0;
         const char *t = p->tin;

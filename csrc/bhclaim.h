@@ -437,6 +437,9 @@ struct bh_claim {
     int n_claim_dates;
     bh_claim_reference *claim_references;       /* 2300 REF, in the claim's arena */
     int n_claim_references;
+    int has_participants;                       /* a top-level "participants" key: the
+                                                   shape of a group session (bhclaim.session),
+                                                   not of a claim; its value is skipped */
     bh_line lines[BH_MAX_LINES];
     int n_lines;
     bh_field_state lines_state;
@@ -1067,6 +1070,11 @@ typedef struct bh_icd10_info {
     int billable_in_other_year; /* the fiscal year in which it is billable, 0 if none */
     int header_in_other_year;   /* the fiscal year in which it is a header, 0 if none */
 } bh_icd10_info;
+
+/* 1 when the code (with or without the dot, any case) is billable on the
+** date of service, as bh_icd10_lookup would say, without its titles: the
+** question a check asks of every diagnosis. */
+int bh_icd10_billable(const char *code, size_t len, bh_date date);
 
 /* Looks up an ICD-10-CM code (with or without the dot, any case) for a date
 ** of service (0 = the newest year carried). Always fills *info; returns its

@@ -100,6 +100,8 @@ static void unexpected(reader *r, const char *expected) {
 }
 
 static inline void skip_ws(reader *r) {
+    /* most tokens follow another at once (compact JSON): one test */
+    if (r->p < r->end && (unsigned char)*r->p > ' ') return;
     while (r->p < r->end && (*r->p == ' ' || *r->p == '\n' || *r->p == '\r' || *r->p == '\t'))
         r->p++;
 }
@@ -1671,6 +1673,10 @@ static int claim_member(reader *r, const jpath *at, const jkey *key, void *ctx) 
             return 1;
         }
         if (KEY_IS(key, "patient")) return read_person(r, at, &c->patient, 0);
+        if (KEY_IS(key, "participants")) {
+            c->has_participants = 1;
+            return skip_value(r);
+        }
         if (KEY_IS(key, "place_of_service")) {
             ok = field_string(r, at, 1, &c->place_of_service, &st);
             cc->pos_seen = st != BH_FIELD_ABSENT;

@@ -7,10 +7,12 @@
 **
 ** Layout, for a batch of a few hundred thousand lines: keys and labels are
 ** copied into blocks that never move (a growing buffer's copies and fresh
-** pages were half the cost of tracking); entries (hash, key, length, value)
-** are dense, in insertion order; the open-addressing table holds, per
-** slot, the entry number and the high half of its hash, so a probe past
-** another key reads no entry and growing rehashes without touching a key.
+** pages were half the cost of tracking); entries (key, value) are dense, in
+** insertion order, each key led by its length in the block; the
+** open-addressing table holds, per slot, the entry number and the high half
+** of its hash, so a probe past another key reads no entry. Memory is what
+** tracking costs: on a virtual machine each fresh page took 20-30 us to
+** fault in, so an entry is 16 bytes and the table grows in place.
 ** SPDX-License-Identifier: MIT
 */
 #include <stdint.h>
@@ -25,9 +27,7 @@
 #define KEYSET_MAX 0x3fffffffu
 
 typedef struct keyset_entry {
-    uint64_t hash;
-    const char *key;        /* in a block */
-    size_t len;
+    const char *key;        /* in a block, after its length (key_length) */
     lua_Number value;
 } keyset_entry;
 
@@ -94,6 +94,17 @@ static int grow(void **data, size_t *cap, size_t need, size_t size, size_t first
 
 #define SLOT_TAG(h) ((h) & 0xffffffff00000000ULL)
 
+/* A key's length is stored before it: one byte below 255, else 255 and
+** the length's bytes. */
+#define LONG_KEY 255
+
+static size_t key_length(const char *key) {
+    size_t len;
+    if ((unsigned char)key[-1] != LONG_KEY) return (unsigned char)key[-1];
+    memcpy(&len, key - 1 - sizeof len, sizeof len);
+    return len;
+}
+
 /* The slot of `key`: the one holding it, or the empty one it would go to. */
 static uint64_t *find_slot(const keyset *k, const char *key, size_t len, uint64_t h) {
     size_t i = (size_t)h & (k->cap - 1);
@@ -101,38 +112,39 @@ static uint64_t *find_slot(const keyset *k, const char *key, size_t len, uint64_
         uint64_t slot = k->slots[i];
         if (slot == 0) return &k->slots[i];
         if (SLOT_TAG(slot) == SLOT_TAG(h)) {
-            const keyset_entry *e = &k->entries[(slot & 0xffffffffu) - 1];
-            if (e->hash == h && e->len == len && memcmp(e->key, key, len) == 0)
-                return &k->slots[i];
+            const char *other = k->entries[(slot & 0xffffffffu) - 1].key;
+            if (key_length(other) == len && memcmp(other, key, len) == 0) return &k->slots[i];
         }
         i = (i + 1) & (k->cap - 1);
     }
 }
 
-/* Doubles the slot table (load kept at most one half). */
+/* Doubles the slot table (load kept at most one half) where it is, so the
+** pages it had are used again, and hashes the keys anew. */
 static int rehash(keyset *k) {
     size_t cap = k->cap ? k->cap * 2 : 4096, i;
-    uint64_t *slots = calloc(cap, sizeof *slots);
+    uint64_t *slots = realloc(k->slots, cap * sizeof *slots);
     if (slots == NULL) return 0;
-    free(k->slots);
+    memset(slots, 0, cap * sizeof *slots);
     k->slots = slots;
     k->cap = cap;
     for (i = 0; i < k->count; i++) {
-        size_t j = (size_t)k->entries[i].hash & (cap - 1);
+        const char *key = k->entries[i].key;
+        uint64_t h = key_hash(key, key_length(key));
+        size_t j = (size_t)h & (cap - 1);
         while (slots[j] != 0) j = (j + 1) & (cap - 1);
-        slots[j] = SLOT_TAG(k->entries[i].hash) | (uint64_t)(i + 1);
+        slots[j] = SLOT_TAG(h) | (uint64_t)(i + 1);
     }
     return 1;
 }
 
-/* A copy of len bytes (and a '\0' when `ended`) in the set's blocks, or
-** NULL when memory runs out. */
-static const char *block_add(keyset *k, const char *s, size_t len, int ended) {
+/* Room for n more bytes in the set's blocks, or NULL when memory runs out. */
+static char *block_room(keyset *k, size_t n) {
     key_block *b = k->blocks;
     char *at;
-    if (b == NULL || b->cap - b->used < len + 1) {
-        size_t cap = len + 1 > KEY_BLOCK_BYTES ? len + 1 : KEY_BLOCK_BYTES;
-        if (len >= SIZE_MAX - sizeof *b - 1) return NULL;
+    if (b == NULL || b->cap - b->used < n) {
+        size_t cap = n > KEY_BLOCK_BYTES ? n : KEY_BLOCK_BYTES;
+        if (n >= SIZE_MAX - sizeof *b) return NULL;
         b = malloc(sizeof *b + cap);
         if (b == NULL) return NULL;
         b->next = k->blocks;
@@ -141,9 +153,32 @@ static const char *block_add(keyset *k, const char *s, size_t len, int ended) {
         k->blocks = b;
     }
     at = b->data + b->used;
-    memcpy(at, s, len);
-    if (ended) at[len] = '\0';
-    b->used += len + (ended != 0);
+    b->used += n;
+    return at;
+}
+
+/* A copy of the key in the set's blocks, after its length, or NULL when
+** memory runs out. */
+static const char *key_add(keyset *k, const char *key, size_t len) {
+    size_t lead = len < LONG_KEY ? 1 : 1 + sizeof len;
+    char *at;
+    if (len > SIZE_MAX - lead || (at = block_room(k, lead + len)) == NULL) return NULL;
+    if (len < LONG_KEY) {
+        at[0] = (char)len;
+    } else {
+        memcpy(at, &len, sizeof len);
+        at[sizeof len] = (char)LONG_KEY;
+    }
+    memcpy(at + lead, key, len);
+    return at + lead;
+}
+
+/* A copy of the label, ended by '\0', or NULL when memory runs out. */
+static const char *label_add(keyset *k, const char *label, size_t len) {
+    char *at;
+    if (len == SIZE_MAX || (at = block_room(k, len + 1)) == NULL) return NULL;
+    memcpy(at, label, len);
+    at[len] = '\0';
     return at;
 }
 
@@ -166,10 +201,8 @@ int bhl_key_set_put(lua_State *L, bhl_key_set *k, const char *key, size_t len,
     if (!grow((void **)&k->entries, &k->entries_cap, k->count + 1, sizeof *k->entries, 1024))
         return luaL_error(L, "bhclaim: out of memory");
     e = &k->entries[k->count];
-    e->key = block_add(k, key, len, 0);
+    e->key = key_add(k, key, len);
     if (e->key == NULL) return luaL_error(L, "bhclaim: out of memory");
-    e->hash = h;
-    e->len = len;
     e->value = value;
     *slot = SLOT_TAG(h) | (uint64_t)++k->count;
     return 0;
@@ -183,7 +216,7 @@ void bhl_key_set_label(lua_State *L, bhl_key_set *k, lua_Integer n, const char *
     if (!grow((void **)&k->labels, &k->labels_cap, (size_t)n, sizeof *k->labels, 1024))
         luaL_error(L, "bhclaim: out of memory");
     while (k->n_labels < (size_t)n) k->labels[k->n_labels++] = NULL;
-    at = block_add(k, label, len, 1);
+    at = label_add(k, label, len);
     if (at == NULL) luaL_error(L, "bhclaim: out of memory");
     k->labels[n - 1] = at;
 }

@@ -49,18 +49,27 @@ static void add_at(x12_checker *c, const char *rule, bh_severity sev, const char
     add(c, rule, sev, where, hint, src, message);
 }
 
+/* 1 for the bytes an 837P carries as they are: printable ASCII but the
+** default separators (default_seps: * : ^ ~). */
+static const unsigned char as_is_byte[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0,
+};
+
 /* 1 when text is at most max bytes of printable ASCII with no separator:
 ** bh_x12_fold then sends it as it is (upper-cased at most), so there is
 ** nothing to report. Most names and addresses are; folding each took a
 ** tenth of a check. */
 static int sent_as_is(const char *text, size_t max) {
     size_t i;
-    for (i = 0; text[i] != '\0'; i++) {
-        unsigned char ch = (unsigned char)text[i];
-        if (i >= max || ch < 0x20 || ch > 0x7E || ch == default_seps[0] ||
-            ch == default_seps[1] || ch == default_seps[2] || ch == default_seps[3])
-            return 0;
-    }
+    for (i = 0; text[i] != '\0'; i++)
+        if (i >= max || !as_is_byte[(unsigned char)text[i]]) return 0;
     return 1;
 }
 

@@ -106,7 +106,9 @@ static const char *icd10_source(int fiscal_year) {
 static void check_one_diagnosis(checker *c, const char *code, int index, bh_date date) {
     bh_icd10_info info;
     char msg[400], where[32];
-    switch (bh_icd10_lookup(code, strlen(code), date, &info)) {
+    size_t len = strlen(code);
+    if (bh_icd10_billable(code, len, date)) return;    /* most are: no titles needed */
+    switch (bh_icd10_lookup(code, len, date, &info)) {
     case BH_ICD10_BILLABLE:
         return;
     case BH_ICD10_HEADER: {

@@ -128,6 +128,14 @@ static const char *icd10_title(const char *code, int bit) {
     return NULL;
 }
 
+int bh_icd10_billable(const char *code, size_t len, bh_date date) {
+    char key[8];
+    const bh_icd10_code *c;
+    if (code == NULL || icd10_normalise(code, len, key) == 0) return 0;
+    c = find_exact(&bh_icd10_codes_index, bh_icd10_codes, sizeof bh_icd10_codes[0], key);
+    return c != NULL && (c->years & year_bit(bh_icd10_fiscal_year(date))) != 0;
+}
+
 bh_icd10_status bh_icd10_lookup(const char *code, size_t len, bh_date date,
                                 bh_icd10_info *info) {
     size_t n;

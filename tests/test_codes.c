@@ -41,11 +41,15 @@ static bh_icd10_status ref_status(const char *code, int bit) {
     return BH_ICD10_INVALID;
 }
 
-/* 1 when the look-up agrees with the reference in both fiscal years. */
+/* 1 when the look-up, and bh_icd10_billable, agree with the reference in
+** both fiscal years. */
 static int icd10_agrees(const char *code, bh_icd10_status want26, bh_icd10_status want27) {
     bh_icd10_info info;
-    return bh_icd10_lookup(code, strlen(code), 20260302, &info) == want26 &&
-           bh_icd10_lookup(code, strlen(code), 20261102, &info) == want27;
+    size_t n = strlen(code);
+    return bh_icd10_lookup(code, n, 20260302, &info) == want26 &&
+           bh_icd10_lookup(code, n, 20261102, &info) == want27 &&
+           bh_icd10_billable(code, n, 20260302) == (want26 == BH_ICD10_BILLABLE) &&
+           bh_icd10_billable(code, n, 20261102) == (want27 == BH_ICD10_BILLABLE);
 }
 
 static void test_icd10_every_code(void) {
@@ -57,8 +61,23 @@ static void test_icd10_every_code(void) {
         int y27 = bh_icd10_lookup(c->code, strlen(c->code), 20261102, &info);
         if ((c->years & BH_FY2026) && y26 != BH_ICD10_BILLABLE) bad++;
         if ((c->years & BH_FY2027) && y27 != BH_ICD10_BILLABLE) bad++;
+        if (bh_icd10_billable(c->code, strlen(c->code), 20260302) != (y26 == BH_ICD10_BILLABLE) ||
+            bh_icd10_billable(c->code, strlen(c->code), 20261102) != (y27 == BH_ICD10_BILLABLE))
+            bad++;
     }
-    expect(bad == 0, "every ICD-10-CM table code is billable in its years");
+    expect(bad == 0, "every ICD-10-CM table code is billable in its years, by both look-ups");
+}
+
+/* The forms a claim may give a code in: the dot, lower case, junk. */
+static void test_icd10_billable_forms(void) {
+    expect(bh_icd10_billable("F43.10", 6, 20260302) && bh_icd10_billable("f4310", 5, 20260302),
+           "bh_icd10_billable takes the dot and lower case");
+    expect(!bh_icd10_billable("F43", 3, 20260302) && !bh_icd10_billable("F43.", 4, 20260302),
+           "bh_icd10_billable: a category is not billable");
+    expect(!bh_icd10_billable(NULL, 0, 20260302) && !bh_icd10_billable("", 0, 20260302) &&
+               !bh_icd10_billable("F43.10.1", 8, 20260302) &&
+               !bh_icd10_billable("29630", 5, 20260302),
+           "bh_icd10_billable: no code, too long, or ICD-9 shaped is not billable");
 }
 
 /* Prefixes of a sample of codes (headers or nothing) and codes with a last
@@ -136,6 +155,7 @@ static void test_procedures(void) {
 int main(void) {
     test_icd10_every_code();
     test_icd10_near_misses();
+    test_icd10_billable_forms();
     test_icd10_titles_and_categories();
     test_procedures();
     return tap_done();

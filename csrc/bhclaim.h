@@ -437,9 +437,12 @@ struct bh_claim {
     int n_claim_dates;
     bh_claim_reference *claim_references;       /* 2300 REF, in the claim's arena */
     int n_claim_references;
-    int has_participants;                       /* a top-level "participants" key: the
-                                                   shape of a group session (bhclaim.session),
-                                                   not of a claim; its value is skipped */
+    /* Top-level keys the core does not read but the Lua layer does; their
+    ** values are skipped here. */
+    int has_participants;                       /* the shape of a group session
+                                                   (bhclaim.session), not of a claim */
+    int has_coverage;                           /* the payer's 271 answer, for the
+                                                   coverage.* rules (coverage.lua) */
     bh_line lines[BH_MAX_LINES];
     int n_lines;
     bh_field_state lines_state;

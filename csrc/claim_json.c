@@ -118,6 +118,16 @@ static int consume(reader *r, char c) {
     return 1;
 }
 
+/* consume for a reader of text (no source), without peek's test for one:
+** read_members and read_elements take their punctuation so (that test,
+** five times a member, showed in profiles). */
+static inline int take(reader *r, char c) {
+    skip_ws(r);
+    if (r->p >= r->end || *r->p != c) return 0;
+    r->p++;
+    return 1;
+}
+
 static int consume_word(reader *r, const char *word, size_t len) {
     if (r->src != NULL) return source_skip(r);     /* peek saw the word's kind */
     if ((size_t)(r->end - r->p) < len || memcmp(r->p, word, len) != 0) {
@@ -763,12 +773,13 @@ static int read_members(reader *r, const jpath *at, member_fn fn, void *ctx) {
         size_t raw;
         jpath member;
         jkey k;
-        if (consume(r, '}')) break;
-        if (!first && !consume(r, ',')) {
+        if (take(r, '}')) break;
+        if (!first && !take(r, ',')) {
             unexpected(r, "',' or '}'");
             return 0;
         }
-        if (peek(r) != '"') {
+        skip_ws(r);
+        if (r->p >= r->end || *r->p != '"') {
             unexpected(r, "a key in quotes");
             return 0;
         }
@@ -791,14 +802,15 @@ static int read_members(reader *r, const jpath *at, member_fn fn, void *ctx) {
         }
         k.len = strlen(key);   /* an escaped \u0000 ends the key, as it always did */
 have_key:
-        if (!consume(r, ':')) {
+        if (!take(r, ':')) {
             unexpected(r, "':' after the key");
             return 0;
         }
         member.parent = at;
         member.key = key;
         member.index = 0;
-        if (peek(r) == -1) {
+        skip_ws(r);
+        if (r->p >= r->end) {
             unexpected(r, "a JSON value");
             return 0;
         }
@@ -830,12 +842,13 @@ static int read_elements(reader *r, const jpath *at, int max, element_fn fn, voi
     r->p++;     /* the '[' */
     for (;;) {
         jpath element;
-        if (consume(r, ']')) break;
-        if (!first && !consume(r, ',')) {
+        if (take(r, ']')) break;
+        if (!first && !take(r, ',')) {
             unexpected(r, "',' or ']'");
             return 0;
         }
-        if (peek(r) == -1) {
+        skip_ws(r);
+        if (r->p >= r->end) {
             unexpected(r, "a JSON value");
             return 0;
         }
@@ -1654,6 +1667,10 @@ static int claim_member(reader *r, const jpath *at, const jkey *key, void *ctx) 
         if (KEY_IS(key, "other_payers")) return field_other_payers(r, at, c);
         break;
     case 'c':
+        if (KEY_IS(key, "coverage")) {
+            c->has_coverage = 1;
+            return skip_value(r);
+        }
         if (KEY_IS(key, "claim_dates")) return field_claim_list(r, at, c, 1);
         if (KEY_IS(key, "claim_references")) return field_claim_list(r, at, c, 0);
         break;

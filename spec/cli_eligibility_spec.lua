@@ -150,6 +150,30 @@ describe("bhclaim check --coverage", function()
     assert.matches("clean", out)
   end)
 
+  it("runs the coverage rules for a claim that carries its answer, as bhclaim.check does",
+    function()
+      -- The claim holds the 271's member itself (no --coverage): the
+      -- command line's batch path hands it to the Lua layer.
+      local sets = assert(bhclaim.eligibility.read(read_file(SAMPLES
+        .. "271_lfh_subscriber.271")))
+      local c = bhclaim.decode(read_file("examples/claims/clean_commercial.json"))
+      c.x_expect = nil
+      c.coverage = bhclaim.eligibility.members(sets)[1]
+      local text = bhclaim.encode(c)
+      local want = {}
+      for _, f in ipairs(assert(bhclaim.check(text, { today = "2026-11-26" })).findings) do
+        want[#want + 1] = f.rule
+      end
+      assert.truthy(table.concat(want, " "):find("coverage.", 1, true), "a coverage finding")
+      for _, input in ipairs({ text, "[" .. text .. "]" }) do
+        local out, err = run("check --today 2026-11-26 --format json '" .. tmpfile(input) .. "'")
+        local entry = bhclaim.decode(out:match("[^\n]+"))
+        local got = {}
+        for _, f in ipairs(entry.findings) do got[#got + 1] = f.rule end
+        assert.same(want, got, err)
+      end
+    end)
+
   it("refuses a coverage file that is not a 271", function()
     local _, err, status = run("check --coverage " .. SAMPLES .. "277_lfh_claim_level.277 "
       .. "examples/claims/clean_commercial.json")

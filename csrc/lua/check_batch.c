@@ -8,8 +8,9 @@
 **
 ** A record that needs Lua stops the call and is handed back, so the
 ** command line runs it on its Lua path and calls again after it: a line
-** that is not one JSON object, a session ("participants"), JSON that does
-** not parse (the bad-record path), and a claim with a code under a
+** that is not one JSON object, a session ("participants"), a claim carrying
+** its payer's 271 answer ("coverage"), JSON that does not parse (the
+** bad-record path), and a claim with a code under a
 ** code.frequency limit of its profile (the tracker's frequency part is Lua).
 ** Stopping keeps the order of output and summary exactly the Lua path's.
 ** SPDX-License-Identifier: MIT
@@ -356,7 +357,8 @@ static int check_claim(lua_State *L, batch *b, run *r, const bh_claim *c, long l
 }
 
 /* Parses and checks one JSON record: 1, or 0 when it is for the Lua path
-** (not one object on its line, a session, or JSON that does not parse). */
+** (not one object on its line, a session, a claim with its 271 answer, or
+** JSON that does not parse). */
 static int check_record(lua_State *L, batch *b, run *r, const char *p, size_t len, long line) {
     bh_error err;
     bh_status st;
@@ -365,9 +367,10 @@ static int check_record(lua_State *L, batch *b, run *r, const char *p, size_t le
     st = bh_claim_parse_json(b->claim, p, len, b->report, &err);
     if (st == BH_ERR_SYNTAX || st == BH_ERR_LIMIT) return 0;
     if (st != BH_OK) luaL_error(L, "bhclaim: out of memory");
-    /* A session is found by the parse itself: a scan of every line for the
-    ** key cost 3% of a run. Lua reads it. */
-    if (b->claim->has_participants) return 0;
+    /* A session, and a claim carrying its 271 answer (the coverage rules
+    ** are Lua), are found by the parse itself: a scan of every line for
+    ** "participants" cost 3% of a run. */
+    if (b->claim->has_participants || b->claim->has_coverage) return 0;
     return check_claim(L, b, r, b->claim, line);
 }
 

@@ -13,6 +13,9 @@
 ** bad-record path), and a claim with a code under a
 ** code.frequency limit of its profile (the tracker's frequency part is Lua).
 ** Stopping keeps the order of output and summary exactly the Lua path's.
+** Custom Lua rules (--rules) do not stop it: the call asks Lua for their
+** findings on each claim (opts.rule_findings) and reports them with the
+** core's, in the order bhclaim.check gives.
 ** SPDX-License-Identifier: MIT
 */
 /* memmem: glibc declares it only for _GNU_SOURCE; the BSDs, macOS and musl
@@ -40,6 +43,8 @@ typedef struct batch {
     bh_buffer out;              /* report lines of the current call */
     const bh_finding **order;   /* findings in print order */
     bh_finding *extra;          /* claim.duplicate findings of one claim */
+    bh_finding *found;          /* findings of the Lua rules on one claim */
+    size_t found_cap;
     char *in;                   /* batch:file_lines's input not yet done */
     size_t in_len, in_cap;
     size_t in_scanned;          /* in[0..in_scanned) holds no line break */
@@ -65,6 +70,7 @@ typedef struct run {
     bh_ncci *ncci;
     const char *source;
     int by_kind, rules;
+    int rule_findings;          /* opts.rule_findings, a function, or 0 */
     bhl_key_set *seen;          /* the tracker's, kept alive by opts */
     int limited[BH_PAYER_OTHER + 1];            /* per kind: {code = true}, 0: none */
     const bh_profile *profile[BH_PAYER_OTHER + 1]; /* per kind, from by_kind */
@@ -85,6 +91,9 @@ static int batch_gc(lua_State *L) {
     b->in_len = b->in_cap = b->in_scanned = 0;
     free(b->order);
     free(b->extra);
+    free(b->found);
+    b->found = NULL;
+    b->found_cap = 0;
     b->claim = NULL;
     b->report = NULL;
     b->order = NULL;
@@ -224,29 +233,37 @@ static void flush_tallies(lua_State *L, run *r) {
     r->n_tally = 0;
 }
 
-/* The tally of a finding's rule, made on its first finding of the call:
-** the summary's entry for the rule is made then if the run has none, from
-** this finding (reports.summary_add keeps the first claim's words). */
+/* Makes the summary's entry for a finding's rule if the run has none, from
+** this finding (reports.summary_add keeps the first claim's words), and
+** leaves it on the stack. */
+static void rule_entry(lua_State *L, run *r, const char *claim_id, const bh_finding *f) {
+    lua_getfield(L, r->rules, f->rule);
+    if (!lua_isnil(L, -1)) return;
+    lua_pop(L, 1);
+    lua_createtable(L, 0, 6);
+    lua_pushinteger(L, 0);
+    lua_setfield(L, -2, "count");
+    lua_pushinteger(L, 0);
+    lua_setfield(L, -2, "claims");
+    set_str(L, "severity", bh_severity_name(f->severity));
+    set_str(L, "message", f->message);
+    set_str(L, "hint", f->hint);
+    set_str(L, "claim_id", claim_id);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, r->rules, f->rule);
+}
+
+/* The tally of a finding's rule, made on its first finding of the call
+** (with the summary's entry, rule_entry); NULL for a rule id too long to
+** keep, which is counted at once. */
 static rule_tally *tally_of(lua_State *L, run *r, const char *claim_id, const bh_finding *f) {
     int i;
     size_t len = strlen(f->rule);
     for (i = 0; i < r->n_tally; i++)
         if (strcmp(r->tally[i].rule, f->rule) == 0) return &r->tally[i];
-    if (len >= sizeof r->tally[0].rule) luaL_error(L, "bhclaim: rule id too long: %s", f->rule);
+    if (len >= sizeof r->tally[0].rule) return NULL;
     if (r->n_tally == MAX_TALLIES) flush_tallies(L, r);
-    lua_getfield(L, r->rules, f->rule);
-    if (lua_isnil(L, -1)) {
-        lua_createtable(L, 0, 6);
-        lua_pushinteger(L, 0);
-        lua_setfield(L, -2, "count");
-        lua_pushinteger(L, 0);
-        lua_setfield(L, -2, "claims");
-        set_str(L, "severity", bh_severity_name(f->severity));
-        set_str(L, "message", f->message);
-        set_str(L, "hint", f->hint);
-        set_str(L, "claim_id", claim_id);
-        lua_setfield(L, r->rules, f->rule);
-    }
+    rule_entry(L, r, claim_id, f);
     lua_pop(L, 1);
     memcpy(r->tally[r->n_tally].rule, f->rule, len + 1);
     r->tally[r->n_tally].count = r->tally[r->n_tally].claims = 0;
@@ -261,6 +278,13 @@ static void count_rules(lua_State *L, run *r, const char *claim_id, const bh_fin
         rule_tally *t = tally_of(L, r, claim_id, f[i]);
         int again = 0;
         for (j = 0; j < i && !again; j++) again = strcmp(f[j]->rule, f[i]->rule) == 0;
+        if (t == NULL) {   /* a long custom rule id: its entry counted now */
+            rule_entry(L, r, claim_id, f[i]);
+            add_number(L, lua_gettop(L), "count", 1);
+            add_number(L, lua_gettop(L), "claims", again ? 0 : 1);
+            lua_pop(L, 1);
+            continue;
+        }
         t->count++;
         if (!again) t->claims++;
     }
@@ -325,14 +349,72 @@ static void write_entry(lua_State *L, batch *b, const run *r, const bh_claim *c,
     if (st != BH_OK) luaL_error(L, "bhclaim: out of memory");
 }
 
+/* A string field of the finding table at the stack top, or NULL. The
+** finding's list, on the stack, keeps it alive. */
+static const char *finding_text(lua_State *L, const char *key) {
+    const char *s;
+    lua_getfield(L, -1, key);
+    s = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+    lua_pop(L, 1);
+    return s;
+}
+
+static bh_severity severity_of(const char *name) {
+    if (name != NULL && strcmp(name, "error") == 0) return BH_SEV_ERROR;
+    if (name != NULL && strcmp(name, "warning") == 0) return BH_SEV_WARNING;
+    return BH_SEV_INFO;
+}
+
+/* Calls the run's Lua rules (opts.rule_findings) on the claim: given its
+** JSON text when there is one, else its table. Their findings (report:add
+** checked their fields) go to b->found, the list they come in staying on
+** the stack; -1 when the function gives nil: the record is for the Lua
+** path. */
+static int rule_findings(lua_State *L, batch *b, const run *r, const bh_claim *c,
+                         const char *text, size_t len) {
+    int list, i, n;
+    luaL_checkstack(L, 4, "rule_findings");
+    lua_pushvalue(L, r->rule_findings);
+    if (text != NULL) lua_pushlstring(L, text, len);
+    else bhl_push_claim(L, c);
+    lua_call(L, 1, 1);
+    if (lua_isnil(L, -1)) return -1;
+    luaL_checktype(L, -1, LUA_TTABLE);
+    list = lua_gettop(L);
+    n = (int)bhc_rawlen(L, list);
+    if ((size_t)n > b->found_cap) {
+        bh_finding *grown = realloc(b->found, (size_t)n * sizeof *grown);
+        if (grown == NULL) luaL_error(L, "bhclaim: out of memory");
+        b->found = grown;
+        b->found_cap = (size_t)n;
+    }
+    for (i = 0; i < n; i++) {
+        bh_finding *f = &b->found[i];
+        lua_rawgeti(L, list, i + 1);
+        luaL_checktype(L, -1, LUA_TTABLE);
+        f->rule = finding_text(L, "rule");
+        f->severity = severity_of(finding_text(L, "severity"));
+        f->path = finding_text(L, "path");
+        f->message = finding_text(L, "message");
+        f->hint = finding_text(L, "hint");
+        f->source = finding_text(L, "source");
+        lua_pop(L, 1);
+        if (f->rule == NULL || f->message == NULL)
+            luaL_error(L, "bhclaim: a Lua rule's finding without rule or message");
+    }
+    return n;
+}
+
 /* Checks a claim and writes its report line: 1, or 0 when the claim is for
-** the Lua path (a code under a frequency limit; nothing of the run has
-** changed then). The report holds what parsing found. */
-static int check_claim(lua_State *L, batch *b, run *r, const bh_claim *c, long line) {
+** the Lua path (a code under a frequency limit, or a text the Lua rules
+** cannot read; nothing of the run has changed then). The report holds what
+** parsing found. text: the claim's JSON text (NULL for an 837P claim). */
+static int check_claim(lua_State *L, batch *b, run *r, const bh_claim *c, long line,
+                       const char *text, size_t text_len) {
     bh_check_options options;
     char patient[256];
     size_t plen = bh_claim_patient_key(c, patient, sizeof patient), ncore, n;
-    int i, top = lua_gettop(L), extra = 0;
+    int i, top = lua_gettop(L), extra = 0, custom = 0;
     if (plen > 0 && frequency_limited(L, r, c)) return 0;
     memset(&options, 0, sizeof options);
     options.today = r->today;
@@ -341,12 +423,20 @@ static int check_claim(lua_State *L, batch *b, run *r, const bh_claim *c, long l
     options.provider_kind = BH_PROVIDER_PRACTITIONER;
     if (bh_claim_check(c, &options, b->report) != BH_OK) luaL_error(L, "bhclaim: out of memory");
     ncore = bh_report_count(b->report);
+    if (r->rule_findings && (custom = rule_findings(L, b, r, c, text, text_len)) < 0) {
+        lua_settop(L, top);
+        return 0;
+    }
     {
-        const bh_finding **order = realloc(b->order, (ncore + BH_MAX_LINES) * sizeof *order);
+        size_t cap = ncore + (size_t)custom + BH_MAX_LINES;
+        const bh_finding **order = realloc(b->order, cap * sizeof *order);
         if (order == NULL) luaL_error(L, "bhclaim: out of memory");
         b->order = order;
     }
+    /* bhclaim.check's order: the core's by severity, then the Lua rules',
+    ** then the tracker's claim.duplicate */
     n = bh_report_order(b->report, ncore, b->order);
+    for (i = 0; i < custom; i++) b->order[n++] = &b->found[i];
     if (plen > 0) extra = track_duplicates(L, b, r, c, patient, plen);
     for (i = 0; i < extra; i++) b->order[n++] = &b->extra[i];
     summary_add(L, r, c, b->order, n);
@@ -371,7 +461,7 @@ static int check_record(lua_State *L, batch *b, run *r, const char *p, size_t le
     ** are Lua), are found by the parse itself: a scan of every line for
     ** "participants" cost 3% of a run. */
     if (b->claim->has_participants || b->claim->has_coverage) return 0;
-    return check_claim(L, b, r, b->claim, line);
+    return check_claim(L, b, r, b->claim, line, p, len);
 }
 
 /* {====================================================================
@@ -438,6 +528,11 @@ static void open_run(lua_State *L, run *r, int opts, int stats) {
     r->tracker_n = lua_tonumber(L, -1);
     lua_pop(L, 1);
     r->rules = table_field(L, stats, "rules", 0);
+    lua_getfield(L, opts, "rule_findings");
+    if (lua_isnil(L, -1)) lua_pop(L, 1);
+    else if (lua_type(L, -1) != LUA_TFUNCTION)
+        luaL_argerror(L, opts, "rule_findings must be a function");
+    else r->rule_findings = lua_gettop(L);
 }
 
 /* Ends a call's run: the tracker's count and the summary updated. */
@@ -754,6 +849,8 @@ comes back as stream:check's report.
 @treturn string "more", "end" or "error" (then see stream:error)
 @treturn[opt] table the report of the claim for the Lua path, the claim
   after those done here
+@treturn[opt] table that claim's table, when opts.rule_findings is given:
+  the Lua rules' findings are still to be added to its report
 */
 static int batch_x12(lua_State *L) {
     batch *b = check_batch(L);
@@ -765,9 +862,10 @@ static int batch_x12(lua_State *L) {
     open_run(L, &r, 5, 6);
     while (done < max && (rc = bhl_x12_stream_next(L, 2, &c)) == 1) {
         bh_report_reset(b->report);
-        if (!check_claim(L, b, &r, c, (long)(before + done + 1))) {
+        if (!check_claim(L, b, &r, c, (long)(before + done + 1), NULL, 0)) {
             handed = lua_gettop(L) + 1;
             push_x12_report(L, b, 5, c);
+            if (r.rule_findings) bhl_push_claim(L, c);
             break;
         }
         done++;
@@ -777,7 +875,9 @@ static int batch_x12(lua_State *L) {
     lua_pushstring(L, rc == 1 ? "more" : rc == 0 ? "end" : "error");
     if (!handed) return 3;
     lua_pushvalue(L, handed);
-    return 4;
+    if (!r.rule_findings) return 4;
+    lua_pushvalue(L, handed + 1);
+    return 5;
 }
 
 static const luaL_Reg batch_methods[] = {

@@ -9,6 +9,7 @@ local bhclaim = require("bhclaim")
 local core = require("bhclaim.core")
 local reports = require("bhclaim.reports")
 local report_mod = require("bhclaim.report")
+local rules = require("bhclaim.rules")
 local cli_eligibility = require("bhclaim.cli_eligibility")
 local cli_jobs = require("bhclaim.cli_jobs")
 local U = require("bhclaim.cli_util")
@@ -322,8 +323,9 @@ end
 -- =====================================================================
 
 -- check_opts keys the batch path takes as bhclaim.check does; any other
--- (rules, disable, provider_kind...) keeps the run on the Lua path.
-local BATCH_CHECK_OPTS = { today = true, payer = true, summary = true, ncci = true }
+-- (disable, provider_kind...) keeps the run on the Lua path.
+local BATCH_CHECK_OPTS = { today = true, payer = true, summary = true, ncci = true,
+  rules = true }
 -- "" (unknown) and the core's payer kind names.
 local PAYER_KINDS = { "" }
 for _, kind in ipairs(core.names.payer_kind) do PAYER_KINDS[#PAYER_KINDS + 1] = kind end
@@ -343,8 +345,25 @@ local function limited_codes(tracker)
   return limited
 end
 
+-- The findings of --rules on one claim of the batch path (its JSON text, or
+-- an 837P claim's table), as bhclaim.check adds them after the core's: the
+-- rules see the claim with JSON null as nil. nil when the text does not
+-- decode: the claim then takes the Lua path, which reports it.
+local function rule_findings(set)
+  local sets, none = { set }, {}
+  return function(record)
+    local claim = record
+    if type(record) == "string" then claim = core.decode(record) end
+    if type(claim) ~= "table" then return nil end
+    local r = setmetatable({ ok = true, counts = {}, findings = {}, disabled = {} },
+      report_mod.report_mt)
+    rules.run(sets, rules.view(claim), r, none)
+    return r.findings
+  end
+end
+
 -- The options of core.check_batch's calls for this run, or false when the
--- run cannot take the batch path (export, --coverage, --rules...).
+-- run cannot take the batch path (export, --coverage...).
 local function batch_options(ctx)
   if ctx.batch_opts ~= nil then return ctx.batch_opts end
   local usable = not ctx.sink and not ctx.coverage and ctx.tracker ~= nil
@@ -359,7 +378,8 @@ local function batch_options(ctx)
   ctx.batch_opts = { format = ctx.mode == "check" and ctx.format or "none", today = ctx.today,
     ncci = ctx.check_opts.ncci or bhclaim.ncci.table(),
     by_kind = bhclaim.x12.profiles(ctx.profile), limited = limited_codes(ctx.tracker),
-    tracker = ctx.tracker }
+    tracker = ctx.tracker,
+    rule_findings = ctx.check_opts.rules and rule_findings(ctx.check_opts.rules) }
   return ctx.batch_opts
 end
 
@@ -528,38 +548,43 @@ end
 local function x12_claims(ctx, src, stream, first)
   local n, state, batch = 0, nil, nil  -- luacheck: ignore 311
   local today, by_kind, ncci = x12_check_args(ctx)
-  local opts = ctx.check_opts
   repeat
     poll_signal()
-    if ctx.sink or ctx.coverage or opts.rules then
+    if ctx.sink or ctx.coverage then
+      -- The export takes claim tables; --coverage attaches the 271 answer
+      -- to each claim before checking it.
       batch, state = stream:read(X12_BATCH)
       for _, claim in ipairs(batch) do
         n = n + 1
-        if ctx.sink or ctx.coverage then
-          -- The export takes claim tables; --coverage attaches the 271
-          -- answer to each claim before checking it.
-          claim_record(ctx, claim, nil, { name = src.name, line = first, element = n,
-            x12_claim = n })
-        else
-          -- Lua rules read claim tables, as bhclaim.x12.check does then.
-          emit(ctx, reports.entry(nil, track(ctx, bhclaim.check(claim, { today = opts.today,
-            payer = opts.payer, rules = opts.rules, ncci = opts.ncci, summary = true }))),
-            { name = src.name, x12_claim = n })
-        end
+        claim_record(ctx, claim, nil, { name = src.name, line = first, element = n,
+          x12_claim = n })
       end
     elseif batch_options(ctx) then
       local bopts = batch_options(ctx)
-      local out, done, report
+      local out, done, report, claim
       bopts.source, bopts.report_mt, bopts.finding_mt = src.name, report_mod.report_mt,
         report_mod.finding_mt
-      out, done, state, report = ctx.batch:x12(stream, X12_BATCH, n, bopts, ctx.stats,
+      out, done, state, report, claim = ctx.batch:x12(stream, X12_BATCH, n, bopts, ctx.stats,
         direct_out(ctx))
       if not out then ctx.out:failed(done, report) end   -- message, error number
       batch_output(ctx, out, done)
       n = n + done
       if report then
         n = n + 1
+        if claim then   -- --rules: their findings follow the core's
+          for _, f in ipairs(bopts.rule_findings(claim)) do report:add(f) end
+        end
         emit(ctx, reports.entry(nil, track(ctx, report)), { name = src.name, x12_claim = n })
+      end
+    elseif ctx.check_opts.rules then
+      -- Lua rules read claim tables, as bhclaim.x12.check does then.
+      batch, state = stream:read(X12_BATCH)
+      for _, claim in ipairs(batch) do
+        n = n + 1
+        local opts = ctx.check_opts
+        emit(ctx, reports.entry(nil, track(ctx, bhclaim.check(claim, { today = opts.today,
+          payer = opts.payer, rules = opts.rules, ncci = opts.ncci, summary = true }))),
+          { name = src.name, x12_claim = n })
       end
     else
       batch, state = stream:check(X12_BATCH, today, by_kind, ncci, nil, report_mod.report_mt,

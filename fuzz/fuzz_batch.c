@@ -2,10 +2,11 @@
 ** fuzz_batch.c: the command line's batch path in the binding (Lua 5.4):
 ** core.check_batch's lines (NDJSON text split into records, each parsed,
 ** checked with the built-in profile of its payer kind and reported in
-** text, JSON or CSV) and file_lines (the same read from a file a few bytes
-** at a time, through the batch's own input buffer). Unlike the other
-** harnesses this one links the binding and Lua, because the splitting,
-** the held input and the hand-over of records to the Lua path live there.
+** text, JSON or CSV, with a custom rule's findings) and file_lines (the
+** same read from a file a few bytes at a time, through the batch's own
+** input buffer). Unlike the other harnesses this one links the binding
+** and Lua, because the splitting, the held input and the hand-over of
+** records to the Lua path live there.
 ** Properties (checked in Lua, a failed assert aborts): every call moves
 ** on, and both ways give the same report lines and summary.
 ** SPDX-License-Identifier: MIT
@@ -27,9 +28,19 @@ int luaopen_bhclaim_core(lua_State *L);
 ** the function run on each input: run(text, format, want). */
 static const char RUN[] =
     "local core, by_kind = ...\n"
+    /* custom rules' findings (--rules): the claim's id, whatever its bytes,
+    ** as message and hint, under a rule id as long as the id */
+    "local function rule_findings(record)\n"
+    "  local claim = core.decode(record)\n"
+    "  if type(claim) ~= 'table' then return nil end\n"
+    "  local id = type(claim.id) == 'string' and claim.id or nil\n"
+    "  if not id then return {} end\n"
+    "  return { { rule = 'fuzz.' .. string.rep('x', #id % 90), severity = 'warning',\n"
+    "    path = '', message = id, hint = id, source = 'fuzz' } }\n"
+    "end\n"
     "local function new_opts(format)\n"
     "  return { format = format, today = '2026-03-15', source = 'fuzz', by_kind = by_kind,\n"
-    "    tracker = { seen = core.key_set(), n = 0 } },\n"
+    "    tracker = { seen = core.key_set(), n = 0 }, rule_findings = rule_findings },\n"
     "    { claims = 0, clean = 0, with_errors = 0, with_warnings = 0, records = 0,\n"
     "      rules = {} }\n"
     "end\n"

@@ -1,6 +1,7 @@
--- `bhclaim check --rules`: the batch path (csrc/lua/check_batch.c) asks the
--- Lua layer for the custom rules' findings of each claim (opts.rule_findings)
--- and reports them with the core's. The same records must give what the
+-- `bhclaim check --rules` and `--coverage`: the batch path
+-- (csrc/lua/check_batch.c) asks the Lua layer for the custom rules' and the
+-- coverage rules' findings of each claim (opts.rule_findings) and reports
+-- them with the core's. The same records must give what the
 -- Lua path gives (bhclaim.check with the rules, the tracker, reports.lua):
 -- the same bytes, messages, summary and exit status, for NDJSON, a JSON
 -- array and an 837P, whatever the rules add or raise. The Lua path is
@@ -14,6 +15,9 @@ local support = require("spec.support")
 local TODAY = support.TODAY
 local tmpfile = support.write_temp
 local LONG_ID = "practice." .. string.rep("very_long_rule_name_", 4)
+-- a 271 for member 123456789 (JOHN SMITH): claims of that member get
+-- coverage findings
+local COVERAGE = "spec/fixtures/x12-samples/271_lfh_subscriber.271"
 
 -- Rules that find something on most claims, with odd texts; one raises
 -- on some claims, one has an id longer than the batch path's tallies keep.
@@ -64,6 +68,7 @@ local function claims()
     end
     if i <= 20 then c.lines[1].date = string.format("2026-%02d-%02d", 1 + i % 9, 1 + i) end
     if i % 7 == 0 then c.lines[1].date = string.format("2026-%02d-10", 1 + i / 7) end
+    if i % 5 == 0 then c.subscriber.member_id = "123456789" end
     out[i] = c
   end
   return out
@@ -72,7 +77,8 @@ end
 local function run(path, fmt, lua)
   local out, err = support.buffer(), support.buffer()
   local f = assert(io.open(path, "rb"))
-  local status, stats = cli.check_source({ format = fmt, today = TODAY, rules = RULES },
+  local status, stats = cli.check_source({ format = fmt, today = TODAY, rules = RULES,
+    coverage = COVERAGE },
     { name = "in", fh = f }, { stdout = out, stderr = err, quiet = true },
     lua and { provider_kind = "practitioner" } or nil)
   f:close()
@@ -90,7 +96,7 @@ local function same_both_ways(path, fmt)
   return out_c, stats_c
 end
 
-describe("check --rules on the batch path", function()
+describe("check --rules --coverage on the batch path", function()
   local list = claims()
   local texts = {}
   for i, c in ipairs(list) do texts[i] = assert(bhclaim.encode(c)) end
@@ -107,7 +113,7 @@ describe("check --rules on the batch path", function()
         local out, stats = same_both_ways(input[2], fmt)
         assert.equal(24, stats.claims)
         for _, id in ipairs({ "practice.each_line", "practice.no_patient", LONG_ID,
-          "practice.raises", "claim.duplicate", "code.frequency" }) do
+          "practice.raises", "claim.duplicate", "code.frequency", "coverage.member" }) do
           assert.truthy(stats.rules[id], id .. " found")
         end
         if fmt ~= "text" then assert.truthy(out:find("practice.raises", 1, true)) end

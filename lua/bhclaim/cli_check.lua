@@ -10,6 +10,7 @@ local core = require("bhclaim.core")
 local reports = require("bhclaim.reports")
 local report_mod = require("bhclaim.report")
 local rules = require("bhclaim.rules")
+local coverage = require("bhclaim.coverage")
 local cli_eligibility = require("bhclaim.cli_eligibility")
 local cli_jobs = require("bhclaim.cli_jobs")
 local U = require("bhclaim.cli_util")
@@ -345,28 +346,36 @@ local function limited_codes(tracker)
   return limited
 end
 
--- The findings of --rules on one claim of the batch path (its JSON text, or
--- an 837P claim's table), as bhclaim.check adds them after the core's: the
--- rules see the claim with JSON null as nil. nil when the text does not
--- decode: the claim then takes the Lua path, which reports it.
-local function rule_findings(set)
+-- The findings the Lua layer adds to one claim of the batch path (its JSON
+-- text, or an 837P claim's table), as bhclaim.check adds them after the
+-- core's: --rules' (the rules see the claim with JSON null as nil), then,
+-- with --coverage, the coverage rules' on the claim given its member's 271
+-- answer. nil when the text does not decode: the claim then takes the Lua
+-- path, which reports it. nil as the function when there is nothing to add.
+local function lua_findings(ctx)
+  local set = ctx.check_opts.rules
+  if not set and not ctx.coverage then return nil end
   local sets, none = { set }, {}
   return function(record)
     local claim = record
     if type(record) == "string" then claim = core.decode(record) end
     if type(claim) ~= "table" then return nil end
+    if ctx.coverage then cli_eligibility.attach_coverage(ctx, claim) end
     local r = setmetatable({ ok = true, counts = {}, findings = {}, disabled = {} },
       report_mod.report_mt)
-    rules.run(sets, rules.view(claim), r, none)
+    if set then rules.run(sets, rules.view(claim), r, none) end
+    if claim.coverage ~= nil then
+      for _, f in ipairs(coverage.findings(claim)) do r:add(f) end
+    end
     return r.findings
   end
 end
 
 -- The options of core.check_batch's calls for this run, or false when the
--- run cannot take the batch path (export, --coverage...).
+-- run cannot take the batch path (export, a check option left to Lua).
 local function batch_options(ctx)
   if ctx.batch_opts ~= nil then return ctx.batch_opts end
-  local usable = not ctx.sink and not ctx.coverage and ctx.tracker ~= nil
+  local usable = not ctx.sink and ctx.tracker ~= nil
   for k in pairs(ctx.check_opts) do
     if not BATCH_CHECK_OPTS[k] then usable = false end
   end
@@ -379,7 +388,7 @@ local function batch_options(ctx)
     ncci = ctx.check_opts.ncci or bhclaim.ncci.table(),
     by_kind = bhclaim.x12.profiles(ctx.profile), limited = limited_codes(ctx.tracker),
     tracker = ctx.tracker,
-    rule_findings = ctx.check_opts.rules and rule_findings(ctx.check_opts.rules) }
+    rule_findings = lua_findings(ctx) }
   return ctx.batch_opts
 end
 
@@ -550,9 +559,9 @@ local function x12_claims(ctx, src, stream, first)
   local today, by_kind, ncci = x12_check_args(ctx)
   repeat
     poll_signal()
-    if ctx.sink or ctx.coverage then
-      -- The export takes claim tables; --coverage attaches the 271 answer
-      -- to each claim before checking it.
+    if ctx.sink or (ctx.coverage and not batch_options(ctx)) then
+      -- The export takes claim tables; on the Lua path --coverage attaches
+      -- the 271 answer to each claim before checking it.
       batch, state = stream:read(X12_BATCH)
       for _, claim in ipairs(batch) do
         n = n + 1
@@ -571,7 +580,7 @@ local function x12_claims(ctx, src, stream, first)
       n = n + done
       if report then
         n = n + 1
-        if claim then   -- --rules: their findings follow the core's
+        if claim then   -- --rules and --coverage: their findings follow the core's
           for _, f in ipairs(bopts.rule_findings(claim)) do report:add(f) end
         end
         emit(ctx, reports.entry(nil, track(ctx, report)), { name = src.name, x12_claim = n })

@@ -507,6 +507,8 @@ notes), counts, disabled, summary}
 @return[2] nil (the JSON text did not parse)
 @treturn[2] string message naming line and byte
 @treturn[2] string error id
+@return[3] false (a claim table with a cycle: the caller's argument error)
+@treturn[3] string "a cycle back to an enclosing table at PATH"
 */
 /* What batch reports print about a claim, without its whole table:
 ** {patient = "Last, First", date = first line's date, codes = {line codes},
@@ -575,8 +577,12 @@ static int l_check(lua_State *L) {
         if (status != BH_ERR_LIMIT) goto read;
         /* What JSON cannot hold (or a cycle): the text path names it. */
         if (!bhl_json_write(L, 1, BHL_JSON_LENIENT, &s->json, &w)) {
-            if (w.error != NULL) return bhl_json_raise(L, &w, "check", 1, "");
-            return luaL_error(L, "bhclaim.check: out of memory");
+            if (w.error == NULL) return luaL_error(L, "bhclaim.check: out of memory");
+            /* A cycle: not a claim at all. The caller raises it as its own
+            ** argument error, naming itself (check, x12.write). */
+            lua_pushboolean(L, 0);
+            bhl_json_push_error(L, &w, "");
+            return 2;
         }
         if (report_unsupported(&w, s->report) != BH_OK)
             return luaL_error(L, "bhclaim.check: out of memory");

@@ -421,7 +421,7 @@ static int write_object_sorted(bhl_json_buf *b, bhl_json_walk *w, int idx, int d
     size_t base = b->n_keys, i, n;
     if (!collect_keys(b, w, idx)) return 0;
     n = b->n_keys - base;
-    qsort(b->keys + base, n, sizeof *b->keys, compare_keys);
+    if (n > 1) qsort(b->keys + base, n, sizeof *b->keys, compare_keys);
     if (!buf_put(b, "{", 1)) return 0;
     for (i = 0; i < n; i++) {
         bhl_json_key k = b->keys[base + i];     /* a copy: the stack may move */

@@ -67,14 +67,14 @@ static scratch *get_scratch(lua_State *L) {
 
 /* Adds a claim.schema finding for each value JSON could not hold. They go
 ** in before the reader's findings, which then skip the same paths. */
-static bh_status report_unsupported(const bhl_json_walk *cv, bh_report *report) {
+static bh_status report_unsupported(const bhl_json_walk *w, bh_report *report) {
     int i;
-    for (i = 0; i < cv->n_unsupported; i++) {
-        if (bh_report_add(report, "claim.schema", BH_SEV_ERROR, cv->unsupported_path[i],
+    for (i = 0; i < w->n_unsupported; i++) {
+        if (bh_report_add(report, "claim.schema", BH_SEV_ERROR, w->unsupported_path[i],
                           "Keep only strings, numbers, booleans, bhclaim.null and tables "
                           "without cycles in a claim.", "bhclaim claim JSON contract",
                           "The claim holds %s, which JSON cannot carry.",
-                          cv->unsupported_what[i]) != BH_OK)
+                          w->unsupported_what[i]) != BH_OK)
             return BH_ERR_NOMEM;
     }
     return BH_OK;

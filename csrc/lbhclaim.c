@@ -1,7 +1,7 @@
 /*
 ** lbhclaim.c: the binding between Lua and the bhclaim core (module
 ** "bhclaim.core"). The only file that includes Lua headers. It converts Lua
-** values to and from JSON trees, runs core checks, and turns core results
+** values to and from JSON, runs core checks, and turns core results
 ** into plain tables; the workflow layer lives in lua/bhclaim/.
 ** SPDX-License-Identifier: MIT
 */
@@ -13,11 +13,11 @@ telehealth and X12. Scripts use the `bhclaim` module built on it.
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cjson/cJSON.h>
 #include "bhclaim.h"
 #include "core.h"
 #include "lcompat.h"
 #include "lua/areas.h"
+#include "lua/json_write.h"
 #include "lua/profile.h"
 
 #define SCRATCH_MT "bhclaim.Scratch"
@@ -31,11 +31,9 @@ static bh_ncci *check_ncci(lua_State *L, int idx);
 static void set_string(lua_State *L, const char *key, const char *value);
 static void set_date(lua_State *L, const char *key, bh_date date);
 static void push_summary(lua_State *L, const bh_claim *c);
-/* Registry key of the metatable that marks decoded arrays. */
-static const char array_mt_key = 'A';
 
 /* {====================================================================
-** Scratch: the per-module claim, report and tree
+** Scratch: the per-module claim, report and JSON text
 ** ===================================================================== */
 
 /* One per loaded module (an upvalue of every function), never global: each
@@ -44,455 +42,39 @@ static const char array_mt_key = 'A';
 typedef struct scratch {
     bh_claim *claim;        /* reused claim model */
     bh_report *report;      /* reused findings */
-    cJSON *tree;            /* JSON tree under construction, or NULL */
-    char *text;             /* JSON text of a table being checked */
-    char *printed;          /* cJSON's output while it is pushed, or NULL */
-    size_t text_len;        /* bytes used in text */
-    size_t text_cap;        /* bytes allocated for text */
+    bhl_json_buf json;      /* JSON text written from a Lua value */
 } scratch;
-
-static void scratch_drop_tree(scratch *s) {
-    cJSON_Delete(s->tree);
-    s->tree = NULL;
-}
 
 static int scratch_gc(lua_State *L) {
     scratch *s = luaL_checkudata(L, 1, SCRATCH_MT);
-    scratch_drop_tree(s);
     bh_claim_free(s->claim);
     bh_report_free(s->report);
-    free(s->text);
-    cJSON_free(s->printed);
-    s->printed = NULL;
+    bhl_json_buf_free(&s->json);
     s->claim = NULL;
     s->report = NULL;
-    s->text = NULL;
     return 0;
 }
 
 static scratch *get_scratch(lua_State *L) {
     scratch *s = lua_touserdata(L, lua_upvalueindex(1));
-    scratch_drop_tree(s);   /* left over by a call that raised */
-    cJSON_free(s->printed);
-    s->printed = NULL;
     bh_report_reset(s->report);
     return s;
 }
 
 /* {====================================================================
-** Lua value -> cJSON
+** Values JSON cannot hold, met while checking a claim table
 ** ===================================================================== */
-
-/* Lenient conversion (for checking a claim) never raises: what JSON cannot
-** hold becomes a cJSON Raw item naming it, and the claim reader reports it
-** as a claim.schema finding at its path. Strict conversion (encode) raises. */
-/* Unsupported values remembered (lenient mode) so that those under keys the
-** claim reader ignores still get a finding; a few are plenty to fix. */
-#define MAX_UNSUPPORTED 8
-
-/* One step of the path to the value being converted: a key (borrowed from
-** the Lua string on the stack, alive while its value is converted) or a
-** 1-based array index. Rendered only when an unsupported value needs it. */
-typedef struct path_frame {
-    const char *key;        /* NULL for an array element */
-    long index;
-} path_frame;
-
-typedef struct converter {
-    lua_State *L;
-    int strict;
-    const char *error;      /* why the walk stopped: strict refusal or a cycle */
-    char error_path[128];   /* where, rendered when error is set */
-    path_frame frames[BH_MAX_DEPTH + 2];
-    int depth;              /* frames in use */
-    /* The tables on the path from the root to the value being converted:
-    ** meeting one of them again is a cycle. The depth limit bounds it. */
-    const void *open_tables[BH_MAX_DEPTH + 2];
-    int n_open;
-    int n_unsupported;      /* entries used in the two arrays below */
-    char unsupported_path[MAX_UNSUPPORTED][128];
-    const char *unsupported_what[MAX_UNSUPPORTED];
-} converter;
-
-static size_t path_push(converter *cv, const char *key, long index) {
-    size_t old = (size_t)cv->depth;
-    if (cv->depth < BH_MAX_DEPTH + 2) {
-        cv->frames[cv->depth].key = key;
-        cv->frames[cv->depth].index = index;
-        cv->depth++;
-    }
-    return old;
-}
-
-static void path_pop(converter *cv, size_t old) {
-    cv->depth = (int)old;
-}
-
-/* Writes the current path ("lines[1].code") into out; a path too long
-** for the buffer is cut: it only names a place. */
-static void path_render(const converter *cv, char *out, size_t size) {
-    size_t n = 0;
-    int i;
-    out[0] = '\0';
-    for (i = 0; i < cv->depth && n + 1 < size; i++) {
-        int w;
-        if (cv->frames[i].key != NULL)
-            w = snprintf(out + n, size - n, "%s%s", n ? "." : "", cv->frames[i].key);
-        else
-            w = snprintf(out + n, size - n, "[%ld]", cv->frames[i].index);
-        if (w < 0) break;
-        n += (size_t)w;
-    }
-}
-
-static cJSON *convert(converter *cv, int idx, int depth, const char *key);
-
-/* Records why the walk stops and where; the caller raises once what it
-** built is freed (raising here would leak containers under construction). */
-static void walk_error(converter *cv, const char *what) {
-    cv->error = what;
-    path_render(cv, cv->error_path, sizeof cv->error_path);
-}
-
-#define CYCLE_ERROR "a cycle back to an enclosing table"
-
-/* Enters the table at idx: 0 (with the error recorded) when it is already
-** on the current path, so a cyclic table ends the walk instead of
-** repeating it 2^depth times. table_leave undoes a successful enter. */
-static int table_enter(converter *cv, int idx) {
-    const void *t = lua_topointer(cv->L, idx);
-    int i;
-    for (i = 0; i < cv->n_open; i++) {
-        if (cv->open_tables[i] == t) {
-            walk_error(cv, CYCLE_ERROR);
-            return 0;
-        }
-    }
-    if (cv->n_open < BH_MAX_DEPTH + 2) cv->open_tables[cv->n_open++] = t;
-    return 1;
-}
-
-static void table_leave(converter *cv) {
-    cv->n_open--;
-}
-
-/* Raises "bad argument #arg to 'fname' (what at path)" for a walk that
-** stopped on cv->error. Call only with nothing left to free. */
-static int raise_walk_error(lua_State *L, const converter *cv, const char *fname, int arg,
-                            const char *prefix) {
-    /* No position: the Lua layer re-raises it at its own caller's line. */
-    lua_pushfstring(L, "bad argument #%d to '%s' (%s%s%s%s)", arg, fname, prefix, cv->error,
-                    cv->error_path[0] ? " at " : "", cv->error_path);
-    return lua_error(L);
-}
-
-/* Writes a Lua number as JSON text into out (at least 40 bytes); 0 for NaN
-** and infinities, which JSON cannot carry. Integers (5.3+) are written
-** exactly; floats in the fewest digits that read back as the same double. */
-static int format_number(lua_State *L, int idx, char *out, size_t size) {
-    double d;
-    int n = 0, digits;
-    size_t i;
-    if (bhc_isinteger(L, idx)) {
-        n = snprintf(out, size, "%lld", (long long)lua_tointeger(L, idx));
-        return n > 0 && (size_t)n < size;
-    }
-    d = lua_tonumber(L, idx);
-    if (d != d || d == HUGE_VAL || d == -HUGE_VAL) return 0;
-    if (d == floor(d) && fabs(d) < 1e17) {
-        n = snprintf(out, size, "%.0f", d);
-    } else {
-        /* The fewest digits that read back as d; 17 always do. printf and
-        ** strtod follow the same locale, so compare before the fix below. */
-        for (digits = 15; digits < 17; digits++) {
-            n = snprintf(out, size, "%.*g", digits, d);
-            if (n > 0 && (size_t)n < size && strtod(out, NULL) == d) break;
-        }
-        if (digits == 17) n = snprintf(out, size, "%.17g", d);
-    }
-    if (n <= 0 || (size_t)n >= size) return 0;
-    /* JSON wants a point whatever the locale's decimal separator. */
-    for (i = 0; i < (size_t)n; i++)
-        if (out[i] == ',') out[i] = '.';
-    return 1;
-}
-
-/* Lenient mode: remembers an unsupported value and its path for a finding. */
-static void record_unsupported(converter *cv, const char *what) {
-    if (cv->n_unsupported < MAX_UNSUPPORTED) {
-        path_render(cv, cv->unsupported_path[cv->n_unsupported],
-                    sizeof cv->unsupported_path[0]);
-        cv->unsupported_what[cv->n_unsupported++] = what;
-    }
-}
-
-/* Strict mode records why and fails; raising here would leak the
-** containers still under construction, so the caller raises after cleanup. */
-static cJSON *unsupported(converter *cv, const char *what) {
-    if (cv->strict) {
-        walk_error(cv, what);
-        return NULL;
-    }
-    record_unsupported(cv, what);
-    return cJSON_CreateRaw(what);
-}
-
-/* Keys whose values the claim and session contracts define as arrays, so an
-** empty Lua table under them encodes as [] rather than {}. */
-static int is_array_key(const char *key) {
-    static const char *const keys[] = {"diagnoses", "lines", "modifiers", "dx_pointers",
-                                       "participants", "findings", NULL};
-    int i;
-    if (key == NULL) return 0;
-    /* Asked for every object a claim holds: the first letter rules out most. */
-    if (strchr("dlmpf", key[0]) == NULL || key[0] == '\0') return 0;
-    for (i = 0; keys[i] != NULL; i++)
-        if (key[0] == keys[i][0] && strcmp(key, keys[i]) == 0) return 1;
-    return 0;
-}
-
-static int has_array_mt(lua_State *L, int idx) {
-    int yes;
-    if (!lua_getmetatable(L, idx)) return 0;
-    lua_pushlightuserdata(L, (void *)&array_mt_key);
-    lua_rawget(L, LUA_REGISTRYINDEX);
-    yes = lua_rawequal(L, -1, -2);
-    lua_pop(L, 2);
-    return yes;
-}
-
-/* Length of a table when its keys are exactly 1..n (n may be 0), else -1. */
-static long sequence_length(lua_State *L, int idx) {
-    long count = 0;
-    double max = 0;
-    lua_pushnil(L);
-    while (lua_next(L, idx) != 0) {
-        double k;
-        lua_pop(L, 1);
-        if (lua_type(L, -1) != LUA_TNUMBER) {
-            lua_pop(L, 1);
-            return -1;
-        }
-        k = lua_tonumber(L, -1);
-        if (k < 1 || k != floor(k)) {
-            lua_pop(L, 1);
-            return -1;
-        }
-        if (k > max) max = k;
-        count++;
-    }
-    return (double)count == max ? count : -1;
-}
-
-int bhl_table_shape(lua_State *L, int idx, const char *key, long *n) {
-    long len;
-    if (idx < 0) idx = lua_gettop(L) + idx + 1;
-    *n = sequence_length(L, idx);
-    if (*n > 0) return '[';     /* the array metatable changes nothing here */
-    if (*n == 0) return is_array_key(key) ? '[' : '{';
-    /* Not a sequence: with the array metatable, its raw length counts. The
-    ** metatable is looked up only here, not for every table. */
-    len = (long)bhc_rawlen(L, idx);
-    if ((len > 0 || is_array_key(key)) && has_array_mt(L, idx)) {
-        *n = len;
-        return '[';
-    }
-    return '{';
-}
-
-static cJSON *convert_array(converter *cv, int idx, long n, int depth) {
-    cJSON *arr = cJSON_CreateArray();
-    long i;
-    if (arr == NULL) return NULL;
-    for (i = 1; i <= n; i++) {
-        cJSON *item;
-        size_t old = path_push(cv, NULL, i);
-        lua_rawgeti(cv->L, idx, (int)i);
-        item = convert(cv, lua_gettop(cv->L), depth + 1, NULL);
-        lua_pop(cv->L, 1);
-        path_pop(cv, old);
-        if (item == NULL || !cJSON_AddItemToArray(arr, item)) {
-            cJSON_Delete(item);
-            cJSON_Delete(arr);
-            return NULL;
-        }
-    }
-    return arr;
-}
-
-/* Known keys first, in the order of the JSON contract; others sorted after. */
-static int key_rank(const char *key) {
-    static const char *const order[] = {
-        "id", "date", "start", "end", "code", "modifiers", "units", "charge", "payer",
-        "billing_provider", "rendering_provider", "facilitator", "co_facilitator",
-        "subscriber", "patient", "diagnoses", "place_of_service", "prior_authorization",
-        "total_charge", "frequency", "payer_claim_number", "note", "lines", "session", "documentation", NULL};
-    int i;
-    for (i = 0; order[i] != NULL; i++)
-        if (strcmp(key, order[i]) == 0) return i;
-    return 1000;
-}
-
-static int compare_items(const void *a, const void *b) {
-    const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
-    int rx = key_rank(x->string), ry = key_rank(y->string);
-    return rx != ry ? rx - ry : strcmp(x->string, y->string);
-}
-
-/* Sorts an object's members so encoding a table is deterministic. */
-static int sort_members(cJSON *obj) {
-    int n = cJSON_GetArraySize(obj), i;
-    cJSON **items, *item;
-    if (n < 2) return 1;
-    items = malloc((size_t)n * sizeof *items);
-    if (items == NULL) return 0;
-    i = 0;
-    cJSON_ArrayForEach(item, obj) items[i++] = item;
-    qsort(items, (size_t)n, sizeof *items, compare_items);
-    for (i = 0; i < n; i++) {
-        items[i]->prev = i > 0 ? items[i - 1] : items[n - 1];
-        items[i]->next = i + 1 < n ? items[i + 1] : NULL;
-    }
-    obj->child = items[0];
-    free(items);
-    return 1;
-}
-
-static cJSON *convert_object(converter *cv, int idx, int depth) {
-    lua_State *L = cv->L;
-    cJSON *obj = cJSON_CreateObject();
-    if (obj == NULL) return NULL;
-    lua_pushnil(L);
-    while (lua_next(L, idx) != 0) {
-        const char *key;
-        cJSON *item;
-        if (lua_type(L, -2) != LUA_TSTRING) {
-            if (cv->strict) {
-                cJSON_Delete(obj);
-                lua_pop(L, 2);
-                return unsupported(cv, "a table with keys that are neither 1..n nor strings");
-            }
-            lua_pop(L, 1);
-            continue;   /* lenient: a non-string key cannot name a claim field */
-        }
-        key = lua_tostring(L, -2);
-        {
-            size_t old = path_push(cv, key, 0);
-            item = convert(cv, lua_gettop(L), depth + 1, key);
-            path_pop(cv, old);
-        }
-        if (item == NULL || !cJSON_AddItemToObject(obj, key, item)) {
-            cJSON_Delete(item);
-            cJSON_Delete(obj);
-            lua_pop(L, 2);
-            return NULL;
-        }
-        lua_pop(L, 1);
-    }
-    if (cv->strict && !sort_members(obj)) {
-        cJSON_Delete(obj);
-        return NULL;
-    }
-    return obj;
-}
-
-#define BH_STR_(x) #x
-#define BH_STR(x) BH_STR_(x)
-#define DEPTH_ERROR "a table nested more than " BH_STR(BH_MAX_DEPTH) " levels deep"
-
-static cJSON *convert_table(converter *cv, int idx, int depth, const char *key) {
-    long n;
-    cJSON *out;
-    if (!table_enter(cv, idx)) return NULL;
-    if (depth > BH_MAX_DEPTH) out = unsupported(cv, DEPTH_ERROR);
-    else if (!lua_checkstack(cv->L, 6)) out = NULL;
-    else if (has_array_mt(cv->L, idx))
-        out = convert_array(cv, idx, (long)bhc_rawlen(cv->L, idx), depth);
-    else if ((n = sequence_length(cv->L, idx)) > 0 || (n == 0 && is_array_key(key)))
-        out = convert_array(cv, idx, n, depth);
-    else
-        out = convert_object(cv, idx, depth);
-    table_leave(cv);
-    return out;
-}
-
-static cJSON *convert_string(converter *cv, int idx) {
-    size_t len, i;
-    const char *s = lua_tolstring(cv->L, idx, &len);
-    char *copy;
-    cJSON *item;
-    if (memchr(s, '\0', len) == NULL) return cJSON_CreateString(s);
-    if (cv->strict) return unsupported(cv, "a string holding a NUL byte");
-    /* cJSON strings end at a NUL, which would silently shorten the field;
-    ** SUB (0x1A) keeps it the control character the claim reader refuses. */
-    copy = malloc(len + 1);
-    if (copy == NULL) return NULL;
-    for (i = 0; i < len; i++) copy[i] = s[i] == '\0' ? '\x1a' : s[i];
-    copy[len] = '\0';
-    item = cJSON_CreateString(copy);
-    free(copy);
-    return item;
-}
-
-static cJSON *convert(converter *cv, int idx, int depth, const char *key) {
-    lua_State *L = cv->L;
-    switch (lua_type(L, idx)) {
-    case LUA_TSTRING:
-        return convert_string(cv, idx);
-    case LUA_TNUMBER: {
-        char num[48];
-        /* Raw text: cJSON holds numbers as doubles, which would round
-        ** integers past 2^53. */
-        if (!format_number(L, idx, num, sizeof num))
-            return unsupported(cv, "NaN or an infinity");
-        return cJSON_CreateRaw(num);
-    }
-    case LUA_TBOOLEAN:
-        return cJSON_CreateBool(lua_toboolean(L, idx));
-    case LUA_TLIGHTUSERDATA:
-        if (lua_touserdata(L, idx) == NULL) return cJSON_CreateNull();
-        return unsupported(cv, "a light userdata");
-    case LUA_TTABLE:
-        return convert_table(cv, idx, depth, key);
-    case LUA_TNIL:
-        return cJSON_CreateNull();
-    case LUA_TFUNCTION:
-        return unsupported(cv, "a function");
-    default:
-        return unsupported(cv, lua_typename(L, lua_type(L, idx)));
-    }
-}
-
-/* Converts the value at idx into s->tree, under a holder array so the
-** scratch owns it. Returns NULL on success, else why: "out of memory" or
-** (strict) what could not be encoded. */
-static const char *to_tree(lua_State *L, scratch *s, int idx, converter *cv, int strict) {
-    cJSON *root;
-    cv->L = L;
-    cv->strict = strict;
-    cv->error = NULL;
-    cv->error_path[0] = '\0';
-    cv->depth = 0;
-    cv->n_open = 0;
-    cv->n_unsupported = 0;
-    s->tree = cJSON_CreateArray();
-    if (s->tree == NULL) return "out of memory";
-    root = convert(cv, idx, 0, NULL);
-    if (root == NULL) return cv->error != NULL ? cv->error : "out of memory";
-    cJSON_AddItemToArray(s->tree, root);
-    return NULL;
-}
 
 /* Adds a claim.schema finding for each value JSON could not hold. They go
 ** in before the reader's findings, which then skip the same paths. */
-static bh_status report_unsupported(const converter *cv, bh_report *report) {
+static bh_status report_unsupported(const bhl_json_walk *w, bh_report *report) {
     int i;
-    for (i = 0; i < cv->n_unsupported; i++) {
-        if (bh_report_add(report, "claim.schema", BH_SEV_ERROR, cv->unsupported_path[i],
+    for (i = 0; i < w->n_unsupported; i++) {
+        if (bh_report_add(report, "claim.schema", BH_SEV_ERROR, w->unsupported_path[i],
                           "Keep only strings, numbers, booleans, bhclaim.null and tables "
                           "without cycles in a claim.", "bhclaim claim JSON contract",
                           "The claim holds %s, which JSON cannot carry.",
-                          cv->unsupported_what[i]) != BH_OK)
+                          w->unsupported_what[i]) != BH_OK)
             return BH_ERR_NOMEM;
     }
     return BH_OK;
@@ -536,7 +118,7 @@ static void push_value(lua_State *L, const bh_json_value *v) {
             push_value(L, child);
             lua_rawseti(L, -2, ++i);
         }
-        lua_pushlightuserdata(L, (void *)&array_mt_key);
+        lua_pushlightuserdata(L, (void *)&bhl_array_mt_key);
         lua_rawget(L, LUA_REGISTRYINDEX);
         lua_setmetatable(L, -2);
         break;
@@ -602,205 +184,21 @@ contract order, others sorted, so output is deterministic.
 @param value a table, string, number, boolean or bhclaim.null
 @treturn string JSON text
 @raise "bad argument #1 to 'encode' (cannot encode ... at path)" when the
-  value holds a function, a userdata, a NUL byte, NaN or infinity, a cycle,
-  or tables nested more than 200 levels deep
+  value holds a function, a userdata, a NUL byte (in a string or a key), NaN
+  or infinity, a cycle, a table with keys neither 1..n nor strings, or tables
+  nested more than 200 levels deep
 */
 static int l_encode(lua_State *L) {
     scratch *s = get_scratch(L);
-    char *text;
-    const char *why;
-    converter cv;
+    bhl_json_walk w;
     luaL_checkany(L, 1);
-    if ((why = to_tree(L, s, 1, &cv, 1)) != NULL) {
-        scratch_drop_tree(s);
-        if (cv.error == NULL) return luaL_error(L, "bhclaim.encode: %s", why);
-        return raise_walk_error(L, &cv, "encode", 1, "cannot encode ");
+    if (!bhl_json_write(L, 1, BHL_JSON_STRICT, &s->json, &w)) {
+        if (w.error == NULL) return luaL_error(L, "bhclaim.encode: out of memory");
+        return bhl_json_raise(L, &w, "encode", 1, "cannot encode ");
     }
-    /* The scratch owns the text while lua_pushstring may raise (memory). */
-    s->printed = text = cJSON_PrintUnformatted(s->tree->child);
-    scratch_drop_tree(s);
-    if (text == NULL) return luaL_error(L, "bhclaim.encode: out of memory");
-    lua_pushstring(L, text);
-    cJSON_free(text);
-    s->printed = NULL;
+    /* The scratch owns the text while lua_pushlstring may raise (memory). */
+    lua_pushlstring(L, s->json.text, s->json.len);
     return 1;
-}
-
-/* {====================================================================
-** Lua table -> JSON text, leniently, for checking
-** ===================================================================== */
-
-/* A table handed to check is written as JSON text into the scratch buffer
-** and read by the same one-pass reader as any JSON claim, so a claim has
-** one reading path whatever its source. Values JSON cannot hold are
-** written as null and remembered (with their paths) for a finding. */
-
-static int text_reserve(scratch *s, size_t more) {
-    size_t need = s->text_len + more, cap;
-    char *grown;
-    if (need < s->text_len) return 0;
-    if (need <= s->text_cap) return 1;
-    cap = s->text_cap ? s->text_cap : 4096;
-    while (cap < need) cap *= 2;
-    grown = realloc(s->text, cap);
-    if (grown == NULL) return 0;
-    s->text = grown;
-    s->text_cap = cap;
-    return 1;
-}
-
-static int text_put(scratch *s, const char *bytes, size_t n) {
-    if (!text_reserve(s, n)) return 0;
-    memcpy(s->text + s->text_len, bytes, n);
-    s->text_len += n;
-    return 1;
-}
-
-static int text_string(scratch *s, const char *str, size_t len) {
-    static const char hex[] = "0123456789abcdef";
-    size_t i, run = 0;
-    /* Worst case every byte becomes \u00XX. */
-    if (len > ((size_t)-1) / 6 - 2 || !text_reserve(s, len * 6 + 2)) return 0;
-    s->text[s->text_len++] = '"';
-    for (i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)str[i];
-        if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f) continue;
-        memcpy(s->text + s->text_len, str + run, i - run);
-        s->text_len += i - run;
-        run = i + 1;
-        if (c == '"' || c == '\\') {
-            s->text[s->text_len++] = '\\';
-            s->text[s->text_len++] = (char)c;
-        } else {
-            /* A NUL would end the string early in C; SUB (0x1A) keeps it a
-            ** control character the claim reader reports at its field. */
-            if (c == 0) c = 0x1a;
-            memcpy(s->text + s->text_len, "\\u00", 4);
-            s->text[s->text_len + 4] = hex[c >> 4];
-            s->text[s->text_len + 5] = hex[c & 15];
-            s->text_len += 6;
-        }
-    }
-    memcpy(s->text + s->text_len, str + run, len - run);
-    s->text_len += len - run;
-    s->text[s->text_len++] = '"';
-    return 1;
-}
-
-
-static int text_value(scratch *s, converter *cv, int idx, int depth, const char *key);
-
-/* Writes null in place of a value JSON cannot hold and records it; only
-** records, as a cJSON item made here would have no owner to free it. */
-static int text_unsupported(scratch *s, converter *cv, const char *what) {
-    record_unsupported(cv, what);
-    return text_put(s, "null", 4);
-}
-
-static int text_table_body(scratch *s, converter *cv, int idx, int depth, const char *key);
-
-/* 0 on out of memory, or with cv->error set on a cycle. */
-static int text_table(scratch *s, converter *cv, int idx, int depth, const char *key) {
-    int ok;
-    if (!table_enter(cv, idx)) return 0;
-    /* Two levels below the reader's limit: the reader counts the root. */
-    if (depth > BH_MAX_DEPTH - 2 || !lua_checkstack(cv->L, 6))
-        ok = text_unsupported(s, cv, DEPTH_ERROR);
-    else
-        ok = text_table_body(s, cv, idx, depth, key);
-    table_leave(cv);
-    return ok;
-}
-
-static int text_table_body(scratch *s, converter *cv, int idx, int depth, const char *key) {
-    lua_State *L = cv->L;
-    long n, i;
-    int first = 1;
-    if (bhl_table_shape(L, idx, key, &n) == '[') {
-        if (!text_put(s, "[", 1)) return 0;
-        for (i = 1; i <= n; i++) {
-            size_t old = path_push(cv, NULL, i);
-            int ok;
-            if (i > 1 && !text_put(s, ",", 1)) return 0;
-            lua_rawgeti(L, idx, (int)i);
-            ok = text_value(s, cv, lua_gettop(L), depth + 1, NULL);
-            lua_pop(L, 1);
-            path_pop(cv, old);
-            if (!ok) return 0;
-        }
-        return text_put(s, "]", 1);
-    }
-    if (!text_put(s, "{", 1)) return 0;
-    lua_pushnil(L);
-    while (lua_next(L, idx) != 0) {
-        size_t klen, old;
-        const char *k;
-        int ok;
-        if (lua_type(L, -2) != LUA_TSTRING) {
-            lua_pop(L, 1);      /* a non-string key cannot name a claim field */
-            continue;
-        }
-        k = lua_tolstring(L, -2, &klen);
-        if ((!first && !text_put(s, ",", 1)) || !text_string(s, k, klen) ||
-            !text_put(s, ":", 1)) {
-            lua_pop(L, 2);
-            return 0;
-        }
-        old = path_push(cv, k, 0);
-        ok = text_value(s, cv, lua_gettop(L), depth + 1, k);
-        path_pop(cv, old);
-        lua_pop(L, 1);
-        if (!ok) {
-            lua_pop(L, 1);
-            return 0;
-        }
-        first = 0;
-    }
-    return text_put(s, "}", 1);
-}
-
-static int text_value(scratch *s, converter *cv, int idx, int depth, const char *key) {
-    lua_State *L = cv->L;
-    switch (lua_type(L, idx)) {
-    case LUA_TSTRING: {
-        size_t len;
-        const char *str = lua_tolstring(L, idx, &len);
-        return text_string(s, str, len);
-    }
-    case LUA_TNUMBER: {
-        char num[48];
-        if (!format_number(L, idx, num, sizeof num))
-            return text_unsupported(s, cv, "NaN or an infinity");
-        return text_put(s, num, strlen(num));
-    }
-    case LUA_TBOOLEAN:
-        return lua_toboolean(L, idx) ? text_put(s, "true", 4) : text_put(s, "false", 5);
-    case LUA_TNIL:
-        return text_put(s, "null", 4);
-    case LUA_TLIGHTUSERDATA:
-        if (lua_touserdata(L, idx) == NULL) return text_put(s, "null", 4);
-        return text_unsupported(s, cv, "a light userdata");
-    case LUA_TTABLE:
-        return text_table(s, cv, idx, depth, key);
-    case LUA_TFUNCTION:
-        return text_unsupported(s, cv, "a function");
-    default:
-        return text_unsupported(s, cv, lua_typename(L, lua_type(L, idx)));
-    }
-}
-
-/* Writes the table at idx as JSON text into s->text. 0 on out of memory
-** or, with cv->error set, on a cycle (raise_walk_error reports it). */
-static int table_to_text(lua_State *L, scratch *s, int idx, converter *cv) {
-    cv->L = L;
-    cv->strict = 0;
-    cv->error = NULL;
-    cv->error_path[0] = '\0';
-    cv->n_open = 0;
-    cv->depth = 0;
-    cv->n_unsupported = 0;
-    s->text_len = 0;
-    return text_value(s, cv, idx, 0, NULL);
 }
 
 /* {====================================================================
@@ -1109,6 +507,8 @@ notes), counts, disabled, summary}
 @return[2] nil (the JSON text did not parse)
 @treturn[2] string message naming line and byte
 @treturn[2] string error id
+@return[3] false (a claim table with a cycle: the caller's argument error)
+@treturn[3] string "a cycle back to an enclosing table at PATH"
 */
 /* What batch reports print about a claim, without its whole table:
 ** {patient = "Last, First", date = first line's date, codes = {line codes},
@@ -1171,19 +571,23 @@ static int l_check(lua_State *L) {
         const char *json = lua_tolstring(L, 1, &len);
         status = bh_claim_parse_json(s->claim, json, len, s->report, &err);
     } else {
-        converter cv;
+        bhl_json_walk w;
         luaL_checktype(L, 1, LUA_TTABLE);
         status = bhl_read_claim_table(L, 1, s->claim, s->report);
         if (status != BH_ERR_LIMIT) goto read;
         /* What JSON cannot hold (or a cycle): the text path names it. */
-        if (!table_to_text(L, s, 1, &cv)) {
-            if (cv.error != NULL) return raise_walk_error(L, &cv, "check", 1, "");
-            return luaL_error(L, "bhclaim.check: out of memory");
+        if (!bhl_json_write(L, 1, BHL_JSON_LENIENT, &s->json, &w)) {
+            if (w.error == NULL) return luaL_error(L, "bhclaim.check: out of memory");
+            /* A cycle: not a claim at all. The caller raises it as its own
+            ** argument error, naming itself (check, x12.write). */
+            lua_pushboolean(L, 0);
+            bhl_json_push_error(L, &w, "");
+            return 2;
         }
-        if (report_unsupported(&cv, s->report) != BH_OK)
+        if (report_unsupported(&w, s->report) != BH_OK)
             return luaL_error(L, "bhclaim.check: out of memory");
-        unsupported = (size_t)cv.n_unsupported;
-        status = bh_claim_parse_json(s->claim, s->text, s->text_len, s->report, &err);
+        unsupported = (size_t)w.n_unsupported;
+        status = bh_claim_parse_json(s->claim, s->json.text, s->json.len, s->report, &err);
     }
 read:
     if (status == BH_ERR_SYNTAX || status == BH_ERR_LIMIT) return push_fail(L, &err);
@@ -1877,7 +1281,7 @@ static int l_x12_write(lua_State *L) {
     while (done < n) {
         size_t k, in_set = n - done < held ? n - done : held;
         for (k = 0; k < in_set; k++) {
-            converter cv;
+            bhl_json_walk w;
             const char *json;
             size_t json_len;
             int at = (int)(done + k) + 1;
@@ -1892,16 +1296,16 @@ static int l_x12_write(lua_State *L) {
                 /* JSON text (an NDJSON line) goes straight to the reader. */
                 json = lua_tolstring(L, -1, &json_len);
             } else {
-                if (!table_to_text(L, s, lua_gettop(L), &cv)) {
-                    if (cv.error != NULL) {
+                if (!bhl_json_write(L, -1, BHL_JSON_LENIENT, &s->json, &w)) {
+                    if (w.error != NULL) {
                         char where[32];
                         snprintf(where, sizeof where, "claim %d: ", at);
-                        return raise_walk_error(L, &cv, "write", 1, where);
+                        return bhl_json_raise(L, &w, "write", 1, where);
                     }
                     return luaL_error(L, "bhclaim: out of memory");
                 }
-                json = s->text;
-                json_len = s->text_len;
+                json = s->json.text;
+                json_len = s->json.len;
             }
             bh_report_reset(s->report);
             st = bh_claim_parse_json(b->claims[k], json, json_len, s->report, &err);
@@ -1969,7 +1373,7 @@ static void set_money(lua_State *L, const char *key, int64_t cents) {
 }
 
 static void push_array_mt(lua_State *L) {
-    lua_pushlightuserdata(L, (void *)&array_mt_key);
+    lua_pushlightuserdata(L, (void *)&bhl_array_mt_key);
     lua_rawget(L, LUA_REGISTRYINDEX);
     lua_setmetatable(L, -2);
 }
@@ -2441,12 +1845,9 @@ static const luaL_Reg core_functions[] = {
 ** allocating, so an allocation failure cannot leak (liolib's newprefile). */
 static scratch *new_scratch(lua_State *L) {
     scratch *s = lua_newuserdata(L, sizeof *s);
-    s->text = NULL;
-    s->printed = NULL;
-    s->text_len = s->text_cap = 0;
+    memset(&s->json, 0, sizeof s->json);
     s->claim = NULL;
     s->report = NULL;
-    s->tree = NULL;
     bhl_set_class(L, SCRATCH_MT, scratch_gc, NULL, NULL);
     s->claim = bh_claim_new();
     s->report = bh_report_new();
@@ -2466,14 +1867,14 @@ int luaopen_bhclaim_core(lua_State *L) {
     bhl_open_credential(L);
     bhl_open_eligibility(L);
     bhl_open_profile(L);
-    lua_pushlightuserdata(L, (void *)&array_mt_key);
+    lua_pushlightuserdata(L, (void *)&bhl_array_mt_key);
     lua_rawget(L, LUA_REGISTRYINDEX);
     if (lua_isnil(L, -1)) {
         lua_pop(L, 1);
         lua_newtable(L);
         lua_pushstring(L, "array");
         lua_setfield(L, -2, "__jsontype");
-        lua_pushlightuserdata(L, (void *)&array_mt_key);
+        lua_pushlightuserdata(L, (void *)&bhl_array_mt_key);
         lua_pushvalue(L, -2);
         lua_rawset(L, LUA_REGISTRYINDEX);
     }

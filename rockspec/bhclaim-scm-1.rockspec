@@ -50,6 +50,7 @@ build = {
             "csrc/lua/eligibility.c",
             "csrc/lua/process.c",
             "csrc/lua/stream.c",
+            "csrc/lua/json_write.c",
             "csrc/lua/profile.c",
             "csrc/names.c",
             "csrc/lua/claim_table.c",

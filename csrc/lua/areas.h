@@ -103,7 +103,8 @@ void bhl_read_x12_options(lua_State *L, int idx, bh_x12_options *opt);
 /* The shape the JSON form gives the table at idx, held under member `key`
 ** (NULL for an array element or a root): '[' with *n elements (keys 1..n;
 ** an empty table under a key the claim contract makes an array; or a table
-** with bhclaim.array_mt, its raw length) or '{' (string-keyed members). */
+** with bhclaim.array_mt, its raw length) or '{' (string-keyed members)
+** (json_write.c). */
 int bhl_table_shape(lua_State *L, int idx, const char *key, long *n);
 
 /* Reads the claim table at idx into `claim` (claim_table.c), findings into

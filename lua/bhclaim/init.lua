@@ -216,6 +216,9 @@ local function check_options(opts)
   return date, opts
 end
 
+-- The token x12.write passes as check's third argument; never exported.
+local RETURN_MISUSE = {}
+
 --- Checks one claim.
 -- @param claim a table in the claim JSON form (docs/claim-json.md), or its JSON text
 -- @tparam[opt] table opts
@@ -239,10 +242,15 @@ end
 -- @treturn[2] string error id ("json.syntax", "json.depth", "json.nul")
 -- @raise when claim is neither a table nor a string, opts is malformed, or
 --   the claim table is cyclic (the error names the path that leads back)
-function M.check(claim, opts)
+function M.check(claim, opts, misuse)
+  -- misuse == RETURN_MISUSE (a private token): a claim that is not a claim
+  -- is returned as false, reason, for the caller (x12.write) to raise under
+  -- its own name; for anyone else it is check's bad argument #1.
   local kind = type(claim)
   if kind ~= "table" and kind ~= "string" then
-    argerror("check", 1, "table or JSON string expected, got " .. kind)
+    local reason = "table or JSON string expected, got " .. kind
+    if misuse == RETURN_MISUSE then return false, reason end
+    argerror("check", 1, reason)
   end
   local date
   date, opts = check_options(opts)
@@ -253,14 +261,18 @@ function M.check(claim, opts)
   local sets = rules_opt ~= nil and resolve_rule_sets(rules_opt) or NO_RULE_SETS
   local disabled = disable_opt ~= nil and resolve_disabled(disable_opt, sets)
     or NOTHING_DISABLED
-  -- A cyclic claim table raises in the core; re-raised here so the error
-  -- points at the caller's line.
+  -- The core returns false, reason for a cyclic claim table; what it
+  -- raises is re-raised here so the error points at the caller's line.
   local ok, r, msg, id = pcall(core.check, claim, date,
     profile and profile:compiled() or nil, rawget(opts, "ncci") or ncci_table(),
     profiles_by_kind(), rawget(opts, "provider_kind"), rawget(opts, "summary") == true,
     disabled, report.report_mt, report.finding_mt)
   if not ok then error(r, 2) end
   if r == nil then return nil, msg, id end
+  if r == false then  -- a cyclic table: msg names the path that leads back
+    if misuse == RETURN_MISUSE then return false, msg end
+    argerror("check", 1, msg)
+  end
   local claim_table = claim
   if kind == "string" and (#sets > 0 or claim:find('"coverage"', 1, true)) then
     claim_table = core.decode(claim)
@@ -387,6 +399,18 @@ M.status = require("bhclaim.status")
 --- X12 837P (005010X222A1).
 M.x12 = {}
 
+-- Why export refuses a claim whose check returned r, msg (a report, or
+-- nil and why the JSON text could not be read), or nil when it has no error.
+local function refusal_of(r, msg)
+  if not r then return msg end
+  if r.ok then return nil end
+  local errors = {}
+  for _, f in ipairs(r.findings) do
+    if f.severity == "error" then errors[#errors + 1] = f.rule .. " at " .. f.path end
+  end
+  return format("%s: refused by check: %s", tostring(r.claim_id), concat(errors, ", "))
+end
+
 --- Writes claims as one 837P interchange.
 -- @tparam table claims list of claim tables
 -- @tparam table opts envelope: `sender_id`, `receiver_id`, `submitter_name`,
@@ -412,13 +436,11 @@ function M.x12.write(claims, opts)
     -- A claim with error findings is refused: what is written has passed check.
     local i, claim = 1, rawget(claims, 1)
     while claim ~= nil do
-      local ok, reason = pcall(M.x12.refusal, claim, opts.check)
-      if not ok then
-        -- check's misuse error (a cycle...) is write's, for this claim.
-        local inner = tostring(reason):match("bad argument #1 to 'check' %((.*)%)$")
-        if not inner then error(reason, 2) end
-        argerror("write", 1, format("claim %d: %s", i, inner))
-      end
+      local ok, r, msg = pcall(M.check, claim, opts.check, RETURN_MISUSE)
+      if not ok then error(r, 2) end
+      -- A claim check cannot read (a cycle...) is write's bad argument.
+      if r == false then argerror("write", 1, format("claim %d: %s", i, msg)) end
+      local reason = refusal_of(r, msg)
       if reason then return nil, format("claim %d: %s", i, reason), "x12.check" end
       i = i + 1
       claim = rawget(claims, i)
@@ -442,14 +464,7 @@ end
 -- @treturn[1] nil the claim has no error finding
 -- @treturn[2] string "<id>: refused by check: <rule> at <path>, ..."
 function M.x12.refusal(claim, check_opts)
-  local r, msg = M.check(claim, check_opts)
-  if not r then return msg end
-  if r.ok then return nil end
-  local errors = {}
-  for _, f in ipairs(r.findings) do
-    if f.severity == "error" then errors[#errors + 1] = f.rule .. " at " .. f.path end
-  end
-  return format("%s: refused by check: %s", tostring(r.claim_id), concat(errors, ", "))
+  return refusal_of(M.check(claim, check_opts))
 end
 
 --- Reads an 837P interchange.

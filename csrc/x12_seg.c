@@ -37,6 +37,18 @@ int bh_seg_fail(bh_seg_reader *r, bh_status code, const char *id, const char *fm
     return -1;
 }
 
+int bh_seg_syntax(bh_seg_reader *r, const char *what) {
+    return bh_seg_fail(r, BH_ERR_SYNTAX, "x12.syntax", "%s", what);
+}
+
+int bh_seg_out_of_place(bh_seg_reader *r, const char *expected) {
+    return bh_seg_fail(r, BH_ERR_SYNTAX, "x12.syntax", "out of place: expected %s", expected);
+}
+
+int bh_seg_out_of_memory(bh_seg_reader *r) {
+    return bh_seg_fail(r, BH_ERR_NOMEM, "x12.nomem", "out of memory");
+}
+
 /* Reads the separators an ISA at r->pos declares: the element separator
 ** follows "ISA", the component separator is ISA16 (one character after the
 ** 16th element separator) and the terminator the character after it. ISA11
@@ -221,10 +233,6 @@ int bh_seg_ncomp(const bh_seg_reader *r, bh_span s) {
 ** Values into the arena
 ** ===================================================================== */
 
-static int nomem(bh_seg_reader *r) {
-    return bh_seg_fail(r, BH_ERR_NOMEM, "x12.nomem", "out of memory");
-}
-
 /* Names an element for an error: `what` when given, else the segment id
 ** and position ("CLP03"). Built only when a value fails. */
 static const char *el_name(const bh_seg_reader *r, const char *what, int i, char buf[16]) {
@@ -244,7 +252,7 @@ int bh_ans_text(bh_seg_reader *r, bh_span s, const char **out) {
     *out = NULL;
     if (s.n == 0) return 0;
     *out = bh_arena_strndup(r->arena, s.p, s.n);
-    return *out == NULL ? nomem(r) : 0;
+    return *out == NULL ? bh_seg_out_of_memory(r) : 0;
 }
 
 static int amount_at(bh_seg_reader *r, bh_span s, const char *what, int i, const char **out) {
@@ -258,7 +266,7 @@ static int amount_at(bh_seg_reader *r, bh_span s, const char *what, int i, const
                            el_name(r, what, i, name));
     bh_money_format(cents, buf);
     *out = bh_arena_strndup(r->arena, buf, strlen(buf));
-    return *out == NULL ? nomem(r) : 0;
+    return *out == NULL ? bh_seg_out_of_memory(r) : 0;
 }
 
 int bh_ans_amount(bh_seg_reader *r, bh_span s, const char *what, const char **out) {
@@ -304,7 +312,7 @@ static int date_at(bh_seg_reader *r, bh_span s, const char *what, int el, const 
     buf[7] = '-';
     memcpy(buf + 8, s.p + 6, 2);
     *out = bh_arena_strndup(r->arena, buf, 10);
-    return *out == NULL ? nomem(r) : 0;
+    return *out == NULL ? bh_seg_out_of_memory(r) : 0;
 }
 
 int bh_ans_date(bh_seg_reader *r, bh_span s, const char *what, const char **out) {
@@ -333,7 +341,7 @@ void *bh_ans_push(bh_seg_reader *r, void **items, size_t *n, size_t *cap, size_t
         size_t want = *cap ? *cap * 2 : 4;
         void *grown = bh_arena_alloc(r->arena, want * size);
         if (grown == NULL) {
-            nomem(r);
+            bh_seg_out_of_memory(r);
             return NULL;
         }
         if (*n) memcpy(grown, *items, *n * size);
@@ -459,8 +467,7 @@ static bh_span trimmed(bh_span s) {
 
 static int wrong_place(bh_seg_reader *r, const bh_ans_env *env) {
     static const char *const expected[] = {"ISA or ST", "GS, IEA or TA1", "ST or GE", "SE"};
-    return bh_seg_fail(r, BH_ERR_SYNTAX, "x12.syntax", "out of place: expected %s",
-                       expected[env->state]);
+    return bh_seg_out_of_place(r, expected[env->state]);
 }
 
 static int read_isa(bh_seg_reader *r, bh_ans_env *env) {
@@ -590,4 +597,44 @@ int bh_ans_env_end(bh_seg_reader *r, bh_ans_env *env) {
     r->id[0] = '\0';
     return bh_seg_fail(r, BH_ERR_SYNTAX, "x12.syntax", "the data ends before %s (truncated?)",
                        expected[env->state]);
+}
+
+/* {====================================================================
+** The answer readers' common set-up
+** ===================================================================== */
+
+int bh_ans_reader_init(bh_ans_reader *a, const char *data, size_t len, struct bh_arena *arena,
+                       bh_error *err) {
+    a->env.arena = bh_arena_new(1024);
+    if (arena == NULL || a->env.arena == NULL) {
+        bh_seg_nomem(err);
+        return -1;
+    }
+    if (bh_seg_init(&a->seg, data, len, err) < 0) return -1;
+    a->seg.err = &a->error;
+    a->seg.arena = arena;
+    a->env.bare = a->seg.bare;
+    return 0;
+}
+
+void bh_ans_reader_release(bh_ans_reader *a) {
+    bh_arena_free(a->env.arena);
+    a->env.arena = NULL;
+}
+
+void bh_ans_null_reader(bh_error *err) {
+    if (err == NULL) return;
+    memset(err, 0, sizeof *err);
+    err->code = BH_ERR_ARG;
+    strcpy(err->id, "x12.arg");
+    strcpy(err->message, "NULL reader");
+}
+
+int bh_ans_reader_result(const bh_ans_reader *a, int rc, bh_error *err) {
+    if (rc < 0 || a->seg.failed) {
+        if (err != NULL) *err = a->error;
+        return -1;
+    }
+    if (err != NULL) memset(err, 0, sizeof *err);
+    return rc;
 }

@@ -175,12 +175,19 @@ static inline int bh_seg_is(bh_span s, const char *lit) {
 void bh_seg_nomem(bh_error *err);
 
 /* Records an error "segment N (ID): what" with the id and returns -1. The
-** first failure sticks. */
+** first failure sticks. The error's line stays 0 (the answer readers give
+** the byte; the 837P reader words its own errors with the line). */
 int bh_seg_fail(bh_seg_reader *r, bh_status code, const char *id, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 4, 5)))
 #endif
     ;
+
+/* bh_seg_fail for the common cases: `what` as an x12.syntax error, "out of
+** place: expected <expected>", and out of memory (x12.nomem). */
+int bh_seg_syntax(bh_seg_reader *r, const char *what);
+int bh_seg_out_of_place(bh_seg_reader *r, const char *expected);
+int bh_seg_out_of_memory(bh_seg_reader *r);
 
 /* {--- taking values into the arena (all return 0, or -1 with the error
 ** set; an empty span leaves *out NULL) --- */
@@ -251,5 +258,31 @@ int bh_ans_envelope(bh_seg_reader *r, bh_ans_env *env, const char *set_id,
 
 /* At the end of the data: fails unless every ST, GS and ISA was closed. */
 int bh_ans_env_end(bh_seg_reader *r, bh_ans_env *env);
+
+/* {--- what every answer reader holds (835, 999/TA1/277CA, 270-277) --- */
+
+typedef struct bh_ans_reader {
+    bh_seg_reader seg;
+    bh_ans_env env;
+    bh_error error;             /* the first failure: seg.err points here */
+} bh_ans_reader;
+
+/* Sets up a zeroed `a` on data: the tokenizer, taking values into `arena`,
+** and the envelope with an arena of its own. A NULL arena stands for the
+** caller's own allocation having failed (out of memory). Returns 0, or -1
+** with *err filled (out of memory, NULL data, data that is not X12); the
+** caller releases `a` with bh_ans_reader_release either way. */
+int bh_ans_reader_init(bh_ans_reader *a, const char *data, size_t len, struct bh_arena *arena,
+                       bh_error *err);
+
+/* Frees what bh_ans_reader_init made (not `a` itself). */
+void bh_ans_reader_release(bh_ans_reader *a);
+
+/* Fills err (when not NULL) for a NULL reader handed to a _next call. */
+void bh_ans_null_reader(bh_error *err);
+
+/* The end of a _next call: -1 with the reader's error copied to err when
+** rc < 0 or the reader has failed, else rc with err cleared. */
+int bh_ans_reader_result(const bh_ans_reader *a, int rc, bh_error *err);
 
 #endif

@@ -80,9 +80,7 @@ struct bh_x12_reader {
     char e_usage, e_ack;
     int e_newline, e_time;
     bh_date e_date;
-    /* a failure sticks */
-    int failed;
-    bh_error error;
+    bh_error error;             /* the first failure (r->seg.err points here) */
 };
 
 #define S2(a, b) (((unsigned)(a) << 16) | ((unsigned)(b) << 8))
@@ -123,23 +121,14 @@ static int known_id(unsigned sid) {
 }
 
 /* Records the first error and returns -1. The message starts with the
-** segment number and id; it never quotes element values. */
+** segment number and id (bh_seg_failv); it never quotes element values.
+** The 837P's errors also give the segment's line. */
 static int fail(bh_x12_reader *r, bh_status code, const char *id, const char *fmt, ...) {
-    char what[160];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
+    bh_seg_failv(&r->seg, code, id, fmt, ap);
     va_end(ap);
-    r->failed = 1;
-    r->error.code = code;
     r->error.line = r->seg.seg_line;
-    r->error.byte = (long)r->seg.seg_start + 1;
-    snprintf(r->error.id, sizeof r->error.id, "%s", id);
-    if (r->seg.id[0])
-        snprintf(r->error.message, sizeof r->error.message, "segment %ld (%s): %s", r->seg.seg_no,
-                 r->seg.id, what);
-    else
-        snprintf(r->error.message, sizeof r->error.message, "segment %ld: %s", r->seg.seg_no, what);
     return -1;
 }
 
@@ -1463,6 +1452,7 @@ bh_x12_reader *bh_x12_reader_new(const char *data, size_t len, bh_error *err) {
         free(r);
         return NULL;
     }
+    r->seg.err = &r->error;
     /* ISA11 as sent, even when not punctuation: the envelope is echoed back
     ** (bh_x12_reader_envelope) and the 837P tokenizer does not use it. */
     r->seg.rsep = data[82];
@@ -1493,7 +1483,7 @@ int bh_x12_reader_next(bh_x12_reader *r, bh_claim *claim, bh_error *err) {
         bh_error_set(err, BH_ERR_ARG, "x12.arg", "NULL reader or claim");
         return -1;
     }
-    if (r->failed) goto failed;
+    if (r->seg.failed) goto failed;
     if (r->loop == LP_END) return 0;
     r->claim = claim;
     for (;;) {

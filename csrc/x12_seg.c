@@ -16,13 +16,11 @@ void bh_seg_nomem(bh_error *err) {
     strcpy(err->message, "out of memory");
 }
 
-int bh_seg_fail(bh_seg_reader *r, bh_status code, const char *id, const char *fmt, ...) {
+int bh_seg_failv(bh_seg_reader *r, bh_status code, const char *id, const char *fmt,
+                 va_list ap) {
     char what[160];
-    va_list ap;
     if (r->failed) return -1;
-    va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
-    va_end(ap);
     r->failed = 1;
     if (r->err == NULL) return -1;
     r->err->code = code;
@@ -34,6 +32,14 @@ int bh_seg_fail(bh_seg_reader *r, bh_status code, const char *id, const char *fm
                  r->id, what);
     else
         snprintf(r->err->message, sizeof r->err->message, "segment %ld: %s", r->seg_no, what);
+    return -1;
+}
+
+int bh_seg_fail(bh_seg_reader *r, bh_status code, const char *id, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    bh_seg_failv(r, code, id, fmt, ap);
+    va_end(ap);
     return -1;
 }
 

@@ -11,6 +11,7 @@
 #ifndef BH_X12_SEG_H
 #define BH_X12_SEG_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <string.h>
 #include "core.h"
@@ -180,6 +181,13 @@ void bh_seg_nomem(bh_error *err);
 int bh_seg_fail(bh_seg_reader *r, bh_status code, const char *id, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
+/* bh_seg_fail with the arguments as a va_list. */
+int bh_seg_failv(bh_seg_reader *r, bh_status code, const char *id, const char *fmt, va_list ap)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 0)))
 #endif
     ;
 

@@ -9,11 +9,7 @@
 #include "x12_seg.h"
 
 void bh_seg_nomem(bh_error *err) {
-    if (err == NULL) return;
-    memset(err, 0, sizeof *err);
-    err->code = BH_ERR_NOMEM;
-    strcpy(err->id, "x12.nomem");
-    strcpy(err->message, "out of memory");
+    bh_error_set(err, BH_ERR_NOMEM, "x12.nomem", "out of memory");
 }
 
 int bh_seg_failv(bh_seg_reader *r, bh_status code, const char *id, const char *fmt,
@@ -130,11 +126,7 @@ int bh_seg_init(bh_seg_reader *r, const char *data, size_t len, bh_error *err) {
     r->err = err;
     if (err != NULL) memset(err, 0, sizeof *err);
     if (data == NULL) {
-        if (err != NULL) {
-            err->code = BH_ERR_ARG;
-            snprintf(err->id, sizeof err->id, "x12.arg");
-            snprintf(err->message, sizeof err->message, "NULL data");
-        }
+        bh_error_set(err, BH_ERR_ARG, "x12.arg", "NULL data");
         return -1;
     }
     r->term = '~';
@@ -629,11 +621,7 @@ void bh_ans_reader_release(bh_ans_reader *a) {
 }
 
 void bh_ans_null_reader(bh_error *err) {
-    if (err == NULL) return;
-    memset(err, 0, sizeof *err);
-    err->code = BH_ERR_ARG;
-    strcpy(err->id, "x12.arg");
-    strcpy(err->message, "NULL reader");
+    bh_error_set(err, BH_ERR_ARG, "x12.arg", "NULL reader");
 }
 
 int bh_ans_reader_result(const bh_ans_reader *a, int rc, bh_error *err) {

@@ -623,12 +623,8 @@ bh_remit_reader *bh_remit_reader_new(const char *data, size_t len, bh_error *err
 /* One step: reads a segment and acts on it. Returns BH_RM_CLAIM or
 ** BH_RM_SET_END when something is ready, 3 to go on, BH_RM_END, -1. */
 static int step(bh_remit_reader *r) {
-    int rc = bh_seg_next(&r->base.seg);
-    if (rc < 0) return -1;
-    if (rc == 0) {
-        if (bh_ans_env_end(&r->base.seg, &r->base.env) < 0) return -1;
-        return BH_RM_END;
-    }
+    int rc = bh_ans_reader_next_segment(&r->base);
+    if (rc <= 0) return rc < 0 ? -1 : BH_RM_END;
     if (r->in_claim && ends_claim(r)) {
         r->in_claim = 0;
         r->base.seg.pending = 1;

@@ -429,8 +429,8 @@ bh_ack_reader *bh_ack_reader_new(const char *data, size_t len, bh_error *err) {
 /* One segment: 1 when an acknowledgement is complete, 0 at the end, 3 to
 ** go on, -1 on error. */
 static int step(bh_ack_reader *r) {
-    int rc = bh_seg_next(&r->base.seg);
-    if (rc <= 0) return rc < 0 ? -1 : (bh_ans_env_end(&r->base.seg, &r->base.env) < 0 ? -1 : 0);
+    int rc = bh_ans_reader_next_segment(&r->base);
+    if (rc <= 0) return rc;
     if (r->base.env.state == BH_ENV_ST && !is_id(r, "SE")) {
         rc = strcmp(r->ack.kind, "999") == 0 ? read_999_segment(r) : read_277_segment(r);
         return rc < 0 ? -1 : 3;

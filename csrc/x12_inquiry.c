@@ -858,8 +858,8 @@ static int end_set(iq *q) {
 }
 
 static int step(iq *q) {
-    int rc = bh_seg_next(&q->base.seg);
-    if (rc <= 0) return rc < 0 ? -1 : (bh_ans_env_end(&q->base.seg, &q->base.env) < 0 ? -1 : 0);
+    int rc = bh_ans_reader_next_segment(&q->base);
+    if (rc <= 0) return rc;
     bh_arena_reset(q->arena);
     if (q->base.env.state == BH_ENV_ST && !bh_seg_id_is(&q->base.seg, "SE"))
         return read_body_segment(q) < 0 ? -1 : 1;

@@ -615,6 +615,12 @@ int bh_ans_reader_init(bh_ans_reader *a, const char *data, size_t len, struct bh
     return 0;
 }
 
+int bh_ans_reader_next_segment(bh_ans_reader *a) {
+    int rc = bh_seg_next(&a->seg);
+    if (rc == 0 && bh_ans_env_end(&a->seg, &a->env) < 0) return -1;
+    return rc;
+}
+
 void bh_ans_reader_release(bh_ans_reader *a) {
     bh_arena_free(a->env.arena);
     a->env.arena = NULL;

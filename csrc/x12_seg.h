@@ -283,6 +283,10 @@ typedef struct bh_ans_reader {
 int bh_ans_reader_init(bh_ans_reader *a, const char *data, size_t len, struct bh_arena *arena,
                        bh_error *err);
 
+/* Reads the next segment: 1, 0 at the end of the data when every ST, GS
+** and ISA was closed, -1 with the error set. */
+int bh_ans_reader_next_segment(bh_ans_reader *a);
+
 /* Frees what bh_ans_reader_init made (not `a` itself). */
 void bh_ans_reader_release(bh_ans_reader *a);
 

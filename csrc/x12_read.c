@@ -1,8 +1,9 @@
 /*
 ** x12_read.c: the X12 837P reader (005010X222A1, also the A2 errata).
-** It scans the caller's buffer in place (no allocation per segment) and
-** walks the implementation guide's loops as a flat state machine: no
-** recursion, every length checked. Core layer: no Lua, no cJSON.
+** It scans the caller's buffer in place (no allocation per segment) with
+** the shared tokenizer (x12_seg.h) and walks the implementation guide's
+** loops as a flat state machine: no recursion, every length checked. Core
+** layer: no Lua, no cJSON.
 ** SPDX-License-Identifier: MIT
 */
 #include <stdarg.h>
@@ -55,7 +56,7 @@ static const char *const sub_names[] = {
 };
 
 struct bh_x12_reader {
-    bh_seg_reader seg;          /* the shared tokenizer: data, separators, the current segment */
+    bh_seg_reader seg;          /* data, separators, the current segment */
     unsigned flags;
     unsigned sid;               /* the current segment's id packed, see S2/S3 */
     /* structure */

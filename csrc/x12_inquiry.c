@@ -63,6 +63,10 @@ static int fail(iq *q, const char *what) {
     return bh_seg_syntax(&q->base.seg, what);
 }
 
+static int is_id(const iq *q, const char *id) {
+    return bh_seg_id_is(&q->base.seg, id);
+}
+
 /* Keys are string literals: cJSON keeps the pointer (AddItemToObjectCS)
 ** instead of copying each key, one malloc less per value read. */
 static int add_string(iq *q, cJSON *obj, const char *key, const char *value) {
@@ -502,18 +506,17 @@ static int read_eb(iq *q) {
 
 /* A segment of the 2120C/D loop (LS ... LE) of a 271 benefit. */
 static int read_2120(iq *q) {
-    const char *id = q->base.seg.id;
-    if (strcmp(id, "NM1") == 0) {
+    if (is_id(q, "NM1")) {
         cJSON *e = push_object(q, q->item, "entities");
         if (e == NULL) return -1;
         q->entity = e;
         return read_nm1(q, e);
     }
     if (q->entity == NULL) return fail(q, "out of place: expected NM1 after LS");
-    if (strcmp(id, "N3") == 0) return read_address_n3(q, q->entity);
-    if (strcmp(id, "N4") == 0) return read_address_n4(q, q->entity);
-    if (strcmp(id, "PER") == 0) return read_per(q, q->entity);
-    if (strcmp(id, "PRV") == 0) return read_prv(q, q->entity);
+    if (is_id(q, "N3")) return read_address_n3(q, q->entity);
+    if (is_id(q, "N4")) return read_address_n4(q, q->entity);
+    if (is_id(q, "PER")) return read_per(q, q->entity);
+    if (is_id(q, "PRV")) return read_prv(q, q->entity);
     return fail(q, "out of place: expected NM1, N3, N4, PER, PRV or LE inside LS..LE");
 }
 
@@ -584,17 +587,16 @@ static int read_svc(iq *q) {
 /* A segment after TRN (a claim under 22/23, or the level's own status
 ** under 20/21/19), or after SVC. */
 static int read_claim_segment(iq *q) {
-    const char *id = q->base.seg.id;
     cJSON *owner = q->line ? q->line : q->item;
     int is_277 = strcmp(q->kind, "277") == 0;
-    if (strcmp(id, "STC") == 0) {
+    if (is_id(q, "STC")) {
         if (!is_277) return fail(q, "STC is not part of a 276");
         return read_stc(q, owner);
     }
-    if (strcmp(id, "REF") == 0) return read_ref(q, owner);
-    if (strcmp(id, "DTP") == 0) return read_dtp(q, owner);
-    if (strcmp(id, "AMT") == 0 && q->line == NULL) return read_amt(q, owner);
-    if (strcmp(id, "SVC") == 0) {
+    if (is_id(q, "REF")) return read_ref(q, owner);
+    if (is_id(q, "DTP")) return read_dtp(q, owner);
+    if (is_id(q, "AMT") && q->line == NULL) return read_amt(q, owner);
+    if (is_id(q, "SVC")) {
         if (q->level_code != LV_SUBSCRIBER && q->level_code != LV_DEPENDENT)
             return fail(q, "out of place: SVC goes under a claim");
         return read_svc(q);
@@ -703,61 +705,58 @@ static int read_hl(iq *q) {
 
 /* A segment of the level's name loop (2100x), before any item. */
 static int read_level_segment(iq *q) {
-    const char *id = q->base.seg.id;
     cJSON *lv = q->level;
     int elig = q->family == BH_INQ_ELIGIBILITY;
     int member = q->level_code == LV_SUBSCRIBER || q->level_code == LV_DEPENDENT;
-    if (strcmp(id, "NM1") == 0) {
+    if (is_id(q, "NM1")) {
         cJSON *name;
         if (q->level_named) return fail(q, "a second NM1 for the level");
         q->level_named = 1;
         if ((name = cJSON_AddObjectToObject(lv, "name")) == NULL) return nomem(q);
         return read_nm1(q, name);
     }
-    if (strcmp(id, "TRN") == 0 && elig) return read_trn(q, lv, 0);
-    if (strcmp(id, "DMG") == 0 && member) return read_dmg(q, lv);
+    if (is_id(q, "TRN") && elig) return read_trn(q, lv, 0);
+    if (is_id(q, "DMG") && member) return read_dmg(q, lv);
     /* 2000A carries its own AAA, between HL and the payer's NM1. */
-    if (strcmp(id, "AAA") == 0 && elig && q->level_code == LV_SOURCE) return read_aaa(q, lv);
+    if (is_id(q, "AAA") && elig && q->level_code == LV_SOURCE) return read_aaa(q, lv);
     if (!q->level_named) return fail(q, "out of place: expected NM1 after HL");
-    if (strcmp(id, "PER") == 0) return read_per(q, lv);
+    if (is_id(q, "PER")) return read_per(q, lv);
     if (elig) {
-        if (strcmp(id, "REF") == 0) return read_ref(q, lv);
-        if (strcmp(id, "N3") == 0) return read_address_n3(q, lv);
-        if (strcmp(id, "N4") == 0) return read_address_n4(q, lv);
-        if (strcmp(id, "AAA") == 0) return read_aaa(q, lv);
-        if (strcmp(id, "PRV") == 0) return read_prv(q, lv);
-        if (member && strcmp(id, "INS") == 0) return read_ins(q, lv);
-        if (member && strcmp(id, "HI") == 0) return read_hi(q, lv);
-        if (member && strcmp(id, "MPI") == 0) return read_mpi(q, lv);
-        if (member && strcmp(id, "DTP") == 0) return read_dtp(q, lv);
+        if (is_id(q, "REF")) return read_ref(q, lv);
+        if (is_id(q, "N3")) return read_address_n3(q, lv);
+        if (is_id(q, "N4")) return read_address_n4(q, lv);
+        if (is_id(q, "AAA")) return read_aaa(q, lv);
+        if (is_id(q, "PRV")) return read_prv(q, lv);
+        if (member && is_id(q, "INS")) return read_ins(q, lv);
+        if (member && is_id(q, "HI")) return read_hi(q, lv);
+        if (member && is_id(q, "MPI")) return read_mpi(q, lv);
+        if (member && is_id(q, "DTP")) return read_dtp(q, lv);
     }
     return fail(q, "not expected here in this set");
 }
 
 /* A segment under an EQ (270) or EB (271). */
 static int read_item_segment(iq *q) {
-    const char *id = q->base.seg.id;
     int is_271 = strcmp(q->kind, "271") == 0;
     if (q->in_ls) {
-        if (strcmp(id, "LE") == 0) return read_ls(q, 0);
+        if (is_id(q, "LE")) return read_ls(q, 0);
         return read_2120(q);
     }
-    if (strcmp(id, "REF") == 0) return read_ref(q, q->item);
-    if (strcmp(id, "DTP") == 0) return read_dtp(q, q->item);
-    if (strcmp(id, "III") == 0) return read_iii(q, q->item);
-    if (!is_271 && strcmp(id, "AMT") == 0) return read_amt(q, q->item);
+    if (is_id(q, "REF")) return read_ref(q, q->item);
+    if (is_id(q, "DTP")) return read_dtp(q, q->item);
+    if (is_id(q, "III")) return read_iii(q, q->item);
+    if (!is_271 && is_id(q, "AMT")) return read_amt(q, q->item);
     if (is_271) {
-        if (strcmp(id, "HSD") == 0) return read_hsd(q, q->item);
-        if (strcmp(id, "AAA") == 0) return read_aaa(q, q->item);
-        if (strcmp(id, "MSG") == 0) return read_msg(q, q->item);
-        if (strcmp(id, "LS") == 0) return read_ls(q, 1);
+        if (is_id(q, "HSD")) return read_hsd(q, q->item);
+        if (is_id(q, "AAA")) return read_aaa(q, q->item);
+        if (is_id(q, "MSG")) return read_msg(q, q->item);
+        if (is_id(q, "LS")) return read_ls(q, 1);
     }
     return fail(q, "not expected here in this set");
 }
 
 static int read_body_segment(iq *q) {
-    const char *id = q->base.seg.id;
-    if (strcmp(id, "BHT") == 0) {
+    if (is_id(q, "BHT")) {
         cJSON *h;
         if (q->bht_seen) return fail(q, "a second BHT");
         q->bht_seen = 1;
@@ -768,16 +767,16 @@ static int read_body_segment(iq *q) {
                put_text(q, h, "time", 5) | put_text(q, h, "transaction_type", 6);
     }
     if (!q->bht_seen) return fail(q, "out of place: expected BHT after ST");
-    if (strcmp(id, "HL") == 0) return read_hl(q);
+    if (is_id(q, "HL")) return read_hl(q);
     if (q->level == NULL) return fail(q, "out of place: expected HL");
     if (q->family == BH_INQ_ELIGIBILITY) {
         int member = q->level_code == LV_SUBSCRIBER || q->level_code == LV_DEPENDENT;
-        if (member && strcmp(id, "EQ") == 0 && strcmp(q->kind, "270") == 0) return read_eq(q);
-        if (member && strcmp(id, "EB") == 0 && strcmp(q->kind, "271") == 0) return read_eb(q);
+        if (member && is_id(q, "EQ") && strcmp(q->kind, "270") == 0) return read_eq(q);
+        if (member && is_id(q, "EB") && strcmp(q->kind, "271") == 0) return read_eb(q);
         if (q->item != NULL) return read_item_segment(q);
         return read_level_segment(q);
     }
-    if (strcmp(id, "TRN") == 0) {
+    if (is_id(q, "TRN")) {
         int member = q->level_code == LV_SUBSCRIBER || q->level_code == LV_DEPENDENT;
         cJSON *owner = q->level;
         if (!q->level_named) return fail(q, "out of place: expected NM1 before TRN");

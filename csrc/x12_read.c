@@ -7,7 +7,6 @@
 ** SPDX-License-Identifier: MIT
 */
 #include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "x12_emit.h"

@@ -36,7 +36,7 @@ typedef struct bh_seg_reader {
     const char *data;
     size_t len;
     size_t pos;             /* start of the next segment */
-    char esep, csep, rsep, term;   /* rsep 0: no repetition separator */
+    char esep, csep, rsep, term;   /* rsep 0: none (the 837P keeps ISA11 as sent) */
     long seg_no;            /* segments read so far, 1-based numbering */
     size_t seg_start;       /* byte offset of the current segment */
     long line;              /* line of the next segment: 1 + line breaks skipped */
@@ -155,7 +155,8 @@ static inline int bh_seg_id_is(const bh_seg_reader *r, const char *id) {
 ** r->line 1. Returns 0, or -1 with *err filled. */
 int bh_seg_init(bh_seg_reader *r, const char *data, size_t len, bh_error *err);
 
-/* Reads the next segment (a new ISA resets the separators). Returns 1, 0 at
+/* Reads the next segment the answer readers' way (BH_SEG_ANSWER, their
+** limits and messages; a new ISA resets the separators). Returns 1, 0 at
 ** the end of the data (only blanks left), -1 with the error filled. */
 int bh_seg_next(bh_seg_reader *r);
 

@@ -100,8 +100,7 @@ enum place {
 };
 
 struct bh_remit_reader {
-    bh_seg_reader seg;
-    bh_ans_env env;
+    bh_ans_reader base;     /* tokenizer, envelope, error */
     bh_arena *set_arena, *claim_arena;
     bh_rm_set set;
     bh_rm_claim claim;
@@ -112,11 +111,10 @@ struct bh_remit_reader {
     bh_rm_party *party;     /* the N1 loop being filled */
     bh_rm_header *header;   /* the LX in effect */
     bh_rm_line *line;
-    bh_error error;
 };
 
 static int fail_syntax(bh_remit_reader *r, const char *what) {
-    return bh_seg_fail(&r->seg, BH_ERR_SYNTAX, "x12.syntax", "%s", what);
+    return bh_seg_syntax(&r->base.seg, what);
 }
 
 static int out_of_place(bh_remit_reader *r) {
@@ -126,13 +124,11 @@ static int out_of_place(bh_remit_reader *r) {
         "CAS, NM1, MIA, MOA, REF, DTM, PER, AMT, QTY, SVC, CLP, LX, PLB or SE",
         "DTM, CAS, REF, AMT, QTY, LQ, SVC, CLP, LX, PLB or SE", "PLB or SE"
     };
-    return bh_seg_fail(&r->seg, BH_ERR_SYNTAX, "x12.syntax", "out of place: expected %s",
-                       expected[r->place]);
+    return bh_seg_out_of_place(&r->base.seg, expected[r->place]);
 }
 
-/* The id is at most 3 characters and NUL-ended: compare the 3 bytes. */
 static int is_id(const bh_remit_reader *r, const char *id) {
-    return r->seg.id[0] == id[0] && r->seg.id[1] == id[1] && r->seg.id[2] == id[2];
+    return bh_seg_id_is(&r->base.seg, id);
 }
 
 /* Segments of a loop come in the 835's order; rank says which may follow. */
@@ -147,7 +143,7 @@ static int in_order(bh_remit_reader *r, int rank) {
 /* BPR16 (payment date) is required by the TR3 but LinuxForHealth's samples
 ** put the date in BPR15: the elements are kept where they were sent. */
 static int read_bpr(bh_remit_reader *r) {
-    bh_seg_reader *s = &r->seg;
+    bh_seg_reader *s = &r->base.seg;
     bh_rm_set *t = &r->set;
     if (bh_seg_required(s, 1) < 0 || bh_seg_required(s, 2) < 0 || bh_seg_required(s, 3) < 0 ||
         bh_seg_required(s, 4) < 0 || bh_ans_max_elements(s, 16) < 0)
@@ -172,7 +168,7 @@ static int once(bh_remit_reader *r, const char *field) {
 }
 
 static int read_header_segment(bh_remit_reader *r) {
-    bh_seg_reader *s = &r->seg;
+    bh_seg_reader *s = &r->base.seg;
     bh_rm_set *t = &r->set;
     if (is_id(r, "TRN")) {
         if (r->header_rank > 0 || t->trace_number) return out_of_place(r);
@@ -215,7 +211,7 @@ static int read_header_segment(bh_remit_reader *r) {
 }
 
 static int read_n1(bh_remit_reader *r, bh_rm_party *p) {
-    bh_seg_reader *s = &r->seg;
+    bh_seg_reader *s = &r->base.seg;
     if (bh_seg_required(s, 2) < 0 || bh_ans_max_elements(s, 4) < 0) return -1;
     if ((bh_seg_el(s, 3).n == 0) != (bh_seg_el(s, 4).n == 0))
         return fail_syntax(r, "N103 and N104 go together");
@@ -225,7 +221,7 @@ static int read_n1(bh_remit_reader *r, bh_rm_party *p) {
 }
 
 static int start_payee(bh_remit_reader *r) {
-    bh_rm_party *p = BH_ANS_PUSH(&r->seg, r->set.payees);
+    bh_rm_party *p = BH_ANS_PUSH(&r->base.seg, r->set.payees);
     if (p == NULL) return -1;
     r->place = P_PAYEE;
     r->rank = 0;
@@ -234,7 +230,7 @@ static int start_payee(bh_remit_reader *r) {
 
 /* N3, N4, REF, PER (payer) or RDM (payee) inside an N1 loop. */
 static int read_party_segment(bh_remit_reader *r) {
-    bh_seg_reader *s = &r->seg;
+    bh_seg_reader *s = &r->base.seg;
     bh_rm_party *p = r->party;
     if (is_id(r, "N3")) {
         if (in_order(r, 1) < 0 || p->address.line1) return out_of_place(r);
@@ -268,16 +264,16 @@ static int read_party_segment(bh_remit_reader *r) {
 
 static int read_lx(bh_remit_reader *r) {
     bh_rm_header *h;
-    if (bh_seg_required(&r->seg, 1) < 0 || bh_ans_max_elements(&r->seg, 1) < 0) return -1;
-    if ((h = BH_ANS_PUSH(&r->seg, r->set.headers)) == NULL) return -1;
+    if (bh_seg_required(&r->base.seg, 1) < 0 || bh_ans_max_elements(&r->base.seg, 1) < 0) return -1;
+    if ((h = BH_ANS_PUSH(&r->base.seg, r->set.headers)) == NULL) return -1;
     r->header = h;
     r->place = P_LX;
     r->rank = 0;
-    return bh_ans_el_quantity(&r->seg, 1, &h->number);
+    return bh_ans_el_quantity(&r->base.seg, 1, &h->number);
 }
 
 static int read_cas(bh_remit_reader *r, void *list_items, size_t *n, size_t *cap) {
-    bh_seg_reader *s = &r->seg;
+    bh_seg_reader *s = &r->base.seg;
     bh_span group = bh_seg_el(s, 1);
     int k, got = 0;
     if (bh_seg_required(s, 1) < 0 || bh_seg_required(s, 2) < 0 || bh_seg_required(s, 3) < 0 ||
@@ -306,7 +302,7 @@ static int read_cas(bh_remit_reader *r, void *list_items, size_t *n, size_t *cap
 #define READ_CAS(r, list) read_cas((r), &(list).items, &(list).n, &(list).cap)
 
 static int start_claim(bh_remit_reader *r) {
-    bh_seg_reader *s = &r->seg;
+    bh_seg_reader *s = &r->base.seg;
     bh_rm_claim *c = &r->claim;
     int i;
     static const int required[] = {1, 2, 3, 4, 6};
@@ -336,7 +332,7 @@ static int start_claim(bh_remit_reader *r) {
 
 static int claim_nm1(bh_remit_reader *r) {
     bh_rm_claim *c = &r->claim;
-    bh_span e = bh_seg_el(&r->seg, 1);
+    bh_span e = bh_seg_el(&r->base.seg, 1);
     bh_ans_person *p;
     if (bh_seg_is(e, "QC")) p = &c->patient;
     else if (bh_seg_is(e, "IL")) p = &c->insured;
@@ -347,12 +343,12 @@ static int claim_nm1(bh_remit_reader *r) {
     else if (bh_seg_is(e, "GB")) p = &c->other_subscriber;
     else return fail_syntax(r, "NM101 must be QC, IL, 74, 82, TT, PR or GB in a claim");
     if (p->entity != NULL) return fail_syntax(r, "this NM1 is sent twice in the claim");
-    return bh_ans_nm1(&r->seg, p);
+    return bh_ans_nm1(&r->base.seg, p);
 }
 
 static int claim_dtm(bh_remit_reader *r) {
     bh_rm_claim *c = &r->claim;
-    bh_span q = bh_seg_el(&r->seg, 1);
+    bh_span q = bh_seg_el(&r->base.seg, 1);
     const char **d;
     if (bh_seg_is(q, "232")) d = &c->statement_from;
     else if (bh_seg_is(q, "233")) d = &c->statement_to;
@@ -360,21 +356,21 @@ static int claim_dtm(bh_remit_reader *r) {
     else if (bh_seg_is(q, "050")) d = &c->received;
     else return fail_syntax(r, "DTM01 must be 232, 233, 036 or 050 in a claim");
     if (*d != NULL) return fail_syntax(r, "this date is sent twice in the claim");
-    if (bh_seg_required(&r->seg, 2) < 0 || bh_ans_max_elements(&r->seg, 2) < 0) return -1;
-    return bh_ans_el_date(&r->seg, 2, d);
+    if (bh_seg_required(&r->base.seg, 2) < 0 || bh_ans_max_elements(&r->base.seg, 2) < 0) return -1;
+    return bh_ans_el_date(&r->base.seg, 2, d);
 }
 
 static int claim_fields(bh_remit_reader *r, int *has, bh_ans_fields *f,
                         const bh_ans_field_desc *desc) {
     if (*has) return fail_syntax(r, "sent twice in the claim");
     *has = 1;
-    return bh_ans_fields_read(&r->seg, f, desc);
+    return bh_ans_fields_read(&r->base.seg, f, desc);
 }
 
 /* The procedure composite of SVC01 or SVC06. */
 static int read_procedure(bh_remit_reader *r, int el, const char **qual, const char **code,
                           const char *mods[4], const char **description) {
-    bh_seg_reader *s = &r->seg;
+    bh_seg_reader *s = &r->base.seg;
     bh_span p = bh_seg_el(s, el);
     int k;
     if (bh_seg_comp(s, p, 1).n == 0)
@@ -393,7 +389,7 @@ static int read_procedure(bh_remit_reader *r, int el, const char **qual, const c
 }
 
 static int keep_extra(bh_remit_reader *r, bh_rm_line *l) {
-    bh_seg_reader *s = &r->seg;
+    bh_seg_reader *s = &r->base.seg;
     int i;
     for (i = 8; i < s->n_el; i++) {
         char pos[4];
@@ -413,7 +409,7 @@ static int keep_extra(bh_remit_reader *r, bh_rm_line *l) {
 }
 
 static int start_line(bh_remit_reader *r) {
-    bh_seg_reader *s = &r->seg;
+    bh_seg_reader *s = &r->base.seg;
     bh_rm_line *l = BH_ANS_PUSH(s, r->claim.lines);
     if (l == NULL) return -1;
     r->line = l;
@@ -436,7 +432,7 @@ static int start_line(bh_remit_reader *r) {
 }
 
 static int claim_segment(bh_remit_reader *r) {
-    bh_seg_reader *s = &r->seg;
+    bh_seg_reader *s = &r->base.seg;
     bh_rm_claim *c = &r->claim;
     bh_ans_pair *pair;
     bh_ans_contact *contact;
@@ -470,19 +466,19 @@ static int claim_segment(bh_remit_reader *r) {
 
 static int line_dtm(bh_remit_reader *r) {
     bh_rm_line *l = r->line;
-    bh_span q = bh_seg_el(&r->seg, 1);
+    bh_span q = bh_seg_el(&r->base.seg, 1);
     const char **d;
     if (bh_seg_is(q, "472")) d = &l->date;
     else if (bh_seg_is(q, "150")) d = &l->date_from;
     else if (bh_seg_is(q, "151")) d = &l->date_to;
     else return fail_syntax(r, "DTM01 must be 472, 150 or 151 in a service line");
     if (*d != NULL) return fail_syntax(r, "this date is sent twice in the service line");
-    if (bh_seg_required(&r->seg, 2) < 0 || bh_ans_max_elements(&r->seg, 2) < 0) return -1;
-    return bh_ans_el_date(&r->seg, 2, d);
+    if (bh_seg_required(&r->base.seg, 2) < 0 || bh_ans_max_elements(&r->base.seg, 2) < 0) return -1;
+    return bh_ans_el_date(&r->base.seg, 2, d);
 }
 
 static int line_segment(bh_remit_reader *r) {
-    bh_seg_reader *s = &r->seg;
+    bh_seg_reader *s = &r->base.seg;
     bh_rm_line *l = r->line;
     bh_ans_pair *pair;
     if (is_id(r, "DTM")) return in_order(r, 1) < 0 ? -1 : line_dtm(r);
@@ -513,7 +509,7 @@ static int line_segment(bh_remit_reader *r) {
 }
 
 static int read_plb(bh_remit_reader *r) {
-    bh_seg_reader *s = &r->seg;
+    bh_seg_reader *s = &r->base.seg;
     bh_rm_plb *p;
     int k;
     if (bh_seg_required(s, 1) < 0 || bh_seg_required(s, 2) < 0 || bh_seg_required(s, 3) < 0 ||
@@ -554,9 +550,9 @@ static int ends_claim(const bh_remit_reader *r) {
 static void start_set(bh_remit_reader *r) {
     bh_arena_reset(r->set_arena);
     memset(&r->set, 0, sizeof r->set);
-    r->set.interchange = r->env.interchange;
-    r->set.group = r->env.group;
-    r->seg.arena = r->set_arena;
+    r->set.interchange = r->base.env.interchange;
+    r->set.group = r->base.env.group;
+    r->base.seg.arena = r->set_arena;
     r->place = P_START;
     r->header_rank = 0;
     r->header = NULL;
@@ -566,7 +562,7 @@ static void start_set(bh_remit_reader *r) {
 }
 
 static int body_segment(bh_remit_reader *r) {
-    bh_seg_reader *s = &r->seg;
+    bh_seg_reader *s = &r->base.seg;
     int p = r->place;
     if (p == P_START) {
         if (!is_id(r, "BPR")) return out_of_place(r);
@@ -616,58 +612,46 @@ bh_remit_reader *bh_remit_reader_new(const char *data, size_t len, bh_error *err
     }
     r->set_arena = bh_arena_new(16384);
     r->claim_arena = bh_arena_new(8192);
-    r->env.arena = bh_arena_new(1024);
-    if (r->set_arena == NULL || r->claim_arena == NULL || r->env.arena == NULL) {
-        bh_remit_reader_free(r);
-        bh_seg_nomem(err);
-        return NULL;
-    }
-    if (bh_seg_init(&r->seg, data, len, err) < 0) {
+    if (bh_ans_reader_init(&r->base, data, len, r->claim_arena != NULL ? r->set_arena : NULL,
+                           err) < 0) {
         bh_remit_reader_free(r);
         return NULL;
     }
-    r->seg.err = &r->error;
-    r->seg.arena = r->set_arena;
-    r->env.bare = r->seg.bare;
     return r;
 }
 
 /* One step: reads a segment and acts on it. Returns BH_RM_CLAIM or
 ** BH_RM_SET_END when something is ready, 3 to go on, BH_RM_END, -1. */
 static int step(bh_remit_reader *r) {
-    int rc = bh_seg_next(&r->seg);
-    if (rc < 0) return -1;
-    if (rc == 0) {
-        if (bh_ans_env_end(&r->seg, &r->env) < 0) return -1;
-        return BH_RM_END;
-    }
+    int rc = bh_ans_reader_next_segment(&r->base);
+    if (rc <= 0) return rc < 0 ? -1 : BH_RM_END;
     if (r->in_claim && ends_claim(r)) {
         r->in_claim = 0;
-        r->seg.pending = 1;
-        r->seg.arena = r->set_arena;
+        r->base.seg.pending = 1;
+        r->base.seg.arena = r->set_arena;
         r->set.n_claims++;
         return BH_RM_CLAIM;
     }
-    if (r->env.state == BH_ENV_ST && !is_id(r, "SE")) return body_segment(r) < 0 ? -1 : 3;
-    rc = bh_ans_envelope(&r->seg, &r->env, "835", NULL);
+    if (r->base.env.state == BH_ENV_ST && !is_id(r, "SE")) return body_segment(r) < 0 ? -1 : 3;
+    rc = bh_ans_envelope(&r->base.seg, &r->base.env, "835", NULL);
     if (rc < 0) return -1;
     if (rc == BH_ENV_SET_START) {
         start_set(r);
-        return bh_ans_text(&r->seg, bh_seg_el(&r->seg, 2), &r->set.set_control_number) |
-                       bh_ans_text(&r->seg, bh_seg_el(&r->seg, 3), &r->set.implementation)
+        return bh_ans_text(&r->base.seg, bh_seg_el(&r->base.seg, 2), &r->set.set_control_number) |
+                       bh_ans_text(&r->base.seg, bh_seg_el(&r->base.seg, 3), &r->set.implementation)
                    ? -1 : 3;
     }
     if (rc == BH_ENV_SET_END) {
         if (r->place < P_PAYEE)
-            return bh_seg_fail(&r->seg, BH_ERR_SYNTAX, "x12.syntax",
+            return bh_seg_fail(&r->base.seg, BH_ERR_SYNTAX, "x12.syntax",
                                "the set ends before its payer and payee (N1*PR, N1*PE)");
         r->place = P_OUT;
         return BH_RM_SET_END;
     }
     if (rc == BH_ENV_NOT)
-        return bh_seg_fail(&r->seg, BH_ERR_SYNTAX, "x12.syntax",
-                           "out of place: expected %s", r->env.state == BH_ENV_ISA ? "GS or IEA" :
-                           r->env.state == BH_ENV_GS ? "ST or GE" : "ISA or ST");
+        return bh_seg_out_of_place(&r->base.seg, r->base.env.state == BH_ENV_ISA ? "GS or IEA"
+                                                 : r->base.env.state == BH_ENV_GS ? "ST or GE"
+                                                                                  : "ISA or ST");
     return 3;
 }
 
@@ -677,23 +661,14 @@ int bh_remit_reader_next(bh_remit_reader *r, const bh_rm_claim **claim, const bh
     if (claim != NULL) *claim = NULL;
     if (set != NULL) *set = NULL;
     if (r == NULL) {
-        if (err != NULL) {
-            memset(err, 0, sizeof *err);
-            err->code = BH_ERR_ARG;
-            strcpy(err->id, "x12.arg");
-            strcpy(err->message, "NULL reader");
-        }
+        bh_ans_null_reader(err);
         return -1;
     }
     do rc = step(r);
     while (rc == 3);
-    if (rc < 0 || r->seg.failed) {
-        if (err != NULL) *err = r->error;
-        return -1;
-    }
-    if (err != NULL) memset(err, 0, sizeof *err);
+    rc = bh_ans_reader_result(&r->base, rc, err);
     if (rc == BH_RM_CLAIM && claim != NULL) *claim = &r->claim;
-    if (rc != BH_RM_END && set != NULL) *set = &r->set;
+    if (rc >= 0 && rc != BH_RM_END && set != NULL) *set = &r->set;
     return rc;
 }
 
@@ -701,6 +676,6 @@ void bh_remit_reader_free(bh_remit_reader *r) {
     if (r == NULL) return;
     bh_arena_free(r->set_arena);
     bh_arena_free(r->claim_arena);
-    bh_arena_free(r->env.arena);
+    bh_ans_reader_release(&r->base);
     free(r);
 }

@@ -25,8 +25,7 @@ enum place {
 };
 
 struct bh_ack_reader {
-    bh_seg_reader seg;
-    bh_ans_env env;
+    bh_ans_reader base;     /* tokenizer, envelope, error */
     bh_arena *arena;
     bh_ack ack;
     int place;
@@ -35,16 +34,14 @@ struct bh_ack_reader {
     bh_ack_element *element;
     bh_ack_level *level;
     bh_ack_line *line;
-    bh_error error;
 };
 
-/* The id is at most 3 characters and NUL-ended: compare the 3 bytes. */
 static int is_id(const bh_ack_reader *r, const char *id) {
-    return r->seg.id[0] == id[0] && r->seg.id[1] == id[1] && r->seg.id[2] == id[2];
+    return bh_seg_id_is(&r->base.seg, id);
 }
 
 static int fail_syntax(bh_ack_reader *r, const char *what) {
-    return bh_seg_fail(&r->seg, BH_ERR_SYNTAX, "x12.syntax", "%s", what);
+    return bh_seg_syntax(&r->base.seg, what);
 }
 
 static int out_of_place(bh_ack_reader *r) {
@@ -54,17 +51,16 @@ static int out_of_place(bh_ack_reader *r) {
         "NM1, TRN, STC, QTY, AMT, REF, DTP, SVC, HL or SE",
         "STC, REF, DTP, SVC, HL or SE"
     };
-    return bh_seg_fail(&r->seg, BH_ERR_SYNTAX, "x12.syntax", "out of place: expected %s",
-                       expected[r->place]);
+    return bh_seg_out_of_place(&r->base.seg, expected[r->place]);
 }
 
 static void start_item(bh_ack_reader *r, const char *kind) {
     bh_arena_reset(r->arena);
     memset(&r->ack, 0, sizeof r->ack);
     r->ack.kind = kind;
-    r->ack.interchange = r->env.interchange;
-    r->ack.group = r->env.group;
-    r->seg.arena = r->arena;
+    r->ack.interchange = r->base.env.interchange;
+    r->ack.group = r->base.env.group;
+    r->base.seg.arena = r->arena;
     r->set = NULL;
     r->segment = NULL;
     r->element = NULL;
@@ -73,7 +69,7 @@ static void start_item(bh_ack_reader *r, const char *kind) {
 }
 
 static int read_ta1(bh_ack_reader *r) {
-    bh_seg_reader *s = &r->seg;
+    bh_seg_reader *s = &r->base.seg;
     bh_ack *a = &r->ack;
     int i;
     start_item(r, "TA1");
@@ -88,7 +84,7 @@ static int read_ta1(bh_ack_reader *r) {
 /* {--- 999 --- */
 
 static int read_ctx(bh_ack_reader *r, bh_ack_context *c) {
-    bh_seg_reader *s = &r->seg;
+    bh_seg_reader *s = &r->base.seg;
     bh_span name = bh_seg_el(s, 1), pos = bh_seg_el(s, 5), ref = bh_seg_el(s, 6);
     if (bh_seg_required(s, 1) < 0 || bh_ans_max_elements(s, 6) < 0) return -1;
     return bh_ans_text(s, bh_seg_comp(s, name, 1), &c->name) |
@@ -102,7 +98,7 @@ static int read_ctx(bh_ack_reader *r, bh_ack_context *c) {
 }
 
 static int read_ak2(bh_ack_reader *r) {
-    bh_seg_reader *s = &r->seg;
+    bh_seg_reader *s = &r->base.seg;
     bh_ack_set *set;
     if (bh_seg_required(s, 1) < 0 || bh_seg_required(s, 2) < 0 ||
         bh_ans_max_elements(s, 3) < 0)
@@ -115,7 +111,7 @@ static int read_ak2(bh_ack_reader *r) {
 }
 
 static int read_ik3(bh_ack_reader *r) {
-    bh_seg_reader *s = &r->seg;
+    bh_seg_reader *s = &r->base.seg;
     bh_ack_segment *e;
     if (bh_seg_required(s, 1) < 0 || bh_seg_required(s, 2) < 0 || bh_seg_required(s, 4) < 0 ||
         bh_ans_max_elements(s, 4) < 0)
@@ -128,7 +124,7 @@ static int read_ik3(bh_ack_reader *r) {
 }
 
 static int read_ik4(bh_ack_reader *r) {
-    bh_seg_reader *s = &r->seg;
+    bh_seg_reader *s = &r->base.seg;
     bh_span pos = bh_seg_el(s, 1);
     bh_ack_element *e;
     if (bh_seg_required(s, 1) < 0 || bh_seg_required(s, 3) < 0 ||
@@ -147,12 +143,12 @@ static int read_ik4(bh_ack_reader *r) {
 static int read_codes(bh_ack_reader *r, int first, const char **codes) {
     int k;
     for (k = 0; k < 5; k++)
-        if (bh_ans_el_text(&r->seg, first + k, &codes[k]) < 0) return -1;
+        if (bh_ans_el_text(&r->base.seg, first + k, &codes[k]) < 0) return -1;
     return 0;
 }
 
 static int read_999_segment(bh_ack_reader *r) {
-    bh_seg_reader *s = &r->seg;
+    bh_seg_reader *s = &r->base.seg;
     bh_ack *a = &r->ack;
     int p = r->place;
     if (p == A_AK1) {
@@ -195,7 +191,7 @@ static int read_999_segment(bh_ack_reader *r) {
 /* {--- 277CA --- */
 
 static int read_bht(bh_ack_reader *r) {
-    bh_seg_reader *s = &r->seg;
+    bh_seg_reader *s = &r->base.seg;
     bh_ack *a = &r->ack;
     if (!is_id(r, "BHT")) return out_of_place(r);
     if (bh_seg_required(s, 1) < 0 || bh_seg_required(s, 2) < 0 || bh_seg_required(s, 3) < 0 ||
@@ -208,7 +204,7 @@ static int read_bht(bh_ack_reader *r) {
 }
 
 static int read_hl(bh_ack_reader *r) {
-    bh_seg_reader *s = &r->seg;
+    bh_seg_reader *s = &r->base.seg;
     bh_span level = bh_seg_el(s, 3);
     bh_ack_level *l;
     if (bh_seg_required(s, 1) < 0 || bh_seg_required(s, 3) < 0 ||
@@ -229,7 +225,7 @@ static int read_hl(bh_ack_reader *r) {
 
 /* STC: three composites (01, 10, 11) of category:code:entity:code list. */
 static int read_stc(bh_ack_reader *r, bh_ack_status *st) {
-    bh_seg_reader *s = &r->seg;
+    bh_seg_reader *s = &r->base.seg;
     static const int composite[3] = {1, 10, 11};
     int k, i;
     if (bh_seg_required(s, 1) < 0 || bh_ans_max_elements(s, 12) < 0) return -1;
@@ -256,7 +252,7 @@ static int read_stc(bh_ack_reader *r, bh_ack_status *st) {
 /* DTP D8 "CCYYMMDD" or RD8 "CCYYMMDD-CCYYMMDD" into one or two dates. */
 static int read_dtp(bh_ack_reader *r, const char **qualifier, const char **from,
                     const char **to) {
-    bh_seg_reader *s = &r->seg;
+    bh_seg_reader *s = &r->base.seg;
     bh_span fmt = bh_seg_el(s, 2), v = bh_seg_el(s, 3);
     if (bh_seg_required(s, 1) < 0 || bh_seg_required(s, 2) < 0 || bh_seg_required(s, 3) < 0 ||
         bh_ans_max_elements(s, 3) < 0)
@@ -279,7 +275,7 @@ static int read_dtp(bh_ack_reader *r, const char **qualifier, const char **from,
 }
 
 static int read_svc(bh_ack_reader *r) {
-    bh_seg_reader *s = &r->seg;
+    bh_seg_reader *s = &r->base.seg;
     bh_span p = bh_seg_el(s, 1);
     bh_ack_line *l;
     int k;
@@ -305,7 +301,7 @@ static int read_svc(bh_ack_reader *r) {
 }
 
 static int line_segment(bh_ack_reader *r) {
-    bh_seg_reader *s = &r->seg;
+    bh_seg_reader *s = &r->base.seg;
     bh_ack_line *l = r->line;
     if (is_id(r, "STC")) {
         bh_ack_status *st = BH_ANS_PUSH(s, l->status);
@@ -329,7 +325,7 @@ static int line_segment(bh_ack_reader *r) {
 }
 
 static int level_segment(bh_ack_reader *r) {
-    bh_seg_reader *s = &r->seg;
+    bh_seg_reader *s = &r->base.seg;
     bh_ack_level *l = r->level;
     bh_ans_pair *pair;
     if (is_id(r, "NM1")) {
@@ -391,14 +387,14 @@ static int read_277_segment(bh_ack_reader *r) {
 /* {--- the reader --- */
 
 static int start_set(bh_ack_reader *r) {
-    bh_seg_reader *s = &r->seg;
+    bh_seg_reader *s = &r->base.seg;
     bh_span id = bh_seg_el(s, 1), impl = bh_seg_el(s, 3);
     int is999 = bh_seg_is(id, "999");
     start_item(r, is999 ? "999" : "277CA");
     if (!is999) {
         bh_span version = impl.n ? impl : bh_seg_el(s, 0);
-        if (impl.n == 0 && r->env.group.version != NULL) {
-            if (strcmp(r->env.group.version, "005010X214") != 0)
+        if (impl.n == 0 && r->base.env.group.version != NULL) {
+            if (strcmp(r->base.env.group.version, "005010X214") != 0)
                 return fail_syntax(r, "a 277 must be a 277CA (GS08 005010X214)");
         } else if (!bh_seg_is(version, "005010X214")) {
             return fail_syntax(r, "a 277 must be a 277CA (ST03 005010X214)");
@@ -418,41 +414,34 @@ static int set_complete(bh_ack_reader *r) {
 
 bh_ack_reader *bh_ack_reader_new(const char *data, size_t len, bh_error *err) {
     bh_ack_reader *r = calloc(1, sizeof *r);
-    if (r != NULL) {
-        r->arena = bh_arena_new(8192);
-        r->env.arena = bh_arena_new(1024);
-    }
-    if (r == NULL || r->arena == NULL || r->env.arena == NULL) {
-        bh_ack_reader_free(r);
+    if (r == NULL) {
         bh_seg_nomem(err);
         return NULL;
     }
-    if (bh_seg_init(&r->seg, data, len, err) < 0) {
+    r->arena = bh_arena_new(8192);
+    if (bh_ans_reader_init(&r->base, data, len, r->arena, err) < 0) {
         bh_ack_reader_free(r);
         return NULL;
     }
-    r->seg.err = &r->error;
-    r->seg.arena = r->arena;
-    r->env.bare = r->seg.bare;
     return r;
 }
 
 /* One segment: 1 when an acknowledgement is complete, 0 at the end, 3 to
 ** go on, -1 on error. */
 static int step(bh_ack_reader *r) {
-    int rc = bh_seg_next(&r->seg);
-    if (rc <= 0) return rc < 0 ? -1 : (bh_ans_env_end(&r->seg, &r->env) < 0 ? -1 : 0);
-    if (r->env.state == BH_ENV_ST && !is_id(r, "SE")) {
+    int rc = bh_ans_reader_next_segment(&r->base);
+    if (rc <= 0) return rc;
+    if (r->base.env.state == BH_ENV_ST && !is_id(r, "SE")) {
         rc = strcmp(r->ack.kind, "999") == 0 ? read_999_segment(r) : read_277_segment(r);
         return rc < 0 ? -1 : 3;
     }
     if (is_id(r, "TA1")) {
-        if (r->env.state != BH_ENV_ISA)
+        if (r->base.env.state != BH_ENV_ISA)
             return fail_syntax(r, "out of place: TA1 goes after ISA, before any GS");
         return read_ta1(r) < 0 ? -1 : 1;
     }
-    if (is_id(r, "SE") && r->env.state == BH_ENV_ST && set_complete(r) < 0) return -1;
-    rc = bh_ans_envelope(&r->seg, &r->env, "999", "277");
+    if (is_id(r, "SE") && r->base.env.state == BH_ENV_ST && set_complete(r) < 0) return -1;
+    rc = bh_ans_envelope(&r->base.seg, &r->base.env, "999", "277");
     if (rc < 0) return -1;
     if (rc == BH_ENV_SET_START) return start_set(r) < 0 ? -1 : 3;
     if (rc == BH_ENV_SET_END) {
@@ -467,21 +456,12 @@ int bh_ack_reader_next(bh_ack_reader *r, const bh_ack **ack, bh_error *err) {
     int rc;
     if (ack != NULL) *ack = NULL;
     if (r == NULL) {
-        if (err != NULL) {
-            memset(err, 0, sizeof *err);
-            err->code = BH_ERR_ARG;
-            strcpy(err->id, "x12.arg");
-            strcpy(err->message, "NULL reader");
-        }
+        bh_ans_null_reader(err);
         return -1;
     }
     do rc = step(r);
     while (rc == 3);
-    if (rc < 0 || r->seg.failed) {
-        if (err != NULL) *err = r->error;
-        return -1;
-    }
-    if (err != NULL) memset(err, 0, sizeof *err);
+    rc = bh_ans_reader_result(&r->base, rc, err);
     if (rc == 1 && ack != NULL) *ack = &r->ack;
     return rc;
 }
@@ -489,6 +469,6 @@ int bh_ack_reader_next(bh_ack_reader *r, const bh_ack **ack, bh_error *err) {
 void bh_ack_reader_free(bh_ack_reader *r) {
     if (r == NULL) return;
     bh_arena_free(r->arena);
-    bh_arena_free(r->env.arena);
+    bh_ans_reader_release(&r->base);
     free(r);
 }

@@ -31,10 +31,8 @@ static const char *const level_lists[LV_COUNT] = {
     "payers", "receivers", "providers", "subscribers", "dependents"};
 
 typedef struct iq {
-    bh_seg_reader r;
-    bh_ans_env env;
+    bh_ans_reader base;     /* tokenizer, envelope, error */
     bh_arena *arena;        /* scratch strings of the current segment */
-    bh_error error;
     bh_inquiry_family family;
     cJSON *sets;            /* the result */
     cJSON *set;             /* the current set */
@@ -58,11 +56,15 @@ typedef struct iq {
 ** ===================================================================== */
 
 static int nomem(iq *q) {
-    return bh_seg_fail(&q->r, BH_ERR_NOMEM, "x12.nomem", "out of memory");
+    return bh_seg_out_of_memory(&q->base.seg);
 }
 
 static int fail(iq *q, const char *what) {
-    return bh_seg_fail(&q->r, BH_ERR_SYNTAX, "x12.syntax", "%s", what);
+    return bh_seg_syntax(&q->base.seg, what);
+}
+
+static int is_id(const iq *q, const char *id) {
+    return bh_seg_id_is(&q->base.seg, id);
 }
 
 /* Keys are string literals: cJSON keeps the pointer (AddItemToObjectCS)
@@ -81,35 +83,35 @@ static int add_string(iq *q, cJSON *obj, const char *key, const char *value) {
 /* Text of a span as sent; nothing when empty. */
 static int put_span(iq *q, cJSON *obj, const char *key, bh_span s) {
     const char *v;
-    if (bh_ans_text(&q->r, s, &v) < 0) return -1;
+    if (bh_ans_text(&q->base.seg, s, &v) < 0) return -1;
     return add_string(q, obj, key, v);
 }
 
 static int put_text(iq *q, cJSON *obj, const char *key, int i) {
-    return put_span(q, obj, key, bh_seg_el(&q->r, i));
+    return put_span(q, obj, key, bh_seg_el(&q->base.seg, i));
 }
 
 static int put_amount(iq *q, cJSON *obj, const char *key, int i) {
     const char *v;
-    if (bh_ans_el_amount(&q->r, i, &v) < 0) return -1;
+    if (bh_ans_el_amount(&q->base.seg, i, &v) < 0) return -1;
     return add_string(q, obj, key, v);
 }
 
 static int put_quantity(iq *q, cJSON *obj, const char *key, int i) {
     const char *v;
-    if (bh_ans_el_quantity(&q->r, i, &v) < 0) return -1;
+    if (bh_ans_el_quantity(&q->base.seg, i, &v) < 0) return -1;
     return add_string(q, obj, key, v);
 }
 
 static int put_date_span(iq *q, cJSON *obj, const char *key, bh_span s, const char *what) {
     const char *v;
-    if (bh_ans_date(&q->r, s, what, &v) < 0) return -1;
+    if (bh_ans_date(&q->base.seg, s, what, &v) < 0) return -1;
     return add_string(q, obj, key, v);
 }
 
 static int put_date(iq *q, cJSON *obj, const char *key, int i) {
     const char *v;
-    if (bh_ans_el_date(&q->r, i, &v) < 0) return -1;
+    if (bh_ans_el_date(&q->base.seg, i, &v) < 0) return -1;
     return add_string(q, obj, key, v);
 }
 
@@ -155,7 +157,7 @@ static cJSON *push_object(iq *q, cJSON *obj, const char *key) {
 static int push_span(iq *q, cJSON *list, bh_span s) {
     const char *v;
     cJSON *str;
-    if (bh_ans_text(&q->r, s, &v) < 0) return -1;
+    if (bh_ans_text(&q->base.seg, s, &v) < 0) return -1;
     if (v == NULL) return 0;
     str = cJSON_CreateString(v);
     if (str == NULL || !cJSON_AddItemToArray(list, str)) {
@@ -167,32 +169,32 @@ static int push_span(iq *q, cJSON *list, bh_span s) {
 
 /* Refuses elements past max, so none is dropped. */
 static int max_el(iq *q, int max) {
-    return bh_ans_max_elements(&q->r, max);
+    return bh_ans_max_elements(&q->base.seg, max);
 }
 
 /* Refuses a given element this reader does not model (marked unused in
 ** the guides). */
 static int unused_el(iq *q, int i) {
-    if (bh_seg_el(&q->r, i).n == 0) return 0;
-    return bh_seg_fail(&q->r, BH_ERR_SYNTAX, "x12.syntax", "%s%02d is not used in this set",
-                       q->r.id, i);
+    if (bh_seg_el(&q->base.seg, i).n == 0) return 0;
+    return bh_seg_fail(&q->base.seg, BH_ERR_SYNTAX, "x12.syntax", "%s%02d is not used in this set",
+                       q->base.seg.id, i);
 }
 
 /* The values of a repeated element (EB03 "1^33^MH"), as a list under key. */
 static int put_repeated(iq *q, cJSON *obj, const char *key, int i) {
-    bh_span s = bh_seg_el(&q->r, i);
+    bh_span s = bh_seg_el(&q->base.seg, i);
     cJSON *list;
     size_t start = 0, k;
     if (s.n == 0) return 0;
     if ((list = list_of(q, obj, key)) == NULL) return -1;
     for (k = 0; k <= s.n; k++) {
-        if (k == s.n || (q->r.rsep && s.p[k] == q->r.rsep)) {
+        if (k == s.n || (q->base.seg.rsep && s.p[k] == q->base.seg.rsep)) {
             bh_span part;
             part.p = s.p + start;
             part.n = k - start;
             if (part.n == 0)
-                return bh_seg_fail(&q->r, BH_ERR_SYNTAX, "x12.syntax",
-                                   "%s%02d has an empty repeated value", q->r.id, i);
+                return bh_seg_fail(&q->base.seg, BH_ERR_SYNTAX, "x12.syntax",
+                                   "%s%02d has an empty repeated value", q->base.seg.id, i);
             if (push_span(q, list, part) < 0) return -1;
             start = k + 1;
         }
@@ -206,7 +208,7 @@ static int put_repeated(iq *q, cJSON *obj, const char *key, int i) {
 
 /* C003 / C004-style procedure: qualifier:code:mod1..mod4:description. */
 static int put_procedure(iq *q, cJSON *obj, const char *key, int i) {
-    bh_seg_reader *r = &q->r;
+    bh_seg_reader *r = &q->base.seg;
     bh_span s = bh_seg_el(r, i);
     cJSON *p, *mods;
     int k, n;
@@ -233,7 +235,7 @@ static int put_procedure(iq *q, cJSON *obj, const char *key, int i) {
 
 /* Diagnosis code pointers (C004): up to four numbers. */
 static int put_pointers(iq *q, cJSON *obj, int i) {
-    bh_seg_reader *r = &q->r;
+    bh_seg_reader *r = &q->base.seg;
     bh_span s = bh_seg_el(r, i);
     cJSON *list;
     int k;
@@ -254,7 +256,7 @@ static int read_nm1(iq *q, cJSON *p) {
                                        "middle", "prefix", "suffix", "id_qualifier", "id",
                                        "relationship", "entity_id_code"};
     int i;
-    if (bh_seg_required(&q->r, 1) < 0 || max_el(q, 11) < 0) return -1;
+    if (bh_seg_required(&q->base.seg, 1) < 0 || max_el(q, 11) < 0) return -1;
     for (i = 1; i <= 11; i++)
         if (put_text(q, p, keys[i], i) < 0) return -1;
     return 0;
@@ -262,7 +264,7 @@ static int read_nm1(iq *q, cJSON *p) {
 
 static int read_ref(iq *q, cJSON *owner) {
     cJSON *o;
-    if (bh_seg_required(&q->r, 1) < 0 || max_el(q, 3) < 0) return -1;
+    if (bh_seg_required(&q->base.seg, 1) < 0 || max_el(q, 3) < 0) return -1;
     if ((o = push_object(q, owner, "references")) == NULL) return -1;
     return put_text(q, o, "qualifier", 1) | put_text(q, o, "value", 2) |
            put_text(q, o, "description", 3);
@@ -270,7 +272,7 @@ static int read_ref(iq *q, cJSON *owner) {
 
 static int read_address_n3(iq *q, cJSON *owner) {
     cJSON *a = cJSON_GetObjectItemCaseSensitive(owner, "address");
-    if (bh_seg_required(&q->r, 1) < 0 || max_el(q, 2) < 0) return -1;
+    if (bh_seg_required(&q->base.seg, 1) < 0 || max_el(q, 2) < 0) return -1;
     if (a == NULL && (a = cJSON_AddObjectToObject(owner, "address")) == NULL) return nomem(q);
     if (cJSON_HasObjectItem(a, "line1")) return fail(q, "a second N3 for the same name");
     return put_text(q, a, "line1", 1) | put_text(q, a, "line2", 2);
@@ -290,12 +292,12 @@ static int read_address_n4(iq *q, cJSON *owner) {
 static int read_per(iq *q, cJSON *owner) {
     cJSON *c, *numbers;
     int k;
-    if (bh_seg_required(&q->r, 1) < 0 || max_el(q, 8) < 0) return -1;
+    if (bh_seg_required(&q->base.seg, 1) < 0 || max_el(q, 8) < 0) return -1;
     if ((c = push_object(q, owner, "contacts")) == NULL) return -1;
     if (put_text(q, c, "function_code", 1) < 0 || put_text(q, c, "name", 2) < 0) return -1;
     if ((numbers = list_of(q, c, "numbers")) == NULL) return -1;
     for (k = 0; k < 3; k++) {
-        bh_span qual = bh_seg_el(&q->r, 3 + 2 * k), v = bh_seg_el(&q->r, 4 + 2 * k);
+        bh_span qual = bh_seg_el(&q->base.seg, 3 + 2 * k), v = bh_seg_el(&q->base.seg, 4 + 2 * k);
         cJSON *n;
         if (qual.n == 0 && v.n == 0) continue;
         if ((n = new_object(q)) == NULL) return -1;
@@ -310,7 +312,7 @@ static int read_per(iq *q, cJSON *owner) {
 
 static int read_prv(iq *q, cJSON *owner) {
     cJSON *p;
-    if (bh_seg_required(&q->r, 1) < 0 || max_el(q, 3) < 0) return -1;
+    if (bh_seg_required(&q->base.seg, 1) < 0 || max_el(q, 3) < 0) return -1;
     if (cJSON_HasObjectItem(owner, "provider_info")) return fail(q, "a second PRV");
     if ((p = cJSON_AddObjectToObject(owner, "provider_info")) == NULL) return nomem(q);
     return put_text(q, p, "code", 1) | put_text(q, p, "id_qualifier", 2) |
@@ -318,7 +320,7 @@ static int read_prv(iq *q, cJSON *owner) {
 }
 
 static int read_dmg(iq *q, cJSON *owner) {
-    bh_span fmt = bh_seg_el(&q->r, 1);
+    bh_span fmt = bh_seg_el(&q->base.seg, 1);
     if (max_el(q, 3) < 0) return -1;
     if (fmt.n && !bh_seg_is(fmt, "D8")) return fail(q, "DMG01 must be D8");
     if (cJSON_HasObjectItem(owner, "birth_date") || cJSON_HasObjectItem(owner, "gender"))
@@ -329,7 +331,7 @@ static int read_dmg(iq *q, cJSON *owner) {
 static int read_ins(iq *q, cJSON *owner) {
     cJSON *o;
     int i;
-    if (bh_seg_required(&q->r, 1) < 0 || max_el(q, 17) < 0) return -1;
+    if (bh_seg_required(&q->base.seg, 1) < 0 || max_el(q, 17) < 0) return -1;
     for (i = 5; i <= 16; i++)
         if (i != 9 && i != 10 && unused_el(q, i) < 0) return -1;
     if (cJSON_HasObjectItem(owner, "insured")) return fail(q, "a second INS");
@@ -343,7 +345,7 @@ static int read_ins(iq *q, cJSON *owner) {
 /* MPI (2100C/D military personnel information), kept positionally. */
 static int read_mpi(iq *q, cJSON *owner) {
     cJSON *o;
-    if (bh_seg_required(&q->r, 1) < 0 || max_el(q, 7) < 0) return -1;
+    if (bh_seg_required(&q->base.seg, 1) < 0 || max_el(q, 7) < 0) return -1;
     if (cJSON_HasObjectItem(owner, "military")) return fail(q, "a second MPI");
     if ((o = cJSON_AddObjectToObject(owner, "military")) == NULL) return nomem(q);
     return put_text(q, o, "information_status", 1) | put_text(q, o, "employment_status", 2) |
@@ -355,20 +357,21 @@ static int read_mpi(iq *q, cJSON *owner) {
 static int read_hi(iq *q, cJSON *owner) {
     cJSON *list;
     int i;
-    if (bh_seg_required(&q->r, 1) < 0 || max_el(q, 8) < 0) return -1;
+    if (bh_seg_required(&q->base.seg, 1) < 0 || max_el(q, 8) < 0) return -1;
     if ((list = list_of(q, owner, "diagnoses")) == NULL) return -1;
     for (i = 1; i <= 8; i++) {
-        bh_span s = bh_seg_el(&q->r, i);
+        bh_span s = bh_seg_el(&q->base.seg, i);
         cJSON *d;
         if (s.n == 0) continue;
-        if (bh_seg_ncomp(&q->r, s) > 2) return fail(q, "an HI composite has more than 2 parts");
+        if (bh_seg_ncomp(&q->base.seg, s) > 2)
+            return fail(q, "an HI composite has more than 2 parts");
         if ((d = new_object(q)) == NULL) return -1;
         if (!cJSON_AddItemToArray(list, d)) {
             cJSON_Delete(d);
             return nomem(q);
         }
-        if (put_span(q, d, "qualifier", bh_seg_comp(&q->r, s, 1)) < 0 ||
-            put_span(q, d, "code", bh_seg_comp(&q->r, s, 2)) < 0)
+        if (put_span(q, d, "qualifier", bh_seg_comp(&q->base.seg, s, 1)) < 0 ||
+            put_span(q, d, "code", bh_seg_comp(&q->base.seg, s, 2)) < 0)
             return -1;
     }
     return 0;
@@ -376,7 +379,7 @@ static int read_hi(iq *q, cJSON *owner) {
 
 /* DTP: D8 gives date, RD8 from and to; another format keeps the value. */
 static int read_dtp(iq *q, cJSON *owner) {
-    bh_seg_reader *r = &q->r;
+    bh_seg_reader *r = &q->base.seg;
     bh_span fmt = bh_seg_el(r, 2), v = bh_seg_el(r, 3);
     cJSON *o;
     if (bh_seg_required(r, 1) < 0 || bh_seg_required(r, 2) < 0 || bh_seg_required(r, 3) < 0 ||
@@ -398,8 +401,8 @@ static int read_dtp(iq *q, cJSON *owner) {
 
 static int read_aaa(iq *q, cJSON *owner) {
     cJSON *o;
-    if (bh_seg_required(&q->r, 1) < 0 || bh_seg_required(&q->r, 3) < 0 ||
-        bh_seg_required(&q->r, 4) < 0 || max_el(q, 4) < 0 || unused_el(q, 2) < 0)
+    if (bh_seg_required(&q->base.seg, 1) < 0 || bh_seg_required(&q->base.seg, 3) < 0 ||
+        bh_seg_required(&q->base.seg, 4) < 0 || max_el(q, 4) < 0 || unused_el(q, 2) < 0)
         return -1;
     if ((o = push_object(q, owner, "errors")) == NULL) return -1;
     if ((put_text(q, o, "valid", 1) | put_text(q, o, "reason", 3) |
@@ -411,7 +414,8 @@ static int read_aaa(iq *q, cJSON *owner) {
 
 static int read_trn(iq *q, cJSON *owner, int single) {
     cJSON *o;
-    if (bh_seg_required(&q->r, 1) < 0 || bh_seg_required(&q->r, 2) < 0 || max_el(q, 4) < 0)
+    if (bh_seg_required(&q->base.seg, 1) < 0 || bh_seg_required(&q->base.seg, 2) < 0 ||
+        max_el(q, 4) < 0)
         return -1;
     if (single) {
         if (cJSON_HasObjectItem(owner, "trace")) return fail(q, "a second TRN");
@@ -425,7 +429,8 @@ static int read_trn(iq *q, cJSON *owner, int single) {
 
 static int read_amt(iq *q, cJSON *owner) {
     cJSON *o;
-    if (bh_seg_required(&q->r, 1) < 0 || bh_seg_required(&q->r, 2) < 0 || max_el(q, 3) < 0)
+    if (bh_seg_required(&q->base.seg, 1) < 0 || bh_seg_required(&q->base.seg, 2) < 0 ||
+        max_el(q, 3) < 0)
         return -1;
     if ((o = push_object(q, owner, "amounts")) == NULL) return -1;
     return put_text(q, o, "qualifier", 1) | put_amount(q, o, "amount", 2) |
@@ -436,7 +441,8 @@ static int read_amt(iq *q, cJSON *owner) {
 ** another industry code. */
 static int read_iii(iq *q, cJSON *owner) {
     cJSON *o;
-    if (bh_seg_required(&q->r, 1) < 0 || bh_seg_required(&q->r, 2) < 0 || max_el(q, 2) < 0)
+    if (bh_seg_required(&q->base.seg, 1) < 0 || bh_seg_required(&q->base.seg, 2) < 0 ||
+        max_el(q, 2) < 0)
         return -1;
     if ((o = push_object(q, owner, "places_of_service")) == NULL) return -1;
     return put_text(q, o, "qualifier", 1) | put_text(q, o, "code", 2);
@@ -444,9 +450,9 @@ static int read_iii(iq *q, cJSON *owner) {
 
 static int read_msg(iq *q, cJSON *owner) {
     cJSON *list;
-    if (bh_seg_required(&q->r, 1) < 0 || max_el(q, 1) < 0) return -1;
+    if (bh_seg_required(&q->base.seg, 1) < 0 || max_el(q, 1) < 0) return -1;
     if ((list = list_of(q, owner, "messages")) == NULL) return -1;
-    return push_span(q, list, bh_seg_el(&q->r, 1));
+    return push_span(q, list, bh_seg_el(&q->base.seg, 1));
 }
 
 static int read_hsd(iq *q, cJSON *owner) {
@@ -466,7 +472,7 @@ static int read_hsd(iq *q, cJSON *owner) {
 static int read_eq(iq *q) {
     cJSON *o;
     if (max_el(q, 5) < 0 || unused_el(q, 4) < 0) return -1;
-    if (bh_seg_el(&q->r, 1).n == 0 && bh_seg_el(&q->r, 2).n == 0)
+    if (bh_seg_el(&q->base.seg, 1).n == 0 && bh_seg_el(&q->base.seg, 2).n == 0)
         return fail(q, "EQ01 or EQ02 is required");
     if ((o = push_object(q, q->level, "inquiries")) == NULL) return -1;
     q->item = o;
@@ -476,7 +482,7 @@ static int read_eq(iq *q) {
 
 static int read_eb(iq *q) {
     cJSON *o;
-    if (bh_seg_required(&q->r, 1) < 0 || max_el(q, 14) < 0) return -1;
+    if (bh_seg_required(&q->base.seg, 1) < 0 || max_el(q, 14) < 0) return -1;
     if ((o = push_object(q, q->level, "benefits")) == NULL) return -1;
     q->item = o;
     q->in_ls = 0;
@@ -500,24 +506,23 @@ static int read_eb(iq *q) {
 
 /* A segment of the 2120C/D loop (LS ... LE) of a 271 benefit. */
 static int read_2120(iq *q) {
-    const char *id = q->r.id;
-    if (strcmp(id, "NM1") == 0) {
+    if (is_id(q, "NM1")) {
         cJSON *e = push_object(q, q->item, "entities");
         if (e == NULL) return -1;
         q->entity = e;
         return read_nm1(q, e);
     }
     if (q->entity == NULL) return fail(q, "out of place: expected NM1 after LS");
-    if (strcmp(id, "N3") == 0) return read_address_n3(q, q->entity);
-    if (strcmp(id, "N4") == 0) return read_address_n4(q, q->entity);
-    if (strcmp(id, "PER") == 0) return read_per(q, q->entity);
-    if (strcmp(id, "PRV") == 0) return read_prv(q, q->entity);
+    if (is_id(q, "N3")) return read_address_n3(q, q->entity);
+    if (is_id(q, "N4")) return read_address_n4(q, q->entity);
+    if (is_id(q, "PER")) return read_per(q, q->entity);
+    if (is_id(q, "PRV")) return read_prv(q, q->entity);
     return fail(q, "out of place: expected NM1, N3, N4, PER, PRV or LE inside LS..LE");
 }
 
 static int read_ls(iq *q, int open) {
-    if (bh_seg_required(&q->r, 1) < 0 || max_el(q, 1) < 0) return -1;
-    if (!bh_seg_is(bh_seg_el(&q->r, 1), "2120")) return fail(q, "LS01/LE01 must be 2120");
+    if (bh_seg_required(&q->base.seg, 1) < 0 || max_el(q, 1) < 0) return -1;
+    if (!bh_seg_is(bh_seg_el(&q->base.seg, 1), "2120")) return fail(q, "LS01/LE01 must be 2120");
     if (open) {
         if (q->item == NULL || q->in_ls) return fail(q, "out of place: LS goes after an EB");
         q->in_ls = 1;
@@ -535,7 +540,7 @@ static int read_ls(iq *q, int open) {
 ** ===================================================================== */
 
 static int put_status_code(iq *q, cJSON *codes, int i) {
-    bh_seg_reader *r = &q->r;
+    bh_seg_reader *r = &q->base.seg;
     bh_span s = bh_seg_el(r, i);
     cJSON *o;
     if (s.n == 0) return 0;
@@ -558,7 +563,7 @@ static int put_status_code(iq *q, cJSON *codes, int i) {
 
 static int read_stc(iq *q, cJSON *owner) {
     cJSON *o, *codes;
-    if (bh_seg_required(&q->r, 1) < 0 || max_el(q, 12) < 0) return -1;
+    if (bh_seg_required(&q->base.seg, 1) < 0 || max_el(q, 12) < 0) return -1;
     if ((o = push_object(q, owner, "statuses")) == NULL) return -1;
     if ((codes = list_of(q, o, "codes")) == NULL) return -1;
     return put_status_code(q, codes, 1) | put_status_code(q, codes, 10) |
@@ -571,7 +576,7 @@ static int read_stc(iq *q, cJSON *owner) {
 
 static int read_svc(iq *q) {
     cJSON *o;
-    if (bh_seg_required(&q->r, 1) < 0 || max_el(q, 7) < 0 || unused_el(q, 5) < 0) return -1;
+    if (bh_seg_required(&q->base.seg, 1) < 0 || max_el(q, 7) < 0 || unused_el(q, 5) < 0) return -1;
     if ((o = push_object(q, q->item, "lines")) == NULL) return -1;
     q->line = o;
     return put_procedure(q, o, "procedure", 1) | put_amount(q, o, "charge", 2) |
@@ -582,17 +587,16 @@ static int read_svc(iq *q) {
 /* A segment after TRN (a claim under 22/23, or the level's own status
 ** under 20/21/19), or after SVC. */
 static int read_claim_segment(iq *q) {
-    const char *id = q->r.id;
     cJSON *owner = q->line ? q->line : q->item;
     int is_277 = strcmp(q->kind, "277") == 0;
-    if (strcmp(id, "STC") == 0) {
+    if (is_id(q, "STC")) {
         if (!is_277) return fail(q, "STC is not part of a 276");
         return read_stc(q, owner);
     }
-    if (strcmp(id, "REF") == 0) return read_ref(q, owner);
-    if (strcmp(id, "DTP") == 0) return read_dtp(q, owner);
-    if (strcmp(id, "AMT") == 0 && q->line == NULL) return read_amt(q, owner);
-    if (strcmp(id, "SVC") == 0) {
+    if (is_id(q, "REF")) return read_ref(q, owner);
+    if (is_id(q, "DTP")) return read_dtp(q, owner);
+    if (is_id(q, "AMT") && q->line == NULL) return read_amt(q, owner);
+    if (is_id(q, "SVC")) {
         if (q->level_code != LV_SUBSCRIBER && q->level_code != LV_DEPENDENT)
             return fail(q, "out of place: SVC goes under a claim");
         return read_svc(q);
@@ -669,7 +673,7 @@ static int hl_add(iq *q, bh_span id, cJSON *obj, int level) {
 }
 
 static int read_hl(iq *q) {
-    bh_seg_reader *r = &q->r;
+    bh_seg_reader *r = &q->base.seg;
     bh_span id = bh_seg_el(r, 1), parent = bh_seg_el(r, 2), code = bh_seg_el(r, 3);
     int lv = level_of(code), plv = -1;
     cJSON *owner = q->set, *obj;
@@ -701,61 +705,58 @@ static int read_hl(iq *q) {
 
 /* A segment of the level's name loop (2100x), before any item. */
 static int read_level_segment(iq *q) {
-    const char *id = q->r.id;
     cJSON *lv = q->level;
     int elig = q->family == BH_INQ_ELIGIBILITY;
     int member = q->level_code == LV_SUBSCRIBER || q->level_code == LV_DEPENDENT;
-    if (strcmp(id, "NM1") == 0) {
+    if (is_id(q, "NM1")) {
         cJSON *name;
         if (q->level_named) return fail(q, "a second NM1 for the level");
         q->level_named = 1;
         if ((name = cJSON_AddObjectToObject(lv, "name")) == NULL) return nomem(q);
         return read_nm1(q, name);
     }
-    if (strcmp(id, "TRN") == 0 && elig) return read_trn(q, lv, 0);
-    if (strcmp(id, "DMG") == 0 && member) return read_dmg(q, lv);
+    if (is_id(q, "TRN") && elig) return read_trn(q, lv, 0);
+    if (is_id(q, "DMG") && member) return read_dmg(q, lv);
     /* 2000A carries its own AAA, between HL and the payer's NM1. */
-    if (strcmp(id, "AAA") == 0 && elig && q->level_code == LV_SOURCE) return read_aaa(q, lv);
+    if (is_id(q, "AAA") && elig && q->level_code == LV_SOURCE) return read_aaa(q, lv);
     if (!q->level_named) return fail(q, "out of place: expected NM1 after HL");
-    if (strcmp(id, "PER") == 0) return read_per(q, lv);
+    if (is_id(q, "PER")) return read_per(q, lv);
     if (elig) {
-        if (strcmp(id, "REF") == 0) return read_ref(q, lv);
-        if (strcmp(id, "N3") == 0) return read_address_n3(q, lv);
-        if (strcmp(id, "N4") == 0) return read_address_n4(q, lv);
-        if (strcmp(id, "AAA") == 0) return read_aaa(q, lv);
-        if (strcmp(id, "PRV") == 0) return read_prv(q, lv);
-        if (member && strcmp(id, "INS") == 0) return read_ins(q, lv);
-        if (member && strcmp(id, "HI") == 0) return read_hi(q, lv);
-        if (member && strcmp(id, "MPI") == 0) return read_mpi(q, lv);
-        if (member && strcmp(id, "DTP") == 0) return read_dtp(q, lv);
+        if (is_id(q, "REF")) return read_ref(q, lv);
+        if (is_id(q, "N3")) return read_address_n3(q, lv);
+        if (is_id(q, "N4")) return read_address_n4(q, lv);
+        if (is_id(q, "AAA")) return read_aaa(q, lv);
+        if (is_id(q, "PRV")) return read_prv(q, lv);
+        if (member && is_id(q, "INS")) return read_ins(q, lv);
+        if (member && is_id(q, "HI")) return read_hi(q, lv);
+        if (member && is_id(q, "MPI")) return read_mpi(q, lv);
+        if (member && is_id(q, "DTP")) return read_dtp(q, lv);
     }
     return fail(q, "not expected here in this set");
 }
 
 /* A segment under an EQ (270) or EB (271). */
 static int read_item_segment(iq *q) {
-    const char *id = q->r.id;
     int is_271 = strcmp(q->kind, "271") == 0;
     if (q->in_ls) {
-        if (strcmp(id, "LE") == 0) return read_ls(q, 0);
+        if (is_id(q, "LE")) return read_ls(q, 0);
         return read_2120(q);
     }
-    if (strcmp(id, "REF") == 0) return read_ref(q, q->item);
-    if (strcmp(id, "DTP") == 0) return read_dtp(q, q->item);
-    if (strcmp(id, "III") == 0) return read_iii(q, q->item);
-    if (!is_271 && strcmp(id, "AMT") == 0) return read_amt(q, q->item);
+    if (is_id(q, "REF")) return read_ref(q, q->item);
+    if (is_id(q, "DTP")) return read_dtp(q, q->item);
+    if (is_id(q, "III")) return read_iii(q, q->item);
+    if (!is_271 && is_id(q, "AMT")) return read_amt(q, q->item);
     if (is_271) {
-        if (strcmp(id, "HSD") == 0) return read_hsd(q, q->item);
-        if (strcmp(id, "AAA") == 0) return read_aaa(q, q->item);
-        if (strcmp(id, "MSG") == 0) return read_msg(q, q->item);
-        if (strcmp(id, "LS") == 0) return read_ls(q, 1);
+        if (is_id(q, "HSD")) return read_hsd(q, q->item);
+        if (is_id(q, "AAA")) return read_aaa(q, q->item);
+        if (is_id(q, "MSG")) return read_msg(q, q->item);
+        if (is_id(q, "LS")) return read_ls(q, 1);
     }
     return fail(q, "not expected here in this set");
 }
 
 static int read_body_segment(iq *q) {
-    const char *id = q->r.id;
-    if (strcmp(id, "BHT") == 0) {
+    if (is_id(q, "BHT")) {
         cJSON *h;
         if (q->bht_seen) return fail(q, "a second BHT");
         q->bht_seen = 1;
@@ -766,16 +767,16 @@ static int read_body_segment(iq *q) {
                put_text(q, h, "time", 5) | put_text(q, h, "transaction_type", 6);
     }
     if (!q->bht_seen) return fail(q, "out of place: expected BHT after ST");
-    if (strcmp(id, "HL") == 0) return read_hl(q);
+    if (is_id(q, "HL")) return read_hl(q);
     if (q->level == NULL) return fail(q, "out of place: expected HL");
     if (q->family == BH_INQ_ELIGIBILITY) {
         int member = q->level_code == LV_SUBSCRIBER || q->level_code == LV_DEPENDENT;
-        if (member && strcmp(id, "EQ") == 0 && strcmp(q->kind, "270") == 0) return read_eq(q);
-        if (member && strcmp(id, "EB") == 0 && strcmp(q->kind, "271") == 0) return read_eb(q);
+        if (member && is_id(q, "EQ") && strcmp(q->kind, "270") == 0) return read_eq(q);
+        if (member && is_id(q, "EB") && strcmp(q->kind, "271") == 0) return read_eb(q);
         if (q->item != NULL) return read_item_segment(q);
         return read_level_segment(q);
     }
-    if (strcmp(id, "TRN") == 0) {
+    if (is_id(q, "TRN")) {
         int member = q->level_code == LV_SUBSCRIBER || q->level_code == LV_DEPENDENT;
         cJSON *owner = q->level;
         if (!q->level_named) return fail(q, "out of place: expected NM1 before TRN");
@@ -794,8 +795,8 @@ static int read_body_segment(iq *q) {
 ** ===================================================================== */
 
 static int add_env(iq *q) {
-    const bh_ans_interchange *x = &q->env.interchange;
-    const bh_ans_group *g = &q->env.group;
+    const bh_ans_interchange *x = &q->base.env.interchange;
+    const bh_ans_group *g = &q->base.env.group;
     cJSON *o;
     if (x->has) {
         if ((o = cJSON_AddObjectToObject(q->set, "interchange")) == NULL) return nomem(q);
@@ -824,7 +825,7 @@ static int add_env(iq *q) {
 }
 
 static int start_set(iq *q) {
-    bh_span st01 = bh_seg_el(&q->r, 1);
+    bh_span st01 = bh_seg_el(&q->base.seg, 1);
     static const char *const kinds[] = {"270", "271", "276", "277"};
     int k;
     q->kind = NULL;
@@ -856,14 +857,17 @@ static int end_set(iq *q) {
 }
 
 static int step(iq *q) {
-    int rc = bh_seg_next(&q->r);
-    if (rc <= 0) return rc < 0 ? -1 : (bh_ans_env_end(&q->r, &q->env) < 0 ? -1 : 0);
+    int rc = bh_ans_reader_next_segment(&q->base);
+    if (rc <= 0) return rc;
     bh_arena_reset(q->arena);
-    if (q->env.state == BH_ENV_ST && strcmp(q->r.id, "SE") != 0)
+    if (q->base.env.state == BH_ENV_ST && !bh_seg_id_is(&q->base.seg, "SE"))
         return read_body_segment(q) < 0 ? -1 : 1;
-    if (strcmp(q->r.id, "SE") == 0 && q->env.state == BH_ENV_ST && end_set(q) < 0) return -1;
-    rc = q->family == BH_INQ_ELIGIBILITY ? bh_ans_envelope(&q->r, &q->env, "270", "271")
-                                         : bh_ans_envelope(&q->r, &q->env, "276", "277");
+    if (bh_seg_id_is(&q->base.seg, "SE") && q->base.env.state == BH_ENV_ST && end_set(q) < 0)
+        return -1;
+    if (q->family == BH_INQ_ELIGIBILITY)
+        rc = bh_ans_envelope(&q->base.seg, &q->base.env, "270", "271");
+    else
+        rc = bh_ans_envelope(&q->base.seg, &q->base.env, "276", "277");
     if (rc < 0) return -1;
     if (rc == BH_ENV_NOT) return fail(q, "out of place: expected an envelope segment");
     if (rc == BH_ENV_SET_START) return start_set(q) < 0 ? -1 : 1;
@@ -875,44 +879,28 @@ cJSON *bh_inquiry_read(bh_inquiry_family family, const char *data, size_t len,
     iq q;
     int rc;
     cJSON *out;
-    if (err != NULL) memset(err, 0, sizeof *err);
     memset(&q, 0, sizeof q);
-    if (data == NULL) {
-        if (err != NULL) {
-            err->code = BH_ERR_ARG;
-            strcpy(err->id, "x12.arg");
-            strcpy(err->message, "NULL data");
-        }
-        return NULL;
-    }
     q.family = family;
     q.arena = bh_arena_new(4096);
-    q.env.arena = bh_arena_new(1024);
     q.sets = cJSON_CreateArray();
-    if (q.arena == NULL || q.env.arena == NULL || q.sets == NULL) {
-        bh_seg_nomem(err);
-        rc = -2;
-    } else if (bh_seg_init(&q.r, data, len, err) < 0) {
+    if (bh_ans_reader_init(&q.base, data, len, q.sets != NULL ? q.arena : NULL, err) < 0) {
         rc = -2;
     } else {
-        q.r.err = &q.error;
-        q.r.arena = q.arena;
-        q.env.bare = q.r.bare;
         do rc = step(&q);
-        while (rc == 1 && !q.r.failed);
-        if (q.r.failed) rc = -1;
+        while (rc == 1 && !q.base.seg.failed);
+        if (q.base.seg.failed) rc = -1;
         if (rc == 0 && cJSON_GetArraySize(q.sets) == 0) {
             rc = -1;
-            q.r.failed = 0;
-            bh_seg_fail(&q.r, BH_ERR_SYNTAX, "x12.syntax", "no %s set in the data",
+            q.base.seg.failed = 0;
+            bh_seg_fail(&q.base.seg, BH_ERR_SYNTAX, "x12.syntax", "no %s set in the data",
                         family == BH_INQ_ELIGIBILITY ? "270 or 271" : "276 or 277");
         }
-        if (rc < 0 && err != NULL) *err = q.error;
+        if (rc < 0 && err != NULL) *err = q.base.error;
     }
     out = rc == 0 ? q.sets : NULL;
     if (out == NULL) cJSON_Delete(q.sets);
     bh_arena_free(q.arena);
-    bh_arena_free(q.env.arena);
+    bh_ans_reader_release(&q.base);
     free(q.hls);
     free(q.slots);
     return out;

@@ -1,26 +1,21 @@
 /*
 ** x12_read.c: the X12 837P reader (005010X222A1, also the A2 errata).
-** It scans the caller's buffer in place (no allocation per segment) and
-** walks the implementation guide's loops as a flat state machine: no
-** recursion, every length checked. Core layer: no Lua, no cJSON.
+** It scans the caller's buffer in place (no allocation per segment) with
+** the shared tokenizer (x12_seg.h) and walks the implementation guide's
+** loops as a flat state machine: no recursion, every length checked. Core
+** layer: no Lua, no cJSON.
 ** SPDX-License-Identifier: MIT
 */
 #include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "x12_emit.h"
+#include "x12_seg.h"
 
 #define ISA_LEN 106
 
-/* A piece of the caller's buffer; n == 0 means absent or empty. */
-typedef struct span {
-    const char *p;
-    size_t n;
-} span;
-
 typedef struct ctx_addr {
-    span line1, line2, city, state, zip;
+    bh_span line1, line2, city, state, zip;
 } ctx_addr;
 
 /* What a 2010 loop said about a provider, person or payer, kept as spans
@@ -28,9 +23,9 @@ typedef struct ctx_addr {
 ** claim is filled. */
 typedef struct ctx_entity {
     int seen;
-    span last, first, middle, suffix;
-    span id;            /* NPI, member id or payer id */
-    span tin, taxonomy, sex;
+    bh_span last, first, middle, suffix;
+    bh_span id;            /* NPI, member id or payer id */
+    bh_span tin, taxonomy, sex;
     bh_date dob;
     int has_n3, has_n4, n_tax;
     ctx_addr addr;
@@ -60,29 +55,17 @@ static const char *const sub_names[] = {
 };
 
 struct bh_x12_reader {
-    const char *data;
-    size_t len;
-    size_t pos;                 /* start of the next segment */
-    char esep, csep, rsep, term;
+    bh_seg_reader seg;          /* data, separators, the current segment */
     unsigned flags;
-    long seg_no;                /* segments read, the ISA is 1 */
-    long line;                  /* line of the next segment (line breaks seen) */
-    /* the current segment */
-    size_t seg_start;
-    long seg_line;
-    span el[BH_X12_MAX_ELEMENTS];
-    int n_el;
-    unsigned sid;               /* packed id, see S2/S3 */
-    char sid_text[4];
-    int pending;                /* read but not yet handled */
+    unsigned sid;               /* the current segment's id packed, see S2/S3 */
     /* structure */
     int loop, sub, rank, order;
     long st_segs, n_st, n_gs;
-    span isa13, gs06, st02;
+    bh_span isa13, gs06, st02;
     int hdr_bht, hdr_41, hdr_per, hdr_40;
     int claim_level;            /* 22: claims under the subscriber, 23: under a patient */
     ctx_entity billing, subscriber, payer, patient, payto;
-    span sbr01, sbr02, sbr03, sbr04, sbr09, pat01;
+    bh_span sbr01, sbr02, sbr03, sbr04, sbr09, pat01;
     int sbr_seen, pat_seen;
     /* the claim being filled (only during one bh_x12_reader_next call) */
     bh_claim *claim;
@@ -97,9 +80,7 @@ struct bh_x12_reader {
     char e_usage, e_ack;
     int e_newline, e_time;
     bh_date e_date;
-    /* a failure sticks */
-    int failed;
-    bh_error error;
+    bh_error error;             /* the first failure (r->seg.err points here) */
 };
 
 #define S2(a, b) (((unsigned)(a) << 16) | ((unsigned)(b) << 8))
@@ -140,23 +121,14 @@ static int known_id(unsigned sid) {
 }
 
 /* Records the first error and returns -1. The message starts with the
-** segment number and id; it never quotes element values. */
+** segment number and id (bh_seg_failv); it never quotes element values.
+** The 837P's errors also give the segment's line. */
 static int fail(bh_x12_reader *r, bh_status code, const char *id, const char *fmt, ...) {
-    char what[160];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
+    bh_seg_failv(&r->seg, code, id, fmt, ap);
     va_end(ap);
-    r->failed = 1;
-    r->error.code = code;
-    r->error.line = r->seg_line;
-    r->error.byte = (long)r->seg_start + 1;
-    snprintf(r->error.id, sizeof r->error.id, "%s", id);
-    if (r->sid_text[0])
-        snprintf(r->error.message, sizeof r->error.message, "segment %ld (%s): %s", r->seg_no,
-                 r->sid_text, what);
-    else
-        snprintf(r->error.message, sizeof r->error.message, "segment %ld: %s", r->seg_no, what);
+    r->error.line = r->seg.seg_line;
     return -1;
 }
 
@@ -168,45 +140,28 @@ static int not_allowed(bh_x12_reader *r) {
     return fail(r, BH_ERR_SYNTAX, "x12.segment", "not allowed in loop %s", where(r));
 }
 
-static span E(const bh_x12_reader *r, int i) {
-    span s = {NULL, 0};
-    if (i < r->n_el) s = r->el[i];
-    return s;
+/* Element i, component k (1-based) and equality, through the shared
+** tokenizer: short names for the many places that use them. */
+static bh_span E(const bh_x12_reader *r, int i) {
+    return bh_seg_el(&r->seg, i);
 }
 
-/* The k-th (1-based) component of a composite element. */
-static span comp(const bh_x12_reader *r, span s, int k) {
-    size_t i = 0, start = 0;
-    int at = 1;
-    span out = {NULL, 0};
-    if (s.p == NULL) return out;    /* an absent element: no pointer to offset */
-    for (; i <= s.n; i++) {
-        if (i == s.n || s.p[i] == r->csep) {
-            if (at == k) {
-                out.p = s.p + start;
-                out.n = i - start;
-                return out;
-            }
-            at++;
-            start = i + 1;
-        }
-    }
-    return out;
+static bh_span comp(const bh_x12_reader *r, bh_span s, int k) {
+    return bh_seg_comp(&r->seg, s, k);
 }
 
-static int is(span s, const char *lit) {
-    size_t n = strlen(lit);
-    return s.n == n && memcmp(s.p, lit, n) == 0;
+static int is(bh_span s, const char *lit) {
+    return bh_seg_is(s, lit);
 }
 
 static int required(bh_x12_reader *r, int i) {
     if (E(r, i).n == 0)
         return fail(r, BH_ERR_SYNTAX, "x12.element", "%s%02d is required but empty",
-                    r->sid_text, i);
+                    r->seg.id, i);
     return 0;
 }
 
-static int parse_date(span s, bh_date *out) {
+static int parse_date(bh_span s, bh_date *out) {
     long v = 0;
     size_t i;
     if (s.n < 8) return 0;
@@ -221,7 +176,7 @@ static int parse_date(span s, bh_date *out) {
 
 /* A count or control number: 1 to 9 digits (0 to 999999999, the range
 ** bhclaim.h states), so it fits a long on every platform. */
-static int parse_long(span s, long *out) {
+static int parse_long(bh_span s, long *out) {
     long v = 0;
     size_t i;
     if (s.n == 0 || s.n > 9) return 0;
@@ -233,7 +188,7 @@ static int parse_long(span s, long *out) {
     return 1;
 }
 
-static int parse_decimal(span s, double *out);
+static int parse_decimal(bh_span s, double *out);
 
 /* What parse_money and parse_units make of an element. */
 enum { NUM_BAD = 0, NUM_OK = 1, NUM_RANGE = 2 };
@@ -241,7 +196,7 @@ enum { NUM_BAD = 0, NUM_OK = 1, NUM_RANGE = 2 };
 /* X12 R type into cents: "45", "45.5", "-3.10", ".5"; at most two decimals.
 ** NUM_RANGE beyond BH_MAX_CENTS (leading zeros do not count): the value is
 ** never wrapped (18 digits of R would overflow int64 cents). */
-static int parse_money(span s, int64_t *cents) {
+static int parse_money(bh_span s, int64_t *cents) {
     int64_t v = 0;
     size_t i = 0;
     int neg = 0, decimals = -1, digits = 0, too_big = 0;
@@ -271,7 +226,7 @@ static int parse_money(span s, int64_t *cents) {
 
 /* SV104 quantity: digits with at most one point; NUM_RANGE above
 ** BH_MAX_UNITS. */
-static int parse_units(span s, double *out) {
+static int parse_units(bh_span s, double *out) {
     double v;
     if (!parse_decimal(s, &v)) return NUM_BAD;
     if (v > BH_MAX_UNITS) return NUM_RANGE;
@@ -279,7 +234,7 @@ static int parse_units(span s, double *out) {
     return NUM_OK;
 }
 
-static int parse_decimal(span s, double *out) {
+static int parse_decimal(bh_span s, double *out) {
     double v = 0, scale = 1;
     size_t i;
     int point = 0, digits = 0;
@@ -310,7 +265,7 @@ static int amount_range(bh_x12_reader *r, const char *element) {
                 "its negative)", element, max);
 }
 
-static void copy_out(char *dst, size_t size, span s) {
+static void copy_out(char *dst, size_t size, bh_span s) {
     size_t n = s.n < size - 1 ? s.n : size - 1;
     if (n) memcpy(dst, s.p, n);
     dst[n] = '\0';
@@ -318,72 +273,47 @@ static void copy_out(char *dst, size_t size, span s) {
 
 /* {--- reading segments --- */
 
-/* Reads the next segment into r->el. Returns 1, 0 at the end of the data,
-** -1 on error. */
+/* Reads the next segment into r->seg. Returns 1, 0 at the end of the data,
+** -1 on error. The 837P words its own errors (ids x12.truncated, x12.limit,
+** x12.segment) and takes only line breaks between segments. */
 static int read_segment(bh_x12_reader *r) {
-    const char *s, *end, *p, *start;
-    size_t avail;
-    while (r->pos < r->len && (r->data[r->pos] == '\r' || r->data[r->pos] == '\n') &&
-           r->data[r->pos] != r->term) {
-        if (r->data[r->pos] == '\n') r->line++;
-        r->pos++;
-    }
-    if (r->pos >= r->len) return 0;
-    r->seg_no++;
-    r->seg_start = r->pos;
-    r->seg_line = r->line;
-    r->sid_text[0] = '\0';
-    if (r->seg_no > BH_X12_MAX_SEGMENTS)
+    bh_seg_reader *t = &r->seg;
+    const char *id = t->id;
+    bh_seg_skip(t, 0);
+    if (t->pos >= t->len) return 0;
+    t->seg_no++;
+    t->seg_start = t->pos;
+    t->seg_line = t->line;
+    t->id[0] = '\0';
+    if (t->seg_no > BH_X12_MAX_SEGMENTS)
         return fail(r, BH_ERR_LIMIT, "x12.limit", "more than %ld segments",
                     (long)BH_X12_MAX_SEGMENTS);
-    s = r->data + r->pos;
-    avail = r->len - r->pos;
-    end = memchr(s, r->term, avail);
-    if (end == NULL)
+    switch (bh_seg_cut(t, 0, BH_X12_MAX_ELEMENTS, BH_X12_MAX_ELEMENT_LEN)) {
+    case 0:
+        break;
+    case BH_SEG_NO_TERMINATOR:
         return fail(r, BH_ERR_SYNTAX, "x12.truncated",
                     "no segment terminator before the end of the data (truncated file?)");
-    r->pos = (size_t)(end - r->data) + 1;
-    r->n_el = 0;
-    start = s;
-    for (p = s;; p++) {
-        if (p == end || *p == r->esep) {
-            if (r->n_el == BH_X12_MAX_ELEMENTS)
-                return fail(r, BH_ERR_LIMIT, "x12.limit", "more than %d elements",
-                            BH_X12_MAX_ELEMENTS);
-            if ((size_t)(p - start) > BH_X12_MAX_ELEMENT_LEN)
-                return fail(r, BH_ERR_LIMIT, "x12.limit",
-                            "element %d is longer than %d characters", r->n_el,
-                            BH_X12_MAX_ELEMENT_LEN);
-            r->el[r->n_el].p = start;
-            r->el[r->n_el].n = (size_t)(p - start);
-            r->n_el++;
-            if (p == end) break;
-            start = p + 1;
-        }
+    case BH_SEG_TOO_MANY:
+        return fail(r, BH_ERR_LIMIT, "x12.limit", "more than %d elements",
+                    BH_X12_MAX_ELEMENTS);
+    case BH_SEG_TOO_LONG:
+        return fail(r, BH_ERR_LIMIT, "x12.limit", "element %d is longer than %d characters",
+                    t->n_el, BH_X12_MAX_ELEMENT_LEN);
+    default:
+        return fail(r, BH_ERR_SYNTAX, "x12.segment",
+                    "the segment id must be 2 or 3 upper-case letters or digits");
     }
-    {
-        span id = r->el[0];
-        size_t i;
-        int ok = (id.n == 2 || id.n == 3) && BH_IS_UPPER(id.p[0]);
-        for (i = 0; ok && i < id.n; i++)
-            ok = BH_IS_UPPER(id.p[i]) || BH_IS_DIGIT(id.p[i]);
-        if (!ok)
-            return fail(r, BH_ERR_SYNTAX, "x12.segment",
-                        "the segment id must be 2 or 3 upper-case letters or digits");
-        memcpy(r->sid_text, id.p, id.n);
-        r->sid_text[id.n] = '\0';
-        r->sid = id.n == 2 ? S2(id.p[0], id.p[1]) : S3(id.p[0], id.p[1], id.p[2]);
-    }
+    r->sid = id[2] ? S3(id[0], id[1], id[2]) : S2(id[0], id[1]);
     if (r->loop >= LP_HEADER && r->loop <= LP_2400) r->st_segs++;
     if (!known_id(r->sid))
-        return fail(r, BH_ERR_SYNTAX, "x12.segment", "'%s' is not a segment of the 837P",
-                    r->sid_text);
+        return fail(r, BH_ERR_SYNTAX, "x12.segment", "'%s' is not a segment of the 837P", id);
     return 1;
 }
 
 /* {--- filling the claim --- */
 
-static const char *dup(bh_x12_reader *r, span s) {
+static const char *dup(bh_x12_reader *r, bh_span s) {
     const char *p;
     if (s.n == 0) return NULL;
     p = bh_claim_strdup(r->claim, s.p, s.n);
@@ -428,7 +358,7 @@ static void fill_person(bh_x12_reader *r, bh_person *p, const ctx_entity *e) {
     fill_addr(r, &p->address, &e->addr);
 }
 
-static bh_payer_kind payer_kind(span s) {
+static bh_payer_kind payer_kind(bh_span s) {
     if (is(s, "MB") || is(s, "MA") || is(s, "16")) return BH_PAYER_MEDICARE;
     if (is(s, "MC")) return BH_PAYER_MEDICAID;
     if (is(s, "CI") || is(s, "BL") || is(s, "HM") || is(s, "12") || is(s, "13") ||
@@ -460,7 +390,7 @@ static void start_claim(bh_x12_reader *r) {
     c->payer.filing_code = dup(r, r->sbr09);
     if (r->payto.has_n3) fill_addr(r, &c->pay_to_address, &r->payto.addr);
     if (r->claim_level == 23) {
-        span rel = r->pat01;
+        bh_span rel = r->pat01;
         fill_person(r, &c->patient, &r->patient);
         c->subscriber.relationship = dup_lit(r, is(rel, "01") ? "spouse"
                                                 : is(rel, "19") ? "child" : "other");
@@ -513,7 +443,7 @@ static int close_claim(bh_x12_reader *r) {
     if (c->n_diagnoses > 0) c->diagnoses_state = BH_FIELD_OK;
     c->lines_state = BH_FIELD_OK;
     r->in_claim = 0;
-    r->pending = 1;
+    r->seg.pending = 1;
     return 1;
 }
 
@@ -528,7 +458,7 @@ static int check_subscriber_loop(bh_x12_reader *r) {
 
 /* {--- envelope segments --- */
 
-static int version_ok(span s) {
+static int version_ok(bh_span s) {
     return is(s, BH_837P_VERSION_A1) || is(s, BH_837P_VERSION_A2);
 }
 
@@ -545,7 +475,7 @@ static int handle_gs(bh_x12_reader *r) {
     r->n_gs++;
     r->n_st = 0;
     if (!r->env_gs) {
-        span t = E(r, 5);
+        bh_span t = E(r, 5);
         r->env_gs = 1;
         copy_out(r->e_apps, sizeof r->e_apps, E(r, 2));
         copy_out(r->e_appr, sizeof r->e_appr, E(r, 3));
@@ -624,8 +554,8 @@ static int handle_iea(bh_x12_reader *r) {
         return fail(r, BH_ERR_SYNTAX, "x12.loop", "the interchange holds no GS");
     if (E(r, 2).n != 9 || memcmp(E(r, 2).p, r->isa13.p, 9) != 0)
         return fail(r, BH_ERR_SYNTAX, "x12.count", "IEA02 does not match ISA13");
-    for (i = r->pos; i < r->len; i++) {
-        char c = r->data[i];
+    for (i = r->seg.pos; i < r->seg.len; i++) {
+        char c = r->seg.data[i];
         if (c != '\r' && c != '\n' && c != ' ' && c != '\t')
             return fail(r, BH_ERR_SYNTAX, "x12.trailing", "data follows the IEA");
     }
@@ -636,7 +566,7 @@ static int handle_iea(bh_x12_reader *r) {
 /* {--- loop starters --- */
 
 static int handle_hl(bh_x12_reader *r) {
-    span level = E(r, 3);
+    bh_span level = E(r, 3);
     if (required(r, 1) < 0 || required(r, 3) < 0) return -1;
     if (close_sub(r) < 0 || close_line(r) < 0) return -1;
     if (r->loop == LP_HEADER && (!r->hdr_41 || !r->hdr_40))
@@ -678,7 +608,7 @@ static int handle_hl(bh_x12_reader *r) {
 
 static int handle_clm(bh_x12_reader *r) {
     bh_claim *c = r->claim;
-    span c5 = E(r, 5);
+    bh_span c5 = E(r, 5);
     if (r->loop == LP_HEADER || r->loop == LP_2000A) return not_allowed(r);
     if (close_sub(r) < 0 || close_line(r) < 0) return -1;
     if (r->loop == LP_2000B && check_subscriber_loop(r) < 0) return -1;
@@ -799,7 +729,7 @@ static void take_provider(bh_x12_reader *r, bh_provider *p) {
 }
 
 static int handle_nm1(bh_x12_reader *r) {
-    span code = E(r, 1);
+    bh_span code = E(r, 1);
     if (required(r, 1) < 0 || required(r, 2) < 0) return -1;
     if (!is(E(r, 2), "1") && !is(E(r, 2), "2"))
         return fail(r, BH_ERR_SYNTAX, "x12.element", "NM102 must be 1 or 2");
@@ -945,7 +875,7 @@ static int handle_nm1(bh_x12_reader *r) {
 static int read_cas(bh_x12_reader *r, bh_adjustment *list, int *n) {
     int k;
     if (required(r, 1) < 0 || required(r, 2) < 0 || required(r, 3) < 0) return -1;
-    for (k = 2; k + 1 < r->n_el && k <= 17; k += 3) {
+    for (k = 2; k + 1 < r->seg.n_el && k <= 17; k += 3) {
         bh_adjustment *a;
         if (E(r, k).n == 0) continue;
         if (*n == BH_MAX_ADJUSTMENTS)
@@ -1005,7 +935,7 @@ static int other_payer_segment(bh_x12_reader *r) {
 static int start_adjudication(bh_x12_reader *r) {
     bh_line *l = &r->claim->lines[r->claim->n_lines - 1];
     bh_adjudication *a;
-    span s3 = E(r, 3);
+    bh_span s3 = E(r, 3);
     int k;
     if (l->adjudications == NULL &&
         (l->adjudications = bh_claim_alloc(r->claim, BH_MAX_ADJUDICATIONS, sizeof *a)) == NULL) {
@@ -1022,7 +952,7 @@ static int start_adjudication(bh_x12_reader *r) {
         return fail(r, BH_ERR_SYNTAX, "x12.element", "SVD02 is not an amount");
     a->code = dup(r, comp(r, s3, 2));
     for (k = 3; k <= 6; k++) {
-        span m = comp(r, s3, k);
+        bh_span m = comp(r, s3, k);
         if (m.n) a->modifiers[a->n_modifiers++] = dup(r, m);
     }
     if (E(r, 5).n && !parse_decimal(E(r, 5), &a->units))
@@ -1041,7 +971,7 @@ static int handle_in_sub(bh_x12_reader *r, int rank) {
         if (!r->hdr_per && !r->env_st) {
             int i;
             copy_out(r->e_contact, sizeof r->e_contact, E(r, 2));
-            for (i = 3; i + 1 < r->n_el && i <= 7; i += 2)
+            for (i = 3; i + 1 < r->seg.n_el && i <= 7; i += 2)
                 if (is(E(r, i), "TE")) {
                     copy_out(r->e_phone, sizeof r->e_phone, E(r, i + 1));
                     break;
@@ -1139,23 +1069,23 @@ static int handle_in_sub(bh_x12_reader *r, int rank) {
     return 0;
 }
 
-static int is_dx_qualifier(span q) {
+static int is_dx_qualifier(bh_span q) {
     return is(q, "ABK") || is(q, "BK") || is(q, "ABF") || is(q, "BF");
 }
 
 static int handle_hi(bh_x12_reader *r) {
     bh_claim *c = r->claim;
     int i;
-    span q = comp(r, E(r, 1), 1);
+    bh_span q = comp(r, E(r, 1), 1);
     if (required(r, 1) < 0) return -1;
     /* Other HI segments (anesthesia BP/BO, condition codes BG) are skipped. */
     if (!(is(q, "ABK") || is(q, "BK") || is(q, "ABF") || is(q, "BF"))) return 0;
     r->hi_seen = 1;
-    for (i = 1; i < r->n_el; i++) {
-        span el = E(r, i), qual = comp(r, el, 1), code = comp(r, el, 2);
+    for (i = 1; i < r->seg.n_el; i++) {
+        bh_span el = E(r, i), qual = comp(r, el, 1), code = comp(r, el, 2);
         if (el.n == 0) continue;
         if (code.n == 0 && (r->flags & BH_X12_LENIENT) && is_dx_qualifier(qual) &&
-            i + 1 < r->n_el && E(r, i + 1).n > 0 && comp(r, E(r, i + 1), 2).n == 0 &&
+            i + 1 < r->seg.n_el && E(r, i + 1).n > 0 && comp(r, E(r, i + 1), 2).n == 0 &&
             E(r, i + 1).n == comp(r, E(r, i + 1), 1).n) {
             /* Lenient: "HI*ABK*F331" (qualifier and code in two elements, the
             ** component separator left out) is read as ABK:F331, so every
@@ -1183,7 +1113,7 @@ static int handle_hi(bh_x12_reader *r) {
 
 static int handle_sv1(bh_x12_reader *r) {
     bh_line *l = &r->claim->lines[r->claim->n_lines - 1];
-    span s1 = E(r, 1), ptrs = E(r, 7);
+    bh_span s1 = E(r, 1), ptrs = E(r, 7);
     int k;
     if (r->line_sv1) return fail(r, BH_ERR_SYNTAX, "x12.loop", "a second SV1 in one loop 2400");
     r->line_sv1 = 1;
@@ -1193,7 +1123,7 @@ static int handle_sv1(bh_x12_reader *r) {
     l->code = dup(r, comp(r, s1, 2));
     l->code_state = BH_FIELD_OK;
     for (k = 3; k <= 6; k++) {
-        span m = comp(r, s1, k);
+        bh_span m = comp(r, s1, k);
         if (m.n) l->modifiers[l->n_modifiers++] = dup(r, m);
     }
     switch (parse_money(E(r, 2), &l->charge)) {
@@ -1216,7 +1146,7 @@ static int handle_sv1(bh_x12_reader *r) {
     if (comp(r, ptrs, 1).n == 0)
         return fail(r, BH_ERR_SYNTAX, "x12.element", "SV107 (diagnosis pointer) is required");
     for (k = 1; k <= 4; k++) {
-        span p = comp(r, ptrs, k);
+        bh_span p = comp(r, ptrs, k);
         long v;
         if (p.n == 0) break;
         if (!parse_long(p, &v) || v < 1 || v > 12)
@@ -1229,7 +1159,7 @@ static int handle_sv1(bh_x12_reader *r) {
 
 static int handle_line_dtp(bh_x12_reader *r) {
     bh_line *l = &r->claim->lines[r->claim->n_lines - 1];
-    span f = E(r, 2), d = E(r, 3);
+    bh_span f = E(r, 2), d = E(r, 3);
     if (!is(E(r, 1), "472")) return 0;
     if (r->line_dtp) return fail(r, BH_ERR_SYNTAX, "x12.loop", "a second DTP*472 in one loop 2400");
     if (!((is(f, "D8") && d.n == 8) || (is(f, "RD8") && d.n == 17 && d.p[8] == '-')) ||
@@ -1239,7 +1169,7 @@ static int handle_line_dtp(bh_x12_reader *r) {
     l->date_state = BH_FIELD_OK;
     l->date_text = dup_date(r, l->date);
     if (is(f, "RD8")) {
-        span to;
+        bh_span to;
         to.p = d.p + 9;
         to.n = 8;
         if (!parse_date(to, &l->date_end) || l->date_end < l->date)
@@ -1273,7 +1203,7 @@ static int add_claim_reference(bh_x12_reader *r) {
 static int add_claim_date(bh_x12_reader *r) {
     bh_claim *c = r->claim;
     bh_claim_date *d;
-    span f = E(r, 2), v = E(r, 3), to;
+    bh_span f = E(r, 2), v = E(r, 3), to;
     if (required(r, 1) < 0) return -1;
     if (c->claim_dates == NULL &&
         (c->claim_dates = bh_claim_alloc(c, BH_MAX_CLAIM_DATES, sizeof *d)) == NULL) {
@@ -1459,27 +1389,22 @@ static int digits_at(const char *s, int n) {
     return 1;
 }
 
-static int punct(char c) {
-    return (unsigned char)c > 0x20 && (unsigned char)c < 0x7f && !BH_IS_DIGIT(c) &&
-           !BH_IS_UPPER(c) && !BH_IS_LOWER(c);
-}
-
 static const char *isa_problem(const char *d, size_t len) {
     int i, k = 0;
     char e;
     if (len < ISA_LEN) return "the data is shorter than the 106-character ISA";
     if (memcmp(d, "ISA", 3) != 0) return "the data does not start with ISA";
     e = d[3];
-    if (!punct(e)) return "ISA position 4 (element separator) is not punctuation";
+    if (!bh_seg_is_punct(e)) return "ISA position 4 (element separator) is not punctuation";
     for (i = 3; i < 104; i++) {
         int sep = k < 16 && isa_seps[k] == i;
         if (sep) k++;
         if ((d[i] == e) != sep)
             return "the ISA is not fixed-width (106 characters, elements at fixed places)";
     }
-    if (!(punct(d[105]) || d[105] == '\n' || d[105] == '\r'))
+    if (!(bh_seg_is_punct(d[105]) || d[105] == '\n' || d[105] == '\r'))
         return "ISA position 106 (segment terminator) is not punctuation or a line break";
-    if (!punct(d[104])) return "ISA16 (component separator) is not punctuation";
+    if (!bh_seg_is_punct(d[104])) return "ISA16 (component separator) is not punctuation";
     if (d[104] == e || d[105] == e || d[104] == d[105])
         return "the ISA's separators are not all different";
     if (memcmp(d + 84, "00501", 5) != 0) return "ISA12 is not 00501 (this reader reads 5010)";
@@ -1493,7 +1418,7 @@ static const char *isa_problem(const char *d, size_t len) {
 static void trim_copy(char *dst, size_t size, const char *s, size_t n) {
     while (n > 0 && s[n - 1] == ' ') n--;
     {
-        span sp;
+        bh_span sp;
         sp.p = s;
         sp.n = n;
         copy_out(dst, size, sp);
@@ -1521,15 +1446,18 @@ bh_x12_reader *bh_x12_reader_new(const char *data, size_t len, bh_error *err) {
         bh_error_set(err, BH_ERR_NOMEM, "x12.nomem", "out of memory");
         return NULL;
     }
-    r->data = data;
-    r->len = len;
-    r->esep = data[3];
-    r->rsep = data[82];
-    r->csep = data[104];
-    r->term = data[105];
-    r->pos = ISA_LEN;
-    r->seg_no = 1;
-    r->line = 1;
+    /* The ISA passed the fixed-width check, so the shared separator reading
+    ** agrees with it (ISA position 4, ISA16, and the character after). */
+    if (bh_seg_init(&r->seg, data, len, err) < 0) {
+        free(r);
+        return NULL;
+    }
+    r->seg.err = &r->error;
+    /* ISA11 as sent, even when not punctuation: the envelope is echoed back
+    ** (bh_x12_reader_envelope) and the 837P tokenizer does not use it. */
+    r->seg.rsep = data[82];
+    r->seg.pos = ISA_LEN;
+    r->seg.seg_no = 1;
     r->loop = LP_INTERCHANGE;
     r->isa13.p = data + 90;
     r->isa13.n = 9;
@@ -1555,25 +1483,25 @@ int bh_x12_reader_next(bh_x12_reader *r, bh_claim *claim, bh_error *err) {
         bh_error_set(err, BH_ERR_ARG, "x12.arg", "NULL reader or claim");
         return -1;
     }
-    if (r->failed) goto failed;
+    if (r->seg.failed) goto failed;
     if (r->loop == LP_END) return 0;
     r->claim = claim;
     for (;;) {
-        if (!r->pending) {
+        if (!r->seg.pending) {
             rc = read_segment(r);
             if (rc < 0) goto failed;
             if (rc == 0) {
-                r->seg_no++;
-                r->seg_start = r->len;
-                r->seg_line = r->line;
-                r->sid_text[0] = '\0';
+                r->seg.seg_no++;
+                r->seg.seg_start = r->seg.len;
+                r->seg.seg_line = r->seg.line;
+                r->seg.id[0] = '\0';
                 fail(r, BH_ERR_SYNTAX, "x12.truncated",
                      "the data ends before IEA (expected %s)",
                      r->loop == LP_INTERCHANGE ? "GS or IEA" : r->loop == LP_GROUP ? "ST or GE" : "SE");
                 goto failed;
             }
         }
-        r->pending = 0;
+        r->seg.pending = 0;
         rc = handle(r);
         if (r->nomem && rc >= 0) {
             fail(r, BH_ERR_NOMEM, "x12.nomem", "out of memory filling the claim");
@@ -1617,17 +1545,17 @@ void bh_x12_reader_envelope(const bh_x12_reader *r, bh_x12_options *out) {
     out->transaction_control = r->e_tcn;
     out->usage = r->e_usage;
     out->ack_requested = r->e_ack;
-    out->element_sep = r->esep;
-    out->component_sep = r->csep;
-    out->repetition_sep = r->rsep;
-    out->segment_term = r->term;
+    out->element_sep = r->seg.esep;
+    out->component_sep = r->seg.csep;
+    out->repetition_sep = r->seg.rsep;
+    out->segment_term = r->seg.term;
     out->newline = r->e_newline;
     out->date = r->e_date;
     out->time = r->e_time;
 }
 
 long bh_x12_reader_segments(const bh_x12_reader *r) {
-    return r == NULL ? 0 : r->seg_no;
+    return r == NULL ? 0 : r->seg.seg_no;
 }
 
 void bh_x12_reader_free(bh_x12_reader *r) {

@@ -1,5 +1,5 @@
 /*
-** x12_seg.c: the segment tokenizer the answer readers share (x12_seg.h).
+** x12_seg.c: the segment tokenizer every X12 reader shares (x12_seg.h).
 ** SPDX-License-Identifier: MIT
 */
 #include <stdarg.h>
@@ -8,31 +8,15 @@
 #include "core.h"
 #include "x12_seg.h"
 
-/* Separators are printable punctuation, or a line break for the terminator. */
-static int is_punct(char c) {
-    return (unsigned char)c > 0x20 && (unsigned char)c < 0x7f && !BH_IS_DIGIT(c) &&
-           !BH_IS_UPPER(c) && !BH_IS_LOWER(c);
-}
-
-static int is_blank(char c) {
-    return c == '\r' || c == '\n' || c == ' ' || c == '\t';
-}
-
 void bh_seg_nomem(bh_error *err) {
-    if (err == NULL) return;
-    memset(err, 0, sizeof *err);
-    err->code = BH_ERR_NOMEM;
-    strcpy(err->id, "x12.nomem");
-    strcpy(err->message, "out of memory");
+    bh_error_set(err, BH_ERR_NOMEM, "x12.nomem", "out of memory");
 }
 
-int bh_seg_fail(bh_seg_reader *r, bh_status code, const char *id, const char *fmt, ...) {
+int bh_seg_failv(bh_seg_reader *r, bh_status code, const char *id, const char *fmt,
+                 va_list ap) {
     char what[160];
-    va_list ap;
     if (r->failed) return -1;
-    va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
-    va_end(ap);
     r->failed = 1;
     if (r->err == NULL) return -1;
     r->err->code = code;
@@ -47,6 +31,26 @@ int bh_seg_fail(bh_seg_reader *r, bh_status code, const char *id, const char *fm
     return -1;
 }
 
+int bh_seg_fail(bh_seg_reader *r, bh_status code, const char *id, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    bh_seg_failv(r, code, id, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+int bh_seg_syntax(bh_seg_reader *r, const char *what) {
+    return bh_seg_fail(r, BH_ERR_SYNTAX, "x12.syntax", "%s", what);
+}
+
+int bh_seg_out_of_place(bh_seg_reader *r, const char *expected) {
+    return bh_seg_fail(r, BH_ERR_SYNTAX, "x12.syntax", "out of place: expected %s", expected);
+}
+
+int bh_seg_out_of_memory(bh_seg_reader *r) {
+    return bh_seg_fail(r, BH_ERR_NOMEM, "x12.nomem", "out of memory");
+}
+
 /* Reads the separators an ISA at r->pos declares: the element separator
 ** follows "ISA", the component separator is ISA16 (one character after the
 ** 16th element separator) and the terminator the character after it. ISA11
@@ -57,7 +61,7 @@ static int read_isa_separators(bh_seg_reader *r) {
     size_t avail = r->len - r->pos, i;
     int seps = 0;
     char e;
-    if (avail < 4 || !is_punct(d[3]))
+    if (avail < 4 || !bh_seg_is_punct(d[3]))
         return bh_seg_fail(r, BH_ERR_SYNTAX, "x12.syntax",
                            "the character after ISA is not an element separator");
     e = d[3];
@@ -66,8 +70,9 @@ static int read_isa_separators(bh_seg_reader *r) {
             seps++;
             if (seps == 11) {
                 size_t j = i + 1;
-                r->rsep = (j + 1 < avail && d[j + 1] == e && is_punct(d[j]) && d[j] != e)
-                              ? d[j] : 0;
+                r->rsep =
+                    (j + 1 < avail && d[j + 1] == e && bh_seg_is_punct(d[j]) && d[j] != e)
+                        ? d[j] : 0;
             }
         }
     }
@@ -77,8 +82,9 @@ static int read_isa_separators(bh_seg_reader *r) {
     r->esep = e;
     r->csep = d[i];
     r->term = d[i + 1];
-    if (!is_punct(r->csep) || !(is_punct(r->term) || r->term == '\n' || r->term == '\r') ||
-        r->csep == e || r->term == e || r->csep == r->term)
+    if (!bh_seg_is_punct(r->csep) ||
+        !(bh_seg_is_punct(r->term) || r->term == '\n' || r->term == '\r') || r->csep == e ||
+        r->term == e || r->csep == r->term)
         return bh_seg_fail(r, BH_ERR_SYNTAX, "x12.syntax",
                            "ISA16 and the segment terminator must be distinct separators");
     if (r->rsep == r->csep || r->rsep == r->term) r->rsep = 0;
@@ -91,7 +97,7 @@ static int read_isa_separators(bh_seg_reader *r) {
 static int read_st_separators(bh_seg_reader *r) {
     const char *d = r->data + r->pos;
     size_t avail = r->len - r->pos, i;
-    if (avail < 4 || !is_punct(d[2]))
+    if (avail < 4 || !bh_seg_is_punct(d[2]))
         return bh_seg_fail(r, BH_ERR_SYNTAX, "x12.syntax",
                            "the character after ST is not an element separator");
     r->esep = d[2];
@@ -113,12 +119,6 @@ static int read_st_separators(bh_seg_reader *r) {
     return 0;
 }
 
-static void skip_blanks(bh_seg_reader *r) {
-    while (r->pos < r->len && is_blank(r->data[r->pos]) &&
-           (r->data[r->pos] != r->term || r->term == '\n'))
-        r->pos++;
-}
-
 int bh_seg_init(bh_seg_reader *r, const char *data, size_t len, bh_error *err) {
     memset(r, 0, sizeof *r);
     r->data = data;
@@ -126,15 +126,12 @@ int bh_seg_init(bh_seg_reader *r, const char *data, size_t len, bh_error *err) {
     r->err = err;
     if (err != NULL) memset(err, 0, sizeof *err);
     if (data == NULL) {
-        if (err != NULL) {
-            err->code = BH_ERR_ARG;
-            snprintf(err->id, sizeof err->id, "x12.arg");
-            snprintf(err->message, sizeof err->message, "NULL data");
-        }
+        bh_error_set(err, BH_ERR_ARG, "x12.arg", "NULL data");
         return -1;
     }
     r->term = '~';
-    skip_blanks(r);
+    r->line = 1;
+    bh_seg_skip(r, BH_SEG_ANSWER);
     r->seg_no = 1;
     if (r->len - r->pos >= 3 && memcmp(data + r->pos, "ISA", 3) == 0) {
         memcpy(r->id, "ISA", 4);
@@ -153,67 +150,33 @@ int bh_seg_init(bh_seg_reader *r, const char *data, size_t len, bh_error *err) {
     return 0;
 }
 
-/* Splits the segment into elements; *nul is set when a NUL byte was seen
-** (found in the same scan, so clean input pays one pass). */
-static int split_elements(bh_seg_reader *r, const char *s, const char *end, int *nul) {
-    const char *p, *start = s;
-    r->n_el = 0;
-    for (p = s;; p++) {
-        if (p != end && *p != r->esep) {
-            if (*p == '\0') *nul = 1;
-            continue;
-        }
-        if (r->n_el == BH_SEG_MAX_ELEMENTS)
-            return bh_seg_fail(r, BH_ERR_LIMIT, "x12.syntax", "more than %d elements",
-                               BH_SEG_MAX_ELEMENTS - 1);
-        if ((size_t)(p - start) > BH_SEG_MAX_ELEMENT_LEN)
-            return bh_seg_fail(r, BH_ERR_LIMIT, "x12.syntax",
-                               "element %d is longer than %d characters", r->n_el,
-                               BH_SEG_MAX_ELEMENT_LEN);
-        r->el[r->n_el].p = start;
-        r->el[r->n_el].n = (size_t)(p - start);
-        r->n_el++;
-        if (p == end) return 0;
-        start = p + 1;
-    }
-}
-
-static int take_id(bh_seg_reader *r) {
-    bh_span id = r->el[0];
-    size_t i;
-    int ok = (id.n == 2 || id.n == 3) && BH_IS_UPPER(id.p[0]);
-    for (i = 0; ok && i < id.n; i++) ok = BH_IS_UPPER(id.p[i]) || BH_IS_DIGIT(id.p[i]);
-    if (!ok)
-        return bh_seg_fail(r, BH_ERR_SYNTAX, "x12.syntax",
-                           "expected a segment id of 2 or 3 upper-case letters or digits");
-    memcpy(r->id, id.p, id.n);
-    r->id[id.n] = '\0';
-    return 0;
-}
-
 int bh_seg_next(bh_seg_reader *r) {
-    const char *s, *end;
-    int nul = 0;
+    const char *s;
+    size_t k, avail;
     if (r->failed) return -1;
     if (r->pending) {
         r->pending = 0;
         return 1;
     }
-    skip_blanks(r);
+    bh_seg_skip(r, BH_SEG_ANSWER);
     if (r->pos >= r->len) return 0;
     r->seg_no++;
     r->seg_start = r->pos;
+    r->seg_line = r->line;
     r->id[0] = '\0';
     if (r->len - r->pos >= 3 && memcmp(r->data + r->pos, "ISA", 3) == 0) {
         memcpy(r->id, "ISA", 4);
         if (read_isa_separators(r) < 0) return -1;
         r->id[0] = '\0';
     }
-    s = r->data + r->pos;
-    end = memchr(s, r->term, r->len - r->pos);
-    if (end == NULL) {
+    switch (bh_seg_cut(r, BH_SEG_ANSWER, BH_SEG_MAX_ELEMENTS, BH_SEG_MAX_ELEMENT_LEN)) {
+    case 0:
+        return 1;
+    case BH_SEG_NO_TERMINATOR:
         /* Name the cut segment when its id is whole. */
-        size_t k = 0, avail = r->len - r->pos;
+        s = r->data + r->pos;
+        avail = r->len - r->pos;
+        k = 0;
         while (k < 3 && k < avail && (BH_IS_UPPER(s[k]) || BH_IS_DIGIT(s[k]))) k++;
         if (k >= 2 && k < avail && s[k] == r->esep && BH_IS_UPPER(s[0])) {
             memcpy(r->id, s, k);
@@ -221,26 +184,26 @@ int bh_seg_next(bh_seg_reader *r) {
         }
         return bh_seg_fail(r, BH_ERR_SYNTAX, "x12.syntax",
                            "no segment terminator before the end of the data (truncated?)");
-    }
-    r->pos = (size_t)(end - r->data) + 1;
-    if (r->term == '\n' && end > s && end[-1] == '\r') end--;
-    if (split_elements(r, s, end, &nul) < 0 || take_id(r) < 0) return -1;
-    /* A NUL would silently cut the element where C strings end. */
-    if (nul)
+    case BH_SEG_TOO_MANY:
+        return bh_seg_fail(r, BH_ERR_LIMIT, "x12.syntax", "more than %d elements",
+                           BH_SEG_MAX_ELEMENTS - 1);
+    case BH_SEG_TOO_LONG:
+        return bh_seg_fail(r, BH_ERR_LIMIT, "x12.syntax",
+                           "element %d is longer than %d characters", r->n_el,
+                           BH_SEG_MAX_ELEMENT_LEN);
+    case BH_SEG_BAD_ID:
+        return bh_seg_fail(r, BH_ERR_SYNTAX, "x12.syntax",
+                           "expected a segment id of 2 or 3 upper-case letters or digits");
+    default:
         return bh_seg_fail(r, BH_ERR_SYNTAX, "x12.syntax", "a NUL byte inside the segment");
-    return 1;
-}
-
-bh_span bh_seg_el(const bh_seg_reader *r, int i) {
-    bh_span s = {NULL, 0};
-    if (i >= 0 && i < r->n_el) s = r->el[i];
-    return s;
+    }
 }
 
 bh_span bh_seg_comp(const bh_seg_reader *r, bh_span s, int k) {
     size_t i, start = 0;
     int at = 1;
     bh_span out = {NULL, 0};
+    if (s.p == NULL) return out;    /* an absent element: no pointer to offset */
     for (i = 0; i <= s.n; i++) {
         if (i == s.n || s.p[i] == r->csep) {
             if (at == k) {
@@ -264,18 +227,9 @@ int bh_seg_ncomp(const bh_seg_reader *r, bh_span s) {
     return n;
 }
 
-int bh_seg_is(bh_span s, const char *lit) {
-    size_t n = strlen(lit);
-    return s.n == n && (n == 0 || memcmp(s.p, lit, n) == 0);
-}
-
 /* {====================================================================
 ** Values into the arena
 ** ===================================================================== */
-
-static int nomem(bh_seg_reader *r) {
-    return bh_seg_fail(r, BH_ERR_NOMEM, "x12.nomem", "out of memory");
-}
 
 /* Names an element for an error: `what` when given, else the segment id
 ** and position ("CLP03"). Built only when a value fails. */
@@ -296,7 +250,7 @@ int bh_ans_text(bh_seg_reader *r, bh_span s, const char **out) {
     *out = NULL;
     if (s.n == 0) return 0;
     *out = bh_arena_strndup(r->arena, s.p, s.n);
-    return *out == NULL ? nomem(r) : 0;
+    return *out == NULL ? bh_seg_out_of_memory(r) : 0;
 }
 
 static int amount_at(bh_seg_reader *r, bh_span s, const char *what, int i, const char **out) {
@@ -310,7 +264,7 @@ static int amount_at(bh_seg_reader *r, bh_span s, const char *what, int i, const
                            el_name(r, what, i, name));
     bh_money_format(cents, buf);
     *out = bh_arena_strndup(r->arena, buf, strlen(buf));
-    return *out == NULL ? nomem(r) : 0;
+    return *out == NULL ? bh_seg_out_of_memory(r) : 0;
 }
 
 int bh_ans_amount(bh_seg_reader *r, bh_span s, const char *what, const char **out) {
@@ -356,7 +310,7 @@ static int date_at(bh_seg_reader *r, bh_span s, const char *what, int el, const 
     buf[7] = '-';
     memcpy(buf + 8, s.p + 6, 2);
     *out = bh_arena_strndup(r->arena, buf, 10);
-    return *out == NULL ? nomem(r) : 0;
+    return *out == NULL ? bh_seg_out_of_memory(r) : 0;
 }
 
 int bh_ans_date(bh_seg_reader *r, bh_span s, const char *what, const char **out) {
@@ -385,7 +339,7 @@ void *bh_ans_push(bh_seg_reader *r, void **items, size_t *n, size_t *cap, size_t
         size_t want = *cap ? *cap * 2 : 4;
         void *grown = bh_arena_alloc(r->arena, want * size);
         if (grown == NULL) {
-            nomem(r);
+            bh_seg_out_of_memory(r);
             return NULL;
         }
         if (*n) memcpy(grown, *items, *n * size);
@@ -511,8 +465,7 @@ static bh_span trimmed(bh_span s) {
 
 static int wrong_place(bh_seg_reader *r, const bh_ans_env *env) {
     static const char *const expected[] = {"ISA or ST", "GS, IEA or TA1", "ST or GE", "SE"};
-    return bh_seg_fail(r, BH_ERR_SYNTAX, "x12.syntax", "out of place: expected %s",
-                       expected[env->state]);
+    return bh_seg_out_of_place(r, expected[env->state]);
 }
 
 static int read_isa(bh_seg_reader *r, bh_ans_env *env) {
@@ -642,4 +595,46 @@ int bh_ans_env_end(bh_seg_reader *r, bh_ans_env *env) {
     r->id[0] = '\0';
     return bh_seg_fail(r, BH_ERR_SYNTAX, "x12.syntax", "the data ends before %s (truncated?)",
                        expected[env->state]);
+}
+
+/* {====================================================================
+** The answer readers' common set-up
+** ===================================================================== */
+
+int bh_ans_reader_init(bh_ans_reader *a, const char *data, size_t len, struct bh_arena *arena,
+                       bh_error *err) {
+    a->env.arena = bh_arena_new(1024);
+    if (arena == NULL || a->env.arena == NULL) {
+        bh_seg_nomem(err);
+        return -1;
+    }
+    if (bh_seg_init(&a->seg, data, len, err) < 0) return -1;
+    a->seg.err = &a->error;
+    a->seg.arena = arena;
+    a->env.bare = a->seg.bare;
+    return 0;
+}
+
+int bh_ans_reader_next_segment(bh_ans_reader *a) {
+    int rc = bh_seg_next(&a->seg);
+    if (rc == 0 && bh_ans_env_end(&a->seg, &a->env) < 0) return -1;
+    return rc;
+}
+
+void bh_ans_reader_release(bh_ans_reader *a) {
+    bh_arena_free(a->env.arena);
+    a->env.arena = NULL;
+}
+
+void bh_ans_null_reader(bh_error *err) {
+    bh_error_set(err, BH_ERR_ARG, "x12.arg", "NULL reader");
+}
+
+int bh_ans_reader_result(const bh_ans_reader *a, int rc, bh_error *err) {
+    if (rc < 0 || a->seg.failed) {
+        if (err != NULL) *err = a->error;
+        return -1;
+    }
+    if (err != NULL) memset(err, 0, sizeof *err);
+    return rc;
 }

@@ -132,9 +132,10 @@ static void test_component_separator(void) {
     free(text);
 }
 
-static int remit_error(const char *text, char *message, size_t size) {
+/* Reads text of len bytes to the end; the error message, "" when read. */
+static int remit_error_n(const char *text, size_t len, char *message, size_t size) {
     bh_error err;
-    bh_remit_reader *r = bh_remit_reader_new(text, strlen(text), &err);
+    bh_remit_reader *r = bh_remit_reader_new(text, len, &err);
     const bh_rm_claim *c;
     const bh_rm_set *s;
     int rc = -1;
@@ -143,6 +144,10 @@ static int remit_error(const char *text, char *message, size_t size) {
     snprintf(message, size, "%s", rc < 0 ? err.message : "");
     bh_remit_reader_free(r);
     return rc;
+}
+
+static int remit_error(const char *text, char *message, size_t size) {
+    return remit_error_n(text, strlen(text), message, size);
 }
 
 static void test_malformed(void) {
@@ -167,6 +172,50 @@ static void test_malformed(void) {
     expect(remit_error(text, msg, sizeof msg) == 0, "the minimal set reads");
     expect(remit_error("", msg, sizeof msg) < 0 && strstr(msg, "empty") != NULL,
            "empty data fails");
+}
+
+/* What the answer readers share (x12_seg.c): the argument errors of their
+** set-up, and the segment cutting they ask of the shared tokenizer (blanks
+** between segments skipped, a NUL byte refused). */
+static void test_shared_set_up(void) {
+    static const char set[] =
+        "ST*835*1~BPR*I*10*C*CHK************20240101~TRN*1*9*1~N1*PR*P~N1*PE*Q*XX*1~"
+        "CLP*A*1*10*0**MC*X~SE*7*1~";
+    char text[400], msg[200];
+    const bh_rm_claim *c;
+    const bh_rm_set *st;
+    const bh_ack *a;
+    bh_error err;
+    size_t i, n = 0;
+    expect(bh_remit_reader_new(NULL, 0, &err) == NULL && err.code == BH_ERR_ARG &&
+               streq(err.id, "x12.arg") && streq(err.message, "NULL data"),
+           "835 reader: NULL data is BH_ERR_ARG");
+    expect(bh_ack_reader_new(NULL, 0, &err) == NULL && err.code == BH_ERR_ARG &&
+               streq(err.message, "NULL data"),
+           "ack reader: NULL data is BH_ERR_ARG");
+    expect(bh_remit_reader_next(NULL, &c, &st, &err) == -1 && err.code == BH_ERR_ARG &&
+               streq(err.message, "NULL reader"),
+           "835 reader: a NULL reader is BH_ERR_ARG");
+    expect(bh_ack_reader_next(NULL, &a, &err) == -1 && err.code == BH_ERR_ARG &&
+               streq(err.message, "NULL reader"),
+           "ack reader: a NULL reader is BH_ERR_ARG");
+    expect(bh_ack_reader_new("GS*HC~", 6, &err) == NULL && err.code == BH_ERR_SYNTAX &&
+               streq(err.message, "segment 1: the data starts with neither ISA nor ST"),
+           "ack reader: data that is not X12 is refused at set-up");
+    for (i = 0; set[i] != '\0' && n + 5 < sizeof text; i++) {
+        text[n++] = set[i];
+        if (set[i] == '~') {
+            memcpy(text + n, " \t\r\n", 4);
+            n += 4;
+        }
+    }
+    expect(remit_error_n(text, n, msg, sizeof msg) == 0,
+           "835 reader: spaces, tabs and line breaks between segments are skipped");
+    memcpy(text, set, sizeof set);
+    text[28] = '\0';   /* inside BPR */
+    expect(remit_error_n(text, sizeof set - 1, msg, sizeof msg) < 0 &&
+               streq(msg, "segment 2 (BPR): a NUL byte inside the segment"),
+           "835 reader: a NUL byte inside a segment is refused naming it");
 }
 
 static void test_acks(void) {
@@ -295,6 +344,7 @@ int main(void) {
     test_medicare_part_a();
     test_component_separator();
     test_malformed();
+    test_shared_set_up();
     test_acks();
     test_mutations();
     return tap_done();

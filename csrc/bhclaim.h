@@ -1153,10 +1153,11 @@ int bh_taxonomy_valid(const char *s, size_t len);
 ** X12 837P (005010X222A1) writer and reader
 ** ===================================================================== */
 
-/* Limits of the reader, each overridable at build time. A segment with more
-** elements, or an element longer than these, is refused with BH_ERR_LIMIT
-** (the 837P's widest segment, SV1, has 21 elements; its longest element,
-** PER04, 256 characters). */
+/* Limits of the reader, each overridable at build time. A segment of more
+** than BH_X12_MAX_ELEMENTS entries (its id and elements: so 63 elements),
+** or an element longer than BH_X12_MAX_ELEMENT_LEN, is refused with
+** BH_ERR_LIMIT (the 837P's widest segment, SV1, has 21 elements; its longest
+** element, PER04, 256 characters). */
 #ifndef BH_X12_MAX_ELEMENTS
 #define BH_X12_MAX_ELEMENTS 64
 #endif

@@ -288,7 +288,7 @@ static int read_segment(bh_x12_reader *r) {
     if (t->seg_no > BH_X12_MAX_SEGMENTS)
         return fail(r, BH_ERR_LIMIT, "x12.limit", "more than %ld segments",
                     (long)BH_X12_MAX_SEGMENTS);
-    switch (bh_seg_cut(t, 0, BH_X12_MAX_ELEMENTS, BH_X12_MAX_ELEMENT_LEN)) {
+    switch (bh_seg_cut(t, BH_SEG_NO_NUL, BH_X12_MAX_ELEMENTS, BH_X12_MAX_ELEMENT_LEN)) {
     case 0:
         break;
     case BH_SEG_NO_TERMINATOR:
@@ -296,7 +296,10 @@ static int read_segment(bh_x12_reader *r) {
                     "no segment terminator before the end of the data (truncated file?)");
     case BH_SEG_TOO_MANY:
         return fail(r, BH_ERR_LIMIT, "x12.limit", "more than %d elements",
-                    BH_X12_MAX_ELEMENTS);
+                    BH_X12_MAX_ELEMENTS - 1);   /* the id is one of the entries */
+    case BH_SEG_NUL:
+        /* a C string would end there: the element would be cut in silence */
+        return fail(r, BH_ERR_SYNTAX, "x12.segment", "a NUL byte inside the segment");
     case BH_SEG_TOO_LONG:
         return fail(r, BH_ERR_LIMIT, "x12.limit", "element %d is longer than %d characters",
                     t->n_el, BH_X12_MAX_ELEMENT_LEN);

@@ -168,14 +168,19 @@ static void test_json_ranges(void) {
     bh_claim_free(c);
 }
 
-/* Reads all claims; returns 1, 0 or -1 like bh_x12_reader_next's last call. */
-static int read_x12(const char *text, bh_claim *c, bh_error *err) {
-    bh_x12_reader *x = bh_x12_reader_new(text, strlen(text), err);
+/* Reads all claims of len bytes; returns 1, 0 or -1 like bh_x12_reader_next's
+** last call. */
+static int read_x12_bytes(const char *text, size_t len, bh_claim *c, bh_error *err) {
+    bh_x12_reader *x = bh_x12_reader_new(text, len, err);
     int rc;
     if (x == NULL) return -2;
     while ((rc = bh_x12_reader_next(x, c, err)) == 1) {}
     bh_x12_reader_free(x);
     return rc;
+}
+
+static int read_x12(const char *text, bh_claim *c, bh_error *err) {
+    return read_x12_bytes(text, strlen(text), c, err);
 }
 
 static void test_x12_ranges(void) {
@@ -214,6 +219,41 @@ static void test_x12_ranges(void) {
     t = replace(base, "CLM*GRP-20260302-01*45.5***11:B:1*Y*A*Y*Y~", "CLM*GRP-20260302-01*45.5~");
     expect(read_x12(t, c, &err) == -1 && contains(err.message, "CLM05"),
            "an absent composite is an error, not pointer arithmetic on NULL");
+    free(t);
+    free(base);
+    bh_claim_free(c);
+}
+
+/* A NUL byte inside an 837P element, which a C string would end at, and a
+** segment wider than the reader takes: each refused naming the segment. */
+static void test_x12_nul_and_width(void) {
+    size_t len;
+    char *base = read_file("spec/fixtures/x12/medicare_group_90853.837", &len);
+    char wide[200] = "REF*G1*PA998877", *t, *at;
+    bh_claim *c = bh_claim_new();
+    bh_error err;
+    int i;
+    if (base == NULL) {
+        expect(0, "fixture medicare_group_90853.837 readable");
+        bh_claim_free(c);
+        return;
+    }
+    t = replace(base, "CLM*GRP-20260302-01*", "CLM*GRP-2026@302-01*");
+    at = strchr(t, '@');
+    *at = '\0';
+    expect(read_x12_bytes(t, strlen(at + 1) + (size_t)(at + 1 - t), c, &err) == -1 &&
+               contains(err.message, "NUL") && contains(err.message, "CLM"),
+           "a NUL byte in CLM01 is refused naming CLM, not cut short");
+    free(t);
+    for (i = 2; i < 63; i++) strcat(wide, "*");   /* 63 elements after the id */
+    t = replace(base, "REF*G1*PA998877~", strcat(wide, "~"));
+    expect(read_x12(t, c, &err) == 0, "a segment of 63 elements is within the limit");
+    free(t);
+    wide[strlen(wide) - 1] = '\0';
+    t = replace(base, "REF*G1*PA998877~", strcat(strcat(wide, "*"), "~"));
+    expect(read_x12(t, c, &err) == -1 && contains(err.message, "more than 63 elements") &&
+               contains(err.message, "segment 22"),
+           "64 elements: refused as more than 63, naming the segment");
     free(t);
     free(base);
     bh_claim_free(c);
@@ -402,6 +442,7 @@ int main(void) {
     test_unterminated();
     test_json_ranges();
     test_x12_ranges();
+    test_x12_nul_and_width();
     test_ncci_empty();
     test_messages();
     test_export_date_message();

@@ -828,12 +828,22 @@ void bh_ncci_free(bh_ncci *ncci);
 bh_status bh_ncci_load_ptp(bh_ncci *ncci, const char *text, size_t len, const char *source,
                            size_t *added, bh_error *err);
 
+/* What bh_ncci_load_mue needs besides the file's text: the file's text
+** layout carries no date, so the caller says from when it applies. */
+typedef struct bh_mue_load_opts {
+    bh_date from;               /* the file's "Eff" date; its values apply from
+                                   then until a later file replaces them */
+    const char *source;         /* named in findings; copied; NULL: "CMS NCCI
+                                   practitioner MUE file" */
+} bh_mue_load_opts;
+
 /* Reads a CMS practitioner MUE file (CSV: code, MUE value, adjudication
 ** indicator text starting with its digit, rationale; notice lines
-** skipped), effective from `from` (the file's "Eff" date) until a later
-** file replaces it. Same returns as bh_ncci_load_ptp. */
-bh_status bh_ncci_load_mue(bh_ncci *ncci, const char *text, size_t len, bh_date from,
-                           const char *source, size_t *added, bh_error *err);
+** skipped), effective from opts->from until a later file replaces it.
+** opts may be NULL (from 0: in effect on every date; the default source).
+** Same returns as bh_ncci_load_ptp. */
+bh_status bh_ncci_load_mue(bh_ncci *ncci, const char *text, size_t len,
+                           const bh_mue_load_opts *opts, size_t *added, bh_error *err);
 
 /* The PTP edit between two codes in effect on a date (either order), or
 ** NULL. Loaded edits win over compiled-in ones. */
@@ -1018,14 +1028,21 @@ typedef struct bh_profile {
 ** notes of one word). names may be NULL. Used for doc.cloned. */
 double bh_note_similarity(const char *a, const char *b, const char *const *names, int n_names);
 
+/* How bh_notes_compare compares and where it reports the pairs it finds. */
+typedef struct bh_notes_compare_opts {
+    const char *const *names;   /* words set aside (patient names); may be NULL */
+    int n_names;                /* entries in names */
+    double threshold;           /* lowest similarity reported, 0 to 1 */
+    void (*found)(int i, int j, double similarity, void *ctx); /* called per pair */
+    void *ctx;                  /* passed to found as it is */
+} bh_notes_compare_opts;
+
 /* Compares every pair of n notes (NULL entries are skipped) as
-** bh_note_similarity does, tokenising each note once, and calls found for
-** each pair (i < j, 0-based) whose similarity is at least threshold.
-** Returns BH_OK or BH_ERR_NOMEM (then found was not called). */
-bh_status bh_notes_compare(const char *const *notes, int n, const char *const *names,
-                           int n_names, double threshold,
-                           void (*found)(int i, int j, double similarity, void *ctx),
-                           void *ctx);
+** bh_note_similarity does, tokenising each note once, and calls
+** opts->found for each pair (i < j, 0-based) whose similarity is at least
+** opts->threshold. Returns BH_OK, BH_ERR_ARG when opts or opts->found is
+** NULL, or BH_ERR_NOMEM (then found was not called). */
+bh_status bh_notes_compare(const char *const *notes, int n, const bh_notes_compare_opts *opts);
 
 /* Options for bh_claim_check. Zero-initialise, then set what you need. */
 typedef struct bh_check_options {

@@ -10,10 +10,8 @@
 #include <stddef.h>
 #include "bhclaim.h"
 
-/* Fills err (NULL-safe) with code, rule-like id, the position given (0
-** when none) and a formatted message cut to the message buffer. */
-void bh_error_setv(bh_error *err, bh_status code, const char *id, long line, long byte,
-                   const char *fmt, va_list ap);
+/* Fills err (NULL-safe) with code, rule-like id, no position (line and
+** byte 0) and a printf-formatted message cut to the message buffer. */
 void bh_error_set(bh_error *err, bh_status code, const char *id, const char *fmt, ...);
 
 /* A bump allocator for strings that live as long as one claim or report.

@@ -6,19 +6,14 @@
 #include <stdio.h>
 #include "core.h"
 
-void bh_error_setv(bh_error *err, bh_status code, const char *id, long line, long byte,
-                   const char *fmt, va_list ap) {
-    if (err == NULL) return;
-    err->code = code;
-    err->line = line;
-    err->byte = byte;
-    snprintf(err->id, sizeof err->id, "%s", id);
-    vsnprintf(err->message, sizeof err->message, fmt, ap);
-}
-
 void bh_error_set(bh_error *err, bh_status code, const char *id, const char *fmt, ...) {
     va_list ap;
+    if (err == NULL) return;
+    err->code = code;
+    err->line = 0;
+    err->byte = 0;
+    snprintf(err->id, sizeof err->id, "%s", id);
     va_start(ap, fmt);
-    bh_error_setv(err, code, id, 0, 0, fmt, ap);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
     va_end(ap);
 }

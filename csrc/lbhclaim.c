@@ -846,11 +846,13 @@ static int ncci_load(lua_State *L, int mue) {
     bh_ncci *ncci = ncci_self(L, fname);
     size_t len, added = 0;
     const char *text = method_string(L, 2, fname, 0, &len);
-    bh_date from = mue ? method_date(L, 3, fname) : 0;
-    const char *source = method_string(L, mue ? 4 : 3, fname, 1, NULL);
+    bh_mue_load_opts opts;
     bh_error err;
-    bh_status st = mue ? bh_ncci_load_mue(ncci, text, len, from, source, &added, &err)
-                       : bh_ncci_load_ptp(ncci, text, len, source, &added, &err);
+    bh_status st;
+    opts.from = mue ? method_date(L, 3, fname) : 0;
+    opts.source = method_string(L, mue ? 4 : 3, fname, 1, NULL);
+    st = mue ? bh_ncci_load_mue(ncci, text, len, &opts, &added, &err)
+             : bh_ncci_load_ptp(ncci, text, len, opts.source, &added, &err);
     if (st == BH_ERR_NOMEM) return luaL_error(L, "bhclaim: out of memory");
     if (st != BH_OK) return push_fail(L, &err);
     lua_pushinteger(L, (lua_Integer)added);
@@ -977,6 +979,7 @@ static int l_similar_pairs(lua_State *L) {
     int (*pairs)[2];
     double *sims;
     pair_list pl;
+    bh_notes_compare_opts opts;
     int n, n_names = 0, i, total;
     double threshold = luaL_checknumber(L, 3);
     bh_status st;
@@ -1002,7 +1005,12 @@ static int l_similar_pairs(lua_State *L) {
     pl.pairs = pairs;
     pl.sims = sims;
     pl.n = 0;
-    st = bh_notes_compare(notes, n, names, n_names, threshold, collect_pair, &pl);
+    opts.names = names;
+    opts.n_names = n_names;
+    opts.threshold = threshold;
+    opts.found = collect_pair;
+    opts.ctx = &pl;
+    st = bh_notes_compare(notes, n, &opts);
     if (st != BH_OK) return luaL_error(L, "bhclaim: out of memory");
     lua_createtable(L, pl.n, 0);
     for (i = 0; i < pl.n; i++) {

@@ -403,16 +403,17 @@ static int mue_line(void *ctx, char *line, long number) {
     return 0;
 }
 
-bh_status bh_ncci_load_mue(bh_ncci *ncci, const char *text, size_t len, bh_date from,
-                           const char *source, size_t *added, bh_error *err) {
+bh_status bh_ncci_load_mue(bh_ncci *ncci, const char *text, size_t len,
+                           const bh_mue_load_opts *opts, size_t *added, bh_error *err) {
     mue_load ld;
     size_t before;
+    const char *source = opts != NULL ? opts->source : NULL;
     if (ncci == NULL || text == NULL) return BH_ERR_ARG;
     if (err != NULL) memset(err, 0, sizeof *err);
     memset(&ld, 0, sizeof ld);
     ld.ncci = ncci;
     ld.err = err;
-    ld.from = from;
+    ld.from = opts != NULL ? opts->from : 0;
     ld.status = BH_OK;
     ld.source = keep_source(ncci, source ? source : "CMS NCCI practitioner MUE file");
     if (ld.source == NULL) return BH_ERR_NOMEM;

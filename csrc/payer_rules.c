@@ -22,14 +22,8 @@ typedef struct checker {
     bh_status status;
 } checker;
 
-static void add(checker *c, const char *rule, bh_severity sev, const char *where,
-                const char *hint, const char *source, const char *message) {
-    if (bh_report_add(c->report, rule, sev, where, hint, source, "%s", message) != BH_OK)
-        c->status = BH_ERR_NOMEM;
-}
-
-static bh_severity severity_for(int unconfirmed) {
-    return unconfirmed ? BH_SEV_WARNING : BH_SEV_ERROR;
+static void add(checker *c, const bh_finding *f) {
+    if (bh_report_put(c->report, f) != BH_OK) c->status = BH_ERR_NOMEM;
 }
 
 static const char *profile_name(const checker *c) {
@@ -126,9 +120,11 @@ static void check_dx_procedure(checker *c) {
         if (allowed != NULL)
             snprintf(src, sizeof src, "%s; %s", SRC_DX,
                      list_source(c, allowed, "diagnoses allowed", listed, sizeof listed));
-        add(c, "code.dx_procedure", BH_SEV_ERROR, where,
-            "Point the line at the F-code diagnosis the service treats, or add it to the claim.",
-            allowed != NULL ? src : SRC_DX, msg);
+        add(c, &(bh_finding){
+            .rule = "code.dx_procedure", .severity = BH_SEV_ERROR, .path = where,
+            .hint = "Point the line at the F-code diagnosis the service treats, or add it to "
+                    "the claim.",
+            .source = allowed != NULL ? src : SRC_DX, .message = msg});
     }
 }
 
@@ -162,21 +158,26 @@ static void check_setting(checker *c) {
         if (not_paid != NULL && list_has(not_paid, line->code)) {
             snprintf(where, sizeof where, "lines[%d].code", i + 1);
             snprintf(msg, sizeof msg, "This payer does not pay %s.", line->code);
-            add(c, "code.setting", severity_for(not_paid->unconfirmed), where,
-                "Bill the code this payer pays for the service (e.g. the CPT code), or send "
-                "the claim to the program that pays this code.",
-                list_source(c, not_paid, "codes not paid", src, sizeof src), msg);
+            add(c, &(bh_finding){
+                .rule = "code.setting", .severity = bh_severity_for(not_paid->unconfirmed),
+                .path = where,
+                .hint = "Bill the code this payer pays for the service (e.g. the CPT code), or "
+                        "send the claim to the program that pays this code.",
+                .source = list_source(c, not_paid, "codes not paid", src, sizeof src),
+                .message = msg});
             continue;
         }
         if (!medicare || !in_list(line->code, psychiatric_codes)) continue;
         if (strcmp(line->code, "90853") == 0 && pos != NULL && strcmp(pos, "52") == 0) {
             snprintf(where, sizeof where, "lines[%d].code", i + 1);
-            add(c, "code.setting", BH_SEV_WARNING, where,
-                "A partial hospitalization program bills group psychotherapy as G0410/G0411 on "
-                "its facility claim; bill 90853 here only for a practitioner's own "
-                "professional service, and confirm with the MAC.",
-                SRC_PHP, "90853 at place of service 52 (partial hospitalization) on a Medicare "
-                "claim: the program's group psychotherapy is G0410/G0411.");
+            add(c, &(bh_finding){
+                .rule = "code.setting", .severity = BH_SEV_WARNING, .path = where,
+                .hint = "A partial hospitalization program bills group psychotherapy as "
+                        "G0410/G0411 on its facility claim; bill 90853 here only for a "
+                        "practitioner's own professional service, and confirm with the MAC.",
+                .source = SRC_PHP,
+                .message = "90853 at place of service 52 (partial hospitalization) on a Medicare "
+                           "claim: the program's group psychotherapy is G0410/G0411."});
         } else if (centre) {
             snprintf(where, sizeof where, "lines[%d].code", i + 1);
             snprintf(msg, sizeof msg, "%s billed by a%s on a professional claim: Medicare "
@@ -184,9 +185,11 @@ static void check_setting(checker *c) {
                      "and codes.", line->code,
                      c->provider_kind == BH_PROVIDER_FQHC ? " federally qualified health centre"
                                                           : " rural health clinic");
-            add(c, "code.setting", BH_SEV_WARNING, where,
-                "Bill the visit on the centre's institutional claim, or confirm the MAC "
-                "accepts this practitioner's professional claim.", SRC_CENTRE, msg);
+            add(c, &(bh_finding){
+                .rule = "code.setting", .severity = BH_SEV_WARNING, .path = where,
+                .hint = "Bill the visit on the centre's institutional claim, or confirm the MAC "
+                        "accepts this practitioner's professional claim.",
+                .source = SRC_CENTRE, .message = msg});
         }
     }
 }
@@ -230,15 +233,19 @@ static void check_timely_filing(checker *c) {
     if (left < 0) {
         snprintf(msg, sizeof msg, "The filing limit for the service of %s has passed (%s%s).",
                  dos, c->profile->timely_filing_in_days ? "" : "due by ", due);
-        add(c, "claim.timely_filing", severity_for(limit->unconfirmed), where,
-            "A claim filed late is denied; file only with proof of a timely first filing or "
-            "an exception the payer accepts.", src, msg);
+        add(c, &(bh_finding){
+            .rule = "claim.timely_filing", .severity = bh_severity_for(limit->unconfirmed),
+            .path = where,
+            .hint = "A claim filed late is denied; file only with proof of a timely first "
+                    "filing or an exception the payer accepts.",
+            .source = src, .message = msg});
     } else {
         snprintf(msg, sizeof msg, "The service of %s must be filed within %ld day%s (%s%s).",
                  dos, left, left == 1 ? "" : "s",
                  c->profile->timely_filing_in_days ? "limit " : "due by ", due);
-        add(c, "claim.timely_filing", BH_SEV_WARNING, where,
-            "Send the claim now.", src, msg);
+        add(c, &(bh_finding){
+            .rule = "claim.timely_filing", .severity = BH_SEV_WARNING, .path = where,
+            .hint = "Send the claim now.", .source = src, .message = msg});
     }
 }
 
@@ -256,10 +263,14 @@ static void check_prior_auth(checker *c) {
         if (!list_has(list, claim->lines[i].code)) continue;
         snprintf(msg, sizeof msg, "%s needs a prior authorization number for this payer, and "
                  "the claim has none.", claim->lines[i].code);
-        add(c, "payer.prior_auth", severity_for(list->unconfirmed), "prior_authorization",
-            "Enter the payer's authorization number (837P REF*G1), or obtain one before "
-            "billing.", list_source(c, list, "codes needing prior authorization", src,
-                                    sizeof src), msg);
+        add(c, &(bh_finding){
+            .rule = "payer.prior_auth", .severity = bh_severity_for(list->unconfirmed),
+            .path = "prior_authorization",
+            .hint = "Enter the payer's authorization number (837P REF*G1), or obtain one before "
+                    "billing.",
+            .source = list_source(c, list, "codes needing prior authorization", src,
+                                  sizeof src),
+            .message = msg});
         return;     /* one number serves the claim: one finding */
     }
 }

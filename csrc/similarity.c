@@ -100,13 +100,11 @@ double bh_note_similarity(const char *a, const char *b, const char *const *names
     return dice(sa, shingles(a, names, n_names, sa), sb, shingles(b, names, n_names, sb));
 }
 
-bh_status bh_notes_compare(const char *const *notes, int n, const char *const *names,
-                           int n_names, double threshold,
-                           void (*found)(int i, int j, double similarity, void *ctx),
-                           void *ctx) {
+bh_status bh_notes_compare(const char *const *notes, int n, const bh_notes_compare_opts *opts) {
     u64 *sets;
     size_t *sizes;
     int i, j;
+    if (opts == NULL || opts->found == NULL) return BH_ERR_ARG;
     if (n <= 1) return BH_OK;
     /* Each note's shingles once, not once per pair: a group of 8 has 28
     ** pairs but only 8 notes. */
@@ -118,7 +116,8 @@ bh_status bh_notes_compare(const char *const *notes, int n, const char *const *n
         return BH_ERR_NOMEM;
     }
     for (i = 0; i < n; i++)
-        sizes[i] = notes[i] ? shingles(notes[i], names, n_names, sets + (size_t)i * SIM_MAX_WORDS)
+        sizes[i] = notes[i] ? shingles(notes[i], opts->names, opts->n_names,
+                                       sets + (size_t)i * SIM_MAX_WORDS)
                             : 0;
     for (i = 0; i < n; i++) {
         for (j = i + 1; j < n; j++) {
@@ -126,7 +125,7 @@ bh_status bh_notes_compare(const char *const *notes, int n, const char *const *n
             if (notes[i] == NULL || notes[j] == NULL) continue;
             sim = dice(sets + (size_t)i * SIM_MAX_WORDS, sizes[i],
                        sets + (size_t)j * SIM_MAX_WORDS, sizes[j]);
-            if (sim >= threshold) found(i, j, sim, ctx);
+            if (sim >= opts->threshold) opts->found(i, j, sim, opts->ctx);
         }
     }
     free(sets);

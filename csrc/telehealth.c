@@ -425,26 +425,24 @@ static const bh_telehealth_rule *find(const deriver *d, bh_telehealth_aspect asp
     return NULL;
 }
 
-static void add_reason(deriver *d, bh_telehealth_aspect aspect, int allowed,
-                       const char *text, const char *source, bh_date from, bh_date to,
-                       bh_confidence conf, int profile_unconfirmed) {
+/* Adds reason r to the answer, naming each field at the call
+** (`&(bh_telehealth_reason){.aspect = ..., .text = ...}`); r->unconfirmed
+** says whether the profile the reason comes from is unconfirmed, and the
+** reason is unconfirmed also when its confidence is not BH_CONFIRMED. */
+static void add_reason(deriver *d, const bh_telehealth_reason *r) {
     bh_telehealth_answer *a = d->a;
-    bh_telehealth_reason *r;
+    bh_telehealth_reason *kept;
     if (a->n_reasons >= BH_TELEHEALTH_MAX_REASONS) return;   /* cannot happen: <= 9 aspects */
-    r = &a->reasons[a->n_reasons++];
-    r->aspect = aspect;
-    r->allowed = allowed;
-    r->text = text;
-    r->source = source;
-    r->from = from;
-    r->to = to;
-    r->confidence = conf;
-    r->unconfirmed = conf != BH_CONFIRMED || profile_unconfirmed;
+    kept = &a->reasons[a->n_reasons++];
+    *kept = *r;
+    kept->unconfirmed = r->confidence != BH_CONFIRMED || r->unconfirmed;
 }
 
 static void add_row_reason(deriver *d, const bh_telehealth_rule *r, int profile_unconfirmed) {
-    add_reason(d, r->aspect, r->allowed, r->text, r->source, r->from, r->to, r->confidence,
-               profile_unconfirmed);
+    add_reason(d, &(bh_telehealth_reason){
+        .aspect = r->aspect, .allowed = r->allowed, .text = r->text, .source = r->source,
+        .from = r->from, .to = r->to, .confidence = r->confidence,
+        .unconfirmed = profile_unconfirmed});
 }
 
 static void add_modifier(bh_telehealth_answer *a, const char *m) {
@@ -494,9 +492,11 @@ static void derive_medicare(deriver *d) {
     const bh_telehealth_rule *r;
     r = find(d, BH_TH_LIST, BH_PAYER_MEDICARE);
     if (r == NULL) {
-        add_reason(d, BH_TH_LIST, 0, "bhclaim carries Medicare telehealth rules for dates of "
-                   "service from 2024-01-01 only; nothing derived.", SRC_TR12671, 20240101, 0,
-                   BH_CONFIRMED, 0);
+        add_reason(d, &(bh_telehealth_reason){
+            .aspect = BH_TH_LIST, .allowed = 0,
+            .text = "bhclaim carries Medicare telehealth rules for dates of service from "
+                    "2024-01-01 only; nothing derived.",
+            .source = SRC_TR12671, .from = 20240101, .to = 0, .confidence = BH_CONFIRMED});
         return;
     }
     a->known = 1;
@@ -564,19 +564,24 @@ static void cite(deriver *d, const bh_telehealth_profile *p, bh_telehealth_aspec
         add_row_reason(d, r, p->unconfirmed);
         return;
     }
-    add_reason(d, aspect, allowed, profile_texts[aspect],
-               p->source != NULL ? p->source : "payer profile: values set by the caller",
-               p->from, p->to, p->unconfirmed ? BH_UNCONFIRMED : BH_CONFIRMED, p->unconfirmed);
+    add_reason(d, &(bh_telehealth_reason){
+        .aspect = aspect, .allowed = allowed, .text = profile_texts[aspect],
+        .source = p->source != NULL ? p->source : "payer profile: values set by the caller",
+        .from = p->from, .to = p->to,
+        .confidence = p->unconfirmed ? BH_UNCONFIRMED : BH_CONFIRMED,
+        .unconfirmed = p->unconfirmed});
 }
 
 static void derive_profile(deriver *d, const bh_telehealth_profile *p) {
     const bh_telehealth_query *q = d->q;
     bh_telehealth_answer *a = d->a;
     if ((p->from && q->date < p->from) || (p->to && q->date > p->to)) {
-        add_reason(d, BH_TH_POS, 0, "The payer profile's telehealth values do not cover this "
-                   "date of service; nothing derived.",
-                   p->source != NULL ? p->source : SRC_AK, p->from, p->to,
-                   BH_CONFIRMED, p->unconfirmed);
+        add_reason(d, &(bh_telehealth_reason){
+            .aspect = BH_TH_POS, .allowed = 0,
+            .text = "The payer profile's telehealth values do not cover this date of service; "
+                    "nothing derived.",
+            .source = p->source != NULL ? p->source : SRC_AK, .from = p->from, .to = p->to,
+            .confidence = BH_CONFIRMED, .unconfirmed = p->unconfirmed});
         return;
     }
     a->known = 1;
@@ -673,8 +678,9 @@ bh_status bh_telehealth_derive(const bh_telehealth_query *query, bh_telehealth_a
         return BH_OK;
     }
     if (query->modality != BH_MODALITY_VIDEO && query->modality != BH_MODALITY_AUDIO_ONLY) {
-        add_reason(&d, BH_TH_POS, 0, "The modality is unknown; nothing derived.",
-                   SRC_POS_IN_PERSON, 0, 0, BH_CONFIRMED, 0);
+        add_reason(&d, &(bh_telehealth_reason){
+            .aspect = BH_TH_POS, .allowed = 0, .text = "The modality is unknown; nothing derived.",
+            .source = SRC_POS_IN_PERSON, .from = 0, .to = 0, .confidence = BH_CONFIRMED});
         return BH_OK;
     }
     answer->telehealth = 1;
@@ -708,10 +714,8 @@ typedef struct tchecker {
     int in_person_done;         /* telehealth.in_person reported once per claim */
 } tchecker;
 
-static void tadd(tchecker *c, const char *rule, bh_severity sev, const char *where,
-                 const char *hint, const char *source, const char *message) {
-    if (bh_report_add(c->report, rule, sev, where, hint, source, "%s", message) != BH_OK)
-        c->status = BH_ERR_NOMEM;
+static void tadd(tchecker *c, const bh_finding *f) {
+    if (bh_report_put(c->report, f) != BH_OK) c->status = BH_ERR_NOMEM;
 }
 
 /* An unconfirmed or secondary fact is a risk, never a certain denial. */
@@ -769,9 +773,11 @@ static void check_pos(tchecker *c, const bh_line *line, int index, const bh_tele
         if (!is_tele_pos(pos)) return;
         snprintf(msg, sizeof msg, "Place of service %s is a telehealth code, but the session "
                  "was in person.", pos);
-        tadd(c, "telehealth.pos", BH_SEV_ERROR, where,
-             "Report the place where the in-person service happened (e.g. 11 office), or "
-             "correct the session's modality.", src_of(why, SRC_POS_IN_PERSON), msg);
+        tadd(c, &(bh_finding){
+            .rule = "telehealth.pos", .severity = BH_SEV_ERROR, .path = where,
+            .hint = "Report the place where the in-person service happened (e.g. 11 office), or "
+                    "correct the session's modality.",
+            .source = src_of(why, SRC_POS_IN_PERSON), .message = msg});
     } else if (!is_tele_pos(pos)) {
         snprintf(msg, sizeof msg, "Place of service %s is not a telehealth code, but the "
                  "session was %s.", pos, modality_word(q->modality));
@@ -781,17 +787,19 @@ static void check_pos(tchecker *c, const bh_line *line, int index, const bh_tele
         else
             snprintf(hint, sizeof hint, "Use a telehealth POS: 10 with the patient at home, "
                      "02 elsewhere.");
-        tadd(c, "telehealth.pos", sev_of(why, BH_SEV_ERROR), where, hint,
-             src_of(why, SRC_TR12671), msg);
+        tadd(c, &(bh_finding){
+            .rule = "telehealth.pos", .severity = sev_of(why, BH_SEV_ERROR), .path = where,
+            .hint = hint, .source = src_of(why, SRC_TR12671), .message = msg});
     } else if (a->place_of_service[0] != '\0' && strcmp(pos, a->place_of_service) != 0) {
         snprintf(msg, sizeof msg, "Place of service %s does not match the patient's location "
                  "(%s): this payer wants %s.", pos,
                  bh_patient_location_name(q->patient_location), a->place_of_service);
-        tadd(c, "telehealth.pos", sev_of(why, BH_SEV_ERROR), where,
-             strcmp(a->place_of_service, "10") == 0
-                 ? "Use POS 10: the patient was at home (any non-facility place counts)."
-                 : "Use POS 02: the patient was not at home.",
-             src_of(why, SRC_TR12671), msg);
+        tadd(c, &(bh_finding){
+            .rule = "telehealth.pos", .severity = sev_of(why, BH_SEV_ERROR), .path = where,
+            .hint = strcmp(a->place_of_service, "10") == 0
+                    ? "Use POS 10: the patient was at home (any non-facility place counts)."
+                    : "Use POS 02: the patient was not at home.",
+            .source = src_of(why, SRC_TR12671), .message = msg});
     } else {
         return;
     }
@@ -809,9 +817,10 @@ static void check_allowed(tchecker *c, const bh_line *line, int index,
     snprintf(where, sizeof where, "lines[%d].code", index);
     snprintf(msg, sizeof msg, "%s is not payable by telehealth here: %s", line->code,
              why->text);
-    tadd(c, "telehealth.pos", sev_of(why, BH_SEV_ERROR), where,
-         "Bill the service in person, or check the payer's telehealth list for the date.",
-         why->source, msg);
+    tadd(c, &(bh_finding){
+        .rule = "telehealth.pos", .severity = sev_of(why, BH_SEV_ERROR), .path = where,
+        .hint = "Bill the service in person, or check the payer's telehealth list for the date.",
+        .source = why->source, .message = msg});
 }
 
 static void check_modifiers(tchecker *c, const bh_line *line, int index,
@@ -837,9 +846,11 @@ static void check_modifiers(tchecker *c, const bh_line *line, int index,
         snprintf(where, sizeof where, "lines[%d].modifiers", index);
         snprintf(msg, sizeof msg, "Modifier %s is required on this %s line.", m,
                  is_group ? "group" : modality_word(q->modality));
-        tadd(c, "telehealth.modifier", sev_of(is_group ? group : video, BH_SEV_ERROR), where,
-             "Append the modifier the payer asks for.",
-             src_of(is_group ? group : video, SRC_MOD_FALLBACK), msg);
+        tadd(c, &(bh_finding){
+            .rule = "telehealth.modifier",
+            .severity = sev_of(is_group ? group : video, BH_SEV_ERROR), .path = where,
+            .hint = "Append the modifier the payer asks for.",
+            .source = src_of(is_group ? group : video, SRC_MOD_FALLBACK), .message = msg});
     }
     if (a->telehealth && q->modality == BH_MODALITY_AUDIO_ONLY && audio_expected != NULL &&
         !line_has(line, audio_expected) && !line_has(line, a->audio_alternative)) {
@@ -848,9 +859,11 @@ static void check_modifiers(tchecker *c, const bh_line *line, int index,
                  "%s%s%s%s.", audio_expected, a->audio_alternative ? " (or " : "",
                  a->audio_alternative ? a->audio_alternative : "",
                  a->audio_alternative ? ")" : "");
-        tadd(c, "telehealth.audio_only", sev_of(audio_mod, BH_SEV_ERROR), where,
-             "Mark an audio-only service with the payer's audio-only modifier.",
-             src_of(audio_mod, SRC_93), msg);
+        tadd(c, &(bh_finding){
+            .rule = "telehealth.audio_only", .severity = sev_of(audio_mod, BH_SEV_ERROR),
+            .path = where,
+            .hint = "Mark an audio-only service with the payer's audio-only modifier.",
+            .source = src_of(audio_mod, SRC_93), .message = msg});
     }
     /* Each telehealth modifier present that does not belong. */
     for (j = 0; j < line->n_modifiers; j++) {
@@ -867,9 +880,10 @@ static void check_modifiers(tchecker *c, const bh_line *line, int index,
         if (!a->telehealth) {
             snprintf(msg, sizeof msg, "Modifier %s marks a telehealth service, but the session "
                      "was in person.", m);
-            tadd(c, "telehealth.modifier", BH_SEV_ERROR, where,
-                 "Remove the telehealth modifier, or correct the session's modality.",
-                 tm->source, msg);
+            tadd(c, &(bh_finding){
+                .rule = "telehealth.modifier", .severity = BH_SEV_ERROR, .path = where,
+                .hint = "Remove the telehealth modifier, or correct the session's modality.",
+                .source = tm->source, .message = msg});
             continue;
         }
         if (tm->kind == TK_ASYNC || tm->kind == TK_STROKE ||
@@ -877,8 +891,10 @@ static void check_modifiers(tchecker *c, const bh_line *line, int index,
             (tm->kind == TK_AUDIO && q->modality == BH_MODALITY_VIDEO)) {
             snprintf(msg, sizeof msg, "Modifier %s contradicts the session, which was %s.", m,
                      modality_word(q->modality));
-            tadd(c, "telehealth.modifier", BH_SEV_ERROR, where,
-                 "Use the modifier of the modality actually used.", tm->source, msg);
+            tadd(c, &(bh_finding){
+                .rule = "telehealth.modifier", .severity = BH_SEV_ERROR, .path = where,
+                .hint = "Use the modifier of the modality actually used.", .source = tm->source,
+                .message = msg});
             continue;
         }
         /* The right family, the wrong one for this payer or provider. */
@@ -890,23 +906,27 @@ static void check_modifiers(tchecker *c, const bh_line *line, int index,
         else
             snprintf(msg, sizeof msg, "Modifier %s does not belong on this line for this "
                      "payer and provider.", m);
-        tadd(c, "telehealth.modifier", sev, where,
-             "Remove it, or use the modifier the payer asks for.", src_of(why, tm->source),
-             msg);
+        tadd(c, &(bh_finding){
+            .rule = "telehealth.modifier", .severity = sev, .path = where,
+            .hint = "Remove it, or use the modifier the payer asks for.",
+            .source = src_of(why, tm->source), .message = msg});
     }
     if (has_video && has_audio) {
         snprintf(where, sizeof where, "lines[%d].modifiers", index);
-        tadd(c, "telehealth.modifier", BH_SEV_ERROR, where,
-             "Keep only the modifier of the modality actually used.",
-             "CPT 95/93 and HCPCS GT/FQ: audio-video and audio-only exclude each other "
-             "[3.1, 7.7]",
-             "The line carries both an audio-video and an audio-only modifier.");
+        tadd(c, &(bh_finding){
+            .rule = "telehealth.modifier", .severity = BH_SEV_ERROR, .path = where,
+            .hint = "Keep only the modifier of the modality actually used.",
+            .source = "CPT 95/93 and HCPCS GT/FQ: audio-video and audio-only exclude each other "
+                      "[3.1, 7.7]",
+            .message = "The line carries both an audio-video and an audio-only modifier."});
     } else if (line_has(line, "95") && line_has(line, "GT")) {
         snprintf(where, sizeof where, "lines[%d].modifiers", index);
-        tadd(c, "telehealth.modifier", BH_SEV_ERROR, where,
-             "Keep the one telehealth modifier the payer asks for.",
-             "CPT 95 and HCPCS GT mark the same audio-video service; payers ask for one "
-             "[3.1, 3.4, 7.7]", "The line carries both 95 and GT.");
+        tadd(c, &(bh_finding){
+            .rule = "telehealth.modifier", .severity = BH_SEV_ERROR, .path = where,
+            .hint = "Keep the one telehealth modifier the payer asks for.",
+            .source = "CPT 95 and HCPCS GT mark the same audio-video service; payers ask for one "
+                      "[3.1, 3.4, 7.7]",
+            .message = "The line carries both 95 and GT."});
     }
 }
 
@@ -918,9 +938,11 @@ static void check_audio(tchecker *c, int index, const bh_telehealth_query *q,
     snprintf(where, sizeof where, "lines[%d]", index);
     snprintf(msg, sizeof msg, "Audio-only is not allowed here (patient location: %s): %s",
              bh_patient_location_name(q->patient_location), why->text);
-    tadd(c, "telehealth.audio_only", sev_of(why, BH_SEV_ERROR), where,
-         "Deliver the service by video or in person, or confirm the payer covers audio-only.",
-         why->source, msg);
+    tadd(c, &(bh_finding){
+        .rule = "telehealth.audio_only", .severity = sev_of(why, BH_SEV_ERROR), .path = where,
+        .hint = "Deliver the service by video or in person, or confirm the payer covers "
+                "audio-only.",
+        .source = why->source, .message = msg});
 }
 
 static void check_in_person(tchecker *c, const bh_telehealth_answer *a, bh_date last) {
@@ -942,11 +964,13 @@ static void check_in_person(tchecker *c, const bh_telehealth_answer *a, bh_date 
         snprintf(msg, sizeof msg, "The last in-person visit (%s) meets the requirement only if "
                  "this is not the patient's first telehealth service; the first needs one on "
                  "or after %s.", seen, since);
-    tadd(c, "telehealth.in_person",
-         a->in_person == BH_IN_PERSON_NOT_MET ? BH_SEV_ERROR : BH_SEV_WARNING,
-         "session.last_in_person",
-         "Record the last in-person visit (a same-specialty colleague in the group counts), "
-         "or document the exception that applies.", why->source, msg);
+    tadd(c, &(bh_finding){
+        .rule = "telehealth.in_person",
+        .severity = a->in_person == BH_IN_PERSON_NOT_MET ? BH_SEV_ERROR : BH_SEV_WARNING,
+        .path = "session.last_in_person",
+        .hint = "Record the last in-person visit (a same-specialty colleague in the group counts), "
+                "or document the exception that applies.",
+        .source = why->source, .message = msg});
     c->in_person_done = 1;
 }
 

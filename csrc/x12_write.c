@@ -172,11 +172,20 @@ static void w_code(writer *w, const char *value, bh_x12_code_kind kind, const ch
     bh_emit_els(&w->e, value);
 }
 
+/* The identifier an NM1 carries in NM108/NM109. */
+typedef struct nm1_id {
+    const char *qualifier;      /* NM108: XX (NPI), MI (member id), PI (payer id) */
+    const char *value;          /* NM109; NULL or "": none given */
+    size_t max;                 /* the longest NM109 the guide allows */
+    int required;               /* 1: a missing value fails the export */
+    const char *field;          /* the claim field a failure names */
+} nm1_id;
+
 /* NM1 for a person or an organisation: entity type 1 when a first name is
-** given, else 2 (NM103 then holds the whole name). */
-static void w_nm1(writer *w, const char *entity, const bh_name *name, const char *id_qual,
-                  const char *id, size_t id_max, int id_required, const char *field,
-                  const char *id_field) {
+** given, else 2 (NM103 then holds the whole name). field names the name's
+** claim field in failures; the NPI (qualifier XX) must be 10 digits. */
+static void w_nm1(writer *w, const char *entity, const bh_name *name, const char *field,
+                  const nm1_id *ident) {
     int person = name->first != NULL && name->first[0] != '\0';
     char what[64];
     bh_emit_begin(&w->e, "NM1");
@@ -191,12 +200,13 @@ static void w_nm1(writer *w, const char *entity, const bh_name *name, const char
     bh_emit_el(&w->e, "", 0);
     snprintf(what, sizeof what, "%s.name.suffix", field);
     w_text(w, person ? name->suffix : NULL, BH_X12_LEN_NAME_SUFFIX, 0, what);
-    if (id != NULL && id[0] != '\0') {
-        bh_emit_els(&w->e, id_qual);
-        if (strcmp(id_qual, "XX") == 0 && !all_digits(id, 10)) w_fail(w, id_field, "is not 10 digits");
-        bh_emit_id(&w->e, id, id_max, 1, id_field);
-    } else if (id_required) {
-        w_fail(w, id_field, "is missing");
+    if (ident->value != NULL && ident->value[0] != '\0') {
+        bh_emit_els(&w->e, ident->qualifier);
+        if (strcmp(ident->qualifier, "XX") == 0 && !all_digits(ident->value, 10))
+            w_fail(w, ident->field, "is not 10 digits");
+        bh_emit_id(&w->e, ident->value, ident->max, 1, ident->field);
+    } else if (ident->required) {
+        w_fail(w, ident->field, "is missing");
     }
     bh_emit_end(&w->e);
 }
@@ -293,7 +303,9 @@ static void w_2000a(writer *w, const bh_claim *c, long hl) {
     bh_emit_end(&w->e);
     if (p->taxonomy != NULL && p->taxonomy[0] != '\0')
         w_prv(w, "BI", p->taxonomy, "billing_provider.taxonomy");
-    w_nm1(w, "85", &p->name, "XX", p->npi, 10, 1, "billing_provider", "billing_provider.npi");
+    w_nm1(w, "85", &p->name, "billing_provider", &(nm1_id){
+        .qualifier = "XX", .value = p->npi, .max = 10, .required = 1,
+        .field = "billing_provider.npi"});
     w_address(w, &p->address, "billing_provider", 1, 9);
     {
         /* REF02 holds the TIN's nine digits, qualified EI (an employer
@@ -349,8 +361,9 @@ static void w_2000b(writer *w, const bh_claim *c, long hl, long parent, int any_
         bh_emit_els(&w->e, filing);
     }
     bh_emit_end(&w->e);
-    w_nm1(w, "IL", &c->subscriber.name, "MI", c->subscriber.member_id, 80, 1, "subscriber",
-          "subscriber.member_id");
+    w_nm1(w, "IL", &c->subscriber.name, "subscriber", &(nm1_id){
+        .qualifier = "MI", .value = c->subscriber.member_id, .max = 80, .required = 1,
+        .field = "subscriber.member_id"});
     /* 2010BA N3/N4: required when the subscriber is the patient. */
     w_address(w, &c->subscriber.address, "subscriber", any_self, 0);
     /* DMG is required when the subscriber is a patient, and sent at the
@@ -365,7 +378,9 @@ static void w_2000b(writer *w, const bh_claim *c, long hl, long parent, int any_
         bh_name pn;
         memset(&pn, 0, sizeof pn);
         pn.last = c->payer.name;
-        w_nm1(w, "PR", &pn, "PI", c->payer.id, 80, 1, "payer", "payer.id");
+        w_nm1(w, "PR", &pn, "payer", &(nm1_id){
+            .qualifier = "PI", .value = c->payer.id, .max = 80, .required = 1,
+            .field = "payer.id"});
     }
 }
 
@@ -387,7 +402,7 @@ static void w_2000c(writer *w, const bh_claim *c, long hl, long parent) {
     bh_emit_begin(&w->e, "PAT");
     bh_emit_els(&w->e, rel);
     bh_emit_end(&w->e);
-    w_nm1(w, "QC", &c->patient.name, "", NULL, 0, 0, "patient", "");
+    w_nm1(w, "QC", &c->patient.name, "patient", &(nm1_id){.value = NULL, .required = 0});
     w_address(w, &c->patient.address, "patient", 1, 0);
     w_dmg(w, &c->patient, "patient");
 }
@@ -477,7 +492,9 @@ static void w_other_payers(writer *w, const bh_claim *c) {
         {
             char id_field[80];
             snprintf(id_field, sizeof id_field, "other_payers[%d].subscriber.member_id", i + 1);
-            w_nm1(w, "IL", &o->subscriber_name, "MI", o->member_id, 80, 1, field, id_field);
+            w_nm1(w, "IL", &o->subscriber_name, field, &(nm1_id){
+                .qualifier = "MI", .value = o->member_id, .max = 80, .required = 1,
+                .field = id_field});
         }
         w_address(w, &o->subscriber_address, field, 0, 0);
         memset(&payer, 0, sizeof payer);
@@ -486,7 +503,9 @@ static void w_other_payers(writer *w, const bh_claim *c) {
         {
             char id_field[80];
             snprintf(id_field, sizeof id_field, "other_payers[%d].payer.id", i + 1);
-            w_nm1(w, "PR", &payer, "PI", o->payer_id, 80, 1, field, id_field);
+            w_nm1(w, "PR", &payer, field, &(nm1_id){
+                .qualifier = "PI", .value = o->payer_id, .max = 80, .required = 1,
+                .field = id_field});
         }
     }
 }
@@ -658,7 +677,8 @@ static void w_line(writer *w, const bh_claim *c, int index) {
         char npi_field[64];
         snprintf(field, sizeof field, "lines[%d].rendering_provider", index + 1);
         snprintf(npi_field, sizeof npi_field, "lines[%d].rendering_provider.npi", index + 1);
-        w_nm1(w, "82", &r->name, "XX", r->npi, 10, 1, field, npi_field);
+        w_nm1(w, "82", &r->name, field, &(nm1_id){
+            .qualifier = "XX", .value = r->npi, .max = 10, .required = 1, .field = npi_field});
         if (r->taxonomy != NULL && r->taxonomy[0] != '\0')
             w_prv(w, "PE", r->taxonomy, field);
     }
@@ -829,13 +849,15 @@ static void w_claim(writer *w, const bh_claim *c) {
     bh_emit_end(&w->e);
     if (c->referring_provider.state == BH_FIELD_OK) {
         const bh_provider *r = &c->referring_provider;
-        w_nm1(w, "DN", &r->name, "XX", r->npi, 10, 0, "referring_provider",
-              "referring_provider.npi");
+        w_nm1(w, "DN", &r->name, "referring_provider", &(nm1_id){
+            .qualifier = "XX", .value = r->npi, .max = 10, .required = 0,
+            .field = "referring_provider.npi"});
     }
     if (c->rendering_provider.state == BH_FIELD_OK) {
         const bh_provider *r = &c->rendering_provider;
-        w_nm1(w, "82", &r->name, "XX", r->npi, 10, 1, "rendering_provider",
-              "rendering_provider.npi");
+        w_nm1(w, "82", &r->name, "rendering_provider", &(nm1_id){
+            .qualifier = "XX", .value = r->npi, .max = 10, .required = 1,
+            .field = "rendering_provider.npi"});
         if (r->taxonomy != NULL && r->taxonomy[0] != '\0')
             w_prv(w, "PE", r->taxonomy, "rendering_provider.taxonomy");
     }
@@ -843,7 +865,9 @@ static void w_claim(writer *w, const bh_claim *c) {
         const bh_provider *f = &c->service_facility;
         bh_name org = f->name;
         org.first = NULL;   /* NM102 is 2: the facility is an organisation */
-        w_nm1(w, "77", &org, "XX", f->npi, 10, 0, "service_facility", "service_facility.npi");
+        w_nm1(w, "77", &org, "service_facility", &(nm1_id){
+            .qualifier = "XX", .value = f->npi, .max = 10, .required = 0,
+            .field = "service_facility.npi"});
         w_address(w, &f->address, "service_facility", 1, 0);
     }
     {

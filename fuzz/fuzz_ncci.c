@@ -10,6 +10,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     char *text = fuzz_exact(data, size);
     bh_ncci *ncci = bh_ncci_new();
     size_t ptp0, mue0, added = 0;
+    bh_mue_load_opts mue_opts = {20260101, NULL};
     bh_error err;
     bh_status st;
     if (ncci == NULL) abort();
@@ -22,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         FUZZ_ASSERT(bh_ncci_ptp_count(ncci) == ptp0 && err.message[0] != '\0',
                     "a failed PTP load adds nothing and says why");
     added = 0;
-    st = bh_ncci_load_mue(ncci, text, size, 20260101, NULL, &added, &err);
+    st = bh_ncci_load_mue(ncci, text, size, &mue_opts, &added, &err);
     if (st == BH_OK)
         FUZZ_ASSERT(bh_ncci_mue_count(ncci) == mue0 + added, "MUE count grows by added");
     else

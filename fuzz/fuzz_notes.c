@@ -34,6 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     size_t i, start = 0;
     double threshold = size > 0 ? (double)(data[0] % 11) / 10.0 : 0.5;
     seen s;
+    bh_notes_compare_opts opts;
     /* split at NUL bytes */
     for (i = 0; i <= size && n_parts <= MAX_NOTES; i++) {
         if (i == size || text[i] == '\0') {
@@ -56,8 +57,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     memset(&s, 0, sizeof s);
     s.n = n_notes;
     s.first_pair = -1;
-    FUZZ_ASSERT(bh_notes_compare(parts + 1, n_notes, names, n_names, threshold, found, &s) ==
-                    BH_OK, "compare succeeds");
+    opts.names = names;
+    opts.n_names = n_names;
+    opts.threshold = threshold;
+    opts.found = found;
+    opts.ctx = &s;
+    FUZZ_ASSERT(bh_notes_compare(parts + 1, n_notes, &opts) == BH_OK, "compare succeeds");
     if (n_notes >= 2) {
         double one = bh_note_similarity(parts[1], parts[2], names, n_names);
         FUZZ_ASSERT(one >= 0.0 && one <= 1.0, "single similarity in [0, 1]");
@@ -68,7 +73,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (n_notes >= 2) {
         parts[1] = NULL;
         s.n = n_notes;
-        FUZZ_ASSERT(bh_notes_compare(parts + 1, n_notes, NULL, 0, 0.0, found, &s) == BH_OK,
+        opts.names = NULL;
+        opts.n_names = 0;
+        opts.threshold = 0.0;
+        FUZZ_ASSERT(bh_notes_compare(parts + 1, n_notes, &opts) == BH_OK,
                     "compare with a NULL note");
     }
     free(text);

@@ -103,6 +103,7 @@ build = {
     ["bhclaim.telehealth"] = "lua/bhclaim/telehealth.lua",
     ["bhclaim.remit"] = "lua/bhclaim/remit.lua",
     ["bhclaim.ack"] = "lua/bhclaim/ack.lua",
+    ["bhclaim.listing"] = "lua/bhclaim/listing.lua",
     ["bhclaim.adjustments"] = "lua/bhclaim/adjustments.lua",
     ["bhclaim.fees"] = "lua/bhclaim/fees.lua",
     ["bhclaim.cli_remit"] = "lua/bhclaim/cli_remit.lua",

@@ -263,6 +263,7 @@ static void test_x12_nul_and_width(void) {
 
 static void test_ncci_empty(void) {
     bh_ncci *n = bh_ncci_new();
+    bh_mue_load_opts mue_opts = {20260101, NULL};
     bh_error err;
     size_t added = 99, before = bh_ncci_ptp_count(n);
     const char *notice = "Practitioner PTP Edits v321r0\nno rows\n";
@@ -270,9 +271,42 @@ static void test_ncci_empty(void) {
            added == 0 && bh_ncci_ptp_count(n) == before,
            "a PTP file of notices loads nothing (no qsort of NULL)");
     added = 99;
-    expect(bh_ncci_load_mue(n, "", 0, 20260101, NULL, &added, &err) == BH_OK && added == 0,
+    expect(bh_ncci_load_mue(n, "", 0, &mue_opts, &added, &err) == BH_OK && added == 0,
            "an empty MUE file loads nothing");
     bh_ncci_free(n);
+}
+
+/* {=== options structs: NULL options === */
+
+static void note_pair(int i, int j, double similarity, void *ctx) {
+    (void)i, (void)j, (void)similarity;
+    *(int *)ctx = 1;
+}
+
+static void test_null_opts(void) {
+    bh_ncci *n = bh_ncci_new();
+    const char *row = "90853,4,3 Date of Service Edit: Clinical,CMS\n";
+    const char *notes[2] = {"group therapy on coping", "group therapy on coping"};
+    bh_notes_compare_opts opts = {NULL, 0, 0.5, note_pair, NULL};
+    bh_error err;
+    size_t added = 0;
+    int called = 0;
+    const bh_mue_edit *e;
+    expect(bh_ncci_load_mue(n, row, strlen(row), NULL, &added, &err) == BH_OK && added == 1,
+           "bh_ncci_load_mue takes NULL options");
+    e = bh_ncci_find_mue(n, "90853", 19990101);
+    expect(e != NULL && e->value == 4 && e->from == 0 &&
+               strcmp(e->source, "CMS NCCI practitioner MUE file") == 0,
+           "NULL options: in effect on every date, the default source");
+    bh_ncci_free(n);
+    expect(bh_notes_compare(notes, 2, NULL) == BH_ERR_ARG, "bh_notes_compare refuses NULL options");
+    opts.found = NULL;
+    expect(bh_notes_compare(notes, 2, &opts) == BH_ERR_ARG,
+           "bh_notes_compare refuses options without a callback");
+    opts.found = note_pair;
+    opts.ctx = &called;
+    expect(bh_notes_compare(notes, 2, &opts) == BH_OK && called == 1,
+           "bh_notes_compare reports a pair through the options' callback");
 }
 
 /* {=== messages that said the wrong thing === */
@@ -444,6 +478,7 @@ int main(void) {
     test_x12_ranges();
     test_x12_nul_and_width();
     test_ncci_empty();
+    test_null_opts();
     test_messages();
     test_export_date_message();
     test_export_zip();

@@ -265,16 +265,19 @@ static void test_names(void) {
            strcmp(bh_confidence_name(BH_SECONDARY), "secondary") == 0, "state names");
 }
 
-static void query(bh_telehealth_query *q, bh_payer_kind payer, bh_date date, const char *code,
-                  bh_modality m, bh_patient_location l, bh_provider_kind k) {
-    memset(q, 0, sizeof *q);
-    q->payer = payer;
-    q->date = date;
-    q->code = code;
-    q->modality = m;
-    q->patient_location = l;
-    q->provider_kind = k;
-    q->first_telehealth = -1;
+/* A query with the fields the derive tests set; first_telehealth unknown. */
+static bh_telehealth_query query(bh_payer_kind payer, bh_date date, const char *code,
+                                 bh_modality m, bh_patient_location l, bh_provider_kind k) {
+    bh_telehealth_query q;
+    memset(&q, 0, sizeof q);
+    q.payer = payer;
+    q.date = date;
+    q.code = code;
+    q.modality = m;
+    q.patient_location = l;
+    q.provider_kind = k;
+    q.first_telehealth = -1;
+    return q;
 }
 
 static void test_derive(void) {
@@ -282,8 +285,8 @@ static void test_derive(void) {
     bh_telehealth_answer a;
     bh_telehealth_profile p;
     const bh_telehealth_reason *why;
-    query(&q, BH_PAYER_MEDICARE, 20260302, "90853", BH_MODALITY_VIDEO, BH_LOCATION_HOME,
-          BH_PROVIDER_PRACTITIONER);
+    q = query(BH_PAYER_MEDICARE, 20260302, "90853", BH_MODALITY_VIDEO, BH_LOCATION_HOME,
+              BH_PROVIDER_PRACTITIONER);
     expect(bh_telehealth_derive(NULL, &a) == BH_ERR_ARG && bh_telehealth_derive(&q, NULL) ==
            BH_ERR_ARG, "NULL arguments refused");
     q.date = 20260230;
@@ -310,8 +313,8 @@ static void test_derive(void) {
     expect(a.audio_alternative != NULL && strcmp(a.audio_alternative, "93") == 0,
            "FQHC audio-only accepts 93 in place of FQ");
     /* The in-person window. */
-    query(&q, BH_PAYER_MEDICARE, 20280301, "90834", BH_MODALITY_VIDEO, BH_LOCATION_HOME,
-          BH_PROVIDER_PRACTITIONER);
+    q = query(BH_PAYER_MEDICARE, 20280301, "90834", BH_MODALITY_VIDEO, BH_LOCATION_HOME,
+              BH_PROVIDER_PRACTITIONER);
     q.last_in_person = 20270601;    /* 9 months back */
     bh_telehealth_derive(&q, &a);
     expect(a.in_person == BH_IN_PERSON_UNKNOWN && a.in_person_since == 20270901,
@@ -354,8 +357,8 @@ static void test_derive(void) {
     p.video_modifier = "GT";
     p.source = "payer profile: Test Medicaid 2026";
     p.unconfirmed = 0;
-    query(&q, BH_PAYER_MEDICAID, 20260302, "90834", BH_MODALITY_VIDEO, BH_LOCATION_HOME,
-          BH_PROVIDER_PRACTITIONER);
+    q = query(BH_PAYER_MEDICAID, 20260302, "90834", BH_MODALITY_VIDEO, BH_LOCATION_HOME,
+              BH_PROVIDER_PRACTITIONER);
     q.profile = &p;
     bh_telehealth_derive(&q, &a);
     why = bh_telehealth_answer_reason(&a, BH_TH_VIDEO_MODIFIER);
@@ -363,15 +366,15 @@ static void test_derive(void) {
            strcmp(why->source, "payer profile: Test Medicaid 2026") == 0 && !why->unconfirmed,
            "caller's profile value and source are used");
     /* Template values are never confirmed for a given payer. */
-    query(&q, BH_PAYER_MEDICAID, 20260302, "90834", BH_MODALITY_AUDIO_ONLY, BH_LOCATION_HOME,
-          BH_PROVIDER_PRACTITIONER);
+    q = query(BH_PAYER_MEDICAID, 20260302, "90834", BH_MODALITY_AUDIO_ONLY, BH_LOCATION_HOME,
+              BH_PROVIDER_PRACTITIONER);
     bh_telehealth_derive(&q, &a);
     why = bh_telehealth_answer_reason(&a, BH_TH_AUDIO_MODIFIER);
     expect(why != NULL && why->confidence == BH_CONFIRMED && why->unconfirmed &&
            strstr(why->source, "Alaska") != NULL,
            "template FQ: confirmed for Alaska, unconfirmed for this payer");
-    query(&q, BH_PAYER_MEDICARE, 20260302, "90853", BH_MODALITY_UNKNOWN, BH_LOCATION_HOME,
-          BH_PROVIDER_PRACTITIONER);
+    q = query(BH_PAYER_MEDICARE, 20260302, "90853", BH_MODALITY_UNKNOWN, BH_LOCATION_HOME,
+              BH_PROVIDER_PRACTITIONER);
     expect(bh_telehealth_derive(&q, &a) == BH_OK && !a.known, "unknown modality: not known");
 }
 

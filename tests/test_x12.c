@@ -49,22 +49,33 @@ static const char *S(bh_claim *c, const char *s) {
     return bh_claim_strdup(c, s, strlen(s));
 }
 
-static void add_line(bh_claim *c, const char *code, const char *mods, int64_t charge,
-                     double units, bh_date date, const char *ptrs) {
+/* A service line to add: mods holds two-letter modifiers run together
+** ("95GT"; NULL: none), ptrs the diagnosis pointers as digits ("12"). */
+typedef struct line_spec {
+    const char *code;
+    const char *mods;
+    int64_t charge;             /* cents */
+    double units;
+    bh_date date;
+    const char *ptrs;
+} line_spec;
+
+static void add_line(bh_claim *c, const line_spec *spec) {
     bh_line *l = &c->lines[c->n_lines++];
+    const char *mods = spec->mods, *ptrs = spec->ptrs;
     char m[3] = {0, 0, 0};
-    l->code = S(c, code);
+    l->code = S(c, spec->code);
     l->code_state = BH_FIELD_OK;
     for (; mods != NULL && mods[0] && mods[1]; mods += 2) {
         m[0] = mods[0];
         m[1] = mods[1];
         l->modifiers[l->n_modifiers++] = S(c, m);
     }
-    l->charge = charge;
+    l->charge = spec->charge;
     l->charge_state = BH_FIELD_OK;
-    l->units = units;
+    l->units = spec->units;
     l->units_state = BH_FIELD_OK;
-    l->date = date;
+    l->date = spec->date;
     l->date_state = BH_FIELD_OK;
     for (; *ptrs; ptrs++) l->dx_pointers[l->n_dx_pointers++] = *ptrs - '0';
     l->dx_pointers_state = BH_FIELD_OK;
@@ -113,8 +124,10 @@ static void build_a(bh_claim *c) {
     c->place_of_service = S(c, "11");
     c->prior_authorization = S(c, "PA998877");
     c->note = S(c, "Group session, 6 patients");
-    add_line(c, "90853", "95GT", 4550, 1, 20260302, "12");
-    add_line(c, "90785", NULL, 4500, 1, 20260302, "1");
+    add_line(c, &(line_spec){.code = "90853", .mods = "95GT", .charge = 4550, .units = 1,
+                            .date = 20260302, .ptrs = "12"});
+    add_line(c, &(line_spec){.code = "90785", .mods = NULL, .charge = 4500, .units = 1,
+                            .date = 20260302, .ptrs = "1"});
 }
 
 /* Claim B: commercial, a child patient under the subscriber, 4 modifiers,
@@ -152,9 +165,12 @@ static void build_b(bh_claim *c) {
     c->payer_claim_number = S(c, "PAYER-CLM-778");
     c->total_charge = 33025;
     c->total_charge_state = BH_FIELD_OK;
-    add_line(c, "90832", "HOHQ5995", 8000, 1, 20260303, "123");
-    add_line(c, "H0004", "HQ", 12025, 2.5, 20260304, "2");
-    add_line(c, "90834", NULL, 13000, 1, 20260305, "31");
+    add_line(c, &(line_spec){.code = "90832", .mods = "HOHQ5995", .charge = 8000, .units = 1,
+                            .date = 20260303, .ptrs = "123"});
+    add_line(c, &(line_spec){.code = "H0004", .mods = "HQ", .charge = 12025, .units = 2.5,
+                            .date = 20260304, .ptrs = "2"});
+    add_line(c, &(line_spec){.code = "90834", .mods = NULL, .charge = 13000, .units = 1,
+                            .date = 20260305, .ptrs = "31"});
     c->lines[2].place_of_service = S(c, "02");
 }
 
@@ -394,10 +410,23 @@ static void test_writer(void) {
     bh_claim_free(b);
 }
 
-/* Reads every claim of data; returns the count, or -1 with err. The claims
-** are kept (up to max) for rewriting. */
-static int read_all_r(const char *data, size_t len, unsigned flags, bh_claim **keep, int max,
-                      bh_x12_options *env, bh_error *err, bh_x12_reader **hold) {
+/* Where read_all puts what it reads. */
+typedef struct read_into {
+    bh_claim **keep;            /* the claims, up to max, for rewriting; NULL: none kept */
+    int max;
+    bh_x12_options *env;        /* the envelope read; may be NULL */
+    bh_x12_reader **hold;       /* the reader, still open (the envelope's strings live
+                                   in it); NULL: freed */
+} read_into;
+
+/* Reads every claim of data; returns the count, or -1 with err (-2 when a
+** failure does not stick). */
+static int read_all(const char *data, size_t len, unsigned flags, const read_into *into,
+                    bh_error *err) {
+    bh_claim **keep = into->keep;
+    int max = into->max;
+    bh_x12_options *env = into->env;
+    bh_x12_reader **hold = into->hold;
     bh_x12_reader *r = bh_x12_reader_new(data, len, err);
     bh_claim *scratch;
     int n = 0, rc;
@@ -425,11 +454,6 @@ static int read_all_r(const char *data, size_t len, unsigned flags, bh_claim **k
     return n;
 }
 
-static int read_all(const char *data, size_t len, unsigned flags, bh_claim **keep, int max,
-                    bh_x12_options *env, bh_error *err) {
-    return read_all_r(data, len, flags, keep, max, env, err, NULL);
-}
-
 static void roundtrip(const bh_x12_options *o, const char *name) {
     bh_claim *a = bh_claim_new(), *b = bh_claim_new(), *keep[4];
     const bh_claim *list[4];
@@ -447,7 +471,8 @@ static void roundtrip(const bh_x12_options *o, const char *name) {
     bh_buffer_init(&first);
     bh_buffer_init(&second);
     bh_x12_write_837p(list, 2, o, &first, &err);
-    n = read_all_r(first.data, first.len, 0, keep, 4, &env, &err, &reader);
+    n = read_all(first.data, first.len, 0,
+                 &(read_into){.keep = keep, .max = 4, .env = &env, .hold = &reader}, &err);
     snprintf(label, sizeof label, "%s: reader reads the writer's two claims", name);
     expect(n == 2, label);
     if (n != 2) printf("# %s\n", err.message);
@@ -504,7 +529,8 @@ static void test_hl_grouping(void) {
     expect(hls == 6 && strstr(first.data, "\nHL*5**20*1~") && strstr(first.data, "\nHL*6*5*22*0~") &&
            strstr(first.data, "\nHL*4*3*23*0~") && !strstr(first.data, "\nHL*7"),
            "HL: shared 2000C, second 2000A, parents right");
-    n = read_all_r(first.data, first.len, 0, keep, 4, &env, &err, &reader);
+    n = read_all(first.data, first.len, 0,
+                 &(read_into){.keep = keep, .max = 4, .env = &env, .hold = &reader}, &err);
     for (i = 0; i < 4 && i < n; i++) list[i] = keep[i];
     expect(n == 4 && bh_x12_write_837p(list, 4, &env, &second, &err) == BH_OK &&
            first.len == second.len && memcmp(first.data, second.data, first.len) == 0,
@@ -550,7 +576,9 @@ static void test_fixtures(void) {
     for (i = 0; i < 30; i++) keep[i] = bh_claim_new();
 
     d = fixture("medicare_group_90853.837", &len);
-    n = d ? read_all_r(d, len, 0, keep, 30, &env, &err, &held) : -9;
+    n = d ? read_all(d, len, 0,
+                     &(read_into){.keep = keep, .max = 30, .env = &env, .hold = &held}, &err)
+          : -9;
     expect(n == 1, "Medicare fixture: one claim");
     if (n == 1) {
         const bh_claim *c = keep[0];
@@ -586,7 +614,9 @@ static void test_fixtures(void) {
     held = NULL;
 
     d = fixture("medicaid_h0004_patient.837", &len);
-    n = d ? read_all_r(d, len, 0, keep, 30, &env, &err, &held) : -9;
+    n = d ? read_all(d, len, 0,
+                     &(read_into){.keep = keep, .max = 30, .env = &env, .hold = &held}, &err)
+          : -9;
     expect(n == 1, "Medicaid fixture: one claim");
     if (n == 1) {
         const bh_claim *c = keep[0];
@@ -608,7 +638,9 @@ static void test_fixtures(void) {
     held = NULL;
 
     d = fixture("separators_pipe_no_newlines.837", &len);
-    n = d ? read_all_r(d, len, 0, keep, 30, &env, &err, &held) : -9;
+    n = d ? read_all(d, len, 0,
+                     &(read_into){.keep = keep, .max = 30, .env = &env, .hold = &held}, &err)
+          : -9;
     expect(n == 1 && streq(keep[0]->lines[0].code, "90853") && keep[0]->lines[0].n_dx_pointers == 2 &&
            streq(keep[0]->place_of_service, "11") && env.element_sep == '|' &&
            env.component_sep == '>' && env.segment_term == '~' && env.newline == 0,
@@ -618,7 +650,9 @@ static void test_fixtures(void) {
     held = NULL;
 
     d = fixture("many_claims_2gs.837", &len);
-    n = d ? read_all_r(d, len, 0, keep, 30, &env, &err, &held) : -9;
+    n = d ? read_all(d, len, 0,
+                     &(read_into){.keep = keep, .max = 30, .env = &env, .hold = &held}, &err)
+          : -9;
     expect(n == 22, "many claims: 22 claims over 2 GS and 4 ST");
     if (n == 22) {
         int kids = 0, medicare = 0, lines = 0;
@@ -647,7 +681,7 @@ static void test_fixtures(void) {
             char label[128];
             d = fixture(bad[i].file, &len);
             memset(&err, 0, sizeof err);
-            n = d ? read_all(d, len, 0, keep, 30, NULL, &err) : -9;
+            n = d ? read_all(d, len, 0, &(read_into){.keep = keep, .max = 30}, &err) : -9;
             snprintf(label, sizeof label, "%s gives -1: %s", bad[i].file, bad[i].want);
             expect(n == -1 && strstr(err.message, bad[i].want) != NULL && err.code != BH_OK, label);
             printf("# %s -> %s (line %ld, byte %ld, %s)\n", bad[i].file, err.message, err.line,
@@ -664,7 +698,7 @@ static void test_fixtures(void) {
         for (cut = 0; d && cut < len - 2; cut++) {
             char *part = malloc(cut ? cut : 1);
             memcpy(part, d, cut);
-            n = read_all(part, cut, 0, keep, 30, NULL, &err);
+            n = read_all(part, cut, 0, &(read_into){.keep = keep, .max = 30}, &err);
             if (n != -1) all = 0;
             free(part);
         }
@@ -731,8 +765,8 @@ static void test_samples(void) {
         d = slurp(path, &len);
         memset(&es, 0, sizeof es);
         memset(&el, 0, sizeof el);
-        ns = d ? read_all(d, len, 0, NULL, 0, NULL, &es) : -9;
-        nl = d ? read_all(d, len, BH_X12_LENIENT, NULL, 0, NULL, &el) : -9;
+        ns = d ? read_all(d, len, 0, &(read_into){.keep = NULL}, &es) : -9;
+        nl = d ? read_all(d, len, BH_X12_LENIENT, &(read_into){.keep = NULL}, &el) : -9;
         printf("# %s: strict %s%s%s; lenient %s%s\n", names[i],
                ns >= 0 ? "ok, claims " : "error: ", ns >= 0 ? "" : es.message,
                ns >= 0 ? (snprintf(label, sizeof label, "%d", ns), label) : "",

@@ -18,6 +18,8 @@
 -- @module bhclaim.ack
 -- SPDX-License-Identifier: MIT
 
+local listing = require("bhclaim.listing")
+
 local M = {}
 
 local format, concat = string.format, table.concat
@@ -340,19 +342,28 @@ function M.entries(a)
   return out
 end
 
---- One entry as a line of text.
+--- An entry's messages, one list: its errors (999, TA1), then its status
+-- texts (277CA entries carry those as a list; 999 and TA1 entries carry
+-- the acknowledgment code in status).
+-- @tparam table e an entry (entries())
+-- @treturn table strings
+function M.messages(e)
+  local out = {}
+  for _, t in ipairs(e.errors or {}) do out[#out + 1] = t end
+  if type(e.status) == "table" then
+    for _, t in ipairs(e.status) do out[#out + 1] = t end
+  end
+  return out
+end
+
+--- One entry as text: a line, then its messages indented.
 function M.entry_text(e)
   local head = format("%s %s%s: %s", e.kind,
     e.claim_id and ("claim " .. e.claim_id) or
       ((e.level or "control") .. " " .. tostring(e.control_number)),
     e.set_id and (" (" .. e.set_id .. ")") or "", e.accepted and "accepted" or "REJECTED")
   local lines = { head .. (e.status_text and (" - " .. e.status_text) or "") }
-  for _, t in ipairs(e.errors or {}) do lines[#lines + 1] = "  " .. t end
-  -- 277CA entries carry their status texts as a list; 999 and TA1
-  -- entries carry the acknowledgment code.
-  if type(e.status) == "table" then
-    for _, t in ipairs(e.status) do lines[#lines + 1] = "  " .. t end
-  end
+  listing.add_lines(lines, M.messages(e), "  ")
   return concat(lines, "\n")
 end
 
@@ -366,29 +377,16 @@ ack_mt.__tostring = function(a)
   return concat(out, "\n")
 end
 
-
--- The list read() returns prints as its acknowledgements, one after the other
--- (print(bhclaim.ack.read(text)) at the prompt).
-local list_mt = { __tostring = function(list)
-  local out = {}
-  for i, x in ipairs(list) do out[i] = tostring(x) end
-  return concat(out, "\n\n")
-end }
-
 --- Reads acknowledgement text: the core's reader (core.ack_read), then
--- explain().
+-- explain(); the list prints as its acknowledgements, one after the other.
 -- @tparam string text
 -- @treturn[1] table list of acknowledgements
 -- @return[2] nil
 -- @treturn[2] string message
 -- @treturn[2] string error id
 function M.read(text)
-  if type(text) ~= "string" then
-    error("bad argument #1 to 'read' (string expected, got " .. type(text) .. ")", 2)
-  end
-  local list, msg, id = require("bhclaim.core").ack_read(text)
-  if not list then return nil, msg, id end
-  return setmetatable(M.explain(list), list_mt)
+  local list, msg, id = listing.read(text, "ack_read", M.explain)
+  return list, msg, id  -- not a tail call: listing.read's error level counts this frame
 end
 
 return M

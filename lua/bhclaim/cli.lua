@@ -126,19 +126,6 @@ local function set_option(a, name, value)
   a.order[#a.order + 1] = { name, value }
 end
 
-local function sorted_keys(t)
-  local keys = {}
-  for k in pairs(t) do keys[#keys + 1] = k end
-  table.sort(keys)
-  return keys
-end
-
--- The option words of a name: -h is --help's short form.
-local function option_words(name)
-  if name == "help" then return "-h --help" end
-  return "--" .. name
-end
-
 -- An argparse parser of the whole command line. Every option is declared
 -- once, on the top level, so that options may come before or after the
 -- command and its files; each option's action records it into `a` in the
@@ -148,15 +135,8 @@ end
 local function new_parser(a)
   local parser = argparse("bhclaim"):add_help(false):command_target("command")
     :require_command(false)
-  for _, name in ipairs(sorted_keys(OPTIONS)) do
-    local kind = OPTIONS[name]
-    local option = kind == "flag" and parser:flag(option_words(name))
-      or parser:option(option_words(name)):args(1)
-    option:target(name):count("*"):action(function(_, _, value)
-      set_option(a, name, kind == "flag" or value)
-    end)
-  end
-  local commands = sorted_keys(ALLOWED)
+  U.declare_options(parser, OPTIONS, function(name, value) set_option(a, name, value) end)
+  local commands = U.sorted_keys(ALLOWED)
   commands[#commands + 1] = "help"
   for _, command in ipairs(commands) do
     parser:command(command):add_help(false):argument("args"):args("*")
@@ -164,44 +144,13 @@ local function new_parser(a)
   return parser
 end
 
--- The words for argparse: "--name VALUE" of an option that takes a value
--- becomes "--name=VALUE", so that the word after such an option is its
--- value whatever it looks like ("--top -1" is a bad --top, not an unknown
--- option "-1"; "--reject -r.ndjson" names a file), as the command line
--- has always read it. Words after "--" are left as they are.
-local function joined_values(argv)
-  local words, i = {}, 1
-  while i <= #argv do
-    local word = argv[i]
-    local name = type(word) == "string" and word:match("^%-%-([%w%-]+)$")
-    local kind = name and OPTIONS[name]
-    if (kind == "value" or kind == "list") and argv[i + 1] ~= nil then
-      words[#words + 1] = word .. "=" .. argv[i + 1]
-      i = i + 2
-    else
-      words[#words + 1] = word
-      i = i + 1
-      if word == "--" then
-        for k = i, #argv do words[#words + 1] = argv[k] end
-        break
-      end
-    end
-  end
-  return words
-end
-
 --- Parses the command line (argparse).
 -- @tparam table argv arguments (arg[1..n])
 -- @treturn table {command, opts, lists, args, order} or {usage_error = msg}
 function M.parse(argv)
   local a = { opts = {}, lists = {}, args = {}, order = {} }
-  local words = joined_values(argv)
-  local ok, result = new_parser(a):pparse(words)
-  if not ok then
-    -- One line: argparse puts its "Did you mean" tip on a line of its own.
-    local msg = tostring(result):gsub("\nDid you mean (.-)%?$", " (did you mean %1?)")
-    return usage_error((msg:gsub("\n", " ")))
-  end
+  local result, msg = U.parse_words(new_parser(a), U.joined_values(argv, OPTIONS))
+  if not result then return usage_error(msg) end
   a.command, a.args = result.command, result.args or {}
   if a.command and ALLOWED[a.command] then
     for _, pair in ipairs(a.order) do

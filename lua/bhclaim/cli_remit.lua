@@ -13,6 +13,7 @@ local bhclaim = require("bhclaim")
 local remit = require("bhclaim.remit")
 local ack = require("bhclaim.ack")
 local fees = require("bhclaim.fees")
+local listing = require("bhclaim.listing")
 local reports = require("bhclaim.reports")
 
 local M = {}
@@ -212,6 +213,13 @@ end
 -- Text
 -- =====================================================================
 
+-- An adjustment as two lines: amount and explained code, then the hint
+-- and the rules it bears on, indented under it.
+local function adjustment_lines(a)
+  return format("%s %s", tostring(a.amount), a.text), format("    %s%s", a.hint,
+    (a.rules and #a.rules > 0) and (" [rules: " .. concat(a.rules, ", ") .. "]") or "")
+end
+
 local function entry_text(e)
   local out = {}
   out[1] = format("claim %s %s: charge %s, paid %s, allowed %s%s, patient %s%s",
@@ -221,28 +229,14 @@ local function entry_text(e)
       tostring(e.variance or "n/a") .. ")") or "",
     tostring(e.patient_responsibility),
     e.matched == false and " - NOT MATCHED to a sent claim" or "")
-  local function adjs(list, indent)
-    for _, a in ipairs(list) do
-      out[#out + 1] = format("%s%s %s", indent, tostring(a.amount), a.text)
-      out[#out + 1] = format("%s    %s%s", indent, a.hint, (a.rules and #a.rules > 0) and
-        (" [rules: " .. concat(a.rules, ", ") .. "]") or "")
-    end
-  end
-  local function remarks(list, indent)
-    for _, r in ipairs(list) do
-      out[#out + 1] = format("%sremark %s: %s", indent, r.code, r.text)
-    end
-  end
-  adjs(e.adjustments, "    ")
-  remarks(e.remarks, "    ")
+  listing.add_adjustments(out, e, adjustment_lines)
   for _, l in ipairs(e.lines) do
     out[#out + 1] = format("  line %s%s %s%s: charge %s, paid %s, allowed %s%s", tostring(l.code),
       #l.modifiers > 0 and (":" .. concat(l.modifiers, ":")) or "", l.outcome,
       l.date and (" on " .. l.date) or "", tostring(l.charge), tostring(l.paid),
       l.allowed or "unknown", l.expected_allowed and (", expected " .. l.expected_allowed)
         or (l.expected_reason and (", no expected amount: " .. l.expected_reason) or ""))
-    adjs(l.adjustments, "    ")
-    remarks(l.remarks, "    ")
+    listing.add_adjustments(out, l, adjustment_lines)
   end
   for _, f in ipairs(e.findings) do
     out[#out + 1] = format("  %s %s: %s", f.severity, f.rule, f.message)
@@ -261,6 +255,29 @@ local function read_file(path)
   f:close()
   if not text then return nil, path .. ": could not be read" end
   return text
+end
+
+-- Reads each file in paths with read (remit.read, ack.read) and hands
+-- each list it returns to take, in order. A file that cannot be opened
+-- ends the run: its message on stderr and 2. A file read refuses is named
+-- on stderr with the reason and the run goes on: 1. Otherwise 0.
+local function read_each(paths, env, read, take)
+  local status = 0
+  for _, path in ipairs(paths) do
+    local text, rerr = read_file(path)
+    if not text then
+      env.stderr:write("bhclaim: ", rerr, "\n")
+      return 2
+    end
+    local list, msg, id = read(text)
+    if list then
+      take(list)
+    else
+      env.stderr:write(format("bhclaim: %s: %s (%s)\n", path, tostring(msg), tostring(id)))
+      status = 1
+    end
+  end
+  return status
 end
 
 -- Submitted claims from a claim JSON file, a JSON array, NDJSON or 837P.
@@ -372,21 +389,11 @@ function M.run_remit(a, env)
       end
     end
   end
-  local status, remittances = 0, {}
-  for _, path in ipairs(a.args) do
-    local text, rerr = read_file(path)
-    if not text then
-      env.stderr:write("bhclaim: ", rerr, "\n")
-      return 2
-    end
-    local list, msg, id = remit.read(text)
-    if not list then
-      env.stderr:write(format("bhclaim: %s: %s (%s)\n", path, tostring(msg), tostring(id)))
-      status = 1
-    else
-      for _, r in ipairs(list) do remittances[#remittances + 1] = r end
-    end
-  end
+  local remittances = {}
+  local status = read_each(a.args, env, remit.read, function(list)
+    for _, r in ipairs(list) do remittances[#remittances + 1] = r end
+  end)
+  if status == 2 then return 2 end
   local entries, matching = remit.report(remittances, opts)
   for _, e in ipairs(entries) do
     if FOLLOW_UP[e.outcome] or #e.findings > 0 then status = 1 end
@@ -441,16 +448,6 @@ end
 local ACK_FIELDS = { "kind", "level", "accepted", "set_id", "control_number", "claim_id",
   "payer_claim_number", "status", "status_text" }
 
--- An entry's errors (999, TA1) and status texts (277CA), one list.
-local function ack_messages(e)
-  local out = {}
-  for _, t in ipairs(e.errors or {}) do out[#out + 1] = t end
-  if type(e.status) == "table" then
-    for _, t in ipairs(e.status) do out[#out + 1] = t end
-  end
-  return out
-end
-
 local function ack_json(e)
   local out = {}
   for k, v in pairs(e) do out[k] = v end
@@ -469,7 +466,7 @@ local function ack_csv(e)
     if type(v) == "boolean" then v = tostring(v) end
     row[i] = v == nil and "" or v
   end
-  row[#ACK_FIELDS + 1] = concat(ack_messages(e), " | ")
+  row[#ACK_FIELDS + 1] = concat(ack.messages(e), " | ")
   return csv_row(row)
 end
 
@@ -487,34 +484,24 @@ function M.run_ack(a, env)
     header[#header + 1] = "messages"
     env.stdout:write(csv_row(header), "\n")
   end
-  local status = 0
-  for _, path in ipairs(a.args) do
-    local text, rerr = read_file(path)
-    if not text then
-      env.stderr:write("bhclaim: ", rerr, "\n")
-      return 2
-    end
-    local list, msg, id = ack.read(text)
-    if not list then
-      env.stderr:write(format("bhclaim: %s: %s (%s)\n", path, tostring(msg), tostring(id)))
-      status = 1
-    else
-      for _, x in ipairs(list) do
-        for _, e in ipairs(ack.entries(x)) do
-          if not e.accepted then status = 1 end
-          local out
-          if fmt == "json" then
-            out = ack_json(e)
-          elseif fmt == "csv" then
-            out = ack_csv(e)
-          else
-            out = ack.entry_text(e)
-          end
-          env.stdout:write(out, "\n")
+  local rejected = false
+  local status = read_each(a.args, env, ack.read, function(list)
+    for _, x in ipairs(list) do
+      for _, e in ipairs(ack.entries(x)) do
+        if not e.accepted then rejected = true end
+        local out
+        if fmt == "json" then
+          out = ack_json(e)
+        elseif fmt == "csv" then
+          out = ack_csv(e)
+        else
+          out = ack.entry_text(e)
         end
+        env.stdout:write(out, "\n")
       end
     end
-  end
+  end)
+  if status == 0 and rejected then status = 1 end
   return status
 end
 

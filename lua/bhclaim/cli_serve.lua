@@ -3,7 +3,9 @@
 -- also adds API keys and reloads or stops a running service.
 -- SPDX-License-Identifier: MIT
 
+local argparse = require("argparse")
 local keys = require("bhclaim.service.keys")
+local U = require("bhclaim.cli_util")
 
 local M = {}
 
@@ -46,24 +48,19 @@ local OPTIONS = { listen = "value", workers = "value", keys = "value", ["tls-cer
   ["idle-timeout"] = "value", ["add-key"] = "value", scopes = "value", reload = "flag",
   stop = "flag", help = "flag" }
 
+-- The options of argv[2..] (argv[1] is "serve") by name, a repeated one
+-- with its last value; or nil and a usage message. Parsed by argparse as
+-- the other commands are (cli.lua): "--opt value", "--opt=value", "--"
+-- ending the options; serve takes no other words.
 local function parse(argv)
   local o = {}
-  local i = 2
-  while argv[i] do
-    local word = argv[i]
-    local name, inline = word:match("^%-%-([%w%-]+)=(.*)$")
-    name = name or word:match("^%-%-([%w%-]+)$")
-    if word == "-h" then name = "help" end
-    local kind = name and OPTIONS[name]
-    if not kind then return nil, "unknown option or argument '" .. word .. "'" end
-    if kind == "flag" then
-      if inline then return nil, "option --" .. name .. " takes no value" end
-      o[name], i = true, i + 1
-    else
-      local v = inline or argv[i + 1]
-      if v == nil then return nil, "option --" .. name .. " needs a value" end
-      o[name], i = v, inline and i + 1 or i + 2
-    end
+  local parser = argparse("bhclaim serve"):add_help(false)
+  U.declare_options(parser, OPTIONS, function(name, value) o[name] = value end)
+  parser:argument("words"):args("*")
+  local result, err = U.parse_words(parser, U.joined_values(argv, OPTIONS, 2))
+  if not result then return nil, err end
+  if result.words[1] ~= nil then
+    return nil, "unknown option or argument '" .. tostring(result.words[1]) .. "'"
   end
   return o
 end

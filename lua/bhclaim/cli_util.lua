@@ -188,6 +188,74 @@ local function clean_up(run)
 end
 
 -- {====================================================================
+-- Parsing a command line with argparse (cli.lua's and cli_serve.lua's)
+-- =====================================================================
+
+local function sorted_keys(t)
+  local keys = {}
+  for k in pairs(t) do keys[#keys + 1] = k end
+  table.sort(keys)
+  return keys
+end
+
+-- The option words of a name: -h is --help's short form.
+local function option_words(name)
+  if name == "help" then return "-h --help" end
+  return "--" .. name
+end
+
+-- Declares every option of `options` (name -> "flag", "value" or "list")
+-- on an argparse parser, in name order. Each use of an option calls
+-- record(name, value) in the order given (true for a flag), so that a
+-- repeated value option can keep its last value and a list each one.
+local function declare_options(parser, options, record)
+  for _, name in ipairs(sorted_keys(options)) do
+    local kind = options[name]
+    local option = kind == "flag" and parser:flag(option_words(name))
+      or parser:option(option_words(name)):args(1)
+    option:target(name):count("*"):action(function(_, _, value)
+      record(name, kind == "flag" or value)
+    end)
+  end
+end
+
+-- The words for argparse: "--name VALUE" of an option that takes a value
+-- becomes "--name=VALUE", so that the word after such an option is its
+-- value whatever it looks like ("--top -1" is a bad --top, not an unknown
+-- option "-1"; "--reject -r.ndjson" names a file), as the command line
+-- has always read it. Words after "--" are left as they are. argv is read
+-- from index `first` (default 1).
+local function joined_values(argv, options, first)
+  local words, i = {}, first or 1
+  while i <= #argv do
+    local word = argv[i]
+    local name = type(word) == "string" and word:match("^%-%-([%w%-]+)$")
+    local kind = name and options[name]
+    if (kind == "value" or kind == "list") and argv[i + 1] ~= nil then
+      words[#words + 1] = word .. "=" .. argv[i + 1]
+      i = i + 2
+    else
+      words[#words + 1] = word
+      i = i + 1
+      if word == "--" then
+        for k = i, #argv do words[#words + 1] = argv[k] end
+        break
+      end
+    end
+  end
+  return words
+end
+
+-- parser:pparse(words): the result table, or nil and argparse's message
+-- on one line (argparse puts its "Did you mean" tip on a line of its own).
+local function parse_words(parser, words)
+  local ok, result = parser:pparse(words)
+  if ok then return result end
+  local msg = tostring(result):gsub("\nDid you mean (.-)%?$", " (did you mean %1?)")
+  return nil, (msg:gsub("\n", " "))
+end
+
+-- {====================================================================
 -- Option values
 -- =====================================================================
 
@@ -301,5 +369,7 @@ M.temp_path, M.clean_up = temp_path, clean_up
 M.valid_date, M.date_error, M.whole, M.choice_error = valid_date, date_error, whole, choice_error
 M.load_profile, M.show_progress, M.erase_progress = load_profile, show_progress, erase_progress
 M.count_lines, M.plain = count_lines, plain
+M.sorted_keys, M.declare_options, M.joined_values, M.parse_words = sorted_keys,
+  declare_options, joined_values, parse_words
 
 return M

@@ -7,6 +7,7 @@
 -- SPDX-License-Identifier: MIT
 
 local adjustments = require("bhclaim.adjustments")
+local listing = require("bhclaim.listing")
 
 local M = {}
 
@@ -271,17 +272,9 @@ local function code_text(line)
   return #parts > 0 and concat(parts, ":") or "(no code)"
 end
 
-local function add_adjustment_lines(out, list, indent)
-  for _, a in ipairs(list or {}) do
-    out[#out + 1] = format("%s%s %s  %s", indent, tostring(a.amount), a.text, a.hint and
-      ("- " .. a.hint) or "")
-  end
-end
-
-local function add_remark_lines(out, list, indent)
-  for _, r in ipairs(list or {}) do
-    out[#out + 1] = format("%sremark %s: %s", indent, r.code, r.text)
-  end
+-- An adjustment as one line: amount, explained code, hint.
+local function adjustment_line(a)
+  return format("%s %s  %s", tostring(a.amount), a.text, a.hint and ("- " .. a.hint) or "")
 end
 
 --- A claim payment as text (several lines).
@@ -294,8 +287,7 @@ function M.claim_text(c)
     c.allowed or "unknown", tostring(c.patient_responsibility or "0.00"),
     c.payer_claim_number and (", payer claim " .. c.payer_claim_number) or "",
     person_name(c.patient) and (", patient " .. person_name(c.patient)) or "")
-  add_adjustment_lines(out, c.adjustments, "    ")
-  add_remark_lines(out, c.remarks, "    ")
+  listing.add_adjustments(out, c, adjustment_line)
   for _, l in ipairs(c.lines or {}) do
     out[#out + 1] = format("  line %s %s%s: charge %s, paid %s, allowed %s, units %s%s",
       code_text(l), l.outcome, l.date and (" on " .. l.date) or "", l.charge or "not sent",
@@ -310,8 +302,7 @@ function M.claim_text(c)
       out[#out + 1] = format("    SVC%s: %s (past SVC07, kept as sent)", tostring(x.position),
         tostring(x.value))
     end
-    add_adjustment_lines(out, l.adjustments, "    ")
-    add_remark_lines(out, l.remarks, "    ")
+    listing.add_adjustments(out, l, adjustment_line)
   end
   return concat(out, "\n")
 end
@@ -422,28 +413,16 @@ function M.is_remittance(v)
   return getmetatable(v) == remittance_mt
 end
 
-
--- The list read() returns prints as its remittances, one after the other
--- (print(bhclaim.remit.read(text)) at the prompt).
-local list_mt = { __tostring = function(list)
-  local out = {}
-  for i, x in ipairs(list) do out[i] = tostring(x) end
-  return concat(out, "\n\n")
-end }
-
---- Reads 835 text: the core's reader (core.remit_read), then explain().
+--- Reads 835 text: the core's reader (core.remit_read), then explain();
+-- the list prints as its remittances, one after the other.
 -- @tparam string text
 -- @treturn[1] table list of remittances (one per ST..SE)
 -- @return[2] nil
 -- @treturn[2] string "segment N (ID): ..."
 -- @treturn[2] string error id ("x12.syntax", "x12.value")
 function M.read(text)
-  if type(text) ~= "string" then
-    error("bad argument #1 to 'read' (string expected, got " .. type(text) .. ")", 2)
-  end
-  local list, msg, id = require("bhclaim.core").remit_read(text)
-  if not list then return nil, msg, id end
-  return setmetatable(M.explain(list), list_mt)
+  local list, msg, id = listing.read(text, "remit_read", M.explain)
+  return list, msg, id  -- not a tail call: listing.read's error level counts this frame
 end
 
 -- {====================================================================

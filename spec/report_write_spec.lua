@@ -333,7 +333,9 @@ describe("core.report_line (reports.text, json and csv)", function()
     local e = { claim_id = "C", patient = "", date = "", ok = true, counts = { info = #fs },
       findings = fs, codes = { "90853", "90785", false } }
     local codes = {}
-    for row in reports.csv(e):gmatch("[^\r\n]+") do codes[#codes + 1] = row:match("^C,,,([^,]*),") end
+    for row in reports.csv(e):gmatch("[^\r\n]+") do
+      codes[#codes + 1] = row:match("^C,,,([^,]*),")
+    end
     assert.same({ "90785", "90853", "90853", "90853", "90853", "90853", "90853", "90853" },
       codes)
   end)

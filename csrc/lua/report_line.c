@@ -42,16 +42,21 @@ static bh_line_value anchored_string(reader *r, int literal) {
     return v;
 }
 
-/* The value at the top, popped: none for nil (and, in text, for false when
-** `false_none`: the fields reports printed with `v or default` or `v and`);
-** a string as it is; anything else as the `show` function gives it (the
-** JSON value text, or tostring), a literal in JSON. */
-static bh_line_value take_value(reader *r, int false_none) {
+/* What false is in a field: a value like any other, or none as nil is
+** (where the line treats the field as `v or default` or `v and ...`): in
+** text only, or in every format. */
+enum { FALSE_SHOWN, FALSE_NONE_IN_TEXT, FALSE_NONE };
+
+/* The value at the top, popped: none for nil (and for false, as `false_is`
+** says); a string as it is; anything else as the `show` function gives it
+** (the JSON value text, or tostring), a literal in JSON. */
+static bh_line_value take_value(reader *r, int false_is) {
     lua_State *L = r->L;
     bh_line_value none = { NULL, 0, 0 };
     int t = lua_type(L, -1);
-    if (t == LUA_TNIL || (t == LUA_TBOOLEAN && false_none && r->format == FMT_TEXT &&
-                          !lua_toboolean(L, -1))) {
+    int false_none = false_is == FALSE_NONE || (false_is == FALSE_NONE_IN_TEXT &&
+                                                r->format == FMT_TEXT);
+    if (t == LUA_TNIL || (t == LUA_TBOOLEAN && false_none && !lua_toboolean(L, -1))) {
         lua_pop(L, 1);
         return none;
     }
@@ -65,9 +70,17 @@ static bh_line_value take_value(reader *r, int false_none) {
 }
 
 /* Field `key` of the table at idx. */
-static bh_line_value field(reader *r, int idx, const char *key, int false_none) {
+static bh_line_value field(reader *r, int idx, const char *key, int false_is) {
     lua_getfield(r->L, idx, key);
-    return take_value(r, false_none);
+    return take_value(r, false_is);
+}
+
+/* Room for n elements of size bytes that Lua collects (a userdata kept in
+** the anchor table). */
+static void *anchored_array(reader *r, size_t n, size_t size) {
+    void *p = lua_newuserdata(r->L, n * size + 1);
+    lua_rawseti(r->L, ANCHORS, ++r->anchored);
+    return p;
 }
 
 /* A whole count (an absent one is 0), as `c.error or 0` reads it. */
@@ -103,18 +116,18 @@ static void read_finding(reader *r, size_t i, bh_line_finding *f) {
     if (!lua_istable(L, at))
         luaL_error(L, "bad argument #%d to 'report_line' (findings[%d] is not a table)",
                    ARG_ENTRY, (int)i + 1);
-    f->rule = field(r, at, "rule", 0);
-    f->severity = field(r, at, "severity", 0);
-    f->path = field(r, at, "path", 1);
-    f->message = field(r, at, "message", 0);
-    f->hint = field(r, at, "hint", 1);
-    f->source = field(r, at, "source", 0);
+    f->rule = field(r, at, "rule", FALSE_SHOWN);
+    f->severity = field(r, at, "severity", FALSE_SHOWN);
+    f->path = field(r, at, "path", FALSE_NONE_IN_TEXT);
+    f->message = field(r, at, "message", FALSE_SHOWN);
+    f->hint = field(r, at, "hint", FALSE_NONE_IN_TEXT);
+    f->source = field(r, at, "source", FALSE_SHOWN);
     lua_getfield(L, at, "denial");
     f->denial = lua_istable(L, -1);
     if (f->denial) {
-        f->group = field(r, at + 1, "group", 0);
-        f->carc = field(r, at + 1, "carc", 0);
-        f->rarc = field(r, at + 1, "rarc", 1);
+        f->group = field(r, at + 1, "group", FALSE_SHOWN);
+        f->carc = field(r, at + 1, "carc", FALSE_SHOWN);
+        f->rarc = field(r, at + 1, "rarc", FALSE_NONE_IN_TEXT);
     }
     lua_settop(L, at - 1);
 }
@@ -140,8 +153,7 @@ static void read_findings(reader *r, bh_report_line *l, entry_data *d) {
     if (!lua_istable(L, -1))
         luaL_error(L, "bad argument #%d to 'report_line' (findings is not a table)", ARG_ENTRY);
     l->n_findings = list_length(L, -1);
-    d->findings = lua_newuserdata(L, l->n_findings * sizeof *d->findings + 1);
-    lua_rawseti(L, ANCHORS, ++r->anchored);
+    d->findings = anchored_array(r, l->n_findings, sizeof *d->findings);
     for (i = 0; i < l->n_findings; i++) {
         lua_rawgeti(L, -1, (int)i + 1);
         read_finding(r, i, &d->findings[i]);
@@ -163,12 +175,10 @@ static void read_codes(reader *r, entry_data *d) {
     if (!lua_istable(L, -1))
         luaL_error(L, "bad argument #%d to 'report_line' (codes is not a table)", ARG_ENTRY);
     d->n_codes = list_length(L, -1);
-    d->codes = lua_newuserdata(L, d->n_codes * sizeof *d->codes + 1);
-    lua_rawseti(L, ANCHORS, ++r->anchored);
+    d->codes = anchored_array(r, d->n_codes, sizeof *d->codes);
     for (i = 0; i < d->n_codes; i++) {
         lua_rawgeti(L, -1, (int)i + 1);
-        if (lua_isboolean(L, -1) && !lua_toboolean(L, -1)) lua_pushnil(L), lua_replace(L, -2);
-        d->codes[i] = take_value(r, 0);
+        d->codes[i] = take_value(r, FALSE_NONE);
     }
     lua_pop(L, 1);
 }
@@ -178,13 +188,13 @@ static void read_where(reader *r, bh_report_line *l) {
     lua_State *L = r->L;
     if (lua_isnoneornil(L, ARG_WHERE)) return;
     luaL_checktype(L, ARG_WHERE, LUA_TTABLE);
-    l->source = field(r, ARG_WHERE, "name", 0);
+    l->source = field(r, ARG_WHERE, "name", FALSE_SHOWN);
     lua_getfield(L, ARG_WHERE, "x12_claim");
     if (!lua_toboolean(L, -1)) {
         lua_pop(L, 1);
         lua_getfield(L, ARG_WHERE, "line");
     }
-    l->line = take_value(r, 0);
+    l->line = take_value(r, FALSE_SHOWN);
 }
 
 static void entry_finding(const void *ctx, size_t i, bh_line_finding *f) {
@@ -199,9 +209,9 @@ static bh_line_value entry_code(const void *ctx, size_t i) {
 
 static void read_entry(reader *r, bh_report_line *l, entry_data *d) {
     lua_State *L = r->L;
-    l->claim_id = field(r, ARG_ENTRY, "claim_id", 1);
-    l->patient = field(r, ARG_ENTRY, "patient", 0);
-    l->date = field(r, ARG_ENTRY, "date", 0);
+    l->claim_id = field(r, ARG_ENTRY, "claim_id", FALSE_NONE_IN_TEXT);
+    l->patient = field(r, ARG_ENTRY, "patient", FALSE_SHOWN);
+    l->date = field(r, ARG_ENTRY, "date", FALSE_SHOWN);
     lua_getfield(L, ARG_ENTRY, "ok");
     if (r->format == FMT_JSON && !lua_isboolean(L, -1))
         luaL_error(L, "bad argument #%d to 'report_line' (ok is not a boolean)", ARG_ENTRY);

@@ -1,7 +1,9 @@
 --- Batch reports: a checked claim's findings as text (for people), JSON (one
 -- object per claim, stable keys) and CSV (one row per finding), and the batch
 -- summary (counts, count by rule id, charges at risk, top findings).
--- Workflow layer: plain Lua over report tables; it never checks a claim.
+-- Workflow layer over report tables; it never checks a claim. The report
+-- lines are written by the core's writers (core.report_line), which the
+-- check command's batch path uses too.
 -- @module bhclaim.reports
 -- SPDX-License-Identifier: MIT
 
@@ -156,10 +158,6 @@ function M.session_entry(data, findings)
     counts = counts, findings = findings, session = true,
     claim = { lines = { { code = code } } },
   }
-end
-
-local function plural(n, word)
-  return n .. " " .. word .. (n == 1 and "" or "s")
 end
 
 -- {====================================================================
@@ -422,6 +420,10 @@ function M.ranked(s)
     return x.rule < y.rule
   end)
   return list
+end
+
+local function plural(n, word)
+  return n .. " " .. word .. (n == 1 and "" or "s")
 end
 
 --- The summary as text; `top` (default 10) top findings with an example.

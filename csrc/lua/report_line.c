@@ -146,13 +146,19 @@ static size_t list_length(lua_State *L, int idx) {
     return n;
 }
 
+/* The list at the top (the entry's `key`): its length; raises naming it
+** when it is not a table. */
+static size_t list_field(lua_State *L, const char *key) {
+    if (!lua_istable(L, -1))
+        luaL_error(L, "bad argument #%d to 'report_line' (%s is not a table)", ARG_ENTRY, key);
+    return list_length(L, -1);
+}
+
 static void read_findings(reader *r, bh_report_line *l, entry_data *d) {
     lua_State *L = r->L;
     size_t i;
     lua_getfield(L, ARG_ENTRY, "findings");
-    if (!lua_istable(L, -1))
-        luaL_error(L, "bad argument #%d to 'report_line' (findings is not a table)", ARG_ENTRY);
-    l->n_findings = list_length(L, -1);
+    l->n_findings = list_field(L, "findings");
     d->findings = anchored_array(r, l->n_findings, sizeof *d->findings);
     for (i = 0; i < l->n_findings; i++) {
         lua_rawgeti(L, -1, (int)i + 1);
@@ -172,9 +178,7 @@ static void read_codes(reader *r, entry_data *d) {
         lua_pop(L, 1);
         return;
     }
-    if (!lua_istable(L, -1))
-        luaL_error(L, "bad argument #%d to 'report_line' (codes is not a table)", ARG_ENTRY);
-    d->n_codes = list_length(L, -1);
+    d->n_codes = list_field(L, "codes");
     d->codes = anchored_array(r, d->n_codes, sizeof *d->codes);
     for (i = 0; i < d->n_codes; i++) {
         lua_rawgeti(L, -1, (int)i + 1);

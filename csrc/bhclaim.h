@@ -1688,12 +1688,59 @@ bh_status bh_json_write_string(bh_buffer *out, const char *s, size_t len);
 ** " doubled). Returns BH_OK or BH_ERR_NOMEM. */
 bh_status bh_csv_write_field(bh_buffer *out, const char *s, size_t len);
 
-/* Append the report of one claim as `bhclaim check --format text|json|csv`
-** prints it (docs/cli.md): text is a head line and two to four lines per
-** finding; json one object on one line; csv one CRLF row per finding, or
-** one row with empty finding columns for a clean claim. Each ends with its
-** line break. Return BH_OK or BH_ERR_NOMEM (the buffer may then hold part
-** of the report). */
+/* One value a report line shows: len bytes at s, or none (s == NULL: null
+** in JSON, empty in CSV; text shows each field's stand-in, below). A
+** literal is a number or boolean of a Lua-made finding, written in JSON as
+** it is rather than as a string. */
+typedef struct bh_line_value {
+    const char *s;
+    size_t len;
+    int literal;
+} bh_line_value;
+
+/* One finding as a report line shows it. In text an absent rule, severity,
+** message, group or carc shows as nil, an absent or empty path as
+** "(claim)"; an absent or empty hint and an absent rarc are left out. */
+typedef struct bh_line_finding {
+    bh_line_value rule, severity, path, message, hint, source;
+    int denial;                         /* 1: group, carc and rarc are shown */
+    bh_line_value group, carc, rarc;
+} bh_line_finding;
+
+/* A line view: what one report line shows, whatever made the report (the
+** batch path from the claim model, the binding from a Lua entry). The
+** writers read it only; everything is borrowed. */
+typedef struct bh_report_line {
+    bh_line_value claim_id;             /* none: text shows "(no id)" */
+    bh_line_value patient;              /* the name shown, or its last name when */
+    bh_line_value patient_first;        /* this is not none: "patient, patient_first" */
+    bh_line_value date;
+    int ok;                             /* JSON's "ok" */
+    int session;                        /* a session's own findings */
+    size_t counts[3];                   /* findings by bh_severity */
+    size_t n_findings;
+    /* Fills *f with finding i (0-based, print order). */
+    void (*finding)(const void *ctx, size_t i, bh_line_finding *f);
+    /* The code of the claim's line i (1-based); none when there is no line i. */
+    bh_line_value (*code)(const void *ctx, size_t i);
+    const void *ctx;                    /* for finding and code */
+    bh_line_value source, line;         /* CSV's last two columns */
+} bh_report_line;
+
+/* Append one report line as `bhclaim check --format text|json|csv` prints
+** it (docs/cli.md); the one definition of those formats. Text: a head line
+** ("session " first for a session's own findings) and two to four lines
+** per finding; json: one object on one line (`"session":true` last for a
+** session); csv: one CRLF row per finding, with the code of the line the
+** finding's path names, or one row with empty finding columns for a clean
+** claim. Each ends with its line break. Return BH_OK or BH_ERR_NOMEM (the
+** buffer may then hold part of the line). */
+bh_status bh_report_line_text(bh_buffer *out, const bh_report_line *line);
+bh_status bh_report_line_json(bh_buffer *out, const bh_report_line *line);
+bh_status bh_report_line_csv(bh_buffer *out, const bh_report_line *line);
+
+/* Append the report of one checked claim (the batch path) through the line
+** writers above: bh_report_line_* of the entry's line view. */
 bh_status bh_report_write_text(bh_buffer *out, const bh_report_entry *entry);
 bh_status bh_report_write_json(bh_buffer *out, const bh_report_entry *entry);
 bh_status bh_report_write_csv(bh_buffer *out, const bh_report_entry *entry);

@@ -1896,5 +1896,6 @@ int luaopen_bhclaim_core(lua_State *L) {
     bhl_open_process(L);
     bhl_open_stream(L);
     bhl_open_check_batch(L);
+    bhl_open_report_line(L);
     return 1;
 }

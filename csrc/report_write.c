@@ -1,9 +1,11 @@
 /*
 ** report_write.c: one checked claim's report line as the command line's
 ** `check` prints it (--format text, json, csv), written into a buffer, so a
-** batch goes from input to output without a Lua table per claim. The Lua
-** formatter (lua/bhclaim/reports.lua) prints the same bytes for the records
-** the command line handles in Lua; spec/report_write_spec.lua compares them.
+** batch goes from input to output without a Lua table per claim. The one
+** definition of the line format: the writers work from a line view
+** (bh_report_line), which the batch path makes from the claim model
+** (bh_report_write_*) and the binding from a Lua report entry
+** (csrc/lua/report_line.c, for lua/bhclaim/reports.lua).
 ** Core layer: no Lua headers.
 ** SPDX-License-Identifier: MIT
 */
@@ -70,12 +72,6 @@ bh_status bh_json_write_string(bh_buffer *out, const char *s, size_t len) {
     return bh_buffer_append(out, "\"", 1);
 }
 
-/* A JSON string, or null for NULL (reports.lua's json_value of nil). */
-static bh_status json_or_null(bh_buffer *out, const char *s) {
-    if (s == NULL) return put(out, "null");
-    return bh_json_write_string(out, s, strlen(s));
-}
-
 size_t bh_report_order(const bh_report *report, size_t n, const bh_finding **out) {
     size_t i, k = 0;
     int sev;
@@ -89,59 +85,45 @@ size_t bh_report_order(const bh_report *report, size_t n, const bh_finding **out
 }
 
 /* {====================================================================
-** Claim facts a report line shows (reports.lua's entry)
+** Values of a line view
 ** ===================================================================== */
 
-/* The person whose name is shown: the patient, or the subscriber when the
-** patient has no last name (the subscriber is the patient). */
-static const bh_name *shown_name(const bh_claim *c) {
-    return c->patient.name.last != NULL ? &c->patient.name : &c->subscriber.name;
+static bh_status put_value(bh_buffer *out, bh_line_value v) {
+    return bh_buffer_append(out, v.s, v.len);
 }
 
-bh_status bh_claim_write_patient(bh_buffer *out, const bh_claim *c) {
-    const bh_name *n = shown_name(c);
-    if (n->last != NULL && n->first != NULL)
-        return put(out, n->last) == BH_OK && put(out, ", ") == BH_OK ? put(out, n->first)
-                                                                      : BH_ERR_NOMEM;
-    return put(out, n->last ? n->last : n->first ? n->first : "");
+/* v's bytes, or `none` when v has none. */
+static bh_status put_or(bh_buffer *out, bh_line_value v, const char *none) {
+    return v.s != NULL ? put_value(out, v) : put(out, none);
 }
 
-static int has_patient(const bh_claim *c) {
-    const bh_name *n = shown_name(c);
-    return (n->last != NULL && n->last[0]) || (n->first != NULL && n->first[0]) ||
-           (n->last != NULL && n->first != NULL);
+static int is_empty(bh_line_value v) {
+    return v.s == NULL || v.len == 0;
 }
 
-/* The first line's date as YYYY-MM-DD into buf, "" when it has none. */
-static const char *first_date(const bh_claim *c, char buf[11]) {
-    buf[0] = '\0';
-    if (c->n_lines > 0 && c->lines[0].date != 0) bh_date_format(c->lines[0].date, buf);
-    return buf;
-}
-
-static const char *line_code(const bh_claim *c, long i) {
-    const char *code = c->lines[i].code;
-    return code ? code : "";
+/* A JSON value: null when absent, a literal as it is, else a string. */
+static bh_status json_value(bh_buffer *out, bh_line_value v) {
+    if (v.s == NULL) return put(out, "null");
+    if (v.literal) return put_value(out, v);
+    return bh_json_write_string(out, v.s, v.len);
 }
 
 /* The code a finding's path points at: lines[i]'s code when the path
-** starts with lines[i], else the first line's ("" when none). */
-static const char *finding_code(const bh_claim *c, const char *path) {
-    long i = 0;
-    const char *p = path;
-    if (path != NULL && strncmp(path, "lines[", 6) == 0) {
-        p = path + 6;
-        while (*p >= '0' && *p <= '9' && i < 100000) i = i * 10 + (*p++ - '0');
-        if (*p != ']' || p == path + 6) i = 0;
+** starts with lines[i] and the claim has a line i, else the first line's,
+** "" when there is none. */
+static bh_line_value finding_code(const bh_report_line *l, bh_line_value path) {
+    static const bh_line_value none = { "", 0, 0 };
+    bh_line_value code = { NULL, 0, 0 };
+    size_t i = 0, k = 6;
+    if (path.s != NULL && !path.literal && path.len > 6 && memcmp(path.s, "lines[", 6) == 0) {
+        /* Past a billion the index names no line: it stays there. */
+        for (; k < path.len && path.s[k] >= '0' && path.s[k] <= '9'; k++)
+            if (i <= 1000000000) i = i * 10 + (size_t)(path.s[k] - '0');
+        if (k == 6 || k == path.len || path.s[k] != ']') i = 0;
     }
-    if (i >= 1 && i <= c->n_lines) return line_code(c, i - 1);
-    return c->n_lines > 0 ? line_code(c, 0) : "";
-}
-
-static void count(const bh_report_entry *e, size_t counts[3]) {
-    size_t i;
-    counts[0] = counts[1] = counts[2] = 0;
-    for (i = 0; i < e->n_findings; i++) counts[e->findings[i]->severity]++;
+    if (i >= 1) code = l->code(l->ctx, i);
+    if (code.s == NULL) code = l->code(l->ctx, 1);
+    return code.s != NULL ? code : none;
 }
 
 /* {====================================================================
@@ -165,51 +147,61 @@ static bh_status put_plural(bh_buffer *out, size_t n, const char *word) {
     return n == 1 ? BH_OK : put(out, "s");
 }
 
-/* "  %-7s %-22s %s" of reports.text: the severity and rule padded. */
-static bh_status put_padded(bh_buffer *out, const char *s, size_t width) {
-    size_t len = strlen(s);
+/* "  %-7s %-22s %s" of the text format: the severity and rule padded;
+** an absent value shows as nil. */
+static bh_status put_padded(bh_buffer *out, bh_line_value v, size_t width) {
     static const char spaces[] = "                       ";
-    if (put(out, s) != BH_OK) return BH_ERR_NOMEM;
+    size_t len = v.s != NULL ? v.len : 3;
+    if (put_or(out, v, "nil") != BH_OK) return BH_ERR_NOMEM;
     return len < width ? bh_buffer_append(out, spaces, width - len) : BH_OK;
 }
 
-static bh_status put_denial_text(bh_buffer *out, const bh_rule_denial *d) {
-    if (put(out, "\n          denial: ") != BH_OK || put(out, d->group) != BH_OK ||
-        put(out, "-") != BH_OK || put(out, d->carc ? d->carc : "nil") != BH_OK)
+/* "CO-97 M15", as a remittance writes a denial. */
+static bh_status put_denial_text(bh_buffer *out, const bh_line_finding *f) {
+    if (put(out, "\n          denial: ") != BH_OK || put_or(out, f->group, "nil") != BH_OK ||
+        put(out, "-") != BH_OK || put_or(out, f->carc, "nil") != BH_OK)
         return BH_ERR_NOMEM;
-    if (d->rarc == NULL) return BH_OK;
-    return put(out, " ") == BH_OK ? put(out, d->rarc) : BH_ERR_NOMEM;
+    if (f->rarc.s == NULL) return BH_OK;
+    return put(out, " ") == BH_OK ? put_value(out, f->rarc) : BH_ERR_NOMEM;
 }
 
-static bh_status put_finding_text(bh_buffer *out, const bh_finding *f) {
-    const bh_rule_denial *d = bh_rule_denial_find(f->rule, f->path);
-    int ok = put(out, "\n  ") == BH_OK &&
-             put_padded(out, bh_severity_name(f->severity), 7) == BH_OK &&
+static bh_status put_finding_text(bh_buffer *out, const bh_line_finding *f) {
+    int ok = put(out, "\n  ") == BH_OK && put_padded(out, f->severity, 7) == BH_OK &&
              put(out, " ") == BH_OK && put_padded(out, f->rule, 22) == BH_OK &&
              put(out, " ") == BH_OK &&
-             put(out, f->path != NULL && f->path[0] ? f->path : "(claim)") == BH_OK &&
-             put(out, "\n          ") == BH_OK && put(out, f->message) == BH_OK;
-    if (ok && f->hint != NULL && f->hint[0])
-        ok = put(out, "\n          fix: ") == BH_OK && put(out, f->hint) == BH_OK;
-    if (ok && d != NULL && d->group != NULL) ok = put_denial_text(out, d) == BH_OK;
+             (is_empty(f->path) ? put(out, "(claim)") : put_value(out, f->path)) == BH_OK &&
+             put(out, "\n          ") == BH_OK && put_or(out, f->message, "nil") == BH_OK;
+    if (ok && !is_empty(f->hint))
+        ok = put(out, "\n          fix: ") == BH_OK && put_value(out, f->hint) == BH_OK;
+    if (ok && f->denial) ok = put_denial_text(out, f) == BH_OK;
     return ok ? BH_OK : BH_ERR_NOMEM;
 }
 
-bh_status bh_report_write_text(bh_buffer *out, const bh_report_entry *e) {
-    const bh_claim *c = e->claim;
-    char date[11];
-    size_t counts[3], i;
-    int ok = put(out, e->claim_id ? e->claim_id : "(no id)") == BH_OK;
-    if (ok && has_patient(c)) ok = put(out, "  ") == BH_OK && bh_claim_write_patient(out, c) == BH_OK;
-    if (ok && first_date(c, date)[0]) ok = put(out, "  ") == BH_OK && put(out, date) == BH_OK;
+/* The patient as text: "Last, First" from two parts, else the one. */
+static bh_status put_patient_text(bh_buffer *out, const bh_report_line *l) {
+    if (put_value(out, l->patient) != BH_OK) return BH_ERR_NOMEM;
+    if (l->patient_first.s == NULL) return BH_OK;
+    return put(out, ", ") == BH_OK ? put_value(out, l->patient_first) : BH_ERR_NOMEM;
+}
+
+bh_status bh_report_line_text(bh_buffer *out, const bh_report_line *l) {
+    bh_line_finding f;
+    size_t i;
+    int ok = (!l->session || put(out, "session ") == BH_OK) &&
+             put_or(out, l->claim_id, "(no id)") == BH_OK;
+    if (ok && (l->patient_first.s != NULL || !is_empty(l->patient)))
+        ok = put(out, "  ") == BH_OK && put_patient_text(out, l) == BH_OK;
+    if (ok && !is_empty(l->date)) ok = put(out, "  ") == BH_OK && put_value(out, l->date) == BH_OK;
     if (ok) ok = put(out, ": ") == BH_OK;
     if (!ok) return BH_ERR_NOMEM;
-    if (e->n_findings == 0) return put(out, "clean\n");
-    count(e, counts);
-    ok = put_plural(out, counts[BH_SEV_ERROR], "error") == BH_OK && put(out, ", ") == BH_OK &&
-         put_plural(out, counts[BH_SEV_WARNING], "warning") == BH_OK &&
-         put(out, ", ") == BH_OK && put_plural(out, counts[BH_SEV_INFO], "note") == BH_OK;
-    for (i = 0; ok && i < e->n_findings; i++) ok = put_finding_text(out, e->findings[i]) == BH_OK;
+    if (l->n_findings == 0) return put(out, "clean\n");
+    ok = put_plural(out, l->counts[BH_SEV_ERROR], "error") == BH_OK && put(out, ", ") == BH_OK &&
+         put_plural(out, l->counts[BH_SEV_WARNING], "warning") == BH_OK &&
+         put(out, ", ") == BH_OK && put_plural(out, l->counts[BH_SEV_INFO], "note") == BH_OK;
+    for (i = 0; ok && i < l->n_findings; i++) {
+        l->finding(l->ctx, i, &f);
+        ok = put_finding_text(out, &f) == BH_OK;
+    }
     return ok ? put(out, "\n") : BH_ERR_NOMEM;
 }
 
@@ -217,125 +209,231 @@ bh_status bh_report_write_text(bh_buffer *out, const bh_report_entry *e) {
 ** JSON
 ** ===================================================================== */
 
-static bh_status put_finding_json(bh_buffer *out, const bh_finding *f) {
-    const bh_rule_denial *d = bh_rule_denial_find(f->rule, f->path);
-    int ok = put(out, "{\"rule\":") == BH_OK && json_or_null(out, f->rule) == BH_OK &&
-             put(out, ",\"severity\":") == BH_OK &&
-             json_or_null(out, bh_severity_name(f->severity)) == BH_OK &&
-             put(out, ",\"path\":") == BH_OK && json_or_null(out, f->path) == BH_OK &&
-             put(out, ",\"message\":") == BH_OK && json_or_null(out, f->message) == BH_OK &&
-             put(out, ",\"hint\":") == BH_OK && json_or_null(out, f->hint) == BH_OK &&
-             put(out, ",\"source\":") == BH_OK && json_or_null(out, f->source) == BH_OK &&
+static bh_status put_finding_json(bh_buffer *out, const bh_line_finding *f) {
+    int ok = put(out, "{\"rule\":") == BH_OK && json_value(out, f->rule) == BH_OK &&
+             put(out, ",\"severity\":") == BH_OK && json_value(out, f->severity) == BH_OK &&
+             put(out, ",\"path\":") == BH_OK && json_value(out, f->path) == BH_OK &&
+             put(out, ",\"message\":") == BH_OK && json_value(out, f->message) == BH_OK &&
+             put(out, ",\"hint\":") == BH_OK && json_value(out, f->hint) == BH_OK &&
+             put(out, ",\"source\":") == BH_OK && json_value(out, f->source) == BH_OK &&
              put(out, ",\"denial\":") == BH_OK;
     if (!ok) return BH_ERR_NOMEM;
-    if (d == NULL || d->group == NULL) return put(out, "null}");
-    ok = put(out, "{\"group\":") == BH_OK && json_or_null(out, d->group) == BH_OK &&
-         put(out, ",\"carc\":") == BH_OK && json_or_null(out, d->carc) == BH_OK &&
-         put(out, ",\"rarc\":") == BH_OK && json_or_null(out, d->rarc) == BH_OK;
+    if (!f->denial) return put(out, "null}");
+    ok = put(out, "{\"group\":") == BH_OK && json_value(out, f->group) == BH_OK &&
+         put(out, ",\"carc\":") == BH_OK && json_value(out, f->carc) == BH_OK &&
+         put(out, ",\"rarc\":") == BH_OK && json_value(out, f->rarc) == BH_OK;
     return ok ? put(out, "}}") : BH_ERR_NOMEM;
 }
 
-/* The patient's name as a JSON string, escaped part by part. */
-static bh_status put_patient_json(bh_buffer *out, const bh_claim *c) {
-    const bh_name *n = shown_name(c);
-    const char *one = n->last ? n->last : n->first ? n->first : "";
-    int ok = put(out, "\"") == BH_OK;
-    if (n->last != NULL && n->first != NULL)
-        ok = ok && escape(out, n->last, strlen(n->last)) == BH_OK && put(out, ", ") == BH_OK &&
-             escape(out, n->first, strlen(n->first)) == BH_OK;
-    else
-        ok = ok && escape(out, one, strlen(one)) == BH_OK;
+/* The patient as JSON: two parts as one string, escaped part by part. */
+static bh_status put_patient_json(bh_buffer *out, const bh_report_line *l) {
+    int ok;
+    if (l->patient_first.s == NULL) return json_value(out, l->patient);
+    ok = put(out, "\"") == BH_OK && escape(out, l->patient.s, l->patient.len) == BH_OK &&
+         put(out, ", ") == BH_OK &&
+         escape(out, l->patient_first.s, l->patient_first.len) == BH_OK;
     return ok ? put(out, "\"") : BH_ERR_NOMEM;
 }
 
-bh_status bh_report_write_json(bh_buffer *out, const bh_report_entry *e) {
-    char date[11];
-    size_t counts[3], i;
-    int ok;
-    count(e, counts);
-    ok = put(out, "{\"claim_id\":") == BH_OK && json_or_null(out, e->claim_id) == BH_OK &&
-         put(out, ",\"patient\":") == BH_OK && put_patient_json(out, e->claim) == BH_OK &&
-         put(out, ",\"date\":") == BH_OK && json_or_null(out, first_date(e->claim, date)) == BH_OK &&
-         put(out, counts[BH_SEV_ERROR] == 0 ? ",\"ok\":true" : ",\"ok\":false") == BH_OK &&
-         put(out, ",\"counts\":{\"error\":") == BH_OK &&
-         put_count(out, counts[BH_SEV_ERROR]) == BH_OK && put(out, ",\"warning\":") == BH_OK &&
-         put_count(out, counts[BH_SEV_WARNING]) == BH_OK && put(out, ",\"info\":") == BH_OK &&
-         put_count(out, counts[BH_SEV_INFO]) == BH_OK && put(out, "},\"findings\":[") == BH_OK;
-    for (i = 0; ok && i < e->n_findings; i++)
-        ok = (i == 0 || put(out, ",") == BH_OK) && put_finding_json(out, e->findings[i]) == BH_OK;
-    return ok ? put(out, "]}\n") : BH_ERR_NOMEM;
+bh_status bh_report_line_json(bh_buffer *out, const bh_report_line *l) {
+    bh_line_finding f;
+    size_t i;
+    int ok = put(out, "{\"claim_id\":") == BH_OK && json_value(out, l->claim_id) == BH_OK &&
+             put(out, ",\"patient\":") == BH_OK && put_patient_json(out, l) == BH_OK &&
+             put(out, ",\"date\":") == BH_OK && json_value(out, l->date) == BH_OK &&
+             put(out, l->ok ? ",\"ok\":true" : ",\"ok\":false") == BH_OK &&
+             put(out, ",\"counts\":{\"error\":") == BH_OK &&
+             put_count(out, l->counts[BH_SEV_ERROR]) == BH_OK &&
+             put(out, ",\"warning\":") == BH_OK &&
+             put_count(out, l->counts[BH_SEV_WARNING]) == BH_OK &&
+             put(out, ",\"info\":") == BH_OK && put_count(out, l->counts[BH_SEV_INFO]) == BH_OK &&
+             put(out, "},\"findings\":[") == BH_OK;
+    for (i = 0; ok && i < l->n_findings; i++) {
+        l->finding(l->ctx, i, &f);
+        ok = (i == 0 || put(out, ",") == BH_OK) && put_finding_json(out, &f) == BH_OK;
+    }
+    if (ok && l->session) ok = put(out, "],\"session\":true}\n") == BH_OK;
+    else if (ok) ok = put(out, "]}\n") == BH_OK;
+    return ok ? BH_OK : BH_ERR_NOMEM;
 }
 
 /* {====================================================================
 ** CSV (RFC 4180: CRLF, fields with , " CR or LF quoted, " doubled)
 ** ===================================================================== */
 
-bh_status bh_csv_write_field(bh_buffer *out, const char *s, size_t len) {
+/* s with each " doubled, no quotes around. */
+static bh_status put_doubled(bh_buffer *out, const char *s, size_t len) {
     size_t i, run = 0;
-    if (strcspn(s, ",\"\r\n") >= len) return bh_buffer_append(out, s, len);
-    if (put(out, "\"") != BH_OK) return BH_ERR_NOMEM;
     for (i = 0; i < len; i++) {
         if (s[i] != '"') continue;
         if (bh_buffer_append(out, s + run, i + 1 - run) != BH_OK) return BH_ERR_NOMEM;
         run = i;   /* the quote is written again: doubled */
     }
-    if (bh_buffer_append(out, s + run, len - run) != BH_OK) return BH_ERR_NOMEM;
+    return bh_buffer_append(out, s + run, len - run);
+}
+
+bh_status bh_csv_write_field(bh_buffer *out, const char *s, size_t len) {
+    size_t i;
+    for (i = 0; i < len; i++)
+        if (s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n') break;
+    if (i == len) return bh_buffer_append(out, s, len);
+    if (put(out, "\"") != BH_OK || put_doubled(out, s, len) != BH_OK) return BH_ERR_NOMEM;
     return put(out, "\"");
 }
 
-static bh_status csv_text(bh_buffer *out, const char *s, int last) {
-    if (s == NULL) s = "";
-    if (bh_csv_write_field(out, s, strlen(s)) != BH_OK) return BH_ERR_NOMEM;
+/* One field ("" when absent) and the comma after it, or the row's CRLF. */
+static bh_status csv_value(bh_buffer *out, bh_line_value v, int last) {
+    if (v.s != NULL && bh_csv_write_field(out, v.s, v.len) != BH_OK) return BH_ERR_NOMEM;
     return put(out, last ? "\r\n" : ",");
 }
 
-/* claim_id, patient, date and code of one row. */
-static bh_status csv_claim(bh_buffer *out, const bh_report_entry *e, const char *code) {
-    bh_buffer name;
-    char date[11];
+/* The patient field: two parts hold ", ", so the field is quoted. */
+static bh_status csv_patient(bh_buffer *out, const bh_report_line *l) {
     int ok;
-    bh_buffer_init(&name);
-    ok = csv_text(out, e->claim_id, 0) == BH_OK && bh_claim_write_patient(&name, e->claim) == BH_OK &&
-         bh_csv_write_field(out, name.data ? name.data : "", name.len) == BH_OK &&
-         put(out, ",") == BH_OK && csv_text(out, first_date(e->claim, date), 0) == BH_OK &&
-         csv_text(out, code, 0) == BH_OK;
-    bh_buffer_free(&name);
+    if (l->patient_first.s == NULL) return csv_value(out, l->patient, 0);
+    ok = put(out, "\"") == BH_OK && put_doubled(out, l->patient.s, l->patient.len) == BH_OK &&
+         put(out, ", ") == BH_OK &&
+         put_doubled(out, l->patient_first.s, l->patient_first.len) == BH_OK;
+    return ok ? put(out, "\",") : BH_ERR_NOMEM;
+}
+
+/* claim_id, patient, date and code of one row. */
+static bh_status csv_claim(bh_buffer *out, const bh_report_line *l, bh_line_value code) {
+    int ok = csv_value(out, l->claim_id, 0) == BH_OK && csv_patient(out, l) == BH_OK &&
+             csv_value(out, l->date, 0) == BH_OK && csv_value(out, code, 0) == BH_OK;
     return ok ? BH_OK : BH_ERR_NOMEM;
 }
 
 /* source and line: the last two columns. */
-static bh_status csv_where(bh_buffer *out, const bh_report_entry *e) {
-    char line[32];
-    line[0] = '\0';
-    if (e->line > 0) snprintf(line, sizeof line, "%ld", e->line);
-    if (csv_text(out, e->source, 0) != BH_OK) return BH_ERR_NOMEM;
-    return csv_text(out, line, 1);
+static bh_status csv_where(bh_buffer *out, const bh_report_line *l) {
+    if (csv_value(out, l->source, 0) != BH_OK) return BH_ERR_NOMEM;
+    return csv_value(out, l->line, 1);
 }
 
-static bh_status csv_finding(bh_buffer *out, const bh_report_entry *e, const bh_finding *f) {
+static bh_status csv_finding(bh_buffer *out, const bh_report_line *l, const bh_line_finding *f) {
+    static const bh_line_value none = { NULL, 0, 0 };
+    int ok = csv_claim(out, l, finding_code(l, f->path)) == BH_OK &&
+             csv_value(out, f->rule, 0) == BH_OK && csv_value(out, f->severity, 0) == BH_OK &&
+             csv_value(out, f->path, 0) == BH_OK && csv_value(out, f->message, 0) == BH_OK &&
+             csv_value(out, f->hint, 0) == BH_OK &&
+             csv_value(out, f->denial ? f->group : none, 0) == BH_OK &&
+             csv_value(out, f->denial ? f->carc : none, 0) == BH_OK &&
+             csv_value(out, f->denial ? f->rarc : none, 0) == BH_OK;
+    return ok ? csv_where(out, l) : BH_ERR_NOMEM;
+}
+
+bh_status bh_report_line_csv(bh_buffer *out, const bh_report_line *l) {
+    static const bh_line_value no_path = { NULL, 0, 0 };
+    bh_line_finding f;
+    size_t i;
+    if (l->n_findings == 0) {
+        /* a clean claim: its row, with the finding columns empty */
+        if (csv_claim(out, l, finding_code(l, no_path)) != BH_OK || put(out, ",,,,,,,,") != BH_OK)
+            return BH_ERR_NOMEM;
+        return csv_where(out, l);
+    }
+    for (i = 0; i < l->n_findings; i++) {
+        l->finding(l->ctx, i, &f);
+        if (csv_finding(out, l, &f) != BH_OK) return BH_ERR_NOMEM;
+    }
+    return BH_OK;
+}
+
+/* {====================================================================
+** The line view of a checked claim (the batch path)
+** ===================================================================== */
+
+static bh_line_value text_value(const char *s) {
+    bh_line_value v;
+    v.s = s;
+    v.len = s != NULL ? strlen(s) : 0;
+    v.literal = 0;
+    return v;
+}
+
+/* The person whose name is shown: the patient, or the subscriber when the
+** patient has no last name (the subscriber is the patient). */
+static const bh_name *shown_name(const bh_claim *c) {
+    return c->patient.name.last != NULL ? &c->patient.name : &c->subscriber.name;
+}
+
+bh_status bh_claim_write_patient(bh_buffer *out, const bh_claim *c) {
+    const bh_name *n = shown_name(c);
+    if (n->last != NULL && n->first != NULL)
+        return put(out, n->last) == BH_OK && put(out, ", ") == BH_OK ? put(out, n->first)
+                                                                      : BH_ERR_NOMEM;
+    return put(out, n->last ? n->last : n->first ? n->first : "");
+}
+
+/* Line i's code (1-based; "" for a line without one); none past the last. */
+static bh_line_value claim_code(const void *ctx, size_t i) {
+    const bh_claim *c = ((const bh_report_entry *)ctx)->claim;
+    if (i < 1 || i > (size_t)c->n_lines) return text_value(NULL);
+    return text_value(c->lines[i - 1].code ? c->lines[i - 1].code : "");
+}
+
+static void claim_finding(const void *ctx, size_t i, bh_line_finding *out) {
+    const bh_finding *f = ((const bh_report_entry *)ctx)->findings[i];
     const bh_rule_denial *d = bh_rule_denial_find(f->rule, f->path);
-    int denial = d != NULL && d->group != NULL;
-    int ok = csv_claim(out, e, finding_code(e->claim, f->path)) == BH_OK &&
-             csv_text(out, f->rule, 0) == BH_OK &&
-             csv_text(out, bh_severity_name(f->severity), 0) == BH_OK &&
-             csv_text(out, f->path, 0) == BH_OK && csv_text(out, f->message, 0) == BH_OK &&
-             csv_text(out, f->hint, 0) == BH_OK &&
-             csv_text(out, denial ? d->group : NULL, 0) == BH_OK &&
-             csv_text(out, denial ? d->carc : NULL, 0) == BH_OK &&
-             csv_text(out, denial ? d->rarc : NULL, 0) == BH_OK;
-    return ok ? csv_where(out, e) : BH_ERR_NOMEM;
+    out->rule = text_value(f->rule);
+    out->severity = text_value(bh_severity_name(f->severity));
+    out->path = text_value(f->path);
+    out->message = text_value(f->message);
+    out->hint = text_value(f->hint);
+    out->source = text_value(f->source);
+    out->denial = d != NULL && d->group != NULL;
+    if (!out->denial) return;
+    out->group = text_value(d->group);
+    out->carc = text_value(d->carc);
+    out->rarc = text_value(d->rarc);
+}
+
+/* A line view with the buffers its values point into (the line number
+** only for CSV, the one format that shows it). */
+typedef struct entry_view {
+    bh_report_line line;
+    char date[11];
+    char line_number[32];
+} entry_view;
+
+static void view_of_entry(const bh_report_entry *e, entry_view *v) {
+    const bh_claim *c = e->claim;
+    const bh_name *n = shown_name(c);
+    bh_report_line *l = &v->line;
+    size_t i;
+    memset(l, 0, sizeof *l);
+    l->claim_id = text_value(e->claim_id);
+    l->patient = text_value(n->last ? n->last : n->first ? n->first : "");
+    if (n->last != NULL && n->first != NULL) l->patient_first = text_value(n->first);
+    v->date[0] = '\0';
+    if (c->n_lines > 0 && c->lines[0].date != 0) bh_date_format(c->lines[0].date, v->date);
+    l->date = text_value(v->date);
+    for (i = 0; i < e->n_findings; i++) l->counts[e->findings[i]->severity]++;
+    l->ok = l->counts[BH_SEV_ERROR] == 0;
+    l->n_findings = e->n_findings;
+    l->finding = claim_finding;
+    l->code = claim_code;
+    l->ctx = e;
+}
+
+bh_status bh_report_write_text(bh_buffer *out, const bh_report_entry *e) {
+    entry_view v;
+    view_of_entry(e, &v);
+    return bh_report_line_text(out, &v.line);
+}
+
+bh_status bh_report_write_json(bh_buffer *out, const bh_report_entry *e) {
+    entry_view v;
+    view_of_entry(e, &v);
+    return bh_report_line_json(out, &v.line);
 }
 
 bh_status bh_report_write_csv(bh_buffer *out, const bh_report_entry *e) {
-    size_t i;
-    if (e->n_findings == 0) {
-        /* a clean claim: its row, with the finding columns empty */
-        const char *code = e->claim->n_lines > 0 ? line_code(e->claim, 0) : "";
-        if (csv_claim(out, e, code) != BH_OK || put(out, ",,,,,,,,") != BH_OK)
-            return BH_ERR_NOMEM;
-        return csv_where(out, e);
-    }
-    for (i = 0; i < e->n_findings; i++)
-        if (csv_finding(out, e, e->findings[i]) != BH_OK) return BH_ERR_NOMEM;
-    return BH_OK;
+    entry_view v;
+    view_of_entry(e, &v);
+    v.line.source = text_value(e->source ? e->source : "");
+    v.line_number[0] = '\0';
+    if (e->line > 0) snprintf(v.line_number, sizeof v.line_number, "%ld", e->line);
+    v.line.line = text_value(v.line_number);
+    return bh_report_line_csv(out, &v.line);
 }

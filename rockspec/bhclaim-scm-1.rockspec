@@ -55,6 +55,7 @@ build = {
             "csrc/names.c",
             "csrc/lua/claim_table.c",
             "csrc/lua/check_batch.c",
+            "csrc/lua/report_line.c",
             "csrc/ncci.c",
             "csrc/payer_rules.c",
             "csrc/report.c",

@@ -1,9 +1,12 @@
--- The check command's batch path (core.check_batch, csrc/lua/check_batch.c
--- with the report writers of csrc/report_write.c) against its Lua path
--- (bhclaim.check, the tracker of bhclaim.batch, lua/bhclaim/reports.lua):
--- the same records give the same bytes, messages, summary and exit status.
--- The Lua path is forced by a check option the batch path leaves to Lua
--- (provider_kind, given as its default).
+-- Report lines have one writer (csrc/report_write.c). The check command's
+-- batch path (core.check_batch, csrc/lua/check_batch.c) gives it a view of
+-- the claim model; its Lua path (bhclaim.check, the tracker of
+-- bhclaim.batch, reports.entry) gives it report tables through
+-- core.report_line (reports.text/json/csv). The two paths give the same
+-- bytes, messages, summary and exit status for the same records; the Lua
+-- path is forced by a check option the batch path leaves to Lua
+-- (provider_kind, given as its default). Lua entries, with the odd values
+-- custom rules may put in a finding, are checked against expected bytes.
 local bhclaim = require("bhclaim")
 local cli = require("bhclaim.cli")
 local support = require("spec.support")
@@ -241,5 +244,122 @@ describe("check's batch path", function()
     assert.has_error(function() b:lines("{}", 1, 1, { format = "xml" }, {}) end)
     assert.has_error(function() b:lines("{}", 1, 1, nil, {}) end)
     assert.has_error(function() b:lines("{}", 5, 1, {}, {}) end)
+  end)
+end)
+
+describe("core.report_line (reports.text, json and csv)", function()
+  local reports = require("bhclaim.reports")
+  local core = require("bhclaim.core")
+
+  -- A custom rule's findings: numbers, booleans, no hint, control
+  -- characters, quotes, commas and CRLF in a message, a NUL byte.
+  local function odd_entry()
+    return {
+      claim_id = "L-1", patient = "Roe, Sam", date = "2026-03-02", ok = false,
+      counts = { error = 1, warning = 1, info = 0 }, codes = { "90853", "90785" },
+      findings = {
+        { rule = "practice.note", severity = "error", path = "lines[2].units",
+          message = 'Say "hi",\r\nthen\tgo\1\0!', hint = nil, source = 42,
+          denial = { group = "CO", carc = 97, rarc = false } },
+        { rule = 7, severity = "warning", path = false, message = 0.1, hint = "",
+          source = true },
+      },
+    }
+  end
+
+  it("writes a Lua-made finding's values as text", function()
+    assert.equal("L-1  Roe, Sam  2026-03-02: 1 error, 1 warning, 0 notes\n"
+      .. "  error   practice.note          lines[2].units\n"
+      .. '          Say "hi",\r\nthen\tgo\1\0!\n'
+      .. "          denial: CO-97\n"
+      .. "  warning 7                      (claim)\n"
+      .. "          0.1", reports.text(odd_entry()))
+  end)
+
+  it("writes a Lua-made finding's values as JSON: numbers and booleans bare", function()
+    assert.equal('{"claim_id":"L-1","patient":"Roe, Sam","date":"2026-03-02","ok":false,'
+      .. '"counts":{"error":1,"warning":1,"info":0},"findings":['
+      .. '{"rule":"practice.note","severity":"error","path":"lines[2].units",'
+      .. '"message":"Say \\"hi\\",\\r\\nthen\\tgo\\u0001\\u0000!","hint":null,"source":42,'
+      .. '"denial":{"group":"CO","carc":97,"rarc":false}},'
+      .. '{"rule":7,"severity":"warning","path":false,"message":0.1,"hint":"",'
+      .. '"source":true,"denial":null}]}', reports.json(odd_entry()))
+  end)
+
+  it("writes a Lua-made finding's values as CSV, quoted where RFC 4180 says", function()
+    assert.equal('L-1,"Roe, Sam",2026-03-02,90785,practice.note,error,lines[2].units,'
+      .. '"Say ""hi"",\r\nthen\tgo\1\0!",,CO,97,false,in.json,3\r\n'
+      .. 'L-1,"Roe, Sam",2026-03-02,90853,7,warning,false,0.1,,,,,in.json,3\r\n',
+      reports.csv(odd_entry(), { name = "in.json", line = 3 }))
+    assert.truthy(reports.csv(odd_entry(), { name = "x.837", x12_claim = 2, line = 9 })
+      :find(",x.837,2\r\n$"))
+  end)
+
+  it("writes a session's own findings with their mark", function()
+    local e = reports.session_entry({ id = "S-1", date = "2026-04-07", code = "90853" },
+      { { rule = "session.x", severity = "warning", path = "participants[2]", message = "m",
+        hint = "h", source = "s" } })
+    assert.equal("session S-1  2026-04-07: 0 errors, 1 warning, 0 notes\n"
+      .. "  warning session.x              participants[2]\n"
+      .. "          m\n"
+      .. "          fix: h", reports.text(e))
+    assert.equal('{"claim_id":"S-1","patient":"","date":"2026-04-07","ok":true,'
+      .. '"counts":{"error":0,"warning":1,"info":0},"findings":[{"rule":"session.x",'
+      .. '"severity":"warning","path":"participants[2]","message":"m","hint":"h",'
+      .. '"source":"s","denial":null}],"session":true}', reports.json(e))
+    assert.equal("S-1,,2026-04-07,,session.x,warning,participants[2],m,h,,,,,\r\n",
+      reports.csv(e))
+  end)
+
+  it("writes a clean entry without id, and absent values as text says them", function()
+    local clean = { patient = "", date = "", ok = true, counts = {}, findings = {} }
+    assert.equal("(no id): clean", reports.text(clean))
+    assert.equal('{"claim_id":null,"patient":"","date":"","ok":true,'
+      .. '"counts":{"error":0,"warning":0,"info":0},"findings":[]}', reports.json(clean))
+    assert.equal(",,,,,,,,,,,,,\r\n", reports.csv(clean))
+    local bare = { claim_id = false, patient = "", date = "", ok = false,
+      counts = { error = 1 }, findings = { { denial = {} } } }
+    assert.equal("(no id): 1 error, 0 warnings, 0 notes\n"
+      .. "  nil     nil                    (claim)\n"
+      .. "          nil\n"
+      .. "          denial: nil-nil", reports.text(bare))
+  end)
+
+  it("takes the code of the line a finding's path names, else the first line's", function()
+    local paths = { "lines[2]", "lines[3].units", "lines[9].units", "lines[0]", "lines[x",
+      "lines[2", "lines[99999999999999999999].code", "diagnoses[1]" }
+    local fs = {}
+    for i, p in ipairs(paths) do fs[i] = { rule = "r", severity = "info", path = p } end
+    local e = { claim_id = "C", patient = "", date = "", ok = true, counts = { info = #fs },
+      findings = fs, codes = { "90853", "90785", false } }
+    local codes = {}
+    for row in reports.csv(e):gmatch("[^\r\n]+") do
+      codes[#codes + 1] = row:match("^C,,,([^,]*),")
+    end
+    assert.same({ "90785", "90853", "90853", "90853", "90853", "90853", "90853", "90853" },
+      codes)
+  end)
+
+  it("refuses what it cannot write, naming it", function()
+    local e = odd_entry()
+    assert.has_error(function() core.report_line(e, "xml", nil, tostring) end)
+    assert.has_error(function() core.report_line(e, "text", nil, nil) end)
+    assert.has_error(function() core.report_line(nil, "text", nil, tostring) end)
+    local bad_finding = odd_entry()
+    bad_finding.findings[2] = "not a finding"
+    assert.matches("findings%[2%] is not a table", select(2, pcall(reports.text, bad_finding)))
+    local bad_count = odd_entry()
+    bad_count.counts.error = 1.5
+    assert.matches("counts.error is not a whole number", select(2, pcall(reports.json, bad_count)))
+    local no_ok = odd_entry()
+    no_ok.ok = nil
+    assert.matches("ok is not a boolean", select(2, pcall(reports.json, no_ok)))
+    local nan = odd_entry()
+    nan.findings[1].source = 0 / 0
+    assert.is_false(pcall(reports.json, nan))   -- JSON has no NaN
+    local shown = odd_entry()
+    shown.findings[2].message = setmetatable({}, { __tostring = function() return "shown" end })
+    assert.truthy(reports.text(shown):find("\n          shown$"))
+    assert.truthy(reports.json(shown):find('"message":null', 1, true))
   end)
 end)

@@ -1,8 +1,8 @@
 /*
 ** test_report_write.c: tests of the report-line writers (csrc/report_write.c):
-** JSON string escaping, CSV fields, and one claim's text, JSON and CSV
-** lines byte for byte as lua/bhclaim/reports.lua prints them (the Lua side
-** is compared with these writers in spec/report_write_spec.lua). No Lua.
+** JSON string escaping, CSV fields, one claim's text, JSON and CSV lines
+** byte for byte, and a line view made by hand as the binding makes one
+** from a Lua entry (spec/report_write_spec.lua checks that binding). No Lua.
 ** Prints TAP and exits 1 on any failure.
 ** SPDX-License-Identifier: MIT
 */
@@ -126,12 +126,75 @@ static void test_lines(bh_buffer *b) {
     bh_report_free(parsed);
 }
 
+/* {====================================================================
+** A line view made by hand: a session's finding with a literal and
+** absent values, as csrc/lua/report_line.c hands them over
+** ===================================================================== */
+
+static bh_line_value value(const char *s, int literal) {
+    bh_line_value v;
+    v.s = s;
+    v.len = s != NULL ? strlen(s) : 0;
+    v.literal = literal;
+    return v;
+}
+
+/* One line, coded 90853. */
+static bh_line_value one_code(const void *ctx, size_t i) {
+    (void)ctx;
+    return value(i == 1 ? "90853" : NULL, 0);
+}
+
+static void one_finding(const void *ctx, size_t i, bh_line_finding *f) {
+    (void)ctx;
+    (void)i;
+    memset(f, 0, sizeof *f);
+    f->rule = value("x.rule", 0);
+    f->severity = value("info", 0);
+    f->path = value("lines[3]", 0);
+    f->message = value("7", 1);
+    f->denial = 1;
+    f->group = value("CO", 0);
+}
+
+static void test_view(bh_buffer *b) {
+    bh_report_line l;
+    memset(&l, 0, sizeof l);
+    l.claim_id = value("S", 0);
+    l.patient = value("", 0);
+    l.date = value("2026-04-07", 0);
+    l.ok = 1;
+    l.session = 1;
+    l.counts[BH_SEV_INFO] = 1;
+    l.n_findings = 1;
+    l.finding = one_finding;
+    l.code = one_code;
+    bh_report_line_text(b, &l);
+    expect_text(b,
+        "session S  2026-04-07: 0 errors, 0 warnings, 1 note\n"
+        "  info    x.rule                 lines[3]\n"
+        "          7\n"
+        "          denial: CO-nil\n", "view, text: the session mark, nil for an absent carc");
+    bh_report_line_json(b, &l);
+    expect_text(b,
+        "{\"claim_id\":\"S\",\"patient\":\"\",\"date\":\"2026-04-07\",\"ok\":true,"
+        "\"counts\":{\"error\":0,\"warning\":0,\"info\":1},\"findings\":["
+        "{\"rule\":\"x.rule\",\"severity\":\"info\",\"path\":\"lines[3]\",\"message\":7,"
+        "\"hint\":null,\"source\":null,\"denial\":{\"group\":\"CO\",\"carc\":null,"
+        "\"rarc\":null}}],\"session\":true}\n",
+        "view, json: a literal bare, absent values null, the session mark last");
+    bh_report_line_csv(b, &l);
+    expect_text(b, "S,,2026-04-07,90853,x.rule,info,lines[3],7,,CO,,,,\r\n",
+                "view, csv: a path past the last line takes the first line's code");
+}
+
 int main(void) {
     bh_buffer b;
     bh_buffer_init(&b);
     test_json_string(&b);
     test_csv_field(&b);
     test_lines(&b);
+    test_view(&b);
     bh_buffer_free(&b);
     return tap_done();
 }

@@ -132,6 +132,10 @@ int bhl_x12_stream_next(lua_State *L, int idx, const bh_claim **claim);
 /* The check command's batch path (check_batch.c). */
 void bhl_open_check_batch(lua_State *L);
 
+/* core.report_line: a Lua report entry as a report line, by the core's
+** writers (report_line.c). */
+void bhl_open_report_line(lua_State *L);
+
 void bhl_push_x12_check(lua_State *L, int opts, const bh_claim *claim, bh_report *report);
 
 #endif

@@ -1,7 +1,9 @@
 --- Batch reports: a checked claim's findings as text (for people), JSON (one
 -- object per claim, stable keys) and CSV (one row per finding), and the batch
 -- summary (counts, count by rule id, charges at risk, top findings).
--- Workflow layer: plain Lua over report tables; it never checks a claim.
+-- Workflow layer over report tables; it never checks a claim. The report
+-- lines are written by the core's writers (core.report_line), which the
+-- check command's batch path uses too.
 -- @module bhclaim.reports
 -- SPDX-License-Identifier: MIT
 
@@ -140,13 +142,6 @@ function M.entry(claim, report)
   }
 end
 
--- The code a finding's path points at, from an entry's line codes.
-local function entry_code(e, path)
-  local i = type(path) == "string" and tonumber(path:match("^lines%[(%d+)%]"))
-  local codes = e.codes or {}
-  return (i and codes[i]) or codes[1] or ""
-end
-
 --- The entry of a session's own findings (shape problems, absentees).
 -- @tparam table data the session table
 -- @tparam table findings
@@ -163,45 +158,6 @@ function M.session_entry(data, findings)
     counts = counts, findings = findings, session = true,
     claim = { lines = { { code = code } } },
   }
-end
-
--- {====================================================================
--- Text
--- =====================================================================
-
-local function plural(n, word)
-  return n .. " " .. word .. (n == 1 and "" or "s")
-end
-
---- A predicted denial as written on a remittance: "CO-97 M15", "CO-50".
--- @tparam table d {group, carc, rarc}
--- @treturn string
-function M.denial_text(d)
-  return format("%s-%s%s", tostring(d.group), tostring(d.carc), d.rarc and (" " .. d.rarc) or "")
-end
-
---- A biller-readable block: a head line, then each finding with its fix.
--- @tparam table e entry
--- @treturn string (no trailing newline)
-function M.text(e)
-  local who = e.patient ~= "" and ("  " .. e.patient) or ""
-  local when = e.date ~= "" and ("  " .. e.date) or ""
-  local kind = e.session and "session " or ""
-  local c = e.counts
-  local head = format("%s%s%s%s: ", kind, e.claim_id or "(no id)", who, when)
-  if #e.findings == 0 then return head .. "clean" end
-  local out = { head .. format("%s, %s, %s", plural(c.error or 0, "error"),
-    plural(c.warning or 0, "warning"), plural(c.info or 0, "note")) }
-  for _, f in ipairs(e.findings) do
-    out[#out + 1] = format("  %-7s %-22s %s", f.severity, f.rule,
-      (f.path ~= nil and f.path ~= "") and f.path or "(claim)")
-    out[#out + 1] = "          " .. tostring(f.message)
-    if f.hint ~= nil and f.hint ~= "" then out[#out + 1] = "          fix: " .. f.hint end
-    if type(f.denial) == "table" then
-      out[#out + 1] = "          denial: " .. M.denial_text(f.denial)
-    end
-  end
-  return concat(out, "\n")
 end
 
 -- {====================================================================
@@ -291,37 +247,6 @@ function M.json_encode(v)
   return text
 end
 
--- {"group":"CO","carc":"50","rarc":null}, or null when none is predicted.
-local function denial_json(d)
-  if type(d) ~= "table" then return "null" end
-  return '{"group":' .. json_value(d.group) .. ',"carc":' .. json_value(d.carc)
-    .. ',"rarc":' .. json_value(d.rarc) .. "}"
-end
-
-local function finding_json(f)
-  return '{"rule":' .. json_value(f.rule) .. ',"severity":' .. json_value(f.severity)
-    .. ',"path":' .. json_value(f.path) .. ',"message":' .. json_value(f.message)
-    .. ',"hint":' .. json_value(f.hint) .. ',"source":' .. json_value(f.source)
-    .. ',"denial":' .. denial_json(f.denial) .. "}"
-end
-
---- One JSON object on one line; keys in this order: claim_id, patient,
--- date, ok, counts {error, warning, info}, findings [{rule, severity, path,
--- message, hint, source, denial {group, carc, rarc} or null}] (plus
--- `"session":true` for a session's own).
--- @tparam table e entry
--- @treturn string
-function M.json(e)
-  local fs = {}
-  for i, f in ipairs(e.findings) do fs[i] = finding_json(f) end
-  local c = e.counts
-  return format('{"claim_id":%s,"patient":%s,"date":%s,"ok":%s,'
-    .. '"counts":{"error":%d,"warning":%d,"info":%d},"findings":[%s]%s}',
-    json_value(e.claim_id), json_value(e.patient), json_value(e.date), tostring(e.ok),
-    c.error or 0, c.warning or 0, c.info or 0, concat(fs, ","),
-    e.session and ',"session":true' or "")
-end
-
 -- {====================================================================
 -- CSV (RFC 4180: CRLF, fields with , " CR or LF quoted, " doubled)
 -- =====================================================================
@@ -354,27 +279,48 @@ function M.csv_header()
   return M.csv_row(M.CSV_COLUMNS)
 end
 
+-- {====================================================================
+-- Report lines: written by the core (csrc/report_write.c), the one
+-- definition of the formats, for the batch path and for these alike
+-- =====================================================================
+
+local report_line = require("bhclaim.core").report_line
+
+-- The text and JSON lines without their line break, as callers add it.
+local function without_newline(line)
+  return line:sub(1, -2)
+end
+
+--- A biller-readable block: a head line, then each finding with its fix
+-- (a session's own findings: "session " first).
+-- @tparam table e entry
+-- @treturn string (no trailing newline)
+function M.text(e)
+  return without_newline(report_line(e, "text", nil, tostring))
+end
+
+--- One JSON object on one line; keys in this order: claim_id, patient,
+-- date, ok, counts {error, warning, info}, findings [{rule, severity, path,
+-- message, hint, source, denial {group, carc, rarc} or null}] (plus
+-- `"session":true` for a session's own). Values of Lua-made findings that
+-- are not strings are written as json_encode writes them.
+-- @tparam table e entry
+-- @treturn string
+function M.json(e)
+  return without_newline(report_line(e, "json", nil, json_value))
+end
+
 --- The CSV records of an entry: one per finding, or one with the finding
--- columns empty for a clean claim; the last two columns say where the
--- record came from: the input's name and the record's line (for an 837P,
--- the claim's position in the interchange: 1 for the first claim).
+-- columns empty for a clean claim; the code column is the code of the line
+-- the finding's path names (else the first line's); the last two columns
+-- say where the record came from: the input's name and the record's line
+-- (for an 837P, the claim's position in the interchange: 1 for the first
+-- claim).
 -- @tparam table e entry
 -- @tparam[opt] table where {name, line} or {name, x12_claim}
 -- @treturn string
 function M.csv(e, where)
-  where = where or {}
-  local source, line = where.name, where.x12_claim or where.line
-  if #e.findings == 0 then
-    return M.csv_row({ e.claim_id, e.patient, e.date, entry_code(e, nil), nil, nil, nil, nil,
-      nil, nil, nil, nil, source, line }, 14)
-  end
-  local out = {}
-  for i, f in ipairs(e.findings) do
-    local d = type(f.denial) == "table" and f.denial or {}
-    out[i] = M.csv_row({ e.claim_id, e.patient, e.date, entry_code(e, f.path),
-      f.rule, f.severity, f.path, f.message, f.hint, d.group, d.carc, d.rarc, source, line }, 14)
-  end
-  return concat(out)
+  return report_line(e, "csv", where, tostring)
 end
 
 -- {====================================================================
@@ -474,6 +420,10 @@ function M.ranked(s)
     return x.rule < y.rule
   end)
   return list
+end
+
+local function plural(n, word)
+  return n .. " " .. word .. (n == 1 and "" or "s")
 end
 
 --- The summary as text; `top` (default 10) top findings with an example.

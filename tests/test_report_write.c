@@ -30,6 +30,36 @@ static void test_json_string(bh_buffer *b) {
     expect_text(b, "\"x\\u0000y\"", "json string: NUL escaped");
 }
 
+/* One byte to escape at every position of a 40-byte text, and two in a
+** row, against the escape of that byte alone: the 16-byte scan's edges. */
+static void test_json_string_positions(bh_buffer *b) {
+    static const char special[] = {'"', '\\', '\n', '\001', '\037', '\177'};
+    static const char *const escaped[] = {"\\\"", "\\\\", "\\n", "\\u0001",
+                                          "\\u001f", "\\u007f"};
+    size_t k, at, bad = 0;
+    for (k = 0; k < sizeof special; k++) {
+        for (at = 0; at < 40; at++) {
+            char in[41], want[64];
+            size_t elen = strlen(escaped[k]);
+            memset(in, 'a' + (int)(at % 26), 40);
+            in[40] = '\0';
+            in[at] = special[k];
+            want[0] = '"';
+            memcpy(want + 1, in, at);
+            memcpy(want + 1 + at, escaped[k], elen);
+            memcpy(want + 1 + at + elen, in + at + 1, 39 - at);
+            want[1 + at + elen + 39 - at] = '"';
+            bh_json_write_string(b, in, 40);
+            if (b->len != 41 + elen || memcmp(b->data, want, b->len) != 0) bad++;
+            b->len = 0;
+        }
+    }
+    expect(bad == 0, "json string: an escaped byte at each of 40 positions");
+    bh_json_write_string(b, "0123456789abcde\"\"0123456789abcdef\\", 34);
+    expect_text(b, "\"0123456789abcde\\\"\\\"0123456789abcdef\\\\\"",
+                "json string: escapes side by side across 16-byte blocks");
+}
+
 static void test_csv_field(bh_buffer *b) {
     bh_csv_write_field(b, "plain", 5);
     expect_text(b, "plain", "csv field: plain");
@@ -192,6 +222,7 @@ int main(void) {
     bh_buffer b;
     bh_buffer_init(&b);
     test_json_string(&b);
+    test_json_string_positions(&b);
     test_csv_field(&b);
     test_lines(&b);
     test_view(&b);

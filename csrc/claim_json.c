@@ -640,7 +640,7 @@ static int field_choice(reader *r, const jpath *at, const char *const *choices,
     if (text != NULL) *text = s;
     if (s == NULL) return 1;
     for (i = 0; choices[i] != NULL; i++) {
-        if (strcmp(s, choices[i]) == 0) {
+        if (bh_streq(s, choices[i])) {
             *index = i;
             return 1;
         }
@@ -1156,7 +1156,7 @@ static int read_person(reader *r, const jpath *at, bh_person *person, int is_sub
     /* The 837P asks a subscriber's birth date and sex (DMG) only when the
     ** subscriber is the patient; a dependant's are in the patient block. */
     if (!is_subscriber || person->relationship == NULL ||
-        strcmp(person->relationship, "self") == 0) {
+        bh_streq(person->relationship, "self")) {
         if (!pc.birth_seen) missing(r, at, "birth_date");
         if (!pc.sex_seen) missing(r, at, "sex");
     }
@@ -1800,7 +1800,7 @@ static void report_missing_top(reader *r, const claim_ctx *cc) {
     if (!cc->pos_seen) missing(r, NULL, "place_of_service");
     if (!cc->lines_seen) missing(r, NULL, "lines");
     /* The patient block is required when the patient is not the subscriber. */
-    if (c->subscriber.relationship != NULL && strcmp(c->subscriber.relationship, "self") != 0 &&
+    if (c->subscriber.relationship != NULL && !bh_streq(c->subscriber.relationship, "self") &&
         c->patient.state == BH_FIELD_ABSENT)
         missing(r, NULL, "patient");
 }

@@ -42,7 +42,7 @@ static const void *find_exact(const bh_code_index *index, const void *base, size
         const char *code;
         if (row == 0) return NULL;
         code = (const char *)base + (size_t)(row - 1) * size;
-        if (strcmp(code, key) == 0) return code;
+        if (bh_streq(code, key)) return code;
         s = s + 1 == index->n_slots ? 0 : s + 1;
     }
 }
@@ -123,7 +123,7 @@ static const char *icd10_title(const char *code, int bit) {
     const bh_icd10_title *t = find_exact(&bh_icd10_titles_index, bh_icd10_titles,
                                          sizeof bh_icd10_titles[0], code);
     const bh_icd10_title *end = bh_icd10_titles + bh_icd10_titles_count;
-    for (; t != NULL && t < end && strcmp(t->code, code) == 0; t++)
+    for (; t != NULL && t < end && bh_streq(t->code, code); t++)
         if (t->years & bit) return t->title;
     return NULL;
 }

@@ -138,7 +138,7 @@ static void read_token(const char *s, size_t n, bh_credential_token *t) {
             t->kind = BH_CREDENTIAL_LICENCE;
             t->cls = a->cls;
             for (i = 0; associate_suffixes[i] != NULL; i++)
-                if (strcmp(suffix, associate_suffixes[i]) == 0) t->cls = BH_LICENCE_SUPERVISED;
+                if (bh_streq(suffix, associate_suffixes[i])) t->cls = BH_LICENCE_SUPERVISED;
             return;
         }
     }
@@ -249,7 +249,7 @@ static int token_matches(const bh_credential_token *t, bh_licence_class cls,
     if (t->kind == BH_CREDENTIAL_CERTIFICATION || t->kind == BH_CREDENTIAL_DEGREE) return 0;
     if (t->kind == BH_CREDENTIAL_LICENCE && cls != BH_LICENCE_NONE) return cls == t->cls;
     /* An overlong piece reads as empty text: it matches nothing. */
-    return t->text[0] != '\0' && strcmp(entry->text, t->text) == 0;
+    return t->text[0] != '\0' && bh_streq(entry->text, t->text);
 }
 
 /* Entries in the payer's order (its first match wins, with its modifier);
@@ -349,6 +349,6 @@ const bh_code_classes *bh_code_classes_find(const char *code) {
     if (code == NULL) return NULL;
     if (is_em(code)) return &em_classes;
     for (i = 0; i < sizeof code_classes / sizeof code_classes[0]; i++)
-        if (strcmp(code_classes[i].code, code) == 0) return &code_classes[i];
+        if (bh_streq(code_classes[i].code, code)) return &code_classes[i];
     return NULL;
 }

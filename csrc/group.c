@@ -32,13 +32,13 @@ static const char *value_source(const rules *r, const bh_profile_number *v, char
 }
 
 static int is_code(const bh_line *line, const char *code) {
-    return line->code != NULL && strcmp(line->code, code) == 0;
+    return line->code != NULL && bh_streq(line->code, code);
 }
 
 static int has_modifier(const bh_line *line, const char *m) {
     int i;
     for (i = 0; i < line->n_modifiers; i++)
-        if (line->modifiers[i] != NULL && strcmp(line->modifiers[i], m) == 0) return 1;
+        if (line->modifiers[i] != NULL && bh_streq(line->modifiers[i], m)) return 1;
     return 0;
 }
 
@@ -336,7 +336,7 @@ static const addon_rule addon_rules[] = {
 
 static int in_list(const char *code, const char *const *list) {
     for (; list != NULL && *list != NULL; list++)
-        if (strcmp(code, *list) == 0) return 1;
+        if (bh_streq(code, *list)) return 1;
     return 0;
 }
 
@@ -351,7 +351,7 @@ static void check_addons(rules *r) {
         char where[32], msg[200];
         if (line->code == NULL) continue;
         for (k = 0; k < sizeof addon_rules / sizeof addon_rules[0]; k++)
-            if (strcmp(line->code, addon_rules[k].addon) == 0) rule = &addon_rules[k];
+            if (bh_streq(line->code, addon_rules[k].addon)) rule = &addon_rules[k];
         if (rule == NULL) continue;
         for (j = 0; j < c->n_lines; j++) {
             const bh_line *other = &c->lines[j];
@@ -418,7 +418,7 @@ static int is_placeholder(const bh_profile *p, const char *text) {
     if (in_list(folded, default_placeholders)) return 1;
     for (i = 0; p != NULL && i < p->n_placeholders; i++) {
         fold_text(p->placeholders[i], other, sizeof other);
-        if (strcmp(folded, other) == 0) return 1;
+        if (bh_streq(folded, other)) return 1;
     }
     return 0;
 }

@@ -243,7 +243,7 @@ static int ptp_line(void *ctx, char *line, long number) {
         line_error(ld->err, number, "the effective date is not YYYYMMDD");
         return -1;
     }
-    if (strcmp(f[4], "*") != 0 && f[4][0] != '\0') {
+    if (!bh_streq(f[4], "*") && f[4][0] != '\0') {
         bh_date deleted;
         if (!parse_yyyymmdd(f[4], &deleted)) {
             line_error(ld->err, number, "the deletion date is neither YYYYMMDD nor *");
@@ -318,7 +318,7 @@ static const bh_ptp_edit *find_ordered(const bh_ncci *ncci, const char *c1, cons
     size_t i;
     if (ncci != NULL) {
         for (i = first_loaded(ncci, c1, c2); i < ncci->n_ptp &&
-             strcmp(ncci->ptp[i].column1, c1) == 0 && strcmp(ncci->ptp[i].column2, c2) == 0;
+             bh_streq(ncci->ptp[i].column1, c1) && bh_streq(ncci->ptp[i].column2, c2);
              i++) {
             *loaded_any = 1;
             if (in_effect(ncci->ptp[i].from, ncci->ptp[i].to, date)) return &ncci->ptp[i];
@@ -327,7 +327,7 @@ static const bh_ptp_edit *find_ordered(const bh_ncci *ncci, const char *c1, cons
     }
     for (i = 0; i < sizeof builtin_ptp / sizeof builtin_ptp[0]; i++) {
         const bh_ptp_edit *e = &builtin_ptp[i];
-        if (strcmp(e->column1, c1) == 0 && strcmp(e->column2, c2) == 0 &&
+        if (bh_streq(e->column1, c1) && bh_streq(e->column2, c2) &&
             in_effect(e->from, e->to, date))
             return e;
     }
@@ -439,7 +439,7 @@ const bh_mue_edit *bh_ncci_find_mue(const bh_ncci *ncci, const char *code, bh_da
     }
     /* Rows are sorted by their first date: a later file replaces an
     ** earlier one from its own date on. */
-    for (i = lo; i < ncci->n_mue && strcmp(ncci->mue[i].code, code) == 0; i++)
+    for (i = lo; i < ncci->n_mue && bh_streq(ncci->mue[i].code, code); i++)
         if (date == 0 || ncci->mue[i].from <= date) best = &ncci->mue[i];
     return best;
 }
@@ -467,7 +467,7 @@ static int has_bypass(const bh_line *line) {
     int i, k;
     for (i = 0; i < line->n_modifiers; i++)
         for (k = 0; line->modifiers[i] != NULL && bypass_modifiers[k] != NULL; k++)
-            if (strcmp(line->modifiers[i], bypass_modifiers[k]) == 0) return 1;
+            if (bh_streq(line->modifiers[i], bypass_modifiers[k])) return 1;
     return 0;
 }
 
@@ -478,8 +478,8 @@ static const bh_ptp_edit *profile_pair(const bh_profile *p, const char *a, const
     if (p == NULL) return NULL;
     for (i = 0; i < p->n_ptp; i++) {
         const bh_ptp_edit *e = &p->ptp[i];
-        int match = (strcmp(e->column1, a) == 0 && strcmp(e->column2, b) == 0) ||
-                    (strcmp(e->column1, b) == 0 && strcmp(e->column2, a) == 0);
+        int match = (bh_streq(e->column1, a) && bh_streq(e->column2, b)) ||
+                    (bh_streq(e->column1, b) && bh_streq(e->column2, a));
         if (match && (e->from == 0 || date >= e->from) && (e->to == 0 || date <= e->to))
             return e;
     }
@@ -508,7 +508,7 @@ static void check_bypass(applier *r, const bh_ptp_edit *e, const bh_line *col2, 
         const char *m = col2->modifiers[k];
         if (m == NULL) continue;
         snprintf(where, sizeof where, "lines[%d].modifiers[%d]", col2_no, k + 1);
-        if (strcmp(m, "XS") == 0 && is_psychiatric(e->column1) && is_psychiatric(e->column2)) {
+        if (bh_streq(m, "XS") && is_psychiatric(e->column1) && is_psychiatric(e->column2)) {
             snprintf(msg, sizeof msg, "XS (separate structure) bypasses the %s/%s pair, but "
                      "psychotherapy services have no separate structure.", e->column1,
                      e->column2);
@@ -519,7 +519,7 @@ static void check_bypass(applier *r, const bh_ptp_edit *e, const bh_line *col2, 
                         "practitioner, and document it; otherwise remove the line.",
                 .source = SRC_BYPASS,
                 .message = msg});
-        } else if (strcmp(m, "59") == 0) {
+        } else if (bh_streq(m, "59")) {
             snprintf(msg, sizeof msg, "59 bypasses the %s/%s pair where an X modifier (XE, "
                      "XP, XU) says what made the services distinct.", e->column1, e->column2);
             add(r, &(bh_finding){
@@ -535,7 +535,7 @@ static void check_bypass(applier *r, const bh_ptp_edit *e, const bh_line *col2, 
 
 static void report_pair(applier *r, const bh_ptp_edit *e, int i, int j, int from_profile) {
     const bh_claim *c = r->claim;
-    const bh_line *col2 = strcmp(c->lines[i].code, e->column2) == 0 ? &c->lines[i] : &c->lines[j];
+    const bh_line *col2 = bh_streq(c->lines[i].code, e->column2) ? &c->lines[i] : &c->lines[j];
     int col2_no = col2 == &c->lines[i] ? i + 1 : j + 1;
     char where[32], msg[300], src[400];
     if (e->modifier_indicator == 9) return;
@@ -573,7 +573,7 @@ static void check_ptp(applier *r) {
             const bh_line *a = &c->lines[i], *b = &c->lines[j];
             const bh_ptp_edit *e;
             if (a->code == NULL || b->code == NULL || a->date != b->date ||
-                strcmp(a->code, b->code) == 0)
+                bh_streq(a->code, b->code))
                 continue;
             e = bh_ncci_find_ptp(r->ncci, a->code, b->code, a->date);
             if (e != NULL) report_pair(r, e, i, j, 0);
@@ -588,7 +588,7 @@ static const bh_mue_edit *profile_mue(const bh_profile *p, const char *code, bh_
     if (p == NULL) return NULL;
     for (i = 0; i < p->n_mue; i++) {
         const bh_mue_edit *e = &p->mue[i];
-        if (strcmp(e->code, code) == 0 && (e->from == 0 || date >= e->from) &&
+        if (bh_streq(e->code, code) && (e->from == 0 || date >= e->from) &&
             (e->to == 0 || date <= e->to))
             return e;
     }
@@ -637,7 +637,7 @@ static void check_mue(applier *r) {
         for (j = 0; j < c->n_lines; j++) {
             const bh_line *other = &c->lines[j];
             if (other->code == NULL || other->units_state != BH_FIELD_OK ||
-                strcmp(other->code, line->code) != 0 || other->date != line->date)
+                !bh_streq(other->code, line->code) || other->date != line->date)
                 continue;
             if (j < i) seen_before = 1;
             total += other->units;

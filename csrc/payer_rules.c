@@ -76,7 +76,7 @@ static const char *const psychiatric_codes[] = {
 
 static int in_list(const char *code, const char *const *list) {
     for (; *list != NULL; list++)
-        if (strcmp(code, *list) == 0) return 1;
+        if (bh_streq(code, *list)) return 1;
     return 0;
 }
 
@@ -168,7 +168,7 @@ static void check_setting(checker *c) {
             continue;
         }
         if (!medicare || !in_list(line->code, psychiatric_codes)) continue;
-        if (strcmp(line->code, "90853") == 0 && pos != NULL && strcmp(pos, "52") == 0) {
+        if (bh_streq(line->code, "90853") && pos != NULL && bh_streq(pos, "52")) {
             snprintf(where, sizeof where, "lines[%d].code", i + 1);
             add(c, &(bh_finding){
                 .rule = "code.setting", .severity = BH_SEV_WARNING, .path = where,

@@ -138,10 +138,10 @@ const bh_rule_denial *bh_rule_denial_find(const char *rule, const char *path) {
     if (rule == NULL) return NULL;
     for (i = 0; i < sizeof catalog / sizeof catalog[0]; i++) {
         const bh_rule_denial *row = &catalog[i];
-        if (row->rule[0] != rule[0] || strcmp(row->rule, rule) != 0) continue;
+        if (row->rule[0] != rule[0] || !bh_streq(row->rule, rule)) continue;
         if (row->path == NULL) {
             if (general == NULL) general = row;
-        } else if (path != NULL && strcmp(row->path, path) == 0) {
+        } else if (path != NULL && bh_streq(row->path, path)) {
             return row;
         }
     }

@@ -379,7 +379,7 @@ static int is_mental_health(const char *code) {
 /* Group psychotherapy codes: every service under them is a group service
 ** (rules-reference 1.1). */
 static int is_group_code(const char *code) {
-    return strcmp(code, "90853") == 0 || strcmp(code, "90849") == 0;
+    return bh_streq(code, "90853") || bh_streq(code, "90849");
 }
 
 static int bit_matches(unsigned mask, unsigned value) {
@@ -391,7 +391,7 @@ static int codes_match(const bh_telehealth_rule *r, const char *code, int mental
     case BH_TH_CODES_ANY: return 1;
     case BH_TH_CODES_MENTAL_HEALTH: return mental;
     case BH_TH_CODES_OTHER: return !mental;
-    case BH_TH_CODES_ONE: return r->code != NULL && strcmp(r->code, code) == 0;
+    case BH_TH_CODES_ONE: return r->code != NULL && bh_streq(r->code, code);
     }
     return 0;
 }
@@ -550,7 +550,7 @@ static const char *const profile_texts[BH_TH_ASPECT_COUNT] = {
 
 static int same_text(const char *a, const char *b) {
     if (a == NULL || b == NULL) return a == b;
-    return strcmp(a, b) == 0;
+    return bh_streq(a, b);
 }
 
 /* Cites the template row when the profile still holds its value and has no
@@ -731,7 +731,7 @@ static const tele_modifier *tele_modifier_of(const char *m) {
     size_t i;
     if (m == NULL) return NULL;
     for (i = 0; i < N_TELE_MODIFIERS; i++)
-        if (strcmp(tele_modifiers[i].code, m) == 0) return &tele_modifiers[i];
+        if (bh_streq(tele_modifiers[i].code, m)) return &tele_modifiers[i];
     return NULL;
 }
 
@@ -739,19 +739,19 @@ static int line_has(const bh_line *line, const char *m) {
     int j;
     if (m == NULL) return 0;
     for (j = 0; j < line->n_modifiers; j++)
-        if (line->modifiers[j] != NULL && strcmp(line->modifiers[j], m) == 0) return 1;
+        if (line->modifiers[j] != NULL && bh_streq(line->modifiers[j], m)) return 1;
     return 0;
 }
 
 static int answer_has(const bh_telehealth_answer *a, const char *m) {
     int j;
     for (j = 0; j < a->n_modifiers; j++)
-        if (strcmp(a->modifiers[j], m) == 0) return 1;
+        if (bh_streq(a->modifiers[j], m)) return 1;
     return 0;
 }
 
 static int is_tele_pos(const char *pos) {
-    return pos != NULL && (strcmp(pos, "02") == 0 || strcmp(pos, "10") == 0);
+    return pos != NULL && (bh_streq(pos, "02") || bh_streq(pos, "10"));
 }
 
 static const char *modality_word(bh_modality m) {
@@ -790,13 +790,13 @@ static void check_pos(tchecker *c, const bh_line *line, int index, const bh_tele
         tadd(c, &(bh_finding){
             .rule = "telehealth.pos", .severity = sev_of(why, BH_SEV_ERROR), .path = where,
             .hint = hint, .source = src_of(why, SRC_TR12671), .message = msg});
-    } else if (a->place_of_service[0] != '\0' && strcmp(pos, a->place_of_service) != 0) {
+    } else if (a->place_of_service[0] != '\0' && !bh_streq(pos, a->place_of_service)) {
         snprintf(msg, sizeof msg, "Place of service %s does not match the patient's location "
                  "(%s): this payer wants %s.", pos,
                  bh_patient_location_name(q->patient_location), a->place_of_service);
         tadd(c, &(bh_finding){
             .rule = "telehealth.pos", .severity = sev_of(why, BH_SEV_ERROR), .path = where,
-            .hint = strcmp(a->place_of_service, "10") == 0
+            .hint = bh_streq(a->place_of_service, "10")
                     ? "Use POS 10: the patient was at home (any non-facility place counts)."
                     : "Use POS 02: the patient was not at home.",
             .source = src_of(why, SRC_TR12671), .message = msg});
@@ -874,7 +874,7 @@ static void check_modifiers(tchecker *c, const bh_line *line, int index,
         if (tm == NULL) continue;
         if (tm->kind == TK_VIDEO) has_video = 1;
         if (tm->kind == TK_AUDIO) has_audio = 1;
-        if (answer_has(a, m) || (a->audio_alternative && strcmp(m, a->audio_alternative) == 0))
+        if (answer_has(a, m) || (a->audio_alternative && bh_streq(m, a->audio_alternative)))
             continue;
         snprintf(where, sizeof where, "lines[%d].modifiers[%d]", index, j + 1);
         if (!a->telehealth) {

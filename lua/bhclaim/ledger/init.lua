@@ -194,10 +194,18 @@ ledger_mt.__index = ledger_mt
 
 local function who(opts) return opts and opts.by or os.getenv("USER") or "bhclaim" end
 
-local function event(db, claim_id, kind, date, payer_delta, patient_delta, detail, source, by)
+-- What the events of one ledger action share: the connection, the date
+-- they take effect, what the action was (its source) and who took it.
+local function action(db, date, source, by)
+  return { db = db, date = date, source = source, by = by }
+end
+
+-- Records an event of a claim: change = { payer = cents, patient = cents,
+-- detail = text }, the balances' changes (0 when absent).
+local function event(act, claim_id, kind, change)
   assert(EVENT[kind], kind)
-  db:rows("insert_event", claim_id, kind, date, M.day(date), payer_delta or 0,
-    patient_delta or 0, detail, source, by, now())
+  act.db:rows("insert_event", claim_id, kind, act.date, M.day(act.date), change.payer or 0,
+    change.patient or 0, change.detail, act.source, act.by, now())
 end
 
 local function claim_row(db, id)
@@ -208,9 +216,10 @@ end
 -- rejected at the front end is corrected and sent again.
 local RESUBMITTABLE = { rejected = true }
 
--- Records one claim of a submission; returns "submitted", "resubmitted"
--- or nil and why it was skipped.
-local function record_claim(db, claim, f, sub_id, date, source, by, encode)
+-- Records one claim of a submission (its facts f, claim_facts); returns
+-- "submitted", "resubmitted" or nil and why it was skipped.
+local function record_claim(act, sub_id, claim, f, encode)
+  local db, date = act.db, act.date
   local doc = encode(claim)
   local old = claim_row(db, f.id)
   local fsd = f.first_date
@@ -232,11 +241,11 @@ local function record_claim(db, claim, f, sub_id, date, source, by, encode)
       l.control_number)
   end
   if old then
-    event(db, f.id, "submitted", date, f.charge - old.charge_cents, 0,
-      format("resubmitted after rejection, charge %s", money(f.charge)), source, by)
+    event(act, f.id, "submitted", { payer = f.charge - old.charge_cents,
+      detail = format("resubmitted after rejection, charge %s", money(f.charge)) })
     return "resubmitted"
   end
-  event(db, f.id, "submitted", date, f.charge, 0, format("charge %s", money(f.charge)), source, by)
+  event(act, f.id, "submitted", { payer = f.charge, detail = format("charge %s", money(f.charge)) })
   return "submitted"
 end
 
@@ -333,10 +342,9 @@ function ledger_mt:submit(input, opts)
         env and control(env.interchange_control), env and control(env.group_control),
         env and control(env.transaction_control), env and env.sender_id, env and env.receiver_id,
         env and env.date, date, #facts, who(opts), now())
-      local source = "submit " .. (opts.file or "")
+      local act = action(db, date, "submit " .. (opts.file or ""), who(opts))
       for _, cf in ipairs(facts) do
-        local what, why = record_claim(db, cf[1], cf[2], sub_id, date, source, who(opts),
-          bhclaim.encode)
+        local what, why = record_claim(act, sub_id, cf[1], cf[2], bhclaim.encode)
         if what then
           result[what] = result[what] + 1
         else
@@ -379,13 +387,13 @@ end
 
 -- Marks the claims of the given submissions rejected (those not answered
 -- since); returns how many.
-local function reject_submissions(db, subs, date, detail, source, by)
-  local n = 0
+local function reject_submissions(act, subs, detail)
+  local db, n = act.db, 0
   for _, s in ipairs(subs) do
     for _, c in ipairs(db:rows("claims_of_submission", s.id)) do
       if c.status == "submitted" or c.status == "accepted" then
-        db:rows("set_status", "rejected", date, c.claim_id)
-        event(db, c.claim_id, "rejected", date, 0, 0, detail, source, by)
+        db:rows("set_status", "rejected", act.date, c.claim_id)
+        event(act, c.claim_id, "rejected", { detail = detail })
         n = n + 1
       end
     end
@@ -393,7 +401,8 @@ local function reject_submissions(db, subs, date, detail, source, by)
   return n
 end
 
-local function post_999(db, a, date, source, by, result)
+local function post_999(act, a, result)
+  local db = act.db
   local gs = a.acknowledged_group and a.acknowledged_group.control_number
   for _, s in ipairs(a.sets or {}) do
     if not s.accepted then
@@ -406,23 +415,24 @@ local function post_999(db, a, date, source, by, result)
         result.unmatched[#result.unmatched + 1] = format("999 set %s of group %s",
           tostring(s.control_number), tostring(gs))
       end
-      result.rejected = result.rejected + reject_submissions(db, subs, date, detail, source, by)
+      result.rejected = result.rejected + reject_submissions(act, subs, detail)
     end
   end
 end
 
-local function post_ta1(db, a, date, source, by, result)
+local function post_ta1(act, a, result)
   if a.accepted then return end
-  local subs = db:rows("submissions_by_isa", control(a.control_number))
+  local subs = act.db:rows("submissions_by_isa", control(a.control_number))
   if #subs == 0 then
     result.unmatched[#result.unmatched + 1] = "TA1 interchange " .. tostring(a.control_number)
   end
   local detail = format("TA1: interchange %s rejected (%s)", tostring(a.control_number),
     a.note_text or a.note_code or "?")
-  result.rejected = result.rejected + reject_submissions(db, subs, date, detail, source, by)
+  result.rejected = result.rejected + reject_submissions(act, subs, detail)
 end
 
-local function post_277ca(db, a, date, source, by, result)
+local function post_277ca(act, a, result)
+  local db, date = act.db, act.date
   for _, c in ipairs(a.claims or {}) do
     local row = c.claim_id and claim_row(db, c.claim_id)
     if not row then
@@ -430,15 +440,13 @@ local function post_277ca(db, a, date, source, by, result)
     elseif c.accepted then
       if row.status == "submitted" then
         db:rows("set_status", "accepted", date, row.claim_id)
-        event(db, row.claim_id, "accepted", date, 0, 0,
-          "277CA: accepted for adjudication" .. (c.payer_claim_number and
-            (", payer claim number " .. c.payer_claim_number) or ""), source, by)
+        event(act, row.claim_id, "accepted", { detail = "277CA: accepted for adjudication"
+          .. (c.payer_claim_number and (", payer claim number " .. c.payer_claim_number) or "") })
         result.accepted = result.accepted + 1
       end
     elseif row.status == "submitted" or row.status == "accepted" then
       db:rows("set_status", "rejected", date, row.claim_id)
-      event(db, row.claim_id, "rejected", date, 0, 0, "277CA: " .. status_texts(c.status),
-        source, by)
+      event(act, row.claim_id, "rejected", { detail = "277CA: " .. status_texts(c.status) })
       result.rejected = result.rejected + 1
     end
   end
@@ -477,9 +485,10 @@ function ledger_mt:ack(text, opts)
         else
           local date = a.date or (a.group and a.group.date)
             or (a.interchange and a.interchange.date) or opts.date or today()
-          if a.kind == "999" then post_999(db, a, date, source, by, result)
-          elseif a.kind == "TA1" then post_ta1(db, a, date, source, by, result)
-          else post_277ca(db, a, date, source, by, result) end
+          local act = action(db, date, source, by)
+          if a.kind == "999" then post_999(act, a, result)
+          elseif a.kind == "TA1" then post_ta1(act, a, result)
+          else post_277ca(act, a, result) end
           db:rows("insert_ack", opts.file, a.kind, key, a.set_control_number or a.control_number,
             date, a.accepted == false and 0 or 1, nil, by, now())
         end
@@ -542,7 +551,9 @@ local function line_variance(e)
   return expected, variance
 end
 
-local function post_claim_payment(db, r, rem_id, c, e, date, source, by, result)
+-- Posts claim payment c of remittance {r, id} (its expected fees e).
+local function post_claim_payment(act, remittance, c, e, result)
+  local db, date, r, rem_id = act.db, act.date, remittance.r, remittance.id
   local row = claim_row(db, c.claim_id)
   local paid, pr, contract, denied = payment_amounts(c)
   local expected, variance = line_variance(e)
@@ -570,7 +581,7 @@ local function post_claim_payment(db, r, rem_id, c, e, date, source, by, result)
     money(denied), r.trace and r.trace.number or "?")
   db:rows("apply_payment", OUTCOME_STATUS[c.outcome] or "adjusted", date, paid,
     -(paid + pr + contract), pr, c.payer_claim_number, row.claim_id)
-  event(db, row.claim_id, kind, date, -(paid + pr + contract), pr, detail, source, by)
+  event(act, row.claim_id, kind, { payer = -(paid + pr + contract), patient = pr, detail = detail })
   result.claims = result.claims + 1
   result.outcomes[c.outcome] = (result.outcomes[c.outcome] or 0) + 1
 end
@@ -632,8 +643,9 @@ function ledger_mt:post(text, opts)
           end
           local entries = remit.report({ r }, { claims = docs, schedules = opts.schedules,
             locality = opts.locality, rule_index = false })
+          local act, remittance = action(db, date, source, by), { r = r, id = rem_id }
           for i, c in ipairs(r.claims or {}) do
-            post_claim_payment(db, r, rem_id, c, entries[i], date, source, by, result)
+            post_claim_payment(act, remittance, c, entries[i], result)
             done = done + 1
             if opts.progress then opts.progress(done, total) end
           end
@@ -673,7 +685,7 @@ function ledger_mt:note(id, text, opts)
   return guarded(function()
     self.db:transaction(function(db)
       need_claim(db, id)
-      event(db, id, "note", date, 0, 0, text, "note", who(opts))
+      event(action(db, date, "note", who(opts)), id, "note", { detail = text })
     end)
     return true
   end)
@@ -691,8 +703,8 @@ function ledger_mt:appeal(id, opts)
     self.db:transaction(function(db)
       local row = need_claim(db, id)
       db:rows("set_status", "appealed", date, id)
-      event(db, id, "appealed", date, 0, 0,
-        (opts and opts.note) or ("appealed (was " .. row.status .. ")"), "appeal", who(opts))
+      event(action(db, date, "appeal", who(opts)), id, "appealed",
+        { detail = (opts and opts.note) or ("appealed (was " .. row.status .. ")") })
     end)
     return true
   end)
@@ -717,8 +729,8 @@ function ledger_mt:writeoff(id, opts)
         fail(format("claim '%s' has no open balance to write off", id), "ledger.no_balance")
       end
       db:rows("apply_writeoff", "written off", date, -amount, id)
-      event(db, id, "written off", date, -amount, 0, format("%s written off: %s", money(amount),
-        opts.reason), "writeoff", who(opts))
+      event(action(db, date, "writeoff", who(opts)), id, "written off", { payer = -amount,
+        detail = format("%s written off: %s", money(amount), opts.reason) })
       return amount
     end)
   end)

@@ -433,11 +433,14 @@ local function direct_out(ctx)
 end
 
 -- Reads a Lua file into the batch (batch:file_lines: no Lua string per
--- chunk), from `tail` (held input) at line `line` on, `used` bytes of the
--- range read so far. Returns the unfinished last line and its line number.
-local function file_batch(ctx, bopts, src, tail, line, used, limit)
+-- chunk) from where `at` says: at.tail (input held from before), at.line
+-- (its line number), at.used (bytes of the range read so far) and at.limit
+-- (the range's bytes; nil: to the end). Returns the unfinished last line
+-- and its line number.
+local function file_batch(ctx, bopts, src, at)
   local batch, direct = ctx.batch, direct_out(ctx)
-  batch:hold(tail)
+  local line, used, limit = at.line, at.used, at.limit
+  batch:hold(at.tail)
   bopts.source = src.name
   while true do
     local want = limit and math.max(0, math.min(BATCH_CHUNK, limit - used)) or BATCH_CHUNK
@@ -468,7 +471,8 @@ end
 
 -- As file_batch for a reader that is not a Lua file (the service's
 -- request body): Lua strings a chunk at a time.
-local function chunk_batch(ctx, bopts, src, tail, line, used, limit)
+local function chunk_batch(ctx, bopts, src, at)
+  local tail, line, used, limit = at.tail, at.line, at.used, at.limit
   local fh, parts = src.fh, { tail }   -- a line longer than a chunk is joined once
   while limit == nil or used < limit do
     local more = fh:read(limit and math.min(BATCH_CHUNK, limit - used) or BATCH_CHUNK)
@@ -491,7 +495,8 @@ local function ndjson_batch(ctx, bopts, src, pending, first, limit)
   local tail, line = batch_lines(ctx, bopts, src, pending, first, fh == nil)
   if fh then
     local read_chunks = io.type(fh) == "file" and file_batch or chunk_batch
-    tail, line = read_chunks(ctx, bopts, src, tail, line, used, limit)
+    tail, line = read_chunks(ctx, bopts, src, { tail = tail, line = line, used = used,
+      limit = limit })
   end
   if fh and limit and tail ~= "" then
     -- the range ends inside a line: the line is this range's, whole

@@ -10,8 +10,8 @@
 # every check path reports its share of claims with an error or a warning,
 # so equal work shows. Each path runs in its own process under GNU time for its peak RSS.
 # Times are CPU seconds (user + system) so that other load on a shared machine
-# does not count: in-process for the passes (best of RUNS), whole process for
-# the CLI (start-up, reading and writing included).
+# does not count: in-process for the passes (best of RUNS), whole processes for
+# the CLI (start-up, reading and writing included; best of RUNS too).
 # Writes one row per path to $RESULTS (bench/table.lua prints the table).
 # Env: BUILD, CC, CLAIMS (NDJSON), X12 (the same claims as an 837P, written
 # by bench_cli.sh; default CLAIMS with .837 for .ndjson), RUNS (passes,
@@ -84,25 +84,36 @@ timed() {
 # warning counted from its report lines.
 cli_timed() {
     id=$1 lua=$2 input=$3
-    status=0
-    /usr/bin/time -f "%U %S %M" -o "$TIMES" env "$(cpath "$(abi_of "$lua")")" \
-        "$lua" scripts/bhclaim check --format json \
-        --today "$TODAY" --jobs 1 "$input" >"$OUT/paths-cli.json" || status=$?
-    if [ "$status" -gt 1 ]; then
-        echo "paths.sh: $lua bhclaim check $input exited $status" >&2
-        exit 1
-    fi
+    best="" rss=0 pass=0
+    # Best of RUNS whole processes, as the in-process rows keep their best
+    # pass: one process's time moves with the machine's other load.
+    while [ "$pass" -lt "$RUNS" ]; do
+        pass=$((pass + 1))
+        status=0
+        /usr/bin/time -f "%U %S %M" -o "$TIMES" env "$(cpath "$(abi_of "$lua")")" \
+            "$lua" scripts/bhclaim check --format json \
+            --today "$TODAY" --jobs 1 "$input" >"$OUT/paths-cli.json" || status=$?
+        if [ "$status" -gt 1 ]; then
+            echo "paths.sh: $lua bhclaim check $input exited $status" >&2
+            exit 1
+        fi
+        # shellcheck disable=SC2046 # three words: user, system, KiB
+        set -- $(tail -n 1 "$TIMES")
+        cpu=$(awk -v u="$1" -v s="$2" 'BEGIN { printf "%.3f", u + s }')
+        if [ -z "$best" ] || awk -v a="$cpu" -v b="$best" 'BEGIN { exit !(a < b) }'; then
+            best=$cpu
+        fi
+        [ "$3" -gt "$rss" ] && rss=$3
+    done
     claims=$(wc -l <"$OUT/paths-cli.json" | tr -d ' ')
     with=$(grep -vc '"counts":{"error":0,"warning":0,' "$OUT/paths-cli.json" || true)
     bytes=$(wc -c <"$input" | tr -d ' ')
     rm -f "$OUT/paths-cli.json"
-    # shellcheck disable=SC2046 # three words: user, system, KiB
-    set -- $(tail -n 1 "$TIMES")
     printf '%s bhclaim check --format json --jobs 1 %s: %s claims, %s with an error or a warning, ' \
         "$lua" "$input" "$claims" "$with"
-    awk -v u="$1" -v s="$2" -v k="$3" 'BEGIN { printf "%.3f s CPU, peak RSS %.1f MB\n", u + s, k / 1024 }'
-    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$id" "$claims" "$bytes" \
-        "$(awk -v u="$1" -v s="$2" 'BEGIN { printf "%.3f", u + s }')" "$with" "$3" >>"$RESULTS"
+    printf '%s s CPU (best of %s), peak RSS %s MB\n' "$best" "$RUNS" \
+        "$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }')"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$id" "$claims" "$bytes" "$best" "$with" "$rss" >>"$RESULTS"
 }
 
 heading "Same work side by side: the C core on $CLAIMS"

@@ -81,6 +81,23 @@ typedef struct run {
     int n_tally;
 } run;
 
+/* One record of the input: its JSON text (NULL for an 837P claim, read
+** by the stream) and where it is (its line, array element or claim
+** number, as the report's CSV and the summary say). */
+typedef struct record {
+    const char *text;
+    size_t len;
+    long line;
+} record;
+
+/* NDJSON text being run: the bytes, where the next line starts and its
+** number. */
+typedef struct cursor {
+    const char *text;
+    size_t len, pos;
+    long line;
+} cursor;
+
 static int batch_gc(lua_State *L) {
     batch *b = luaL_checkudata(L, 1, CHECK_BATCH_MT);
     bh_claim_free(b->claim);
@@ -371,11 +388,11 @@ static bh_severity severity_of(const char *name) {
 ** the stack; -1 when the function gives nil: the record is for the Lua
 ** path. */
 static int rule_findings(lua_State *L, batch *b, const run *r, const bh_claim *c,
-                         const char *text, size_t len) {
+                         const record *rec) {
     int list, i, n;
     luaL_checkstack(L, 4, "rule_findings");
     lua_pushvalue(L, r->rule_findings);
-    if (text != NULL) lua_pushlstring(L, text, len);
+    if (rec->text != NULL) lua_pushlstring(L, rec->text, rec->len);
     else bhl_push_claim(L, c);
     lua_call(L, 1, 1);
     if (lua_isnil(L, -1)) return -1;
@@ -408,9 +425,8 @@ static int rule_findings(lua_State *L, batch *b, const run *r, const bh_claim *c
 /* Checks a claim and writes its report line: 1, or 0 when the claim is for
 ** the Lua path (a code under a frequency limit, or a text the Lua rules
 ** cannot read; nothing of the run has changed then). The report holds what
-** parsing found. text: the claim's JSON text (NULL for an 837P claim). */
-static int check_claim(lua_State *L, batch *b, run *r, const bh_claim *c, long line,
-                       const char *text, size_t text_len) {
+** parsing found. */
+static int check_claim(lua_State *L, batch *b, run *r, const bh_claim *c, const record *rec) {
     bh_check_options options;
     char patient[256];
     size_t plen = bh_claim_patient_key(c, patient, sizeof patient), ncore, n;
@@ -423,7 +439,7 @@ static int check_claim(lua_State *L, batch *b, run *r, const bh_claim *c, long l
     options.provider_kind = BH_PROVIDER_PRACTITIONER;
     if (bh_claim_check(c, &options, b->report) != BH_OK) luaL_error(L, "bhclaim: out of memory");
     ncore = bh_report_count(b->report);
-    if (r->rule_findings && (custom = rule_findings(L, b, r, c, text, text_len)) < 0) {
+    if (r->rule_findings && (custom = rule_findings(L, b, r, c, rec)) < 0) {
         lua_settop(L, top);
         return 0;
     }
@@ -440,7 +456,7 @@ static int check_claim(lua_State *L, batch *b, run *r, const bh_claim *c, long l
     if (plen > 0) extra = track_duplicates(L, b, r, c, patient, plen);
     for (i = 0; i < extra; i++) b->order[n++] = &b->extra[i];
     summary_add(L, r, c, b->order, n);
-    write_entry(L, b, r, c, n, line);
+    write_entry(L, b, r, c, n, rec->line);
     lua_settop(L, top);
     r->records++;
     return 1;
@@ -449,19 +465,19 @@ static int check_claim(lua_State *L, batch *b, run *r, const bh_claim *c, long l
 /* Parses and checks one JSON record: 1, or 0 when it is for the Lua path
 ** (not one object on its line, a session, a claim with its 271 answer, or
 ** JSON that does not parse). */
-static int check_record(lua_State *L, batch *b, run *r, const char *p, size_t len, long line) {
+static int check_record(lua_State *L, batch *b, run *r, const record *rec) {
     bh_error err;
     bh_status st;
-    if (!object_line(p, len)) return 0;
+    if (!object_line(rec->text, rec->len)) return 0;
     bh_report_reset(b->report);
-    st = bh_claim_parse_json(b->claim, p, len, b->report, &err);
+    st = bh_claim_parse_json(b->claim, rec->text, rec->len, b->report, &err);
     if (st == BH_ERR_SYNTAX || st == BH_ERR_LIMIT) return 0;
     if (st != BH_OK) luaL_error(L, "bhclaim: out of memory");
     /* A session, and a claim carrying its 271 answer (the coverage rules
     ** are Lua), are found by the parse itself: a scan of every line for
     ** "participants" cost 3% of a run. */
     if (b->claim->has_participants || b->claim->has_coverage) return 0;
-    return check_claim(L, b, r, b->claim, line, p, len);
+    return check_claim(L, b, r, b->claim, rec);
 }
 
 /* {====================================================================
@@ -574,33 +590,36 @@ check does, until the text ends or a record needs the Lua path.
 /* Checks the lines of text[*pos..len) (the last one only when final, else
 ** only lines ended by "\n"), advancing *pos and *line past each. Returns 1
 ** when it stops at a line for the Lua path (*pos at its start). */
-static int run_lines(lua_State *L, batch *b, run *r, const char *text, size_t len,
-                     size_t *pos, long *line, int final) {
-    while (*pos < len) {
-        const char *p = text + *pos, *nl = memchr(p, '\n', len - *pos);
-        size_t n = nl ? (size_t)(nl - p) : len - *pos;
+static int run_lines(lua_State *L, batch *b, run *r, cursor *at, int final) {
+    while (at->pos < at->len) {
+        const char *p = at->text + at->pos, *nl = memchr(p, '\n', at->len - at->pos);
+        size_t n = nl ? (size_t)(nl - p) : at->len - at->pos;
+        record rec;
         if (nl == NULL && !final) break;   /* the rest of the line is still to come */
-        if (!blank(p, n) && !check_record(L, b, r, p, n, *line)) return 1;
-        *pos += n + (nl != NULL);
-        (*line)++;
+        rec.text = p;
+        rec.len = n;
+        rec.line = at->line;
+        if (!blank(p, n) && !check_record(L, b, r, &rec)) return 1;
+        at->pos += n + (nl != NULL);
+        at->line++;
     }
     return 0;
 }
 
 static int batch_lines(lua_State *L) {
     batch *b = check_batch(L);
-    size_t len;
-    const char *text = luaL_checklstring(L, 2, &len);
-    size_t pos = (size_t)luaL_checkinteger(L, 3) - 1;
-    long line = (long)luaL_checkinteger(L, 4);
+    cursor at;
     int handed, final = lua_toboolean(L, 7);
     run r;
-    if (pos > len) luaL_argerror(L, 3, "beyond the text");
+    at.text = luaL_checklstring(L, 2, &at.len);
+    at.pos = (size_t)luaL_checkinteger(L, 3) - 1;
+    at.line = (long)luaL_checkinteger(L, 4);
+    if (at.pos > at.len) luaL_argerror(L, 3, "beyond the text");
     open_run(L, &r, 5, 6);
-    handed = run_lines(L, b, &r, text, len, &pos, &line, final);
+    handed = run_lines(L, b, &r, &at, final);
     close_run(L, b, &r, 5, 6);
-    lua_pushinteger(L, (lua_Integer)pos + 1);
-    lua_pushinteger(L, line);
+    lua_pushinteger(L, (lua_Integer)at.pos + 1);
+    lua_pushinteger(L, at.line);
     lua_pushinteger(L, r.records);
     lua_pushboolean(L, handed);
     return 5;
@@ -702,8 +721,9 @@ static int batch_file_lines(lua_State *L) {
     batch *b = check_batch(L);
     FILE *f = bhl_file_arg(L, 2), *out = lua_isnoneornil(L, 7) ? NULL : bhl_file_arg(L, 7);
     lua_Integer want = luaL_checkinteger(L, 3);
-    long line = (long)luaL_checkinteger(L, 4), got = 0;
-    size_t pos = 0;
+    long got = 0;
+    size_t pos;
+    cursor at;
     int handed, at_end = 0;
     run r;
     luaL_argcheck(L, want >= 0 && want <= 1 << 24, 3, "0 to 16 MiB");
@@ -720,10 +740,15 @@ static int batch_file_lines(lua_State *L) {
         at_end = got == 0;
     }
     open_run(L, &r, 5, 6);
-    handed = run_lines(L, b, &r, b->in, b->in_len, &pos, &line, 0);
+    at.text = b->in;
+    at.len = b->in_len;
+    at.pos = 0;
+    at.line = (long)luaL_checkinteger(L, 4);
+    handed = run_lines(L, b, &r, &at, 0);
+    pos = at.pos;
     if (!finish_call(L, b, &r, out)) return 4;
     lua_pushinteger(L, got);
-    lua_pushinteger(L, line);
+    lua_pushinteger(L, at.line);
     lua_pushinteger(L, r.records);
     if (handed) {
         const char *nl = memchr(b->in + pos, '\n', b->in_len - pos);
@@ -796,15 +821,13 @@ static int batch_texts(lua_State *L) {
     n = (int)bhc_rawlen(L, 2);
     open_run(L, &r, 5, 6);
     for (; i <= n; i++) {
-        size_t len;
-        const char *p;
-        long line;
+        record rec;
         lua_rawgeti(L, 2, i);
         lua_rawgeti(L, 3, i);
-        p = luaL_checklstring(L, -2, &len);
-        line = (long)lua_tointeger(L, -1);
+        rec.text = luaL_checklstring(L, -2, &rec.len);
+        rec.line = (long)lua_tointeger(L, -1);
         lua_pop(L, 1);   /* the text stays on the stack while it is read */
-        if (!check_record(L, b, &r, p, len, line)) {
+        if (!check_record(L, b, &r, &rec)) {
             lua_pop(L, 1);
             handed = 1;
             break;
@@ -861,8 +884,12 @@ static int batch_x12(lua_State *L) {
     run r;
     open_run(L, &r, 5, 6);
     while (done < max && (rc = bhl_x12_stream_next(L, 2, &c)) == 1) {
+        record rec;
+        rec.text = NULL;
+        rec.len = 0;
+        rec.line = (long)(before + done + 1);
         bh_report_reset(b->report);
-        if (!check_claim(L, b, &r, c, (long)(before + done + 1), NULL, 0)) {
+        if (!check_claim(L, b, &r, c, &rec)) {
             handed = lua_gettop(L) + 1;
             push_x12_report(L, b, 5, c);
             if (r.rule_findings) bhl_push_claim(L, c);

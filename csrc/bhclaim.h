@@ -142,14 +142,17 @@ size_t bh_report_count_severity(const bh_report *report, bh_severity severity);
 /* The i-th finding (0-based), or NULL when i is out of range. */
 const bh_finding *bh_report_get(const bh_report *report, size_t i);
 
-/* Appends a finding, copying every string. path, hint and source may be NULL.
-** The message is printf-formatted and cut at 400 bytes. Returns BH_OK or
-** BH_ERR_NOMEM (then the report is unchanged). */
-bh_status bh_report_add(bh_report *report, const char *rule, bh_severity severity,
-                        const char *path, const char *hint, const char *source,
-                        const char *fmt, ...)
+/* Appends finding f, copying every string: rule and message are required,
+** path, hint and source may be NULL; the message is cut at 400 bytes.
+** Callers name each field: `&(bh_finding){.rule = ..., .message = ...}`.
+** Returns BH_OK, BH_ERR_ARG, or BH_ERR_NOMEM (then the report is unchanged). */
+bh_status bh_report_put(bh_report *report, const bh_finding *f);
+
+/* As bh_report_put, with the message printf-formatted from fmt (f->message
+** is not read). */
+bh_status bh_report_addf(bh_report *report, const bh_finding *f, const char *fmt, ...)
 #if defined(__GNUC__)
-    __attribute__((format(printf, 7, 8)))
+    __attribute__((format(printf, 3, 4)))
 #endif
     ;
 

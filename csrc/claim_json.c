@@ -508,7 +508,8 @@ static void finding(reader *r, const char *rule, const jpath *at, const char *hi
     char where[128];
     where[0] = '\0';
     path_render(at, where, sizeof where);
-    if (bh_report_add(r->report, rule, BH_SEV_ERROR, where, hint, source, "%s", message) != BH_OK)
+    if (bh_report_put(r->report, &(bh_finding){.rule = rule, .severity = BH_SEV_ERROR,
+                      .path = where, .hint = hint, .source = source, .message = message}) != BH_OK)
         r->status = BH_ERR_NOMEM;
 }
 

@@ -77,11 +77,6 @@ bh_status bh_check_ncci(const bh_claim *claim, const bh_check_options *options,
 
 /* {=== wording a finding (rule_text.c), shared by the rule files === */
 
-/* Adds f to the report as bh_report_add does (every string copied, the
-** message taken as it is and cut at 400 bytes). The rule files name each
-** field at the call: `&(bh_finding){.rule = ..., .message = ...}`. */
-bh_status bh_report_put(bh_report *report, const bh_finding *f);
-
 /* BH_SEV_WARNING for a value a profile flags unconfirmed, else BH_SEV_ERROR. */
 bh_severity bh_severity_for(int unconfirmed);
 
@@ -167,20 +162,27 @@ int bh_time_parse(const char *text);
 
 typedef enum bh_x12_fold_result {
     BH_FOLD_OK = 0,
-    BH_FOLD_BAD_CHAR,   /* a character with no folding; *out_len = its byte offset */
+    BH_FOLD_BAD_CHAR,   /* a character with no folding; len = its byte offset */
     BH_FOLD_TOO_LONG    /* longer than max once folded */
 } bh_x12_fold_result;
 
-/* Folds UTF-8 text s (NULL is empty) into out (max + 1 bytes): white space
-** runs become one space and ends are trimmed, printable ASCII is kept
+/* Where bh_x12_fold writes, and what it says of what it wrote. */
+typedef struct bh_x12_folded {
+    char *text;         /* max + 1 bytes */
+    size_t max;
+    size_t len;         /* set: the length written (see bh_x12_fold_result) */
+    int folded;         /* set: 1 when anything but case and white space changed */
+} bh_x12_folded;
+
+/* Folds UTF-8 text s (NULL is empty) into into->text: white space runs
+** become one space and ends are trimmed, printable ASCII is kept
 ** (upper-cased unless keep_case), the four separators in seps become a
 ** space, letters and punctuation above U+007F go through the
 ** transliteration table (e -> E for e acute, ss for sharp s, ' for curly
-** quotes...). *folded is 1 when anything but case and white space changed
-** (folded may be NULL). Control characters, malformed UTF-8 and characters
-** outside the table give BH_FOLD_BAD_CHAR. */
-bh_x12_fold_result bh_x12_fold(const char *s, const char seps[4], int keep_case, char *out,
-                               size_t max, size_t *out_len, int *folded);
+** quotes...). Control characters, malformed UTF-8 and characters outside
+** the table give BH_FOLD_BAD_CHAR. */
+bh_x12_fold_result bh_x12_fold(const char *s, const char seps[4], int keep_case,
+                               bh_x12_folded *into);
 
 /* 1 when s is a two-letter USPS code of a state, DC, a territory or a
 ** military post office. */

@@ -70,11 +70,13 @@ static scratch *get_scratch(lua_State *L) {
 static bh_status report_unsupported(const bhl_json_walk *w, bh_report *report) {
     int i;
     for (i = 0; i < w->n_unsupported; i++) {
-        if (bh_report_add(report, "claim.schema", BH_SEV_ERROR, w->unsupported_path[i],
-                          "Keep only strings, numbers, booleans, bhclaim.null and tables "
-                          "without cycles in a claim.", "bhclaim claim JSON contract",
-                          "The claim holds %s, which JSON cannot carry.",
-                          w->unsupported_what[i]) != BH_OK)
+        bh_finding f = {.rule = "claim.schema", .severity = BH_SEV_ERROR,
+                        .path = w->unsupported_path[i],
+                        .hint = "Keep only strings, numbers, booleans, bhclaim.null and "
+                                "tables without cycles in a claim.",
+                        .source = "bhclaim claim JSON contract"};
+        if (bh_report_addf(report, &f, "The claim holds %s, which JSON cannot carry.",
+                           w->unsupported_what[i]) != BH_OK)
             return BH_ERR_NOMEM;
     }
     return BH_OK;

@@ -120,24 +120,35 @@ static int grow(bh_report *report) {
     return 1;
 }
 
-bh_status bh_report_add(bh_report *report, const char *rule, bh_severity severity,
-                        const char *path, const char *hint, const char *source,
-                        const char *fmt, ...) {
-    char message[REPORT_MESSAGE_MAX + 1];
+/* Appends f with `message` (at most REPORT_MESSAGE_MAX bytes of it), every
+** string copied. */
+static bh_status add_copy(bh_report *report, const bh_finding *in, const char *message,
+                          size_t len) {
     bh_finding f;
-    va_list ap;
-    if (report == NULL || rule == NULL || fmt == NULL) return BH_ERR_ARG;
     if (report->count == report->capacity && !grow(report)) return BH_ERR_NOMEM;
-    va_start(ap, fmt);
-    vsnprintf(message, sizeof message, fmt, ap);
-    va_end(ap);
-    f.rule = copy_or_empty(report->strings, rule);
-    f.severity = severity;
-    f.path = copy_or_empty(report->strings, path);
-    f.message = copy_or_empty(report->strings, message);
-    f.hint = copy_or_empty(report->strings, hint);
-    f.source = copy_or_empty(report->strings, source);
+    if (len > REPORT_MESSAGE_MAX) len = REPORT_MESSAGE_MAX;
+    f.rule = copy_or_empty(report->strings, in->rule);
+    f.severity = in->severity;
+    f.path = copy_or_empty(report->strings, in->path);
+    f.message = len == 0 ? "" : bh_arena_strndup(report->strings, message, len);
+    f.hint = copy_or_empty(report->strings, in->hint);
+    f.source = copy_or_empty(report->strings, in->source);
     if (!f.rule || !f.path || !f.message || !f.hint || !f.source) return BH_ERR_NOMEM;
     report->items[report->count++] = f;
     return BH_OK;
+}
+
+bh_status bh_report_put(bh_report *report, const bh_finding *f) {
+    if (report == NULL || f == NULL || f->rule == NULL || f->message == NULL) return BH_ERR_ARG;
+    return add_copy(report, f, f->message, strlen(f->message));
+}
+
+bh_status bh_report_addf(bh_report *report, const bh_finding *f, const char *fmt, ...) {
+    char message[REPORT_MESSAGE_MAX + 1];
+    va_list ap;
+    if (report == NULL || f == NULL || f->rule == NULL || fmt == NULL) return BH_ERR_ARG;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof message, fmt, ap);
+    va_end(ap);
+    return add_copy(report, f, message, strlen(message));
 }

@@ -8,11 +8,6 @@
 #include <stdio.h>
 #include "core.h"
 
-bh_status bh_report_put(bh_report *report, const bh_finding *f) {
-    return bh_report_add(report, f->rule, f->severity, f->path, f->hint, f->source, "%s",
-                         f->message);
-}
-
 bh_severity bh_severity_for(int unconfirmed) {
     return unconfirmed ? BH_SEV_WARNING : BH_SEV_ERROR;
 }

@@ -88,10 +88,16 @@ void bh_emit_text(bh_emit *e, const char *s, size_t max, int required, const cha
     char seps[4];
     size_t n;
     const bh_x12_options *o = e->opt;
+    bh_x12_folded into;
+    bh_x12_fold_result folding;
     if (max > BH_X12_MAX_ELEMENT_LEN) max = BH_X12_MAX_ELEMENT_LEN;
     seps[0] = o->element_sep; seps[1] = o->component_sep;
     seps[2] = o->repetition_sep; seps[3] = o->segment_term;
-    switch (bh_x12_fold(s, seps, keep_case, buf, max, &n, NULL)) {
+    into.text = buf;
+    into.max = max;
+    folding = bh_x12_fold(s, seps, keep_case, &into);
+    n = into.len;
+    switch (folding) {
     case BH_FOLD_BAD_CHAR:
         snprintf(what, sizeof what, "holds a character (byte %lu) that X12 cannot carry and "
                  "that has no folding", (unsigned long)n + 1);

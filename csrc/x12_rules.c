@@ -26,27 +26,33 @@ typedef struct x12_checker {
     bh_status status;
 } x12_checker;
 
-static void add(x12_checker *c, const char *rule, bh_severity sev, const char *where,
-                const char *hint, const char *source, const char *message) {
-    if (c->status == BH_OK &&
-        bh_report_add(c->report, rule, sev, where, hint, source, "%s", message) != BH_OK)
-        c->status = BH_ERR_NOMEM;
+static void add(x12_checker *c, const bh_finding *f) {
+    if (c->status == BH_OK && bh_report_put(c->report, f) != BH_OK) c->status = BH_ERR_NOMEM;
 }
+
+/* Where a field is, in the claim and in the 837P: the start of its path
+** ("subscriber") and the guide's loop ("2010BA"). */
+typedef struct x12_place {
+    const char *block;
+    const char *loop;
+} x12_place;
 
 /* {====================================================================
 ** x12.text
 ** ===================================================================== */
 
-/* Adds a finding whose path is block + field ("subscriber" ".name.first")
-** and whose source names the guide's loop (+ segments); both are formatted
-** only here, when a finding is made, since most fields are clean. */
-static void add_at(x12_checker *c, const char *rule, bh_severity sev, const char *block,
-                   const char *field, const char *hint, const char *loop, const char *segs,
-                   const char *message) {
+/* Adds finding f (its rule, severity, hint and message) with the path
+** block + field ("subscriber" ".name.first") and a source naming the
+** guide's loop (+ segments); both are formatted only here, when a finding
+** is made, since most fields are clean. */
+static void add_at(x12_checker *c, const x12_place *at, const char *field, const char *segs,
+                   bh_finding f) {
     char where[96], src[112];
-    snprintf(where, sizeof where, "%s%s", block, field);
-    snprintf(src, sizeof src, "%s, loop %s%s", SRC_IG, loop, segs);
-    add(c, rule, sev, where, hint, src, message);
+    snprintf(where, sizeof where, "%s%s", at->block, field);
+    snprintf(src, sizeof src, "%s, loop %s%s", SRC_IG, at->loop, segs);
+    f.path = where;
+    f.source = src;
+    add(c, &f);
 }
 
 /* 1 for the bytes an 837P carries as they are: printable ASCII but the
@@ -73,43 +79,55 @@ static int sent_as_is(const char *text, size_t max) {
     return 1;
 }
 
-static void check_text(x12_checker *c, const char *text, size_t max, int keep_case,
-                       const char *block, const char *field, const char *loop) {
+/* The text of field (at most max bytes; keep_case: sent as written, not
+** upper-cased) as the 837P writer would send it. */
+static void check_text(x12_checker *c, const x12_place *at, const char *field, const char *text,
+                       size_t max, int keep_case) {
     char out[BH_X12_MAX_ELEMENT_LEN + 1], msg[400];
     size_t n;
-    int folded = 0;
+    bh_x12_folded into;
+    bh_x12_fold_result folding;
     if (text == NULL || text[0] == '\0' || sent_as_is(text, max)) return;
-    switch (bh_x12_fold(text, default_seps, keep_case, out, max, &n, &folded)) {
+    into.text = out;
+    into.max = max;
+    folding = bh_x12_fold(text, default_seps, keep_case, &into);
+    n = into.len;
+    switch (folding) {
     case BH_FOLD_BAD_CHAR:
         snprintf(msg, sizeof msg, "Byte %lu is a character the 837P cannot carry and that has "
                  "no folding to its character set; the claim would be refused.",
                  (unsigned long)n + 1);
-        add_at(c, "x12.text", BH_SEV_ERROR, block, field,
-               "Spell it with Latin letters, digits and plain punctuation.", loop, "", msg);
+        add_at(c, at, field, "", (bh_finding){.rule = "x12.text", .severity = BH_SEV_ERROR,
+               .hint = "Spell it with Latin letters, digits and plain punctuation.",
+               .message = msg});
         return;
     case BH_FOLD_TOO_LONG:
         snprintf(msg, sizeof msg, "Longer than the %lu characters its 837P element holds; "
                  "the claim would be refused, not cut.", (unsigned long)max);
-        add_at(c, "x12.text", BH_SEV_ERROR, block, field, "Shorten it.", loop, "", msg);
+        add_at(c, at, field, "", (bh_finding){.rule = "x12.text", .severity = BH_SEV_ERROR,
+               .hint = "Shorten it.", .message = msg});
         return;
     default:
         break;
     }
-    if (!folded) return;
+    if (!into.folded) return;
     snprintf(msg, sizeof msg, "Will be sent as \"%.300s\" (folded to the X12 character set).",
              out);
-    add_at(c, "x12.text", BH_SEV_WARNING, block, field,
-           "Check the folded spelling; write it that way to silence this.", loop, "", msg);
+    add_at(c, at, field, "", (bh_finding){.rule = "x12.text", .severity = BH_SEV_WARNING,
+           .hint = "Check the folded spelling; write it that way to silence this.",
+           .message = msg});
 }
 
 static void check_name(x12_checker *c, const bh_name *name, const char *block, const char *loop) {
+    x12_place at;
     int person = name->first != NULL && name->first[0] != '\0';
-    check_text(c, name->last, BH_X12_LEN_NAME_LAST, 0, block, person ? ".name.last" : ".name",
-               loop);
+    at.block = block;
+    at.loop = loop;
+    check_text(c, &at, person ? ".name.last" : ".name", name->last, BH_X12_LEN_NAME_LAST, 0);
     if (!person) return;
-    check_text(c, name->first, BH_X12_LEN_NAME_FIRST, 0, block, ".name.first", loop);
-    check_text(c, name->middle, BH_X12_LEN_NAME_MIDDLE, 0, block, ".name.middle", loop);
-    check_text(c, name->suffix, BH_X12_LEN_NAME_SUFFIX, 0, block, ".name.suffix", loop);
+    check_text(c, &at, ".name.first", name->first, BH_X12_LEN_NAME_FIRST, 0);
+    check_text(c, &at, ".name.middle", name->middle, BH_X12_LEN_NAME_MIDDLE, 0);
+    check_text(c, &at, ".name.suffix", name->suffix, BH_X12_LEN_NAME_SUFFIX, 0);
 }
 
 /* {====================================================================
@@ -122,50 +140,60 @@ static int has_address(const bh_address *a) {
 
 /* Text, state and ZIP of an address that is given. zip9: the billing
 ** provider's ZIP must carry its +4. */
-static void check_address(x12_checker *c, const bh_address *a, const char *block,
-                          const char *loop, int zip9) {
+static void check_address(x12_checker *c, const bh_address *a, const x12_place *at, int zip9) {
     char zip[10];
     int n;
     if (!has_address(a)) return;
-    check_text(c, a->line1, BH_X12_LEN_ADDRESS, 0, block, ".address.line1", loop);
-    check_text(c, a->line2, BH_X12_LEN_ADDRESS, 0, block, ".address.line2", loop);
+    check_text(c, at, ".address.line1", a->line1, BH_X12_LEN_ADDRESS, 0);
+    check_text(c, at, ".address.line2", a->line2, BH_X12_LEN_ADDRESS, 0);
     if (a->city == NULL || a->city[0] == '\0')
-        add_at(c, "x12.address", BH_SEV_ERROR, block, ".address.city", "Add the city.", loop,
-               " N3/N4", "The 837P requires the city (N401) of this address.");
+        add_at(c, at, ".address.city", " N3/N4", (bh_finding){.rule = "x12.address",
+               .severity = BH_SEV_ERROR, .hint = "Add the city.",
+               .message = "The 837P requires the city (N401) of this address."});
     else
-        check_text(c, a->city, BH_X12_LEN_CITY, 0, block, ".address.city", loop);
+        check_text(c, at, ".address.city", a->city, BH_X12_LEN_CITY, 0);
     if (!bh_x12_state_valid(a->state))
-        add_at(c, "x12.state", BH_SEV_ERROR, block, ".address.state",
-               "Use the two-letter USPS code of the state or territory, upper case.", loop,
-               " N3/N4",
-               a->state == NULL ? "The state (N402) is missing."
-                                : "Not a US state, territory or military post office code.");
+        add_at(c, at, ".address.state", " N3/N4", (bh_finding){.rule = "x12.state",
+               .severity = BH_SEV_ERROR,
+               .hint = "Use the two-letter USPS code of the state or territory, upper case.",
+               .message = a->state == NULL
+                              ? "The state (N402) is missing."
+                              : "Not a US state, territory or military post office code."});
     n = bh_x12_zip_digits(a->zip, zip);
     if (n < 0)
-        add_at(c, "x12.zip", BH_SEV_ERROR, block, ".address.zip",
-               "Give 5 digits, 9 digits or NNNNN-NNNN.", loop, " N3/N4",
-               a->zip == NULL ? "The ZIP code (N403) is missing." : "Not a 5- or 9-digit ZIP code.");
+        add_at(c, at, ".address.zip", " N3/N4", (bh_finding){.rule = "x12.zip",
+               .severity = BH_SEV_ERROR, .hint = "Give 5 digits, 9 digits or NNNNN-NNNN.",
+               .message = a->zip == NULL ? "The ZIP code (N403) is missing."
+                                         : "Not a 5- or 9-digit ZIP code."});
     else if (zip9 && n != 9)
-        add_at(c, "x12.zip", BH_SEV_ERROR, block, ".address.zip", "Add the ZIP+4 (NNNNN-NNNN).",
-               loop, " N3/N4", "The billing provider's ZIP code must have 9 digits (2010AA N403).");
+        add_at(c, at, ".address.zip", " N3/N4", (bh_finding){.rule = "x12.zip",
+               .severity = BH_SEV_ERROR, .hint = "Add the ZIP+4 (NNNNN-NNNN).",
+               .message = "The billing provider's ZIP code must have 9 digits (2010AA N403)."});
 }
 
 static void check_addresses(x12_checker *c) {
     const bh_claim *cl = c->claim;
     int patient = cl->patient.state == BH_FIELD_OK;
     /* A billing provider without an address already has claim.schema. */
+    static const x12_place billing = {"billing_provider", "2010AA"},
+                           subscriber = {"subscriber", "2010BA"},
+                           patient_at = {"patient", "2010CA"};
     if (cl->billing_provider.state == BH_FIELD_OK)
-        check_address(c, &cl->billing_provider.address, "billing_provider", "2010AA", 1);
+        check_address(c, &cl->billing_provider.address, &billing, 1);
     if (patient && !has_address(&cl->patient.address))
-        add(c, "x12.address", BH_SEV_ERROR, "patient.address", "Add the patient's address.",
-            SRC_IG ", loop 2010CA N3/N4",
-            "The 837P requires the patient's address when the patient is not the subscriber.");
+        add(c, &(bh_finding){.rule = "x12.address", .severity = BH_SEV_ERROR,
+            .path = "patient.address", .hint = "Add the patient's address.",
+            .source = SRC_IG ", loop 2010CA N3/N4",
+            .message = "The 837P requires the patient's address when the patient is not the "
+                       "subscriber."});
     if (!patient && cl->subscriber.state == BH_FIELD_OK && !has_address(&cl->subscriber.address))
-        add(c, "x12.address", BH_SEV_ERROR, "subscriber.address",
-            "Add the subscriber's address.", SRC_IG ", loop 2010BA N3/N4",
-            "The 837P requires the subscriber's address when the subscriber is the patient.");
-    check_address(c, &cl->subscriber.address, "subscriber", "2010BA", 0);
-    if (patient) check_address(c, &cl->patient.address, "patient", "2010CA", 0);
+        add(c, &(bh_finding){.rule = "x12.address", .severity = BH_SEV_ERROR,
+            .path = "subscriber.address", .hint = "Add the subscriber's address.",
+            .source = SRC_IG ", loop 2010BA N3/N4",
+            .message = "The 837P requires the subscriber's address when the subscriber is the "
+                       "patient."});
+    check_address(c, &cl->subscriber.address, &subscriber, 0);
+    if (patient) check_address(c, &cl->patient.address, &patient_at, 0);
 }
 
 /* {====================================================================
@@ -175,18 +203,21 @@ static void check_addresses(x12_checker *c) {
 static void check_frequency(x12_checker *c) {
     const char *f = c->claim->frequency;
     if (f != NULL && !bh_x12_frequency_valid(f)) {
-        add(c, "x12.frequency", BH_SEV_ERROR, "frequency",
-            "Use 1 (original), 7 (replacement) or 8 (void).",
-            SRC_IG ", loop 2300 CLM05-3; rules-reference 8.1",
-            "Not a claim frequency code of the 837P.");
+        add(c, &(bh_finding){.rule = "x12.frequency", .severity = BH_SEV_ERROR,
+            .path = "frequency", .hint = "Use 1 (original), 7 (replacement) or 8 (void).",
+            .source = SRC_IG ", loop 2300 CLM05-3; rules-reference 8.1",
+            .message = "Not a claim frequency code of the 837P."});
         return;
     }
     if (bh_x12_frequency_needs_f8(f) &&
         (c->claim->payer_claim_number == NULL || c->claim->payer_claim_number[0] == '\0'))
-        add(c, "x12.frequency", BH_SEV_ERROR, "payer_claim_number",
-            "Give the payer's claim control number of the claim being replaced or voided.",
-            SRC_IG ", loop 2300 REF*F8",
-            "A replacement (7) or void (8) must name the payer's original claim (REF*F8).");
+        add(c, &(bh_finding){.rule = "x12.frequency", .severity = BH_SEV_ERROR,
+            .path = "payer_claim_number",
+            .hint = "Give the payer's claim control number of the claim being replaced or "
+                    "voided.",
+            .source = SRC_IG ", loop 2300 REF*F8",
+            .message = "A replacement (7) or void (8) must name the payer's original claim "
+                       "(REF*F8)."});
 }
 
 static int has_lower(const char *s) {
@@ -197,9 +228,11 @@ static int has_lower(const char *s) {
 
 static void check_case(x12_checker *c, const char *code, const char *where) {
     if (has_lower(code))
-        add(c, "x12.case", BH_SEV_ERROR, where, "Write the code in upper case.",
-            SRC_IG " (code values are upper case)",
-            "A lower-case code: the 837P writer sends codes as given, so it refuses this one.");
+        add(c, &(bh_finding){.rule = "x12.case", .severity = BH_SEV_ERROR, .path = where,
+            .hint = "Write the code in upper case.",
+            .source = SRC_IG " (code values are upper case)",
+            .message = "A lower-case code: the 837P writer sends codes as given, so it refuses "
+                       "this one."});
 }
 
 /* Paths are formatted only for a code that has a lower-case letter. */
@@ -233,7 +266,8 @@ static void check_listed(x12_checker *c, const char *value, bh_x12_code_kind kin
     if (value == NULL || value[0] == '\0' || bh_x12_code_valid(kind, value)) return;
     snprintf(msg, sizeof msg, "Not a code the 837P allows in %s.", element);
     snprintf(hint, sizeof hint, "Use one of %s, or leave it out.", allowed);
-    add(c, "x12.code", BH_SEV_ERROR, where, hint, SRC_IG, msg);
+    add(c, &(bh_finding){.rule = "x12.code", .severity = BH_SEV_ERROR, .path = where,
+        .hint = hint, .source = SRC_IG, .message = msg});
 }
 
 static void check_listed_codes(x12_checker *c) {
@@ -271,8 +305,10 @@ static void check_listed_codes(x12_checker *c) {
         }
         if (l->date_end != 0 && l->date != 0 && l->date_end < l->date) {
             snprintf(where, sizeof where, "lines[%d].date_end", i + 1);
-            add(c, "date.order", BH_SEV_ERROR, where, "Check the range's dates.",
-                SRC_IG ", loop 2400 DTP*472 RD8", "The range ends before it starts.");
+            add(c, &(bh_finding){.rule = "date.order", .severity = BH_SEV_ERROR,
+                .path = where, .hint = "Check the range's dates.",
+                .source = SRC_IG ", loop 2400 DTP*472 RD8",
+                .message = "The range ends before it starts."});
         }
     }
 }
@@ -282,9 +318,9 @@ static void check_cob(x12_checker *c) {
     const char *problem = bh_x12_cob_problem(c->claim, where);
     if (problem == NULL) return;
     snprintf(msg, sizeof msg, "This %s.", problem);
-    add(c, "x12.cob", BH_SEV_ERROR, where,
-        "Give the earlier payers' adjudication as the 835 stated it.",
-        SRC_IG ", loops 2320 and 2430", msg);
+    add(c, &(bh_finding){.rule = "x12.cob", .severity = BH_SEV_ERROR, .path = where,
+        .hint = "Give the earlier payers' adjudication as the 835 stated it.",
+        .source = SRC_IG ", loops 2320 and 2430", .message = msg});
 }
 
 bh_status bh_check_x12_rules(const bh_claim *claim, bh_report *report) {
@@ -297,8 +333,11 @@ bh_status bh_check_x12_rules(const bh_claim *claim, bh_report *report) {
         check_name(&c, &claim->rendering_provider.name, "rendering_provider", "2310B");
     check_name(&c, &claim->subscriber.name, "subscriber", "2010BA");
     if (claim->patient.state == BH_FIELD_OK) check_name(&c, &claim->patient.name, "patient", "2010CA");
-    check_text(&c, claim->payer.name, BH_X12_LEN_NAME_LAST, 0, "payer.name", "", "2010BB");
-    check_text(&c, claim->note, BH_X12_LEN_NOTE, 1, "note", "", "2300 NTE");
+    {
+        static const x12_place payer = {"payer.name", "2010BB"}, note = {"note", "2300 NTE"};
+        check_text(&c, &payer, "", claim->payer.name, BH_X12_LEN_NAME_LAST, 0);
+        check_text(&c, &note, "", claim->note, BH_X12_LEN_NOTE, 1);
+    }
     check_addresses(&c);
     check_frequency(&c);
     check_codes(&c);

@@ -97,8 +97,10 @@ static int is_separator(const char seps[4], char c) {
     return c == seps[0] || c == seps[1] || c == seps[2] || c == seps[3];
 }
 
-bh_x12_fold_result bh_x12_fold(const char *s, const char seps[4], int keep_case, char *out,
-                               size_t max, size_t *out_len, int *folded) {
+bh_x12_fold_result bh_x12_fold(const char *s, const char seps[4], int keep_case,
+                               bh_x12_folded *into) {
+    char *out = into->text;
+    const size_t max = into->max;
     const unsigned char *p = (const unsigned char *)s;
     size_t n = 0, left = s != NULL ? strlen(s) : 0;
     int space = 0, changed = 0, too_long = 0;
@@ -108,7 +110,7 @@ bh_x12_fold_result bh_x12_fold(const char *s, const char seps[4], int keep_case,
         size_t used = utf8_decode(p, left, &cp);
         int k, i;
         if (used == 0) {
-            *out_len = (size_t)((const char *)p - s);
+            into->len = (size_t)((const char *)p - s);
             return BH_FOLD_BAD_CHAR;
         }
         p += used;
@@ -118,7 +120,7 @@ bh_x12_fold_result bh_x12_fold(const char *s, const char seps[4], int keep_case,
             continue;
         }
         if (cp < 0x20 || cp == 0x7F) {
-            *out_len = (size_t)((const char *)p - s) - used;
+            into->len = (size_t)((const char *)p - s) - used;
             return BH_FOLD_BAD_CHAR;
         }
         if (cp < 0x80) {
@@ -134,7 +136,7 @@ bh_x12_fold_result bh_x12_fold(const char *s, const char seps[4], int keep_case,
         } else {
             k = fold_one(cp, buf);
             if (k < 0) {
-                *out_len = (size_t)((const char *)p - s) - used;
+                into->len = (size_t)((const char *)p - s) - used;
                 return BH_FOLD_BAD_CHAR;
             }
             changed = 1;
@@ -157,8 +159,8 @@ bh_x12_fold_result bh_x12_fold(const char *s, const char seps[4], int keep_case,
         }
     }
     out[n] = '\0';
-    *out_len = n;
-    if (folded != NULL) *folded = changed;
+    into->len = n;
+    into->folded = changed;
     return too_long ? BH_FOLD_TOO_LONG : BH_FOLD_OK;
 }
 

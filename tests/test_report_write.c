@@ -79,10 +79,13 @@ static const char CLAIM[] =
 
 /* A report of three findings added out of severity order. */
 static void fill_report(bh_report *r) {
-    bh_report_add(r, "doc.plan", BH_SEV_WARNING, "", "", "src", "No plan");
-    bh_report_add(r, "line.charge", BH_SEV_ERROR, "lines[2].charge", "Raise", "src",
-                  "Charge \"%s\", too low", "0.10");
-    bh_report_add(r, "npi.checksum", BH_SEV_ERROR, "billing_provider.npi", "", "", "Bad NPI");
+    bh_report_put(r, &(bh_finding){.rule = "doc.plan", .severity = BH_SEV_WARNING,
+                                   .source = "src", .message = "No plan"});
+    bh_report_addf(r, &(bh_finding){.rule = "line.charge", .severity = BH_SEV_ERROR,
+                                    .path = "lines[2].charge", .hint = "Raise", .source = "src"},
+                   "Charge \"%s\", too low", "0.10");
+    bh_report_put(r, &(bh_finding){.rule = "npi.checksum", .severity = BH_SEV_ERROR,
+                                   .path = "billing_provider.npi", .message = "Bad NPI"});
 }
 
 static void test_lines(bh_buffer *b) {

@@ -50,13 +50,21 @@ describe("reports: claim facts", function()
     assert.equal("", reports.first_date({ lines = {} }))
   end)
 
-  it("takes the code of the line a path points at, else the first line's", function()
+  it("shows in CSV the code of the line a path points at, else the first line's", function()
+    -- the code column of one finding's row (the patient left out: no quotes)
+    local function code_at(claim, path)
+      local e = reports.entry(claim, { claim_id = "X", ok = true,
+        counts = { error = 0, warning = 0, info = 1 },
+        findings = { { rule = "practice.x", severity = "info", path = path, message = "m" } } })
+      e.patient = ""
+      return (reports.csv(e, { name = "in", line = 1 }):match("^X,,[^,]*,([^,]*),"))
+    end
     local c = two_line_claim()
-    assert.equal("90785", reports.finding_code(c, "lines[2].modifiers[1]"))
-    assert.equal("90853", reports.finding_code(c, "lines[1]"))
-    assert.equal("90853", reports.finding_code(c, "billing_provider.npi"))
-    assert.equal("90853", reports.finding_code(c, "lines[9].units"))
-    assert.equal("", reports.finding_code({}, "diagnoses[1]"))
+    assert.equal("90785", code_at(c, "lines[2].modifiers[1]"))
+    assert.equal("90853", code_at(c, "lines[1]"))
+    assert.equal("90853", code_at(c, "billing_provider.npi"))
+    assert.equal("90853", code_at(c, "lines[9].units"))
+    assert.equal("", code_at({}, "diagnoses[1]"))
   end)
 end)
 

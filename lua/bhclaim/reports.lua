@@ -48,22 +48,6 @@ function M.first_date(claim)
   return is_table(first) and str(first.date) or ""
 end
 
-local function line_code(claim, i)
-  local lines = is_table(claim) and claim.lines
-  local line = is_table(lines) and lines[i]
-  return is_table(line) and str(line.code) or nil
-end
-
---- The procedure code a finding's path points at: lines[i]'s code when
--- the path starts with lines[i], else the first line's ("" if none).
--- @tparam table claim
--- @tparam string path
--- @treturn string
-function M.finding_code(claim, path)
-  local i = type(path) == "string" and tonumber(path:match("^lines%[(%d+)%]"))
-  return (i and line_code(claim, i)) or line_code(claim, 1) or ""
-end
-
 -- {====================================================================
 -- Money: integer cents, exact
 -- =====================================================================

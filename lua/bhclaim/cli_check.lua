@@ -10,7 +10,6 @@ local core = require("bhclaim.core")
 local reports = require("bhclaim.reports")
 local report_mod = require("bhclaim.report")
 local rules = require("bhclaim.rules")
-local coverage = require("bhclaim.coverage")
 local cli_eligibility = require("bhclaim.cli_eligibility")
 local cli_jobs = require("bhclaim.cli_jobs")
 local U = require("bhclaim.cli_util")
@@ -363,10 +362,7 @@ local function lua_findings(ctx)
     if ctx.coverage then cli_eligibility.attach_coverage(ctx, claim) end
     local r = setmetatable({ ok = true, counts = {}, findings = {}, disabled = {} },
       report_mod.report_mt)
-    if set then rules.run(sets, rules.view(claim), r, none) end
-    if claim.coverage ~= nil then
-      for _, f in ipairs(coverage.findings(claim)) do r:add(f) end
-    end
+    rules.add_findings(sets, claim, r, none)
     return r.findings
   end
 end

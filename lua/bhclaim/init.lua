@@ -277,26 +277,9 @@ function M.check(claim, opts, misuse)
   if kind == "string" and (#sets > 0 or claim:find('"coverage"', 1, true)) then
     claim_table = core.decode(claim)
   end
-  if #sets > 0 then rules.run(sets, rules.view(claim_table), r, disabled) end
-  -- Coverage rules (lua/bhclaim/coverage.lua) run when the claim carries
-  -- the payer's 271 answer.
-  if type(claim_table) == "table" and rawget(claim_table, "coverage") ~= nil then
-    for _, f in ipairs(coverage.findings(claim_table, rawget(opts, "together"))) do
-      if disabled[f.rule] then
-        local rec
-        for _, d in ipairs(r.disabled) do
-          if d.rule == f.rule then rec = d end
-        end
-        if rec == nil then
-          rec = { rule = f.rule, reason = disabled[f.rule], suppressed = 0 }
-          r.disabled[#r.disabled + 1] = rec
-        end
-        rec.suppressed = (rec.suppressed or 0) + 1
-      else
-        r:add(f)
-      end
-    end
-  end
+  -- Lua rules, then the coverage rules when the claim carries the payer's
+  -- 271 answer.
+  rules.add_findings(sets, claim_table, r, disabled, rawget(opts, "together"))
   return r
 end
 

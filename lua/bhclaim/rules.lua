@@ -5,6 +5,7 @@
 -- SPDX-License-Identifier: MIT
 
 local args = require("bhclaim.args")
+local coverage = require("bhclaim.coverage")
 
 local M = {}
 
@@ -197,6 +198,37 @@ function M.run(sets, claim, report, disabled)
         end
       end
     end
+  end
+end
+
+-- A coverage finding of a disabled rule: counted in report.disabled.
+local function count_disabled(report, rule, reason)
+  local rec
+  for _, d in ipairs(report.disabled) do
+    if d.rule == rule then rec = d end
+  end
+  if rec == nil then
+    rec = { rule = rule, reason = reason, suppressed = 0 }
+    report.disabled[#report.disabled + 1] = rec
+  end
+  rec.suppressed = (rec.suppressed or 0) + 1
+end
+
+--- Adds to a report what the Lua layer checks after the core, in the order
+-- bhclaim.check gives (the command line's batch path uses it too): the
+-- rule sets' findings (M.run on M.view of the claim), then, when the claim
+-- carries its payer's 271 answer, the coverage rules' (bhclaim.coverage).
+-- @tparam table sets rule sets (may be empty)
+-- @param claim the claim table (nil when its text did not decode)
+-- @tparam table report
+-- @tparam table disabled rule id -> reason
+-- @tparam[opt] table together the claims given together (coverage.findings)
+function M.add_findings(sets, claim, report, disabled, together)
+  if #sets > 0 then M.run(sets, M.view(claim), report, disabled) end
+  if type(claim) ~= "table" or rawget(claim, "coverage") == nil then return end
+  for _, f in ipairs(coverage.findings(claim, together)) do
+    if disabled[f.rule] then count_disabled(report, f.rule, disabled[f.rule])
+    else report:add(f) end
   end
 end
 

@@ -18,9 +18,6 @@
 ** core's, in the order bhclaim.check gives.
 ** SPDX-License-Identifier: MIT
 */
-/* memmem: glibc declares it only for _GNU_SOURCE; the BSDs, macOS and musl
-** by default. */
-#define _GNU_SOURCE 1
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
